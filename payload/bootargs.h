@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Splitting /chosen/bootargs into goose options, the program's environment
+ * and its arguments. The rule follows Linux's init/main.c:
+ *   - words are separated by spaces/tabs/newlines; "double" or 'single' quotes
+ *     group a word (the quotes are removed); no escapes.
+ *   - before a lone "--": words starting "goose." are goose's own options;
+ *     other words containing '=' are environment variables (KEY=value);
+ *     the remaining words are arguments.
+ *   - after "--": every word is an argument, '=' or not.
+ * argv[0] is not part of bootargs; the caller supplies it.
+ * Pure: no CSR, no MMIO; compiled natively for host tests and fuzzers.
+ */
+#ifndef GOOSE_BOOTARGS_H
+#define GOOSE_BOOTARGS_H
+
+#include "lib.h"
+
+#define BOOTARGS_MAX_WORDS 128
+#define BOOTARGS_MAX_LEN 4096
+
+struct bootargs {
+	char buf[BOOTARGS_MAX_LEN];	/* the words, NUL-separated; the pointers below point here */
+	const char *args[BOOTARGS_MAX_WORDS];
+	int nargs;
+	const char *env[BOOTARGS_MAX_WORDS];
+	int nenv;
+	const char *opts[BOOTARGS_MAX_WORDS];	/* "goose.xxx" or "goose.xxx=yyy" words */
+	int nopts;
+};
+
+/*
+ * Split s (NUL-terminated, or at most maxlen bytes) into *ba. Returns 0, or -1
+ * with one line in err: "bootargs: unterminated quote at offset N",
+ * "bootargs: more than 128 words", "bootargs: longer than 4095 bytes".
+ */
+int bootargs_split(const char *s, size_t maxlen, struct bootargs *ba, char *err, size_t errlen);
+
+/* Value of goose option `name` ("goose.trace" -> "syscalls" for
+ * goose.trace=syscalls, "" for a bare goose.quiet); NULL when not given. */
+const char *bootargs_opt(const struct bootargs *ba, const char *name);
+
+#endif

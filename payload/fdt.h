@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Flattened device tree reader (Devicetree Specification v0.4, chapter 5).
+ *
+ * Everything here is pure: it takes (blob, len), bounds-checks every offset
+ * against len (never trusting totalsize beyond it), touches no CSR or MMIO, and
+ * compiles natively for host tests and fuzzers. Strings handed back point into
+ * the blob and are NUL-terminated within it.
+ */
+#ifndef GOOSE_FDT_H
+#define GOOSE_FDT_H
+
+#include "lib.h"
+
+#define FDT_MAGIC 0xd00dfeed
+
+#define FDT_MAX_RANGES 32
+#define FDT_MAX_HARTS 32
+
+struct fdt_range {
+	uint64_t base;
+	uint64_t size;
+};
+
+struct fdt_hart {
+	uint32_t hartid;	/* reg of the /cpus/cpu@N node */
+	bool usable;		/* status okay/absent and an MMU (mmu-type sv39/48/57) */
+	bool has_mmu;
+	bool has_sstc;		/* "sstc" in riscv,isa or riscv,isa-extensions */
+	bool has_zkr;
+	char isa[64];		/* riscv,isa, truncated, NUL-terminated */
+};
+
+/* A device node: first reg entry and the properties drivers want. */
+struct fdt_device {
+	bool present;
+	uint64_t base;		/* first reg address (no ranges translation: simple-bus with empty ranges) */
+	uint64_t size;
+	const char *compat;	/* compatible stringlist (NUL-separated), points into the blob */
+	size_t compat_len;
+	uint32_t reg_shift;	/* 16550: reg-shift (default 0) */
+	uint32_t reg_io_width;	/* 16550: reg-io-width (default 1) */
+	uint32_t reg_offset;	/* 16550: reg-offset (default 0) */
+	uint32_t clock_frequency;
+	uint32_t interrupts[4];	/* first cells of "interrupts" */
+	int ninterrupts;
+};
+
+struct fdt_info {
+	/* /memory nodes (device_type = "memory"), every reg entry, in blob order. */
+	struct fdt_range mem[FDT_MAX_RANGES];
+	int nmem;
+	/* The memory reservation block and every /reserved-memory child's reg.
+	 * no_map[i] tells whether resv[i] had the no-map property (always false for
+	 * the reservation block). */
+	struct fdt_range resv[FDT_MAX_RANGES];
+	bool resv_no_map[FDT_MAX_RANGES];
+	int nresv;
+
+	/* /chosen */
+	const char *bootargs;		/* NULL when absent */
+	const char *stdout_path;	/* as written, options (":115200n8") included; NULL when absent */
+	uint64_t initrd_start;		/* linux,initrd-start (u32 or u64), 0 when absent */
+	uint64_t initrd_end;
+	const uint8_t *rng_seed;	/* rng-seed (or kaslr-seed) bytes, points into the blob */
+	uint32_t rng_seed_len;
+
+	/* /cpus */
+	uint64_t timebase_hz;		/* /cpus timebase-frequency (or the first cpu's) */
+	struct fdt_hart harts[FDT_MAX_HARTS];
+	int nharts;
+
+	/* Devices goose uses. */
+	struct fdt_device console;	/* the node stdout-path names (aliases resolved) */
+	struct fdt_device test_dev;	/* compatible "sifive,test0" (QEMU virt finisher) */
+	struct fdt_device rtc;		/* compatible "google,goldfish-rtc" */
+	struct fdt_device plic;		/* compatible "riscv,plic0" or "sifive,plic-1.0.0" */
+	struct fdt_device clint;	/* compatible "riscv,clint0" or "sifive,clint0" */
+};
+
+/* Header check: magic, version >= 16 (last_comp_version <= 17), totalsize <= len,
+ * each block inside totalsize. Returns 0 or -1 with a message in err. */
+int fdt_check(const void *blob, size_t len, char *err, size_t errlen);
+
+/*
+ * Parse everything goose needs into *info. Returns 0, or -1 with one line in
+ * err naming what is wrong and where (e.g. "fdt: structure block: token 0x7 at
+ * offset 0x1a4 is not a valid token"). A missing /memory is an error
+ * ("fdt: no memory node"); anything else missing is left zero/absent.
+ * Malformed input (bad offsets, unterminated names/strings, property lengths
+ * past the block, nesting deeper than 64, a structure block without FDT_END)
+ * is an error, never a crash or a hang.
+ */
+int fdt_parse(const void *blob, size_t len, struct fdt_info *info, char *err, size_t errlen);
+
+/* Size of the blob according to its header (0 when the header is bad). Used to
+ * reserve the FDT's own memory before the full parse. */
+size_t fdt_totalsize(const void *blob, size_t len);
+
+/* Does the NUL-separated stringlist contain s? */
+bool fdt_stringlist_contains(const char *list, size_t len, const char *s);
+
+#endif

@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The few libc pieces goose needs. The payload is freestanding and gets them
+ * from lib.c; host builds (GOOSE_HOST, for unit tests and fuzzers) take the
+ * real libc so the sanitizers see ordinary calls.
+ */
+#ifndef GOOSE_LIB_H
+#define GOOSE_LIB_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef GOOSE_HOST
+#include <stdio.h>
+#include <string.h>
+#else
+void *memcpy(void *dst, const void *src, size_t n);
+void *memmove(void *dst, const void *src, size_t n);
+void *memset(void *dst, int c, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+size_t strnlen(const char *s, size_t max);
+int strcmp(const char *a, const char *b);
+int strncmp(const char *a, const char *b, size_t n);
+char *strchr(const char *s, int c);
+/* %d %i %u %x %lx %llx %ld %lu %lld %llu %zu %zx %p %s %c %%, width, '0' and '-' flags, .N for %s */
+int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+int snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+#endif
+
+/* Decimal digits to a number (stops at the first non-digit; saturates). */
+static inline uint64_t strtou64(const char *s)
+{
+	uint64_t v = 0;
+
+	for (; *s >= '0' && *s <= '9'; s++)
+		v = v > (UINT64_MAX - 9) / 10 ? UINT64_MAX : v * 10 + (uint64_t)(*s - '0');
+	return v;
+}
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define ALIGN_UP(x, a) (((x) + ((a)-1)) & ~((__typeof__(x))(a)-1))
+#define ALIGN_DOWN(x, a) ((x) & ~((__typeof__(x))(a)-1))
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
+#define MAX(a, b) ((a) > (b) ? (a) : (b))
+
+/* Big-endian loads for the FDT, unaligned-safe. */
+static inline uint32_t be32_load(const void *p)
+{
+	const uint8_t *b = p;
+	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+}
+
+static inline uint64_t be64_load(const void *p)
+{
+	return (uint64_t)be32_load(p) << 32 | be32_load((const uint8_t *)p + 4);
+}
+
+/* Little-endian loads for the ELF, unaligned-safe. */
+static inline uint16_t le16_load(const void *p)
+{
+	const uint8_t *b = p;
+	return (uint16_t)(b[0] | b[1] << 8);
+}
+
+static inline uint32_t le32_load(const void *p)
+{
+	const uint8_t *b = p;
+	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+}
+
+static inline uint64_t le64_load(const void *p)
+{
+	return (uint64_t)le32_load(p) | (uint64_t)le32_load((const uint8_t *)p + 4) << 32;
+}
+
+#endif
