@@ -1,0 +1,3 @@
+module goose/go-kernel
+
+go 1.19

@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: MIT */
+#include "clock.h"
+#include "fdt.h"
+#include "layout.h"
+#include "riscv.h"
+#include "thread.h"
+#include "vdso.h"
+#include "../sbi/sbi.h"
+
+/* Goldfish RTC (QEMU hw/rtc/goldfish_rtc.c): reading TIME_LOW latches
+ * TIME_HIGH; the value is nanoseconds since the epoch. */
+#define GOLDFISH_TIME_LOW 0x00
+#define GOLDFISH_TIME_HIGH 0x04
+
+#define NSEC_PER_SEC 1000000000ull
+
+static struct {
+	uint64_t hz;
+	uint64_t boot_ticks;
+	uint64_t mult;			/* ns per tick, times 2^32 */
+	uint64_t realtime_at_boot;	/* ns since the epoch at boot_ticks */
+	const char *source;
+} clk;
+
+uint64_t clock_ticks(void)
+{
+	return rdtime();
+}
+
+uint64_t clock_timebase(void)
+{
+	return clk.hz;
+}
+
+/* Rounded up, so a deadline is never early. */
+uint64_t clock_ns_to_ticks(uint64_t ns)
+{
+	uint64_t t = ns / NSEC_PER_SEC * clk.hz;
+	uint64_t r = ns % NSEC_PER_SEC * clk.hz;
+
+	return t + r / NSEC_PER_SEC + (r % NSEC_PER_SEC != 0);
+}
+
+void clock_init(uint64_t timebase_hz, const struct fdt_device *rtc, uint64_t realtime_s)
+{
+	clk.hz = timebase_hz ? timebase_hz : 10000000;
+	/* 1e9 << 32 fits in 64 bits, so this is exact to the last bit. */
+	clk.mult = (NSEC_PER_SEC << 32) / clk.hz;
+	clk.boot_ticks = rdtime();
+	clk.source = "none (epoch)";
+	if (rtc && rtc->present) {
+		volatile uint32_t *r = PA2VA(rtc->base);
+		uint64_t lo = r[GOLDFISH_TIME_LOW / 4];
+		uint64_t hi = r[GOLDFISH_TIME_HIGH / 4];
+
+		clk.realtime_at_boot = hi << 32 | lo;
+		clk.source = "goldfish-rtc";
+	} else if (realtime_s) {
+		clk.realtime_at_boot = realtime_s * NSEC_PER_SEC;
+		clk.source = "goose.time";
+	}
+}
+
+const char *clock_source(void)
+{
+	return clk.source;
+}
+
+uint64_t clock_monotonic_ns(void)
+{
+	unsigned __int128 ns = (unsigned __int128)(rdtime() - clk.boot_ticks) * clk.mult;
+
+	return (uint64_t)(ns >> 32);
+}
+
+uint64_t clock_realtime_ns(void)
+{
+	return __atomic_load_n(&clk.realtime_at_boot, __ATOMIC_RELAXED) + clock_monotonic_ns();
+}
+
+void clock_set_realtime_ns(uint64_t ns)
+{
+	uint64_t at_boot = ns - clock_monotonic_ns();
+	struct vdso_data *d = vdso_data();
+
+	__atomic_store_n(&clk.realtime_at_boot, at_boot, __ATOMIC_RELAXED);
+	if (d)
+		__atomic_store_n(&d->realtime_ns, at_boot, __ATOMIC_RELAXED);
+}
+
+uint64_t clock_deadline(uint64_t mono_ns)
+{
+	uint64_t t = clk.boot_ticks + clock_ns_to_ticks(mono_ns);
+
+	return t < clk.boot_ticks ? UINT64_MAX : t;
+}
+
+void clock_vdso_fill(struct vdso_data *d)
+{
+	d->boot_ticks = clk.boot_ticks;
+	d->mult = clk.mult;
+	d->realtime_ns = clk.realtime_at_boot;
+}
+
+void clock_set_timer(struct hart *h, uint64_t when)
+{
+	if (h->has_sstc)
+		csr_write(CSR_STIMECMP, when); /* stimecmp, CSR 0x14d */
+	else
+		sbi_set_timer(when);
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Time: the `time` CSR counts at /cpus/timebase-frequency. CLOCK_MONOTONIC is
+ * that count since boot; CLOCK_REALTIME adds the wall-clock time read once at
+ * boot from the RTC in the FDT (goldfish on QEMU virt), else from the
+ * goose.time=<unix seconds> boot option, else the epoch. Ticks become
+ * nanoseconds as (ticks * mult) >> 32, here and in the vDSO alike, so both
+ * paths give the very same value.
+ */
+#ifndef GOOSE_CLOCK_H
+#define GOOSE_CLOCK_H
+
+#include "lib.h"
+
+struct fdt_device;
+struct hart;
+struct vdso_data;
+
+/* realtime_s: seconds since the epoch to use when there is no RTC (0: none). */
+void clock_init(uint64_t timebase_hz, const struct fdt_device *rtc, uint64_t realtime_s);
+uint64_t clock_ticks(void);
+uint64_t clock_ns_to_ticks(uint64_t ns);
+uint64_t clock_monotonic_ns(void);
+uint64_t clock_realtime_ns(void);
+void clock_set_realtime_ns(uint64_t ns);
+uint64_t clock_timebase(void);
+/* Where the wall clock came from: "goldfish-rtc", "goose.time" or "none (epoch)". */
+const char *clock_source(void);
+/* Monotonic ns -> absolute `time` ticks (for deadlines). */
+uint64_t clock_deadline(uint64_t mono_ns);
+void clock_vdso_fill(struct vdso_data *d);
+
+/* Program this hart's next timer interrupt at absolute tick `when`
+ * (UINT64_MAX: none). Sstc's stimecmp where the hart has it, else SBI TIME. */
+void clock_set_timer(struct hart *h, uint64_t when);
+
+#endif

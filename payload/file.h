@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Open files and the descriptor table. A struct file is an open file
+ * description (shared by dup'd descriptors, with its own offset and status
+ * flags); what it reads and writes is up to its ops: the console, a pipe end,
+ * an eventfd, an epoll instance, a device node or a tmpfs inode (vfs.c).
+ *
+ * Nothing here ever sleeps. An operation that would block returns -EAGAIN;
+ * the system call layer then blocks the thread (unless O_NONBLOCK) until
+ * some file changes state (file_notify), and runs the call again.
+ *
+ * Flag and structure values are Linux's (include/uapi/asm-generic/fcntl.h,
+ * include/uapi/linux/eventpoll.h, include/uapi/asm-generic/stat.h).
+ */
+#ifndef GOOSE_FILE_H
+#define GOOSE_FILE_H
+
+#include "lib.h"
+
+#define O_ACCMODE 3
+#define O_RDONLY 0
+#define O_WRONLY 1
+#define O_RDWR 2
+#define O_CREAT 0100
+#define O_EXCL 0200
+#define O_NOCTTY 0400
+#define O_TRUNC 01000
+#define O_APPEND 02000
+#define O_NONBLOCK 04000
+#define O_DSYNC 010000
+#define O_DIRECT 040000
+#define O_LARGEFILE 0100000
+#define O_DIRECTORY 0200000
+#define O_NOFOLLOW 0400000
+#define O_CLOEXEC 02000000
+#define O_PATH 010000000
+#define O_TMPFILE 020200000
+
+#define EPOLLIN 0x001
+#define EPOLLPRI 0x002
+#define EPOLLOUT 0x004
+#define EPOLLERR 0x008
+#define EPOLLHUP 0x010
+#define EPOLLRDNORM 0x040
+#define EPOLLWRNORM 0x100
+#define EPOLLRDHUP 0x2000
+#define EPOLLEXCLUSIVE (1u << 28)
+#define EPOLLWAKEUP (1u << 29)
+#define EPOLLONESHOT (1u << 30)
+#define EPOLLET (1u << 31)
+
+/* st_mode file types (include/uapi/linux/stat.h). */
+#define S_IFMT 0170000
+#define S_IFSOCK 0140000
+#define S_IFLNK 0120000
+#define S_IFREG 0100000
+#define S_IFBLK 0060000
+#define S_IFDIR 0040000
+#define S_IFCHR 0020000
+#define S_IFIFO 0010000
+
+#define MAX_FDS 4096
+
+/* RLIMIT_NOFILE: descriptors at or above it are refused with EMFILE. */
+extern uint64_t fd_limit;
+
+/* struct stat for riscv64 (include/uapi/asm-generic/stat.h), 128 bytes. */
+struct kstat {
+	uint64_t st_dev;
+	uint64_t st_ino;
+	uint32_t st_mode;
+	uint32_t st_nlink;
+	uint32_t st_uid;
+	uint32_t st_gid;
+	uint64_t st_rdev;
+	uint64_t __pad1;
+	int64_t st_size;
+	int32_t st_blksize;
+	int32_t __pad2;
+	int64_t st_blocks;
+	int64_t st_atime_sec;
+	uint64_t st_atime_nsec;
+	int64_t st_mtime_sec;
+	uint64_t st_mtime_nsec;
+	int64_t st_ctime_sec;
+	uint64_t st_ctime_nsec;
+	uint32_t __unused4;
+	uint32_t __unused5;
+};
+_Static_assert(sizeof(struct kstat) == 128, "struct stat is 128 bytes on riscv64");
+
+struct file;
+struct inode;
+
+struct file_ops {
+	/* Move up to len bytes between the file and the program's buffer at
+	 * ubuf (goose may touch it directly: the caller checked it). *off is
+	 * the file offset to use and advance (pread/pwrite pass their own).
+	 * Bytes moved, -EAGAIN when it would block, or -errno. */
+	long (*read)(struct file *f, void *buf, size_t len, uint64_t *off);
+	long (*write)(struct file *f, const void *buf, size_t len, uint64_t *off);
+	/* EPOLLIN/OUT/HUP/ERR bits ready now. */
+	uint32_t (*poll)(struct file *f);
+	void (*release)(struct file *f);
+	int (*stat)(struct file *f, struct kstat *st);
+	long (*ioctl)(struct file *f, unsigned long cmd, uint64_t arg);
+	/* Directories: linux_dirent64 records into buf, from position *off. */
+	long (*getdents)(struct file *f, void *buf, size_t len, uint64_t *off);
+	int (*truncate)(struct file *f, uint64_t size);
+	/* Fill the fresh mapping [va, va+len) from the file at off (mmap of a
+	 * device or file; shared: MAP_SHARED). 0 or -errno. */
+	long (*mmap)(struct file *f, uint64_t va, uint64_t len, uint32_t prot, uint64_t off, bool shared);
+	bool seekable;
+	/* No interrupt tells when it is ready (the polled console): waiters
+	 * look again every few milliseconds. */
+	bool polled;
+};
+
+struct file {
+	const struct file_ops *ops;
+	int refs;
+	uint32_t flags;		/* O_ACCMODE, O_APPEND, O_NONBLOCK, ... as opened / F_SETFL */
+	uint64_t off;
+	uint64_t gen;		/* bumped by file_notify: epoll's edge-trigger sees a new event */
+	struct inode *inode;	/* tmpfs and device nodes; NULL for pipes, eventfds, epoll */
+	void *priv;
+};
+
+struct file *file_alloc(const struct file_ops *ops, uint32_t flags, void *priv);
+void file_get(struct file *f);
+void file_put(struct file *f);
+/* f changed state (data in, space out, hang-up): wake every thread that
+ * waits on some file so it looks again. */
+void file_notify(struct file *f);
+
+/* The descriptor table (one process, shared by all threads). */
+int fd_install(struct file *f, bool cloexec, int min_fd);
+int fd_install_at(int fd, struct file *f, bool cloexec);
+struct file *fd_get(int fd);	/* borrowed: valid until the trap ends */
+int fd_close(int fd);
+bool fd_cloexec(int fd);
+void fd_set_cloexec(int fd, bool on);
+
+/* The console, a pipe pair, an eventfd, an epoll instance. */
+struct file *console_file(uint32_t flags);
+int pipe_create(struct file *ends[2], uint32_t flags);
+struct file *eventfd_create(uint64_t initval, uint32_t flags);
+struct file *epoll_create(uint32_t flags);
+bool file_is_epoll(const struct file *f);
+int epoll_ctl_file(struct file *ep, int op, int fd, struct file *target, uint32_t events, uint64_t data);
+/* Gather up to max ready events into out (struct epoll_event: u32 events, 4 bytes
+ * of padding, u64 data: 16 bytes, packed only on x86-64). */
+int epoll_collect(struct file *ep, void *out, int max);
+/* Does the instance watch a polled file (see file_ops.polled)? */
+bool epoll_has_polled(struct file *ep);
+/* An fd closed: forget it in every epoll instance. */
+void epoll_forget_fd(int fd, struct file *f);
+
+/* fds 0, 1, 2 on the console. */
+void file_init_stdio(void);
+
+#endif

@@ -1,0 +1,347 @@
+/* SPDX-License-Identifier: MIT */
+#include "loader.h"
+#include "bootargs.h"
+#include "console.h"
+#include "elf.h"
+#include "errno.h"
+#include "kmem.h"
+#include "layout.h"
+#include "random.h"
+#include "riscv.h"
+#include "thread.h"
+#include "vdso.h"
+#include "vm.h"
+
+/* ebreak: SYSTEM opcode, funct12 = 1 (ISA manual, "EBREAK"); same length as ecall. */
+#define INSN_EBREAK 0x00100073u
+
+/* Auxiliary vector tags (include/uapi/linux/auxvec.h). */
+#define AT_NULL 0
+#define AT_PHDR 3
+#define AT_PHENT 4
+#define AT_PHNUM 5
+#define AT_PAGESZ 6
+#define AT_BASE 7
+#define AT_FLAGS 8
+#define AT_ENTRY 9
+#define AT_UID 11
+#define AT_EUID 12
+#define AT_GID 13
+#define AT_EGID 14
+#define AT_PLATFORM 15
+#define AT_HWCAP 16
+#define AT_CLKTCK 17
+#define AT_SECURE 23
+#define AT_RANDOM 25
+#define AT_EXECFN 31
+#define AT_SYSINFO_EHDR 33
+
+static struct {
+	const void *elf;
+	size_t len;
+	uint64_t *sites;	/* rewritten ecall addresses, ascending */
+	size_t nsites;
+	uint64_t image_end;
+} ld;
+
+static int load_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int load_fail(const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	gmsg("%s", buf);
+	return -1;
+}
+
+static uint32_t seg_prot(uint32_t flags)
+{
+	return ((flags & PF_R) ? PROT_READ : 0) | ((flags & PF_W) ? PROT_WRITE : 0) |
+	       ((flags & PF_X) ? PROT_EXEC : 0);
+}
+
+/*
+ * Copy the segments into fresh pages. A page may hold the tail of one
+ * segment and the head of the next; it gets the union of their protections,
+ * unless that would make it writable and executable.
+ */
+static int load_segments(const struct elf_image *img, const uint8_t *file)
+{
+	for (uint64_t va = img->lo; va < img->hi; va += PAGE_SIZE) {
+		uint32_t prot = 0;
+		bool covered = false;
+
+		for (int i = 0; i < img->nseg; i++) {
+			const struct elf_segment *s = &img->seg[i];
+
+			if (s->memsz && s->vaddr < va + PAGE_SIZE && s->vaddr + s->memsz > va) {
+				prot |= seg_prot(s->flags);
+				covered = true;
+			}
+		}
+		if (!covered)
+			continue;
+		if ((prot & PROT_WRITE) && (prot & PROT_EXEC))
+			return load_fail("elf: page 0x%lx is both writable and executable (segments share it); "
+					 "goose keeps W^X", va);
+		if (vm_add(va, va + PAGE_SIZE, prot))
+			return load_fail("loader: out of memory for the mapping list at 0x%lx", va);
+
+		uint64_t pa = pmem_alloc_zeroed(&pmem);
+
+		if (!pa || vm_map_page(va, pa, prot))
+			return load_fail("loader: out of memory copying the program (page 0x%lx; %lu pages free)",
+					 va, pmem.free_pages);
+		uint8_t *page = PA2VA(pa);
+
+		for (int i = 0; i < img->nseg; i++) {
+			const struct elf_segment *s = &img->seg[i];
+			uint64_t from = MAX(va, s->vaddr), to = MIN(va + PAGE_SIZE, s->vaddr + s->filesz);
+
+			if (from < to)
+				memcpy(page + (from - va), file + s->offset + (from - s->vaddr), to - from);
+		}
+	}
+	return 0;
+}
+
+static int u64_cmp_find(const uint64_t *a, size_t n, uint64_t v)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (a[mid] < v)
+			lo = mid + 1;
+		else if (a[mid] > v)
+			hi = mid;
+		else
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Find every ecall in the executable segments, decoding from each function
+ * start of the symbol table, and turn it into an ebreak in the loaded copy.
+ */
+static int load_rewrite_ecalls(const struct elf_image *img, const uint8_t *file, size_t len)
+{
+	size_t nstarts = elf_func_starts(file, len, img->lo, img->hi, NULL, 0);
+	uint64_t *starts = nstarts ? kzalloc(nstarts * sizeof(uint64_t)) : NULL;
+
+	if (nstarts && !starts)
+		return load_fail("loader: out of memory for %zu function starts", nstarts);
+	elf_func_starts(file, len, img->lo, img->hi, starts, nstarts);
+
+	size_t total = 0;
+
+	for (int pass = 0; pass < 2; pass++) {
+		size_t n = 0;
+
+		for (int i = 0; i < img->nseg; i++) {
+			const struct elf_segment *s = &img->seg[i];
+
+			if (!(s->flags & PF_X))
+				continue;
+			n += elf_scan_ecalls(file + s->offset, s->filesz, s->vaddr, starts, nstarts,
+					     pass ? ld.sites + n : NULL, pass ? total - n : 0);
+		}
+		if (pass == 0) {
+			total = n;
+			ld.sites = kzalloc((total + 1) * sizeof(uint64_t));
+			if (!ld.sites)
+				return load_fail("loader: out of memory for %zu ecall sites", total);
+		}
+	}
+	ld.nsites = total;
+	kfree(starts);
+
+	for (size_t i = 0; i < ld.nsites; i++) {
+		uint32_t *insn = vm_kaddr(ld.sites[i]);
+
+		if (!insn)
+			panic("loader: ecall site 0x%lx is not mapped", ld.sites[i]);
+		*insn = INSN_EBREAK;
+	}
+	fence_i();
+	return 0;
+}
+
+/* The initial stack, as Linux's fs/binfmt_elf.c create_elf_tables() lays it out. */
+struct stack_builder {
+	uint64_t sp;
+	bool fail;
+};
+
+static uint64_t push_bytes(struct stack_builder *sb, const void *p, size_t n)
+{
+	sb->sp -= n;
+	if (copy_to_user(sb->sp, p, n))
+		sb->fail = true;
+	return sb->sp;
+}
+
+static uint64_t push_str(struct stack_builder *sb, const char *s)
+{
+	return push_bytes(sb, s, strlen(s) + 1);
+}
+
+static int load_stack(const struct loader_info *li, const struct elf_image *img, struct thread *t)
+{
+	const struct bootargs *ba = li->ba;
+	struct stack_builder sb = { .sp = USER_STACK_TOP };
+	uint64_t argv[BOOTARGS_MAX_WORDS + 2], envp[BOOTARGS_MAX_WORDS + 1];
+	uint8_t rnd[16];
+	int argc = 0, envc = 0;
+
+	if (vm_add(USER_STACK_TOP - USER_STACK_SIZE, USER_STACK_TOP, PROT_READ | PROT_WRITE))
+		return load_fail("loader: cannot map the stack");
+
+	uint64_t execfn = push_str(&sb, li->argv0);
+
+	argv[argc++] = execfn;
+	for (int i = 0; i < ba->nargs; i++)
+		argv[argc++] = push_str(&sb, ba->args[i]);
+	for (int i = 0; i < ba->nenv; i++)
+		envp[envc++] = push_str(&sb, ba->env[i]);
+	uint64_t platform = push_str(&sb, "riscv64");
+
+	random_fill(rnd, sizeof(rnd));
+	sb.sp &= ~0xful;
+	uint64_t random = push_bytes(&sb, rnd, sizeof(rnd));
+
+	uint64_t auxv[][2] = {
+		{ AT_PHDR, img->phdr_vaddr },
+		{ AT_PHENT, img->phentsize },
+		{ AT_PHNUM, img->phnum },
+		{ AT_PAGESZ, PAGE_SIZE },
+		{ AT_BASE, 0 },
+		{ AT_FLAGS, 0 },
+		{ AT_ENTRY, img->entry },
+		{ AT_UID, 0 },
+		{ AT_EUID, 0 },
+		{ AT_GID, 0 },
+		{ AT_EGID, 0 },
+		{ AT_PLATFORM, platform },
+		{ AT_HWCAP, li->hwcap },
+		{ AT_CLKTCK, 100 },
+		{ AT_SECURE, 0 },
+		{ AT_RANDOM, random },
+		{ AT_EXECFN, execfn },
+		{ AT_SYSINFO_EHDR, vdso_base() },
+		{ AT_NULL, 0 },
+	};
+	/* argc, argv[], NULL, envp[], NULL, auxv: sp 16-aligned at argc. */
+	size_t words = 1 + (size_t)argc + 1 + (size_t)envc + 1 + 2 * ARRAY_SIZE(auxv);
+
+	sb.sp = (sb.sp - words * 8) & ~0xful;
+	uint64_t sp = sb.sp, at = sp;
+	uint64_t argc64 = (uint64_t)argc, zero = 0;
+
+	if (copy_to_user(at, &argc64, 8))
+		sb.fail = true;
+	at += 8;
+	for (int i = 0; i < argc; i++, at += 8)
+		sb.fail |= copy_to_user(at, &argv[i], 8) != 0;
+	sb.fail |= copy_to_user(at, &zero, 8) != 0;
+	at += 8;
+	for (int i = 0; i < envc; i++, at += 8)
+		sb.fail |= copy_to_user(at, &envp[i], 8) != 0;
+	sb.fail |= copy_to_user(at, &zero, 8) != 0;
+	at += 8;
+	for (size_t i = 0; i < ARRAY_SIZE(auxv); i++) {
+		/* Leave out what this image lacks: Go reads only what is there. */
+		if ((auxv[i][0] == AT_PHDR && !img->phdr_vaddr) || (auxv[i][0] == AT_SYSINFO_EHDR && !auxv[i][1]))
+			continue;
+		sb.fail |= copy_to_user(at, auxv[i], 16) != 0;
+		at += 16;
+	}
+	sb.fail |= copy_to_user(at, &zero, 8) != 0;
+	if (sb.fail)
+		return load_fail("loader: out of memory building the initial stack");
+
+	memset(&t->frame, 0, sizeof(t->frame));
+	t->frame.x[0] = img->entry;
+	t->frame.x[REG_SP] = sp;
+	/* Return to S-mode with interrupts on and the FPU usable. */
+	t->frame.sstatus = SSTATUS_SPP | SSTATUS_SPIE | SSTATUS_FS_INITIAL;
+	return 0;
+}
+
+int loader_load(const struct loader_info *li, struct thread *t)
+{
+	struct elf_image img;
+	char err[200];
+
+	if (elf_parse(li->elf, li->len, USER_MMAP_BOTTOM, &img, err, sizeof(err)))
+		return load_fail("%s", err);
+	ld.elf = li->elf;
+	ld.len = li->len;
+	ld.image_end = img.hi;
+	if (load_segments(&img, li->elf))
+		return -1;
+	if (load_rewrite_ecalls(&img, li->elf, li->len))
+		return -1;
+	if (vdso_map())
+		return load_fail("loader: out of memory mapping the vDSO");
+	return load_stack(li, &img, t);
+}
+
+bool loader_is_syscall_site(uint64_t pc)
+{
+	return u64_cmp_find(ld.sites, ld.nsites, pc) || vdso_is_syscall_site(pc);
+}
+
+const char *loader_symbolize(uint64_t pc, uint64_t *off)
+{
+	const char *name;
+
+	if (!ld.elf || elf_symbolize(ld.elf, ld.len, pc, &name, off))
+		return vdso_symbolize(pc, off);
+	return name;
+}
+
+uint64_t loader_sigreturn_trampoline(void)
+{
+	return vdso_sigreturn();
+}
+
+uint64_t loader_image_end(void)
+{
+	return ld.image_end;
+}
+
+size_t loader_nsites(void)
+{
+	return ld.nsites;
+}
+
+uint64_t loader_hwcap(const char *isa)
+{
+	uint64_t hwcap = 0;
+
+	/* "rv64" then single letters up to the first '_' (ISA manual, naming conventions). */
+	if (strncmp(isa, "rv64", 4) && strncmp(isa, "RV64", 4))
+		return 0;
+	for (const char *p = isa + 4; *p && *p != '_'; p++) {
+		char c = *p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p;
+
+		/* Multi-letter extensions may follow without an underscore. */
+		if (c == 'z' || c == 's' || c == 'x')
+			break;
+		if (c >= 'a' && c <= 'z')
+			hwcap |= 1ull << (c - 'a');
+		/* "g" stands for imafd (and zicsr, zifencei). */
+		if (c == 'g')
+			hwcap |= 1ull << ('i' - 'a') | 1ull << ('m' - 'a') | 1ull << ('a' - 'a') |
+				 1ull << ('f' - 'a') | 1ull << ('d' - 'a');
+	}
+	hwcap &= ~(1ull << ('g' - 'a'));
+	return hwcap;
+}

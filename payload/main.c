@@ -1,0 +1,255 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * goose_main: from the firmware's hand-off to the Go program's first
+ * instruction (docs/boot.md walks through it). entry.S has turned on the
+ * direct map and relocated the image; this hart won the entry lottery.
+ */
+#include "bootargs.h"
+#include "clock.h"
+#include "console.h"
+#include "cpio.h"
+#include "elf.h"
+#include "fdt.h"
+#include "file.h"
+#include "layout.h"
+#include "loader.h"
+#include "power.h"
+#include "random.h"
+#include "riscv.h"
+#include "syscall.h"
+#include "thread.h"
+#include "trace.h"
+#include "vfs.h"
+#include "vm.h"
+#include "../sbi/sbi.h"
+
+#ifndef GOOSE_VERSION
+#define GOOSE_VERSION "dev"
+#endif
+
+/* A device tree larger than this is not one. */
+#define FDT_MAX_SIZE (4ul << 20)
+
+/* entry.S, payload.ld, kernel.S, trap.S */
+extern uint64_t boot_pt[512];
+extern char boot_stack_top[];
+extern char _start[], _end[];
+extern const uint8_t goose_kernel_elf[];
+extern const uint64_t goose_kernel_elf_size;
+extern const char goose_kernel_name[];
+extern uint64_t boot_instret, boot_time;
+void trap_resume(struct frame *f) __attribute__((noreturn));
+
+static struct fdt_info info;
+static struct bootargs bootargs;
+
+static void __attribute__((noreturn)) boot_fail(void)
+{
+	goose_exit(POWER_EXIT_GOOSE_FAILURE);
+}
+
+static const struct fdt_hart *boot_hart(unsigned long hartid)
+{
+	for (int i = 0; i < info.nharts; i++)
+		if (info.harts[i].hartid == hartid)
+			return &info.harts[i];
+	return NULL;
+}
+
+/* Seed the generator from everything that differs between boots. */
+static void boot_seed(const struct fdt_hart *bh)
+{
+	uint8_t seed[32];
+	uint64_t w[4] = { rdtime(), csr_read(CSR_CYCLE), clock_realtime_ns(), csr_read(CSR_INSTRET) };
+
+	memcpy(seed, w, sizeof(seed));
+	random_seed(seed);
+	if (info.rng_seed) {
+		for (uint32_t off = 0; off < info.rng_seed_len; off += sizeof(seed)) {
+			memset(seed, 0, sizeof(seed));
+			memcpy(seed, info.rng_seed + off, MIN(sizeof(seed), (size_t)(info.rng_seed_len - off)));
+			random_seed(seed);
+		}
+	}
+	/* Zkr's seed CSR: 16 bits of entropy per read when OPST says ES16 (0b10). */
+	if (bh && bh->has_zkr) {
+		for (size_t i = 0; i < sizeof(seed); i += 2) {
+			uint64_t v;
+
+			do
+				v = csr_swap_seed();
+			while ((v >> 30) != 2);
+			seed[i] = (uint8_t)v;
+			seed[i + 1] = (uint8_t)(v >> 8);
+		}
+		random_seed(seed);
+	}
+}
+
+static void boot_memory(uint64_t fdt_pa, size_t fdt_len)
+{
+	struct pmem_range ram[FDT_MAX_RANGES], holes[FDT_MAX_RANGES + 3];
+	int nholes = 0;
+
+	for (int i = 0; i < info.nmem; i++)
+		ram[i] = (struct pmem_range){ info.mem[i].base, info.mem[i].base + info.mem[i].size };
+	/* Firmware, reserved-memory (with or without no-map: neither may be handed out). */
+	for (int i = 0; i < info.nresv; i++)
+		holes[nholes++] = (struct pmem_range){ info.resv[i].base, info.resv[i].base + info.resv[i].size };
+	holes[nholes++] = (struct pmem_range){ IMAGE_PA(_start), IMAGE_PA(_end) };
+	holes[nholes++] = (struct pmem_range){ fdt_pa, fdt_pa + fdt_len };
+	if (info.initrd_end > info.initrd_start)
+		holes[nholes++] = (struct pmem_range){ info.initrd_start, info.initrd_end };
+	if (pmem_init(&pmem, KERNEL_BASE, ram, info.nmem, holes, nholes)) {
+		gmsg("memory: no free RAM left after the firmware, goose, the FDT and the initrd");
+		boot_fail();
+	}
+	/* The Go program's half of the address space starts empty: drop the
+	 * identity entry entry.S used to turn the MMU on. boot_pt stays the
+	 * root for good: goose's upper half and the program's lower half. */
+	for (int i = 0; i < 256; i++)
+		boot_pt[i] = 0;
+	sfence_vma_all();
+	vm_init(boot_pt);
+}
+
+/* The program: embedded in the image, else the initrd (an ELF, or a cpio
+ * archive holding goose.init=<path>, default /init). */
+static void boot_find_program(struct loader_info *li)
+{
+	const uint8_t *initrd = info.initrd_end > info.initrd_start ? PA2VA(info.initrd_start) : NULL;
+	size_t initrd_len = initrd ? info.initrd_end - info.initrd_start : 0;
+	const char *init = bootargs_opt(&bootargs, "goose.init");
+
+	if (initrd && cpio_is_archive(initrd, initrd_len) && vfs_unpack_cpio(initrd, initrd_len))
+		boot_fail();
+	if (goose_kernel_elf_size) {
+		li->elf = goose_kernel_elf;
+		li->len = goose_kernel_elf_size;
+		li->argv0 = goose_kernel_name[0] ? goose_kernel_name : "/init";
+		return;
+	}
+	if (initrd && !cpio_is_archive(initrd, initrd_len)) {
+		li->elf = initrd;
+		li->len = initrd_len;
+		li->argv0 = init ? init : "/init";
+		return;
+	}
+	if (!init)
+		init = "/init";
+	int r = initrd ? vfs_file_bytes(init, &li->elf, &li->len) : -1;
+
+	if (r) {
+		gmsg("no program to run: none is embedded in the image, and %s%s%s", initrd ? "the initramfs has no " : "there is no initrd",
+		     initrd ? init : "", initrd ? " (set goose.init=<path>)" : " (make image KERNEL=... embeds one)");
+		boot_fail();
+	}
+	li->argv0 = init;
+}
+
+static void boot_report(const struct loader_info *li, const char *console_name)
+{
+	char gover[32] = "unknown Go";
+	uint64_t ram = 0;
+	long impl = sbi_impl_id(), ver = sbi_impl_version(), spec = sbi_spec_version();
+	static const char *const impls[] = { "Berkeley BBL", "OpenSBI", "Xvisor", "KVM", "RustSBI", "Diosix" };
+
+	for (int i = 0; i < info.nmem; i++)
+		ram += info.mem[i].size;
+	elf_go_version(li->elf, li->len, gover, sizeof(gover));
+	gmsg("goose %s on %s %ld.%ld (SBI %ld.%ld), boot hart %lu, %d hart%s in the FDT, timebase %lu Hz",
+	     GOOSE_VERSION, impl >= 0 && impl < (long)ARRAY_SIZE(impls) ? impls[impl] : "unknown SBI", ver >> 16,
+	     ver & 0xffff, (spec >> 24) & 0x7f, spec & 0xffffff, harts[0].hartid, info.nharts,
+	     info.nharts == 1 ? "" : "s", clock_timebase());
+	for (int i = 0; i < info.nmem; i++)
+		gmsg("RAM 0x%lx-0x%lx (%lu MiB)", info.mem[i].base, info.mem[i].base + info.mem[i].size,
+		     info.mem[i].size >> 20);
+	gmsg("memory: %lu MiB of %lu MiB free for the program; console %s; clock %s", pmem.free_pages >> 8,
+	     ram >> 20, console_name, clock_source());
+	gmsg("program %s: %s, %zu KiB, %zu syscall sites rewritten", li->argv0, gover, li->len >> 10,
+	     loader_nsites());
+}
+
+void goose_main(unsigned long hartid, uint64_t fdt_pa)
+{
+	struct hart *h = &harts[0];
+	const void *fdt = PA2VA(fdt_pa);
+	char err[200];
+	size_t fdt_len;
+
+	h->kstack_top = (uint64_t)boot_stack_top;
+	h->hartid = hartid;
+	h->index = 0;
+	nharts = 1;
+	asm volatile("mv tp, %0" : : "r"(h));
+
+	/* The SBI console until the FDT names a UART. */
+	console_init(NULL);
+	fdt_len = fdt_pa ? fdt_totalsize(fdt, FDT_MAX_SIZE) : 0;
+	if (!fdt_len) {
+		if (!fdt_pa)
+			gmsg("fdt: no device tree (a1 = 0): boot goose with OpenSBI or U-Boot's booti");
+		else if (fdt_check(fdt, FDT_MAX_SIZE, err, sizeof(err)))
+			gmsg("%s (at 0x%lx)", err, fdt_pa);
+		boot_fail();
+	}
+	if (fdt_parse(fdt, fdt_len, &info, err, sizeof(err))) {
+		gmsg("%s", err);
+		boot_fail();
+	}
+	const char *console_name = console_init(&info.console);
+
+	power_init(&info.test_dev);
+	if (bootargs_split(info.bootargs, BOOTARGS_MAX_LEN, &bootargs, err, sizeof(err))) {
+		gmsg("%s", err);
+		boot_fail();
+	}
+	const char *opt = bootargs_opt(&bootargs, "goose.trace");
+
+	if (opt && trace_init(opt))
+		boot_fail();
+	opt = bootargs_opt(&bootargs, "goose.time");
+	clock_init(info.timebase_hz, &info.rtc, opt ? strtou64(opt) : 0);
+
+	const struct fdt_hart *bh = boot_hart(hartid);
+
+	h->has_sstc = bh && bh->has_sstc;
+	boot_seed(bh);
+	boot_memory(fdt_pa, fdt_len);
+
+	vfs_init();
+	file_init_stdio();
+	if (vfs_add_static("/sys/firmware/fdt", fdt, fdt_len, 0400))
+		panic("goose_main: no memory for /sys/firmware/fdt");
+
+	struct loader_info li = { .ba = &bootargs, .hwcap = bh ? loader_hwcap(bh->isa) : 0 };
+
+	boot_find_program(&li);
+	opt = bootargs_opt(&bootargs, "goose.cwd");
+	if (opt && vfs_chdir_path(opt)) {
+		gmsg("goose.cwd=%s: no such directory", opt);
+		boot_fail();
+	}
+	struct thread *t = thread_alloc();
+
+	if (!t || loader_load(&li, t))
+		boot_fail();
+	sys_brk_init(loader_image_end());
+	if (!bootargs_opt(&bootargs, "goose.quiet"))
+		boot_report(&li, console_name);
+	sched_make_runnable(t);
+
+	/* Timer and software interrupts end time slices and wake idle harts;
+	 * they are taken only while Go code runs (sstatus.SIE stays 0 in goose). */
+	csr_set(CSR_SIE, SIE_STIE | SIE_SSIE);
+	if (!bootargs_opt(&bootargs, "goose.quiet")) {
+		uint64_t n = rdinstret() - boot_instret, ns = (rdtime() - boot_time) * 1000000000ull / clock_timebase();
+
+		gmsg("%lu instructions, %lu us from goose's entry to the Go program", n, ns / 1000);
+	}
+	spin_lock(&big_lock);
+	struct frame *f = sched_resume(h, NULL);
+
+	spin_unlock(&big_lock);
+	trap_resume(f);
+}

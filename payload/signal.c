@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: MIT */
+#include "signal.h"
+#include "console.h"
+#include "errno.h"
+#include "frame.h"
+#include "loader.h"
+#include "power.h"
+#include "thread.h"
+#include "trace.h"
+#include "vm.h"
+#include "clock.h"
+
+/* Process-wide, as Go's threads share them (CLONE_SIGHAND). */
+struct k_sigaction sigactions[NSIG + 1];
+
+#define SIGBIT(sig) (1ull << ((sig)-1))
+/* Signals whose default action is to do nothing (signal(7)); the job-control
+ * stops are treated alike, as there is no shell to continue them. */
+#define SIG_DEFAULT_IGNORED                                                                              \
+	(SIGBIT(SIGCHLD) | SIGBIT(SIGURG) | SIGBIT(SIGWINCH) | SIGBIT(SIGCONT) | SIGBIT(SIGSTOP) |          \
+	 SIGBIT(20) /* SIGTSTP */ | SIGBIT(21) /* SIGTTIN */ | SIGBIT(22) /* SIGTTOU */)
+
+static const char *const signal_names[] = {
+	[SIGHUP] = "SIGHUP",   [SIGINT] = "SIGINT",   [SIGQUIT] = "SIGQUIT", [SIGILL] = "SIGILL",
+	[SIGTRAP] = "SIGTRAP", [SIGABRT] = "SIGABRT", [SIGBUS] = "SIGBUS",   [SIGFPE] = "SIGFPE",
+	[SIGKILL] = "SIGKILL", [SIGUSR1] = "SIGUSR1", [SIGSEGV] = "SIGSEGV", [SIGUSR2] = "SIGUSR2",
+	[SIGPIPE] = "SIGPIPE", [SIGALRM] = "SIGALRM", [SIGTERM] = "SIGTERM", [SIGURG] = "SIGURG",
+};
+
+const char *signal_name(int sig)
+{
+	if (sig > 0 && sig < (int)ARRAY_SIZE(signal_names) && signal_names[sig])
+		return signal_names[sig];
+	return "signal";
+}
+
+static const char *const reg_names[32] = {
+	"pc", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1", "a0", "a1", "a2", "a3", "a4", "a5",
+	"a6", "a7", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
+};
+
+static void print_location(const char *what, uint64_t pc)
+{
+	uint64_t off;
+	const char *fn = loader_symbolize(pc, &off);
+
+	if (fn)
+		gmsg("  %s 0x%lx %s+0x%lx", what, pc, fn, off);
+	else
+		gmsg("  %s 0x%lx", what, pc);
+}
+
+void signal_dump_frame(const struct frame *f)
+{
+	print_location("pc", f->x[0]);
+	print_location("ra", f->x[REG_RA]);
+	for (int i = 0; i < 32; i += 4)
+		gmsg("  %-3s %016lx  %-3s %016lx  %-3s %016lx  %-3s %016lx", reg_names[i], f->x[i], reg_names[i + 1],
+		     f->x[i + 1], reg_names[i + 2], f->x[i + 2], reg_names[i + 3], f->x[i + 3]);
+	gmsg("  sstatus %016lx scause %016lx stval %016lx", f->sstatus, f->scause, f->stval);
+}
+
+/* Default action "terminate" (or a fault nobody handles): report and stop. */
+static void __attribute__((noreturn)) signal_die(struct thread *t, int sig, uint64_t addr)
+{
+	gmsg("fatal: %s (signal %d) in thread %d, address 0x%lx", signal_name(sig), sig, t->tid, addr);
+	signal_dump_frame(&t->frame);
+	goose_exit(128 + sig);
+}
+
+static bool sleeping_interruptibly(const struct thread *t)
+{
+	return t->state == T_BLOCKED && t->wait != WAIT_NONE;
+}
+
+void signal_send(struct thread *t, int sig)
+{
+	trace_signal(t, "send", sig);
+	t->sigpending |= SIGBIT(sig);
+	if ((t->sigmask & SIGBIT(sig)) || !sleeping_interruptibly(t))
+		return;
+	/* nanosleep tells how much of the sleep was left. */
+	if (t->wait == WAIT_SLEEP && t->sleep_rem) {
+		uint64_t now = clock_ticks(), left = t->deadline > now ? t->deadline - now : 0;
+		uint64_t ns = left * 1000000000ull / clock_timebase();
+		int64_t ts[2] = { (int64_t)(ns / 1000000000ull), (int64_t)(ns % 1000000000ull) };
+
+		copy_to_user(t->sleep_rem, ts, sizeof(ts));
+	}
+	t->restarting = false;
+	t->interrupted = true;
+	sched_wake(t, -EINTR);
+}
+
+struct thread *signal_process_target(struct thread *self, int sig)
+{
+	if (sig <= 0 || sig > NSIG || !(self->sigmask & SIGBIT(sig)))
+		return self;
+	for (int tid = 1;; tid++) {
+		struct thread *t = thread_next(tid);
+
+		if (!t)
+			return self;
+		if (!(t->sigmask & SIGBIT(sig)))
+			return t;
+		tid = t->tid;
+	}
+}
+
+void signal_discard(int sig)
+{
+	for (int tid = 1;; tid++) {
+		struct thread *t = thread_next(tid);
+
+		if (!t)
+			return;
+		t->sigpending &= ~SIGBIT(sig);
+		tid = t->tid;
+	}
+}
+
+/* Build the rt_sigframe on the right stack and point the thread at the
+ * handler, as arch/riscv/kernel/signal.c setup_rt_frame() does. */
+static int signal_setup_frame(struct thread *t, int sig, const struct k_siginfo *info)
+{
+	const struct k_sigaction *act = &sigactions[sig];
+	struct frame *f = &t->frame;
+	uint64_t sp = f->x[REG_SP];
+	bool on_alt = t->altstack_size && sp - t->altstack_sp < t->altstack_size;
+
+	if ((act->flags & SA_ONSTACK) && t->altstack_size && !(t->altstack_flags & SS_DISABLE) && !on_alt)
+		sp = t->altstack_sp + t->altstack_size;
+	sp = (sp - sizeof(struct k_rt_sigframe)) & ~0xfull;
+	if (uaccess_ok(sp, sizeof(struct k_rt_sigframe), PROT_WRITE))
+		return -EFAULT;
+
+	/* t is about to run on this hart, so its FP state is in the registers. */
+	fp_save(t->fp);
+
+	struct k_rt_sigframe *fr = (struct k_rt_sigframe *)sp;
+
+	memset(fr, 0, sizeof(*fr));
+	fr->info = *info;
+	fr->uc.uc_stack.ss_sp = t->altstack_sp;
+	fr->uc.uc_stack.ss_size = t->altstack_size;
+	fr->uc.uc_stack.ss_flags = !t->altstack_size ? SS_DISABLE : on_alt ? SS_ONSTACK : 0;
+	fr->uc.uc_sigmask = t->sigmask;
+	/* An interrupted call under SA_RESTART runs again once the handler returns. */
+	if (t->interrupted && (act->flags & SA_RESTART) && t->restartable && f->x[REG_A0] == (uint64_t)-EINTR) {
+		f->x[0] -= 4;
+		f->x[REG_A0] = t->orig_a0;
+	}
+	t->interrupted = false;
+	memcpy(fr->uc.uc_mcontext.sc_regs, f->x, sizeof(f->x));
+	memcpy(fr->uc.uc_mcontext.sc_fpregs_f, t->fp, 32 * 8);
+	fr->uc.uc_mcontext.sc_fpregs_fcsr = (uint32_t)t->fp[32];
+
+	t->sigmask |= act->mask;
+	if (!(act->flags & SA_NODEFER))
+		t->sigmask |= SIGBIT(sig);
+	t->sigmask &= ~(SIGBIT(SIGKILL) | SIGBIT(SIGSTOP));
+	f->x[0] = act->handler;
+	f->x[REG_RA] = loader_sigreturn_trampoline();
+	f->x[REG_SP] = sp;
+	f->x[REG_A0] = (uint64_t)sig;
+	f->x[REG_A1] = sp + __builtin_offsetof(struct k_rt_sigframe, info);
+	f->x[REG_A2] = sp + __builtin_offsetof(struct k_rt_sigframe, uc);
+	if (act->flags & SA_RESETHAND)
+		sigactions[sig].handler = SIG_DFL;
+	return 0;
+}
+
+void signal_fault(struct thread *t, int sig, int code, uint64_t addr)
+{
+	const struct k_sigaction *act = &sigactions[sig];
+	struct k_siginfo info = { .si_signo = sig, .si_code = code, .si_addr = addr };
+
+	/* A fault that is blocked, ignored or unhandled kills, as on Linux. */
+	if (act->handler == SIG_DFL || act->handler == SIG_IGN || (t->sigmask & SIGBIT(sig)) ||
+	    signal_setup_frame(t, sig, &info))
+		signal_die(t, sig, addr);
+}
+
+void signal_deliver(struct thread *t)
+{
+	uint64_t ready = t->sigpending & ~t->sigmask;
+
+	if (!ready)
+		return;
+	int sig = __builtin_ctzll(ready) + 1;
+	const struct k_sigaction *act = &sigactions[sig];
+	struct k_siginfo info = { .si_signo = sig, .si_code = SI_TKILL, .si_pid = 1 };
+
+	t->sigpending &= ~SIGBIT(sig);
+	trace_signal(t, "deliver", sig);
+	if (act->handler == SIG_IGN)
+		return;
+	if (act->handler == SIG_DFL) {
+		if (SIG_DEFAULT_IGNORED & SIGBIT(sig))
+			return;
+		signal_die(t, sig, 0);
+	}
+	if (signal_setup_frame(t, sig, &info))
+		signal_die(t, SIGSEGV, t->frame.x[REG_SP]);
+}
+
+long signal_return(struct thread *t)
+{
+	struct frame *f = &t->frame;
+	uint64_t sp = f->x[REG_SP];
+
+	if (uaccess_ok(sp, sizeof(struct k_rt_sigframe), PROT_READ))
+		signal_die(t, SIGSEGV, sp);
+
+	const struct k_rt_sigframe *fr = (const struct k_rt_sigframe *)sp;
+
+	memcpy(f->x, fr->uc.uc_mcontext.sc_regs, sizeof(f->x));
+	memcpy(t->fp, fr->uc.uc_mcontext.sc_fpregs_f, 32 * 8);
+	t->fp[32] = fr->uc.uc_mcontext.sc_fpregs_fcsr;
+	fp_restore(t->fp);
+	t->sigmask = fr->uc.uc_sigmask & ~(SIGBIT(SIGKILL) | SIGBIT(SIGSTOP));
+	return f->x[REG_A0];
+}

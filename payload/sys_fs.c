@@ -1,0 +1,504 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * File system calls: descriptors, reads and writes, pipes, eventfd, epoll,
+ * fcntl and stat. Paths are resolved by vfs.c.
+ */
+#include "errno.h"
+#include "file.h"
+#include "kmem.h"
+#include "syscall.h"
+#include "thread.h"
+#include "vfs.h"
+#include "vm.h"
+
+#define AT_FDCWD (-100)
+#define AT_SYMLINK_NOFOLLOW 0x100
+#define AT_REMOVEDIR 0x200
+#define AT_EMPTY_PATH 0x1000
+
+#define F_DUPFD 0
+#define F_GETFD 1
+#define F_SETFD 2
+#define F_GETFL 3
+#define F_SETFL 4
+#define F_SETLK 6
+#define F_SETLKW 7
+#define F_GETLK 5
+#define F_DUPFD_CLOEXEC 1030
+#define F_GETPIPE_SZ 1032
+#define FD_CLOEXEC 1
+
+#define SEEK_SET 0
+#define SEEK_CUR 1
+#define SEEK_END 2
+
+#define IOV_MAX 1024
+
+/* Largest single transfer, as Linux's MAX_RW_COUNT (INT_MAX & PAGE_MASK). */
+#define RW_MAX 0x7ffff000ul
+
+static long file_block(struct thread *t, struct file *f, long r)
+{
+	if (r != -EAGAIN || (f->flags & O_NONBLOCK))
+		return r;
+	t->restartable = true;
+	return sched_block_poll(t, f->ops->polled);
+}
+
+/* One read or write of a user buffer: pos is NULL to use (and move) the file offset. */
+static long rw_one(struct thread *t, int fd, uint64_t ubuf, uint64_t len, uint64_t *pos, bool write)
+{
+	struct file *f = fd_get(fd);
+	uint32_t acc;
+	long r;
+
+	if (!f)
+		return -EBADF;
+	acc = f->flags & O_ACCMODE;
+	if (write ? acc == O_RDONLY : acc == O_WRONLY)
+		return -EBADF;
+	if (write ? !f->ops->write : !f->ops->read)
+		return -EINVAL;
+	len = MIN(len, RW_MAX);
+	if (uaccess_ok(ubuf, len, write ? PROT_READ : PROT_WRITE))
+		return -EFAULT;
+	uint64_t *off = pos ? pos : &f->off;
+
+	if (write)
+		r = f->ops->write(f, (const void *)ubuf, len, off);
+	else
+		r = f->ops->read(f, (void *)ubuf, len, off);
+	return file_block(t, f, r);
+}
+
+SYSCALL(read)
+{
+	return rw_one(t, (int)a[0], a[1], a[2], NULL, false);
+}
+
+SYSCALL(write)
+{
+	return rw_one(t, (int)a[0], a[1], a[2], NULL, true);
+}
+
+static long prw(struct thread *t, const uint64_t *a, bool write)
+{
+	struct file *f = fd_get((int)a[0]);
+	uint64_t pos = a[3];
+
+	if (!f)
+		return -EBADF;
+	if (!f->ops->seekable)
+		return -ESPIPE;
+	if ((int64_t)pos < 0)
+		return -EINVAL;
+	return rw_one(t, (int)a[0], a[1], a[2], &pos, write);
+}
+
+SYSCALL(pread64)
+{
+	return prw(t, a, false);
+}
+
+SYSCALL(pwrite64)
+{
+	return prw(t, a, true);
+}
+
+/* readv/writev: struct iovec { void *base; size_t len; } (include/uapi/linux/uio.h). */
+static long rwv(struct thread *t, const uint64_t *a, bool write)
+{
+	uint64_t iovcnt = a[2], total = 0;
+	struct file *f = fd_get((int)a[0]);
+
+	if (!f)
+		return -EBADF;
+	if (iovcnt > IOV_MAX)
+		return -EINVAL;
+	for (uint64_t i = 0; i < iovcnt; i++) {
+		uint64_t iov[2];
+		long r;
+
+		if (copy_from_user(iov, a[1] + i * 16, sizeof(iov)))
+			return total ? (long)total : -EFAULT;
+		if ((int64_t)iov[1] < 0)
+			return -EINVAL;
+		if (!iov[1])
+			continue;
+		/* Only the first segment may block; later ones take what is there. */
+		r = rw_one(t, (int)a[0], iov[0], iov[1], NULL, write);
+		if (r == SYSRET_BLOCKED && total) {
+			/* Partial transfer: undo the block, report what moved. */
+			sched_wake(t, (long)total);
+			return SYSRET_BLOCKED;
+		}
+		if (r < 0)
+			return total ? (long)total : r;
+		total += (uint64_t)r;
+		if ((uint64_t)r < iov[1])
+			break;
+	}
+	return (long)total;
+}
+
+SYSCALL(readv)
+{
+	return rwv(t, a, false);
+}
+
+SYSCALL(writev)
+{
+	return rwv(t, a, true);
+}
+
+SYSCALL(close)
+{
+	(void)t;
+	return fd_close((int)a[0]);
+}
+
+SYSCALL(openat)
+{
+	char path[VFS_PATH_MAX];
+	int r = strncpy_from_user(path, a[1], sizeof(path));
+
+	(void)t;
+	if (r)
+		return r;
+	struct file *f;
+	long err = vfs_open((int)a[0], path, (uint32_t)a[2], (uint32_t)a[3], &f);
+
+	if (err)
+		return err;
+	int fd = fd_install(f, a[2] & O_CLOEXEC, 0);
+
+	if (fd < 0)
+		file_put(f);
+	return fd;
+}
+
+SYSCALL(pipe2)
+{
+	struct file *ends[2];
+	int fds[2];
+	uint32_t flags = (uint32_t)a[1];
+
+	(void)t;
+	if (flags & ~(uint32_t)(O_NONBLOCK | O_CLOEXEC | O_DIRECT))
+		return -EINVAL;
+	if (uaccess_ok(a[0], sizeof(fds), PROT_WRITE))
+		return -EFAULT;
+	int r = pipe_create(ends, flags);
+
+	if (r)
+		return r;
+	fds[0] = fd_install(ends[0], flags & O_CLOEXEC, 0);
+	fds[1] = fds[0] < 0 ? -EMFILE : fd_install(ends[1], flags & O_CLOEXEC, 0);
+	if (fds[1] < 0) {
+		if (fds[0] >= 0)
+			fd_close(fds[0]);
+		else
+			file_put(ends[0]);
+		file_put(ends[1]);
+		return -EMFILE;
+	}
+	copy_to_user(a[0], fds, sizeof(fds));
+	return 0;
+}
+
+SYSCALL(eventfd2)
+{
+	uint32_t flags = (uint32_t)a[1];
+
+	(void)t;
+	if (flags & ~(uint32_t)(O_NONBLOCK | O_CLOEXEC | 1))
+		return -EINVAL;
+	struct file *f = eventfd_create((uint32_t)a[0], flags);
+
+	if (!f)
+		return -ENOMEM;
+	int fd = fd_install(f, flags & O_CLOEXEC, 0);
+
+	if (fd < 0)
+		file_put(f);
+	return fd;
+}
+
+SYSCALL(epoll_create1)
+{
+	(void)t;
+	if (a[0] & ~(uint64_t)O_CLOEXEC)
+		return -EINVAL;
+	struct file *f = epoll_create(0);
+
+	if (!f)
+		return -ENOMEM;
+	int fd = fd_install(f, a[0] & O_CLOEXEC, 0);
+
+	if (fd < 0)
+		file_put(f);
+	return fd;
+}
+
+SYSCALL(epoll_ctl)
+{
+	struct file *ep = fd_get((int)a[0]), *target = fd_get((int)a[2]);
+	uint32_t ev[4] = { 0 };
+
+	(void)t;
+	if (!ep || !target)
+		return -EBADF;
+	if (!file_is_epoll(ep))
+		return -EINVAL;
+	/* struct epoll_event: u32 events, 4 bytes of padding, u64 data. */
+	if (a[1] != 2 && copy_from_user(ev, a[3], 16))
+		return -EFAULT;
+	uint64_t data = (uint64_t)ev[2] | (uint64_t)ev[3] << 32;
+
+	return epoll_ctl_file(ep, (int)a[1], (int)a[2], target, ev[0], data);
+}
+
+/* epoll_pwait(epfd, events, maxevents, timeout_ms, sigmask, sigsetsize) and
+ * epoll_pwait2, whose fourth argument is a struct timespec *. */
+static long epoll_wait_common(struct thread *t, const uint64_t *a, bool ts)
+{
+	struct file *ep = fd_get((int)a[0]);
+	int max = (int)a[2];
+
+	if (!ep)
+		return -EBADF;
+	if (!file_is_epoll(ep))
+		return -EINVAL;
+	if (max <= 0 || max > 1 << 20)
+		return -EINVAL;
+	if (uaccess_ok(a[1], (uint64_t)max * 16, PROT_WRITE))
+		return -EFAULT;
+	if (!t->restarting) {
+		long r = ts ? timeout_from_timespec(a[3], &t->syscall_deadline)
+			    : timeout_from_ms((int)a[3], &t->syscall_deadline);
+
+		if (r)
+			return r;
+	}
+	int n = epoll_collect(ep, (void *)a[1], max);
+
+	if (n > 0 || timeout_expired(t->syscall_deadline))
+		return n;
+	return sched_block_poll(t, epoll_has_polled(ep));
+}
+
+SYSCALL(epoll_pwait)
+{
+	return epoll_wait_common(t, a, false);
+}
+
+SYSCALL(epoll_pwait2)
+{
+	return epoll_wait_common(t, a, true);
+}
+
+SYSCALL(dup)
+{
+	struct file *f = fd_get((int)a[0]);
+
+	(void)t;
+	if (!f)
+		return -EBADF;
+	file_get(f);
+	int fd = fd_install(f, false, 0);
+
+	if (fd < 0)
+		file_put(f);
+	return fd;
+}
+
+SYSCALL(dup3)
+{
+	struct file *f = fd_get((int)a[0]);
+
+	(void)t;
+	if (a[2] & ~(uint64_t)O_CLOEXEC)
+		return -EINVAL;
+	if (!f)
+		return -EBADF;
+	if (a[0] == a[1])
+		return -EINVAL;
+	file_get(f);
+	int fd = fd_install_at((int)a[1], f, a[2] & O_CLOEXEC);
+
+	if (fd < 0)
+		file_put(f);
+	return fd;
+}
+
+SYSCALL(fcntl)
+{
+	int fd = (int)a[0];
+	struct file *f = fd_get(fd);
+
+	(void)t;
+	if (!f)
+		return -EBADF;
+	switch (a[1]) {
+	case F_DUPFD:
+	case F_DUPFD_CLOEXEC: {
+		if ((int64_t)a[2] < 0 || a[2] >= fd_limit)
+			return -EINVAL;
+		file_get(f);
+		int nfd = fd_install(f, a[1] == F_DUPFD_CLOEXEC, (int)a[2]);
+
+		if (nfd < 0)
+			file_put(f);
+		return nfd;
+	}
+	case F_GETFD:
+		return fd_cloexec(fd) ? FD_CLOEXEC : 0;
+	case F_SETFD:
+		fd_set_cloexec(fd, a[2] & FD_CLOEXEC);
+		return 0;
+	case F_GETFL:
+		return f->flags;
+	case F_SETFL:
+		/* Only these status flags can change (fs/fcntl.c SETFL_MASK). */
+		f->flags = (f->flags & ~(uint32_t)(O_APPEND | O_NONBLOCK)) | ((uint32_t)a[2] & (O_APPEND | O_NONBLOCK));
+		return 0;
+	case F_GETLK:
+	case F_SETLK:
+	case F_SETLKW:
+		/* One process: every lock is granted. */
+		return 0;
+	case F_GETPIPE_SZ:
+		return 65536;
+	default:
+		return -EINVAL;
+	}
+}
+
+SYSCALL(ioctl)
+{
+	struct file *f = fd_get((int)a[0]);
+
+	(void)t;
+	if (!f)
+		return -EBADF;
+	if (!f->ops->ioctl)
+		return -ENOTTY;
+	return f->ops->ioctl(f, a[1], a[2]);
+}
+
+SYSCALL(lseek)
+{
+	struct file *f = fd_get((int)a[0]);
+	int64_t off = (int64_t)a[1], base;
+	struct kstat st;
+
+	(void)t;
+	if (!f)
+		return -EBADF;
+	if (!f->ops->seekable)
+		return -ESPIPE;
+	switch (a[2]) {
+	case SEEK_SET:
+		base = 0;
+		break;
+	case SEEK_CUR:
+		base = (int64_t)f->off;
+		break;
+	case SEEK_END:
+		memset(&st, 0, sizeof(st));
+		if (!f->ops->stat || f->ops->stat(f, &st))
+			return -EINVAL;
+		base = st.st_size;
+		break;
+	default:
+		return -EINVAL;
+	}
+	if ((off > 0 && base > INT64_MAX - off) || base + off < 0)
+		return -EINVAL;
+	f->off = (uint64_t)(base + off);
+	return (long)f->off;
+}
+
+static long stat_file(struct file *f, uint64_t ubuf)
+{
+	struct kstat st;
+
+	memset(&st, 0, sizeof(st));
+	st.st_nlink = 1;
+	st.st_blksize = 4096;
+	if (f->ops->stat) {
+		int r = f->ops->stat(f, &st);
+
+		if (r)
+			return r;
+	}
+	return copy_to_user(ubuf, &st, sizeof(st));
+}
+
+SYSCALL(fstat)
+{
+	struct file *f = fd_get((int)a[0]);
+
+	(void)t;
+	if (!f)
+		return -EBADF;
+	return stat_file(f, a[1]);
+}
+
+SYSCALL(newfstatat)
+{
+	char path[VFS_PATH_MAX];
+	struct file *f;
+	int r = strncpy_from_user(path, a[1], sizeof(path));
+
+	(void)t;
+	if (r)
+		return r;
+	if (!path[0]) {
+		if (!(a[3] & AT_EMPTY_PATH))
+			return -ENOENT;
+		f = fd_get((int)a[0]);
+		return f ? stat_file(f, a[2]) : -EBADF;
+	}
+	r = vfs_open((int)a[0], path, O_PATH | ((a[3] & AT_SYMLINK_NOFOLLOW) ? O_NOFOLLOW : 0), 0, &f);
+	if (r)
+		return r;
+	long s = stat_file(f, a[2]);
+
+	file_put(f);
+	return s;
+}
+
+SYSCALL(getdents64)
+{
+	struct file *f = fd_get((int)a[0]);
+
+	(void)t;
+	if (!f)
+		return -EBADF;
+	if (!f->ops->getdents)
+		return -ENOTDIR;
+	if (uaccess_ok(a[1], a[2], PROT_WRITE))
+		return -EFAULT;
+	return f->ops->getdents(f, (void *)a[1], a[2], &f->off);
+}
+
+SYSCALL(ftruncate)
+{
+	struct file *f = fd_get((int)a[0]);
+
+	(void)t;
+	if (!f)
+		return -EBADF;
+	if ((int64_t)a[1] < 0)
+		return -EINVAL;
+	if (!f->ops->truncate || (f->flags & O_ACCMODE) == O_RDONLY)
+		return -EINVAL;
+	return f->ops->truncate(f, a[1]);
+}
+
+SYSCALL(fsync)
+{
+	(void)t;
+	return fd_get((int)a[0]) ? 0 : -EBADF;
+}

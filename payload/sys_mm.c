@@ -1,0 +1,261 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Memory system calls: mmap, munmap, mprotect, madvise, mincore, brk.
+ * Flags are Linux's (include/uapi/asm-generic/mman-common.h, mman.h).
+ * Anonymous memory is demand-zero (vm.c); a private file mapping gets a
+ * copy of the file's bytes when it is made.
+ */
+#include "errno.h"
+#include "file.h"
+#include "layout.h"
+#include "riscv.h"
+#include "syscall.h"
+#include "thread.h"
+#include "vm.h"
+
+#define MAP_SHARED 0x01
+#define MAP_PRIVATE 0x02
+#define MAP_SHARED_VALIDATE 0x03
+#define MAP_TYPE 0x0f
+#define MAP_FIXED 0x10
+#define MAP_ANONYMOUS 0x20
+#define MAP_GROWSDOWN 0x0100
+#define MAP_DENYWRITE 0x0800
+#define MAP_EXECUTABLE 0x1000
+#define MAP_LOCKED 0x2000
+#define MAP_NORESERVE 0x4000
+#define MAP_POPULATE 0x8000
+#define MAP_NONBLOCK 0x10000
+#define MAP_STACK 0x20000
+#define MAP_HUGETLB 0x40000
+#define MAP_SYNC 0x80000
+#define MAP_FIXED_NOREPLACE 0x100000
+
+#define MADV_NORMAL 0
+#define MADV_RANDOM 1
+#define MADV_SEQUENTIAL 2
+#define MADV_WILLNEED 3
+#define MADV_DONTNEED 4
+#define MADV_FREE 8
+#define MADV_REMOVE 9
+#define MADV_DONTFORK 10
+#define MADV_DOFORK 11
+#define MADV_MERGEABLE 12
+#define MADV_UNMERGEABLE 13
+#define MADV_HUGEPAGE 14
+#define MADV_NOHUGEPAGE 15
+#define MADV_DONTDUMP 16
+#define MADV_DODUMP 17
+#define MADV_COLD 20
+#define MADV_PAGEOUT 21
+#define MADV_POPULATE_READ 22
+#define MADV_POPULATE_WRITE 23
+#define MADV_COLLAPSE 25
+
+/* The range goose hands out: the program's half, less page 0 and the vDSO pages. */
+#define USER_MAP_END (USER_VDSO - PAGE_SIZE)
+
+static bool user_range(uint64_t start, uint64_t len)
+{
+	return start >= PAGE_SIZE && start < USER_MAP_END && len <= USER_MAP_END - start;
+}
+
+/* Touch every page now (MAP_POPULATE, MADV_POPULATE_*): -ENOMEM when RAM runs out. */
+static long populate(uint64_t start, uint64_t len, uint32_t access)
+{
+	for (uint64_t va = start; va < start + len; va += PAGE_SIZE) {
+		int r = vm_fault(va, access);
+
+		if (r)
+			return r == -ENOMEM ? -ENOMEM : -EFAULT;
+	}
+	return 0;
+}
+
+SYSCALL(mmap)
+{
+	uint64_t addr = a[0], len = a[1], off = a[5];
+	uint32_t prot = (uint32_t)a[2], flags = (uint32_t)a[3];
+	int fd = (int)a[4];
+	struct file *f = NULL;
+
+	(void)t;
+	if (!len || len > USER_TOP)
+		return -EINVAL;
+	len = ALIGN_UP(len, PAGE_SIZE);
+	if (off & (PAGE_SIZE - 1))
+		return -EINVAL;
+	if (prot & ~(uint32_t)(PROT_READ | PROT_WRITE | PROT_EXEC))
+		return -EINVAL;
+	switch (flags & MAP_TYPE) {
+	case MAP_SHARED:
+	case MAP_PRIVATE:
+	case MAP_SHARED_VALIDATE:
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (!(flags & MAP_ANONYMOUS)) {
+		f = fd_get(fd);
+		if (!f)
+			return -EBADF;
+		if (!f->ops->mmap)
+			return -ENODEV;
+		if ((f->flags & O_ACCMODE) == O_WRONLY)
+			return -EACCES;
+	}
+	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
+		if (addr & (PAGE_SIZE - 1))
+			return -EINVAL;
+		if (!user_range(addr, len))
+			return -ENOMEM;
+		if ((flags & MAP_FIXED_NOREPLACE) && !(flags & MAP_FIXED) && !vm_range_free(addr, addr + len))
+			return -EEXIST;
+		vm_remove(addr, addr + len);
+	} else {
+		addr = vm_find_free(len, ALIGN_DOWN(addr, PAGE_SIZE));
+		if (!addr)
+			return -ENOMEM;
+	}
+	if (vm_add(addr, addr + len, prot))
+		return -ENOMEM;
+	if (f) {
+		long r = f->ops->mmap(f, addr, len, prot, off, (flags & MAP_TYPE) != MAP_PRIVATE);
+
+		if (r) {
+			vm_remove(addr, addr + len);
+			return r;
+		}
+	}
+	if (flags & (MAP_POPULATE | MAP_LOCKED)) {
+		long r = populate(addr, len, prot & PROT_WRITE ? PROT_WRITE : PROT_READ);
+
+		if (r) {
+			vm_remove(addr, addr + len);
+			return r;
+		}
+	}
+	return (long)addr;
+}
+
+SYSCALL(munmap)
+{
+	uint64_t addr = a[0], len = ALIGN_UP(a[1], PAGE_SIZE);
+
+	(void)t;
+	if ((addr & (PAGE_SIZE - 1)) || !a[1] || len > USER_TOP || addr >= USER_TOP || len > USER_TOP - addr)
+		return -EINVAL;
+	/* The vDSO stays: Linux lets it go, but then every signal would crash. */
+	if (addr + len > USER_MAP_END)
+		len = addr < USER_MAP_END ? USER_MAP_END - addr : 0;
+	vm_remove(addr, addr + len);
+	return 0;
+}
+
+SYSCALL(mprotect)
+{
+	uint64_t addr = a[0], len = ALIGN_UP(a[1], PAGE_SIZE);
+	uint32_t prot = (uint32_t)a[2];
+
+	(void)t;
+	if (addr & (PAGE_SIZE - 1))
+		return -EINVAL;
+	/* PROT_GROWSDOWN/UP (0x01000000, 0x02000000) only apply to stacks; accept and ignore them. */
+	prot &= ~0x03000000u;
+	if (prot & ~(uint32_t)(PROT_READ | PROT_WRITE | PROT_EXEC))
+		return -EINVAL;
+	if (!len)
+		return 0;
+	if (!user_range(addr, len))
+		return -ENOMEM;
+	return vm_protect(addr, addr + len, prot);
+}
+
+SYSCALL(madvise)
+{
+	uint64_t addr = a[0], len = ALIGN_UP(a[1], PAGE_SIZE);
+
+	(void)t;
+	if (addr & (PAGE_SIZE - 1))
+		return -EINVAL;
+	switch (a[2]) {
+	case MADV_DONTNEED:
+	case MADV_FREE:
+	case MADV_REMOVE:
+	case MADV_PAGEOUT:
+		if (!len)
+			return 0;
+		if (!user_range(addr, len))
+			return -ENOMEM;
+		vm_discard(addr, addr + len);
+		return 0;
+	case MADV_POPULATE_READ:
+	case MADV_POPULATE_WRITE:
+		if (!user_range(addr, len))
+			return -ENOMEM;
+		return populate(addr, len, a[2] == MADV_POPULATE_WRITE ? PROT_WRITE : PROT_READ);
+	case MADV_NORMAL:
+	case MADV_RANDOM:
+	case MADV_SEQUENTIAL:
+	case MADV_WILLNEED:
+	case MADV_DONTFORK:
+	case MADV_DOFORK:
+	case MADV_MERGEABLE:
+	case MADV_UNMERGEABLE:
+	case MADV_HUGEPAGE:
+	case MADV_NOHUGEPAGE:
+	case MADV_DONTDUMP:
+	case MADV_DODUMP:
+	case MADV_COLD:
+	case MADV_COLLAPSE:
+		/* Hints about paging policies goose does not have. */
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+SYSCALL(mincore)
+{
+	uint64_t addr = a[0], len = ALIGN_UP(a[1], PAGE_SIZE);
+
+	(void)t;
+	if (addr & (PAGE_SIZE - 1))
+		return -EINVAL;
+	if (!user_range(addr, len) || !vm_covered(addr, addr + len))
+		return -ENOMEM;
+	for (uint64_t va = addr; va < addr + len; va += PAGE_SIZE) {
+		uint8_t in = vm_resident(va);
+
+		if (copy_to_user(a[2] + (va - addr) / PAGE_SIZE, &in, 1))
+			return -EFAULT;
+	}
+	return 0;
+}
+
+/* The program break: an anonymous region just past the ELF's last segment. */
+static uint64_t brk_start, brk_cur;
+
+void sys_brk_init(uint64_t image_end)
+{
+	brk_start = brk_cur = ALIGN_UP(image_end, PAGE_SIZE);
+}
+
+SYSCALL(brk)
+{
+	uint64_t want = a[0];
+
+	(void)t;
+	if (!want || want < brk_start || want > USER_MMAP_BOTTOM)
+		return (long)brk_cur;
+	uint64_t old_end = ALIGN_UP(brk_cur, PAGE_SIZE), new_end = ALIGN_UP(want, PAGE_SIZE);
+
+	if (new_end > old_end) {
+		if (!vm_range_free(old_end, new_end) || vm_add(old_end, new_end, PROT_READ | PROT_WRITE))
+			return (long)brk_cur;
+	} else if (new_end < old_end) {
+		vm_remove(new_end, old_end);
+	}
+	brk_cur = want;
+	return (long)brk_cur;
+}

@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Threads: clone (threads only: goose runs one process), exit, exit_group,
+ * futex, set_tid_address, sched_yield and the affinity calls. Flag values
+ * from include/uapi/linux/sched.h and include/uapi/linux/futex.h.
+ */
+#include "clock.h"
+#include "errno.h"
+#include "power.h"
+#include "signal.h"
+#include "syscall.h"
+#include "thread.h"
+#include "trace.h"
+#include "vm.h"
+
+#define CLONE_VM 0x00000100
+#define CLONE_FS 0x00000200
+#define CLONE_FILES 0x00000400
+#define CLONE_SIGHAND 0x00000800
+#define CLONE_PIDFD 0x00001000
+#define CLONE_PTRACE 0x00002000
+#define CLONE_VFORK 0x00004000
+#define CLONE_PARENT 0x00008000
+#define CLONE_THREAD 0x00010000
+#define CLONE_NEWNS 0x00020000
+#define CLONE_SYSVSEM 0x00040000
+#define CLONE_SETTLS 0x00080000
+#define CLONE_PARENT_SETTID 0x00100000
+#define CLONE_CHILD_CLEARTID 0x00200000
+#define CLONE_DETACHED 0x00400000
+#define CLONE_UNTRACED 0x00800000
+#define CLONE_CHILD_SETTID 0x01000000
+#define CLONE_IO 0x80000000
+
+#define CLONE_THREAD_FLAGS (CLONE_VM | CLONE_THREAD | CLONE_SIGHAND)
+/* Accepted with a thread; meaningless or already true with one process. */
+#define CLONE_OK_FLAGS                                                                                     \
+	(CLONE_THREAD_FLAGS | CLONE_FS | CLONE_FILES | CLONE_SYSVSEM | CLONE_SETTLS | CLONE_PARENT_SETTID |   \
+	 CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID | CLONE_DETACHED | CLONE_UNTRACED | CLONE_IO | 0xff)
+
+/* clone(flags, newsp, parent_tidptr, tls, child_tidptr): the generic order
+ * (no CONFIG_CLONE_BACKWARDS on riscv). */
+SYSCALL(clone)
+{
+	uint64_t flags = a[0];
+
+	if ((flags & CLONE_THREAD_FLAGS) != CLONE_THREAD_FLAGS || (flags & ~(uint64_t)CLONE_OK_FLAGS)) {
+		/* fork, vfork, namespaces: one process is all goose runs. */
+		return -ENOSYS;
+	}
+	if ((flags & 0xff) != 0)
+		return -EINVAL; /* a thread has no exit signal */
+	struct thread *c = thread_alloc();
+
+	if (!c)
+		return -EAGAIN;
+	if ((flags & CLONE_PARENT_SETTID) && copy_to_user(a[2], &c->tid, sizeof(c->tid))) {
+		thread_free(c);
+		return -EFAULT;
+	}
+	if ((flags & CLONE_CHILD_SETTID) && copy_to_user(a[4], &c->tid, sizeof(c->tid))) {
+		thread_free(c);
+		return -EFAULT;
+	}
+	c->frame = t->frame;
+	c->frame.x[REG_A0] = 0;
+	if (a[1])
+		c->frame.x[REG_SP] = a[1];
+	if (flags & CLONE_SETTLS)
+		c->frame.x[REG_TP] = a[3];
+	if (flags & CLONE_CHILD_CLEARTID)
+		c->clear_child_tid = a[4];
+	/* The parent runs on this hart, so its FP registers are live. */
+	fp_save(c->fp);
+	c->sigmask = t->sigmask;
+	/* A new thread starts without an alternate signal stack (kernel/fork.c). */
+	c->altstack_flags = SS_DISABLE;
+	trace_thread(t, "clone", c->tid);
+	sched_make_runnable(c);
+	return c->tid;
+}
+
+/* The thread is gone: tell whoever waits on its tid word (CLONE_CHILD_CLEARTID). */
+static void thread_exit(struct thread *t)
+{
+	uint32_t zero = 0;
+
+	if (t->clear_child_tid && !copy_to_user(t->clear_child_tid, &zero, sizeof(zero)))
+		futex_wake(t->clear_child_tid, 1, UINT32_MAX);
+	trace_thread(t, "exit", t->tid);
+	thread_free(t);
+}
+
+SYSCALL(exit)
+{
+	if (thread_count() == 1)
+		goose_exit((int)a[0]);
+	thread_exit(t);
+	return SYSRET_BLOCKED;
+}
+
+SYSCALL(exit_group)
+{
+	(void)t;
+	goose_exit((int)a[0]);
+}
+
+SYSCALL(set_tid_address)
+{
+	t->clear_child_tid = a[0];
+	return t->tid;
+}
+
+SYSCALL(set_robust_list)
+{
+	/* One process never dies with futexes held by another: nothing to clean up. */
+	(void)t;
+	return a[1] == 24 ? 0 : -EINVAL;
+}
+
+#define FUTEX_WAIT 0
+#define FUTEX_WAKE 1
+#define FUTEX_REQUEUE 3
+#define FUTEX_CMP_REQUEUE 4
+#define FUTEX_WAKE_OP 5
+#define FUTEX_WAIT_BITSET 9
+#define FUTEX_WAKE_BITSET 10
+#define FUTEX_PRIVATE_FLAG 128
+#define FUTEX_CLOCK_REALTIME 256
+#define FUTEX_CMD_MASK (~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME))
+#define FUTEX_BITSET_MATCH_ANY 0xffffffffu
+
+/* futex(uaddr, op, val, timeout or val2, uaddr2, val3) */
+SYSCALL(futex)
+{
+	uint64_t uaddr = a[0];
+	int op = (int)a[1] & FUTEX_CMD_MASK;
+	uint32_t val = (uint32_t)a[2], bitset = FUTEX_BITSET_MATCH_ANY, cur;
+
+	if (uaddr & 3)
+		return -EINVAL;
+	switch (op) {
+	case FUTEX_WAIT:
+	case FUTEX_WAIT_BITSET: {
+		uint64_t deadline = 0, ns;
+
+		if (op == FUTEX_WAIT_BITSET) {
+			bitset = (uint32_t)a[5];
+			if (!bitset)
+				return -EINVAL;
+		}
+		if (a[3]) {
+			long r = timespec_from_user(a[3], &ns);
+
+			if (r)
+				return r;
+			if (op == FUTEX_WAIT) {
+				deadline = clock_ticks() + clock_ns_to_ticks(ns);
+			} else if ((int)a[1] & FUTEX_CLOCK_REALTIME) {
+				uint64_t now = clock_realtime_ns();
+
+				deadline = clock_ticks() + clock_ns_to_ticks(ns > now ? ns - now : 0);
+			} else {
+				deadline = clock_deadline(ns);
+			}
+			deadline = MAX(deadline, 1ull);
+		}
+		if (copy_from_user(&cur, uaddr, sizeof(cur)))
+			return -EFAULT;
+		if (cur != val)
+			return -EAGAIN;
+		if (deadline && clock_ticks() >= deadline)
+			return -ETIMEDOUT;
+		t->wait_bitset = bitset;
+		sched_block(t, WAIT_FUTEX, uaddr, deadline);
+		return SYSRET_BLOCKED;
+	}
+	case FUTEX_WAKE:
+	case FUTEX_WAKE_BITSET:
+		if (op == FUTEX_WAKE_BITSET) {
+			bitset = (uint32_t)a[5];
+			if (!bitset)
+				return -EINVAL;
+		}
+		return futex_wake(uaddr, (int)MIN(val, (uint32_t)INT32_MAX), bitset);
+	case FUTEX_REQUEUE:
+	case FUTEX_CMP_REQUEUE: {
+		uint32_t nr_requeue = (uint32_t)a[3];
+
+		if (a[4] & 3)
+			return -EINVAL;
+		if (op == FUTEX_CMP_REQUEUE) {
+			if (copy_from_user(&cur, uaddr, sizeof(cur)))
+				return -EFAULT;
+			if (cur != (uint32_t)a[5])
+				return -EAGAIN;
+		}
+		int woken = futex_wake(uaddr, (int)MIN(val, (uint32_t)INT32_MAX), FUTEX_BITSET_MATCH_ANY);
+
+		return woken + futex_requeue(uaddr, a[4], (int)MIN(nr_requeue, (uint32_t)INT32_MAX));
+	}
+	default:
+		return -ENOSYS;
+	}
+}
+
+SYSCALL(sched_yield)
+{
+	(void)a;
+	sched_yield_current(t->frame.hart);
+	return 0;
+}
+
+/* The CPU mask is one bit per hart goose runs on, logical numbers 0..n-1. */
+SYSCALL(sched_getaffinity)
+{
+	uint64_t mask = nharts >= 64 ? UINT64_MAX : (1ull << nharts) - 1;
+
+	(void)t;
+	if (a[0] > 1 && !thread_by_tid((int)a[0]))
+		return -ESRCH;
+	if (a[1] < sizeof(mask) || (a[1] & (sizeof(uint64_t) - 1)))
+		return -EINVAL;
+	if (copy_to_user(a[2], &mask, sizeof(mask)))
+		return -EFAULT;
+	return sizeof(mask);
+}
+
+SYSCALL(sched_setaffinity)
+{
+	uint64_t mask = 0;
+
+	(void)t;
+	if (a[0] > 1 && !thread_by_tid((int)a[0]))
+		return -ESRCH;
+	if (copy_from_user(&mask, a[2], MIN(a[1], sizeof(mask))))
+		return -EFAULT;
+	/* Any hart may run any thread; a mask naming none of them is the only error. */
+	if (!(mask & (nharts >= 64 ? UINT64_MAX : (1ull << nharts) - 1)))
+		return -EINVAL;
+	return 0;
+}
+
+SYSCALL(getcpu)
+{
+	unsigned cpu = (unsigned)t->frame.hart->index, node = 0;
+
+	if (a[0] && copy_to_user(a[0], &cpu, sizeof(cpu)))
+		return -EFAULT;
+	if (a[1] && copy_to_user(a[1], &node, sizeof(node)))
+		return -EFAULT;
+	return 0;
+}

@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: MIT */
+#include "riscv.h"
+#include "syscall.h"
+#include "console.h"
+#include "errno.h"
+#include "random.h"
+#include "thread.h"
+#include "trace.h"
+#include "vm.h"
+#include "layout.h"
+#include "signal.h"
+#include "file.h"
+
+static const struct {
+	const char *name;
+	syscall_fn fn;
+	int nargs;
+} syscall_table[SYSCALL_MAX] = {
+#define SYSCALL_ENTRY(name, n) [SYS_##name] = { #name, sys_##name, n },
+	SYSCALL_LIST(SYSCALL_ENTRY)
+#undef SYSCALL_ENTRY
+};
+
+/* Names for calls goose answers with ENOSYS, so traces say what was asked. */
+static const char *const enosys_names[SYSCALL_MAX] = {
+	[SYS_setitimer] = "setitimer", [SYS_timer_create] = "timer_create",
+	[SYS_timer_settime] = "timer_settime", [SYS_timer_delete] = "timer_delete",
+	[SYS_prctl] = "prctl", [SYS_statx] = "statx", [SYS_ppoll] = "ppoll", [SYS_pselect6] = "pselect6",
+	[SYS_reboot] = "reboot", [SYS_execve] = "execve", [SYS_wait4] = "wait4", [SYS_clone3] = "clone3",
+	[SYS_rt_sigsuspend] = "rt_sigsuspend", [SYS_fdatasync] = "fdatasync",
+};
+
+const char *syscall_name(unsigned long nr)
+{
+	if (nr >= SYSCALL_MAX)
+		return "?";
+	if (syscall_table[nr].name)
+		return syscall_table[nr].name;
+	return enosys_names[nr] ? enosys_names[nr] : "?";
+}
+
+int syscall_nargs(unsigned long nr)
+{
+	return nr < SYSCALL_MAX && syscall_table[nr].fn ? syscall_table[nr].nargs : 6;
+}
+
+static void syscall_enosys(uint64_t nr)
+{
+	static uint64_t logged[SYSCALL_MAX / 64];
+
+	if (nr < SYSCALL_MAX) {
+		if (logged[nr / 64] & (1ull << (nr % 64)))
+			return;
+		logged[nr / 64] |= 1ull << (nr % 64);
+	}
+	gmsg("unimplemented syscall %lu (%s): ENOSYS", nr, syscall_name(nr));
+}
+
+void syscall_handle(struct thread *t)
+{
+	uint64_t nr = t->frame.x[REG_A7];
+	long r;
+
+	t->orig_a0 = t->frame.x[REG_A0];
+	t->restartable = false;
+	if (nr < SYSCALL_MAX && syscall_table[nr].fn) {
+		r = syscall_table[nr].fn(t, &t->frame.x[REG_A0]);
+	} else {
+		if (trace_mask & TRACE_ENOSYS)
+			syscall_enosys(nr);
+		r = -ENOSYS;
+	}
+	if (r != SYSRET_BLOCKED) {
+		t->restarting = false;
+		if (r != SYSRET_NOREPLY)
+			t->frame.x[REG_A0] = (uint64_t)r;
+	}
+	trace_syscall(t, r);
+}
+
+/* One process, run as root: uid and gid 0, pid 1, parent 0. */
+#define ID_CALL(name, value)            \
+	SYSCALL(name)                   \
+	{                               \
+		(void)t;                \
+		(void)a;                \
+		return value;           \
+	}
+ID_CALL(getuid, 0)
+ID_CALL(geteuid, 0)
+ID_CALL(getgid, 0)
+ID_CALL(getegid, 0)
+ID_CALL(getppid, 0)
+ID_CALL(getpid, GOOSE_PID)
+
+SYSCALL(gettid)
+{
+	(void)a;
+	return t->tid;
+}
+
+/* struct new_utsname (include/uapi/linux/utsname.h): six 65-byte strings. */
+SYSCALL(uname)
+{
+	(void)t;
+	char u[6][65];
+
+	memset(u, 0, sizeof(u));
+	memcpy(u[0], "Linux", 6);
+	memcpy(u[1], "goose", 6);
+	memcpy(u[2], "6.1.0-goose", 12);
+	memcpy(u[3], "#1 goose", 9);
+	memcpy(u[4], "riscv64", 8);
+	return copy_to_user(a[0], u, sizeof(u));
+}
+
+/* struct rlimit64 { u64 cur, max } (include/uapi/linux/resource.h). */
+#define RLIMIT_STACK 3
+#define RLIMIT_NOFILE 7
+#define RLIM_INFINITY (~0ull)
+
+static void rlimit_get(int res, uint64_t lim[2])
+{
+	lim[0] = lim[1] = RLIM_INFINITY;
+	if (res == RLIMIT_STACK)
+		lim[0] = USER_STACK_SIZE;
+	if (res == RLIMIT_NOFILE) {
+		lim[0] = fd_limit;
+		lim[1] = MAX_FDS;
+	}
+}
+
+/* Only RLIMIT_NOFILE changes anything; other limits accept any value. */
+static long rlimit_set(uint64_t res, uint64_t ulim)
+{
+	uint64_t want[2];
+
+	if (copy_from_user(want, ulim, sizeof(want)))
+		return -EFAULT;
+	if (want[0] > want[1])
+		return -EINVAL;
+	if (res == RLIMIT_NOFILE) {
+		if (want[1] > MAX_FDS && want[1] != RLIM_INFINITY)
+			return -EPERM;
+		fd_limit = MIN(want[0], (uint64_t)MAX_FDS);
+	}
+	return 0;
+}
+
+SYSCALL(getrlimit)
+{
+	(void)t;
+	uint64_t lim[2];
+
+	if (a[0] >= 16)
+		return -EINVAL;
+	rlimit_get((int)a[0], lim);
+	return copy_to_user(a[1], lim, sizeof(lim));
+}
+
+SYSCALL(setrlimit)
+{
+	(void)t;
+	if (a[0] >= 16)
+		return -EINVAL;
+	return rlimit_set(a[0], a[1]);
+}
+
+SYSCALL(prlimit64)
+{
+	uint64_t lim[2];
+
+	(void)t;
+	if (a[0] != 0 && a[0] != GOOSE_PID)
+		return -ESRCH;
+	if (a[1] >= 16)
+		return -EINVAL;
+	rlimit_get((int)a[1], lim);
+	if (a[2]) {
+		long r = rlimit_set(a[1], a[2]);
+
+		if (r)
+			return r;
+	}
+	if (a[3] && copy_to_user(a[3], lim, sizeof(lim)))
+		return -EFAULT;
+	return 0;
+}
+
+#define GRND_NONBLOCK 1
+#define GRND_RANDOM 2
+#define GRND_INSECURE 4
+
+SYSCALL(getrandom)
+{
+	(void)t;
+	uint64_t len = MIN(a[1], 1ull << 25);
+
+	if (a[2] & ~(uint64_t)(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE))
+		return -EINVAL;
+	if (uaccess_ok(a[0], len, PROT_WRITE))
+		return -EFAULT;
+	random_fill((void *)a[0], len);
+	return (long)len;
+}
+
+/* struct sysinfo (include/uapi/linux/sysinfo.h), 64-bit layout. */
+SYSCALL(sysinfo)
+{
+	(void)t;
+	struct {
+		int64_t uptime;
+		uint64_t loads[3];
+		uint64_t totalram, freeram, sharedram, bufferram, totalswap, freeswap;
+		uint16_t procs, pad;
+		uint32_t pad2;
+		uint64_t totalhigh, freehigh;
+		uint32_t mem_unit;
+		char f[4];
+	} si;
+
+	memset(&si, 0, sizeof(si));
+	si.totalram = pmem.total_pages;
+	si.freeram = pmem.free_pages;
+	si.procs = 1;
+	si.mem_unit = PAGE_SIZE;
+	return copy_to_user(a[0], &si, sizeof(si));
+}

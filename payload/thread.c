@@ -1,0 +1,300 @@
+/* SPDX-License-Identifier: MIT */
+#include "thread.h"
+#include "clock.h"
+#include "console.h"
+#include "errno.h"
+#include "riscv.h"
+#include "signal.h"
+#include "syscall.h"
+
+struct spinlock big_lock;
+struct hart harts[MAX_HARTS];
+int nharts;
+
+static struct thread threads[MAX_THREADS];
+static int next_tid = 1;
+static int nthreads;
+
+/* Run queue: FIFO, shared by all harts. */
+static struct thread *rq_head, *rq_tail;
+/* Blocked threads with a deadline, earliest first. */
+static struct thread *sleepers;
+/* Threads blocked in futex wait or poll. */
+static struct thread *waiters;
+
+struct thread *thread_alloc(void)
+{
+	for (int i = 0; i < MAX_THREADS; i++) {
+		struct thread *t = &threads[i];
+
+		if (t->state != T_FREE)
+			continue;
+		memset(t, 0, sizeof(*t));
+		t->tid = next_tid++;
+		t->state = T_BLOCKED; /* not runnable until the caller says so */
+		nthreads++;
+		return t;
+	}
+	return NULL;
+}
+
+void thread_free(struct thread *t)
+{
+	t->state = T_FREE;
+	nthreads--;
+}
+
+struct thread *thread_by_tid(int tid)
+{
+	for (int i = 0; i < MAX_THREADS; i++)
+		if (threads[i].state != T_FREE && threads[i].tid == tid)
+			return &threads[i];
+	return NULL;
+}
+
+struct thread *thread_next(int tid)
+{
+	struct thread *best = NULL;
+
+	for (int i = 0; i < MAX_THREADS; i++) {
+		struct thread *t = &threads[i];
+
+		if (t->state != T_FREE && t->tid >= tid && (!best || t->tid < best->tid))
+			best = t;
+	}
+	return best;
+}
+
+int thread_count(void)
+{
+	return nthreads;
+}
+
+void sched_make_runnable(struct thread *t)
+{
+	t->state = T_RUNNABLE;
+	t->rq_next = NULL;
+	if (rq_tail)
+		rq_tail->rq_next = t;
+	else
+		rq_head = t;
+	rq_tail = t;
+}
+
+static struct thread *rq_pop(void)
+{
+	struct thread *t = rq_head;
+
+	if (t) {
+		rq_head = t->rq_next;
+		if (!rq_head)
+			rq_tail = NULL;
+	}
+	return t;
+}
+
+static void list_remove(struct thread **head, struct thread *t, bool sleep_list)
+{
+	for (struct thread **p = head; *p; p = sleep_list ? &(*p)->sleep_next : &(*p)->wait_next) {
+		if (*p == t) {
+			*p = sleep_list ? t->sleep_next : t->wait_next;
+			return;
+		}
+	}
+}
+
+void sched_block(struct thread *t, enum wait_kind kind, uint64_t addr, uint64_t deadline)
+{
+	t->state = T_BLOCKED;
+	t->wait = kind;
+	t->wait_addr = addr;
+	t->deadline = deadline;
+	if (kind == WAIT_FUTEX || kind == WAIT_POLL) {
+		t->wait_next = waiters;
+		waiters = t;
+	}
+	if (deadline) {
+		struct thread **p = &sleepers;
+
+		while (*p && (*p)->deadline <= deadline)
+			p = &(*p)->sleep_next;
+		t->sleep_next = *p;
+		*p = t;
+	}
+}
+
+void sched_wake(struct thread *t, long result)
+{
+	if (t->state != T_BLOCKED || t->wait == WAIT_NONE)
+		return;
+	if (t->wait == WAIT_FUTEX || t->wait == WAIT_POLL)
+		list_remove(&waiters, t, false);
+	if (t->deadline)
+		list_remove(&sleepers, t, true);
+	t->wait = WAIT_NONE;
+	t->frame.x[REG_A0] = (uint64_t)result;
+	sched_make_runnable(t);
+}
+
+/* A poll waiter re-runs its system call: back up over the ebreak. */
+static void sched_restart(struct thread *t)
+{
+	sched_wake(t, (long)t->orig_a0);
+	t->frame.x[0] -= 4;
+	t->restarting = true;
+}
+
+long sched_block_poll(struct thread *t, bool polled)
+{
+	uint64_t wake = t->syscall_deadline;
+
+	if (polled) {
+		uint64_t soon = clock_ticks() + clock_ns_to_ticks(POLL_INTERVAL_US * 1000ull);
+
+		if (!wake || soon < wake)
+			wake = soon;
+	}
+	sched_block(t, WAIT_POLL, 0, wake);
+	return SYSRET_BLOCKED;
+}
+
+void sched_wake_pollers(void)
+{
+	struct thread *t = waiters;
+
+	while (t) {
+		struct thread *next = t->wait_next;
+
+		if (t->wait == WAIT_POLL)
+			sched_restart(t);
+		t = next;
+	}
+}
+
+int futex_wake(uint64_t addr, int n, uint32_t bitset)
+{
+	int woken = 0;
+	struct thread *t = waiters;
+
+	while (t && woken < n) {
+		struct thread *next = t->wait_next;
+
+		if (t->wait == WAIT_FUTEX && t->wait_addr == addr && (t->wait_bitset & bitset)) {
+			sched_wake(t, 0);
+			woken++;
+		}
+		t = next;
+	}
+	return woken;
+}
+
+int futex_requeue(uint64_t addr, uint64_t addr2, int n)
+{
+	int moved = 0;
+
+	for (struct thread *t = waiters; t && moved < n; t = t->wait_next) {
+		if (t->wait == WAIT_FUTEX && t->wait_addr == addr) {
+			t->wait_addr = addr2;
+			moved++;
+		}
+	}
+	return moved;
+}
+
+uint64_t sched_process_cpu_ticks(void)
+{
+	uint64_t sum = 0, now = clock_ticks();
+
+	for (int i = 0; i < MAX_THREADS; i++) {
+		const struct thread *t = &threads[i];
+
+		if (t->state == T_FREE)
+			continue;
+		sum += t->cpu_ticks + (t->state == T_RUNNING ? now - t->run_start : 0);
+	}
+	return sum;
+}
+
+void sched_expire_timers(uint64_t now)
+{
+	while (sleepers && sleepers->deadline <= now) {
+		struct thread *t = sleepers;
+
+		switch (t->wait) {
+		case WAIT_FUTEX:
+			sched_wake(t, -ETIMEDOUT);
+			break;
+		case WAIT_POLL:
+			sched_restart(t);
+			break;
+		default:
+			sched_wake(t, 0);
+		}
+	}
+}
+
+void sched_yield_current(struct hart *h)
+{
+	h->slice_end = 0;
+}
+
+/* Wait for an interrupt with the big lock dropped, so other harts go on. */
+static void sched_idle(struct hart *h)
+{
+	uint64_t next = sleepers ? sleepers->deadline : UINT64_MAX;
+
+	clock_set_timer(h, next);
+	spin_unlock(&big_lock);
+	csr_set(CSR_SIE, SIE_STIE | SIE_SSIE);
+	wfi();
+	csr_clear(CSR_SIP, SIE_SSIE);
+	spin_lock(&big_lock);
+}
+
+struct frame *sched_resume(struct hart *h, struct thread *prev)
+{
+	uint64_t now = clock_ticks();
+	struct thread *next = NULL;
+
+	sched_expire_timers(now);
+	if (prev) {
+		prev->cpu_ticks += now - prev->run_start;
+		prev->run_start = now;
+	}
+	if (prev && prev->state == T_RUNNING) {
+		if (now < h->slice_end || !rq_head)
+			next = prev;
+		else
+			sched_make_runnable(prev);
+	}
+	/* FP registers follow the thread (goose's own code never uses them):
+	 * saved as soon as it leaves the hart, so any hart can run it next. */
+	bool prev_left = prev && next != prev;
+
+	if (prev_left && prev->state != T_FREE)
+		fp_save(prev->fp);
+	while (!next) {
+		next = rq_pop();
+		if (next)
+			break;
+		if (thread_count() == 0)
+			panic("sched_resume: no thread left");
+		sched_idle(h);
+		sched_expire_timers(clock_ticks());
+	}
+	if (next != prev || now >= h->slice_end)
+		h->slice_end = clock_ticks() + clock_ns_to_ticks(TIME_SLICE_US * 1000ull);
+	if (prev_left || !prev)
+		fp_restore(next->fp);
+	next->state = T_RUNNING;
+	next->run_start = clock_ticks();
+	next->frame.hart = h;
+	h->current = next;
+	signal_deliver(next);
+
+	uint64_t timer = h->slice_end;
+	if (sleepers && sleepers->deadline < timer)
+		timer = sleepers->deadline;
+	clock_set_timer(h, timer);
+	return &next->frame;
+}

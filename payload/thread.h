@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Threads and harts. A Go OS thread (clone with CLONE_THREAD) is a goose
+ * thread: a saved frame, FP state, signal state, and what it waits for. goose
+ * itself never blocks on a kernel stack: a system call either finishes, or
+ * marks the thread blocked and the hart moves on; whoever wakes it stores the
+ * result in its frame. So each hart needs one goose stack, not each thread.
+ *
+ * All scheduler, futex, timer and signal state is under one lock (big_lock),
+ * taken for the whole of each trap: simple, and correct on several harts.
+ */
+#ifndef GOOSE_THREAD_H
+#define GOOSE_THREAD_H
+
+#include "frame.h"
+#include "lib.h"
+#include "spinlock.h"
+
+#define MAX_THREADS 512
+#define MAX_HARTS 32
+#define TIME_SLICE_US 10000
+/* How often a thread waiting on a polled file (the console) looks again. */
+#define POLL_INTERVAL_US 10000
+
+enum thread_state { T_FREE, T_RUNNABLE, T_RUNNING, T_BLOCKED };
+enum wait_kind { WAIT_NONE, WAIT_FUTEX, WAIT_SLEEP, WAIT_POLL };
+
+struct thread {
+	struct frame frame;	/* first: sscratch points here while it runs */
+	uint64_t fp[33];	/* f0-f31, then fcsr */
+	int tid;
+	enum thread_state state;
+	struct thread *rq_next;	/* run queue */
+
+	/* Blocking: what for, until when (absolute `time` ticks, 0 = forever). */
+	enum wait_kind wait;
+	uint64_t wait_addr;
+	uint32_t wait_bitset;	/* futex: FUTEX_WAIT_BITSET's mask */
+	uint64_t deadline;
+	struct thread *wait_next;	/* futex / poll waiter list */
+	struct thread *sleep_next;	/* deadline-ordered list */
+
+	/* The system call in progress (as Linux keeps orig_a0 in pt_regs). */
+	uint64_t orig_a0;
+	bool restarting;	/* re-running the call after a poll wake-up */
+	uint64_t syscall_deadline;	/* its own timeout in ticks (0: none), kept over restarts */
+	bool restartable;	/* EINTR may become a restart under SA_RESTART */
+	bool interrupted;	/* a signal woke it with EINTR */
+	uint64_t sleep_rem;	/* nanosleep: where to store the time left if interrupted */
+
+	/* goose.trace=syscalls: the call to report once it is done. */
+	uint64_t trace_nr;
+	bool trace_pending;
+
+	/* CPU time (CLOCK_THREAD_CPUTIME_ID), in ticks. */
+	uint64_t cpu_ticks;
+	uint64_t run_start;
+
+	/* Signals (per thread, as on Linux). */
+	uint64_t sigmask;
+	uint64_t sigpending;
+	uint64_t altstack_sp;
+	uint64_t altstack_size;
+	int altstack_flags;
+	uint64_t clear_child_tid;
+};
+
+struct hart {
+	uint64_t kstack_top;	/* HART_KSTACK: must stay first */
+	unsigned long hartid;
+	int index;
+	struct thread *current;
+	uint64_t slice_end;
+	bool has_sstc;
+};
+
+extern struct spinlock big_lock;
+extern struct hart harts[MAX_HARTS];
+extern int nharts;
+
+static inline struct hart *this_hart(void)
+{
+	struct hart *h;
+
+	asm volatile("mv %0, tp" : "=r"(h));
+	return h;
+}
+
+/* trap.S: f0-f31 and fcsr to/from buf[0..32]. */
+void fp_save(uint64_t *buf);
+void fp_restore(const uint64_t *buf);
+
+struct thread *thread_alloc(void);
+void thread_free(struct thread *t);
+struct thread *thread_by_tid(int tid);
+/* The live thread with the smallest tid >= tid, or NULL (for walks over all). */
+struct thread *thread_next(int tid);
+int thread_count(void);
+
+/* Run queue and blocking (big_lock held). */
+void sched_make_runnable(struct thread *t);
+void sched_block(struct thread *t, enum wait_kind kind, uint64_t addr, uint64_t deadline);
+/* Block t until some file changes (file_notify), t->syscall_deadline passes,
+ * or, with polled, a few milliseconds go by; then its call runs again.
+ * Returns SYSRET_BLOCKED for the handler to return. */
+long sched_block_poll(struct thread *t, bool polled);
+void sched_wake(struct thread *t, long result);
+/* Wake every thread blocked in WAIT_POLL so it re-runs its call. */
+void sched_wake_pollers(void);
+int futex_wake(uint64_t addr, int n, uint32_t bitset);
+/* Move up to n futex waiters from addr to addr2 (FUTEX_REQUEUE). */
+int futex_requeue(uint64_t addr, uint64_t addr2, int n);
+/* Total CPU time of all threads, in ticks (CLOCK_PROCESS_CPUTIME_ID). */
+uint64_t sched_process_cpu_ticks(void);
+/* Pick the next thread for this hart (may idle); returns its frame. */
+struct frame *sched_resume(struct hart *h, struct thread *prev);
+void sched_expire_timers(uint64_t now);
+/* End the current slice of t at the next scheduling point. */
+void sched_yield_current(struct hart *h);
+
+#endif

@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Every trap from the Go program lands here (trap.S saved its registers in
+ * its thread's frame): system calls (the rewritten ebreaks), page faults,
+ * other exceptions, and the timer and software interrupts. The big lock is
+ * held from here until the frame to resume is chosen.
+ */
+#include "clock.h"
+#include "console.h"
+#include "errno.h"
+#include "loader.h"
+#include "power.h"
+#include "riscv.h"
+#include "signal.h"
+#include "syscall.h"
+#include "thread.h"
+#include "trace.h"
+#include "vm.h"
+
+struct thread *frame_thread(struct frame *f)
+{
+	return (struct thread *)f;
+}
+
+static const char *const exc_names[] = {
+	[EXC_INST_MISALIGNED] = "instruction address misaligned",
+	[EXC_INST_ACCESS] = "instruction access fault",
+	[EXC_ILLEGAL_INST] = "illegal instruction",
+	[EXC_BREAKPOINT] = "breakpoint",
+	[EXC_LOAD_MISALIGNED] = "load address misaligned",
+	[EXC_LOAD_ACCESS] = "load access fault",
+	[EXC_STORE_MISALIGNED] = "store address misaligned",
+	[EXC_STORE_ACCESS] = "store access fault",
+	[EXC_ECALL_U] = "ecall from U-mode",
+	[EXC_ECALL_S] = "ecall from S-mode",
+	[EXC_INST_PAGE_FAULT] = "instruction page fault",
+	[EXC_LOAD_PAGE_FAULT] = "load page fault",
+	[EXC_STORE_PAGE_FAULT] = "store page fault",
+};
+
+static const char *exc_name(uint64_t cause)
+{
+	if (cause < ARRAY_SIZE(exc_names) && exc_names[cause])
+		return exc_names[cause];
+	return "unknown exception";
+}
+
+/* A page fault in Go code: supply the page, or turn it into SIGSEGV. */
+static void trap_page_fault(struct thread *t, uint64_t cause, uint64_t addr)
+{
+	uint32_t access = cause == EXC_STORE_PAGE_FAULT  ? PROT_WRITE
+			  : cause == EXC_LOAD_PAGE_FAULT ? PROT_READ
+							 : PROT_EXEC;
+	int r = vm_fault(addr, access);
+
+	if (r == 0)
+		return;
+	if (r == -ENOMEM) {
+		gmsg("out of memory: no page left for address 0x%lx (thread %d, %lu of %lu pages in use)", addr,
+		     t->tid, pmem.total_pages - pmem.free_pages, pmem.total_pages);
+		signal_dump_frame(&t->frame);
+		goose_exit(POWER_EXIT_GOOSE_FAILURE);
+	}
+	trace_fault(t, exc_name(cause), addr);
+	signal_fault(t, SIGSEGV, r == -EACCES ? SEGV_ACCERR : SEGV_MAPERR, addr);
+}
+
+static void trap_exception(struct thread *t, uint64_t cause)
+{
+	struct frame *f = &t->frame;
+	uint64_t pc = f->x[0];
+
+	switch (cause) {
+	case EXC_BREAKPOINT:
+		if (loader_is_syscall_site(pc)) {
+			f->x[0] = pc + 4;
+			syscall_handle(t);
+			return;
+		}
+		trace_fault(t, exc_name(cause), pc);
+		signal_fault(t, SIGTRAP, TRAP_BRKPT, pc);
+		return;
+	case EXC_INST_PAGE_FAULT:
+	case EXC_LOAD_PAGE_FAULT:
+	case EXC_STORE_PAGE_FAULT:
+		trap_page_fault(t, cause, f->stval);
+		return;
+	case EXC_ILLEGAL_INST:
+		trace_fault(t, exc_name(cause), pc);
+		signal_fault(t, SIGILL, ILL_ILLOPC, pc);
+		return;
+	case EXC_INST_MISALIGNED:
+	case EXC_LOAD_MISALIGNED:
+	case EXC_STORE_MISALIGNED:
+		trace_fault(t, exc_name(cause), f->stval);
+		signal_fault(t, SIGBUS, BUS_ADRALN, f->stval);
+		return;
+	case EXC_INST_ACCESS:
+	case EXC_LOAD_ACCESS:
+	case EXC_STORE_ACCESS:
+		/* Linux (arch/riscv/kernel/traps.c) reports access faults as SIGSEGV. */
+		trace_fault(t, exc_name(cause), f->stval);
+		signal_fault(t, SIGSEGV, SEGV_ACCERR, f->stval);
+		return;
+	default:
+		gmsg("fatal: %s (scause %lu) in thread %d", exc_name(cause), cause, t->tid);
+		signal_dump_frame(f);
+		goose_exit(POWER_EXIT_GOOSE_FAILURE);
+	}
+}
+
+static void trap_interrupt(struct hart *h, uint64_t irq)
+{
+	switch (irq) {
+	case IRQ_S_TIMER:
+		/* sched_resume reprograms the timer, which clears the interrupt. */
+		clock_set_timer(h, UINT64_MAX);
+		break;
+	case IRQ_S_SOFT:
+		csr_clear(CSR_SIP, SIE_SSIE);
+		break;
+	default:
+		break;
+	}
+}
+
+struct frame *trap_handler(struct frame *f)
+{
+	struct hart *h = this_hart();
+	struct thread *t = frame_thread(f);
+	uint64_t cause = f->scause;
+
+	spin_lock(&big_lock);
+	if (cause & SCAUSE_INTERRUPT)
+		trap_interrupt(h, cause & ~SCAUSE_INTERRUPT);
+	else
+		trap_exception(t, cause);
+	struct frame *next = sched_resume(h, t);
+
+	spin_unlock(&big_lock);
+	return next;
+}
+
+/* A trap while goose itself ran: a bug in goose, never the program's fault. */
+void trap_goose_fault(struct frame *f)
+{
+	uint64_t cause = f->scause;
+
+	gmsg("panic: %s%s (scause 0x%lx) inside goose at pc 0x%lx, stval 0x%lx",
+	     (cause & SCAUSE_INTERRUPT) ? "interrupt " : "", exc_name(cause & ~SCAUSE_INTERRUPT), cause, f->x[0],
+	     f->stval);
+	signal_dump_frame(f);
+	power_off(POWER_EXIT_GOOSE_FAILURE);
+}

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: MIT */
+#include "uart.h"
+
+/* 16550 registers (TI PC16550D datasheet): THR/RBR at 0, LSR at 5. */
+#define UART16550_THR 0
+#define UART16550_RBR 0
+#define UART16550_LSR 5
+#define LSR_DR 0x01	/* data ready */
+#define LSR_THRE 0x20	/* transmit holding register empty */
+
+static uintptr_t uart16550_reg(const struct uart *u, int i)
+{
+	return u->base + u->reg_offset + ((uintptr_t)i << u->reg_shift);
+}
+
+/* The firmware set the baud rate already: only poll and move bytes. */
+void uart16550_putc(const struct uart *u, char c)
+{
+	while (!(u->read(u, uart16550_reg(u, UART16550_LSR), u->reg_io_width) & LSR_THRE))
+		;
+	u->write(u, uart16550_reg(u, UART16550_THR), u->reg_io_width, (uint8_t)c);
+}
+
+int uart16550_getc(const struct uart *u)
+{
+	if (!(u->read(u, uart16550_reg(u, UART16550_LSR), u->reg_io_width) & LSR_DR))
+		return -1;
+	return (int)(u->read(u, uart16550_reg(u, UART16550_RBR), u->reg_io_width) & 0xff);
+}
+
+/* SiFive UART (FU540-C000 manual, chapter 13): 32-bit registers. */
+#define SIFIVE_TXDATA 0x00
+#define SIFIVE_RXDATA 0x04
+#define SIFIVE_TXCTRL 0x08
+#define SIFIVE_RXCTRL 0x0c
+#define SIFIVE_FULL (1u << 31)
+#define SIFIVE_EMPTY (1u << 31)
+
+void uart_sifive_init(const struct uart *u)
+{
+	u->write(u, u->base + SIFIVE_TXCTRL, 4, u->read(u, u->base + SIFIVE_TXCTRL, 4) | 1);
+	u->write(u, u->base + SIFIVE_RXCTRL, 4, u->read(u, u->base + SIFIVE_RXCTRL, 4) | 1);
+}
+
+void uart_sifive_putc(const struct uart *u, char c)
+{
+	while (u->read(u, u->base + SIFIVE_TXDATA, 4) & SIFIVE_FULL)
+		;
+	u->write(u, u->base + SIFIVE_TXDATA, 4, (uint8_t)c);
+}
+
+int uart_sifive_getc(const struct uart *u)
+{
+	uint32_t v = u->read(u, u->base + SIFIVE_RXDATA, 4);
+
+	return (v & SIFIVE_EMPTY) ? -1 : (int)(v & 0xff);
+}

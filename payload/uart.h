@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * UART drivers as pure register logic over an accessor, so host tests drive
+ * them against a simulated register file.
+ */
+#ifndef GOOSE_UART_H
+#define GOOSE_UART_H
+
+#include "lib.h"
+
+struct uart {
+	uintptr_t base;		/* mapped address */
+	uint32_t reg_shift;	/* 16550: register i at base + (i << reg_shift) + reg_offset */
+	uint32_t reg_io_width;	/* 16550: 1 or 4 byte accesses */
+	uint32_t reg_offset;
+	uint32_t (*read)(const struct uart *u, uintptr_t addr, int width);
+	void (*write)(const struct uart *u, uintptr_t addr, int width, uint32_t val);
+};
+
+void uart16550_putc(const struct uart *u, char c);
+int uart16550_getc(const struct uart *u);
+void uart_sifive_init(const struct uart *u);
+void uart_sifive_putc(const struct uart *u, char c);
+int uart_sifive_getc(const struct uart *u);
+
+#endif

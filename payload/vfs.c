@@ -1,0 +1,1436 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The in-memory file tree. Inodes are directories (a list of named
+ * entries), regular files (an array of pages, or bytes left where they are
+ * until the first write: the FDT and initramfs files), symbolic links and
+ * device nodes (their own file ops). Path resolution follows
+ * path_resolution(7): "." and "..", repeated slashes, symbolic links
+ * (at most 40), and a trailing slash only on directories.
+ */
+#include "vfs.h"
+#include "clock.h"
+#include "console.h"
+#include "cpio.h"
+#include "errno.h"
+#include "kmem.h"
+#include "layout.h"
+#include "pmem.h"
+#include "random.h"
+#include "syscall.h"
+#include "vm.h"
+
+#define AT_FDCWD (-100)
+#define MAXSYMLINKS 40
+#define PAGE 4096ul
+
+struct dirent {
+	struct dirent *next;
+	struct inode *inode;
+	char name[];
+};
+
+struct inode {
+	uint64_t ino;
+	uint32_t mode;		/* S_IF* | permission bits */
+	uint32_t nlink;		/* directory entries naming it */
+	uint32_t opens;		/* open files on it; freed when both are 0 */
+	uint32_t uid, gid;
+	uint64_t size;
+	uint64_t rdev;
+	uint64_t mtime_ns, ctime_ns, atime_ns;
+	/* S_IFDIR */
+	struct dirent *entries;
+	struct inode *parent;
+	/* S_IFREG: pages (NULL = zeros) or, until written, static bytes */
+	uint8_t **pages;
+	uint64_t npages;	/* slots in pages[] */
+	const uint8_t *static_data;
+	/* S_IFLNK: target (size bytes), S_IFCHR: file ops */
+	char *target;
+	const struct file_ops *dev_ops;
+	void *dev_priv;
+};
+
+static struct inode *root, *cwd;
+static uint64_t next_ino = 1;
+static uint32_t umask = 022;
+
+static uint64_t now_ns(void)
+{
+	return clock_realtime_ns();
+}
+
+static struct inode *inode_new(uint32_t mode)
+{
+	struct inode *in = kzalloc(sizeof(*in));
+
+	if (!in)
+		return NULL;
+	in->ino = next_ino++;
+	in->mode = mode;
+	/* A directory's own "." counts as a link (st_nlink = 2 + subdirectories once named). */
+	in->nlink = (mode & S_IFMT) == S_IFDIR ? 1 : 0;
+	in->mtime_ns = in->ctime_ns = in->atime_ns = now_ns();
+	return in;
+}
+
+static bool is_dir(const struct inode *in)
+{
+	return (in->mode & S_IFMT) == S_IFDIR;
+}
+
+static void file_data_free(struct inode *in)
+{
+	for (uint64_t i = 0; i < in->npages; i++)
+		if (in->pages[i])
+			pmem_free(&pmem, VA2PA(in->pages[i]));
+	kfree(in->pages);
+	in->pages = NULL;
+	in->npages = 0;
+}
+
+/* Free an inode nobody names or holds open any more. */
+static void inode_maybe_free(struct inode *in)
+{
+	if (in->nlink || in->opens || in == root)
+		return;
+	file_data_free(in);
+	kfree(in->target);
+	kfree(in);
+}
+
+static struct dirent *dir_find(const struct inode *dir, const char *name, size_t len)
+{
+	for (struct dirent *d = dir->entries; d; d = d->next)
+		if (strlen(d->name) == len && !memcmp(d->name, name, len))
+			return d;
+	return NULL;
+}
+
+static struct dirent *dirent_new(const char *name, size_t len)
+{
+	struct dirent *d = kzalloc(sizeof(*d) + len + 1);
+
+	if (d)
+		memcpy(d->name, name, len);
+	return d;
+}
+
+static void dir_insert(struct inode *dir, struct dirent *d, struct inode *in)
+{
+	/* Keep entries sorted, so getdents order is stable and readable. */
+	struct dirent **link = &dir->entries;
+
+	while (*link && strcmp((*link)->name, d->name) < 0)
+		link = &(*link)->next;
+	d->next = *link;
+	*link = d;
+	d->inode = in;
+	in->nlink++;
+	if (is_dir(in)) {
+		in->parent = dir;
+		dir->nlink++;
+	}
+	dir->mtime_ns = dir->ctime_ns = now_ns();
+}
+
+static int dir_link(struct inode *dir, const char *name, size_t len, struct inode *in)
+{
+	struct dirent *d = dirent_new(name, len);
+
+	if (!d)
+		return -ENOMEM;
+	dir_insert(dir, d, in);
+	return 0;
+}
+
+/* Take the entry out; the inode it named lives on (rename moves it). */
+static struct inode *dir_remove(struct inode *dir, struct dirent *d)
+{
+	struct dirent **link = &dir->entries;
+	struct inode *in = d->inode;
+
+	while (*link != d)
+		link = &(*link)->next;
+	*link = d->next;
+	kfree(d);
+	in->nlink--;
+	if (is_dir(in)) {
+		dir->nlink--;
+		in->parent = NULL;
+	}
+	dir->mtime_ns = dir->ctime_ns = now_ns();
+	return in;
+}
+
+static void dir_unlink(struct inode *dir, struct dirent *d)
+{
+	struct inode *in = dir_remove(dir, d);
+
+	/* A removed directory loses its "." too. */
+	if (is_dir(in))
+		in->nlink = 0;
+	inode_maybe_free(in);
+}
+
+/* ------------------------------------------------------------ resolution */
+
+struct lookup {
+	struct inode *dir;	/* the directory the last component is in */
+	const char *name;	/* the last component (not NUL-terminated) */
+	size_t namelen;
+	struct inode *inode;	/* what it names, or NULL */
+	bool trailing_slash;
+};
+
+static int resolve(struct inode *start, const char *path, bool follow_last, struct lookup *lk, int depth);
+
+static int follow_link(struct inode *dir, struct inode *link, struct inode **out, int depth)
+{
+	struct lookup lk;
+	char buf[VFS_PATH_MAX];
+
+	if (depth >= MAXSYMLINKS)
+		return -ELOOP;
+	if (link->size >= sizeof(buf))
+		return -ENAMETOOLONG;
+	memcpy(buf, link->target, link->size);
+	buf[link->size] = '\0';
+	int r = resolve(dir, buf, true, &lk, depth + 1);
+
+	if (r)
+		return r;
+	if (!lk.inode)
+		return -ENOENT;
+	*out = lk.inode;
+	return 0;
+}
+
+/*
+ * Walk path from start (or the root, for an absolute path). Every component
+ * but the last must exist and be a directory (following links); the last is
+ * looked up in its directory and followed only when follow_last.
+ */
+static int resolve(struct inode *start, const char *path, bool follow_last, struct lookup *lk, int depth)
+{
+	struct inode *dir = path[0] == '/' ? root : start;
+	const char *p = path;
+
+	memset(lk, 0, sizeof(*lk));
+	if (!*path)
+		return -ENOENT;
+	lk->dir = dir;
+	lk->inode = dir;
+	lk->name = ".";
+	lk->namelen = 1;
+	for (;;) {
+		while (*p == '/')
+			p++;
+		if (!*p)
+			return 0;
+		const char *name = p;
+
+		while (*p && *p != '/')
+			p++;
+		size_t len = (size_t)(p - name);
+		const char *rest = p;
+
+		while (*rest == '/')
+			rest++;
+		bool last = !*rest;
+
+		if (len > VFS_NAME_MAX)
+			return -ENAMETOOLONG;
+		struct inode *cur = lk->inode;
+
+		if (!is_dir(cur))
+			return -ENOTDIR;
+		struct inode *next;
+
+		if (len == 1 && name[0] == '.') {
+			next = cur;
+		} else if (len == 2 && name[0] == '.' && name[1] == '.') {
+			next = cur->parent ? cur->parent : cur;
+		} else {
+			struct dirent *d = dir_find(cur, name, len);
+
+			next = d ? d->inode : NULL;
+		}
+		lk->dir = cur;
+		lk->name = name;
+		lk->namelen = len;
+		lk->trailing_slash = last && *p == '/';
+		if (next && (next->mode & S_IFMT) == S_IFLNK && (!last || follow_last || lk->trailing_slash)) {
+			int r = follow_link(cur, next, &next, depth);
+
+			if (r)
+				return r;
+		}
+		lk->inode = next;
+		if (last) {
+			if (next && lk->trailing_slash && !is_dir(next))
+				return -ENOTDIR;
+			return 0;
+		}
+		if (!next)
+			return -ENOENT;
+	}
+}
+
+static struct inode *inode_of_file(struct file *f);
+
+static int start_dir(int dirfd, const char *path, struct inode **out)
+{
+	if (path[0] == '/' || dirfd == AT_FDCWD) {
+		*out = cwd;
+		return 0;
+	}
+	struct file *f = fd_get(dirfd);
+
+	if (!f)
+		return -EBADF;
+	struct inode *in = inode_of_file(f);
+
+	if (!in || !is_dir(in))
+		return -ENOTDIR;
+	*out = in;
+	return 0;
+}
+
+static int lookup_at(int dirfd, const char *path, bool follow, struct lookup *lk)
+{
+	struct inode *start;
+	int r = start_dir(dirfd, path, &start);
+
+	return r ? r : resolve(start, path, follow, lk, 0);
+}
+
+/* ----------------------------------------------------------- file bodies */
+
+static int file_unshare(struct inode *in)
+{
+	/* The first write copies static bytes into pages of its own. */
+	const uint8_t *src = in->static_data;
+
+	if (!src)
+		return 0;
+	uint64_t n = ALIGN_UP(in->size, PAGE) / PAGE;
+	uint8_t **pages = n ? kzalloc(n * sizeof(*pages)) : NULL;
+
+	if (n && !pages)
+		return -ENOMEM;
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t pa = pmem_alloc_zeroed(&pmem);
+
+		if (!pa) {
+			for (uint64_t j = 0; j < i; j++)
+				pmem_free(&pmem, VA2PA(pages[j]));
+			kfree(pages);
+			return -ENOMEM;
+		}
+		pages[i] = PA2VA(pa);
+		memcpy(pages[i], src + i * PAGE, MIN(PAGE, in->size - i * PAGE));
+	}
+	in->pages = pages;
+	in->npages = n;
+	in->static_data = NULL;
+	return 0;
+}
+
+static int file_reserve(struct inode *in, uint64_t npages)
+{
+	if (npages <= in->npages)
+		return 0;
+	uint64_t want = MAX(npages, in->npages * 2);
+	uint8_t **p = kzalloc(want * sizeof(*p));
+
+	if (!p)
+		return -ENOMEM;
+	if (in->npages)
+		memcpy(p, in->pages, in->npages * sizeof(*p));
+	kfree(in->pages);
+	in->pages = p;
+	in->npages = want;
+	return 0;
+}
+
+static int file_set_size(struct inode *in, uint64_t size)
+{
+	int r = file_unshare(in);
+
+	if (r)
+		return r;
+	if (size < in->size) {
+		/* Drop whole pages past the end and zero the tail of the last one. */
+		for (uint64_t i = ALIGN_UP(size, PAGE) / PAGE; i < in->npages; i++) {
+			if (in->pages[i]) {
+				pmem_free(&pmem, VA2PA(in->pages[i]));
+				in->pages[i] = NULL;
+			}
+		}
+		if (size % PAGE && in->pages[size / PAGE])
+			memset(in->pages[size / PAGE] + size % PAGE, 0, PAGE - size % PAGE);
+	} else if ((r = file_reserve(in, ALIGN_UP(size, PAGE) / PAGE))) {
+		return r;
+	}
+	in->size = size;
+	in->mtime_ns = in->ctime_ns = now_ns();
+	return 0;
+}
+
+static long reg_read(struct file *f, void *buf, size_t len, uint64_t *off)
+{
+	struct inode *in = f->inode;
+	uint8_t *out = buf;
+	size_t done = 0;
+
+	if (*off >= in->size)
+		return 0;
+	len = MIN(len, in->size - *off);
+	if (in->static_data) {
+		memcpy(out, in->static_data + *off, len);
+		*off += len;
+		return (long)len;
+	}
+	while (done < len) {
+		uint64_t pos = *off + done, pg = pos / PAGE;
+		size_t chunk = MIN(len - done, PAGE - pos % PAGE);
+
+		if (pg < in->npages && in->pages[pg])
+			memcpy(out + done, in->pages[pg] + pos % PAGE, chunk);
+		else
+			memset(out + done, 0, chunk);
+		done += chunk;
+	}
+	*off += len;
+	return (long)len;
+}
+
+static long reg_write(struct file *f, const void *buf, size_t len, uint64_t *off)
+{
+	struct inode *in = f->inode;
+	const uint8_t *src = buf;
+	size_t done = 0;
+	int r;
+
+	if (f->flags & O_APPEND)
+		*off = in->size;
+	if (*off > UINT64_MAX - len)
+		return -EFBIG;
+	if ((r = file_unshare(in)) || (r = file_reserve(in, ALIGN_UP(*off + len, PAGE) / PAGE)))
+		return r;
+	while (done < len) {
+		uint64_t pos = *off + done, pg = pos / PAGE;
+		size_t chunk = MIN(len - done, PAGE - pos % PAGE);
+
+		if (!in->pages[pg]) {
+			uint64_t pa = pmem_alloc_zeroed(&pmem);
+
+			if (!pa)
+				break;
+			in->pages[pg] = PA2VA(pa);
+		}
+		memcpy(in->pages[pg] + pos % PAGE, src + done, chunk);
+		done += chunk;
+	}
+	if (!done && len)
+		return -ENOSPC;
+	*off += done;
+	in->size = MAX(in->size, *off);
+	in->mtime_ns = in->ctime_ns = now_ns();
+	return (long)done;
+}
+
+static int inode_stat(struct inode *in, struct kstat *st)
+{
+	st->st_dev = 1;
+	st->st_ino = in->ino;
+	st->st_mode = in->mode;
+	st->st_nlink = in->nlink ? in->nlink : (is_dir(in) ? 2 : 1);
+	st->st_uid = in->uid;
+	st->st_gid = in->gid;
+	st->st_rdev = in->rdev;
+	st->st_size = (int64_t)in->size;
+	st->st_blksize = 4096;
+	st->st_blocks = (int64_t)(ALIGN_UP(in->size, 512) / 512);
+	st->st_atime_sec = (int64_t)(in->atime_ns / 1000000000);
+	st->st_atime_nsec = in->atime_ns % 1000000000;
+	st->st_mtime_sec = (int64_t)(in->mtime_ns / 1000000000);
+	st->st_mtime_nsec = in->mtime_ns % 1000000000;
+	st->st_ctime_sec = (int64_t)(in->ctime_ns / 1000000000);
+	st->st_ctime_nsec = in->ctime_ns % 1000000000;
+	return 0;
+}
+
+static int node_stat(struct file *f, struct kstat *st)
+{
+	return inode_stat(f->inode, st);
+}
+
+static void node_release(struct file *f)
+{
+	struct inode *in = f->inode;
+
+	in->opens--;
+	inode_maybe_free(in);
+}
+
+static int reg_truncate(struct file *f, uint64_t size)
+{
+	return file_set_size(f->inode, size);
+}
+
+/* The pages of a MAP_PRIVATE file mapping are copies, made now. A shared
+ * writable one would need writing back, which goose does not do. */
+static long reg_mmap(struct file *f, uint64_t va, uint64_t len, uint32_t prot, uint64_t off, bool shared)
+{
+	struct inode *in = f->inode;
+
+	if (shared && (prot & PROT_WRITE))
+		return -ENODEV;
+	for (uint64_t done = 0; done < len && off + done < in->size; done += PAGE) {
+		uint64_t pa = pmem_alloc_zeroed(&pmem), pos = off + done;
+
+		if (!pa)
+			return -ENOMEM;
+		uint64_t n = MIN(PAGE, in->size - pos);
+		uint64_t o = pos;
+
+		reg_read(f, PA2VA(pa), n, &o);
+		if (vm_map_page(va + done, pa, prot)) {
+			pmem_free(&pmem, pa);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+static const struct file_ops reg_ops = {
+	.read = reg_read,
+	.write = reg_write,
+	.release = node_release,
+	.stat = node_stat,
+	.truncate = reg_truncate,
+	.mmap = reg_mmap,
+	.seekable = true,
+};
+
+/* struct linux_dirent64 (include/linux/dirent.h): u64 ino, s64 off, u16 reclen, u8 type, name. */
+#define DT_FIFO 1
+#define DT_CHR 2
+#define DT_DIR 4
+#define DT_REG 8
+#define DT_LNK 10
+
+static uint8_t dirent_type(const struct inode *in)
+{
+	switch (in->mode & S_IFMT) {
+	case S_IFDIR:
+		return DT_DIR;
+	case S_IFREG:
+		return DT_REG;
+	case S_IFLNK:
+		return DT_LNK;
+	case S_IFCHR:
+		return DT_CHR;
+	case S_IFIFO:
+		return DT_FIFO;
+	default:
+		return 0;
+	}
+}
+
+static size_t dirent_put(uint8_t *buf, size_t room, uint64_t ino, uint64_t next, uint8_t type, const char *name)
+{
+	size_t nl = strlen(name), reclen = ALIGN_UP(19 + nl + 1, 8);
+
+	if (reclen > room)
+		return 0;
+	memset(buf, 0, reclen);
+	memcpy(buf, &ino, 8);
+	memcpy(buf + 8, &next, 8);
+	uint16_t rl = (uint16_t)reclen;
+
+	memcpy(buf + 16, &rl, 2);
+	buf[18] = type;
+	memcpy(buf + 19, name, nl);
+	return reclen;
+}
+
+/* Position n: 0 is ".", 1 is "..", n >= 2 the (n-2)th entry. */
+static long dir_getdents(struct file *f, void *ubuf, size_t len, uint64_t *off)
+{
+	struct inode *dir = f->inode;
+	uint8_t *buf = ubuf;
+	size_t used = 0;
+
+	/* A removed directory reads as empty. */
+	if (!dir->nlink)
+		return 0;
+	for (;;) {
+		uint64_t pos = *off;
+		size_t n;
+
+		if (pos == 0) {
+			n = dirent_put(buf + used, len - used, dir->ino, 1, DT_DIR, ".");
+		} else if (pos == 1) {
+			struct inode *p = dir->parent ? dir->parent : dir;
+
+			n = dirent_put(buf + used, len - used, p->ino, 2, DT_DIR, "..");
+		} else {
+			struct dirent *d = dir->entries;
+
+			for (uint64_t i = 2; d && i < pos; i++)
+				d = d->next;
+			if (!d)
+				break;
+			n = dirent_put(buf + used, len - used, d->inode->ino, pos + 1, dirent_type(d->inode), d->name);
+		}
+		if (!n) {
+			if (!used)
+				return -EINVAL;
+			break;
+		}
+		used += n;
+		*off = pos + 1;
+	}
+	return (long)used;
+}
+
+static const struct file_ops dir_ops = {
+	.release = node_release,
+	.stat = node_stat,
+	.getdents = dir_getdents,
+	.seekable = true,
+};
+
+/* O_PATH files and symlinks opened with O_PATH|O_NOFOLLOW: stat only. */
+static const struct file_ops path_ops = {
+	.release = node_release,
+	.stat = node_stat,
+};
+
+static struct inode *inode_of_file(struct file *f)
+{
+	return f->inode;
+}
+
+/* A device file: the node's ops, but stat and release through the inode. */
+static struct file *open_inode(struct inode *in, uint32_t flags)
+{
+	const struct file_ops *ops;
+
+	if (flags & O_PATH)
+		ops = &path_ops;
+	else if (is_dir(in))
+		ops = &dir_ops;
+	else if ((in->mode & S_IFMT) == S_IFCHR)
+		ops = in->dev_ops;
+	else
+		ops = &reg_ops;
+	struct file *f = file_alloc(ops, flags & ~(uint32_t)O_CLOEXEC, in->dev_priv);
+
+	if (!f)
+		return NULL;
+	f->inode = in;
+	in->opens++;
+	return f;
+}
+
+/* ------------------------------------------------------------- open */
+
+static int create_at(struct lookup *lk, uint32_t mode, struct inode **out)
+{
+	if (!lk->dir->nlink)
+		return -ENOENT;
+	if (lk->namelen == 1 && lk->name[0] == '.')
+		return -EEXIST;
+	struct inode *in = inode_new(mode);
+
+	if (!in)
+		return -ENOMEM;
+	int r = dir_link(lk->dir, lk->name, lk->namelen, in);
+
+	if (r) {
+		kfree(in);
+		return r;
+	}
+	*out = in;
+	return 0;
+}
+
+long vfs_open(int dirfd, const char *path, uint32_t flags, uint32_t mode, struct file **out)
+{
+	struct lookup lk;
+	bool follow = !(flags & O_NOFOLLOW);
+	int r = lookup_at(dirfd, path, follow, &lk);
+
+	if (r)
+		return r;
+	struct inode *in = lk.inode;
+	uint32_t acc = flags & O_ACCMODE;
+
+	if ((flags & O_TMPFILE) == O_TMPFILE)
+		return -EOPNOTSUPP;
+	if (!in) {
+		if (!(flags & O_CREAT))
+			return -ENOENT;
+		if (lk.trailing_slash)
+			return -EISDIR;
+		r = create_at(&lk, S_IFREG | (mode & 07777 & ~umask), &in);
+		if (r)
+			return r;
+	} else {
+		if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
+			return -EEXIST;
+		if ((in->mode & S_IFMT) == S_IFLNK && !(flags & O_PATH))
+			return -ELOOP;
+		if (is_dir(in) && !(flags & O_PATH) && (acc != O_RDONLY || (flags & O_CREAT)))
+			return -EISDIR;
+	}
+	if ((flags & O_DIRECTORY) && !is_dir(in))
+		return -ENOTDIR;
+	if ((flags & O_TRUNC) && (in->mode & S_IFMT) == S_IFREG && acc != O_RDONLY) {
+		r = file_set_size(in, 0);
+		if (r)
+			return r;
+	}
+	*out = open_inode(in, flags);
+	return *out ? 0 : -ENOMEM;
+}
+
+/* --------------------------------------------------------- tree changes */
+
+static int vfs_mknod_path(const char *path, uint32_t mode, struct inode **out)
+{
+	struct lookup lk;
+	int r = resolve(root, path, true, &lk, 0);
+
+	if (r)
+		return r;
+	if (lk.inode)
+		return -EEXIST;
+	return create_at(&lk, mode, out);
+}
+
+/* mkdir -p for the tree goose builds itself. */
+static struct inode *mkdirs(const char *path)
+{
+	char buf[VFS_PATH_MAX];
+	size_t n = strlen(path);
+
+	if (n >= sizeof(buf))
+		return NULL;
+	memcpy(buf, path, n + 1);
+	for (size_t i = 1; i <= n; i++) {
+		if (buf[i] != '/' && buf[i] != '\0')
+			continue;
+		char c = buf[i];
+		struct inode *in;
+
+		buf[i] = '\0';
+		int r = vfs_mknod_path(buf, S_IFDIR | 0755, &in);
+
+		buf[i] = c;
+		if (r && r != -EEXIST)
+			return NULL;
+	}
+	struct lookup lk;
+
+	return resolve(root, path, true, &lk, 0) ? NULL : lk.inode;
+}
+
+static int parent_dirs(const char *path)
+{
+	char buf[VFS_PATH_MAX];
+	size_t n = strlen(path);
+
+	while (n && path[n - 1] != '/')
+		n--;
+	if (n <= 1)
+		return 0;
+	if (n >= sizeof(buf))
+		return -ENAMETOOLONG;
+	memcpy(buf, path, n - 1);
+	buf[n - 1] = '\0';
+	return mkdirs(buf) ? 0 : -ENOMEM;
+}
+
+int vfs_add_static(const char *path, const void *data, size_t len, uint32_t mode)
+{
+	struct inode *in;
+	int r = parent_dirs(path);
+
+	if (r || (r = vfs_mknod_path(path, S_IFREG | (mode & 07777), &in)))
+		return r;
+	in->static_data = data;
+	in->size = len;
+	return 0;
+}
+
+int vfs_add_device(const char *path, const struct file_ops *ops, uint32_t mode, uint64_t rdev, void *priv)
+{
+	struct inode *in;
+	int r = parent_dirs(path);
+
+	if (r || (r = vfs_mknod_path(path, S_IFCHR | (mode & 07777), &in)))
+		return r;
+	in->dev_ops = ops;
+	in->dev_priv = priv;
+	in->rdev = rdev;
+	return 0;
+}
+
+int vfs_file_bytes(const char *path, const void **data, size_t *len)
+{
+	struct lookup lk;
+	int r = resolve(root, path, true, &lk, 0);
+
+	if (r)
+		return r;
+	if (!lk.inode)
+		return -ENOENT;
+	if ((lk.inode->mode & S_IFMT) != S_IFREG || !lk.inode->static_data)
+		return -EINVAL;
+	*data = lk.inode->static_data;
+	*len = lk.inode->size;
+	return 0;
+}
+
+int vfs_chdir_path(const char *path)
+{
+	struct lookup lk;
+	int r = resolve(root, path, true, &lk, 0);
+
+	if (r)
+		return r;
+	if (!lk.inode)
+		return -ENOENT;
+	if (!is_dir(lk.inode))
+		return -ENOTDIR;
+	cwd = lk.inode;
+	return 0;
+}
+
+int vfs_unpack_cpio(const void *buf, size_t len)
+{
+	struct cpio_entry e;
+	size_t off = 0;
+	char err[160];
+	int r;
+
+	while ((r = cpio_next(buf, len, &off, &e, err, sizeof(err))) == 1) {
+		char path[VFS_PATH_MAX];
+		const char *name = e.name;
+		struct inode *in;
+
+		while (name[0] == '.' && name[1] == '/')
+			name += 2;
+		while (name[0] == '/')
+			name++;
+		if (!name[0] || !strcmp(name, "."))
+			continue;
+		if (strlen(name) + 2 > sizeof(path)) {
+			gmsg("initramfs: path %.40s... is longer than %d bytes", name, VFS_PATH_MAX);
+			return -1;
+		}
+		snprintf(path, sizeof(path), "/%s", name);
+		int rr = parent_dirs(path);
+
+		switch (e.mode & S_IFMT) {
+		case S_IFDIR:
+			if (!rr && !mkdirs(path))
+				rr = -ENOMEM;
+			break;
+		case S_IFREG:
+			if (!rr)
+				rr = vfs_add_static(path, e.data, e.size, e.mode);
+			break;
+		case S_IFLNK:
+			if (!rr && !(rr = vfs_mknod_path(path, S_IFLNK | 0777, &in))) {
+				in->target = kzalloc(e.size + 1);
+				if (!in->target)
+					return -1;
+				memcpy(in->target, e.data, e.size);
+				in->size = e.size;
+			}
+			break;
+		default:
+			/* Device nodes, fifos and sockets in an initramfs mean nothing here. */
+			continue;
+		}
+		if (rr == -EEXIST)
+			rr = 0;
+		if (rr) {
+			gmsg("initramfs: cannot create %s: error %d", path, -rr);
+			return -1;
+		}
+	}
+	if (r < 0) {
+		gmsg("initramfs: %s", err);
+		return -1;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------ syscalls */
+
+SYSCALL(umask)
+{
+	uint32_t old = umask;
+
+	(void)t;
+	umask = (uint32_t)a[0] & 0777;
+	return old;
+}
+
+SYSCALL(mkdirat)
+{
+	char path[VFS_PATH_MAX];
+	struct lookup lk;
+	struct inode *in;
+	int r;
+
+	(void)t;
+	if ((r = strncpy_from_user(path, a[1], sizeof(path))) || (r = lookup_at((int)a[0], path, false, &lk)))
+		return r;
+	if (lk.inode)
+		return -EEXIST;
+	return create_at(&lk, S_IFDIR | ((uint32_t)a[2] & 07777 & ~umask), &in);
+}
+
+#define AT_REMOVEDIR 0x200
+
+SYSCALL(unlinkat)
+{
+	char path[VFS_PATH_MAX];
+	struct lookup lk;
+	int r;
+
+	(void)t;
+	if (a[2] & ~(uint64_t)AT_REMOVEDIR)
+		return -EINVAL;
+	if ((r = strncpy_from_user(path, a[1], sizeof(path))) || (r = lookup_at((int)a[0], path, false, &lk)))
+		return r;
+	if (!lk.inode)
+		return -ENOENT;
+	if (lk.namelen == 1 && lk.name[0] == '.')
+		return -EINVAL;
+	if (lk.namelen == 2 && lk.name[0] == '.' && lk.name[1] == '.')
+		return -ENOTEMPTY;
+	struct dirent *d = dir_find(lk.dir, lk.name, lk.namelen);
+
+	if (!d)
+		return lk.inode == root ? -EBUSY : -ENOENT;
+	if (a[2] & AT_REMOVEDIR) {
+		if (!is_dir(d->inode))
+			return -ENOTDIR;
+		if (d->inode->entries)
+			return -ENOTEMPTY;
+		if (d->inode == cwd)
+			cwd = lk.dir;
+	} else if (is_dir(d->inode)) {
+		return -EISDIR;
+	}
+	dir_unlink(lk.dir, d);
+	return 0;
+}
+
+static bool is_ancestor(const struct inode *a, const struct inode *b)
+{
+	for (; b; b = b->parent)
+		if (a == b)
+			return true;
+	return false;
+}
+
+#define RENAME_NOREPLACE 1
+#define RENAME_EXCHANGE 2
+
+static long rename_common(const uint64_t *a, uint32_t flags)
+{
+	char from[VFS_PATH_MAX], to[VFS_PATH_MAX];
+	struct lookup lf, lt;
+	int r;
+
+	if (flags & ~(uint32_t)RENAME_NOREPLACE)
+		return flags & RENAME_EXCHANGE ? -EOPNOTSUPP : -EINVAL;
+	if ((r = strncpy_from_user(from, a[1], sizeof(from))) || (r = strncpy_from_user(to, a[3], sizeof(to))))
+		return r;
+	if ((r = lookup_at((int)a[0], from, false, &lf)) || (r = lookup_at((int)a[2], to, false, &lt)))
+		return r;
+	if (!lf.inode)
+		return -ENOENT;
+	struct dirent *df = dir_find(lf.dir, lf.name, lf.namelen);
+
+	/* "." , ".." and "/" cannot be renamed or replaced. */
+	if (!df || (lt.namelen <= 2 && lt.name[0] == '.' && (lt.namelen == 1 || lt.name[1] == '.')))
+		return -EBUSY;
+	struct inode *src = df->inode;
+
+	if (is_dir(src) && is_ancestor(src, lt.dir))
+		return -EINVAL;
+	if (lt.inode == src)
+		return 0;
+	if (lt.inode) {
+		if (flags & RENAME_NOREPLACE)
+			return -EEXIST;
+		if (is_dir(src) && !is_dir(lt.inode))
+			return -ENOTDIR;
+		if (!is_dir(src) && is_dir(lt.inode))
+			return -EISDIR;
+		if (is_dir(lt.inode) && lt.inode->entries)
+			return -ENOTEMPTY;
+	}
+	if (!lt.dir->nlink)
+		return -ENOENT;
+	struct dirent *nd = dirent_new(lt.name, lt.namelen);
+
+	if (!nd)
+		return -ENOMEM;
+	if (lt.inode)
+		dir_unlink(lt.dir, dir_find(lt.dir, lt.name, lt.namelen));
+	dir_insert(lt.dir, nd, dir_remove(lf.dir, df));
+	src->ctime_ns = now_ns();
+	return 0;
+}
+
+SYSCALL(renameat)
+{
+	(void)t;
+	return rename_common(a, 0);
+}
+
+SYSCALL(renameat2)
+{
+	(void)t;
+	return rename_common(a, (uint32_t)a[4]);
+}
+
+SYSCALL(symlinkat)
+{
+	char target[VFS_PATH_MAX], path[VFS_PATH_MAX];
+	struct lookup lk;
+	struct inode *in;
+	int r;
+
+	(void)t;
+	if ((r = strncpy_from_user(target, a[0], sizeof(target))) || (r = strncpy_from_user(path, a[2], sizeof(path))))
+		return r;
+	if (!target[0])
+		return -ENOENT;
+	if ((r = lookup_at((int)a[1], path, false, &lk)))
+		return r;
+	if (lk.inode)
+		return -EEXIST;
+	if ((r = create_at(&lk, S_IFLNK | 0777, &in)))
+		return r;
+	in->size = strlen(target);
+	in->target = kzalloc(in->size + 1);
+	if (!in->target)
+		return -ENOMEM;
+	memcpy(in->target, target, in->size);
+	return 0;
+}
+
+SYSCALL(readlinkat)
+{
+	char path[VFS_PATH_MAX];
+	struct lookup lk;
+	int r;
+
+	(void)t;
+	if ((int64_t)a[3] <= 0)
+		return -EINVAL;
+	if ((r = strncpy_from_user(path, a[1], sizeof(path))) || (r = lookup_at((int)a[0], path, false, &lk)))
+		return r;
+	if (!lk.inode)
+		return -ENOENT;
+	if ((lk.inode->mode & S_IFMT) != S_IFLNK)
+		return -EINVAL;
+	uint64_t n = MIN(a[3], lk.inode->size);
+
+	return copy_to_user(a[2], lk.inode->target, n) ? -EFAULT : (long)n;
+}
+
+SYSCALL(linkat)
+{
+	char from[VFS_PATH_MAX], to[VFS_PATH_MAX];
+	struct lookup lf, lt;
+	int r;
+
+	(void)t;
+	if ((r = strncpy_from_user(from, a[1], sizeof(from))) || (r = strncpy_from_user(to, a[3], sizeof(to))))
+		return r;
+	if ((r = lookup_at((int)a[0], from, a[4] & 0x400, &lf)) || (r = lookup_at((int)a[2], to, false, &lt)))
+		return r;
+	if (!lf.inode)
+		return -ENOENT;
+	if (is_dir(lf.inode))
+		return -EPERM;
+	if (lt.inode)
+		return -EEXIST;
+	return dir_link(lt.dir, lt.name, lt.namelen, lf.inode);
+}
+
+#define F_OK 0
+#define X_OK 1
+#define W_OK 2
+#define R_OK 4
+
+static long access_common(const uint64_t *a, uint32_t flags)
+{
+	char path[VFS_PATH_MAX];
+	struct lookup lk;
+	int r;
+
+	if (a[2] & ~(uint64_t)7)
+		return -EINVAL;
+	if ((r = strncpy_from_user(path, a[1], sizeof(path))) ||
+	    (r = lookup_at((int)a[0], path, !(flags & 0x100), &lk)))
+		return r;
+	if (!lk.inode)
+		return -ENOENT;
+	/* goose's program is root: only execute needs a bit set (on some x). */
+	if ((a[2] & X_OK) && !is_dir(lk.inode) && !(lk.inode->mode & 0111))
+		return -EACCES;
+	return 0;
+}
+
+SYSCALL(faccessat)
+{
+	(void)t;
+	return access_common(a, 0);
+}
+
+SYSCALL(faccessat2)
+{
+	(void)t;
+	return access_common(a, (uint32_t)a[3]);
+}
+
+SYSCALL(chdir)
+{
+	char path[VFS_PATH_MAX];
+	struct lookup lk;
+	int r;
+
+	(void)t;
+	if ((r = strncpy_from_user(path, a[0], sizeof(path))) || (r = resolve(cwd, path, true, &lk, 0)))
+		return r;
+	if (!lk.inode)
+		return -ENOENT;
+	if (!is_dir(lk.inode))
+		return -ENOTDIR;
+	cwd = lk.inode;
+	return 0;
+}
+
+SYSCALL(fchdir)
+{
+	struct file *f = fd_get((int)a[0]);
+
+	(void)t;
+	if (!f)
+		return -EBADF;
+	if (!f->inode || !is_dir(f->inode))
+		return -ENOTDIR;
+	cwd = f->inode;
+	return 0;
+}
+
+SYSCALL(getcwd)
+{
+	char buf[VFS_PATH_MAX];
+	size_t pos = sizeof(buf) - 1;
+
+	(void)t;
+	if (!cwd->nlink)
+		return -ENOENT;
+	buf[pos] = '\0';
+	for (struct inode *in = cwd; in != root; in = in->parent) {
+		struct dirent *d = in->parent->entries;
+
+		while (d && d->inode != in)
+			d = d->next;
+		size_t n = d ? strlen(d->name) : 0;
+
+		if (!d || n + 1 > pos)
+			return -ENAMETOOLONG;
+		pos -= n;
+		memcpy(buf + pos, d->name, n);
+		buf[--pos] = '/';
+	}
+	if (pos == sizeof(buf) - 1)
+		buf[--pos] = '/';
+	size_t len = sizeof(buf) - pos;
+
+	if (a[1] < len)
+		return -ERANGE;
+	return copy_to_user(a[0], buf + pos, len) ? -EFAULT : (long)len;
+}
+
+static long chmod_inode(struct inode *in, uint32_t mode)
+{
+	in->mode = (in->mode & S_IFMT) | (mode & 07777);
+	in->ctime_ns = now_ns();
+	return 0;
+}
+
+SYSCALL(fchmod)
+{
+	struct file *f = fd_get((int)a[0]);
+
+	(void)t;
+	if (!f)
+		return -EBADF;
+	if (!f->inode)
+		return 0;
+	return chmod_inode(f->inode, (uint32_t)a[1]);
+}
+
+SYSCALL(fchmodat)
+{
+	char path[VFS_PATH_MAX];
+	struct lookup lk;
+	int r;
+
+	(void)t;
+	if ((r = strncpy_from_user(path, a[1], sizeof(path))) || (r = lookup_at((int)a[0], path, true, &lk)))
+		return r;
+	if (!lk.inode)
+		return -ENOENT;
+	return chmod_inode(lk.inode, (uint32_t)a[2]);
+}
+
+SYSCALL(fchownat)
+{
+	char path[VFS_PATH_MAX];
+	struct lookup lk;
+	int r;
+
+	(void)t;
+	if ((r = strncpy_from_user(path, a[1], sizeof(path))) ||
+	    (r = lookup_at((int)a[0], path, !(a[4] & 0x100), &lk)))
+		return r;
+	if (!lk.inode)
+		return -ENOENT;
+	if ((uint32_t)a[2] != UINT32_MAX)
+		lk.inode->uid = (uint32_t)a[2];
+	if ((uint32_t)a[3] != UINT32_MAX)
+		lk.inode->gid = (uint32_t)a[3];
+	return 0;
+}
+
+SYSCALL(fchown)
+{
+	struct file *f = fd_get((int)a[0]);
+
+	(void)t;
+	if (!f)
+		return -EBADF;
+	if (f->inode) {
+		if ((uint32_t)a[1] != UINT32_MAX)
+			f->inode->uid = (uint32_t)a[1];
+		if ((uint32_t)a[2] != UINT32_MAX)
+			f->inode->gid = (uint32_t)a[2];
+	}
+	return 0;
+}
+
+/* utimensat: struct timespec times[2] (atime, mtime); UTIME_NOW / UTIME_OMIT in tv_nsec. */
+#define UTIME_NOW ((1l << 30) - 1)
+#define UTIME_OMIT ((1l << 30) - 2)
+
+SYSCALL(utimensat)
+{
+	char path[VFS_PATH_MAX];
+	struct lookup lk;
+	struct inode *in;
+	int64_t ts[4];
+	int r;
+
+	(void)t;
+	if (a[1]) {
+		if ((r = strncpy_from_user(path, a[1], sizeof(path))) ||
+		    (r = lookup_at((int)a[0], path, !(a[3] & 0x100), &lk)))
+			return r;
+		if (!lk.inode)
+			return -ENOENT;
+		in = lk.inode;
+	} else {
+		struct file *f = fd_get((int)a[0]);
+
+		if (!f)
+			return -EBADF;
+		if (!f->inode)
+			return 0;
+		in = f->inode;
+	}
+	uint64_t now = now_ns();
+
+	if (!a[2]) {
+		in->atime_ns = in->mtime_ns = now;
+		return 0;
+	}
+	if (copy_from_user(ts, a[2], sizeof(ts)))
+		return -EFAULT;
+	for (int i = 0; i < 2; i++) {
+		int64_t sec = ts[2 * i], nsec = ts[2 * i + 1];
+		uint64_t *field = i ? &in->mtime_ns : &in->atime_ns;
+
+		if (nsec == UTIME_OMIT)
+			continue;
+		if (nsec == UTIME_NOW)
+			*field = now;
+		else if (nsec < 0 || nsec >= 1000000000 || sec < 0)
+			return -EINVAL;
+		else
+			*field = (uint64_t)sec * 1000000000 + (uint64_t)nsec;
+	}
+	return 0;
+}
+
+/* struct statfs (include/uapi/asm-generic/statfs.h), 64-bit: 120 bytes. */
+#define TMPFS_MAGIC 0x01021994
+
+static long statfs_fill(uint64_t ubuf)
+{
+	uint64_t st[15];
+
+	memset(st, 0, sizeof(st));
+	st[0] = TMPFS_MAGIC;	/* f_type */
+	st[1] = PAGE;		/* f_bsize */
+	st[2] = pmem.total_pages;	/* f_blocks */
+	st[3] = pmem.free_pages;	/* f_bfree */
+	st[4] = pmem.free_pages;	/* f_bavail */
+	st[5] = 1u << 20;	/* f_files */
+	st[6] = 1u << 20;	/* f_ffree */
+	st[8] = VFS_NAME_MAX;	/* f_namelen */
+	st[9] = PAGE;		/* f_frsize */
+	return copy_to_user(ubuf, st, sizeof(st));
+}
+
+SYSCALL(statfs)
+{
+	char path[VFS_PATH_MAX];
+	struct lookup lk;
+	int r;
+
+	(void)t;
+	if ((r = strncpy_from_user(path, a[0], sizeof(path))) || (r = resolve(cwd, path, true, &lk, 0)))
+		return r;
+	return lk.inode ? statfs_fill(a[1]) : -ENOENT;
+}
+
+SYSCALL(fstatfs)
+{
+	(void)t;
+	return fd_get((int)a[0]) ? statfs_fill(a[1]) : -EBADF;
+}
+
+/* ------------------------------------------------------------- devices */
+
+static long null_read(struct file *f, void *buf, size_t len, uint64_t *off)
+{
+	(void)f, (void)buf, (void)len, (void)off;
+	return 0;
+}
+
+static long null_write(struct file *f, const void *buf, size_t len, uint64_t *off)
+{
+	(void)f, (void)buf, (void)off;
+	return (long)len;
+}
+
+static long zero_read(struct file *f, void *buf, size_t len, uint64_t *off)
+{
+	(void)f, (void)off;
+	memset(buf, 0, len);
+	return (long)len;
+}
+
+static long full_write(struct file *f, const void *buf, size_t len, uint64_t *off)
+{
+	(void)f, (void)buf, (void)len, (void)off;
+	return -ENOSPC;
+}
+
+static long random_read(struct file *f, void *buf, size_t len, uint64_t *off)
+{
+	(void)f, (void)off;
+	random_fill(buf, len);
+	return (long)len;
+}
+
+static uint32_t always_ready(struct file *f)
+{
+	(void)f;
+	return EPOLLIN | EPOLLOUT;
+}
+
+/* MAP_PRIVATE of /dev/zero is anonymous memory: nothing to fill in. */
+static long zero_mmap(struct file *f, uint64_t va, uint64_t len, uint32_t prot, uint64_t off, bool shared)
+{
+	(void)f, (void)va, (void)len, (void)prot, (void)off, (void)shared;
+	return 0;
+}
+
+#define DEV_OPS(name, r, w, ...)                                                                    \
+	static const struct file_ops name = { .read = r, .write = w, .poll = always_ready,          \
+					      .release = node_release, .stat = node_stat, __VA_ARGS__ }
+DEV_OPS(null_ops, null_read, null_write, .seekable = true);
+DEV_OPS(zero_ops, zero_read, null_write, .seekable = true, .mmap = zero_mmap);
+DEV_OPS(full_ops, zero_read, full_write, .seekable = true);
+DEV_OPS(random_ops, random_read, null_write, .seekable = true);
+
+static long tty_read(struct file *f, void *buf, size_t len, uint64_t *off)
+{
+	struct file *con = fd_get(0);
+
+	(void)f;
+	return con && con->ops->read ? con->ops->read(con, buf, len, off) : 0;
+}
+
+static long tty_write(struct file *f, const void *buf, size_t len, uint64_t *off)
+{
+	(void)f, (void)off;
+	console_write_crlf(buf, len);
+	return (long)len;
+}
+
+static const struct file_ops tty_ops = {
+	.read = tty_read,
+	.write = tty_write,
+	.poll = always_ready,
+	.release = node_release,
+	.stat = node_stat,
+	.polled = true,
+};
+
+static void must(int r, const char *what)
+{
+	if (r)
+		panic("vfs_init: %s: error %d", what, -r);
+}
+
+void vfs_init(void)
+{
+	root = inode_new(S_IFDIR | 0755);
+	if (!root)
+		panic("vfs_init: no memory for the root");
+	root->nlink = 2;	/* "." and its own ".." */
+	cwd = root;
+	must(vfs_add_device("/dev/null", &null_ops, 0666, 0x103, NULL), "/dev/null");
+	must(vfs_add_device("/dev/zero", &zero_ops, 0666, 0x105, NULL), "/dev/zero");
+	must(vfs_add_device("/dev/full", &full_ops, 0666, 0x107, NULL), "/dev/full");
+	must(vfs_add_device("/dev/random", &random_ops, 0666, 0x108, NULL), "/dev/random");
+	must(vfs_add_device("/dev/urandom", &random_ops, 0666, 0x109, NULL), "/dev/urandom");
+	must(vfs_add_device("/dev/tty", &tty_ops, 0666, 0x500, NULL), "/dev/tty");
+	must(vfs_add_device("/dev/console", &tty_ops, 0600, 0x501, NULL), "/dev/console");
+	struct inode *tmp = mkdirs("/tmp");
+
+	if (!tmp)
+		panic("vfs_init: no memory for /tmp");
+	tmp->mode = S_IFDIR | 01777;
+}

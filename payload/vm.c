@@ -1,0 +1,387 @@
+/* SPDX-License-Identifier: MIT */
+#include "vm.h"
+#include "errno.h"
+#include "layout.h"
+#include "riscv.h"
+
+/* A page whose VMA went PROT_NONE keeps its frame in the (invalid) PTE, marked
+ * with an RSW bit (privileged spec 4.4.1: bits 8-9 are for software), so a
+ * later mprotect brings the data back as Linux does. */
+#define PTE_SW_KEPT (1ul << 8)
+
+struct pmem pmem;
+static uint64_t *vm_root;
+static struct vma vmas[VM_MAX_VMAS];
+static int nvmas;
+static uint64_t resident;
+
+void vm_init(uint64_t *root)
+{
+	vm_root = root;
+}
+
+static uint64_t pte_pa(uint64_t pte)
+{
+	return (pte >> PTE_PPN_SHIFT) << PAGE_SHIFT;
+}
+
+static uint64_t prot_to_pte(uint32_t prot)
+{
+	uint64_t pte = PTE_V | PTE_A | PTE_D;
+
+	/* R=0,W=1 is reserved in Sv39: writable pages are readable too. */
+	if (prot & (PROT_READ | PROT_WRITE))
+		pte |= PTE_R;
+	if (prot & PROT_WRITE)
+		pte |= PTE_W;
+	if (prot & PROT_EXEC)
+		pte |= PTE_X;
+	return pte;
+}
+
+/* The leaf PTE for va; with alloc, page-table pages are created on the way. */
+static uint64_t *pte_walk(uint64_t va, bool alloc)
+{
+	uint64_t *pt = vm_root;
+
+	for (int level = 2; level > 0; level--) {
+		uint64_t *pte = &pt[(va >> (PAGE_SHIFT + 9 * level)) & 511];
+
+		if (*pte & PTE_V) {
+			pt = PA2VA(pte_pa(*pte));
+			continue;
+		}
+		if (!alloc)
+			return NULL;
+		uint64_t pa = pmem_alloc_zeroed(&pmem);
+		if (!pa)
+			return NULL;
+		*pte = (pa >> PAGE_SHIFT) << PTE_PPN_SHIFT | PTE_V;
+		pt = PA2VA(pa);
+	}
+	return &pt[(va >> PAGE_SHIFT) & 511];
+}
+
+/*
+ * Visit every leaf PTE slot that exists in [start, end), skipping whole 2 MiB
+ * and 1 GiB spans whose tables were never made (Go reserves large ranges it
+ * never touches, and they must stay cheap to unmap).
+ */
+static void pte_for_range(uint64_t start, uint64_t end, void (*fn)(uint64_t va, uint64_t *pte, uint32_t arg),
+			  uint32_t arg)
+{
+	uint64_t va = start;
+
+	while (va < end) {
+		uint64_t *pt = vm_root;
+		uint64_t skip = 0;
+
+		for (int level = 2; level > 0; level--) {
+			uint64_t *pte = &pt[(va >> (PAGE_SHIFT + 9 * level)) & 511];
+
+			if (!(*pte & PTE_V)) {
+				skip = 1ull << (PAGE_SHIFT + 9 * level);
+				break;
+			}
+			pt = PA2VA(pte_pa(*pte));
+		}
+		if (skip) {
+			va = ALIGN_DOWN(va, skip) + skip;
+			continue;
+		}
+		fn(va, &pt[(va >> PAGE_SHIFT) & 511], arg);
+		va += PAGE_SIZE;
+	}
+}
+
+static void pte_drop(uint64_t va, uint64_t *pte, uint32_t arg)
+{
+	(void)va;
+	(void)arg;
+	if (*pte & (PTE_V | PTE_SW_KEPT)) {
+		pmem_free(&pmem, pte_pa(*pte));
+		resident--;
+	}
+	*pte = 0;
+}
+
+static void pte_reprotect(uint64_t va, uint64_t *pte, uint32_t prot)
+{
+	(void)va;
+	if (!(*pte & (PTE_V | PTE_SW_KEPT)))
+		return;
+	uint64_t ppn = *pte & ~((1ull << PTE_PPN_SHIFT) - 1);
+
+	*pte = prot == PROT_NONE ? ppn | PTE_SW_KEPT : ppn | prot_to_pte(prot);
+}
+
+int vm_map_page(uint64_t va, uint64_t pa, uint32_t prot)
+{
+	uint64_t *pte = pte_walk(va, true);
+
+	if (!pte)
+		return -ENOMEM;
+	if (*pte & (PTE_V | PTE_SW_KEPT))
+		pmem_free(&pmem, pte_pa(*pte));
+	else
+		resident++;
+	*pte = (pa >> PAGE_SHIFT) << PTE_PPN_SHIFT | prot_to_pte(prot);
+	return 0;
+}
+
+/* Take [start, end) out of the VMA list, splitting VMAs that straddle it. */
+static int vma_carve(uint64_t start, uint64_t end)
+{
+	for (int i = 0; i < nvmas; i++) {
+		struct vma *v = &vmas[i];
+
+		if (v->end <= start || v->start >= end)
+			continue;
+		if (v->start < start && v->end > end) {
+			if (nvmas == VM_MAX_VMAS)
+				return -ENOMEM;
+			memmove(v + 2, v + 1, (nvmas - i - 1) * sizeof(*v));
+			v[1] = (struct vma){ end, v->end, v->prot };
+			v->end = start;
+			nvmas++;
+			return 0;
+		}
+		if (v->start >= start && v->end <= end) {
+			memmove(v, v + 1, (nvmas - i - 1) * sizeof(*v));
+			nvmas--;
+			i--;
+		} else if (v->start < start) {
+			v->end = start;
+		} else {
+			v->start = end;
+		}
+	}
+	return 0;
+}
+
+/* Insert a VMA into the sorted list, merging with equal neighbours. */
+static int vma_insert(uint64_t start, uint64_t end, uint32_t prot)
+{
+	int i = 0;
+
+	while (i < nvmas && vmas[i].start < start)
+		i++;
+	if (i > 0 && vmas[i - 1].end == start && vmas[i - 1].prot == prot) {
+		vmas[i - 1].end = end;
+		if (i < nvmas && vmas[i].start == end && vmas[i].prot == prot) {
+			vmas[i - 1].end = vmas[i].end;
+			memmove(&vmas[i], &vmas[i + 1], (nvmas - i - 1) * sizeof(vmas[0]));
+			nvmas--;
+		}
+		return 0;
+	}
+	if (i < nvmas && vmas[i].start == end && vmas[i].prot == prot) {
+		vmas[i].start = start;
+		return 0;
+	}
+	if (nvmas == VM_MAX_VMAS)
+		return -ENOMEM;
+	memmove(&vmas[i + 1], &vmas[i], (nvmas - i) * sizeof(vmas[0]));
+	vmas[i] = (struct vma){ start, end, prot };
+	nvmas++;
+	return 0;
+}
+
+int vm_add(uint64_t start, uint64_t end, uint32_t prot)
+{
+	int r = vma_carve(start, end);
+
+	return r ? r : vma_insert(start, end, prot);
+}
+
+void vm_remove(uint64_t start, uint64_t end)
+{
+	vma_carve(start, end);
+	pte_for_range(start, end, pte_drop, 0);
+	sfence_vma_all();
+}
+
+void vm_discard(uint64_t start, uint64_t end)
+{
+	pte_for_range(start, end, pte_drop, 0);
+	sfence_vma_all();
+}
+
+/* Is [start, end) entirely covered by VMAs? */
+bool vm_covered(uint64_t start, uint64_t end)
+{
+	uint64_t at = start;
+
+	for (int i = 0; i < nvmas && at < end; i++) {
+		if (vmas[i].end <= at)
+			continue;
+		if (vmas[i].start > at)
+			return false;
+		at = vmas[i].end;
+	}
+	return at >= end;
+}
+
+int vm_protect(uint64_t start, uint64_t end, uint32_t prot)
+{
+	if (!vm_covered(start, end))
+		return -ENOMEM;
+	int r = vm_add(start, end, prot);
+
+	if (r)
+		return r;
+	pte_for_range(start, end, pte_reprotect, prot);
+	sfence_vma_all();
+	return 0;
+}
+
+bool vm_range_free(uint64_t start, uint64_t end)
+{
+	for (int i = 0; i < nvmas; i++)
+		if (vmas[i].start < end && vmas[i].end > start)
+			return false;
+	return true;
+}
+
+uint64_t vm_find_free(uint64_t len, uint64_t hint)
+{
+	if (hint && hint >= PAGE_SIZE && hint <= USER_MMAP_TOP && len <= USER_MMAP_TOP - hint &&
+	    vm_range_free(hint, hint + len))
+		return hint;
+	uint64_t top = USER_MMAP_TOP;
+
+	for (int i = nvmas - 1; i >= 0; i--) {
+		if (vmas[i].start >= top)
+			continue;
+		if (vmas[i].end <= top && top - vmas[i].end >= len && top - len >= USER_MMAP_BOTTOM)
+			return top - len;
+		top = vmas[i].start;
+	}
+	if (top >= USER_MMAP_BOTTOM && top - USER_MMAP_BOTTOM >= len)
+		return top - len;
+	return 0;
+}
+
+const struct vma *vm_find(uint64_t va)
+{
+	int lo = 0, hi = nvmas;
+
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+
+		if (vmas[mid].end <= va)
+			lo = mid + 1;
+		else if (vmas[mid].start > va)
+			hi = mid;
+		else
+			return &vmas[mid];
+	}
+	return NULL;
+}
+
+static bool pte_allows(uint64_t pte, uint32_t access)
+{
+	if (!(pte & PTE_V))
+		return false;
+	if ((access & PROT_WRITE) && !(pte & PTE_W))
+		return false;
+	if ((access & PROT_READ) && !(pte & PTE_R))
+		return false;
+	if ((access & PROT_EXEC) && !(pte & PTE_X))
+		return false;
+	return true;
+}
+
+int vm_fault(uint64_t va, uint32_t access)
+{
+	const struct vma *v = vm_find(va);
+
+	if (!v)
+		return -EFAULT;
+	if ((access & v->prot) != access && !(access == PROT_READ && (v->prot & PROT_WRITE)))
+		return -EACCES;
+	uint64_t *pte = pte_walk(va, true);
+
+	if (!pte)
+		return -ENOMEM;
+	if (*pte & PTE_SW_KEPT) {
+		pte_reprotect(va, pte, v->prot);
+	} else if (!(*pte & PTE_V)) {
+		uint64_t pa = pmem_alloc_zeroed(&pmem);
+
+		if (!pa)
+			return -ENOMEM;
+		*pte = (pa >> PAGE_SHIFT) << PTE_PPN_SHIFT | prot_to_pte(v->prot);
+		resident++;
+	}
+	/* Either we just filled it or another hart did; a stale TLB entry
+	 * may have caused the fault. */
+	sfence_vma_page(va);
+	return pte_allows(*pte, access) ? 0 : -EACCES;
+}
+
+int uaccess_ok(uint64_t va, uint64_t len, uint32_t access)
+{
+	if (len == 0)
+		return 0;
+	if (va >= USER_TOP || len > USER_TOP - va)
+		return -EFAULT;
+	for (uint64_t p = ALIGN_DOWN(va, PAGE_SIZE); p < va + len; p += PAGE_SIZE) {
+		uint64_t *pte = pte_walk(p, false);
+
+		if (pte && pte_allows(*pte, access))
+			continue;
+		if (vm_fault(p, access))
+			return -EFAULT;
+	}
+	return 0;
+}
+
+int copy_from_user(void *dst, uint64_t src, size_t len)
+{
+	if (uaccess_ok(src, len, PROT_READ))
+		return -EFAULT;
+	memcpy(dst, (const void *)src, len);
+	return 0;
+}
+
+int copy_to_user(uint64_t dst, const void *src, size_t len)
+{
+	if (uaccess_ok(dst, len, PROT_WRITE))
+		return -EFAULT;
+	memcpy((void *)dst, src, len);
+	return 0;
+}
+
+int strncpy_from_user(char *dst, uint64_t src, size_t max)
+{
+	for (size_t i = 0; i < max; i++) {
+		if (uaccess_ok(src + i, 1, PROT_READ))
+			return -EFAULT;
+		dst[i] = *(const char *)(src + i);
+		if (!dst[i])
+			return 0;
+	}
+	return -ENAMETOOLONG;
+}
+
+bool vm_resident(uint64_t va)
+{
+	uint64_t *pte = pte_walk(va, false);
+
+	return pte && (*pte & (PTE_V | PTE_SW_KEPT));
+}
+
+void *vm_kaddr(uint64_t va)
+{
+	uint64_t *pte = pte_walk(va, false);
+
+	if (!pte || !(*pte & (PTE_V | PTE_SW_KEPT)))
+		return NULL;
+	return (uint8_t *)PA2VA(pte_pa(*pte)) + (va & (PAGE_SIZE - 1));
+}
+
+uint64_t vm_resident_pages(void)
+{
+	return resident;
+}

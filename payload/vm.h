@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The Go program's address space (the lower half of Sv39): page tables and
+ * the list of mappings (VMAs). There is one address space; every hart uses
+ * the same root table, whose upper half is goose's direct map.
+ *
+ * Mappings are demand-zero: a page is taken on the first touch (a page
+ * fault, or goose touching it for a system call), so PROT_NONE reservations
+ * and untouched heap cost no RAM.
+ */
+#ifndef GOOSE_VM_H
+#define GOOSE_VM_H
+
+#include "lib.h"
+#include "pmem.h"
+
+/* Linux mmap prot bits (include/uapi/asm-generic/mman-common.h). */
+#define PROT_NONE 0
+#define PROT_READ 1
+#define PROT_WRITE 2
+#define PROT_EXEC 4
+
+#define VM_MAX_VMAS 4096
+
+struct vma {
+	uint64_t start;
+	uint64_t end;
+	uint32_t prot;
+};
+
+extern struct pmem pmem;
+
+void vm_init(uint64_t *root);
+/* Map one page now (pa from the allocator), perm = PROT_* bits. */
+int vm_map_page(uint64_t va, uint64_t pa, uint32_t prot);
+/* Add a VMA; the range must be free of other VMAs. */
+int vm_add(uint64_t start, uint64_t end, uint32_t prot);
+/* Remove [start, end) from VMAs and page tables, freeing the pages. */
+void vm_remove(uint64_t start, uint64_t end);
+/* Change protection of [start, end); -ENOMEM when not all mapped. */
+int vm_protect(uint64_t start, uint64_t end, uint32_t prot);
+/* Drop the pages of [start, end) (next touch gives zeros). */
+void vm_discard(uint64_t start, uint64_t end);
+/* Find len bytes of free address space, top-down; 0 when none. */
+uint64_t vm_find_free(uint64_t len, uint64_t hint);
+bool vm_range_free(uint64_t start, uint64_t end);
+/* Is [start, end) entirely covered by mappings? */
+bool vm_covered(uint64_t start, uint64_t end);
+/* Has the page at va a frame now (mincore)? */
+bool vm_resident(uint64_t va);
+/* goose's address (direct map) for the program's va, or NULL when no frame. */
+void *vm_kaddr(uint64_t va);
+const struct vma *vm_find(uint64_t va);
+
+/* A page fault at va: 0 when handled (page supplied), -EFAULT when the
+ * address is not mapped, -EACCES when mapped without that access,
+ * -ENOMEM when no page is left. access: PROT_READ/WRITE/EXEC. */
+int vm_fault(uint64_t va, uint32_t access);
+
+/* Make [va, va+len) safe for goose to read (or write): every page present
+ * with the access. 0, or -EFAULT. */
+int uaccess_ok(uint64_t va, uint64_t len, uint32_t access);
+int copy_from_user(void *dst, uint64_t src, size_t len);
+int copy_to_user(uint64_t dst, const void *src, size_t len);
+/* A NUL-terminated string of at most max bytes (incl. NUL); -EFAULT or
+ * -ENAMETOOLONG. */
+int strncpy_from_user(char *dst, uint64_t src, size_t max);
+
+/* Pages mapped for the Go program right now (for reports). */
+uint64_t vm_resident_pages(void);
+
+#endif
