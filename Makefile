@@ -1,0 +1,161 @@
+# goose: an OpenSBI payload that boots unmodified Go programs in S-mode.
+# `make help` lists the targets; README.md is the front door.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# ---- what to build and boot -------------------------------------------------
+KERNEL ?= go-kernel/examples/hello
+MACHINE ?= virt
+SMP ?= 1
+MEM ?= 512M
+FW ?= dynamic
+BOOTARGS ?=
+QEMU_EXTRA ?=
+TIMEOUT ?= 0
+GO ?= go
+
+# ---- tools ------------------------------------------------------------------
+CROSS := riscv64-unknown-elf-
+CC := $(CROSS)gcc
+OBJCOPY := $(CROSS)objcopy
+HOSTCC := gcc
+PYTHON := python3
+BUILD := build
+VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
+
+# ---- the payload --------------------------------------------------------------
+PAYLOAD_C := $(sort $(wildcard payload/*.c)) sbi/sbi.c
+PAYLOAD_S := payload/entry.S payload/trap.S payload/vdso.S
+PAYLOAD_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(PAYLOAD_C) $(PAYLOAD_S))
+ARCH := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany
+CFLAGS := $(ARCH) -std=gnu11 -O2 -g -ffreestanding -fno-pie -fno-pic -fno-stack-protector \
+	-fno-omit-frame-pointer -fno-common -Wall -Wextra -Werror -Wno-unused-parameter \
+	-DGOOSE_VERSION='"$(VERSION)"' -Ipayload -MMD -MP
+LDFLAGS := $(ARCH) -nostdlib -static -Wl,-T,payload/payload.ld -Wl,--no-relax -Wl,-z,max-page-size=4096 \
+	-Wl,--build-id=none -Wl,--no-warn-rwx-segments
+# libgcc of the soft-float rv64imac multilib (the -march spelling picks it).
+LIBGCC := $(shell $(CC) -march=rv64imac -mabi=lp64 -print-libgcc-file-name 2>/dev/null)
+
+DEPS_STAMP := $(BUILD)/.deps-ok
+
+# Build progress lines ("  CC  file"), left out under `make -s` so that
+# `make -s run` prints only what the machine prints.
+ifneq ($(findstring s,$(firstword -$(MAKEFLAGS))),)
+SAY := @true
+else
+SAY := @echo
+endif
+
+.PHONY: help deps payload run image test test-host test-go test-boot bench debug dtbs fuzz lint clean
+
+help:
+	@echo "goose: boot unmodified Go programs as supervisor-mode kernels on RISC-V"
+	@echo
+	@echo "  make deps                 install the Debian packages goose needs (no-op when present)"
+	@echo "  make run [KERNEL=...]     build and boot a Go program on QEMU (default: $(KERNEL))"
+	@echo "        KERNEL=<Go package dir | riscv64 Go ELF>  SMP=<harts> MEM=<qemu -m>"
+	@echo "        MACHINE=virt|sifive_u  FW=jump|dynamic  BOOTARGS=\"env words -- args\""
+	@echo "        QEMU_EXTRA=\"<more qemu arguments>\"  TIMEOUT=<seconds, 0 = none>  FIRMWARE_LOG=1"
+	@echo "  make image [KERNEL=...]   write the bootable image (Linux image header) and print its path"
+	@echo "  make test                 every test: host unit tests, QEMU boots, Go conformance"
+	@echo "  make payload              build $(BUILD)/goose.bin (no program embedded: it boots the initrd)"
+	@echo "  make dtbs                 compile dts/*.dts into $(BUILD)/dtb/"
+	@echo "  make clean                remove $(BUILD)/"
+
+# `make deps` installs; every other target only checks, once per build dir.
+deps:
+	@bash ci/deps.sh
+
+$(DEPS_STAMP): ci/deps.sh
+	@bash ci/deps.sh
+	@mkdir -p $(@D) && touch $@
+
+# ---- payload objects --------------------------------------------------------
+$(BUILD)/obj/%.c.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(SAY) "  CC      $<"
+	@$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/obj/%.S.o: %.S | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(SAY) "  AS      $<"
+	@$(CC) $(CFLAGS) -D__ASSEMBLER__ -c -o $@ $<
+
+-include $(PAYLOAD_OBJS:.o=.d) $(BUILD)/obj/kernel-none.d
+
+# The payload with no program inside: it runs the initrd.
+$(BUILD)/goose.elf: $(PAYLOAD_OBJS) $(BUILD)/obj/kernel-none.o payload/payload.ld
+	$(SAY) "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $(PAYLOAD_OBJS) $(BUILD)/obj/kernel-none.o $(LIBGCC)
+
+$(BUILD)/obj/kernel-none.o: payload/kernel.S | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	@$(CC) $(CFLAGS) -c -o $@ $<
+
+%.bin: %.elf
+	$(SAY) "  OBJCOPY $@"
+	@$(OBJCOPY) -O binary $< $@
+
+payload: $(BUILD)/goose.bin
+
+# ---- the program --------------------------------------------------------------
+# KERNEL is a Go package directory (built here for linux/riscv64) or an ELF.
+KERNEL_NAME := $(notdir $(abspath $(KERNEL)))
+ifeq ($(wildcard $(KERNEL)/*.go),)
+KERNEL_ELF := $(abspath $(KERNEL))
+KERNEL_DIR := $(BUILD)/k/$(KERNEL_NAME)-$(shell echo '$(KERNEL_ELF)' | md5sum | cut -c1-8)
+else
+KERNEL_DIR := $(BUILD)/k/$(KERNEL_NAME)-$(shell echo '$(abspath $(KERNEL))' | md5sum | cut -c1-8)
+KERNEL_ELF := $(KERNEL_DIR)/$(KERNEL_NAME).elf
+$(KERNEL_ELF): $(shell find $(KERNEL) -name '*.go' 2>/dev/null) go-kernel/go.mod | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(SAY) "  GO      $(KERNEL)"
+	@cd $(abspath $(KERNEL)) && GOOS=linux GOARCH=riscv64 CGO_ENABLED=0 GOFLAGS=-trimpath $(GO) build -o $(abspath $@) .
+endif
+
+# The image: the payload with the program linked in (.kernel).
+IMAGE := $(KERNEL_DIR)/goose.bin
+$(KERNEL_DIR)/kernel.o: payload/kernel.S $(KERNEL_ELF) | $(DEPS_STAMP)
+	@test -f "$(KERNEL_ELF)" || { echo "make: KERNEL=$(KERNEL): no such Go package directory or ELF file" >&2; exit 2; }
+	@mkdir -p $(@D)
+	@$(CC) $(CFLAGS) -DGOOSE_KERNEL_ELF='"$(KERNEL_ELF)"' -DGOOSE_KERNEL_NAME='"$(KERNEL_NAME)"' -c -o $@ $<
+
+$(KERNEL_DIR)/goose.elf: $(PAYLOAD_OBJS) $(KERNEL_DIR)/kernel.o payload/payload.ld
+	$(SAY) "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $(PAYLOAD_OBJS) $(KERNEL_DIR)/kernel.o $(LIBGCC)
+
+image: $(IMAGE)
+	@echo $(IMAGE)
+
+run: $(IMAGE)
+	@GOOSE_BOOTARGS='$(subst ','\'',$(BOOTARGS))' $(PYTHON) ci/qemu.py --image $(IMAGE) --machine $(MACHINE) \
+		--smp $(SMP) --mem $(MEM) --fw $(FW) --timeout $(TIMEOUT) $(if $(FIRMWARE_LOG),--firmware-log) \
+		-- $(QEMU_EXTRA)
+
+# ---- device trees -----------------------------------------------------------
+DTBS := $(patsubst dts/%.dts,$(BUILD)/dtb/%.dtb,$(wildcard dts/*.dts))
+$(BUILD)/dtb/%.dtb: dts/%.dts | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	@dtc -q -I dts -O dtb -o $@ $<
+dtbs: $(DTBS)
+
+# ---- tests --------------------------------------------------------------------
+HOST_TESTS := $(patsubst payload/tests/test_%.c,%,$(wildcard payload/tests/test_*.c))
+HOST_CFLAGS := -std=gnu11 -g -O1 -DGOOSE_HOST -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-Wall -Wextra -Werror -Ipayload
+$(BUILD)/host/test_%: payload/tests/test_%.c payload/%.c payload/*.h | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(HOSTCC) $(HOST_CFLAGS) -o $@ $< payload/$*.c $(HOST_EXTRA_$*)
+
+test: $(DEPS_STAMP)
+	@$(PYTHON) ci/test.py
+
+test-host: $(addprefix $(BUILD)/host/test_,$(HOST_TESTS))
+	@$(PYTHON) ci/test.py --only host
+
+test-go: $(BUILD)/goose.bin
+	@$(PYTHON) ci/gotest.py
+
+clean:
+	rm -rf $(BUILD)

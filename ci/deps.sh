@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs the Debian packages goose needs to build and test, and does nothing
+# when every one is already there. Called by `make deps`, and first by `make run`
+# and `make test`, so a fresh Debian 12 machine needs no other step.
+set -euo pipefail
+
+packages=(
+	make
+	gcc                              # host unit tests (ASan/UBSan)
+	gcc-riscv64-unknown-elf          # the payload
+	binutils-riscv64-unknown-elf
+	qemu-system-misc                 # qemu-system-riscv64
+	qemu-user                        # qemu-riscv64: the Linux reference
+	opensbi                          # fw_jump / fw_dynamic
+	u-boot-qemu                      # U-Boot for qemu-riscv64_smode
+	device-tree-compiler             # dtc
+	gdb-multiarch                    # make debug
+	golang-1.19-go                   # the second Go the tests build with
+	cpio                             # initramfs images
+	python3
+)
+
+missing=()
+for p in "${packages[@]}"; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q '^install ok installed$'; then
+		missing+=("$p")
+	fi
+done
+
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "goose: installing Debian packages: ${missing[*]}" >&2
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,493 @@
+#!/usr/bin/env python3
+"""Conformance test driver for goose: Go programs run under goose and under
+qemu-riscv64 (the Linux reference) must behave the same.
+
+Each test is a directory go-kernel/tests/<name>/ with a main.go, a test.conf and
+(usually) an `expected` file. test.conf holds key=value lines ('#' starts a
+comment):
+
+  args=a b            words after "--" on the goose command line / argv[1:]
+  env=K=V K2=V2       the program's environment
+  mem=512M            QEMU -m (default 512M)
+  exit=0              expected exit status (default 0)
+  timeout=120         seconds, per run (default 120)
+  output=exact        exact (default): stdout+stderr, less the lines starting
+                      "goose: ", must equal `expected` byte for byte;
+                      contains: each line of `expected` must occur, in order,
+                      within the output's lines
+  reference=yes       yes (default): the same ELF also runs under qemu-riscv64
+                      and must pass the same checks; no: goose only
+  go=all              all (default), or a version such as 1.26: the oldest Go
+                      that can build the test (older toolchains skip it)
+  skip=reason         the test is skipped (counted as skipped, not passed)
+
+Each test is built with every toolchain into build/go/<GOVERSION>/<name>.elf
+(GOOS=linux GOARCH=riscv64 CGO_ENABLED=0 -trimpath), then run.
+
+Runner contract (the default, --runner make):
+  make -s --no-print-directory -C <repo> run KERNEL=<elf> \\
+       BOOTARGS='<env words> -- <args words>' MEM=<mem>
+prints the program's output plus lines starting "goose: ", the last of which is
+"goose: exit status N"; N is the program's status, and make fails exactly when N
+is not 0. --runner ref runs qemu-riscv64 in goose's place (to test the tests);
+any other --runner value is a command template whose words may contain {repo},
+{elf}, {bootargs}, {mem}, {name}, {timeout}.
+
+Prints one line per test and toolchain, then "N passed, N failed" (plus
+", N skipped"); exits 1 when any test failed.
+"""
+
+import argparse
+import concurrent.futures
+import fnmatch
+import os
+import re
+import shlex
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+MODULE = os.path.join(REPO, "go-kernel")
+TESTS = os.path.join(MODULE, "tests")
+BUILD = os.path.join(REPO, "build")
+LOGS = os.path.join(BUILD, "test-logs")
+GO119 = "/usr/lib/go-1.19/bin/go"
+MAKE_RUNNER = ("make -s --no-print-directory -C {repo} run KERNEL={elf} "
+               "BOOTARGS={bootargs} MEM={mem}")
+REF_ENV = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/"}
+EXIT_RE = re.compile(rb"^goose: exit status (-?\d+)\s*$")
+KEYS = {"args", "env", "mem", "exit", "timeout", "output", "reference", "go", "skip"}
+
+
+class ConfigError(Exception):
+    pass
+
+
+# ---------------------------------------------------------------- toolchains
+
+class Toolchain:
+    def __init__(self, name, gobin):
+        self.gobin = gobin
+        env = dict(os.environ, GOTOOLCHAIN="local")
+        out = subprocess.run([gobin, "env", "GOVERSION"], env=env, check=True,
+                             capture_output=True, text=True).stdout.strip()
+        self.goversion = out.split()[0] if out else "unknown"
+        m = re.match(r"go(\d+)\.(\d+)", self.goversion)
+        self.version = (int(m.group(1)), int(m.group(2))) if m else (999, 0)
+        self.name = name or (("go%d.%d" % self.version) if m else self.goversion)
+        self.outdir = os.path.join(BUILD, "go", self.goversion)
+
+
+def default_toolchains():
+    gobins = []
+    if shutil.which("go"):
+        gobins.append(shutil.which("go"))
+    if os.path.exists(GO119):
+        gobins.append(GO119)
+    tcs, seen = [], set()
+    for g in gobins:
+        tc = Toolchain(None, g)
+        if tc.goversion not in seen:
+            seen.add(tc.goversion)
+            tcs.append(tc)
+    return tcs
+
+
+# --------------------------------------------------------------------- tests
+
+class Test:
+    def __init__(self, name):
+        self.name = name
+        self.dir = os.path.join(TESTS, name)
+        self.args, self.env = [], []
+        self.mem, self.exit, self.timeout = "512M", 0, 120
+        self.output, self.reference = "exact", True
+        self.min_go, self.skip = None, None
+        self.error = None
+        try:
+            self._parse()
+        except (ConfigError, ValueError) as e:
+            self.error = "test.conf: %s" % e
+
+    def _parse(self):
+        with open(os.path.join(self.dir, "test.conf")) as f:
+            lines = f.read().splitlines()
+        for n, line in enumerate(lines, 1):
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            key, eq, val = line.partition("=")
+            key, val = key.strip(), val.strip()
+            if not eq or key not in KEYS:
+                raise ConfigError("line %d: unknown setting %r" % (n, line))
+            if key == "args":
+                self.args = shlex.split(val)
+            elif key == "env":
+                self.env = shlex.split(val)
+                for w in self.env:
+                    if "=" not in w or w.startswith("="):
+                        raise ConfigError("env word %r is not KEY=VALUE" % w)
+            elif key == "mem":
+                self.mem = val
+            elif key == "exit":
+                self.exit = int(val)
+            elif key == "timeout":
+                self.timeout = float(val)
+            elif key == "output":
+                if val not in ("exact", "contains"):
+                    raise ConfigError("output must be exact or contains")
+                self.output = val
+            elif key == "reference":
+                if val not in ("yes", "no"):
+                    raise ConfigError("reference must be yes or no")
+                self.reference = val == "yes"
+            elif key == "go":
+                if val != "all":
+                    m = re.fullmatch(r"(?:go)?(\d+)\.(\d+)", val)
+                    if not m:
+                        raise ConfigError("go must be all or a version like 1.26")
+                    self.min_go = (int(m.group(1)), int(m.group(2)))
+            elif key == "skip":
+                self.skip = val or "skipped"
+
+    def expected(self):
+        try:
+            with open(os.path.join(self.dir, "expected"), "rb") as f:
+                return f.read()
+        except FileNotFoundError:
+            return None
+
+    def bootargs(self):
+        def q(w):
+            if w and not re.search(r"[\s'\"]", w):
+                return w
+            return "'%s'" % w if '"' in w else '"%s"' % w
+        return " ".join([q(w) for w in self.env] + ["--"] + [q(w) for w in self.args])
+
+
+def discover():
+    if not os.path.isdir(TESTS):
+        return []
+    return sorted(d for d in os.listdir(TESTS)
+                  if os.path.isfile(os.path.join(TESTS, d, "test.conf")))
+
+
+# --------------------------------------------------------------------- build
+
+def newest_source(test):
+    newest = 0.0
+    for root, dirs, files in os.walk(MODULE):
+        if root == TESTS:
+            dirs[:] = [d for d in dirs if d == test.name]
+        for f in files:
+            if f.endswith(".go") or f in ("go.mod", "go.sum") or root == test.dir:
+                newest = max(newest, os.path.getmtime(os.path.join(root, f)))
+    return newest
+
+
+def build(tc, test, verbose):
+    """Returns (elf path, None) or (None, error text)."""
+    elf = os.path.join(tc.outdir, test.name + ".elf")
+    try:
+        if os.path.getmtime(elf) >= newest_source(test):
+            return elf, None
+    except OSError:
+        pass
+    os.makedirs(tc.outdir, exist_ok=True)
+    tmp = "%s.tmp%d.%d" % (elf, os.getpid(), threading.get_ident())
+    env = dict(os.environ, GOOS="linux", GOARCH="riscv64", CGO_ENABLED="0",
+               GOFLAGS="-trimpath -buildvcs=false", GOTOOLCHAIN="local")
+    cmd = [tc.gobin, "build", "-o", tmp, "./tests/" + test.name]
+    if verbose:
+        say("# (cd %s && %s)" % (MODULE, " ".join(cmd)))
+    p = subprocess.run(cmd, cwd=MODULE, env=env, stdin=subprocess.DEVNULL,
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    if p.returncode != 0:
+        return None, p.stdout.decode(errors="replace")
+    os.replace(tmp, elf)
+    return elf, None
+
+
+# ----------------------------------------------------------------------- run
+
+live = set()
+live_lock = threading.Lock()
+print_lock = threading.Lock()
+
+
+def say(line):
+    with print_lock:
+        print(line, flush=True)
+
+
+class Run:
+    def __init__(self, cmd, out, status, secs, timed_out):
+        self.cmd, self.out, self.status = cmd, out, status
+        self.secs, self.timed_out = secs, timed_out
+        self.stderr = b""
+
+
+def execute(cmd, env, timeout, verbose, merge_stderr=True):
+    """Runs cmd; its output is stdout, plus stderr when merge_stderr (a Linux
+    process's stderr is part of what it printed; goose's runner prints the
+    whole console on stdout, and its stderr holds only make's and QEMU's own
+    messages, which are kept in the log but not compared)."""
+    if verbose:
+        say("# " + " ".join(shlex.quote(w) for w in cmd))
+    start = time.monotonic()
+    p = subprocess.Popen(cmd, env=env, stdin=subprocess.DEVNULL,
+                         stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT if merge_stderr else subprocess.PIPE,
+                         start_new_session=True)
+    with live_lock:
+        live.add(p)
+    timed_out = False
+    try:
+        out, err = p.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        timed_out = True
+        kill_group(p)
+        out, err = p.communicate()
+    finally:
+        with live_lock:
+            live.discard(p)
+    run = Run(cmd, out, p.returncode, time.monotonic() - start, timed_out)
+    run.stderr = err or b""
+    return run
+
+
+def kill_group(p):
+    try:
+        os.killpg(p.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def run_reference(test, elf, verbose):
+    env = dict(REF_ENV)
+    env.update(w.split("=", 1) for w in test.env)
+    return execute(["qemu-riscv64", elf] + test.args, env, test.timeout, verbose)
+
+
+def run_goose(runner, test, elf, verbose):
+    if runner == "ref":
+        return run_reference(test, elf, verbose)
+    fields = {"repo": REPO, "elf": elf, "bootargs": test.bootargs(), "mem": test.mem,
+              "name": test.name, "timeout": str(int(test.timeout))}
+    template = MAKE_RUNNER if runner == "make" else runner
+    cmd = [w.format(**fields) for w in shlex.split(template)]
+    return execute(cmd, dict(os.environ), test.timeout, verbose, merge_stderr=False)
+
+
+# ------------------------------------------------------------------- compare
+
+def short(b, n=60):
+    s = b.rstrip(b"\r\n").decode(errors="replace")
+    return repr(s if len(s) <= n else s[:n] + "...")
+
+
+def program_output(run, goose_side):
+    """Returns (output without the goose lines, status from the last
+    'goose: exit status N' line or None)."""
+    out = run.out.replace(b"\r\n", b"\n") if goose_side else run.out
+    kept, status = [], None
+    for line in out.splitlines(keepends=True):
+        if line.startswith(b"goose: "):
+            m = EXIT_RE.match(line.rstrip(b"\n"))
+            if m:
+                status = int(m.group(1))
+            continue
+        kept.append(line)
+    return b"".join(kept), status
+
+
+def check(side, run, test, expected, needs_exit_line):
+    """Returns a list of problems (strings) for one run."""
+    if run.timed_out:
+        return ["%s: timeout after %gs" % (side, test.timeout)]
+    out, line_status = program_output(run, side == "goose")
+    problems = []
+    if line_status is None:
+        if needs_exit_line:
+            problems.append("%s: no 'goose: exit status N' line (runner exited %d)"
+                            % (side, run.status))
+        status = test.exit if needs_exit_line else run.status
+    else:
+        status = line_status
+        if (run.status == 0) != (line_status == 0):
+            problems.append("%s: runner exited %d but goose said exit status %d"
+                            % (side, run.status, line_status))
+    if status != test.exit:
+        problems.append("%s: status %d, want %d" % (side, status, test.exit))
+    if expected is None:
+        problems.append("%s: no expected file" % side)
+        return problems
+    got_lines = out.splitlines(keepends=True)
+    want_lines = expected.splitlines(keepends=True)
+    if test.output == "exact":
+        if out != expected:
+            i = 0
+            while i < len(got_lines) and i < len(want_lines) and got_lines[i] == want_lines[i]:
+                i += 1
+            got = short(got_lines[i]) if i < len(got_lines) else "<end of output>"
+            want = short(want_lines[i]) if i < len(want_lines) else "<end of output>"
+            problems.append("%s: output line %d is %s, want %s" % (side, i + 1, got, want))
+    else:
+        j = 0
+        for w in want_lines:
+            w = w.rstrip(b"\r\n")
+            if not w:
+                continue
+            while j < len(got_lines) and w not in got_lines[j]:
+                j += 1
+            if j == len(got_lines):
+                problems.append("%s: output lacks line %s (in order)" % (side, short(w)))
+                break
+            j += 1
+    return problems
+
+
+def write_log(path, run):
+    with open(path, "wb") as f:
+        if run is not None:
+            f.write(("# %s\n# status %s%s, %.1fs\n" % (
+                " ".join(shlex.quote(w) for w in run.cmd), run.status,
+                " (killed: timeout)" if run.timed_out else "", run.secs)).encode())
+            f.write(run.out)
+            if run.stderr:
+                f.write(b"# stderr:\n" + run.stderr)
+
+
+# ---------------------------------------------------------------------- main
+
+def run_one(tc, test, args):
+    """Returns ('ok'|'FAIL'|'skip', line)."""
+    label = "%s/%s" % (tc.name, test.name)
+    if test.error:
+        return "FAIL", "FAIL %s: %s" % (label, test.error)
+    if test.skip:
+        return "skip", "skip %s: %s" % (label, test.skip)
+    if test.min_go and tc.version < test.min_go:
+        return "skip", "skip %s: needs go%d.%d or newer" % ((label,) + test.min_go)
+    if args.runner == "ref" and not test.reference:
+        return "skip", "skip %s: goose only (reference=no)" % label
+    base = os.path.join(LOGS, "%s-%s" % (tc.name, test.name))
+    for ext in (".goose.log", ".ref.log", ".build.log"):
+        if os.path.exists(base + ext):
+            os.remove(base + ext)
+    elf, err = build(tc, test, args.verbose)
+    if err is not None:
+        os.makedirs(LOGS, exist_ok=True)
+        with open(base + ".build.log", "w") as f:
+            f.write(err)
+        first = next((l for l in err.splitlines() if l and not l.startswith("#")), "")
+        return "FAIL", "FAIL %s: build failed: %s (log: %s)" % (
+            label, first[:100], os.path.relpath(base + ".build.log", REPO))
+    expected = test.expected()
+    goose = run_goose(args.runner, test, elf, args.verbose)
+    problems = check("goose", goose, test, expected, args.runner == "make")
+    ref = None
+    if test.reference:
+        ref = run_reference(test, elf, args.verbose)
+        problems += check("ref", ref, test, expected, False)
+    times = "goose %.1fs" % goose.secs + (", ref %.1fs" % ref.secs if ref else "")
+    if not problems:
+        return "ok", "ok   %s  (%s)" % (label, times)
+    os.makedirs(LOGS, exist_ok=True)
+    write_log(base + ".goose.log", goose)
+    logs = os.path.relpath(base + ".goose.log", REPO)
+    if ref is not None:
+        write_log(base + ".ref.log", ref)
+        logs = os.path.relpath(base, REPO) + ".{goose,ref}.log"
+    return "FAIL", "FAIL %s: %s (%s; logs: %s)" % (label, "; ".join(problems), times, logs)
+
+
+def parse_args():
+    ap = argparse.ArgumentParser(
+        description="Run goose's Go conformance tests.",
+        formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
+    ap.add_argument("--go", action="append", default=[], metavar="NAME=/path/to/go",
+                    help="a Go toolchain to build with (repeatable; replaces the defaults)")
+    ap.add_argument("--only", metavar="PATTERN",
+                    help="only tests whose name matches (glob, or substring)")
+    ap.add_argument("--jobs", "-j", type=int, default=2, help="tests run at once (default 2)")
+    ap.add_argument("--runner", default="make",
+                    help="make (default), ref, or a command template (see below)")
+    ap.add_argument("--list", action="store_true", help="print the test names and exit")
+    ap.add_argument("--verbose", "-v", action="store_true", help="print the commands run")
+    ap.add_argument("tests", nargs="*", help="test names (default: all)")
+    return ap.parse_args()
+
+
+def main():
+    args = parse_args()
+    names = discover()
+    if args.tests:
+        unknown = [t for t in args.tests if t not in names]
+        if unknown:
+            sys.exit("gotest: no such test: %s" % " ".join(unknown))
+        names = args.tests
+    if args.only:
+        pat = args.only
+        if not any(c in pat for c in "*?["):
+            pat = "*%s*" % pat
+        names = [n for n in names if fnmatch.fnmatchcase(n, pat)]
+    if args.list:
+        for n in names:
+            print(n)
+        return 0
+    if not names:
+        sys.exit("gotest: no tests selected")
+
+    if args.go:
+        tcs = []
+        for spec in args.go:
+            name, eq, path = spec.rpartition("=")
+            tcs.append(Toolchain(name or None, path))
+    else:
+        tcs = default_toolchains()
+    if not tcs:
+        sys.exit("gotest: no Go toolchain found")
+
+    tests = [Test(n) for n in names]
+    tasks = [(tc, t) for t in tests for tc in tcs]
+    counts = {"ok": 0, "FAIL": 0, "skip": 0}
+
+    def finish(result):
+        kind, line = result
+        counts[kind] += 1
+        say(line)
+
+    ex = concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs))
+    try:
+        # Under make, run one test on its own first, so that the payload is built
+        # once before tests run side by side.
+        if args.runner == "make" and args.jobs > 1:
+            first = next((i for i, (tc, t) in enumerate(tasks)
+                          if not t.skip and not t.error), None)
+            if first is not None:
+                finish(run_one(*tasks.pop(first), args))
+        futures = [ex.submit(run_one, tc, t, args) for tc, t in tasks]
+        for f in concurrent.futures.as_completed(futures):
+            finish(f.result())
+    except KeyboardInterrupt:
+        ex.shutdown(wait=False, cancel_futures=True)
+        with live_lock:
+            for p in list(live):
+                kill_group(p)
+        return 130
+    ex.shutdown()
+
+    summary = "%d passed, %d failed" % (counts["ok"], counts["FAIL"])
+    if counts["skip"]:
+        summary += ", %d skipped" % counts["skip"]
+    print(summary, flush=True)
+    return 1 if counts["FAIL"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,171 @@
+#!/usr/bin/env python3
+"""goose's `make test`: every suite, one line per test, then "N passed, N failed".
+
+Suites (run in this order; --only picks some):
+  host     payload parsers and allocators on the host, with ASan/UBSan
+  fuzz     the libFuzzer harnesses replayed over their corpora (ci/fuzz.sh --replay)
+  boot     QEMU boots: the hello example, and broken inputs that must fail cleanly
+  go       the Go conformance programs under goose and qemu-riscv64 (ci/gotest.py)
+
+Logs of failures go to build/test-logs/.
+"""
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(REPO, "ci"))
+import hostile  # noqa: E402
+
+BUILD = os.path.join(REPO, "build")
+LOGS = os.path.join(BUILD, "test-logs")
+SUMMARY_RE = re.compile(r"^(\d+) passed, (\d+) failed(?:, (\d+) skipped)?\s*$")
+
+
+class Tally:
+    def __init__(self):
+        self.passed = self.failed = self.skipped = 0
+
+    def result(self, ok, line):
+        if ok is None:
+            self.skipped += 1
+        elif ok:
+            self.passed += 1
+        else:
+            self.failed += 1
+        print(line, flush=True)
+
+
+def run(cmd, timeout=None, env=None, cwd=REPO):
+    p = subprocess.run(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, timeout=timeout)
+    return p.returncode, p.stdout.decode(errors="replace")
+
+
+def log(name, text):
+    os.makedirs(LOGS, exist_ok=True)
+    path = os.path.join(LOGS, name + ".log")
+    with open(path, "w") as f:
+        f.write(text)
+    return os.path.relpath(path, REPO)
+
+
+def suite_host(t):
+    tests = sorted(f[5:-2] for f in os.listdir(os.path.join(REPO, "payload", "tests"))
+                   if f.startswith("test_") and f.endswith(".c"))
+    for name in tests:
+        target = "build/host/test_" + name
+        status, out = run(["make", "-s", "--no-print-directory", target])
+        if status != 0:
+            t.result(False, "FAIL host/%s: build failed (log: %s)" % (name, log("host-" + name, out)))
+            continue
+        status, out = run([os.path.join(REPO, target), os.path.join(REPO, "payload", "tests", "data")],
+                          timeout=300)
+        last = out.strip().splitlines()[-1] if out.strip() else ""
+        if status == 0:
+            t.result(True, "ok   host/%s  (%s)" % (name, last))
+        else:
+            t.result(False, "FAIL host/%s: %s (log: %s)" % (name, last, log("host-" + name, out)))
+
+
+def suite_fuzz(t):
+    script = os.path.join(REPO, "ci", "fuzz.sh")
+    if not os.path.exists(script):
+        return
+    status, out = run(["bash", script, "--replay"], timeout=900)
+    for line in out.splitlines():
+        m = SUMMARY_RE.match(line)
+        if m:
+            continue
+        if line.startswith("fuzz ") and (" ok" in line or "no crash" in line or "replayed" in line):
+            t.result(True, "ok   " + line)
+        elif line.startswith("fuzz "):
+            t.result(False, "FAIL " + line)
+    if status != 0 and not any(l.startswith("fuzz ") for l in out.splitlines()):
+        t.result(False, "FAIL fuzz: ci/fuzz.sh --replay exited %d (log: %s)" % (status, log("fuzz", out)))
+
+
+def make_run(kernel, bootargs="", mem="512M", extra=None, timeout=120):
+    cmd = ["make", "-s", "--no-print-directory", "run", "KERNEL=" + kernel, "MEM=" + mem,
+           "BOOTARGS=" + bootargs, "TIMEOUT=%d" % timeout]
+    if extra:
+        cmd.append("QEMU_EXTRA=" + extra)
+    start = time.monotonic()
+    status, out = run(cmd, timeout=timeout + 60)
+    return status, out, time.monotonic() - start
+
+
+def goose_lines(out):
+    return [l.rstrip("\r") for l in out.splitlines() if l.startswith("goose: ")]
+
+
+def suite_boot(t):
+    # The default example, as `make run` boots it.
+    status, out, secs = make_run("go-kernel/examples/hello")
+    ok = status == 0 and "Hello from go" in out and "goose: exit status 0" in out
+    t.result(ok, ("ok   boot/hello  (%.1fs)" % secs) if ok else
+             "FAIL boot/hello: status %d (log: %s)" % (status, log("boot-hello", out)))
+    # Broken inputs: exactly one goose error line, then the failure exit.
+    work = os.path.join(BUILD, "hostile")
+    os.makedirs(work, exist_ok=True)
+    for case in hostile.cases(work):
+        status, out, secs = make_run(case.path, mem=case.mem, timeout=30)
+        problems = case.check(status, out, secs)
+        name = "boot/bad-" + case.name
+        if problems:
+            t.result(False, "FAIL %s: %s (log: %s)" % (name, "; ".join(problems), log(name.replace("/", "-"), out)))
+        else:
+            t.result(True, "ok   %s  (%s)" % (name, case.error_line(out)))
+
+
+def suite_go(t, jobs):
+    p = subprocess.Popen([sys.executable, os.path.join(REPO, "ci", "gotest.py"), "-j", str(jobs)], cwd=REPO,
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    for line in p.stdout:
+        line = line.rstrip("\n")
+        if SUMMARY_RE.match(line):
+            continue
+        if line.startswith("ok "):
+            t.result(True, line.replace("ok   ", "ok   go/", 1))
+        elif line.startswith("skip "):
+            t.result(None, line.replace("skip ", "skip go/", 1))
+        elif line.startswith("FAIL "):
+            t.result(False, line.replace("FAIL ", "FAIL go/", 1))
+        else:
+            print(line, flush=True)
+    if p.wait() not in (0, 1):
+        t.result(False, "FAIL go: ci/gotest.py exited %d" % p.returncode)
+
+
+SUITES = ["host", "fuzz", "boot", "go"]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--only", action="append", choices=SUITES, help="run only this suite (repeatable)")
+    ap.add_argument("-j", "--jobs", type=int, default=2)
+    a = ap.parse_args()
+    t = Tally()
+    start = time.monotonic()
+    for s in SUITES:
+        if a.only and s not in a.only:
+            continue
+        if s == "go":
+            suite_go(t, a.jobs)
+        else:
+            globals()["suite_" + s](t)
+    summary = "%d passed, %d failed" % (t.passed, t.failed)
+    if t.skipped:
+        summary += ", %d skipped" % t.skipped
+    print("# make test took %.0fs" % (time.monotonic() - start))
+    print(summary, flush=True)
+    return 1 if t.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
