@@ -17,6 +17,8 @@ packages=(
 	gdb-multiarch                    # make debug
 	golang-1.19-go                   # the second Go the tests build with
 	cpio                             # initramfs images
+	clang-14                         # ci/fuzz.sh: libFuzzer harnesses
+	libclang-rt-14-dev               # libclang_rt.fuzzer/asan/ubsan for clang-14
 	python3
 )
 

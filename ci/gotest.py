@@ -7,6 +7,7 @@ Each test is a directory go-kernel/tests/<name>/ with a main.go, a test.conf and
 comment):
 
   args=a b            words after "--" on the goose command line / argv[1:]
+  goose=goose.x=y     goose's own options (goose only: first on the command line)
   env=K=V K2=V2       the program's environment
   mem=512M            QEMU -m (default 512M)
   exit=0              expected exit status (default 0)
@@ -60,7 +61,7 @@ MAKE_RUNNER = ("make -s --no-print-directory -C {repo} run KERNEL={elf} "
                "BOOTARGS={bootargs} MEM={mem}")
 REF_ENV = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/"}
 EXIT_RE = re.compile(rb"^goose: exit status (-?\d+)\s*$")
-KEYS = {"args", "env", "mem", "exit", "timeout", "output", "reference", "go", "skip"}
+KEYS = {"args", "goose", "env", "mem", "exit", "timeout", "output", "reference", "go", "skip"}
 
 
 class ConfigError(Exception):
@@ -103,7 +104,7 @@ class Test:
     def __init__(self, name):
         self.name = name
         self.dir = os.path.join(TESTS, name)
-        self.args, self.env = [], []
+        self.args, self.env, self.goose = [], [], []
         self.mem, self.exit, self.timeout = "512M", 0, 120
         self.output, self.reference = "exact", True
         self.min_go, self.skip = None, None
@@ -126,6 +127,11 @@ class Test:
                 raise ConfigError("line %d: unknown setting %r" % (n, line))
             if key == "args":
                 self.args = shlex.split(val)
+            elif key == "goose":
+                self.goose = shlex.split(val)
+                for w in self.goose:
+                    if not w.startswith("goose."):
+                        raise ConfigError("goose word %r is not a goose.* option" % w)
             elif key == "env":
                 self.env = shlex.split(val)
                 for w in self.env:
@@ -166,7 +172,7 @@ class Test:
             if w and not re.search(r"[\s'\"]", w):
                 return w
             return "'%s'" % w if '"' in w else '"%s"' % w
-        return " ".join([q(w) for w in self.env] + ["--"] + [q(w) for w in self.args])
+        return " ".join([q(w) for w in self.goose + self.env] + ["--"] + [q(w) for w in self.args])
 
 
 def discover():

@@ -219,6 +219,16 @@ void goose_main(unsigned long hartid, uint64_t fdt_pa)
 
 	vfs_init();
 	file_init_stdio();
+	/* goose.stdin=null: standard input reads end of file, as `< /dev/null`. */
+	opt = bootargs_opt(&bootargs, "goose.stdin");
+	if (opt && strcmp(opt, "console")) {
+		struct file *f;
+
+		if (strcmp(opt, "null") || vfs_open(-100, "/dev/null", O_RDONLY, 0, &f) || fd_install_at(0, f, false) < 0) {
+			gmsg("goose.stdin=%s: want console or null", opt);
+			boot_fail();
+		}
+	}
 	if (vfs_add_static("/sys/firmware/fdt", fdt, fdt_len, 0400))
 		panic("goose_main: no memory for /sys/firmware/fdt");
 
@@ -230,6 +240,9 @@ void goose_main(unsigned long hartid, uint64_t fdt_pa)
 		gmsg("goose.cwd=%s: no such directory", opt);
 		boot_fail();
 	}
+	/* The most one mapping may ask: RAM less a reserve for goose's own
+	 * page tables, pipes and files (1/16, at least 4 MiB). */
+	vm_set_commit_limit(pmem.free_pages - MAX(pmem.free_pages / 16, 1024ul));
 	struct thread *t = thread_alloc();
 
 	if (!t || loader_load(&li, t))

@@ -55,12 +55,8 @@ static void trap_page_fault(struct thread *t, uint64_t cause, uint64_t addr)
 
 	if (r == 0)
 		return;
-	if (r == -ENOMEM) {
-		gmsg("out of memory: no page left for address 0x%lx (thread %d, %lu of %lu pages in use)", addr,
-		     t->tid, pmem.total_pages - pmem.free_pages, pmem.total_pages);
-		signal_dump_frame(&t->frame);
-		goose_exit(POWER_EXIT_GOOSE_FAILURE);
-	}
+	if (r == -ENOMEM)
+		vm_oom(addr);
 	trace_fault(t, exc_name(cause), addr);
 	signal_fault(t, SIGSEGV, r == -EACCES ? SEGV_ACCERR : SEGV_MAPERR, addr);
 }

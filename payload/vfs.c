@@ -1170,6 +1170,26 @@ SYSCALL(getcwd)
 	return copy_to_user(a[0], buf + pos, len) ? -EFAULT : (long)len;
 }
 
+SYSCALL(truncate)
+{
+	char path[VFS_PATH_MAX];
+	struct lookup lk;
+	int r;
+
+	(void)t;
+	if ((int64_t)a[1] < 0)
+		return -EINVAL;
+	if ((r = strncpy_from_user(path, a[0], sizeof(path))) || (r = resolve(cwd, path, true, &lk, 0)))
+		return r;
+	if (!lk.inode)
+		return -ENOENT;
+	if (is_dir(lk.inode))
+		return -EISDIR;
+	if ((lk.inode->mode & S_IFMT) != S_IFREG)
+		return -EINVAL;
+	return file_set_size(lk.inode, a[1]);
+}
+
 static long chmod_inode(struct inode *in, uint32_t mode)
 {
 	in->mode = (in->mode & S_IFMT) | (mode & 07777);

@@ -3,6 +3,8 @@
 #include "errno.h"
 #include "layout.h"
 #include "riscv.h"
+#include "console.h"
+#include "power.h"
 
 /* A page whose VMA went PROT_NONE keeps its frame in the (invalid) PTE, marked
  * with an RSW bit (privileged spec 4.4.1: bits 8-9 are for software), so a
@@ -14,6 +16,8 @@ static uint64_t *vm_root;
 static struct vma vmas[VM_MAX_VMAS];
 static int nvmas;
 static uint64_t resident;
+/* Writable pages promised to the program, and the most one mapping may ask (see vm.h). */
+static uint64_t committed, commit_limit = UINT64_MAX;
 
 void vm_init(uint64_t *root)
 {
@@ -187,15 +191,40 @@ static int vma_insert(uint64_t start, uint64_t end, uint32_t prot)
 	return 0;
 }
 
+/* Writable pages the VMAs promise in [start, end). */
+static uint64_t committed_in(uint64_t start, uint64_t end)
+{
+	uint64_t n = 0;
+
+	for (int i = 0; i < nvmas; i++) {
+		const struct vma *v = &vmas[i];
+
+		if (v->end > start && v->start < end && (v->prot & PROT_WRITE))
+			n += (MIN(v->end, end) - MAX(v->start, start)) / PAGE_SIZE;
+	}
+	return n;
+}
+
 int vm_add(uint64_t start, uint64_t end, uint32_t prot)
 {
+	uint64_t before = committed_in(start, end), after = (prot & PROT_WRITE) ? (end - start) / PAGE_SIZE : 0;
+
+	if (after > before && after - before > commit_limit)
+		return -ENOMEM;
 	int r = vma_carve(start, end);
 
-	return r ? r : vma_insert(start, end, prot);
+	if (r)
+		return r;
+	r = vma_insert(start, end, prot);
+	if (r)
+		return r;
+	committed = committed - before + after;
+	return 0;
 }
 
 void vm_remove(uint64_t start, uint64_t end)
 {
+	committed -= committed_in(start, end);
 	vma_carve(start, end);
 	pte_for_range(start, end, pte_drop, 0);
 	sfence_vma_all();
@@ -331,7 +360,11 @@ int uaccess_ok(uint64_t va, uint64_t len, uint32_t access)
 
 		if (pte && pte_allows(*pte, access))
 			continue;
-		if (vm_fault(p, access))
+		int r = vm_fault(p, access);
+
+		if (r == -ENOMEM)
+			vm_oom(p);
+		if (r)
 			return -EFAULT;
 	}
 	return 0;
@@ -384,4 +417,21 @@ void *vm_kaddr(uint64_t va)
 uint64_t vm_resident_pages(void)
 {
 	return resident;
+}
+
+void vm_oom(uint64_t va)
+{
+	gmsg("out of memory: no page left for address 0x%lx (%lu MiB of %lu MiB in use, %lu MiB by the program)", va,
+	     (pmem.total_pages - pmem.free_pages) >> 8, pmem.total_pages >> 8, resident >> 8);
+	goose_exit(128 + 9);
+}
+
+void vm_set_commit_limit(uint64_t pages)
+{
+	commit_limit = pages;
+}
+
+uint64_t vm_committed_pages(void)
+{
+	return committed;
 }

@@ -57,6 +57,10 @@ const struct vma *vm_find(uint64_t va);
  * -ENOMEM when no page is left. access: PROT_READ/WRITE/EXEC. */
 int vm_fault(uint64_t va, uint32_t access);
 
+/* No page is left for va: report it and end the program (status 137, as
+ * a process the OOM killer's SIGKILL ends). */
+void vm_oom(uint64_t va) __attribute__((noreturn));
+
 /* Make [va, va+len) safe for goose to read (or write): every page present
  * with the access. 0, or -EFAULT. */
 int uaccess_ok(uint64_t va, uint64_t len, uint32_t access);
@@ -68,5 +72,18 @@ int strncpy_from_user(char *dst, uint64_t src, size_t max);
 
 /* Pages mapped for the Go program right now (for reports). */
 uint64_t vm_resident_pages(void);
+
+/*
+ * Overcommit, as Linux's default heuristic (vm.overcommit_memory=0): a
+ * mapping is refused with ENOMEM only when its writable pages alone exceed
+ * what the machine could ever give the program; otherwise pages are found
+ * when first touched, and a touch no page is left for ends the program with
+ * goose's out-of-memory report (vm_oom), as Linux's OOM killer would. Go
+ * never returns heap address space, only pages (MADV_DONTNEED), so strict
+ * accounting would stop programs Linux runs. PROT_NONE costs nothing.
+ */
+void vm_set_commit_limit(uint64_t pages);
+/* Writable pages of all mappings (touched or not), for reports. */
+uint64_t vm_committed_pages(void);
 
 #endif
