@@ -104,6 +104,12 @@ void clock_vdso_fill(struct vdso_data *d)
 
 void clock_set_timer(struct hart *h, uint64_t when)
 {
+	/* Reprogramming costs a trap to M-mode (SBI) or a QEMU timer update:
+	 * skip it when the deadline stays. A fired timer is always re-armed,
+	 * as the trap handler first sets UINT64_MAX. */
+	if (when == h->timer_armed)
+		return;
+	h->timer_armed = when;
 	if (h->has_sstc)
 		csr_write(CSR_STIMECMP, when); /* stimecmp, CSR 0x14d */
 	else

@@ -656,6 +656,8 @@ static int fdt_cpus(const struct fdt_blob *b, const struct fdt_node *nd, struct 
 	return 0;
 }
 
+static const char *const fdt_ext_names[] = { "sstc", "zkr", "zba", "zbb", "zbs", "zbc", "zicboz" };
+
 /*
  * A /cpus/cpu@N node (spec 3.8 and Linux's riscv/cpus.yaml): reg is the hart
  * id, mmu-type names the satp modes (absent or "riscv,none": no MMU, like the
@@ -682,19 +684,23 @@ static int fdt_cpu(const struct fdt_blob *b, const struct fdt_node *nd, struct f
 		} else if (!strcmp(t.name, "riscv,isa-base")) {
 			isa_base = s;
 		} else if (!strcmp(t.name, "riscv,isa-extensions")) {
-			h.has_sstc |= fdt_stringlist_contains((const char *)t.val, t.len, "sstc");
-			h.has_zkr |= fdt_stringlist_contains((const char *)t.val, t.len, "zkr");
+			for (i = 0; i < ARRAY_SIZE(fdt_ext_names); i++)
+				if (fdt_stringlist_contains((const char *)t.val, t.len, fdt_ext_names[i]))
+					h.ext |= 1u << i;
 		} else if (!strcmp(t.name, "timebase-frequency")) {
 			if (fdt_timebase(&t, nd, info, err, errlen))
 				return -1;
 		}
 	}
 	if (isa) {
-		h.has_sstc |= fdt_isa_has(isa, "sstc");
-		h.has_zkr |= fdt_isa_has(isa, "zkr");
+		for (i = 0; i < ARRAY_SIZE(fdt_ext_names); i++)
+			if (fdt_isa_has(isa, fdt_ext_names[i]))
+				h.ext |= 1u << i;
 	} else {
 		isa = isa_base;
 	}
+	h.has_sstc = h.ext & FDT_EXT_SSTC;
+	h.has_zkr = h.ext & FDT_EXT_ZKR;
 	for (i = 0; isa && isa[i] && i < sizeof(h.isa) - 1; i++)
 		h.isa[i] = isa[i];
 	h.isa[i] = '\0';

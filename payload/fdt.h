@@ -22,12 +22,22 @@ struct fdt_range {
 	uint64_t size;
 };
 
+/* Multi-letter extensions goose looks for (fdt_hart.ext bits). */
+#define FDT_EXT_SSTC (1u << 0)
+#define FDT_EXT_ZKR (1u << 1)
+#define FDT_EXT_ZBA (1u << 2)
+#define FDT_EXT_ZBB (1u << 3)
+#define FDT_EXT_ZBS (1u << 4)
+#define FDT_EXT_ZBC (1u << 5)
+#define FDT_EXT_ZICBOZ (1u << 6)
+
 struct fdt_hart {
 	uint32_t hartid;	/* reg of the /cpus/cpu@N node */
 	bool usable;		/* status okay/absent and an MMU (mmu-type sv39/48/57) */
 	bool has_mmu;
 	bool has_sstc;		/* "sstc" in riscv,isa or riscv,isa-extensions */
 	bool has_zkr;
+	uint32_t ext;		/* FDT_EXT_* found in riscv,isa or riscv,isa-extensions */
 	char isa[64];		/* riscv,isa, truncated, NUL-terminated */
 };
 

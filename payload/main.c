@@ -234,6 +234,8 @@ void goose_main(unsigned long hartid, uint64_t fdt_pa)
 
 	struct loader_info li = { .ba = &bootargs, .hwcap = bh ? loader_hwcap(bh->isa) : 0 };
 
+	syscall_set_cpu(li.hwcap, bh ? bh->ext : 0);
+
 	boot_find_program(&li);
 	opt = bootargs_opt(&bootargs, "goose.cwd");
 	if (opt && vfs_chdir_path(opt)) {

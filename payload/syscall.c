@@ -10,6 +10,8 @@
 #include "layout.h"
 #include "signal.h"
 #include "file.h"
+#include "fdt.h"
+#include "../sbi/sbi.h"
 
 static const struct {
 	const char *name;
@@ -63,6 +65,8 @@ void syscall_handle(struct thread *t)
 
 	t->orig_a0 = t->frame.x[REG_A0];
 	t->restartable = false;
+	if (trace_mask & TRACE_SYSCALLS)
+		trace_syscall_enter(t);
 	if (nr < SYSCALL_MAX && syscall_table[nr].fn) {
 		r = syscall_table[nr].fn(t, &t->frame.x[REG_A0]);
 	} else {
@@ -184,6 +188,104 @@ SYSCALL(prlimit64)
 	}
 	if (a[3] && copy_to_user(a[3], lim, sizeof(lim)))
 		return -EFAULT;
+	return 0;
+}
+
+/*
+ * riscv_hwprobe (arch/riscv/include/uapi/asm/hwprobe.h): struct
+ * riscv_hwprobe { s64 key; u64 value; } pairs, answered for the boot hart
+ * (all harts of the boards goose knows are alike). V is never reported:
+ * goose does not switch vector state, so vector instructions stay off.
+ */
+#define HWPROBE_KEY_MVENDORID 0
+#define HWPROBE_KEY_MARCHID 1
+#define HWPROBE_KEY_MIMPID 2
+#define HWPROBE_KEY_BASE_BEHAVIOR 3
+#define HWPROBE_BASE_BEHAVIOR_IMA 1
+#define HWPROBE_KEY_IMA_EXT_0 4
+#define HWPROBE_IMA_FD (1 << 0)
+#define HWPROBE_IMA_C (1 << 1)
+#define HWPROBE_EXT_ZBA (1 << 3)
+#define HWPROBE_EXT_ZBB (1 << 4)
+#define HWPROBE_EXT_ZBS (1 << 5)
+#define HWPROBE_EXT_ZICBOZ (1 << 6)
+#define HWPROBE_EXT_ZBC (1 << 7)
+#define HWPROBE_KEY_CPUPERF_0 5
+#define HWPROBE_KEY_ZICBOZ_BLOCK_SIZE 6
+
+static struct {
+	uint64_t hwcap;	/* single letters, bit (c - 'a') */
+	uint32_t ext;	/* FDT_EXT_* */
+} cpu;
+
+void syscall_set_cpu(uint64_t hwcap, uint32_t ext)
+{
+	cpu.hwcap = hwcap;
+	cpu.ext = ext;
+}
+
+static bool has_letter(char c)
+{
+	return cpu.hwcap & (1ull << (c - 'a'));
+}
+
+static bool hwprobe_value(int64_t key, uint64_t *v)
+{
+	static const struct {
+		uint32_t fdt;
+		uint64_t probe;
+	} exts[] = {
+		{ FDT_EXT_ZBA, HWPROBE_EXT_ZBA }, { FDT_EXT_ZBB, HWPROBE_EXT_ZBB }, { FDT_EXT_ZBS, HWPROBE_EXT_ZBS },
+		{ FDT_EXT_ZICBOZ, HWPROBE_EXT_ZICBOZ }, { FDT_EXT_ZBC, HWPROBE_EXT_ZBC },
+	};
+
+	switch (key) {
+	case HWPROBE_KEY_MVENDORID:
+	case HWPROBE_KEY_MARCHID:
+	case HWPROBE_KEY_MIMPID:
+		/* SBI BASE functions 4-6 read them for S-mode. */
+		*v = (uint64_t)sbi_ecall(SBI_EXT_BASE, 4 + (unsigned long)key, 0, 0, 0, 0, 0, 0).value;
+		return true;
+	case HWPROBE_KEY_BASE_BEHAVIOR:
+		*v = has_letter('i') && has_letter('m') && has_letter('a') ? HWPROBE_BASE_BEHAVIOR_IMA : 0;
+		return true;
+	case HWPROBE_KEY_IMA_EXT_0:
+		*v = (has_letter('f') && has_letter('d') ? HWPROBE_IMA_FD : 0) | (has_letter('c') ? HWPROBE_IMA_C : 0);
+		for (size_t i = 0; i < ARRAY_SIZE(exts); i++)
+			if (cpu.ext & exts[i].fdt)
+				*v |= exts[i].probe;
+		return true;
+	case HWPROBE_KEY_CPUPERF_0:
+		*v = 0; /* misaligned access speed unknown */
+		return true;
+	case HWPROBE_KEY_ZICBOZ_BLOCK_SIZE:
+		*v = (cpu.ext & FDT_EXT_ZICBOZ) ? 64 : 0;
+		return true;
+	default:
+		return false;
+	}
+}
+
+SYSCALL(riscv_hwprobe)
+{
+	(void)t;
+	if (a[4])
+		return -EINVAL;
+	if (a[1] > 4096)
+		return -EINVAL;
+	for (uint64_t i = 0; i < a[1]; i++) {
+		int64_t pair[2];
+
+		if (copy_from_user(pair, a[0] + i * 16, sizeof(pair)))
+			return -EFAULT;
+		uint64_t v = 0;
+
+		if (!hwprobe_value(pair[0], &v))
+			pair[0] = -1;
+		pair[1] = (int64_t)v;
+		if (copy_to_user(a[0] + i * 16, pair, sizeof(pair)))
+			return -EFAULT;
+	}
 	return 0;
 }
 

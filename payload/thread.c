@@ -6,6 +6,7 @@
 #include "riscv.h"
 #include "signal.h"
 #include "syscall.h"
+#include "trace.h"
 
 struct spinlock big_lock;
 struct hart harts[MAX_HARTS];
@@ -290,6 +291,7 @@ struct frame *sched_resume(struct hart *h, struct thread *prev)
 	next->run_start = clock_ticks();
 	next->frame.hart = h;
 	h->current = next;
+	trace_resume(next);
 	signal_deliver(next);
 
 	uint64_t timer = h->slice_end;

@@ -50,6 +50,7 @@ struct thread {
 
 	/* goose.trace=syscalls: the call to report once it is done. */
 	uint64_t trace_nr;
+	uint64_t trace_args[6];
 	bool trace_pending;
 
 	/* CPU time (CLOCK_THREAD_CPUTIME_ID), in ticks. */
@@ -71,6 +72,7 @@ struct hart {
 	int index;
 	struct thread *current;
 	uint64_t slice_end;
+	uint64_t timer_armed;	/* the deadline programmed now (UINT64_MAX: none) */
 	bool has_sstc;
 };
 

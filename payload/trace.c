@@ -62,9 +62,16 @@ const char *errno_name(long e)
 	return NULL;
 }
 
+/* The call's number and arguments, before the call changes the frame. */
+void trace_syscall_enter(struct thread *t)
+{
+	t->trace_nr = t->frame.x[REG_A7];
+	memcpy(t->trace_args, &t->frame.x[REG_A0], sizeof(t->trace_args));
+}
+
 static void trace_line(struct thread *t, long result, const char *suffix)
 {
-	const uint64_t *a = &t->frame.x[REG_A0];
+	const uint64_t *a = t->trace_args;
 	uint64_t nr = t->trace_nr;
 	int nargs = syscall_nargs(nr);
 	char args[160];
@@ -72,8 +79,7 @@ static void trace_line(struct thread *t, long result, const char *suffix)
 
 	args[0] = '\0';
 	for (int i = 0; i < nargs && n < sizeof(args); i++) {
-		/* a0 is the result by now: the call's first argument was kept. */
-		uint64_t v = i == 0 ? t->orig_a0 : a[i];
+		uint64_t v = a[i];
 
 		n += (size_t)snprintf(args + n, sizeof(args) - n, "%s%s0x%lx", i ? ", " : "",
 				      (int64_t)v < 0 && (int64_t)v > -4096 ? "-" : "",
@@ -91,13 +97,13 @@ static void trace_line(struct thread *t, long result, const char *suffix)
 
 void trace_syscall_do(struct thread *t, long result)
 {
-	t->trace_nr = t->frame.x[REG_A7];
 	if (result == SYSRET_BLOCKED) {
 		t->trace_pending = true;
 		return;
 	}
+	/* rt_sigreturn has no result of its own. */
 	if (result == SYSRET_NOREPLY)
-		result = (long)t->frame.x[REG_A0];
+		result = 0;
 	trace_line(t, result, "");
 }
 

@@ -23,6 +23,7 @@ extern uint32_t trace_mask;
 /* Parse the option's value; returns -1 (and names the bad word) if unknown. */
 int trace_init(const char *spec);
 
+void trace_syscall_enter(struct thread *t);
 void trace_syscall_do(struct thread *t, long result);
 void trace_resume_do(struct thread *t);
 void trace_fault_do(struct thread *t, const char *what, uint64_t addr);

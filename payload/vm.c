@@ -342,9 +342,15 @@ int vm_fault(uint64_t va, uint32_t access)
 			return -ENOMEM;
 		*pte = (pa >> PAGE_SHIFT) << PTE_PPN_SHIFT | prot_to_pte(v->prot);
 		resident++;
+		/* No fence for an invalid-to-valid change: a hart that cached the
+		 * invalid entry faults once more and takes the branch below
+		 * (Linux's flush_tlb_fix_spurious_fault). On QEMU, where
+		 * sfence.vma empties the whole TLB, this halves the cost of a
+		 * first touch. */
+		return pte_allows(*pte, access) ? 0 : -EACCES;
 	}
-	/* Either we just filled it or another hart did; a stale TLB entry
-	 * may have caused the fault. */
+	/* The page was there: the fault came from a stale TLB entry (this hart
+	 * cached the old PTE, or another hart filled it). */
 	sfence_vma_page(va);
 	return pte_allows(*pte, access) ? 0 : -EACCES;
 }
