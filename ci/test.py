@@ -2,6 +2,7 @@
 """goose's `make test`: every suite, one line per test, then "N passed, N failed".
 
 Suites (run in this order; --only picks some):
+  docs     docs/syscalls.md names every system call goose implements
   host     payload parsers and allocators on the host, with ASan/UBSan
   fuzz     the libFuzzer harnesses replayed over their corpora (ci/fuzz.sh --replay)
   boot     QEMU boots: the hello example, and broken inputs that must fail cleanly
@@ -53,6 +54,19 @@ def log(name, text):
     with open(path, "w") as f:
         f.write(text)
     return os.path.relpath(path, REPO)
+
+
+def suite_docs(t):
+    impl = re.findall(r"X\((\w+), \d\)", open(os.path.join(REPO, "payload", "syscall.h")).read())
+    table = open(os.path.join(REPO, "docs", "syscalls.md")).read()
+    documented = set(re.findall(r"^\| \d+ \| (\w+) \| (?:yes|partial) \|", table, re.M))
+    missing = [n for n in impl if n not in documented]
+    stale = sorted(documented - set(impl))
+    if missing or stale:
+        t.result(False, "FAIL docs/syscalls: not in docs/syscalls.md: %s; documented but not implemented: %s"
+                 % (" ".join(missing) or "-", " ".join(stale) or "-"))
+    else:
+        t.result(True, "ok   docs/syscalls  (%d calls documented)" % len(impl))
 
 
 def suite_host(t):
@@ -142,7 +156,7 @@ def suite_go(t, jobs):
         t.result(False, "FAIL go: ci/gotest.py exited %d" % p.returncode)
 
 
-SUITES = ["host", "fuzz", "boot", "go"]
+SUITES = ["docs", "host", "fuzz", "boot", "go"]
 
 
 def main():
