@@ -7,11 +7,13 @@ SHELL := /bin/bash
 # ---- what to build and boot -------------------------------------------------
 KERNEL ?= go-kernel/examples/hello
 MACHINE ?= virt
+LOADER ?= opensbi
 SMP ?= 1
 MEM ?= 512M
 FW ?= dynamic
 BOOTARGS ?=
 QEMU_EXTRA ?=
+INITRD ?=
 TIMEOUT ?= 0
 GO ?= go
 
@@ -55,8 +57,9 @@ help:
 	@echo "  make deps                 install the Debian packages goose needs (no-op when present)"
 	@echo "  make run [KERNEL=...]     build and boot a Go program on QEMU (default: $(KERNEL))"
 	@echo "        KERNEL=<Go package dir | riscv64 Go ELF>  SMP=<harts> MEM=<qemu -m>"
-	@echo "        MACHINE=virt|sifive_u  FW=jump|dynamic  BOOTARGS=\"env words -- args\""
-	@echo "        QEMU_EXTRA=\"<more qemu arguments>\"  TIMEOUT=<seconds, 0 = none>  FIRMWARE_LOG=1"
+	@echo "        MACHINE=virt|sifive_u  FW=jump|dynamic  LOADER=opensbi|uboot  BOOTARGS=\"env words -- args\""
+	@echo "        INITRD=<cpio archive or ELF>  QEMU_EXTRA=\"<more qemu arguments>\""
+	@echo "        TIMEOUT=<seconds, 0 = none>  FIRMWARE_LOG=1 (show OpenSBI's output too)"
 	@echo "  make image [KERNEL=...]   write the bootable image (Linux image header) and print its path"
 	@echo "  make test                 every test: host unit tests, QEMU boots, Go conformance"
 	@echo "  make payload              build $(BUILD)/goose.bin (no program embedded: it boots the initrd)"
@@ -130,7 +133,9 @@ image: $(IMAGE)
 
 run: $(IMAGE)
 	@GOOSE_BOOTARGS='$(subst ','\'',$(BOOTARGS))' $(PYTHON) ci/qemu.py --image $(IMAGE) --machine $(MACHINE) \
+		--loader $(LOADER) \
 		--smp $(SMP) --mem $(MEM) --fw $(FW) --timeout $(TIMEOUT) $(if $(FIRMWARE_LOG),--firmware-log) \
+		$(if $(INITRD),--initrd $(abspath $(INITRD))) \
 		-- $(QEMU_EXTRA)
 
 # ---- device trees -----------------------------------------------------------

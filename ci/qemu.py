@@ -7,9 +7,12 @@
              [-- more qemu arguments]
 
 The bootargs come from the environment (GOOSE_BOOTARGS) so that words such as
-"--" reach goose untouched. The console is passed through from goose's first
-line on; what the firmware printed before it (OpenSBI's banner) is shown only
-with --firmware-log, or on stderr when goose never spoke. The status is the N of goose's last
+"--" reach goose untouched. What the firmware prints before goose (OpenSBI's
+banner, U-Boot's messages) is left out unless --firmware-log: output is held
+until goose's first "goose: " line, then shown from the end of the firmware's
+last line on ("Boot HART ..." for OpenSBI, "Starting kernel ..." for U-Boot),
+so a program booted with goose.quiet loses nothing. When goose never speaks,
+the held output goes to stderr. The status is the N of goose's last
 "goose: exit status N" line: on QEMU virt the test device ends QEMU with that
 same status; on sifive_u (no shutdown device) this line is the only carrier.
 Without such a line the status is QEMU's own, or 124 on a timeout, or 1.
@@ -30,6 +33,18 @@ EXIT_RE = re.compile(rb"goose: exit status (-?\d+)\r?$")
 # fw_jump copies the FDT to RAM base + 0x2200000 (FACTS.md): a bigger image
 # loaded at RAM base + 0x200000 would overwrite it.
 FW_JUMP_MAX_IMAGE = 0x2000000
+# The last lines firmware prints before the next stage runs.
+FIRMWARE_END_RE = re.compile(rb"^(Boot HART [^\n]*|Starting kernel \.\.\.)\r?$", re.M)
+
+
+def firmware_cut(held):
+    """Offset in held just past the firmware's last line (0: none seen)."""
+    cut = 0
+    for m in FIRMWARE_END_RE.finditer(held):
+        cut = m.end()
+    while held[cut:cut + 1] in (b"\r", b"\n"):
+        cut += 1
+    return cut
 
 
 def say(msg):
@@ -57,6 +72,8 @@ def main():
     ap.add_argument("--smp", type=int, default=1)
     ap.add_argument("--mem", default="512M")
     ap.add_argument("--fw", default="dynamic", choices=["jump", "dynamic"])
+    ap.add_argument("--loader", default="opensbi", choices=["opensbi"],
+                    help="opensbi: OpenSBI starts goose itself")
     ap.add_argument("--firmware-log", action="store_true",
                     help="also show what the firmware prints before goose")
     ap.add_argument("--initrd")
@@ -98,7 +115,7 @@ def main():
                 at = firmware.find(b"goose: ")
                 if at < 0 or (at > 0 and firmware[at - 1:at] != b"\n"):
                     continue
-                chunk, firmware = firmware[at:], None
+                chunk, firmware = firmware[firmware_cut(firmware[:at]):], None
             out.write(chunk)
             out.flush()
             line += chunk
