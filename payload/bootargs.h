@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Splitting /chosen/bootargs into goose options, the program's environment
- * and its arguments. The rule follows Linux's init/main.c:
+ * and its arguments. The split follows Linux's init/main.c (parameters, then
+ * "--", then init's arguments); the quoting is a shell's, not Linux's:
  *   - words are separated by spaces/tabs/newlines; "double" or 'single' quotes
- *     group a word (the quotes are removed); no escapes.
+ *     group a word and are removed wherever they are (Linux keeps only
+ *     double quotes and leaves them in a word); no escapes.
  *   - before a lone "--": words starting "goose." are goose's own options;
  *     other words containing '=' are environment variables (KEY=value);
  *     the remaining words are arguments.

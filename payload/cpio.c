@@ -40,6 +40,9 @@ static const char *const cpio_field_names[CPIO_NFIELDS] = {
 	"c_maj", "c_min", "c_rmaj", "c_rmin", "c_namesize", "c_chksum",
 };
 
+#define CPIO_UNCOMPRESSED	"; goose reads only uncompressed newc/crc archives"
+#define CPIO_USE_NEWC		"; make the archive with cpio -H newc"
+
 /*
  * What else an initramfs may hold at a header position: the compressed
  * archives Linux's decompress_method() knows, and the other cpio formats
@@ -50,17 +53,17 @@ static const struct {
 	uint8_t magic[CPIO_MAGIC_LEN];
 	const char *what;
 } cpio_foreign[] = {
-	{ 2, { 0x1f, 0x8b }, "gzip-compressed data; goose reads only uncompressed newc/crc archives" },
-	{ 2, { 0x1f, 0x9e }, "gzip-compressed data; goose reads only uncompressed newc/crc archives" },
-	{ 3, { 'B', 'Z', 'h' }, "bzip2-compressed data; goose reads only uncompressed newc/crc archives" },
-	{ 3, { 0x5d, 0x00, 0x00 }, "lzma-compressed data; goose reads only uncompressed newc/crc archives" },
-	{ 6, { 0xfd, '7', 'z', 'X', 'Z', 0x00 }, "xz-compressed data; goose reads only uncompressed newc/crc archives" },
-	{ 4, { 0x89, 'L', 'Z', 'O' }, "lzo-compressed data; goose reads only uncompressed newc/crc archives" },
-	{ 4, { 0x02, 0x21, 0x4c, 0x18 }, "lz4-compressed data; goose reads only uncompressed newc/crc archives" },
-	{ 4, { 0x28, 0xb5, 0x2f, 0xfd }, "zstd-compressed data; goose reads only uncompressed newc/crc archives" },
-	{ 6, { '0', '7', '0', '7', '0', '7' }, "old portable (odc) cpio format; make the archive with cpio -H newc" },
-	{ 2, { 0xc7, 0x71 }, "old binary cpio format; make the archive with cpio -H newc" },
-	{ 2, { 0x71, 0xc7 }, "old binary cpio format; make the archive with cpio -H newc" },
+	{ 2, { 0x1f, 0x8b }, "gzip-compressed data" CPIO_UNCOMPRESSED },
+	{ 2, { 0x1f, 0x9e }, "gzip-compressed data" CPIO_UNCOMPRESSED },
+	{ 3, { 'B', 'Z', 'h' }, "bzip2-compressed data" CPIO_UNCOMPRESSED },
+	{ 3, { 0x5d, 0x00, 0x00 }, "lzma-compressed data" CPIO_UNCOMPRESSED },
+	{ 6, { 0xfd, '7', 'z', 'X', 'Z', 0x00 }, "xz-compressed data" CPIO_UNCOMPRESSED },
+	{ 4, { 0x89, 'L', 'Z', 'O' }, "lzo-compressed data" CPIO_UNCOMPRESSED },
+	{ 4, { 0x02, 0x21, 0x4c, 0x18 }, "lz4-compressed data" CPIO_UNCOMPRESSED },
+	{ 4, { 0x28, 0xb5, 0x2f, 0xfd }, "zstd-compressed data" CPIO_UNCOMPRESSED },
+	{ 6, { '0', '7', '0', '7', '0', '7' }, "old portable (odc) cpio format" CPIO_USE_NEWC },
+	{ 2, { 0xc7, 0x71 }, "old binary cpio format" CPIO_USE_NEWC },
+	{ 2, { 0x71, 0xc7 }, "old binary cpio format" CPIO_USE_NEWC },
 };
 
 static int cpio_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -262,7 +265,8 @@ int cpio_next(const void *buf, size_t len, size_t *off, struct cpio_entry *e, ch
 		}
 
 		/* Linux checks the sum of a regular file's bytes only (initramfs.c do_copy). */
-		if (crc && (f[CPIO_MODE] & CPIO_S_IFMT) == CPIO_S_IFREG && cpio_sum(b + data, filesize) != f[CPIO_CHKSUM])
+		if (crc && (f[CPIO_MODE] & CPIO_S_IFMT) == CPIO_S_IFREG &&
+		    cpio_sum(b + data, filesize) != f[CPIO_CHKSUM])
 			return cpio_err(err, errlen,
 					"cpio: entry at offset 0x%zx: c_chksum 0x%x does not match the data (sum 0x%x)",
 					pos, f[CPIO_CHKSUM], cpio_sum(b + data, filesize));

@@ -333,6 +333,9 @@ int elf_parse(const void *buf, size_t len, uint64_t va_limit, struct elf_image *
 	if (!have_exec)
 		return elf_fail(err, errlen, "elf: no executable PT_LOAD segment (PF_X)");
 
+	/* Instructions sit on 2-byte boundaries (4 without the C extension). */
+	if (img->entry & 1)
+		return elf_fail(err, errlen, "elf: e_entry 0x%llx is not 2-byte aligned", (ull)img->entry);
 	/* The first instruction must be file bytes of an executable segment. */
 	for (int i = 0; i < img->nseg; i++) {
 		const struct elf_segment *s = &img->seg[i];

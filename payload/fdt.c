@@ -115,6 +115,11 @@ static int fdt_err(char *err, size_t errlen, const char *fmt, ...)
 		va_start(ap, fmt);
 		vsnprintf(err, errlen, fmt, ap);
 		va_end(ap);
+		/* Names come from the blob: only printable ASCII reaches the
+		 * console (one line, no terminal escapes). */
+		for (char *c = err; *c; c++)
+			if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f)
+				*c = '?';
 	}
 	return -1;
 }

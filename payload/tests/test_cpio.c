@@ -3,8 +3,9 @@
  * Host tests for payload/cpio.c: archives built here (and mutated field by
  * field), every truncation of one, concatenations, "crc" sums, archives made
  * by the system's cpio(1) when it is installed, and (each argv[i] a
- * directory) every file in the given directories as hostile input, which is
- * how the fuzz corpus and fuzz/regressions/cpio are replayed.
+ * directory) every file in the given directories as hostile input. When
+ * argv[1] is payload/tests/data, fuzz/corpus/cpio and fuzz/regressions/cpio
+ * (found from there) are replayed too.
  *
  * Every buffer handed to cpio.c is a heap copy of exactly the length passed,
  * so AddressSanitizer catches a read past len.
@@ -508,7 +509,8 @@ static void test_fields(void)
 	CHECK(cpio_next(p, a.len, &off, &e, err, 8) == -1 && !strcmp(err, "cpio: e") && err[8] == 'Q', "errlen 8");
 	CHECK(cpio_next(p, a.len, &off, &e, err, 1) == -1 && err[0] == '\0', "errlen 1");
 	off = 2;
-	CHECK(cpio_next(p, 3, &off, &e, err, sizeof(err)) == -1 && !strcmp(err, "cpio: entry at offset 0x2: not on a 4-byte boundary (broken padding before it)"), "%s", err);
+	CHECK(cpio_next(p, 3, &off, &e, err, sizeof(err)) == -1 &&
+	      !strcmp(err, "cpio: entry at offset 0x2: not on a 4-byte boundary (broken padding before it)"), "%s", err);
 	CHECK(cpio_next(NULL, 0, &off, &e, err, sizeof(err)) == -1, "NULL, offset 2");
 	off = 0;
 	CHECK(cpio_next(NULL, 0, &off, &e, err, sizeof(err)) == 0, "NULL, empty");
@@ -703,6 +705,8 @@ static void test_dir(const char *dir)
 		uint8_t *b;
 		size_t len;
 
+		if (d->d_name[0] == '.')
+			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, d->d_name);
 		if (stat(path, &st) || !S_ISREG(st.st_mode) || !(b = slurp(path, &len)))
 			continue;
@@ -726,5 +730,16 @@ int main(int argc, char **argv)
 	test_system_cpio();
 	for (int i = 1; i < argc; i++)
 		test_dir(argv[i]);
+	/* Given payload/tests/data (as ci/test.py does), the fuzz corpus sits three levels up. */
+	if (argc > 1) {
+		static const char *const fuzz_dirs[] = { "fuzz/corpus/cpio", "fuzz/regressions/cpio" };
+		char dir[4096];
+
+		for (size_t i = 0; i < ARRAY_SIZE(fuzz_dirs); i++) {
+			snprintf(dir, sizeof(dir), "%s/../../../%s", argv[1], fuzz_dirs[i]);
+			if (access(dir, R_OK) == 0)
+				test_dir(dir);
+		}
+	}
 	return test_done("cpio");
 }
