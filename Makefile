@@ -64,6 +64,7 @@ help:
 	@echo "  make test                 every test: host unit tests, QEMU boots, Go conformance"
 	@echo "  make payload              build $(BUILD)/goose.bin (no program embedded: it boots the initrd)"
 	@echo "  make dtbs                 compile dts/*.dts into $(BUILD)/dtb/"
+	@echo "  make fuzz [FUZZ_SECONDS=60] [FUZZ=\"fdt elf\"]  run the libFuzzer harnesses (fuzz/README.md)"
 	@echo "  make clean                remove $(BUILD)/"
 
 # `make deps` installs; every other target only checks, once per build dir.
@@ -161,6 +162,10 @@ test-host: $(addprefix $(BUILD)/host/test_,$(HOST_TESTS))
 
 test-go: $(BUILD)/goose.bin
 	@$(PYTHON) ci/gotest.py
+
+FUZZ_SECONDS ?= 60
+fuzz: $(DEPS_STAMP)
+	@bash ci/fuzz.sh --seconds $(FUZZ_SECONDS) $(FUZZ)
 
 clean:
 	rm -rf $(BUILD)

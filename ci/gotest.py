@@ -32,7 +32,7 @@ prints the program's output plus lines starting "goose: ", the last of which is
 "goose: exit status N"; N is the program's status, and make fails exactly when N
 is not 0. --runner ref runs qemu-riscv64 in goose's place (to test the tests);
 any other --runner value is a command template whose words may contain {repo},
-{elf}, {bootargs}, {mem}, {name}, {timeout}.
+{elf}, {bootargs}, {mem}, {name}, {timeout}, {smp}.
 
 Prints one line per test and toolchain, then "N passed, N failed" (plus
 ", N skipped"); exits 1 when any test failed.
@@ -58,7 +58,7 @@ BUILD = os.path.join(REPO, "build")
 LOGS = os.path.join(BUILD, "test-logs")
 GO119 = "/usr/lib/go-1.19/bin/go"
 MAKE_RUNNER = ("make -s --no-print-directory -C {repo} run KERNEL={elf} "
-               "BOOTARGS={bootargs} MEM={mem}")
+               "BOOTARGS={bootargs} MEM={mem} SMP={smp}")
 REF_ENV = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/"}
 EXIT_RE = re.compile(rb"^goose: exit status (-?\d+)\s*$")
 KEYS = {"args", "goose", "env", "mem", "exit", "timeout", "output", "reference", "go", "skip"}
@@ -283,7 +283,7 @@ def run_goose(runner, test, elf, verbose):
     if runner == "ref":
         return run_reference(test, elf, verbose)
     fields = {"repo": REPO, "elf": elf, "bootargs": test.bootargs(), "mem": test.mem,
-              "name": test.name, "timeout": str(int(test.timeout))}
+              "name": test.name, "timeout": str(int(test.timeout)), "smp": str(SMP)}
     template = MAKE_RUNNER if runner == "make" else runner
     cmd = [w.format(**fields) for w in shlex.split(template)]
     return execute(cmd, dict(os.environ), test.timeout, verbose, merge_stderr=False)
@@ -372,7 +372,7 @@ def write_log(path, run):
 
 def run_one(tc, test, args):
     """Returns ('ok'|'FAIL'|'skip', line)."""
-    label = "%s/%s" % (tc.name, test.name)
+    label = "%s/%s" % (tc.name, test.name) + ("@smp%d" % SMP if SMP != 1 else "")
     if test.error:
         return "FAIL", "FAIL %s: %s" % (label, test.error)
     if test.skip:
@@ -381,7 +381,7 @@ def run_one(tc, test, args):
         return "skip", "skip %s: needs go%d.%d or newer" % ((label,) + test.min_go)
     if args.runner == "ref" and not test.reference:
         return "skip", "skip %s: goose only (reference=no)" % label
-    base = os.path.join(LOGS, "%s-%s" % (tc.name, test.name))
+    base = os.path.join(LOGS, "%s-%s" % (tc.name, test.name) + ("-smp%d" % SMP if SMP != 1 else ""))
     for ext in (".goose.log", ".ref.log", ".build.log"):
         if os.path.exists(base + ext):
             os.remove(base + ext)
@@ -423,14 +423,20 @@ def parse_args():
     ap.add_argument("--jobs", "-j", type=int, default=2, help="tests run at once (default 2)")
     ap.add_argument("--runner", default="make",
                     help="make (default), ref, or a command template (see below)")
+    ap.add_argument("--smp", type=int, default=1, help="harts for goose (make run SMP=, default 1)")
     ap.add_argument("--list", action="store_true", help="print the test names and exit")
     ap.add_argument("--verbose", "-v", action="store_true", help="print the commands run")
     ap.add_argument("tests", nargs="*", help="test names (default: all)")
     return ap.parse_args()
 
 
+SMP = 1
+
+
 def main():
+    global SMP
     args = parse_args()
+    SMP = args.smp
     names = discover()
     if args.tests:
         unknown = [t for t in args.tests if t not in names]

@@ -12,10 +12,11 @@
  * then turns on Sv39, jumps to the link address and calls
  * goose_main(hartid, fdt_pa) in C.
  */
+#include "frame.h"
 #include "layout.h"
 #include "riscv.h"
 
-#define BOOT_STACK_SIZE (16 * 1024)
+#define BOOT_STACK_SIZE HART_STACK_SIZE
 /* Leaf PTE for goose's mappings: RWX, global, A and D preset (no A/D faults). */
 #define PTE_KERNEL (PTE_V | PTE_R | PTE_W | PTE_X | PTE_G | PTE_A | PTE_D)
 #define MEGA_SHIFT 21
@@ -146,6 +147,40 @@ goose_entry:
 	wfi
 	j	.Lpark
 
+/*
+ * Other harts, started by goose_main with SBI HSM hart_start: a0 = hart id,
+ * a1 = its struct hart (a virtual address), satp = 0, at this code's
+ * physical address. The trampoline table (goose's half of boot_pt plus an
+ * identity entry for the image's GiB, made by goose_main) gets it to the
+ * link address; then it takes boot_pt itself, its own stack and tp.
+ */
+	.globl	secondary_entry
+secondary_entry:
+	csrw	CSR_SIE, zero
+	mv	s0, a0
+	mv	s1, a1
+	lla	t0, secondary_trampoline_satp
+	ld	t0, (t0)
+	sfence.vma
+	csrw	CSR_SATP, t0
+	sfence.vma
+	lui	t1, %hi(.Lsecondary_high)
+	addi	t1, t1, %lo(.Lsecondary_high)
+	jr	t1
+.Lsecondary_high:
+	lla	t0, boot_satp
+	ld	t0, (t0)
+	csrw	CSR_SATP, t0
+	sfence.vma
+	mv	tp, s1
+	ld	sp, HART_KSTACK(tp)
+	lla	t0, trap_entry
+	csrw	CSR_STVEC, t0
+	csrw	CSR_SSCRATCH, zero
+	mv	a0, s1
+	call	secondary_main
+	j	.Lpark
+
 /* Say why through the SBI legacy console, then shut down with a failure. */
 .Lmisaligned:
 	lla	s5, .Lmisaligned_msg
@@ -178,6 +213,12 @@ boot_time:
 	.dword	0
 goose_image_pa:
 	.dword	0
+	/* satp values for secondary harts, set by goose_main. */
+	.globl	boot_satp, secondary_trampoline_satp
+boot_satp:
+	.dword	0
+secondary_trampoline_satp:
+	.dword	0
 
 	.bss
 	.align	PAGE_SHIFT
@@ -187,6 +228,7 @@ boot_pt:
 boot_pt_image:
 	.space	PAGE_SIZE
 	.align	4
+	.globl	boot_stack
 boot_stack:
 	.space	BOOT_STACK_SIZE
 	.globl	boot_stack_top

@@ -19,6 +19,11 @@
 /* struct hart: the fields trap.S reads. */
 #define HART_KSTACK 0
 
+/* Each hart's goose stack (traps run on it). Its lowest word holds
+ * HART_STACK_CANARY; trap_handler checks it on every way out. */
+#define HART_STACK_SIZE (32 * 1024)
+#define HART_STACK_CANARY 0x676f6f7365537421
+
 #define REG_RA 1
 #define REG_SP 2
 #define REG_GP 3

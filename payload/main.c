@@ -10,6 +10,7 @@
 #include "cpio.h"
 #include "elf.h"
 #include "fdt.h"
+#include "kmem.h"
 #include "file.h"
 #include "layout.h"
 #include "loader.h"
@@ -32,16 +33,22 @@
 
 /* entry.S, payload.ld, kernel.S, trap.S */
 extern uint64_t boot_pt[512];
-extern char boot_stack_top[];
+extern char boot_stack[], boot_stack_top[];
 extern char _start[], _end[];
 extern const uint8_t goose_kernel_elf[];
 extern const uint64_t goose_kernel_elf_size;
 extern const char goose_kernel_name[];
 extern uint64_t boot_instret, boot_time;
+extern uint64_t boot_satp, secondary_trampoline_satp;
+extern char secondary_entry[];
 void trap_resume(struct frame *f) __attribute__((noreturn));
 
 static struct fdt_info info;
 static struct bootargs bootargs;
+
+/* Secondary harts turn the MMU on with this: goose's half of boot_pt plus
+ * an identity entry for the GiB the image is in. */
+static uint64_t trampoline_pt[512] __attribute__((aligned(4096)));
 
 static void __attribute__((noreturn)) boot_fail(void)
 {
@@ -147,6 +154,70 @@ static void boot_find_program(struct loader_info *li)
 	li->argv0 = init;
 }
 
+/*
+ * Start every other usable hart (okay, with an MMU) with SBI HSM; they run
+ * secondary_main. goose.harts=<n> caps the count (1: the boot hart alone).
+ */
+static void boot_start_harts(void)
+{
+	const char *opt = bootargs_opt(&bootargs, "goose.harts");
+	uint64_t want = opt ? strtou64(opt) : MAX_HARTS;
+
+	if (opt && !want) {
+		gmsg("goose.harts=%s: want a number of harts, 1 or more", opt);
+		boot_fail();
+	}
+	if (want <= 1 || !sbi_probe(SBI_EXT_HSM))
+		return;
+	boot_satp = SATP_MODE_SV39 | IMAGE_PA(boot_pt) >> PAGE_SHIFT;
+	memcpy(&trampoline_pt[256], &boot_pt[256], 256 * sizeof(uint64_t));
+	uint64_t gib = IMAGE_PA(_start) >> 30;
+
+	trampoline_pt[gib] = gib << 28 | PTE_V | PTE_R | PTE_W | PTE_X | PTE_G | PTE_A | PTE_D;
+	secondary_trampoline_satp = SATP_MODE_SV39 | IMAGE_PA(trampoline_pt) >> PAGE_SHIFT;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+
+	for (int i = 0; i < info.nharts && (uint64_t)nharts < MIN(want, (uint64_t)MAX_HARTS); i++) {
+		const struct fdt_hart *fh = &info.harts[i];
+
+		if (!fh->usable || fh->hartid == harts[0].hartid)
+			continue;
+		struct hart *h = &harts[nharts];
+		uint8_t *stack = kzalloc(HART_STACK_SIZE);
+
+		if (!stack) {
+			gmsg("hart %u: no memory for its stack; not started", fh->hartid);
+			break;
+		}
+		h->kstack_top = (uint64_t)(stack + HART_STACK_SIZE);
+		h->kstack_canary = (uint64_t *)stack;
+		*h->kstack_canary = HART_STACK_CANARY;
+		h->hartid = fh->hartid;
+		h->index = nharts;
+		h->has_sstc = fh->has_sstc;
+		struct sbiret r = sbi_hart_start(fh->hartid, IMAGE_PA(secondary_entry), (unsigned long)h);
+
+		if (r.error) {
+			gmsg("hart %u: SBI hart_start failed (error %ld); not started", fh->hartid, r.error);
+			kfree(stack);
+			continue;
+		}
+		nharts++;
+	}
+}
+
+/* A started hart: run threads like the boot hart does. */
+void secondary_main(struct hart *h)
+{
+	csr_set(CSR_SSTATUS, SSTATUS_FS);
+	csr_set(CSR_SIE, SIE_STIE | SIE_SSIE);
+	spin_lock(&big_lock);
+	struct frame *f = sched_resume(h, NULL);
+
+	spin_unlock(&big_lock);
+	trap_resume(f);
+}
+
 static void boot_report(const struct loader_info *li, const char *console_name)
 {
 	char gover[32] = "unknown Go";
@@ -157,9 +228,9 @@ static void boot_report(const struct loader_info *li, const char *console_name)
 	for (int i = 0; i < info.nmem; i++)
 		ram += info.mem[i].size;
 	elf_go_version(li->elf, li->len, gover, sizeof(gover));
-	gmsg("goose %s on %s %ld.%ld (SBI %ld.%ld), boot hart %lu, %d hart%s in the FDT, timebase %lu Hz",
+	gmsg("goose %s on %s %ld.%ld (SBI %ld.%ld), boot hart %lu, %d of %d hart%s running, timebase %lu Hz",
 	     GOOSE_VERSION, impl >= 0 && impl < (long)ARRAY_SIZE(impls) ? impls[impl] : "unknown SBI", ver >> 16,
-	     ver & 0xffff, (spec >> 24) & 0x7f, spec & 0xffffff, harts[0].hartid, info.nharts,
+	     ver & 0xffff, (spec >> 24) & 0x7f, spec & 0xffffff, harts[0].hartid, nharts, info.nharts,
 	     info.nharts == 1 ? "" : "s", clock_timebase());
 	for (int i = 0; i < info.nmem; i++)
 		gmsg("RAM 0x%lx-0x%lx (%lu MiB)", info.mem[i].base, info.mem[i].base + info.mem[i].size,
@@ -178,6 +249,8 @@ void goose_main(unsigned long hartid, uint64_t fdt_pa)
 	size_t fdt_len;
 
 	h->kstack_top = (uint64_t)boot_stack_top;
+	h->kstack_canary = (uint64_t *)boot_stack;
+	*h->kstack_canary = HART_STACK_CANARY;
 	h->hartid = hartid;
 	h->index = 0;
 	nharts = 1;
@@ -250,12 +323,14 @@ void goose_main(unsigned long hartid, uint64_t fdt_pa)
 	if (!t || loader_load(&li, t))
 		boot_fail();
 	sys_brk_init(loader_image_end());
+	boot_start_harts();
 	if (!bootargs_opt(&bootargs, "goose.quiet"))
 		boot_report(&li, console_name);
 	sched_make_runnable(t);
 
 	/* Timer and software interrupts end time slices and wake idle harts;
 	 * they are taken only while Go code runs (sstatus.SIE stays 0 in goose). */
+	csr_set(CSR_SSTATUS, SSTATUS_FS);
 	csr_set(CSR_SIE, SIE_STIE | SIE_SSIE);
 	if (!bootargs_opt(&bootargs, "goose.quiet")) {
 		uint64_t n = rdinstret() - boot_instret, ns = (rdtime() - boot_time) * 1000000000ull / clock_timebase();

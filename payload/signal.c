@@ -77,7 +77,14 @@ void signal_send(struct thread *t, int sig)
 {
 	trace_signal(t, "send", sig);
 	t->sigpending |= SIGBIT(sig);
-	if ((t->sigmask & SIGBIT(sig)) || !sleeping_interruptibly(t))
+	if (t->sigmask & SIGBIT(sig))
+		return;
+	/* Running on another hart: interrupt it, its next resume delivers. */
+	if (t->state == T_RUNNING) {
+		sched_kick(t->frame.hart);
+		return;
+	}
+	if (!sleeping_interruptibly(t))
 		return;
 	/* nanosleep tells how much of the sleep was left. */
 	if (t->wait == WAIT_SLEEP && t->sleep_rem) {

@@ -6,6 +6,7 @@
 #include "riscv.h"
 #include "signal.h"
 #include "syscall.h"
+#include "../sbi/sbi.h"
 #include "trace.h"
 
 struct spinlock big_lock;
@@ -22,6 +23,25 @@ static struct thread *rq_head, *rq_tail;
 static struct thread *sleepers;
 /* Threads blocked in futex wait or poll. */
 static struct thread *waiters;
+/* Harts asleep in sched_idle, by index: a thread made runnable wakes one. */
+static uint64_t idle_harts;
+
+void sched_tlb_shootdown(uint64_t start, uint64_t size)
+{
+	struct hart *self = this_hart();
+
+	/* SBI RFENCE returns once the other harts have fenced. */
+	for (int i = 0; i < nharts; i++)
+		if (&harts[i] != self)
+			sbi_remote_sfence_vma(1, harts[i].hartid, start, size);
+}
+
+/* Interrupt hart h (SBI IPI): it traps, and its sched_resume runs. */
+void sched_kick(struct hart *h)
+{
+	if (h != this_hart())
+		sbi_send_ipi(1, h->hartid);
+}
 
 struct thread *thread_alloc(void)
 {
@@ -80,6 +100,11 @@ void sched_make_runnable(struct thread *t)
 	else
 		rq_head = t;
 	rq_tail = t;
+	/* Work for an idle hart: wake one (another than this, which is busy). */
+	uint64_t others = idle_harts & ~(1ull << this_hart()->index);
+
+	if (others)
+		sched_kick(&harts[__builtin_ctzll(others)]);
 }
 
 static struct thread *rq_pop(void)
@@ -239,17 +264,24 @@ void sched_yield_current(struct hart *h)
 	h->slice_end = 0;
 }
 
-/* Wait for an interrupt with the big lock dropped, so other harts go on. */
+/*
+ * Wait for an interrupt with the big lock dropped, so other harts go on.
+ * The hart is marked idle under the lock, so whoever makes a thread
+ * runnable after that sends it an IPI; an IPI that arrives before the wfi
+ * leaves SSIP pending and the wfi returns at once: no wake-up is lost.
+ */
 static void sched_idle(struct hart *h)
 {
 	uint64_t next = sleepers ? sleepers->deadline : UINT64_MAX;
 
 	clock_set_timer(h, next);
+	h->current = NULL;
+	idle_harts |= 1ull << h->index;
 	spin_unlock(&big_lock);
-	csr_set(CSR_SIE, SIE_STIE | SIE_SSIE);
 	wfi();
 	csr_clear(CSR_SIP, SIE_SSIE);
 	spin_lock(&big_lock);
+	idle_harts &= ~(1ull << h->index);
 }
 
 struct frame *sched_resume(struct hart *h, struct thread *prev)

@@ -68,6 +68,7 @@ struct thread {
 
 struct hart {
 	uint64_t kstack_top;	/* HART_KSTACK: must stay first */
+	uint64_t *kstack_canary;	/* the stack's lowest word */
 	unsigned long hartid;
 	int index;
 	struct thread *current;
@@ -78,6 +79,7 @@ struct hart {
 
 extern struct spinlock big_lock;
 extern struct hart harts[MAX_HARTS];
+/* Harts running goose; harts[0..nharts-1], logical CPU numbers. */
 extern int nharts;
 
 static inline struct hart *this_hart(void)
@@ -114,6 +116,11 @@ int futex_wake(uint64_t addr, int n, uint32_t bitset);
 int futex_requeue(uint64_t addr, uint64_t addr2, int n);
 /* Total CPU time of all threads, in ticks (CLOCK_PROCESS_CPUTIME_ID). */
 uint64_t sched_process_cpu_ticks(void);
+/* Page table entries of [start, start+size) lost rights: make every other
+ * hart forget them before returning (SBI RFENCE). */
+void sched_tlb_shootdown(uint64_t start, uint64_t size);
+/* Make hart h enter goose soon (an IPI), e.g. to deliver a signal. */
+void sched_kick(struct hart *h);
 /* Pick the next thread for this hart (may idle); returns its frame. */
 struct frame *sched_resume(struct hart *h, struct thread *prev);
 void sched_expire_timers(uint64_t now);

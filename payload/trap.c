@@ -133,6 +133,10 @@ struct frame *trap_handler(struct frame *f)
 		trap_exception(t, cause);
 	struct frame *next = sched_resume(h, t);
 
+	/* goose's stacks have no guard page: catch an overflow here, before
+	 * whatever lies below the stack is used. */
+	if (*h->kstack_canary != HART_STACK_CANARY)
+		panic("hart %d: goose stack overflow (trap scause 0x%lx)", h->index, cause);
 	spin_unlock(&big_lock);
 	return next;
 }

@@ -177,51 +177,41 @@ static void dir_unlink(struct inode *dir, struct dirent *d)
 
 struct lookup {
 	struct inode *dir;	/* the directory the last component is in */
-	const char *name;	/* the last component (not NUL-terminated) */
+	const char *name;	/* the last component (namelen bytes, in namebuf) */
 	size_t namelen;
 	struct inode *inode;	/* what it names, or NULL */
 	bool trailing_slash;
+	char namebuf[VFS_NAME_MAX + 1];
 };
 
-static int resolve(struct inode *start, const char *path, bool follow_last, struct lookup *lk, int depth);
-
-static int follow_link(struct inode *dir, struct inode *link, struct inode **out, int depth)
-{
-	struct lookup lk;
-	char buf[VFS_PATH_MAX];
-
-	if (depth >= MAXSYMLINKS)
-		return -ELOOP;
-	if (link->size >= sizeof(buf))
-		return -ENAMETOOLONG;
-	memcpy(buf, link->target, link->size);
-	buf[link->size] = '\0';
-	int r = resolve(dir, buf, true, &lk, depth + 1);
-
-	if (r)
-		return r;
-	if (!lk.inode)
-		return -ENOENT;
-	*out = lk.inode;
-	return 0;
-}
+/* Path scratch for resolve: every caller holds the big lock (or is boot). */
+static char resolve_buf[2][VFS_PATH_MAX];
 
 /*
  * Walk path from start (or the root, for an absolute path). Every component
- * but the last must exist and be a directory (following links); the last is
- * looked up in its directory and followed only when follow_last.
+ * but the last must exist and be a directory; the last is looked up in its
+ * directory. A symbolic link on the way is expanded in place (its target,
+ * then the rest of the path) and the walk goes on from the link's directory,
+ * at most MAXSYMLINKS times: no recursion, so hostile link chains cost no
+ * stack. The last component is followed only when follow_last (or when a
+ * slash follows it).
  */
-static int resolve(struct inode *start, const char *path, bool follow_last, struct lookup *lk, int depth)
+static int resolve(struct inode *start, const char *path, bool follow_last, struct lookup *lk)
 {
-	struct inode *dir = path[0] == '/' ? root : start;
-	const char *p = path;
+	size_t n = strnlen(path, VFS_PATH_MAX);
+	char *p = resolve_buf[0], *spare = resolve_buf[1];
+	struct inode *cur = path[0] == '/' ? root : start;
+	int links = 0;
 
 	memset(lk, 0, sizeof(*lk));
-	if (!*path)
+	if (!n)
 		return -ENOENT;
-	lk->dir = dir;
-	lk->inode = dir;
-	lk->name = ".";
+	if (n == VFS_PATH_MAX)
+		return -ENAMETOOLONG;
+	memcpy(p, path, n + 1);
+	lk->dir = lk->inode = cur;
+	lk->name = lk->namebuf;
+	lk->namebuf[0] = '.';
 	lk->namelen = 1;
 	for (;;) {
 		while (*p == '/')
@@ -237,12 +227,10 @@ static int resolve(struct inode *start, const char *path, bool follow_last, stru
 
 		while (*rest == '/')
 			rest++;
-		bool last = !*rest;
+		bool last = !*rest, slash = *p == '/';
 
 		if (len > VFS_NAME_MAX)
 			return -ENAMETOOLONG;
-		struct inode *cur = lk->inode;
-
 		if (!is_dir(cur))
 			return -ENOTDIR;
 		struct inode *next;
@@ -256,24 +244,38 @@ static int resolve(struct inode *start, const char *path, bool follow_last, stru
 
 			next = d ? d->inode : NULL;
 		}
-		lk->dir = cur;
-		lk->name = name;
-		lk->namelen = len;
-		lk->trailing_slash = last && *p == '/';
-		if (next && (next->mode & S_IFMT) == S_IFLNK && (!last || follow_last || lk->trailing_slash)) {
-			int r = follow_link(cur, next, &next, depth);
+		if (next && (next->mode & S_IFMT) == S_IFLNK && (!last || follow_last || slash)) {
+			size_t tl = next->size, rl = strlen(p);
 
-			if (r)
-				return r;
+			if (++links > MAXSYMLINKS)
+				return -ELOOP;
+			if (tl + rl + 1 > VFS_PATH_MAX)
+				return -ENAMETOOLONG;
+			/* spare = target + the rest (from the slash on), then swap. */
+			memcpy(spare, next->target, tl);
+			memcpy(spare + tl, p, rl + 1);
+			p = spare;
+			spare = p == resolve_buf[0] ? resolve_buf[1] : resolve_buf[0];
+			if (!tl)
+				return -ENOENT;
+			if (p[0] == '/')
+				cur = root;
+			continue;
 		}
-		lk->inode = next;
 		if (last) {
-			if (next && lk->trailing_slash && !is_dir(next))
+			lk->dir = cur;
+			memcpy(lk->namebuf, name, len);
+			lk->namebuf[len] = '\0';
+			lk->namelen = len;
+			lk->inode = next;
+			lk->trailing_slash = slash;
+			if (next && slash && !is_dir(next))
 				return -ENOTDIR;
 			return 0;
 		}
 		if (!next)
 			return -ENOENT;
+		cur = next;
 	}
 }
 
@@ -302,7 +304,7 @@ static int lookup_at(int dirfd, const char *path, bool follow, struct lookup *lk
 	struct inode *start;
 	int r = start_dir(dirfd, path, &start);
 
-	return r ? r : resolve(start, path, follow, lk, 0);
+	return r ? r : resolve(start, path, follow, lk);
 }
 
 /* ----------------------------------------------------------- file bodies */
@@ -704,7 +706,7 @@ long vfs_open(int dirfd, const char *path, uint32_t flags, uint32_t mode, struct
 static int vfs_mknod_path(const char *path, uint32_t mode, struct inode **out)
 {
 	struct lookup lk;
-	int r = resolve(root, path, true, &lk, 0);
+	int r = resolve(root, path, true, &lk);
 
 	if (r)
 		return r;
@@ -737,7 +739,7 @@ static struct inode *mkdirs(const char *path)
 	}
 	struct lookup lk;
 
-	return resolve(root, path, true, &lk, 0) ? NULL : lk.inode;
+	return resolve(root, path, true, &lk) ? NULL : lk.inode;
 }
 
 static int parent_dirs(const char *path)
@@ -784,7 +786,7 @@ int vfs_add_device(const char *path, const struct file_ops *ops, uint32_t mode, 
 int vfs_file_bytes(const char *path, const void **data, size_t *len)
 {
 	struct lookup lk;
-	int r = resolve(root, path, true, &lk, 0);
+	int r = resolve(root, path, true, &lk);
 
 	if (r)
 		return r;
@@ -800,7 +802,7 @@ int vfs_file_bytes(const char *path, const void **data, size_t *len)
 int vfs_chdir_path(const char *path)
 {
 	struct lookup lk;
-	int r = resolve(root, path, true, &lk, 0);
+	int r = resolve(root, path, true, &lk);
 
 	if (r)
 		return r;
@@ -1116,7 +1118,7 @@ SYSCALL(chdir)
 	int r;
 
 	(void)t;
-	if ((r = strncpy_from_user(path, a[0], sizeof(path))) || (r = resolve(cwd, path, true, &lk, 0)))
+	if ((r = strncpy_from_user(path, a[0], sizeof(path))) || (r = resolve(cwd, path, true, &lk)))
 		return r;
 	if (!lk.inode)
 		return -ENOENT;
@@ -1179,7 +1181,7 @@ SYSCALL(truncate)
 	(void)t;
 	if ((int64_t)a[1] < 0)
 		return -EINVAL;
-	if ((r = strncpy_from_user(path, a[0], sizeof(path))) || (r = resolve(cwd, path, true, &lk, 0)))
+	if ((r = strncpy_from_user(path, a[0], sizeof(path))) || (r = resolve(cwd, path, true, &lk)))
 		return r;
 	if (!lk.inode)
 		return -ENOENT;
@@ -1338,7 +1340,7 @@ SYSCALL(statfs)
 	int r;
 
 	(void)t;
-	if ((r = strncpy_from_user(path, a[0], sizeof(path))) || (r = resolve(cwd, path, true, &lk, 0)))
+	if ((r = strncpy_from_user(path, a[0], sizeof(path))) || (r = resolve(cwd, path, true, &lk)))
 		return r;
 	return lk.inode ? statfs_fill(a[1]) : -ENOENT;
 }

@@ -5,6 +5,7 @@
 #include "riscv.h"
 #include "console.h"
 #include "power.h"
+#include "thread.h"
 
 /* A page whose VMA went PROT_NONE keeps its frame in the (invalid) PTE, marked
  * with an RSW bit (privileged spec 4.4.1: bits 8-9 are for software), so a
@@ -133,6 +134,13 @@ int vm_map_page(uint64_t va, uint64_t pa, uint32_t prot)
 	return 0;
 }
 
+/* Entries for [start, end) changed or went: this hart and every other forget them. */
+static void vm_flush(uint64_t start, uint64_t end)
+{
+	sfence_vma_all();
+	sched_tlb_shootdown(start, end - start);
+}
+
 /* Take [start, end) out of the VMA list, splitting VMAs that straddle it. */
 static int vma_carve(uint64_t start, uint64_t end)
 {
@@ -227,13 +235,13 @@ void vm_remove(uint64_t start, uint64_t end)
 	committed -= committed_in(start, end);
 	vma_carve(start, end);
 	pte_for_range(start, end, pte_drop, 0);
-	sfence_vma_all();
+	vm_flush(start, end);
 }
 
 void vm_discard(uint64_t start, uint64_t end)
 {
 	pte_for_range(start, end, pte_drop, 0);
-	sfence_vma_all();
+	vm_flush(start, end);
 }
 
 /* Is [start, end) entirely covered by VMAs? */
@@ -260,7 +268,7 @@ int vm_protect(uint64_t start, uint64_t end, uint32_t prot)
 	if (r)
 		return r;
 	pte_for_range(start, end, pte_reprotect, prot);
-	sfence_vma_all();
+	vm_flush(start, end);
 	return 0;
 }
 

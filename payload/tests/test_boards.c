@@ -1,0 +1,380 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Host tests: what goose derives (fdt_parse) from the device tree of every
+ * machine it supports: every .dts in dts/ and dts/variants/, compiled by
+ * dtc into build/dtb/ (`make dtbs`). One table row per tree says what goose
+ * must find there: RAM banks, reserved ranges and their no-map flags, the console
+ * (node, driver, register layout), the timebase, the harts and which of them
+ * goose may run on, the interrupt controllers, and the initrd and bootargs a
+ * loader added. Then the facts goose relies on at boot are checked for each
+ * tree: reserved ranges lie in RAM, RAM base + 0x200000 (where OpenSBI and
+ * booti put goose) is free, the timebase converts to nanoseconds exactly.
+ * Every .dts must have a row, so a new board comes with its expectations.
+ *
+ *   test_boards payload/tests/data [build/dtb]
+ *
+ * argv[1] is the data directory ci/test.py passes; the repository (for dts/)
+ * and build/dtb/ are found from it unless argv[2] names the dtb directory.
+ */
+#include "fdt.h"
+#include "test.h"
+
+#include <dirent.h>
+
+#define GIB (1ull << 30)
+#define MIB (1ull << 20)
+/* OpenSBI's fw_jump/fw_dynamic and U-Boot's booti put goose at RAM base + text_offset. */
+#define LOAD_OFFSET 0x200000ull
+#define MAX_WANT 6
+
+struct range_want {
+	uint64_t base, size;
+	bool no_map;
+};
+
+struct hart_want {
+	uint32_t id;
+	bool usable;		/* okay and has an MMU: goose may run there */
+};
+
+struct board_want {
+	const char *file;	/* under the dtb directory */
+	struct range_want mem[MAX_WANT];
+	struct range_want resv[MAX_WANT];	/* reservation block first, then /reserved-memory */
+	const char *stdout_path;
+	const char *console_node_compat;	/* the node's first compatible */
+	const char *console_driver;		/* the console.c table entry that matches (boot report name) */
+	uint64_t console_base;
+	uint32_t reg_shift, reg_io_width, reg_offset;
+	uint64_t timebase;
+	struct hart_want harts[MAX_WANT];
+	bool sstc;		/* every hart has Sstc (else none has) */
+	uint64_t plic, clint, test_dev, rtc;	/* 0: absent */
+	uint64_t initrd_start, initrd_end;
+	const char *bootargs;	/* NULL: absent */
+};
+
+static const struct board_want boards[] = {
+	{
+		.file = "qemu-virt.dtb",
+		.mem = { { 0x80000000, 256 * MIB } },
+		.resv = { { 0x80000000, 0x80000, false } },
+		.stdout_path = "/soc/serial@10000000:115200n8",
+		.console_node_compat = "ns16550a", .console_driver = "ns16550a",
+		.console_base = 0x10000000, .reg_shift = 0, .reg_io_width = 1,
+		.timebase = 10000000,
+		.harts = { { 0, true }, { 1, true } }, .sstc = true,
+		.plic = 0xc000000, .clint = 0x2000000, .test_dev = 0x100000, .rtc = 0x101000,
+	},
+	{
+		.file = "sifive_u.dtb",
+		.mem = { { 0x80000000, 128 * MIB } },
+		.resv = { { 0x80000000, 0x80000, true } },
+		.stdout_path = "serial0",
+		.console_node_compat = "sifive,fu540-c000-uart", .console_driver = "sifive,uart0",
+		.console_base = 0x10010000, .reg_shift = 0, .reg_io_width = 1,
+		.timebase = 1000000,
+		.harts = { { 0, false }, { 1, true } },
+		.plic = 0xc000000, .clint = 0x2000000,
+	},
+	{
+		.file = "unmatched.dtb",
+		.mem = { { 0x80000000, 16 * GIB } },
+		.resv = { { 0x80000000, 0x40000, true }, { 0x80040000, 0x40000, true } },
+		.stdout_path = "serial0",
+		.console_node_compat = "sifive,fu740-c000-uart", .console_driver = "sifive,uart0",
+		.console_base = 0x10010000, .reg_shift = 0, .reg_io_width = 1,
+		.timebase = 1000000,
+		.harts = { { 0, false }, { 1, true }, { 2, true }, { 3, true }, { 4, true } },
+		.plic = 0xc000000, .clint = 0x2000000,
+	},
+	{
+		.file = "visionfive2.dtb",
+		.mem = { { 0x40000000, 4 * GIB } },
+		.resv = { { 0x40000000, 0x40000, true }, { 0x40040000, 0x40000, true } },
+		.stdout_path = "serial0:115200n8",
+		.console_node_compat = "starfive,jh7110-uart", .console_driver = "snps,dw-apb-uart",
+		.console_base = 0x10000000, .reg_shift = 2, .reg_io_width = 4,
+		.timebase = 4000000,
+		.harts = { { 0, false }, { 1, true }, { 2, true }, { 3, true }, { 4, true } },
+		.plic = 0xc000000, .clint = 0x2000000,
+	},
+	{
+		.file = "variants/qemu-virt-uboot.dtb",
+		.mem = { { 0x80000000, 512 * MIB } },
+		.resv = { { 0x8c300000, 0x2475f0, false }, { 0x80000000, 0x80000, false } },
+		.stdout_path = "/soc/serial@10000000",
+		.console_node_compat = "ns16550a", .console_driver = "ns16550a",
+		.console_base = 0x10000000, .reg_shift = 0, .reg_io_width = 1,
+		.timebase = 10000000,
+		.harts = { { 0, true }, { 1, true } }, .sstc = true,
+		.plic = 0xc000000, .clint = 0x2000000, .test_dev = 0x100000, .rtc = 0x101000,
+		.initrd_start = 0x8c300000, .initrd_end = 0x8c5475f0,
+		.bootargs = "GREETING=hi -- a b",
+	},
+	{
+		.file = "variants/qemu-virt-numa.dtb",
+		.mem = { { 0x80000000, 256 * MIB }, { 0x90000000, 256 * MIB } },
+		.resv = { { 0x80000000, 0x80000, false } },
+		.stdout_path = "/soc/serial@10000000",
+		.console_node_compat = "ns16550a", .console_driver = "ns16550a",
+		.console_base = 0x10000000, .reg_shift = 0, .reg_io_width = 1,
+		.timebase = 10000000,
+		.harts = { { 0, true }, { 1, true } }, .sstc = true,
+		.plic = 0xc000000, .clint = 0x2000000, .test_dev = 0x100000, .rtc = 0x101000,
+		.initrd_start = 0x98200000, .initrd_end = 0x982186a0,
+		.bootargs = "a b",
+	},
+	{
+		.file = "variants/sifive_u-opensbi.dtb",
+		.mem = { { 0x80000000, 512 * MIB } },
+		.resv = { { 0x80000000, 0x80000, true } },
+		.stdout_path = "/soc/serial@10010000",
+		.console_node_compat = "sifive,fu540-c000-uart", .console_driver = "sifive,uart0",
+		.console_base = 0x10010000, .reg_shift = 0, .reg_io_width = 1,
+		.timebase = 1000000,
+		.harts = { { 0, false }, { 1, true }, { 2, true } },
+		.plic = 0xc000000, .clint = 0x2000000,
+		.initrd_start = 0x88200000, .initrd_end = 0x884475f0,
+	},
+	{
+		.file = "variants/visionfive2-8g.dtb",
+		.mem = { { 0x40000000, 8 * GIB } },
+		.resv = { { 0x40000000, 0x40000, true }, { 0x40040000, 0x40000, true } },
+		.stdout_path = "serial0:115200n8",
+		.console_node_compat = "starfive,jh7110-uart", .console_driver = "snps,dw-apb-uart",
+		.console_base = 0x10000000, .reg_shift = 2, .reg_io_width = 4,
+		.timebase = 4000000,
+		.harts = { { 0, false }, { 1, true }, { 2, true }, { 3, true }, { 4, true } },
+		.plic = 0xc000000, .clint = 0x2000000,
+		.initrd_start = 0x46100000, .initrd_end = 0x46500000,
+		.bootargs = "goose.quiet -- run",
+	},
+};
+
+/* console.c's table, in its order: the first entry the node's compatible list contains wins. */
+static const char *const console_drivers[] = { "ns16550a", "ns16550", "snps,dw-apb-uart", "sifive,uart0" };
+
+static const char *console_driver(const struct fdt_device *d)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(console_drivers); i++)
+		if (fdt_stringlist_contains(d->compat, d->compat_len, console_drivers[i]))
+			return console_drivers[i];
+	return "(none: SBI console)";
+}
+
+static int count_ranges(const struct range_want *r)
+{
+	int n = 0;
+
+	while (n < MAX_WANT && r[n].size)
+		n++;
+	return n;
+}
+
+static int count_harts(const struct board_want *w)
+{
+	int n = 1;
+
+	/* harts[0] may be id 0; the list ends at the first repeated zero id. */
+	while (n < MAX_WANT && w->harts[n].id)
+		n++;
+	return n;
+}
+
+static bool overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
+{
+	return a < b + blen && b < a + alen;
+}
+
+static bool inside_ram(const struct fdt_info *fi, uint64_t base, uint64_t size)
+{
+	for (int i = 0; i < fi->nmem; i++)
+		if (base >= fi->mem[i].base && base + size <= fi->mem[i].base + fi->mem[i].size)
+			return true;
+	return false;
+}
+
+static uint8_t *load(const char *path, size_t *len)
+{
+	uint8_t *buf;
+	FILE *f;
+	long n;
+
+	f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = malloc(n > 0 ? (size_t)n : 1);
+	if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	*len = (size_t)n;
+	return buf;
+}
+
+static struct fdt_info info;
+static char err[256];
+
+static void check_board(const char *dir, const struct board_want *w)
+{
+	char path[1024];
+	size_t len;
+	uint8_t *blob;
+	int nmem = count_ranges(w->mem), nresv = count_ranges(w->resv), nharts = count_harts(w), i, usable = 0;
+	uint64_t load_at, above4g = 0, want_above4g = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, w->file);
+	blob = load(path, &len);
+	CHECK(blob != NULL, "cannot read %s (run `make dtbs`)", path);
+	if (!blob)
+		return;
+	err[0] = '\0';
+	CHECK(fdt_parse(blob, len, &info, err, sizeof(err)) == 0, "%s: %s", w->file, err);
+
+	/* RAM: every bank, in order. */
+	CHECK(info.nmem == nmem, "%s: %d RAM banks, want %d", w->file, info.nmem, nmem);
+	for (i = 0; i < nmem && i < info.nmem; i++) {
+		CHECK(info.mem[i].base == w->mem[i].base && info.mem[i].size == w->mem[i].size,
+		      "%s: RAM bank %d is 0x%llx+0x%llx, want 0x%llx+0x%llx", w->file, i,
+		      (unsigned long long)info.mem[i].base, (unsigned long long)info.mem[i].size,
+		      (unsigned long long)w->mem[i].base, (unsigned long long)w->mem[i].size);
+		if (info.mem[i].base + info.mem[i].size > 4 * GIB)
+			above4g += info.mem[i].base + info.mem[i].size - MAX(info.mem[i].base, 4 * GIB);
+		if (w->mem[i].base + w->mem[i].size > 4 * GIB)
+			want_above4g += w->mem[i].base + w->mem[i].size - MAX(w->mem[i].base, 4 * GIB);
+	}
+	CHECK_EQ_U64(above4g, want_above4g, "%s: RAM above 4 GiB", w->file);
+
+	/* Reserved: the reservation block's entries, then /reserved-memory's, with no-map. */
+	CHECK(info.nresv == nresv, "%s: %d reserved ranges, want %d", w->file, info.nresv, nresv);
+	for (i = 0; i < nresv && i < info.nresv; i++) {
+		CHECK(info.resv[i].base == w->resv[i].base && info.resv[i].size == w->resv[i].size &&
+		      info.resv_no_map[i] == w->resv[i].no_map,
+		      "%s: reserved %d is 0x%llx+0x%llx no-map %d, want 0x%llx+0x%llx no-map %d", w->file, i,
+		      (unsigned long long)info.resv[i].base, (unsigned long long)info.resv[i].size, info.resv_no_map[i],
+		      (unsigned long long)w->resv[i].base, (unsigned long long)w->resv[i].size, w->resv[i].no_map);
+	}
+
+	/* The console: /chosen/stdout-path through /aliases, options kept but not part of the path. */
+	CHECK(info.stdout_path && !strcmp(info.stdout_path, w->stdout_path), "%s: stdout-path \"%s\", want \"%s\"", w->file,
+	      info.stdout_path ? info.stdout_path : "(none)", w->stdout_path);
+	CHECK(info.console.present, "%s: no console node found from stdout-path", w->file);
+	if (info.console.present) {
+		CHECK(info.console.compat && !strcmp(info.console.compat, w->console_node_compat),
+		      "%s: console node is \"%s\", want \"%s\"", w->file, info.console.compat ? info.console.compat : "",
+		      w->console_node_compat);
+		CHECK(!strcmp(console_driver(&info.console), w->console_driver), "%s: console driver %s, want %s", w->file,
+		      console_driver(&info.console), w->console_driver);
+		CHECK(info.console.base == w->console_base && info.console.reg_shift == w->reg_shift &&
+		      info.console.reg_io_width == w->reg_io_width && info.console.reg_offset == w->reg_offset,
+		      "%s: console at 0x%llx shift %u width %u offset %u, want 0x%llx shift %u width %u offset %u", w->file,
+		      (unsigned long long)info.console.base, info.console.reg_shift, info.console.reg_io_width,
+		      info.console.reg_offset, (unsigned long long)w->console_base, w->reg_shift, w->reg_io_width,
+		      w->reg_offset);
+	}
+
+	/* Time: the timebase, and ns = ticks * (1e9 / timebase) exactly. */
+	CHECK_EQ_U64(info.timebase_hz, w->timebase, "%s: timebase", w->file);
+	CHECK(info.timebase_hz && 1000000000ull % info.timebase_hz == 0, "%s: timebase %llu Hz does not divide 1 GHz",
+	      w->file, (unsigned long long)info.timebase_hz);
+
+	/* Harts: ids in order, usable = okay and an MMU; Sstc only where the machine has it. */
+	CHECK(info.nharts == nharts, "%s: %d harts, want %d", w->file, info.nharts, nharts);
+	for (i = 0; i < nharts && i < info.nharts; i++) {
+		const struct fdt_hart *h = &info.harts[i];
+
+		CHECK(h->hartid == w->harts[i].id && h->usable == w->harts[i].usable,
+		      "%s: hart %d is id %u usable %d (mmu %d), want id %u usable %d", w->file, i, h->hartid, h->usable,
+		      h->has_mmu, w->harts[i].id, w->harts[i].usable);
+		CHECK(h->has_sstc == (w->sstc && h->usable), "%s: hart %u sstc %d (isa %s)", w->file, h->hartid, h->has_sstc,
+		      h->isa);
+		usable += h->usable;
+	}
+	CHECK(usable > 0, "%s: no hart goose can run on", w->file);
+
+	/* Devices. */
+	CHECK(info.plic.present == !!w->plic && info.plic.base == w->plic, "%s: plic 0x%llx", w->file,
+	      (unsigned long long)info.plic.base);
+	CHECK(info.clint.present == !!w->clint && info.clint.base == w->clint, "%s: clint 0x%llx", w->file,
+	      (unsigned long long)info.clint.base);
+	CHECK(info.test_dev.present == !!w->test_dev && info.test_dev.base == w->test_dev, "%s: test device 0x%llx",
+	      w->file, (unsigned long long)info.test_dev.base);
+	CHECK(info.rtc.present == !!w->rtc && info.rtc.base == w->rtc, "%s: rtc 0x%llx", w->file,
+	      (unsigned long long)info.rtc.base);
+
+	/* What a loader added to /chosen. */
+	CHECK(info.initrd_start == w->initrd_start && info.initrd_end == w->initrd_end,
+	      "%s: initrd 0x%llx-0x%llx, want 0x%llx-0x%llx", w->file, (unsigned long long)info.initrd_start,
+	      (unsigned long long)info.initrd_end, (unsigned long long)w->initrd_start,
+	      (unsigned long long)w->initrd_end);
+	CHECK(w->bootargs ? info.bootargs && !strcmp(info.bootargs, w->bootargs) : !info.bootargs,
+	      "%s: bootargs \"%s\", want \"%s\"", w->file, info.bootargs ? info.bootargs : "(none)",
+	      w->bootargs ? w->bootargs : "(none)");
+
+	/* Boot facts: firmware reservations and the initrd lie in RAM; goose's load address is free. */
+	for (i = 0; i < info.nresv; i++)
+		CHECK(inside_ram(&info, info.resv[i].base, info.resv[i].size), "%s: reserved 0x%llx+0x%llx is not in RAM",
+		      w->file, (unsigned long long)info.resv[i].base, (unsigned long long)info.resv[i].size);
+	if (info.initrd_end > info.initrd_start)
+		CHECK(inside_ram(&info, info.initrd_start, info.initrd_end - info.initrd_start), "%s: initrd not in RAM",
+		      w->file);
+	load_at = info.mem[0].base + LOAD_OFFSET;
+	for (i = 0; i < info.nresv; i++)
+		CHECK(!overlaps(load_at, 2 * MIB, info.resv[i].base, info.resv[i].size),
+		      "%s: goose's load address 0x%llx is reserved (0x%llx+0x%llx)", w->file, (unsigned long long)load_at,
+		      (unsigned long long)info.resv[i].base, (unsigned long long)info.resv[i].size);
+	CHECK(!overlaps(load_at, 2 * MIB, info.initrd_start, info.initrd_end - info.initrd_start),
+	      "%s: the initrd overlaps goose's load address", w->file);
+	free(blob);
+}
+
+/* Every dts has a row (a new board comes with what goose must find in it). */
+static void check_all_listed(const char *dts_dir, const char *sub)
+{
+	char dir[1024], name[600];
+	struct dirent *e;
+	DIR *d;
+	size_t n, i;
+	bool found;
+
+	snprintf(dir, sizeof(dir), "%s%s%s", dts_dir, *sub ? "/" : "", sub);
+	d = opendir(dir);
+	CHECK(d != NULL, "cannot list %s", dir);
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		n = strlen(e->d_name);
+		if (n < 5 || strcmp(e->d_name + n - 4, ".dts"))
+			continue;
+		snprintf(name, sizeof(name), "%s%s%.*s.dtb", sub, *sub ? "/" : "", (int)(n - 4), e->d_name);
+		found = false;
+		for (i = 0; i < ARRAY_SIZE(boards); i++)
+			found |= !strcmp(boards[i].file, name);
+		CHECK(found, "%s/%s has no row in test_boards.c", dir, e->d_name);
+	}
+	closedir(d);
+}
+
+int main(int argc, char **argv)
+{
+	char dtb_dir[512], dts_dir[512];
+	const char *data = argc > 1 ? argv[1] : "payload/tests/data";
+
+	/* data is <repo>/payload/tests/data. */
+	snprintf(dts_dir, sizeof(dts_dir), "%s/../../../dts", data);
+	if (argc > 2)
+		snprintf(dtb_dir, sizeof(dtb_dir), "%s", argv[2]);
+	else
+		snprintf(dtb_dir, sizeof(dtb_dir), "%s/../../../build/dtb", data);
+
+	for (size_t i = 0; i < ARRAY_SIZE(boards); i++)
+		check_board(dtb_dir, &boards[i]);
+	check_all_listed(dts_dir, "");
+	check_all_listed(dts_dir, "variants");
+	return test_done("boards");
+}
