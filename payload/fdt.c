@@ -96,6 +96,11 @@ struct fdt_node {
 	uint32_t compatlen;
 	bool okay;
 	bool no_map;
+	bool is_intc;		/* has the interrupt-controller property */
+	uint32_t phandle;
+	const uint8_t *intx;	/* interrupts-extended */
+	uint32_t intxlen;
+	uint32_t ndev;		/* riscv,ndev */
 };
 
 struct fdt_scan {
@@ -737,6 +742,33 @@ static const struct {
 	{ "sifive,clint0", offsetof(struct fdt_info, clint) },
 };
 
+static void fdt_plic_contexts(const struct fdt_node *nd, struct fdt_info *info)
+{
+	info->plic_ndev = nd->ndev;
+	for (uint32_t i = 0; i + 8 <= nd->intxlen && info->nplic_ctx < FDT_MAX_PLIC_CTX; i += 8) {
+		info->plic_ctx_phandle[info->nplic_ctx] = be32_load(nd->intx + i);
+		info->plic_ctx_irq[info->nplic_ctx] = be32_load(nd->intx + i + 4);
+		info->nplic_ctx++;
+	}
+}
+
+/* A device's registers, for /dev/mem: every reg entry of a node with a
+ * compatible, outside /cpus, /memory and /reserved-memory. */
+static void fdt_device_ranges(const struct fdt_node *nd, struct fdt_info *info)
+{
+	uint64_t base, size;
+
+	if (nd->depth < 2 || (nd->device_type && !strcmp(nd->device_type, "memory")) ||
+	    (nd->parent && (!strcmp(nd->parent, "cpus") || !strcmp(nd->parent, "reserved-memory"))) ||
+	    !nd->reg || nd->addr_cells < 1 || nd->addr_cells > 2 || nd->size_cells < 1 || nd->size_cells > 2)
+		return;
+	for (uint32_t i = 0; !fdt_reg_get(nd->reg, nd->reglen, nd->addr_cells, nd->size_cells, i, &base, &size); i++) {
+		if (!size || base + size < base || info->ndevs == FDT_MAX_DEVS)
+			continue;
+		info->devs[info->ndevs++] = (struct fdt_range){ base, size };
+	}
+}
+
 /* A node's properties are all known: take what goose needs from it. */
 static int fdt_node_done(const struct fdt_blob *b, struct fdt_node *nd, struct fdt_info *info,
 			 struct fdt_scan *st, char *err, size_t errlen)
@@ -775,12 +807,19 @@ static int fdt_node_done(const struct fdt_blob *b, struct fdt_node *nd, struct f
 		if (fdt_node_ranges(nd, info, true, err, errlen))
 			return -1;
 	}
+	/* A cpu's interrupt controller, the PLIC's contexts name it by phandle. */
+	if (nd->depth == 4 && nd->is_intc && nd->phandle && info->nharts && !strncmp(nd->parent, "cpu", 3))
+		info->harts[info->nharts - 1].intc_phandle = nd->phandle;
 	if (nd->compat && nd->okay) {
 		for (i = 0; i < ARRAY_SIZE(fdt_compat_devices); i++) {
 			d = (struct fdt_device *)((char *)info + fdt_compat_devices[i].field);
-			if (!d->present && fdt_stringlist_contains(nd->compat, nd->compatlen, fdt_compat_devices[i].compat))
-				fdt_device_fill(b, nd->props, nd->addr_cells, nd->size_cells, d);
+			if (d->present || !fdt_stringlist_contains(nd->compat, nd->compatlen, fdt_compat_devices[i].compat))
+				continue;
+			fdt_device_fill(b, nd->props, nd->addr_cells, nd->size_cells, d);
+			if (d == &info->plic && d->present)
+				fdt_plic_contexts(nd, info);
 		}
+		fdt_device_ranges(nd, info);
 	}
 	return 0;
 }
@@ -833,6 +872,15 @@ static int fdt_scan(const struct fdt_blob *b, struct fdt_info *info, struct fdt_
 				nd.okay = fdt_status_okay(&t);
 			} else if (!strcmp(t.name, "no-map")) {
 				nd.no_map = true;
+			} else if (!strcmp(t.name, "interrupt-controller")) {
+				nd.is_intc = true;
+			} else if ((!strcmp(t.name, "phandle") || !strcmp(t.name, "linux,phandle")) && t.len == 4) {
+				nd.phandle = be32_load(t.val);
+			} else if (!strcmp(t.name, "interrupts-extended")) {
+				nd.intx = t.val;
+				nd.intxlen = t.len;
+			} else if (!strcmp(t.name, "riscv,ndev") && t.len == 4) {
+				nd.ndev = be32_load(t.val);
 			}
 			break;
 		case FDT_END_NODE:

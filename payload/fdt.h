@@ -16,6 +16,8 @@
 
 #define FDT_MAX_RANGES 32
 #define FDT_MAX_HARTS 32
+#define FDT_MAX_DEVS 64
+#define FDT_MAX_PLIC_CTX 64
 
 struct fdt_range {
 	uint64_t base;
@@ -38,6 +40,7 @@ struct fdt_hart {
 	bool has_sstc;		/* "sstc" in riscv,isa or riscv,isa-extensions */
 	bool has_zkr;
 	uint32_t ext;		/* FDT_EXT_* found in riscv,isa or riscv,isa-extensions */
+	uint32_t intc_phandle;	/* phandle of its interrupt-controller child (0: none) */
 	char isa[64];		/* riscv,isa, truncated, NUL-terminated */
 };
 
@@ -85,6 +88,17 @@ struct fdt_info {
 	struct fdt_device test_dev;	/* compatible "sifive,test0" (QEMU virt finisher) */
 	struct fdt_device rtc;		/* compatible "google,goldfish-rtc" */
 	struct fdt_device plic;		/* compatible "riscv,plic0" or "sifive,plic-1.0.0" */
+	/* The PLIC's contexts: interrupts-extended = <phandle irq>..., context i
+	 * goes to the hart whose intc has plic_ctx_phandle[i]; irq 9 is
+	 * S-mode external, 11 M-mode (RISC-V PLIC binding). */
+	uint32_t plic_ctx_phandle[FDT_MAX_PLIC_CTX];
+	uint32_t plic_ctx_irq[FDT_MAX_PLIC_CTX];
+	int nplic_ctx;
+	uint32_t plic_ndev;		/* riscv,ndev: the highest interrupt source */
+	/* Every reg range of a device node (status okay, a compatible, not
+	 * memory, cpus or reserved-memory): what /dev/mem may map. */
+	struct fdt_range devs[FDT_MAX_DEVS];
+	int ndevs;
 	struct fdt_device clint;	/* compatible "riscv,clint0" or "sifive,clint0" */
 };
 

@@ -4,6 +4,7 @@
 #include "errno.h"
 #include "kmem.h"
 #include "thread.h"
+#include "vfs.h"
 
 uint64_t fd_limit = 1024;
 
@@ -36,6 +37,8 @@ void file_put(struct file *f)
 		return;
 	if (f->ops->release)
 		f->ops->release(f);
+	if (f->inode)
+		vfs_inode_release(f->inode);
 	kfree(f);
 }
 

@@ -93,6 +93,8 @@ struct file;
 struct inode;
 
 struct file_ops {
+	/* A device node was opened (f->priv is the node's); 0 or -errno. */
+	int (*open)(struct file *f);
 	/* Move up to len bytes between the file and the program's buffer at
 	 * ubuf (goose may touch it directly: the caller checked it). *off is
 	 * the file offset to use and advance (pread/pwrite pass their own).
@@ -114,6 +116,8 @@ struct file_ops {
 	/* No interrupt tells when it is ready (the polled console): waiters
 	 * look again every few milliseconds. */
 	bool polled;
+	/* Added to the VMA of an mmap of this file (VM_DEVICE for /dev/mem). */
+	uint32_t vm_flags;
 };
 
 struct file {

@@ -406,7 +406,7 @@ SYSCALL(lseek)
 		break;
 	case SEEK_END:
 		memset(&st, 0, sizeof(st));
-		if (!f->ops->stat || f->ops->stat(f, &st))
+		if (f->ops->stat ? f->ops->stat(f, &st) : f->inode ? vfs_inode_stat(f->inode, &st) : -EINVAL)
 			return -EINVAL;
 		base = st.st_size;
 		break;
@@ -426,12 +426,10 @@ static long stat_file(struct file *f, uint64_t ubuf)
 	memset(&st, 0, sizeof(st));
 	st.st_nlink = 1;
 	st.st_blksize = 4096;
-	if (f->ops->stat) {
-		int r = f->ops->stat(f, &st);
+	int r = f->ops->stat ? f->ops->stat(f, &st) : f->inode ? vfs_inode_stat(f->inode, &st) : 0;
 
-		if (r)
-			return r;
-	}
+	if (r)
+		return r;
 	return copy_to_user(ubuf, &st, sizeof(st));
 }
 

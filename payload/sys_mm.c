@@ -72,6 +72,25 @@ static long populate(uint64_t start, uint64_t len, uint32_t access)
 	return 0;
 }
 
+/* One run of physical pages for the whole mapping, if there is one; else
+ * populate() takes pages one by one. */
+static void populate_contiguous(uint64_t addr, uint64_t len, uint32_t prot)
+{
+	uint64_t n = len / PAGE_SIZE, pa = pmem_alloc_contig(&pmem, n);
+
+	if (!pa)
+		return;
+	for (uint64_t i = 0; i < n; i++) {
+		memset(PA2VA(pa + i * PAGE_SIZE), 0, PAGE_SIZE);
+		if (vm_map_page(addr + i * PAGE_SIZE, pa + i * PAGE_SIZE, prot)) {
+			/* Out of page-table pages: hand back what is not mapped. */
+			for (uint64_t j = i; j < n; j++)
+				pmem_free(&pmem, pa + j * PAGE_SIZE);
+			return;
+		}
+	}
+}
+
 SYSCALL(mmap)
 {
 	uint64_t addr = a[0], len = a[1], off = a[5];
@@ -117,7 +136,7 @@ SYSCALL(mmap)
 		if (!addr)
 			return -ENOMEM;
 	}
-	if (vm_add(addr, addr + len, prot))
+	if (vm_add(addr, addr + len, prot | (f ? f->ops->vm_flags : 0)))
 		return -ENOMEM;
 	if (f) {
 		long r = f->ops->mmap(f, addr, len, prot, off, (flags & MAP_TYPE) != MAP_PRIVATE);
@@ -127,6 +146,11 @@ SYSCALL(mmap)
 			return r;
 		}
 	}
+	/* Pinned and populated anonymous memory is what drivers use for DMA:
+	 * goose makes it physically contiguous when it can (/proc/self/pagemap
+	 * tells the addresses). */
+	if (!f && (flags & MAP_LOCKED) && (flags & MAP_POPULATE) && (prot & PROT_WRITE))
+		populate_contiguous(addr, len, prot);
 	if (flags & (MAP_POPULATE | MAP_LOCKED)) {
 		long r = populate(addr, len, prot & PROT_WRITE ? PROT_WRITE : PROT_READ);
 

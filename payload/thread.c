@@ -4,6 +4,7 @@
 #include "console.h"
 #include "errno.h"
 #include "riscv.h"
+#include "plic.h"
 #include "signal.h"
 #include "syscall.h"
 #include "../sbi/sbi.h"
@@ -282,6 +283,10 @@ static void sched_idle(struct hart *h)
 	csr_clear(CSR_SIP, SIE_SSIE);
 	spin_lock(&big_lock);
 	idle_harts &= ~(1ull << h->index);
+	/* sstatus.SIE is 0 in goose: a device interrupt woke the wfi but
+	 * was not taken. */
+	if (csr_read(CSR_SIP) & SIE_SEIE)
+		plic_handle();
 }
 
 struct frame *sched_resume(struct hart *h, struct thread *prev)

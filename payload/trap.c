@@ -9,6 +9,7 @@
 #include "console.h"
 #include "errno.h"
 #include "loader.h"
+#include "plic.h"
 #include "power.h"
 #include "riscv.h"
 #include "signal.h"
@@ -114,6 +115,9 @@ static void trap_interrupt(struct hart *h, uint64_t irq)
 		break;
 	case IRQ_S_SOFT:
 		csr_clear(CSR_SIP, SIE_SSIE);
+		break;
+	case IRQ_S_EXT:
+		plic_handle();
 		break;
 	default:
 		break;

@@ -464,15 +464,13 @@ static int inode_stat(struct inode *in, struct kstat *st)
 	return 0;
 }
 
-static int node_stat(struct file *f, struct kstat *st)
+int vfs_inode_stat(struct inode *in, struct kstat *st)
 {
-	return inode_stat(f->inode, st);
+	return inode_stat(in, st);
 }
 
-static void node_release(struct file *f)
+void vfs_inode_release(struct inode *in)
 {
-	struct inode *in = f->inode;
-
 	in->opens--;
 	inode_maybe_free(in);
 }
@@ -510,8 +508,6 @@ static long reg_mmap(struct file *f, uint64_t va, uint64_t len, uint32_t prot, u
 static const struct file_ops reg_ops = {
 	.read = reg_read,
 	.write = reg_write,
-	.release = node_release,
-	.stat = node_stat,
 	.truncate = reg_truncate,
 	.mmap = reg_mmap,
 	.seekable = true,
@@ -600,16 +596,12 @@ static long dir_getdents(struct file *f, void *ubuf, size_t len, uint64_t *off)
 }
 
 static const struct file_ops dir_ops = {
-	.release = node_release,
-	.stat = node_stat,
 	.getdents = dir_getdents,
 	.seekable = true,
 };
 
 /* O_PATH files and symlinks opened with O_PATH|O_NOFOLLOW: stat only. */
 static const struct file_ops path_ops = {
-	.release = node_release,
-	.stat = node_stat,
 };
 
 static struct inode *inode_of_file(struct file *f)
@@ -637,6 +629,25 @@ static struct file *open_inode(struct inode *in, uint32_t flags)
 	f->inode = in;
 	in->opens++;
 	return f;
+}
+
+/* open_inode, then the device's own open. */
+static long open_file(struct inode *in, uint32_t flags, struct file **out)
+{
+	struct file *f = open_inode(in, flags);
+
+	if (!f)
+		return -ENOMEM;
+	if (!(flags & O_PATH) && f->ops->open) {
+		int r = f->ops->open(f);
+
+		if (r) {
+			file_put(f);
+			return r;
+		}
+	}
+	*out = f;
+	return 0;
 }
 
 /* ------------------------------------------------------------- open */
@@ -697,8 +708,7 @@ long vfs_open(int dirfd, const char *path, uint32_t flags, uint32_t mode, struct
 		if (r)
 			return r;
 	}
-	*out = open_inode(in, flags);
-	return *out ? 0 : -ENOMEM;
+	return open_file(in, flags, out);
 }
 
 /* --------------------------------------------------------- tree changes */
@@ -1400,7 +1410,7 @@ static long zero_mmap(struct file *f, uint64_t va, uint64_t len, uint32_t prot, 
 
 #define DEV_OPS(name, r, w, ...)                                                                    \
 	static const struct file_ops name = { .read = r, .write = w, .poll = always_ready,          \
-					      .release = node_release, .stat = node_stat, __VA_ARGS__ }
+					      __VA_ARGS__ }
 DEV_OPS(null_ops, null_read, null_write, .seekable = true);
 DEV_OPS(zero_ops, zero_read, null_write, .seekable = true, .mmap = zero_mmap);
 DEV_OPS(full_ops, zero_read, full_write, .seekable = true);
@@ -1425,8 +1435,6 @@ static const struct file_ops tty_ops = {
 	.read = tty_read,
 	.write = tty_write,
 	.poll = always_ready,
-	.release = node_release,
-	.stat = node_stat,
 	.polled = true,
 };
 

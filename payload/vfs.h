@@ -31,6 +31,11 @@ int vfs_file_bytes(const char *path, const void **data, size_t *len);
 /* Make path (absolute) the working directory. */
 int vfs_chdir_path(const char *path);
 
+/* A file on an inode: its stat (when the file's ops have none), and its
+ * last close (file_put calls it). */
+int vfs_inode_stat(struct inode *in, struct kstat *st);
+void vfs_inode_release(struct inode *in);
+
 /* Open path relative to dirfd (AT_FDCWD or a directory fd); O_PATH opens
  * for stat only. 0 with *out, or -errno. */
 long vfs_open(int dirfd, const char *path, uint32_t flags, uint32_t mode, struct file **out);

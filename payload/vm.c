@@ -11,6 +11,9 @@
  * with an RSW bit (privileged spec 4.4.1: bits 8-9 are for software), so a
  * later mprotect brings the data back as Linux does. */
 #define PTE_SW_KEPT (1ul << 8)
+/* The other RSW bit marks a frame goose does not own (device registers):
+ * unmapping it frees nothing. */
+#define PTE_SW_NOFREE (1ul << 9)
 
 struct pmem pmem;
 static uint64_t *vm_root;
@@ -103,7 +106,7 @@ static void pte_drop(uint64_t va, uint64_t *pte, uint32_t arg)
 {
 	(void)va;
 	(void)arg;
-	if (*pte & (PTE_V | PTE_SW_KEPT)) {
+	if ((*pte & (PTE_V | PTE_SW_KEPT)) && !(*pte & PTE_SW_NOFREE)) {
 		pmem_free(&pmem, pte_pa(*pte));
 		resident--;
 	}
@@ -115,9 +118,27 @@ static void pte_reprotect(uint64_t va, uint64_t *pte, uint32_t prot)
 	(void)va;
 	if (!(*pte & (PTE_V | PTE_SW_KEPT)))
 		return;
-	uint64_t ppn = *pte & ~((1ull << PTE_PPN_SHIFT) - 1);
+	uint64_t keep = *pte & (~((1ull << PTE_PPN_SHIFT) - 1) | PTE_SW_NOFREE);
 
-	*pte = prot == PROT_NONE ? ppn | PTE_SW_KEPT : ppn | prot_to_pte(prot);
+	prot &= PROT_READ | PROT_WRITE | PROT_EXEC;
+	*pte = prot == PROT_NONE ? keep | PTE_SW_KEPT : keep | prot_to_pte(prot);
+}
+
+int vm_map_device(uint64_t va, uint64_t pa, uint32_t prot)
+{
+	uint64_t *pte = pte_walk(va, true);
+
+	if (!pte)
+		return -ENOMEM;
+	*pte = (pa >> PAGE_SHIFT) << PTE_PPN_SHIFT | prot_to_pte(prot & ~(uint32_t)PROT_EXEC) | PTE_SW_NOFREE;
+	return 0;
+}
+
+uint64_t vm_phys(uint64_t va)
+{
+	uint64_t *pte = pte_walk(va, false);
+
+	return pte && (*pte & (PTE_V | PTE_SW_KEPT)) ? pte_pa(*pte) : 0;
 }
 
 int vm_map_page(uint64_t va, uint64_t pa, uint32_t prot)
@@ -207,7 +228,7 @@ static uint64_t committed_in(uint64_t start, uint64_t end)
 	for (int i = 0; i < nvmas; i++) {
 		const struct vma *v = &vmas[i];
 
-		if (v->end > start && v->start < end && (v->prot & PROT_WRITE))
+		if (v->end > start && v->start < end && (v->prot & PROT_WRITE) && !(v->prot & VM_DEVICE))
 			n += (MIN(v->end, end) - MAX(v->start, start)) / PAGE_SIZE;
 	}
 	return n;
@@ -215,7 +236,8 @@ static uint64_t committed_in(uint64_t start, uint64_t end)
 
 int vm_add(uint64_t start, uint64_t end, uint32_t prot)
 {
-	uint64_t before = committed_in(start, end), after = (prot & PROT_WRITE) ? (end - start) / PAGE_SIZE : 0;
+	uint64_t before = committed_in(start, end);
+	uint64_t after = (prot & PROT_WRITE) && !(prot & VM_DEVICE) ? (end - start) / PAGE_SIZE : 0;
 
 	if (after > before && after - before > commit_limit)
 		return -ENOMEM;
@@ -263,10 +285,16 @@ int vm_protect(uint64_t start, uint64_t end, uint32_t prot)
 {
 	if (!vm_covered(start, end))
 		return -ENOMEM;
-	int r = vm_add(start, end, prot);
+	/* Piece by piece, so each VMA keeps its own VM_DEVICE flag. */
+	for (uint64_t at = start; at < end;) {
+		const struct vma *v = vm_find(at);
+		uint64_t to = MIN(v->end, end);
+		int r = vm_add(at, to, prot | (v->prot & VM_DEVICE));
 
-	if (r)
-		return r;
+		if (r)
+			return r;
+		at = to;
+	}
 	pte_for_range(start, end, pte_reprotect, prot);
 	vm_flush(start, end);
 	return 0;
@@ -337,6 +365,13 @@ int vm_fault(uint64_t va, uint32_t access)
 		return -EFAULT;
 	if ((access & v->prot) != access && !(access == PROT_READ && (v->prot & PROT_WRITE)))
 		return -EACCES;
+	/* Device registers are mapped whole at mmap: a hole is not RAM to supply. */
+	if (v->prot & VM_DEVICE) {
+		uint64_t *pte = pte_walk(va, false);
+
+		if (!pte || !(*pte & (PTE_V | PTE_SW_KEPT)))
+			return -EFAULT;
+	}
 	uint64_t *pte = pte_walk(va, true);
 
 	if (!pte)

@@ -22,10 +22,14 @@
 
 #define VM_MAX_VMAS 4096
 
+/* With the PROT_* bits of a VMA: its frames are device registers (/dev/mem),
+ * not RAM goose owns: never freed, never counted, never faulted in. */
+#define VM_DEVICE 0x100
+
 struct vma {
 	uint64_t start;
 	uint64_t end;
-	uint32_t prot;
+	uint32_t prot;		/* PROT_* | VM_DEVICE */
 };
 
 extern struct pmem pmem;
@@ -33,6 +37,10 @@ extern struct pmem pmem;
 void vm_init(uint64_t *root);
 /* Map one page now (pa from the allocator), perm = PROT_* bits. */
 int vm_map_page(uint64_t va, uint64_t pa, uint32_t prot);
+/* Map one page of device registers at physical pa (not owned by goose). */
+int vm_map_device(uint64_t va, uint64_t pa, uint32_t prot);
+/* Physical address behind va, or 0 when it has no frame (pagemap). */
+uint64_t vm_phys(uint64_t va);
 /* Add a VMA; the range must be free of other VMAs. */
 int vm_add(uint64_t start, uint64_t end, uint32_t prot);
 /* Remove [start, end) from VMAs and page tables, freeing the pages. */
