@@ -5,10 +5,11 @@
  * whatever 2 MiB-aligned address the image was loaded (RAM base + 0x200000
  * on every board goose knows). The image is linked at KERNEL_LINK; this code
  * runs position-independently (pc-relative only) until it has built the
- * boot page table:
- *   root[256..509]  direct map: physical GiB 0..253 at KERNEL_BASE
- *   root[510]       -> boot_pt_image: the image, 2 MiB pages, at KERNEL_LINK
- *   root[pa >> 30]  identity for the GiB we run in (dropped in goose_main)
+ * boot page table, 2 MiB pages only:
+ *   root[510]       -> boot_pt_image: the image at KERNEL_LINK
+ *   root[pa >> 30]  -> boot_pt_ident: the image at its physical address
+ *                      (dropped in goose_main)
+ *   root[256 + fdt >> 30] -> boot_pt_fdt: the FDT in the direct map
  * then turns on Sv39, jumps to the link address and calls
  * goose_main(hartid, fdt_pa) in C.
  */
@@ -79,50 +80,44 @@ goose_entry:
 	lla	t0, goose_image_pa
 	sd	s4, (t0)
 
-	/* Root entries 256..509: physical GiB 0..253 at KERNEL_BASE. */
+	/* The image at KERNEL_LINK (root entry 510), and at its own
+	 * physical address so the instruction after the satp write still
+	 * fetches (dropped in goose_main); 2 MiB pages, never a 1 GiB page
+	 * over the firmware's PMP-protected RAM (kmap.h). */
 	lla	t0, boot_pt
-	li	t1, 256 * 8
-	add	t1, t1, t0
-	li	t2, (256 + KERNEL_DIRECT_GIB) * 8
-	add	t2, t2, t0
-	li	t3, PTE_KERNEL
-	li	t4, 1 << 28		/* one GiB, as a PTE's PPN field */
-3:	sd	t3, (t1)
-	add	t3, t3, t4
-	addi	t1, t1, 8
-	bltu	t1, t2, 3b
+	li	a0, 510 * 8
+	add	a0, a0, t0
+	lla	a1, boot_pt_image
+	li	a2, KERNEL_LINK
+	mv	a3, s4
+	lla	a4, _end
+	jal	.Lmap2m
+	srli	a0, s4, 30
+	slli	a0, a0, 3
+	add	a0, a0, t0
+	lla	a1, boot_pt_ident
+	mv	a2, s4
+	mv	a3, s4
+	lla	a4, _end
+	jal	.Lmap2m
 
-	/* Root entry 510 -> boot_pt_image; its entries map the image from
-	 * KERNEL_LINK, one 2 MiB page each, up to _end. */
-	lla	t1, boot_pt_image
-	srli	t2, t1, PAGE_SHIFT
-	slli	t2, t2, PTE_PPN_SHIFT
-	ori	t2, t2, PTE_V
-	li	t3, 510 * 8
-	add	t3, t3, t0
-	sd	t2, (t3)
-	lla	t2, _end
-	srli	t3, s4, PAGE_SHIFT
-	slli	t3, t3, PTE_PPN_SHIFT
-	ori	t3, t3, PTE_KERNEL
-	li	t4, 1 << (MEGA_SHIFT - PAGE_SHIFT + PTE_PPN_SHIFT)
-	mv	t5, s4
-4:	sd	t3, (t1)
-	add	t3, t3, t4
-	addi	t1, t1, 8
-	li	t6, 1 << MEGA_SHIFT
-	add	t5, t5, t6
-	bltu	t5, t2, 4b
-
-	/* A temporary identity entry for the GiB we run in, so the
-	 * instruction after the satp write still fetches. */
-	srli	t1, s4, 30
-	slli	t2, t1, 28
-	ori	t2, t2, PTE_KERNEL
-	slli	t1, t1, 3
-	add	t1, t1, t0
-	sd	t2, (t1)
-
+	/* The FDT through the direct map, 6 MiB from its 2 MiB page, so C can
+	 * parse it; goose_main then builds the real direct map from it. */
+	beqz	s1, 1f
+	srli	a0, s1, 30
+	li	t1, KERNEL_DIRECT_GIB
+	bgeu	a0, t1, 1f
+	addi	a0, a0, 256
+	slli	a0, a0, 3
+	add	a0, a0, t0
+	lla	a1, boot_pt_fdt
+	mv	a2, s1
+	li	t1, ~((1 << MEGA_SHIFT) - 1)
+	and	a3, s1, t1
+	li	t1, 3 << MEGA_SHIFT
+	add	a4, a3, t1
+	jal	.Lmap2m
+1:
 	srli	t1, t0, PAGE_SHIFT
 	li	t2, SATP_MODE_SV39
 	or	t1, t1, t2
@@ -181,6 +176,35 @@ secondary_entry:
 	call	secondary_main
 	j	.Lpark
 
+/*
+ * *a0 = a table entry for the level-1 table a1, and a1's entries from the
+ * index of va a2 on map physical [a3, a4) in 2 MiB pages (at most to the
+ * end of the table). Uses t1-t6; runs with the MMU off.
+ */
+.Lmap2m:
+	srli	t1, a1, PAGE_SHIFT
+	slli	t1, t1, PTE_PPN_SHIFT
+	ori	t1, t1, PTE_V
+	sd	t1, (a0)
+	srli	t2, a2, MEGA_SHIFT
+	andi	t2, t2, 511
+	srli	t3, a3, PAGE_SHIFT
+	slli	t3, t3, PTE_PPN_SHIFT
+	ori	t3, t3, PTE_KERNEL
+	li	t4, 1 << (MEGA_SHIFT - PAGE_SHIFT + PTE_PPN_SHIFT)
+	li	t6, 512
+2:	bgeu	a3, a4, 3f
+	bgeu	t2, t6, 3f
+	slli	t5, t2, 3
+	add	t5, t5, a1
+	sd	t3, (t5)
+	add	t3, t3, t4
+	li	t5, 1 << MEGA_SHIFT
+	add	a3, a3, t5
+	addi	t2, t2, 1
+	j	2b
+3:	ret
+
 /* Say why through the SBI legacy console, then shut down with a failure. */
 .Lmisaligned:
 	lla	s5, .Lmisaligned_msg
@@ -222,10 +246,14 @@ secondary_trampoline_satp:
 
 	.bss
 	.align	PAGE_SHIFT
-	.globl	boot_pt
+	.globl	boot_pt, boot_pt_ident
 boot_pt:
 	.space	PAGE_SIZE
 boot_pt_image:
+	.space	PAGE_SIZE
+boot_pt_ident:
+	.space	PAGE_SIZE
+boot_pt_fdt:
 	.space	PAGE_SIZE
 	.align	4
 	.globl	boot_stack

@@ -488,7 +488,7 @@ static bool fdt_isa_has(const char *isa, const char *ext)
 	return false;
 }
 
-static int fdt_resv_add(struct fdt_info *info, uint64_t base, uint64_t size, bool no_map,
+static int fdt_resv_add(struct fdt_info *info, uint64_t base, uint64_t size, bool no_map, bool node,
 			const char *where, char *err, size_t errlen)
 {
 	/* Dropping a reserved range would hand firmware memory out: refuse instead. */
@@ -499,6 +499,7 @@ static int fdt_resv_add(struct fdt_info *info, uint64_t base, uint64_t size, boo
 			       (unsigned long long)base, (unsigned long long)size);
 	info->resv[info->nresv] = (struct fdt_range){ base, size };
 	info->resv_no_map[info->nresv] = no_map;
+	info->resv_node[info->nresv] = node;
 	info->nresv++;
 	return 0;
 }
@@ -516,7 +517,7 @@ static int fdt_rsvmap(const struct fdt_blob *b, struct fdt_info *info, char *err
 		size = be64_load(b->p + pos + 8);
 		if (!addr && !size)
 			return 0;
-		if (size && fdt_resv_add(info, addr, size, false, "memory reservation block", err, errlen))
+		if (size && fdt_resv_add(info, addr, size, false, false, "memory reservation block", err, errlen))
 			return -1;
 	}
 }
@@ -577,7 +578,7 @@ static int fdt_node_ranges(const struct fdt_node *nd, struct fdt_info *info, boo
 		if (!size)
 			continue;
 		if (resv) {
-			if (fdt_resv_add(info, base, size, nd->no_map, fdt_node_label(nd), err, errlen))
+			if (fdt_resv_add(info, base, size, nd->no_map, true, fdt_node_label(nd), err, errlen))
 				return -1;
 			continue;
 		}

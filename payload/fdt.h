@@ -65,9 +65,11 @@ struct fdt_info {
 	int nmem;
 	/* The memory reservation block and every /reserved-memory child's reg.
 	 * no_map[i] tells whether resv[i] had the no-map property (always false for
-	 * the reservation block). */
+	 * the reservation block); node[i] whether it came from /reserved-memory
+	 * (firmware's own RAM) rather than the block (the FDT, an initrd). */
 	struct fdt_range resv[FDT_MAX_RANGES];
 	bool resv_no_map[FDT_MAX_RANGES];
+	bool resv_node[FDT_MAX_RANGES];
 	int nresv;
 
 	/* /chosen */

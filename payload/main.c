@@ -12,6 +12,7 @@
 #include "plic.h"
 #include "elf.h"
 #include "fdt.h"
+#include "kmap.h"
 #include "kmem.h"
 #include "file.h"
 #include "layout.h"
@@ -30,7 +31,7 @@
 #define GOOSE_VERSION "dev"
 #endif
 
-/* A device tree larger than this is not one. */
+/* A device tree larger than this is not one (entry.S maps 4 MiB of it at least). */
 #define FDT_MAX_SIZE (4ul << 20)
 
 /* entry.S, payload.ld, kernel.S, trap.S */
@@ -49,8 +50,13 @@ static struct fdt_info info;
 static struct bootargs bootargs;
 
 /* Secondary harts turn the MMU on with this: goose's half of boot_pt plus
- * an identity entry for the GiB the image is in. */
+ * the identity mapping of the image (boot_pt_ident). */
 static uint64_t trampoline_pt[512] __attribute__((aligned(4096)));
+extern uint64_t boot_pt_ident[512];
+
+/* Page-table pages for the direct map (kmap.c). */
+#define KMAP_POOL_PAGES 64
+static uint64_t kmap_pool[KMAP_POOL_PAGES][512] __attribute__((aligned(4096)));
 
 static void __attribute__((noreturn)) boot_fail(void)
 {
@@ -95,13 +101,65 @@ static void boot_seed(const struct fdt_hart *bh)
 	}
 }
 
+/*
+ * The direct map of RAM and device registers, replacing entry.S's window
+ * onto the FDT (kmap.h says why no large page may cover firmware memory).
+ * The FDT is RAM, so what info points into stays reachable.
+ */
+static void boot_direct_map(void)
+{
+	struct kmap_range holes[FDT_MAX_RANGES];
+	int nholes = 0;
+
+	for (int i = 0; i < info.nresv; i++)
+		if (info.resv_node[i])
+			holes[nholes++] = (struct kmap_range){ ALIGN_DOWN(info.resv[i].base, PAGE_SIZE),
+							       ALIGN_UP(info.resv[i].base + info.resv[i].size, PAGE_SIZE) };
+	struct kmap k = {
+		.root = boot_pt,
+		.pool = kmap_pool,
+		.npool = KMAP_POOL_PAGES,
+		.pool_pa = IMAGE_PA(kmap_pool),
+		.va_base = KERNEL_BASE,
+		.va_limit = (uint64_t)KERNEL_DIRECT_GIB << 30,
+		.holes = holes,
+		.nholes = nholes,
+		.leaf_flags = PTE_V | PTE_R | PTE_W | PTE_X | PTE_G | PTE_A | PTE_D,
+	};
+	int r = 0;
+
+	for (int i = 256; i < 256 + KERNEL_DIRECT_GIB; i++)
+		boot_pt[i] = 0;
+	sfence_vma_all();
+	for (int i = 0; i < info.nmem && !r; i++) {
+		uint64_t b = ALIGN_UP(info.mem[i].base, PAGE_SIZE), e = ALIGN_DOWN(info.mem[i].base + info.mem[i].size, PAGE_SIZE);
+
+		e = MIN(e, k.va_limit);
+		if (b < e)
+			r = kmap_add(&k, b, e);
+	}
+	for (int i = 0; i < info.ndevs && !r; i++) {
+		uint64_t b = ALIGN_DOWN(info.devs[i].base, PAGE_SIZE);
+		uint64_t e = ALIGN_UP(info.devs[i].base + info.devs[i].size, PAGE_SIZE);
+
+		if (e <= k.va_limit)
+			r = kmap_add(&k, b, e);
+	}
+	sfence_vma_all();
+	if (r)
+		panic("boot_direct_map: %d page-table pages are not enough for this machine's memory map",
+		      KMAP_POOL_PAGES);
+}
+
 static void boot_memory(uint64_t fdt_pa, size_t fdt_len)
 {
 	struct pmem_range ram[FDT_MAX_RANGES], holes[FDT_MAX_RANGES + 3];
 	int nholes = 0;
 
+	/* RAM past the direct map's end is out of goose's reach. */
 	for (int i = 0; i < info.nmem; i++)
-		ram[i] = (struct pmem_range){ info.mem[i].base, info.mem[i].base + info.mem[i].size };
+		ram[i] = (struct pmem_range){ info.mem[i].base,
+					      MIN(info.mem[i].base + info.mem[i].size, (uint64_t)KERNEL_DIRECT_GIB << 30) };
 	/* Firmware, reserved-memory (with or without no-map: neither may be handed out). */
 	for (int i = 0; i < info.nresv; i++)
 		holes[nholes++] = (struct pmem_range){ info.resv[i].base, info.resv[i].base + info.resv[i].size };
@@ -173,9 +231,7 @@ static void boot_start_harts(void)
 		return;
 	boot_satp = SATP_MODE_SV39 | IMAGE_PA(boot_pt) >> PAGE_SHIFT;
 	memcpy(&trampoline_pt[256], &boot_pt[256], 256 * sizeof(uint64_t));
-	uint64_t gib = IMAGE_PA(_start) >> 30;
-
-	trampoline_pt[gib] = gib << 28 | PTE_V | PTE_R | PTE_W | PTE_X | PTE_G | PTE_A | PTE_D;
+	trampoline_pt[IMAGE_PA(_start) >> 30] = IMAGE_PA(boot_pt_ident) >> PAGE_SHIFT << PTE_PPN_SHIFT | PTE_V;
 	secondary_trampoline_satp = SATP_MODE_SV39 | IMAGE_PA(trampoline_pt) >> PAGE_SHIFT;
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 
@@ -272,6 +328,7 @@ void goose_main(unsigned long hartid, uint64_t fdt_pa)
 		gmsg("%s", err);
 		boot_fail();
 	}
+	boot_direct_map();
 	const char *console_name = console_init(&info.console);
 
 	power_init(&info.test_dev);
