@@ -63,7 +63,7 @@ help:
 	@echo "  make image [KERNEL=...]   write the bootable image (Linux image header) and print its path"
 	@echo "  make test                 every test: host unit tests, QEMU boots, Go conformance"
 	@echo "  make payload              build $(BUILD)/goose.bin (no program embedded: it boots the initrd)"
-	@echo "  make dtbs                 compile dts/*.dts into $(BUILD)/dtb/"
+	@echo "  make dtbs                 compile dts/*.dts and dts/variants/*.dts into $(BUILD)/dtb/"
 	@echo "  make fuzz [FUZZ_SECONDS=60] [FUZZ=\"fdt elf\"]  run the libFuzzer harnesses (fuzz/README.md)"
 	@echo "  make clean                remove $(BUILD)/"
 
@@ -140,7 +140,9 @@ run: $(IMAGE)
 		-- $(QEMU_EXTRA)
 
 # ---- device trees -----------------------------------------------------------
-DTBS := $(patsubst dts/%.dts,$(BUILD)/dtb/%.dtb,$(wildcard dts/*.dts))
+DTBS := $(patsubst dts/%.dts,$(BUILD)/dtb/%.dtb,$(wildcard dts/*.dts dts/variants/*.dts))
+# A variant /include/s a board's tree.
+$(filter $(BUILD)/dtb/variants/%,$(DTBS)): $(wildcard dts/*.dts)
 $(BUILD)/dtb/%.dtb: dts/%.dts | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	@dtc -q -I dts -O dtb -o $@ $<
@@ -153,6 +155,11 @@ HOST_CFLAGS := -std=gnu11 -g -O1 -DGOOSE_HOST -fsanitize=address,undefined -fno-
 $(BUILD)/host/test_%: payload/tests/test_%.c payload/%.c payload/*.h | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(HOSTCC) $(HOST_CFLAGS) -o $@ $< payload/$*.c $(HOST_EXTRA_$*)
+
+# test_boards checks every compiled tree (it links fdt.c only).
+$(BUILD)/host/test_boards: payload/tests/test_boards.c payload/fdt.c payload/*.h $(DTBS) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(HOSTCC) $(HOST_CFLAGS) -o $@ $< payload/fdt.c
 
 test: $(DEPS_STAMP)
 	@$(PYTHON) ci/test.py

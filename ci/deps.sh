@@ -13,10 +13,12 @@ packages=(
 	qemu-user                        # qemu-riscv64: the Linux reference
 	opensbi                          # fw_jump / fw_dynamic
 	u-boot-qemu                      # U-Boot for qemu-riscv64_smode
+	e2fsprogs                        # mke2fs -d: ci/uboot_disk.py's boot disk, no root needed
 	device-tree-compiler             # dtc
 	gdb-multiarch                    # make debug
 	golang-1.19-go                   # the second Go the tests build with
 	cpio                             # initramfs images
+	gnuplot-nox                      # make bench: docs/perf-ratios.png
 	clang-14                         # ci/fuzz.sh: libFuzzer harnesses
 	libclang-rt-14-dev               # libclang_rt.fuzzer/asan/ubsan for clang-14
 	python3

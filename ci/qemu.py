@@ -3,6 +3,7 @@
 
   GOOSE_BOOTARGS="..." ci/qemu.py --image build/.../goose.bin
              [--machine virt|sifive_u] [--smp N] [--mem 512M] [--fw jump|dynamic]
+             [--loader opensbi|uboot] [--load-addr ADDR]
              [--initrd FILE] [--timeout SECONDS] [--firmware-log]
              [-- more qemu arguments]
 
@@ -17,18 +18,52 @@ the held output goes to stderr. The status is the N of goose's last
 same status; on sifive_u (no shutdown device) this line is the only carrier.
 Without such a line the status is QEMU's own, or 124 on a timeout, or 1.
 Messages of this script go to stderr and start "qemu.py: ".
+
+Loaders (what starts goose):
+  opensbi  OpenSBI (-bios fw_jump / fw_dynamic) enters goose.bin (-kernel) at
+           RAM base + 0x200000, or at --load-addr: with fw_dynamic, QEMU puts a
+           raw -kernel at the first 2 MiB boundary past the firmware, so a copy
+           of fw_dynamic.bin padded to end just past ADDR - 2 MiB puts goose at
+           ADDR (and tells fw_dynamic to jump there).
+  uboot    the boards' flow: OpenSBI starts U-Boot (Debian's qemu-riscv64_smode
+           build, -kernel), whose distro boot finds /extlinux/extlinux.conf on a
+           virtio disk (ci/uboot_disk.py: goose.bin, the initrd, the bootargs as
+           APPEND) and starts goose with booti, passing U-Boot's own FDT. QEMU
+           virt only. When this script's stdin is not a terminal, it presses a
+           key at U-Boot's "Hit any key to stop autoboot" and types
+           `boot; poweroff`, so the 2 s countdown is skipped and a failed
+           distro boot ends QEMU; the caller's stdin reaches the program only
+           after U-Boot's "Starting kernel ...". On a terminal the countdown
+           runs (press a key to get U-Boot's prompt). --print-command keeps
+           the disk (and padded firmware) it names in a temporary directory.
 """
 
 import argparse
 import os
 import re
 import shlex
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import uboot_disk  # noqa: E402
+
 FW_DIR = "/usr/lib/riscv64-linux-gnu/opensbi/generic"
+UBOOT = "/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin"
+RAM_BASE = 0x80000000           # QEMU virt and sifive_u
+LOAD_ALIGN = 0x200000           # QEMU puts a raw -kernel on a 2 MiB boundary (rv64)
+# U-Boot's countdown prompt, and its last line before it jumps to the image.
+UBOOT_AUTOBOOT = b"Hit any key to stop autoboot"
+UBOOT_STARTING = b"Starting kernel ..."
+# Typed at U-Boot's prompt once the countdown is stopped: the board's bootcmd
+# (distro boot), and a power-off if it ever returns, so a failed boot ends
+# QEMU at once instead of waiting at the prompt.
+UBOOT_COMMAND = b"boot; poweroff\n"
 EXIT_RE = re.compile(rb"goose: exit status (-?\d+)\r?$")
 # fw_jump copies the FDT to RAM base + 0x2200000 (FACTS.md): a bigger image
 # loaded at RAM base + 0x200000 would overwrite it.
@@ -51,18 +86,77 @@ def say(msg):
     print("qemu.py: " + msg, file=sys.stderr, flush=True)
 
 
-def qemu_command(a):
+def die_with_parent():
+    """In QEMU's child, before exec: die when this script dies, whatever kills
+    it (a test driver's timeout), so no machine is left behind."""
+    try:
+        import ctypes
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def padded_firmware(fw, load_addr, workdir):
+    """A copy of fw_dynamic.bin long enough that QEMU's next 2 MiB boundary past
+    it, where it loads a raw -kernel and tells fw_dynamic to jump, is load_addr.
+    OpenSBI's own memory is fixed by its link, not by the file, so the padding
+    is just zeros in RAM goose may use."""
+    size = load_addr - RAM_BASE - LOAD_ALIGN + 0x1000
+    if size < os.path.getsize(fw):
+        sys.exit("qemu.py: --load-addr 0x%x is too close to the firmware" % load_addr)
+    out = os.path.join(workdir, "fw_dynamic-0x%x.bin" % load_addr)
+    shutil.copyfile(fw, out)
+    with open(out, "r+b") as f:
+        f.truncate(size)
+    return out
+
+
+def qemu_command(a, workdir):
     fw = os.path.join(FW_DIR, "fw_%s.bin" % a.fw)
     if not os.path.exists(fw):
         sys.exit("qemu.py: no firmware %s (run `make deps`)" % fw)
+    bootargs = os.environ.get("GOOSE_BOOTARGS", "")
+    if a.loader == "uboot":
+        if not os.path.exists(a.uboot):
+            sys.exit("qemu.py: no U-Boot %s (Debian package u-boot-qemu; run `make deps`)" % a.uboot)
+        disk = os.path.join(workdir, "uboot-disk.img")
+        try:
+            uboot_disk.build(a.image, disk, bootargs, a.initrd)
+        except (OSError, ValueError, RuntimeError) as e:
+            sys.exit("qemu.py: cannot write the U-Boot disk: %s" % e)
+        cmd = ["qemu-system-riscv64", "-machine", a.machine, "-m", a.mem, "-smp", str(a.smp),
+               "-nographic", "-no-reboot", "-bios", fw, "-kernel", a.uboot,
+               "-drive", "file=%s,format=raw,if=none,id=hd0" % disk,
+               "-device", "virtio-blk-device,drive=hd0"]
+        return cmd + a.qemu_extra
+    if a.load_addr is not None:
+        fw = padded_firmware(fw, a.load_addr, workdir)
     cmd = ["qemu-system-riscv64", "-machine", a.machine, "-m", a.mem, "-smp", str(a.smp),
            "-nographic", "-no-reboot", "-bios", fw, "-kernel", a.image]
-    bootargs = os.environ.get("GOOSE_BOOTARGS", "")
     if bootargs.strip():
         cmd += ["-append", bootargs]
     if a.initrd:
         cmd += ["-initrd", a.initrd]
     return cmd + a.qemu_extra
+
+
+def forward_stdin(dst):
+    """Copy this script's stdin into QEMU's, then close it (end of file)."""
+    try:
+        fd = sys.stdin.fileno()
+        while True:
+            data = os.read(fd, 65536)
+            if not data:
+                break
+            dst.write(data)
+            dst.flush()
+    except (OSError, ValueError):
+        pass
+    finally:
+        try:
+            dst.close()
+        except OSError:
+            pass
 
 
 def main():
@@ -72,8 +166,13 @@ def main():
     ap.add_argument("--smp", type=int, default=1)
     ap.add_argument("--mem", default="512M")
     ap.add_argument("--fw", default="dynamic", choices=["jump", "dynamic"])
-    ap.add_argument("--loader", default="opensbi", choices=["opensbi"],
-                    help="opensbi: OpenSBI starts goose itself")
+    ap.add_argument("--loader", default="opensbi", choices=["opensbi", "uboot"],
+                    help="opensbi: OpenSBI starts goose itself; uboot: OpenSBI starts U-Boot, "
+                         "whose distro boot starts goose from a virtio disk with booti")
+    ap.add_argument("--uboot", default=UBOOT, help="the S-mode U-Boot image for --loader uboot")
+    ap.add_argument("--load-addr", type=lambda v: int(v, 0),
+                    help="with --loader opensbi --fw dynamic: where goose is loaded and entered "
+                         "(a 2 MiB boundary above RAM base + 0x200000)")
     ap.add_argument("--firmware-log", action="store_true",
                     help="also show what the firmware prints before goose")
     ap.add_argument("--initrd")
@@ -84,19 +183,50 @@ def main():
 
     if not os.path.exists(a.image):
         sys.exit("qemu.py: no image %s" % a.image)
-    if a.fw == "jump" and os.path.getsize(a.image) > FW_JUMP_MAX_IMAGE:
+    if a.loader == "opensbi" and a.fw == "jump" and os.path.getsize(a.image) > FW_JUMP_MAX_IMAGE:
         sys.exit("qemu.py: image %s is %d MiB; under fw_jump an image over 32 MiB overwrites the FDT "
                  "(use FW=dynamic)" % (a.image, os.path.getsize(a.image) >> 20))
     if a.machine == "sifive_u" and a.smp < 2:
         say("sifive_u hart 0 is an E51 without an MMU; using -smp 2")
         a.smp = 2
-    cmd = qemu_command(a)
+    if a.loader == "uboot" and a.machine != "virt":
+        sys.exit("qemu.py: --loader uboot needs --machine virt (Debian's S-mode U-Boot is built for QEMU virt)")
+    if a.load_addr is not None:
+        if a.loader != "opensbi" or a.fw != "dynamic":
+            sys.exit("qemu.py: --load-addr needs --loader opensbi --fw dynamic (fw_jump's address is fixed, "
+                     "and U-Boot's booti moves the image to RAM base + 0x200000)")
+        if a.load_addr % LOAD_ALIGN or a.load_addr <= RAM_BASE + LOAD_ALIGN:
+            sys.exit("qemu.py: --load-addr 0x%x: want a 2 MiB boundary above 0x%x"
+                     % (a.load_addr, RAM_BASE + LOAD_ALIGN))
+        if a.load_addr == RAM_BASE + LOAD_ALIGN:
+            a.load_addr = None
+    workdir = None
+    if a.loader == "uboot" or a.load_addr is not None:
+        workdir = tempfile.mkdtemp(prefix="goose-qemu-")
+    try:
+        return boot(a, workdir)
+    finally:
+        if workdir and not a.print_command:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def boot(a, workdir):
+    cmd = qemu_command(a, workdir)
     if a.print_command:
         print(" ".join(shlex.quote(w) for w in cmd))
         return 0
 
-    stdin = None if sys.stdin.isatty() else sys.stdin
-    p = subprocess.Popen(cmd, stdin=stdin, stdout=subprocess.PIPE, start_new_session=True)
+    # Under U-Boot with no terminal, this script answers U-Boot's countdown and
+    # hands its own stdin on to the program once goose runs.
+    uboot_keys = a.loader == "uboot" and not sys.stdin.isatty()
+    if uboot_keys:
+        stdin = subprocess.PIPE
+    else:
+        stdin = None if sys.stdin.isatty() else sys.stdin
+    # QEMU stays in our process group, and dies with us (PR_SET_PDEATHSIG):
+    # a test driver that kills its runner must not leave a machine behind.
+    p = subprocess.Popen(cmd, stdin=stdin, stdout=subprocess.PIPE, preexec_fn=die_with_parent)
+    recent, answered, forwarding = b"", False, False
     status, timed_out = None, False
     firmware = None if a.firmware_log else b""
     deadline = time.monotonic() + a.timeout if a.timeout > 0 else None
@@ -110,6 +240,18 @@ def main():
             chunk = p.stdout.read1(65536)
             if not chunk:
                 break
+            if uboot_keys and not forwarding:
+                recent = (recent + chunk)[-4096:]
+                if not answered and UBOOT_AUTOBOOT in recent:
+                    answered = True
+                    try:
+                        p.stdin.write(b" " + UBOOT_COMMAND)
+                        p.stdin.flush()
+                    except OSError:
+                        pass
+                if UBOOT_STARTING in recent:
+                    forwarding = True
+                    threading.Thread(target=forward_stdin, args=(p.stdin,), daemon=True).start()
             if firmware is not None:
                 firmware += chunk
                 at = firmware.find(b"goose: ")
@@ -127,16 +269,18 @@ def main():
         m = EXIT_RE.search(line)
         if m:
             status = int(m.group(1))
+        if uboot_keys and not forwarding:
+            p.stdin.close()
     except TimeoutError:
         timed_out = True
     except KeyboardInterrupt:
-        os.killpg(p.pid, signal.SIGKILL)
+        p.kill()
         return 130
     finally:
         if deadline:
             signal.setitimer(signal.ITIMER_REAL, 0)
     if timed_out:
-        os.killpg(p.pid, signal.SIGKILL)
+        p.kill()
         p.wait()
         say("timeout after %gs" % a.timeout)
         return 124
