@@ -34,6 +34,8 @@ static const char *const enosys_names[SYSCALL_MAX] = {
 
 const char *syscall_name(unsigned long nr)
 {
+	if (nr == SYS_goose_sbi_call)
+		return "goose_sbi_call";
 	if (nr >= SYSCALL_MAX)
 		return "?";
 	if (syscall_table[nr].name)
@@ -69,6 +71,8 @@ void syscall_handle(struct thread *t)
 		trace_syscall_enter(t);
 	if (nr < SYSCALL_MAX && syscall_table[nr].fn) {
 		r = syscall_table[nr].fn(t, &t->frame.x[REG_A0]);
+	} else if (nr == SYS_goose_sbi_call) {
+		r = sys_goose_sbi_call(t, &t->frame.x[REG_A0]);
 	} else {
 		if (trace_mask & TRACE_ENOSYS)
 			syscall_enosys(nr);

@@ -121,6 +121,7 @@ struct thread;
 #define SYS_clone3 435
 #define SYS_faccessat2 439
 #define SYS_epoll_pwait2 441
+#define SYS_goose_sbi_call 0x1000
 #define SYSCALL_MAX 512
 
 /*
@@ -169,5 +170,7 @@ void sys_brk_init(uint64_t image_end);
 #define SYSCALL_DECLARE(name, n) SYSCALL(name);
 SYSCALL_LIST(SYSCALL_DECLARE)
 #undef SYSCALL_DECLARE
+/* goose's own (sys_goose.c), outside Linux's numbers. */
+SYSCALL(goose_sbi_call);
 
 #endif
