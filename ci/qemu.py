@@ -64,6 +64,8 @@ UBOOT_STARTING = b"Starting kernel ..."
 # (distro boot), and a power-off if it ever returns, so a failed boot ends
 # QEMU at once instead of waiting at the prompt.
 UBOOT_COMMAND = b"boot; poweroff\n"
+# OpenSBI's last banner line: the UART is goose's from then on.
+OPENSBI_DONE = b"Boot HART MEDELEG"
 EXIT_RE = re.compile(rb"goose: exit status (-?\d+)\r?$")
 # fw_jump copies the FDT to RAM base + 0x2200000 (FACTS.md): a bigger image
 # loaded at RAM base + 0x200000 would overwrite it.
@@ -216,13 +218,13 @@ def boot(a, workdir):
         print(" ".join(shlex.quote(w) for w in cmd))
         return 0
 
-    # Under U-Boot with no terminal, this script answers U-Boot's countdown and
-    # hands its own stdin on to the program once goose runs.
-    uboot_keys = a.loader == "uboot" and not sys.stdin.isatty()
-    if uboot_keys:
-        stdin = subprocess.PIPE
-    else:
-        stdin = None if sys.stdin.isatty() else sys.stdin
+    # With no terminal, this script holds its stdin until the firmware is
+    # done with the UART (OpenSBI 1.1 swallows a byte that is already there)
+    # and goose runs, then hands it on; under U-Boot it also answers the
+    # autoboot countdown.
+    piped = not sys.stdin.isatty()
+    uboot_keys = a.loader == "uboot" and piped
+    stdin = subprocess.PIPE if piped else None
     # QEMU stays in our process group, and dies with us (PR_SET_PDEATHSIG):
     # a test driver that kills its runner must not leave a machine behind.
     p = subprocess.Popen(cmd, stdin=stdin, stdout=subprocess.PIPE, preexec_fn=die_with_parent)
@@ -240,16 +242,16 @@ def boot(a, workdir):
             chunk = p.stdout.read1(65536)
             if not chunk:
                 break
-            if uboot_keys and not forwarding:
+            if piped and not forwarding:
                 recent = (recent + chunk)[-4096:]
-                if not answered and UBOOT_AUTOBOOT in recent:
+                if uboot_keys and not answered and UBOOT_AUTOBOOT in recent:
                     answered = True
                     try:
                         p.stdin.write(b" " + UBOOT_COMMAND)
                         p.stdin.flush()
                     except OSError:
                         pass
-                if UBOOT_STARTING in recent:
+                if (UBOOT_STARTING if uboot_keys else OPENSBI_DONE) in recent or b"goose: " in recent:
                     forwarding = True
                     threading.Thread(target=forward_stdin, args=(p.stdin,), daemon=True).start()
             if firmware is not None:
@@ -269,7 +271,7 @@ def boot(a, workdir):
         m = EXIT_RE.search(line)
         if m:
             status = int(m.group(1))
-        if uboot_keys and not forwarding:
+        if piped and not forwarding:
             p.stdin.close()
     except TimeoutError:
         timed_out = True

@@ -137,6 +137,14 @@ void console_write_crlf(const char *s, size_t n)
 	spin_unlock(&con.lock);
 }
 
+void console_flush(void)
+{
+	if (con.kind == CONSOLE_16550)
+		uart16550_flush(&con.uart);
+	else if (con.kind == CONSOLE_SIFIVE)
+		uart_sifive_flush(&con.uart);
+}
+
 int console_getc(void)
 {
 	switch (con.kind) {

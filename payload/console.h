@@ -17,6 +17,8 @@ void console_write(const char *s, size_t n);
 /* The same, with each "\n" sent as "\r\n" (what the program and goose print). */
 void console_write_crlf(const char *s, size_t n);
 int console_getc(void);
+/* Let the UART send everything written (before the power goes). */
+void console_flush(void);
 
 /* goose's own messages: "goose: " + the formatted text + "\n". */
 void gmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

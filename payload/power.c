@@ -22,6 +22,7 @@ void power_init(const struct fdt_device *test_dev)
 void power_off(int status)
 {
 	status &= 0xff;
+	console_flush();
 	if (test_reg)
 		*test_reg = status ? ((uint32_t)status << 16) | FINISHER_FAIL : FINISHER_PASS;
 	sbi_system_reset(SBI_SRST_SHUTDOWN, status ? SBI_SRST_REASON_FAILURE : SBI_SRST_REASON_NONE);

@@ -7,6 +7,7 @@
 #define UART16550_LSR 5
 #define LSR_DR 0x01	/* data ready */
 #define LSR_THRE 0x20	/* transmit holding register empty */
+#define LSR_TEMT 0x40	/* transmitter empty: the last bit has left */
 
 static uintptr_t uart16550_reg(const struct uart *u, int i)
 {
@@ -21,6 +22,16 @@ void uart16550_putc(const struct uart *u, char c)
 	u->write(u, uart16550_reg(u, UART16550_THR), u->reg_io_width, (uint8_t)c);
 }
 
+/* Bounded: a UART that never drains must not hang power-off. */
+#define UART_FLUSH_POLLS 1000000
+
+void uart16550_flush(const struct uart *u)
+{
+	for (int i = 0; i < UART_FLUSH_POLLS; i++)
+		if (u->read(u, uart16550_reg(u, UART16550_LSR), u->reg_io_width) & LSR_TEMT)
+			return;
+}
+
 int uart16550_getc(const struct uart *u)
 {
 	if (!(u->read(u, uart16550_reg(u, UART16550_LSR), u->reg_io_width) & LSR_DR))
@@ -32,13 +43,18 @@ int uart16550_getc(const struct uart *u)
 #define SIFIVE_TXDATA 0x00
 #define SIFIVE_RXDATA 0x04
 #define SIFIVE_TXCTRL 0x08
+#define SIFIVE_IP 0x14
+#define SIFIVE_IP_TXWM 1u
+#define SIFIVE_TXCNT_SHIFT 16	/* txctrl.txcnt: txwm pends while fewer entries are queued */
 #define SIFIVE_RXCTRL 0x0c
 #define SIFIVE_FULL (1u << 31)
 #define SIFIVE_EMPTY (1u << 31)
 
 void uart_sifive_init(const struct uart *u)
 {
-	u->write(u, u->base + SIFIVE_TXCTRL, 4, u->read(u, u->base + SIFIVE_TXCTRL, 4) | 1);
+	/* txen, and txcnt = 1 so that ip.txwm means "transmit FIFO empty". */
+	u->write(u, u->base + SIFIVE_TXCTRL, 4,
+		 (u->read(u, u->base + SIFIVE_TXCTRL, 4) & ~(7u << SIFIVE_TXCNT_SHIFT)) | 1u << SIFIVE_TXCNT_SHIFT | 1);
 	u->write(u, u->base + SIFIVE_RXCTRL, 4, u->read(u, u->base + SIFIVE_RXCTRL, 4) | 1);
 }
 
@@ -47,6 +63,14 @@ void uart_sifive_putc(const struct uart *u, char c)
 	while (u->read(u, u->base + SIFIVE_TXDATA, 4) & SIFIVE_FULL)
 		;
 	u->write(u, u->base + SIFIVE_TXDATA, 4, (uint8_t)c);
+}
+
+/* The FIFO is empty (the last byte may still be shifting out). */
+void uart_sifive_flush(const struct uart *u)
+{
+	for (int i = 0; i < UART_FLUSH_POLLS; i++)
+		if (u->read(u, u->base + SIFIVE_IP, 4) & SIFIVE_IP_TXWM)
+			return;
 }
 
 int uart_sifive_getc(const struct uart *u)

@@ -19,6 +19,9 @@ struct uart {
 
 void uart16550_putc(const struct uart *u, char c);
 int uart16550_getc(const struct uart *u);
+/* Wait (bounded) until what was written has left: before power-off. */
+void uart16550_flush(const struct uart *u);
+void uart_sifive_flush(const struct uart *u);
 void uart_sifive_init(const struct uart *u);
 void uart_sifive_putc(const struct uart *u, char c);
 int uart_sifive_getc(const struct uart *u);

@@ -168,6 +168,12 @@ static uint32_t simsifive_read(const struct uart *u, uintptr_t addr, int width)
 		return s->rxctrl;
 	case 0x10:
 		return s->ie;
+	case 0x14:	/* ip: txwm (txcnt = 1) while the FIFO is empty */
+		if (s->busy > 0) {
+			s->busy--;
+			return 0;
+		}
+		return 1;
 	case 0x18:
 		return s->div;
 	default:
@@ -406,8 +412,28 @@ static void test_sim_catches(void)
 	CHECK(s.bad == 1, "sim: divisor write is caught");
 }
 
+/* flush waits for the transmitter to drain, and gives up on one that never does. */
+static void test_flush(void)
+{
+	struct sim s;
+
+	sim_init(&s, SIM_16550, 0x10000000, 0, 1, 0, 5);
+	s.busy = 5;
+	uart16550_flush(&s.u);
+	CHECK(s.busy == 0 && s.bad == 0, "16550 flush waits for TEMT: busy %d", s.busy);
+	sim_init(&s, SIM_16550, 0x10000000, 0, 1, 0, 0);
+	s.busy = 1 << 30;
+	uart16550_flush(&s.u);
+	CHECK(s.busy > 0, "16550 flush of a stuck transmitter returns");
+	sim_init(&s, SIM_SIFIVE, 0x10010000, 0, 4, 0, 0);
+	s.busy = 7;
+	uart_sifive_flush(&s.u);
+	CHECK(s.busy == 0 && s.bad == 0, "SiFive flush waits for ip.txwm: busy %d (%s)", s.busy, s.why);
+}
+
 int main(void)
 {
+	test_flush();
 	test_sim_catches();
 	test_16550_putc();
 	test_16550_getc();
