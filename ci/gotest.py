@@ -8,6 +8,9 @@ comment):
 
   args=a b            words after "--" on the goose command line / argv[1:]
   goose=goose.x=y     goose's own options (goose only: first on the command line)
+  files=DIR           the test directory's DIR goes to goose as a cpio initramfs
+                      (at /DIR, the working directory: goose.cwd=/DIR); the
+                      reference runs in DIR
   env=K=V K2=V2       the program's environment
   mem=512M            QEMU -m (default 512M)
   exit=0              expected exit status (default 0)
@@ -32,7 +35,7 @@ prints the program's output plus lines starting "goose: ", the last of which is
 "goose: exit status N"; N is the program's status, and make fails exactly when N
 is not 0. --runner ref runs qemu-riscv64 in goose's place (to test the tests);
 any other --runner value is a command template whose words may contain {repo},
-{elf}, {bootargs}, {mem}, {name}, {timeout}, {smp}.
+{elf}, {bootargs}, {mem}, {name}, {timeout}, {smp}, {initrd}.
 
 Prints one line per test and toolchain, then "N passed, N failed" (plus
 ", N skipped"); exits 1 when any test failed.
@@ -57,11 +60,14 @@ TESTS = os.path.join(MODULE, "tests")
 BUILD = os.path.join(REPO, "build")
 LOGS = os.path.join(BUILD, "test-logs")
 GO119 = "/usr/lib/go-1.19/bin/go"
+# The newest Go release the module proxy serves (checked 2026-11-23); fetched
+# with GOTOOLCHAIN, and left out with a note when the proxy cannot give it.
+NEWEST = "go1.27.4"
 MAKE_RUNNER = ("make -s --no-print-directory -C {repo} run KERNEL={elf} "
-               "BOOTARGS={bootargs} MEM={mem} SMP={smp}")
+               "BOOTARGS={bootargs} MEM={mem} SMP={smp} INITRD={initrd}")
 REF_ENV = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/"}
 EXIT_RE = re.compile(rb"^goose: exit status (-?\d+)\s*$")
-KEYS = {"args", "goose", "env", "mem", "exit", "timeout", "output", "reference", "go", "skip"}
+KEYS = {"args", "goose", "files", "env", "mem", "exit", "timeout", "output", "reference", "go", "skip"}
 
 
 class ConfigError(Exception):
@@ -83,12 +89,33 @@ class Toolchain:
         self.outdir = os.path.join(BUILD, "go", self.goversion)
 
 
+def fetched_toolchain(version):
+    """The go binary of a release fetched through the module proxy, or None."""
+    go = shutil.which("go")
+    if not go:
+        return None
+    try:
+        p = subprocess.run([go, "env", "GOROOT"], env=dict(os.environ, GOTOOLCHAIN=version),
+                           capture_output=True, text=True, timeout=300)
+    except subprocess.TimeoutExpired:
+        p = None
+    gobin = os.path.join(p.stdout.strip(), "bin", "go") if p and p.returncode == 0 else ""
+    if not os.path.exists(gobin):
+        print("gotest: %s not available through GOTOOLCHAIN (module proxy); testing without it" % version,
+              file=sys.stderr)
+        return None
+    return gobin
+
+
 def default_toolchains():
     gobins = []
     if shutil.which("go"):
         gobins.append(shutil.which("go"))
     if os.path.exists(GO119):
         gobins.append(GO119)
+    newest = fetched_toolchain(NEWEST)
+    if newest:
+        gobins.append(newest)
     tcs, seen = [], set()
     for g in gobins:
         tc = Toolchain(None, g)
@@ -105,6 +132,7 @@ class Test:
         self.name = name
         self.dir = os.path.join(TESTS, name)
         self.args, self.env, self.goose = [], [], []
+        self.files = None
         self.mem, self.exit, self.timeout = "512M", 0, 120
         self.output, self.reference = "exact", True
         self.min_go, self.skip = None, None
@@ -127,6 +155,12 @@ class Test:
                 raise ConfigError("line %d: unknown setting %r" % (n, line))
             if key == "args":
                 self.args = shlex.split(val)
+            elif key == "files":
+                if not re.fullmatch(r"[A-Za-z0-9_.-]+", val) or val in (".", ".."):
+                    raise ConfigError("files must name a directory of the test")
+                if not os.path.isdir(os.path.join(self.dir, val)):
+                    raise ConfigError("files=%s: no such directory" % val)
+                self.files = val
             elif key == "goose":
                 self.goose = shlex.split(val)
                 for w in self.goose:
@@ -172,7 +206,8 @@ class Test:
             if w and not re.search(r"[\s'\"]", w):
                 return w
             return "'%s'" % w if '"' in w else '"%s"' % w
-        return " ".join([q(w) for w in self.goose + self.env] + ["--"] + [q(w) for w in self.args])
+        goose = self.goose + (["goose.cwd=/" + self.files] if self.files else [])
+        return " ".join([q(w) for w in goose + self.env] + ["--"] + [q(w) for w in self.args])
 
 
 def discover():
@@ -237,7 +272,7 @@ class Run:
         self.stderr = b""
 
 
-def execute(cmd, env, timeout, verbose, merge_stderr=True):
+def execute(cmd, env, timeout, verbose, merge_stderr=True, cwd=None):
     """Runs cmd; its output is stdout, plus stderr when merge_stderr (a Linux
     process's stderr is part of what it printed; goose's runner prints the
     whole console on stdout, and its stderr holds only make's and QEMU's own
@@ -245,7 +280,7 @@ def execute(cmd, env, timeout, verbose, merge_stderr=True):
     if verbose:
         say("# " + " ".join(shlex.quote(w) for w in cmd))
     start = time.monotonic()
-    p = subprocess.Popen(cmd, env=env, stdin=subprocess.DEVNULL,
+    p = subprocess.Popen(cmd, env=env, stdin=subprocess.DEVNULL, cwd=cwd,
                          stdout=subprocess.PIPE,
                          stderr=subprocess.STDOUT if merge_stderr else subprocess.PIPE,
                          start_new_session=True)
@@ -276,14 +311,48 @@ def kill_group(p):
 def run_reference(test, elf, verbose):
     env = dict(REF_ENV)
     env.update(w.split("=", 1) for w in test.env)
-    return execute(["qemu-riscv64", elf] + test.args, env, test.timeout, verbose)
+    cwd = os.path.join(test.dir, test.files) if test.files else None
+    return execute(["qemu-riscv64", elf] + test.args, env, test.timeout, verbose, cwd=cwd)
+
+
+def cpio_newc(root, prefix):
+    """The files under root as a cpio (newc) archive, names starting prefix/
+    (Linux's Documentation/driver-api/early-userspace/buffer-format.rst)."""
+    out = bytearray()
+
+    def entry(name, mode, data=b""):
+        name_b = name.encode() + b"\0"
+        hdr = b"070701" + b"".join(b"%08X" % v for v in (
+            len(out), mode, 0, 0, 1, 0, len(data), 0, 0, 0, 0, len(name_b), 0))
+        out.extend(hdr + name_b)
+        out.extend(b"\0" * (-len(out) % 4))
+        out.extend(data)
+        out.extend(b"\0" * (-len(out) % 4))
+
+    entry(prefix, 0o40755)
+    for dirpath, dirs, files in os.walk(root):
+        dirs.sort()
+        rel = os.path.relpath(dirpath, root)
+        base = prefix if rel == "." else prefix + "/" + rel
+        for d in dirs:
+            entry(base + "/" + d, 0o40755)
+        for f in sorted(files):
+            with open(os.path.join(dirpath, f), "rb") as fh:
+                entry(base + "/" + f, 0o100644, fh.read())
+    entry("TRAILER!!!", 0)
+    return bytes(out)
 
 
 def run_goose(runner, test, elf, verbose):
     if runner == "ref":
         return run_reference(test, elf, verbose)
+    initrd = ""
+    if test.files:
+        initrd = elf[:-len(".elf")] + ".cpio"
+        with open(initrd, "wb") as f:
+            f.write(cpio_newc(os.path.join(test.dir, test.files), test.files))
     fields = {"repo": REPO, "elf": elf, "bootargs": test.bootargs(), "mem": test.mem,
-              "name": test.name, "timeout": str(int(test.timeout)), "smp": str(SMP)}
+              "name": test.name, "timeout": str(int(test.timeout)), "smp": str(SMP), "initrd": initrd}
     template = MAKE_RUNNER if runner == "make" else runner
     cmd = [w.format(**fields) for w in shlex.split(template)]
     return execute(cmd, dict(os.environ), test.timeout, verbose, merge_stderr=False)

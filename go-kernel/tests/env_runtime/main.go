@@ -1,0 +1,18 @@
+// env_runtime: environment variables from the command line reach Go's
+// runtime as on Linux: GOMAXPROCS, GOGC and GODEBUG take effect.
+package main
+
+import (
+	"fmt"
+	"os"
+	"runtime"
+	"runtime/debug"
+)
+
+func main() {
+	fmt.Println("GOMAXPROCS:", runtime.GOMAXPROCS(0))
+	fmt.Println("GOGC was:", debug.SetGCPercent(100))
+	fmt.Println("GODEBUG:", os.Getenv("GODEBUG"))
+	// GODEBUG=gctrace=1 makes the runtime describe each collection on stderr.
+	runtime.GC()
+}
