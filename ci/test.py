@@ -6,7 +6,9 @@ Suites (run in this order; --only picks some):
   host     payload parsers and allocators on the host, with ASan/UBSan
   fuzz     the libFuzzer harnesses replayed over their corpora (ci/fuzz.sh --replay)
   boot     QEMU boots: the hello example, and broken inputs that must fail cleanly
-  go       the Go conformance programs under goose and qemu-riscv64 (ci/gotest.py)
+  go       the Go conformance programs under goose and qemu-riscv64 (ci/gotest.py),
+           with every toolchain: the machine's Go, golang-1.19, the newest release
+  smp      the conformance programs again with 2 and 4 harts (the machine's Go)
 
 Logs of failures go to build/test-logs/.
 """
@@ -104,9 +106,9 @@ def suite_fuzz(t):
         t.result(False, "FAIL fuzz: ci/fuzz.sh --replay exited %d (log: %s)" % (status, log("fuzz", out)))
 
 
-def make_run(kernel, bootargs="", mem="512M", extra=None, timeout=120):
-    cmd = ["make", "-s", "--no-print-directory", "run", "KERNEL=" + kernel, "MEM=" + mem,
-           "BOOTARGS=" + bootargs, "TIMEOUT=%d" % timeout]
+def make_run(kernel, bootargs="", mem="512M", extra=None, timeout=120, fw="dynamic", smp=1):
+    cmd = ["make", "-s", "--no-print-directory", "run", "KERNEL=" + kernel, "MEM=" + mem, "FW=" + fw,
+           "SMP=%d" % smp, "BOOTARGS=" + bootargs, "TIMEOUT=%d" % timeout]
     if extra:
         cmd.append("QEMU_EXTRA=" + extra)
     start = time.monotonic()
@@ -118,12 +120,54 @@ def goose_lines(out):
     return [l.rstrip("\r") for l in out.splitlines() if l.startswith("goose: ")]
 
 
+def qemu_run(image, *args, timeout=120):
+    """ci/qemu.py directly: its status is the program's (make would say 2)."""
+    cmd = [sys.executable, os.path.join(REPO, "ci", "qemu.py"), "--image", image, "--timeout", str(timeout)]
+    start = time.monotonic()
+    status, out = run(cmd + list(args), timeout=timeout + 60)
+    return status, out, time.monotonic() - start
+
+
+def boot_case(t, name, ok, secs, out, why=""):
+    if ok:
+        t.result(True, "ok   boot/%s  (%.1fs)" % (name, secs))
+    else:
+        t.result(False, "FAIL boot/%s: %s (log: %s)" % (name, why or "unexpected output", log("boot-" + name, out)))
+
+
 def suite_boot(t):
-    # The default example, as `make run` boots it.
+    # The default example, as `make run` boots it, and the other flows a
+    # board uses (docs/boards/): each must carry the program's exit status out.
     status, out, secs = make_run("go-kernel/examples/hello")
-    ok = status == 0 and "Hello from go" in out and "goose: exit status 0" in out
-    t.result(ok, ("ok   boot/hello  (%.1fs)" % secs) if ok else
-             "FAIL boot/hello: status %d (log: %s)" % (status, log("boot-hello", out)))
+    boot_case(t, "hello", status == 0 and "Hello from go" in out and "goose: exit status 0" in out, secs, out,
+              "status %d" % status)
+    status, out, secs = make_run("go-kernel/examples/hello", extra=None, fw="jump")
+    boot_case(t, "fw-jump", status == 0 and "Hello from go" in out, secs, out, "status %d" % status)
+    status, out, secs = make_run("go-kernel/examples/hello", smp=4)
+    boot_case(t, "smp4", status == 0 and "with 4 CPU(s)" in out, secs, out, "status %d" % status)
+    _, img = run(["make", "-s", "--no-print-directory", "image", "KERNEL=go-kernel/tests/exit_codes"])
+    img = os.path.join(REPO, img.strip().splitlines()[-1])
+    _, hello = run(["make", "-s", "--no-print-directory", "image", "KERNEL=go-kernel/examples/hello"])
+    hello = os.path.join(REPO, hello.strip().splitlines()[-1])
+    run(["make", "-s", "--no-print-directory", "payload"])
+    for name, image in (("embedded", img), ("payload", os.path.join(BUILD, "goose.bin"))):
+        status, out = run([sys.executable, os.path.join(REPO, "ci", "uboot_disk.py"), "--check", image,
+                           "--elf", image[:-len(".bin")] + ".elf"])
+        boot_case(t, "image-header-" + name, status == 0, 0, out, out.strip())
+    status, out, secs = qemu_run(img, "--loader", "uboot")
+    boot_case(t, "uboot", status == 7 and "goose: exit status 7" in out, secs, out, "status %d" % status)
+    status, out, secs = qemu_run(img, "--machine", "sifive_u", "--smp", "2")
+    boot_case(t, "sifive_u", status == 7 and re.search(r"boot hart [1-9]", out) is not None, secs, out,
+              "status %d" % status)
+    status, out, secs = qemu_run(hello, "--load-addr", "0x80600000", "--firmware-log")
+    boot_case(t, "load-addr-0x80600000", status == 0 and "Next Address      : 0x0000000080600000" in out
+              and "Hello from go" in out, secs, out, "status %d" % status)
+    status, out, secs = qemu_run(os.path.join(BUILD, "goose.bin"), "--initrd", hello[:-len("goose.bin")] + "hello.elf")
+    boot_case(t, "initrd-elf", status == 0 and "Hello from go" in out, secs, out, "status %d" % status)
+    # A fault nobody handles: registers and the Go function in the report.
+    status, out, secs = make_run("go-kernel/tests/fault_unhandled")
+    boot_case(t, "crash-report", "goose: exit status 139" in out and "main.poke" in out and " sp " in out,
+              secs, out)
     # Broken inputs: exactly one goose error line, then the failure exit.
     work = os.path.join(BUILD, "hostile")
     os.makedirs(work, exist_ok=True)
@@ -137,9 +181,9 @@ def suite_boot(t):
             t.result(True, "ok   %s  (%s)" % (name, case.error_line(out)))
 
 
-def suite_go(t, jobs):
-    p = subprocess.Popen([sys.executable, os.path.join(REPO, "ci", "gotest.py"), "-j", str(jobs)], cwd=REPO,
-                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+def suite_go(t, jobs, extra=()):
+    p = subprocess.Popen([sys.executable, os.path.join(REPO, "ci", "gotest.py"), "-j", str(jobs)] + list(extra),
+                         cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     for line in p.stdout:
         line = line.rstrip("\n")
         if SUMMARY_RE.match(line):
@@ -156,7 +200,7 @@ def suite_go(t, jobs):
         t.result(False, "FAIL go: ci/gotest.py exited %d" % p.returncode)
 
 
-SUITES = ["docs", "host", "fuzz", "boot", "go"]
+SUITES = ["docs", "host", "fuzz", "boot", "go", "smp"]
 
 
 def main():
@@ -171,6 +215,11 @@ def main():
             continue
         if s == "go":
             suite_go(t, a.jobs)
+        elif s == "smp":
+            # Several harts: the suite again with the machine's Go (the
+            # toolchains are tested at SMP=1 above).
+            for n in (2, 4):
+                suite_go(t, a.jobs, ["--smp", str(n), "--no-reference", "--go", "=" + shutil.which("go")])
         else:
             globals()["suite_" + s](t)
     summary = "%d passed, %d failed" % (t.passed, t.failed)

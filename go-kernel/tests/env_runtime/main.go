@@ -13,6 +13,4 @@ func main() {
 	fmt.Println("GOMAXPROCS:", runtime.GOMAXPROCS(0))
 	fmt.Println("GOGC was:", debug.SetGCPercent(100))
 	fmt.Println("GODEBUG:", os.Getenv("GODEBUG"))
-	// GODEBUG=gctrace=1 makes the runtime describe each collection on stderr.
-	runtime.GC()
 }
