@@ -1,16 +1,20 @@
 #!/usr/bin/env python3
-"""Broken programs for goose to refuse: each case is a file booted as KERNEL,
-and goose must print exactly one "goose: " line naming what is wrong (plus its
-"goose: exit status 125"), and stop with status 125 within seconds.
+"""Broken inputs for goose to refuse: a program (the ELF embedded in the
+image), the command line, the initrd, the device tree. For each, goose must
+print exactly one "goose: " line naming what is wrong (plus its "goose: exit
+status 125") and stop with status 125 within seconds.
 
-Cases are made from a real Go ELF (go-kernel/examples/hello) by editing
-fields, so each differs from a good program in one way only.
+Broken programs are made from a real Go ELF (go-kernel/examples/hello) by
+editing fields, broken trees from the one QEMU itself makes, so that each case
+differs from a good boot in one way only.
 """
 
 import os
 import re
 import struct
 import subprocess
+import sys
+import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GOOSE_FAILURE = 125
@@ -24,8 +28,12 @@ PT_LOAD, PF_X, PF_W = 1, 1, 2
 
 
 class Case:
-    def __init__(self, name, data, want, mem="512M"):
+    """data: the program to embed (None: none, the initrd brings it);
+    bootargs, initrd (bytes), dts (a function editing QEMU's own tree)."""
+
+    def __init__(self, name, data, want, mem="512M", bootargs="", initrd=None, dts=None):
         self.name, self.data, self.want, self.mem = name, data, re.compile(want), mem
+        self.bootargs, self.initrd, self.dts = bootargs, initrd, dts
         self.path = None
 
     def error_lines(self, out):
@@ -37,12 +45,11 @@ class Case:
         return lines[0] if lines else ""
 
     def check(self, status, out, secs):
-        """status is `make run`'s: it must fail; the program's status is the
-        one goose's exit line gives (QEMU's own, which ci/qemu.py checks)."""
+        """status is ci/qemu.py's: the program's, from goose's exit line."""
         problems = []
         errors = self.error_lines(out)
-        if status == 0:
-            problems.append("make run succeeded")
+        if status != GOOSE_FAILURE:
+            problems.append("status %d, want %d" % (status, GOOSE_FAILURE))
         if "goose: exit status %d" % GOOSE_FAILURE not in out:
             problems.append("no 'goose: exit status %d' line" % GOOSE_FAILURE)
         if len(errors) != 1:
@@ -52,6 +59,64 @@ class Case:
         if secs > MAX_SECONDS:
             problems.append("took %.0fs" % secs)
         return problems
+
+
+def qemu_dts(work, mem):
+    """QEMU virt's own device tree for this memory size, as source."""
+    dtb = os.path.join(work, "virt-%s.dtb" % mem)
+    if not os.path.exists(dtb):
+        subprocess.run(["qemu-system-riscv64", "-machine", "virt,dumpdtb=" + dtb, "-m", mem, "-smp", "1",
+                        "-nographic"], check=True, capture_output=True)
+    return subprocess.run(["dtc", "-q", "-I", "dtb", "-O", "dts", dtb], check=True, capture_output=True,
+                          text=True).stdout
+
+
+def set_chosen(dts, props):
+    return dts.replace("\tchosen {\n", "\tchosen {\n" + "".join("\t\t%s;\n" % p for p in props), 1)
+
+
+def set_memory(dts, reg):
+    return re.sub(r"(memory@80000000 \{.*?reg = )<[^>]*>", r"\g<1>" + reg, dts, count=1, flags=re.S)
+
+
+def cpio(entries):
+    """A newc archive of (name, mode, data) entries plus the trailer."""
+    out = bytearray()
+    for name, mode, data in entries + [("TRAILER!!!", 0, b"")]:
+        nb = name.encode() + b"\0"
+        out += b"070701" + b"".join(b"%08X" % v for v in (len(out), mode, 0, 0, 1, 0, len(data), 0, 0, 0, 0, len(nb), 0))
+        out += nb + b"\0" * (-(len(out) + len(nb)) % 4)
+        out = out[:len(out)]
+        out += data + b"\0" * (-len(data) % 4)
+    return bytes(out)
+
+
+def run(case, work):
+    """Boot the case through ci/qemu.py: (status, output, seconds)."""
+    if case.data is not None:
+        image = subprocess.run(["make", "-s", "--no-print-directory", "-C", REPO, "image", "KERNEL=" + case.path],
+                               capture_output=True, text=True).stdout.strip().splitlines()[-1]
+        image = os.path.join(REPO, image)
+    else:
+        image = os.path.join(REPO, "build", "goose.bin")
+    cmd = [sys.executable, os.path.join(REPO, "ci", "qemu.py"), "--image", image, "--mem", case.mem,
+           "--timeout", str(MAX_SECONDS)]
+    if case.initrd is not None:
+        initrd = os.path.join(work, case.name + ".initrd")
+        with open(initrd, "wb") as f:
+            f.write(case.initrd)
+        cmd += ["--initrd", initrd]
+    if case.dts:
+        src, dtb = os.path.join(work, case.name + ".dts"), os.path.join(work, case.name + ".dtb")
+        with open(src, "w") as f:
+            f.write(case.dts(qemu_dts(work, case.mem)))
+        subprocess.run(["dtc", "-q", "-I", "dts", "-O", "dtb", "-o", dtb, src], check=True)
+        cmd += ["--", "-dtb", dtb]
+    env = dict(os.environ, GOOSE_BOOTARGS=case.bootargs)
+    start = time.monotonic()
+    p = subprocess.run(cmd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       timeout=MAX_SECONDS + 60)
+    return p.returncode, p.stdout.decode(errors="replace"), time.monotonic() - start
 
 
 def hello_elf(work):
@@ -117,8 +182,44 @@ def cases(work):
         Case("entry-outside-text", edit(good, E_ENTRY, "<Q", 0x10), r"elf: e_entry 0x10 is not inside an executable segment"),
         Case("no-exec-segment", all_nox, r"elf: no executable PT_LOAD segment"),
         Case("too-big-for-ram", edit(good, data + P_MEMSZ, "<Q", 200 << 20), r"out of memory", mem="128M"),
+        # The command line.
+        Case("bootargs-too-long", good, r"bootargs: longer than 4095 bytes", bootargs="x" * 5000),
+        Case("bootargs-quote", good, r"bootargs: unterminated quote at offset 7", bootargs='-- a b "c d'),
+        Case("bootargs-words", good, r"bootargs: more than 128 words", bootargs=" ".join(["w"] * 200)),
+        Case("bootargs-unknown-option", good, r"bootargs: unknown option goose\.qiet", bootargs="goose.qiet"),
+        Case("bootargs-trace", good, r"goose\.trace: unknown event class \"everything\"",
+             bootargs="goose.trace=syscalls,everything"),
+        Case("bootargs-harts", good, r"goose\.harts=0", bootargs="goose.harts=0"),
+        Case("bootargs-stdin", good, r"goose\.stdin=/dev/tty0: want console or null", bootargs="goose.stdin=/dev/tty0"),
+        Case("bootargs-cwd", good, r"goose\.cwd=/no/such/dir: no such directory", bootargs="goose.cwd=/no/such/dir"),
+        # The initrd, with no program embedded.
+        Case("initrd-garbage", None, r"elf: bad magic", initrd=bytes(range(256)) * 16),
+        Case("initrd-truncated-elf", None, r"elf: segment \d+: p_offset .* past the end", initrd=good[:len(good) // 3]),
+        Case("initrd-cpio-truncated", None, r"initramfs: cpio: entry at offset",
+             initrd=cpio([("init", 0o100755, good)])[:5000]),
+        Case("initrd-cpio-absurd-size", None, r"initramfs: cpio: .*c_filesize",
+             initrd=cpio([("init", 0o100755, b"x" * 100)]).replace(b"%08X" % 100, b"FFFFFFF0", 1)),
+        Case("initrd-cpio-bad-hex", None, r"initramfs: cpio: .*(hex|digit)",
+             initrd=cpio([("init", 0o100755, b"x")]).replace(b"070701", b"070701zz", 1)[:-2]),
+        Case("initrd-cpio-no-init", None, r"no program to run: .*the initramfs has no /init",
+             initrd=cpio([("etc", 0o40755, b""), ("etc/motd", 0o100644, b"hello\n")])),
+        Case("initrd-cpio-init-missing", None, r"the initramfs has no /bin/prog",
+             initrd=cpio([("init", 0o100755, good)]), bootargs="goose.init=/bin/prog"),
+        # The device tree.
+        Case("fdt-no-memory", good, r"fdt: no memory node",
+             dts=lambda d: re.sub(r"\tmemory@80000000 \{.*?\};\n", "", d, count=1, flags=re.S)),
+        Case("fdt-memory-tiny", good, r"(no free RAM|out of memory)",
+             dts=lambda d: set_memory(d, "<0x00 0x80000000 0x00 0x300000>")),
+        Case("fdt-initrd-outside-ram", good, r"fdt: /chosen: initrd 0x100000000-0x100100000 is not inside RAM",
+             dts=lambda d: set_chosen(d, ["linux,initrd-start = <0x01 0x00>", "linux,initrd-end = <0x01 0x100000>"])),
+        Case("fdt-initrd-backwards", good, r"fdt: /chosen: linux,initrd-end 0x88000000 is below",
+             dts=lambda d: set_chosen(d, ["linux,initrd-start = <0x89000000>", "linux,initrd-end = <0x88000000>"])),
+        Case("fdt-initrd-half", good, r"fdt: /chosen: linux,initrd-start without linux,initrd-end",
+             dts=lambda d: set_chosen(d, ["linux,initrd-start = <0x89000000>"])),
     ]
     for c in cs:
+        if c.data is None:
+            continue
         c.path = os.path.join(work, c.name + ".elf")
         old = None
         if os.path.exists(c.path):

@@ -66,7 +66,8 @@ UBOOT_STARTING = b"Starting kernel ..."
 UBOOT_COMMAND = b"boot; poweroff\n"
 # OpenSBI's last banner line: the UART is goose's from then on.
 OPENSBI_DONE = b"Boot HART MEDELEG"
-EXIT_RE = re.compile(rb"goose: exit status (-?\d+)\r?$")
+# SBI's legacy console adds its own CR before each LF: hence \r*.
+EXIT_RE = re.compile(rb"goose: exit status (-?\d+)\r*$")
 # fw_jump copies the FDT to RAM base + 0x2200000 (FACTS.md): a bigger image
 # loaded at RAM base + 0x200000 would overwrite it.
 FW_JUMP_MAX_IMAGE = 0x2000000

@@ -164,6 +164,18 @@ def suite_boot(t):
               and "Hello from go" in out, secs, out, "status %d" % status)
     status, out, secs = qemu_run(os.path.join(BUILD, "goose.bin"), "--initrd", hello[:-len("goose.bin")] + "hello.elf")
     boot_case(t, "initrd-elf", status == 0 and "Hello from go" in out, secs, out, "status %d" % status)
+    # A tree whose stdout-path names nothing goose can drive: the SBI console.
+    work = os.path.join(BUILD, "hostile")
+    os.makedirs(work, exist_ok=True)
+    dts = re.sub(r'stdout-path = "[^"]*"', 'stdout-path = "/soc/no-such-uart@0"',
+                 hostile.qemu_dts(work, "512M"))
+    with open(os.path.join(work, "no-console.dts"), "w") as f:
+        f.write(dts)
+    run(["dtc", "-q", "-I", "dts", "-O", "dtb", "-o", os.path.join(work, "no-console.dtb"),
+         os.path.join(work, "no-console.dts")])
+    status, out, secs = qemu_run(hello, "--", "-dtb", os.path.join(work, "no-console.dtb"))
+    boot_case(t, "fdt-no-console", status == 0 and "console sbi-legacy" in out and "Hello from go" in out,
+              secs, out, "status %d" % status)
     # A fault nobody handles: registers and the Go function in the report.
     status, out, secs = make_run("go-kernel/tests/fault_unhandled")
     boot_case(t, "crash-report", "goose: exit status 139" in out and "main.poke" in out and " sp " in out,
@@ -171,14 +183,35 @@ def suite_boot(t):
     # Broken inputs: exactly one goose error line, then the failure exit.
     work = os.path.join(BUILD, "hostile")
     os.makedirs(work, exist_ok=True)
+    run(["make", "-s", "--no-print-directory", "payload"])
     for case in hostile.cases(work):
-        status, out, secs = make_run(case.path, mem=case.mem, timeout=30)
+        status, out, secs = hostile.run(case, work)
         problems = case.check(status, out, secs)
         name = "boot/bad-" + case.name
         if problems:
             t.result(False, "FAIL %s: %s (log: %s)" % (name, "; ".join(problems), log(name.replace("/", "-"), out)))
         else:
             t.result(True, "ok   %s  (%s)" % (name, case.error_line(out)))
+
+
+def suite_examples(t):
+    # The device examples (ci/examples.py): virtio-rng, virtio-blk, httpd.
+    p = subprocess.Popen([sys.executable, os.path.join(REPO, "ci", "examples.py")], cwd=REPO,
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    for line in p.stdout:
+        line = line.rstrip("\n")
+        if SUMMARY_RE.match(line):
+            continue
+        if line.startswith("ok "):
+            t.result(True, line)
+        elif line.startswith("skip "):
+            t.result(None, line)
+        elif line.startswith("FAIL "):
+            t.result(False, line)
+        else:
+            print(line, flush=True)
+    if p.wait() not in (0, 1):
+        t.result(False, "FAIL examples: ci/examples.py exited %d" % p.returncode)
 
 
 def suite_go(t, jobs, extra=()):
@@ -200,7 +233,7 @@ def suite_go(t, jobs, extra=()):
         t.result(False, "FAIL go: ci/gotest.py exited %d" % p.returncode)
 
 
-SUITES = ["docs", "host", "fuzz", "boot", "go", "smp"]
+SUITES = ["docs", "host", "fuzz", "boot", "examples", "go", "smp"]
 
 
 def main():

@@ -194,5 +194,5 @@ void panic(const char *fmt, ...)
 	va_start(ap, fmt);
 	console_vprintf("goose: panic: ", fmt, ap, "\n");
 	va_end(ap);
-	power_off(POWER_EXIT_GOOSE_FAILURE);
+	goose_exit(POWER_EXIT_GOOSE_FAILURE);
 }

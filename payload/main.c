@@ -101,31 +101,40 @@ static void boot_seed(const struct fdt_hart *bh)
 	}
 }
 
-/*
- * The direct map of RAM and device registers, replacing entry.S's window
- * onto the FDT (kmap.h says why no large page may cover firmware memory).
- * The FDT is RAM, so what info points into stays reachable.
- */
-static void boot_direct_map(void)
+static struct kmap_range kmap_holes[FDT_MAX_RANGES];
+static struct kmap kmap;
+
+/* The direct map's builder, its holes the firmware's /reserved-memory. */
+static struct kmap *boot_kmap(void)
 {
-	struct kmap_range holes[FDT_MAX_RANGES];
 	int nholes = 0;
 
 	for (int i = 0; i < info.nresv; i++)
 		if (info.resv_node[i])
-			holes[nholes++] = (struct kmap_range){ ALIGN_DOWN(info.resv[i].base, PAGE_SIZE),
-							       ALIGN_UP(info.resv[i].base + info.resv[i].size, PAGE_SIZE) };
-	struct kmap k = {
+			kmap_holes[nholes++] = (struct kmap_range){ ALIGN_DOWN(info.resv[i].base, PAGE_SIZE),
+								    ALIGN_UP(info.resv[i].base + info.resv[i].size, PAGE_SIZE) };
+	kmap = (struct kmap){
 		.root = boot_pt,
 		.pool = kmap_pool,
 		.npool = KMAP_POOL_PAGES,
 		.pool_pa = IMAGE_PA(kmap_pool),
 		.va_base = KERNEL_BASE,
 		.va_limit = (uint64_t)KERNEL_DIRECT_GIB << 30,
-		.holes = holes,
+		.holes = kmap_holes,
 		.nholes = nholes,
 		.leaf_flags = PTE_V | PTE_R | PTE_W | PTE_X | PTE_G | PTE_A | PTE_D,
 	};
+	return &kmap;
+}
+
+/*
+ * The direct map of RAM and device registers, replacing entry.S's window
+ * onto the FDT (kmap.h says why no large page may cover firmware memory).
+ * The FDT is RAM, so what info points into stays reachable.
+ */
+static void boot_direct_map(uint64_t fdt_pa, size_t fdt_len)
+{
+	struct kmap *k = boot_kmap();
 	int r = 0;
 
 	for (int i = 256; i < 256 + KERNEL_DIRECT_GIB; i++)
@@ -134,21 +143,64 @@ static void boot_direct_map(void)
 	for (int i = 0; i < info.nmem && !r; i++) {
 		uint64_t b = ALIGN_UP(info.mem[i].base, PAGE_SIZE), e = ALIGN_DOWN(info.mem[i].base + info.mem[i].size, PAGE_SIZE);
 
-		e = MIN(e, k.va_limit);
+		e = MIN(e, k->va_limit);
 		if (b < e)
-			r = kmap_add(&k, b, e);
+			r = kmap_add(k, b, e);
 	}
 	for (int i = 0; i < info.ndevs && !r; i++) {
 		uint64_t b = ALIGN_DOWN(info.devs[i].base, PAGE_SIZE);
 		uint64_t e = ALIGN_UP(info.devs[i].base + info.devs[i].size, PAGE_SIZE);
 
-		if (e <= k.va_limit)
-			r = kmap_add(&k, b, e);
+		if (e <= k->va_limit)
+			r = kmap_add(k, b, e);
 	}
+	/* The FDT stays readable even where the memory nodes leave it out. */
+	if (!r)
+		r = kmap_add(k, ALIGN_DOWN(fdt_pa, PAGE_SIZE), ALIGN_UP(fdt_pa + fdt_len, PAGE_SIZE));
 	sfence_vma_all();
 	if (r)
 		panic("boot_direct_map: %d page-table pages are not enough for this machine's memory map",
 		      KMAP_POOL_PAGES);
+}
+
+/* goose's options: a misspelt one is an error, not silently nothing. */
+static const char *const boot_options[] = {
+	"goose.quiet", "goose.trace", "goose.stdin", "goose.init", "goose.cwd", "goose.time", "goose.harts",
+};
+
+static void boot_check_options(void)
+{
+	for (int i = 0; i < bootargs.nopts; i++) {
+		const char *o = bootargs.opts[i];
+		size_t n = strchr(o, '=') ? (size_t)(strchr(o, '=') - o) : strlen(o);
+		size_t k;
+
+		for (k = 0; k < ARRAY_SIZE(boot_options); k++)
+			if (strlen(boot_options[k]) == n && !strncmp(boot_options[k], o, n))
+				break;
+		if (k == ARRAY_SIZE(boot_options)) {
+			gmsg("bootargs: unknown option %.*s (goose knows goose.quiet, goose.trace, goose.stdin, "
+			     "goose.init, goose.cwd, goose.time, goose.harts; docs/boot.md)", (int)MIN(n, (size_t)64), o);
+			boot_fail();
+		}
+	}
+}
+
+/* The initrd must be RAM goose can read: inside one memory bank. */
+static void boot_check_initrd(void)
+{
+	uint64_t b = info.initrd_start, e = info.initrd_end;
+
+	if (e <= b)
+		return;
+	for (int i = 0; i < info.nmem; i++) {
+		uint64_t mb = info.mem[i].base, me = MIN(mb + info.mem[i].size, (uint64_t)KERNEL_DIRECT_GIB << 30);
+
+		if (b >= mb && e <= me)
+			return;
+	}
+	gmsg("fdt: /chosen: initrd 0x%lx-0x%lx is not inside RAM", b, e);
+	boot_fail();
 }
 
 static void boot_memory(uint64_t fdt_pa, size_t fdt_len)
@@ -325,10 +377,15 @@ void goose_main(unsigned long hartid, uint64_t fdt_pa)
 		boot_fail();
 	}
 	if (fdt_parse(fdt, fdt_len, &info, err, sizeof(err))) {
+		/* A tree with no usable memory may still name the test device,
+		 * so that QEMU's status says the boot failed. */
+		if (info.test_dev.present && !kmap_add(boot_kmap(), ALIGN_DOWN(info.test_dev.base, PAGE_SIZE),
+							ALIGN_UP(info.test_dev.base + info.test_dev.size, PAGE_SIZE)))
+			power_init(&info.test_dev);
 		gmsg("%s", err);
 		boot_fail();
 	}
-	boot_direct_map();
+	boot_direct_map(fdt_pa, fdt_len);
 	const char *console_name = console_init(&info.console);
 
 	power_init(&info.test_dev);
@@ -336,6 +393,8 @@ void goose_main(unsigned long hartid, uint64_t fdt_pa)
 		gmsg("%s", err);
 		boot_fail();
 	}
+	boot_check_options();
+	boot_check_initrd();
 	const char *opt = bootargs_opt(&bootargs, "goose.trace");
 
 	if (opt && trace_init(opt))

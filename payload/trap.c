@@ -154,5 +154,5 @@ void trap_goose_fault(struct frame *f)
 	     (cause & SCAUSE_INTERRUPT) ? "interrupt " : "", exc_name(cause & ~SCAUSE_INTERRUPT), cause, f->x[0],
 	     f->stval);
 	signal_dump_frame(f);
-	power_off(POWER_EXIT_GOOSE_FAILURE);
+	goose_exit(POWER_EXIT_GOOSE_FAILURE);
 }
