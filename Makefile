@@ -156,6 +156,9 @@ $(BUILD)/host/test_%: payload/tests/test_%.c payload/%.c payload/*.h | $(DEPS_ST
 	@mkdir -p $(@D)
 	$(HOSTCC) $(HOST_CFLAGS) -o $@ $< payload/$*.c $(HOST_EXTRA_$*)
 
+# test_vm drives the memory manager over the page allocator.
+HOST_EXTRA_vm := payload/pmem.c
+
 # test_boards checks every compiled tree (it links fdt.c only).
 $(BUILD)/host/test_boards: payload/tests/test_boards.c payload/fdt.c payload/*.h $(DTBS) | $(DEPS_STAMP)
 	@mkdir -p $(@D)

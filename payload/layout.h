@@ -31,9 +31,16 @@
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>
+#ifdef GOOSE_HOST
+/* Host tests put "physical" memory in a malloc'd arena at this offset. */
+extern uint64_t host_pa_offset;
+#define PA2VA(pa) ((void *)((uint64_t)(pa) + host_pa_offset))
+#define VA2PA(va) ((uint64_t)(va) - host_pa_offset)
+#else
 /* The direct map: any physical address below 254 GiB. */
 #define PA2VA(pa) ((void *)((uint64_t)(pa) + KERNEL_BASE))
 #define VA2PA(va) ((uint64_t)(va) - KERNEL_BASE)
+#endif
 /* Where the image was loaded (entry.S): for goose's own symbols, statics and stacks. */
 extern uint64_t goose_image_pa;
 #define IMAGE_PA(sym) ((uint64_t)(sym) - KERNEL_LINK + goose_image_pa)

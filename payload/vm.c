@@ -419,30 +419,69 @@ int uaccess_ok(uint64_t va, uint64_t len, uint32_t access)
 	return 0;
 }
 
+/* The program's byte at va as goose reaches it: the very address (one
+ * address space), or in host tests through the page tables. */
+static void *user_ptr(uint64_t va)
+{
+#ifdef GOOSE_HOST
+	return vm_kaddr(va);
+#else
+	return (void *)va;
+#endif
+}
+
+/* Bytes up to the end of va's page. */
+static size_t page_left(uint64_t va)
+{
+	return PAGE_SIZE - (va & (PAGE_SIZE - 1));
+}
+
+static int user_copy(void *kbuf, uint64_t uva, size_t len, bool to_user)
+{
+	uint8_t *k = kbuf;
+
+	if (uaccess_ok(uva, len, to_user ? PROT_WRITE : PROT_READ))
+		return -EFAULT;
+	while (len) {
+		size_t n = MIN(len, page_left(uva));
+
+		if (to_user)
+			memcpy(user_ptr(uva), k, n);
+		else
+			memcpy(k, user_ptr(uva), n);
+		k += n;
+		uva += n;
+		len -= n;
+	}
+	return 0;
+}
+
 int copy_from_user(void *dst, uint64_t src, size_t len)
 {
-	if (uaccess_ok(src, len, PROT_READ))
-		return -EFAULT;
-	memcpy(dst, (const void *)src, len);
-	return 0;
+	return user_copy(dst, src, len, false);
 }
 
 int copy_to_user(uint64_t dst, const void *src, size_t len)
 {
-	if (uaccess_ok(dst, len, PROT_WRITE))
-		return -EFAULT;
-	memcpy((void *)dst, src, len);
-	return 0;
+	return user_copy((void *)src, dst, len, true);
 }
 
 int strncpy_from_user(char *dst, uint64_t src, size_t max)
 {
-	for (size_t i = 0; i < max; i++) {
-		if (uaccess_ok(src + i, 1, PROT_READ))
+	size_t i = 0;
+
+	while (i < max) {
+		size_t n = MIN(max - i, page_left(src + i));
+
+		if (uaccess_ok(src + i, n, PROT_READ))
 			return -EFAULT;
-		dst[i] = *(const char *)(src + i);
-		if (!dst[i])
-			return 0;
+		const char *p = user_ptr(src + i);
+
+		for (size_t j = 0; j < n; j++, i++) {
+			dst[i] = p[j];
+			if (!dst[i])
+				return 0;
+		}
 	}
 	return -ENAMETOOLONG;
 }

@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Host tests for payload/pmem.c: free RAM = banks minus holes (any order,
+ * overlapping, unaligned), page 0 never handed out, the free list and
+ * contiguous runs, exhaustion and injected failures.
+ */
+#include "../pmem.h"
+#include "test.h"
+
+#define P 4096ull
+
+struct range_case {
+	const char *name;
+	struct pmem_range ram[4];
+	int nram;
+	struct pmem_range holes[4];
+	int nholes;
+	uint64_t want_pages;
+	int want_rc;
+};
+
+static const struct range_case cases[] = {
+	{ "one bank", { { 0x80000000, 0x80100000 } }, 1, { { 0 } }, 0, 256, 0 },
+	{ "hole at the base", { { 0x80000000, 0x80100000 } }, 1, { { 0x80000000, 0x80080000 } }, 1, 128, 0 },
+	{ "unaligned bank rounds in", { { 0x80000001, 0x80002fff } }, 1, { { 0 } }, 0, 1, 0 },
+	{ "unaligned hole rounds out", { { 0x80000000, 0x80010000 } }, 1, { { 0x80001001, 0x80002001 } }, 1, 14, 0 },
+	{ "overlapping holes", { { 0x80000000, 0x80010000 } }, 1,
+	  { { 0x80001000, 0x80004000 }, { 0x80002000, 0x80006000 } }, 2, 11, 0 },
+	{ "two banks out of order", { { 0x100000000, 0x100010000 }, { 0x80000000, 0x80010000 } }, 2, { { 0 } }, 0,
+	  32, 0 },
+	{ "hole covers all", { { 0x80000000, 0x80010000 } }, 1, { { 0x70000000, 0x90000000 } }, 1, 0, -1 },
+	{ "page 0 never given", { { 0, 0x4000 } }, 1, { { 0 } }, 0, 3, 0 },
+	{ "hole to the top of memory", { { 0x80000000, 0x80010000 } }, 1, { { 0x80008000, UINT64_MAX } }, 1, 8, 0 },
+	{ "empty bank", { { 0x80000000, 0x80000000 } }, 1, { { 0 } }, 0, 0, -1 },
+};
+
+int main(void)
+{
+	static struct pmem pm;
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		const struct range_case *c = &cases[i];
+		int rc = pmem_init(&pm, 0, c->ram, c->nram, c->holes, c->nholes);
+
+		CHECK(rc == c->want_rc, "%s: rc %d, want %d", c->name, rc, c->want_rc);
+		if (!rc)
+			CHECK(pm.total_pages == c->want_pages, "%s: %llu pages, want %llu", c->name,
+			      (unsigned long long)pm.total_pages, (unsigned long long)c->want_pages);
+	}
+
+	/* Allocation over a real arena (va_offset maps "physical" to it). */
+	uint8_t *arena = aligned_alloc(P, 64 * P);
+	struct pmem_range ram = { 0x80000000, 0x80000000 + 64 * P };
+	uint64_t off = (uint64_t)(uintptr_t)arena - 0x80000000;
+
+	CHECK(pmem_init(&pm, off, &ram, 1, NULL, 0) == 0, "arena");
+	uint64_t a = pmem_alloc(&pm), b = pmem_alloc_zeroed(&pm);
+
+	CHECK(a && b && a != b && pm.free_pages == 62, "two pages: 0x%llx 0x%llx", (unsigned long long)a,
+	      (unsigned long long)b);
+	CHECK(arena[b - 0x80000000] == 0 && arena[b - 0x80000000 + P - 1] == 0, "zeroed");
+	pmem_free(&pm, a);
+	CHECK(pmem_alloc(&pm) == a, "the free list gives back the last freed page");
+	uint64_t run = pmem_alloc_contig(&pm, 8);
+
+	CHECK(run && (run & (P - 1)) == 0 && pm.free_pages == 54, "8 contiguous pages: %llu free",
+	      (unsigned long long)pm.free_pages);
+	CHECK(pmem_alloc_contig(&pm, 1000) == 0, "too big a run");
+	CHECK(pmem_alloc_contig(&pm, 0) == 0, "zero pages");
+	pm.fail_after = 2;
+	CHECK(pmem_alloc(&pm) != 0, "first before the injected failure");
+	CHECK(pmem_alloc(&pm) == 0, "injected failure");
+	CHECK(pmem_alloc(&pm) != 0, "after it");
+	uint64_t got = 0;
+
+	while (pmem_alloc(&pm))
+		got++;
+	CHECK(pm.free_pages == 0 && pmem_alloc(&pm) == 0, "exhausted after %llu more", (unsigned long long)got);
+	free(arena);
+	return test_done("pmem");
+}
