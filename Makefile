@@ -49,7 +49,7 @@ else
 SAY := @echo
 endif
 
-.PHONY: help deps payload run image test test-host test-go test-boot bench debug dtbs fuzz lint clean
+.PHONY: FORCE help deps payload run image test test-host test-go test-boot bench debug dtbs fuzz lint clean
 
 help:
 	@echo "goose: boot unmodified Go programs as supervisor-mode kernels on RISC-V"
@@ -112,10 +112,12 @@ KERNEL_DIR := $(BUILD)/k/$(KERNEL_NAME)-$(shell echo '$(KERNEL_ELF)' | md5sum | 
 else
 KERNEL_DIR := $(BUILD)/k/$(KERNEL_NAME)-$(shell echo '$(abspath $(KERNEL))' | md5sum | cut -c1-8)
 KERNEL_ELF := $(KERNEL_DIR)/$(KERNEL_NAME).elf
-$(KERNEL_ELF): $(shell find $(KERNEL) -name '*.go' 2>/dev/null) go-kernel/go.mod | $(DEPS_STAMP)
+# Go decides what to rebuild (the package, the module, its go.mod): always
+# ask it, and keep the old file (and the image) when nothing changed.
+$(KERNEL_ELF): FORCE | $(DEPS_STAMP)
 	@mkdir -p $(@D)
-	$(SAY) "  GO      $(KERNEL)"
-	@cd $(abspath $(KERNEL)) && GOOS=linux GOARCH=riscv64 CGO_ENABLED=0 GOFLAGS=-trimpath $(GO) build -o $(abspath $@) .
+	@cd $(abspath $(KERNEL)) && GOOS=linux GOARCH=riscv64 CGO_ENABLED=0 GOFLAGS=-trimpath $(GO) build -o $(abspath $@).new .
+	@if cmp -s $@.new $@; then rm -f $@.new; else mv -f $@.new $@; $(if $(filter @true,$(SAY)),:,echo "  GO      $(KERNEL)"); fi
 endif
 
 # The image: the payload with the program linked in (.kernel).
@@ -179,3 +181,5 @@ fuzz: $(DEPS_STAMP)
 
 clean:
 	rm -rf $(BUILD)
+
+FORCE:

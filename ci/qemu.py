@@ -258,9 +258,17 @@ def boot(a, workdir):
             if firmware is not None:
                 firmware += chunk
                 at = firmware.find(b"goose: ")
-                if at < 0 or (at > 0 and firmware[at - 1:at] != b"\n"):
-                    continue
-                chunk, firmware = firmware[firmware_cut(firmware[:at]):], None
+                if at >= 0 and (at == 0 or firmware[at - 1:at] == b"\n"):
+                    chunk, firmware = firmware[firmware_cut(firmware[:at]):], None
+                else:
+                    # The firmware's last line, complete: goose runs now, and
+                    # (under goose.quiet) the program may print long before
+                    # goose does.
+                    done = re.search(re.escape(UBOOT_STARTING if a.loader == "uboot" else OPENSBI_DONE)
+                                     + rb"[^\n]*\n", firmware)
+                    if not done:
+                        continue
+                    chunk, firmware = firmware[firmware_cut(firmware[:done.end()]):], None
             out.write(chunk)
             out.flush()
             line += chunk

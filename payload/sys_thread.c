@@ -63,6 +63,7 @@ SYSCALL(clone)
 		return -EFAULT;
 	}
 	c->frame = t->frame;
+	memcpy(c->name, t->name, sizeof(c->name));
 	c->frame.x[REG_A0] = 0;
 	if (a[1])
 		c->frame.x[REG_SP] = a[1];

@@ -27,7 +27,7 @@ static const struct {
 static const char *const enosys_names[SYSCALL_MAX] = {
 	[SYS_setitimer] = "setitimer", [SYS_timer_create] = "timer_create",
 	[SYS_timer_settime] = "timer_settime", [SYS_timer_delete] = "timer_delete",
-	[SYS_prctl] = "prctl", [SYS_statx] = "statx", [SYS_ppoll] = "ppoll", [SYS_pselect6] = "pselect6",
+[SYS_statx] = "statx", [SYS_ppoll] = "ppoll", [SYS_pselect6] = "pselect6",
 	[SYS_reboot] = "reboot", [SYS_execve] = "execve", [SYS_wait4] = "wait4", [SYS_clone3] = "clone3",
 	[SYS_rt_sigsuspend] = "rt_sigsuspend", [SYS_fdatasync] = "fdatasync",
 };
@@ -291,6 +291,34 @@ SYSCALL(riscv_hwprobe)
 			return -EFAULT;
 	}
 	return 0;
+}
+
+/* prctl (include/uapi/linux/prctl.h): thread names; the rest as a kernel
+ * without those features answers. */
+#define PR_SET_NAME 15
+#define PR_GET_NAME 16
+#define PR_SET_VMA 0x53564d41
+
+SYSCALL(prctl)
+{
+	char name[16];
+
+	switch (a[0]) {
+	case PR_SET_NAME:
+		memset(name, 0, sizeof(name));
+		if (strncpy_from_user(name, a[1], sizeof(name)) == -EFAULT)
+			return -EFAULT;
+		name[15] = '\0';
+		memcpy(t->name, name, sizeof(name));
+		return 0;
+	case PR_GET_NAME:
+		return copy_to_user(a[1], t->name, sizeof(t->name));
+	case PR_SET_VMA:
+		/* Naming anonymous memory (Go 1.25+ does, and ignores the answer):
+		 * Linux without CONFIG_ANON_VMA_NAME says EINVAL. */
+	default:
+		return -EINVAL;
+	}
 }
 
 #define GRND_NONBLOCK 1

@@ -165,7 +165,7 @@ void sys_brk_init(uint64_t image_end);
 	X(getcpu, 3) X(gettimeofday, 2) X(getpid, 0) X(getppid, 0) X(getuid, 0) X(geteuid, 0) X(getgid, 0) \
 	X(getegid, 0) X(gettid, 0) X(sysinfo, 1) X(brk, 1) X(munmap, 2) X(clone, 5) X(mmap, 6)             \
 	X(mprotect, 3) X(mincore, 3) X(madvise, 3) X(prlimit64, 4) X(renameat2, 5) X(getrandom, 3)         \
-	X(faccessat2, 4) X(epoll_pwait2, 6) X(riscv_hwprobe, 5)
+	X(faccessat2, 4) X(epoll_pwait2, 6) X(riscv_hwprobe, 5) X(prctl, 5)
 
 #define SYSCALL_DECLARE(name, n) SYSCALL(name);
 SYSCALL_LIST(SYSCALL_DECLARE)

@@ -29,6 +29,7 @@ struct thread {
 	struct frame frame;	/* first: sscratch points here while it runs */
 	uint64_t fp[33];	/* f0-f31, then fcsr */
 	int tid;
+	char name[16];		/* prctl(PR_SET_NAME) */
 	enum thread_state state;
 	struct thread *rq_next;	/* run queue */
 
