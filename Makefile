@@ -161,6 +161,9 @@ $(BUILD)/host/test_%: payload/tests/test_%.c payload/%.c payload/*.h | $(DEPS_ST
 # test_vm drives the memory manager over the page allocator.
 HOST_EXTRA_vm := payload/pmem.c
 
+# test_gosym finds functions with elf.c's symbol reader.
+HOST_EXTRA_gosym := payload/elf.c
+
 # test_boards checks every compiled tree (it links fdt.c only).
 $(BUILD)/host/test_boards: payload/tests/test_boards.c payload/fdt.c payload/*.h $(DTBS) | $(DEPS_STAMP)
 	@mkdir -p $(@D)

@@ -60,7 +60,7 @@ esac
 # Per harness: the parser source it fuzzes and the largest input worth trying.
 # The parsers are linear, but libFuzzer's mutations slow down with size;
 # every committed and generated seed fits.
-declare -A src=([fdt]=payload/fdt.c [elf]=payload/elf.c [cpio]=payload/cpio.c [bootargs]=payload/bootargs.c)
+declare -A src=([fdt]=payload/fdt.c [elf]="payload/elf.c payload/gosym.c" [cpio]=payload/cpio.c [bootargs]=payload/bootargs.c)
 declare -A max_len=([fdt]=65536 [elf]=65536 [cpio]=65536 [bootargs]=8192)
 for n in "${names[@]}"; do
 	if [ -z "${src[$n]:-}" ]; then
@@ -135,7 +135,7 @@ for n in "${names[@]}"; do
 	log="$out/$n.log"
 	regr="fuzz/regressions/$n"
 	mkdir -p "$regr"
-	if ! "$cc" "${cflags[@]}" -o "$bin" "fuzz/fuzz_$n.c" "${src[$n]}" >"$log" 2>&1; then
+	if ! "$cc" "${cflags[@]}" -o "$bin" "fuzz/fuzz_$n.c" ${src[$n]} >"$log" 2>&1; then
 		echo "fuzz $n: BUILD FAILED (see $log)"
 		sed -n '1,20p' "$log" | sed 's/^/    /'
 		failed=$((failed + 1))

@@ -178,8 +178,9 @@ def suite_boot(t):
               secs, out, "status %d" % status)
     # A fault nobody handles: registers and the Go function in the report.
     status, out, secs = make_run("go-kernel/tests/fault_unhandled")
-    boot_case(t, "crash-report", "goose: exit status 139" in out and "main.poke" in out and " sp " in out,
-              secs, out)
+    boot_case(t, "crash-report", "goose: exit status 139" in out and " sp " in out
+              and re.search(r"pc 0x[0-9a-f]+ main\.poke\+0x[0-9a-f]+ \(\S*fault_unhandled/main\.go:19\)", out)
+              and re.search(r"ra 0x[0-9a-f]+ main\.main\+0x[0-9a-f]+ \(\S*main\.go:29\)", out), secs, out)
     # Broken inputs: exactly one goose error line, then the failure exit.
     work = os.path.join(BUILD, "hostile")
     os.makedirs(work, exist_ok=True)

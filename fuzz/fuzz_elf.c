@@ -10,7 +10,8 @@
  *     one);
  *   - elf_func_starts and elf_symbolize on the input, and the loader's use
  *     of them: the starts inside each executable segment fed to the scan;
- *   - elf_go_version (the version string comes from the input's bytes).
+ *   - elf_go_version (the version string comes from the input's bytes);
+ *   - elf_go_line (gosym.c: Go's line tables; names point into the input).
  */
 #define _GNU_SOURCE /* memmem */
 #include "elf.h"
@@ -243,6 +244,16 @@ FUZZ_NOCOV int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ver[0] = 'x';
 	FUZZ_CHECK(elf_go_version(data, size, ver, 1) == rc2 && (rc2 || ver[0] == '\0'));
 	FUZZ_CHECK(elf_go_version(data, size, NULL, 0) == -1);
+
+	/* Go's line tables: strings found must lie inside the input. */
+	{
+		const char *fn, *file;
+		int line;
+		uint64_t pc = size >= 16 ? le64_load(data + size - 16) : 0;
+
+		if (elf_go_line(data, size, pc, &fn, &file, &line) == 0)
+			FUZZ_CHECK(fuzz_cstr_in(fn, data, size) && fuzz_cstr_in(file, data, size));
+	}
 
 	/* What the loader does: each executable segment's starts fed to its scan. */
 	if (rc == 0) {

@@ -81,4 +81,11 @@ int elf_symbolize(const void *buf, size_t len, uint64_t addr, const char **name,
  * information; 0, or -1 when there is none. */
 int elf_go_version(const void *buf, size_t len, char *out, size_t outlen);
 
+/*
+ * Where pc is in the Go source: the function, file and line from the
+ * program's .gopclntab (gosym.c; Go 1.18 and later). 0, or -1 when the file
+ * has no such table or pc is in no Go function. Strings point into buf.
+ */
+int elf_go_line(const void *buf, size_t len, uint64_t pc, const char **func, const char **file, int *line);
+
 #endif

@@ -307,6 +307,13 @@ const char *loader_symbolize(uint64_t pc, uint64_t *off)
 	return name;
 }
 
+int loader_go_line(uint64_t pc, const char **file, int *line)
+{
+	const char *func;
+
+	return ld.elf ? elf_go_line(ld.elf, ld.len, pc, &func, file, line) : -1;
+}
+
 uint64_t loader_sigreturn_trampoline(void)
 {
 	return vdso_sigreturn();

@@ -31,6 +31,9 @@ bool loader_is_syscall_site(uint64_t pc);
  * offset into it. */
 const char *loader_symbolize(uint64_t pc, uint64_t *off);
 
+/* The Go source file and line of pc (the program's .gopclntab): 0 or -1. */
+int loader_go_line(uint64_t pc, const char **file, int *line);
+
 /* Where rt_sigreturn's trampoline is (the return address of handlers). */
 uint64_t loader_sigreturn_trampoline(void);
 

@@ -39,15 +39,20 @@ static const char *const reg_names[32] = {
 	"a6", "a7", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
 };
 
+/* "pc 0x8cf34 main.poke+0x4 (main.go:29)": the symbol, and the line from
+ * Go's own tables (for ra, the line of the call). */
 static void print_location(const char *what, uint64_t pc)
 {
 	uint64_t off;
-	const char *fn = loader_symbolize(pc, &off);
+	const char *fn = loader_symbolize(pc, &off), *file;
+	int line;
 
-	if (fn)
-		gmsg("  %s 0x%lx %s+0x%lx", what, pc, fn, off);
-	else
+	if (!fn)
 		gmsg("  %s 0x%lx", what, pc);
+	else if (!loader_go_line(what[0] == 'r' && pc >= 2 ? pc - 2 : pc, &file, &line))
+		gmsg("  %s 0x%lx %s+0x%lx (%s:%d)", what, pc, fn, off, file, line);
+	else
+		gmsg("  %s 0x%lx %s+0x%lx", what, pc, fn, off);
 }
 
 void signal_dump_frame(const struct frame *f)
