@@ -29,6 +29,8 @@ VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 # ---- the payload --------------------------------------------------------------
 PAYLOAD_C := $(sort $(wildcard payload/*.c)) sbi/sbi.c
 PAYLOAD_S := payload/entry.S payload/trap.S payload/vdso.S
+# goose's own symbol table comes from a first link (ci/mksyms.py).
+SYMS_OBJ := $(BUILD)/obj/syms.o
 PAYLOAD_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(PAYLOAD_C) $(PAYLOAD_S))
 ARCH := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany
 CFLAGS := $(ARCH) -std=gnu11 -O2 -g -ffreestanding -fno-pie -fno-pic -fno-stack-protector \
@@ -89,9 +91,25 @@ $(BUILD)/obj/%.S.o: %.S | $(DEPS_STAMP)
 -include $(PAYLOAD_OBJS:.o=.d) $(BUILD)/obj/kernel-none.d
 
 # The payload with no program inside: it runs the initrd.
-$(BUILD)/goose.elf: $(PAYLOAD_OBJS) $(BUILD)/obj/kernel-none.o payload/payload.ld
+$(BUILD)/stage1.elf: $(PAYLOAD_OBJS) $(BUILD)/obj/kernel-none.o $(BUILD)/obj/syms-none.o payload/payload.ld
 	$(SAY) "  LD      $@"
-	@$(CC) $(LDFLAGS) -o $@ $(PAYLOAD_OBJS) $(BUILD)/obj/kernel-none.o $(LIBGCC)
+	@$(CC) $(LDFLAGS) -o $@ $(PAYLOAD_OBJS) $(BUILD)/obj/syms-none.o $(BUILD)/obj/kernel-none.o $(LIBGCC)
+
+$(BUILD)/obj/syms.S: $(BUILD)/stage1.elf ci/mksyms.py
+	$(SAY) "  SYMS    $@"
+	@$(PYTHON) ci/mksyms.py $< $@
+
+$(SYMS_OBJ): $(BUILD)/obj/syms.S
+	@$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/obj/syms-none.o: payload/syms-none.S | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	@$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/goose.elf: $(PAYLOAD_OBJS) $(SYMS_OBJ) $(BUILD)/obj/kernel-none.o payload/payload.ld
+	$(SAY) "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $(PAYLOAD_OBJS) $(SYMS_OBJ) $(BUILD)/obj/kernel-none.o $(LIBGCC)
+	@$(PYTHON) ci/mksyms.py --verify $(BUILD)/stage1.elf $@
 
 $(BUILD)/obj/kernel-none.o: payload/kernel.S | $(DEPS_STAMP)
 	@mkdir -p $(@D)
@@ -127,9 +145,9 @@ $(KERNEL_DIR)/kernel.o: payload/kernel.S $(KERNEL_ELF) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	@$(CC) $(CFLAGS) -DGOOSE_KERNEL_ELF='"$(KERNEL_ELF)"' -DGOOSE_KERNEL_NAME='"$(KERNEL_NAME)"' -c -o $@ $<
 
-$(KERNEL_DIR)/goose.elf: $(PAYLOAD_OBJS) $(KERNEL_DIR)/kernel.o payload/payload.ld
+$(KERNEL_DIR)/goose.elf: $(PAYLOAD_OBJS) $(SYMS_OBJ) $(KERNEL_DIR)/kernel.o payload/payload.ld
 	$(SAY) "  LD      $@"
-	@$(CC) $(LDFLAGS) -o $@ $(PAYLOAD_OBJS) $(KERNEL_DIR)/kernel.o $(LIBGCC)
+	@$(CC) $(LDFLAGS) -o $@ $(PAYLOAD_OBJS) $(SYMS_OBJ) $(KERNEL_DIR)/kernel.o $(LIBGCC)
 
 image: $(IMAGE)
 	@echo $(IMAGE)

@@ -176,6 +176,11 @@ def suite_boot(t):
     status, out, secs = qemu_run(hello, "--", "-dtb", os.path.join(work, "no-console.dtb"))
     boot_case(t, "fdt-no-console", status == 0 and "console sbi-legacy" in out and "Hello from go" in out,
               secs, out, "status %d" % status)
+    # A fault inside goose: its own function, file and line.
+    status, out, secs = make_run("go-kernel/examples/hello", bootargs="goose.crashtest")
+    boot_case(t, "crash-report-goose", "goose: exit status 125" in out
+              and re.search(r"pc 0xffffffff[0-9a-f]+ boot_crashtest\+0x[0-9a-f]+ \(payload/main\.c:\d+\)", out),
+              secs, out)
     # A fault nobody handles: registers and the Go function in the report.
     status, out, secs = make_run("go-kernel/tests/fault_unhandled")
     boot_case(t, "crash-report", "goose: exit status 139" in out and " sp " in out

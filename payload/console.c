@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "console.h"
 #include "fdt.h"
+#include "ksyms.h"
 #include "layout.h"
 #include "power.h"
 #include "spinlock.h"
@@ -189,10 +190,15 @@ void gprintf(const char *fmt, ...)
 
 void panic(const char *fmt, ...)
 {
+	uint64_t caller = (uint64_t)__builtin_return_address(0), off;
+	const char *fn, *file;
+	int line;
 	va_list ap;
 
 	va_start(ap, fmt);
 	console_vprintf("goose: panic: ", fmt, ap, "\n");
 	va_end(ap);
+	if (!ksym_lookup(caller, &fn, &off, &file, &line))
+		gmsg("  called from %s+0x%lx (%s:%d)", fn, off, file ? file : "?", line);
 	goose_exit(POWER_EXIT_GOOSE_FAILURE);
 }

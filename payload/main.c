@@ -163,9 +163,19 @@ static void boot_direct_map(uint64_t fdt_pa, size_t fdt_len)
 		      KMAP_POOL_PAGES);
 }
 
+static void __attribute__((noinline)) boot_crashtest(void)
+{
+	/* An address no page table maps (page 0 of the program's half). */
+	volatile uint64_t *nowhere = (volatile uint64_t *)(uintptr_t)strtou64("16");
+
+	gmsg("goose.crashtest: faulting inside goose on purpose");
+	*nowhere = 1;
+}
+
 /* goose's options: a misspelt one is an error, not silently nothing. */
 static const char *const boot_options[] = {
 	"goose.quiet", "goose.trace", "goose.stdin", "goose.init", "goose.cwd", "goose.time", "goose.harts",
+	"goose.crashtest",
 };
 
 static void boot_check_options(void)
@@ -180,7 +190,8 @@ static void boot_check_options(void)
 				break;
 		if (k == ARRAY_SIZE(boot_options)) {
 			gmsg("bootargs: unknown option %.*s (goose knows goose.quiet, goose.trace, goose.stdin, "
-			     "goose.init, goose.cwd, goose.time, goose.harts; docs/boot.md)", (int)MIN(n, (size_t)64), o);
+			     "goose.init, goose.cwd, goose.time, goose.harts, goose.crashtest; docs/boot.md)",
+			     (int)MIN(n, (size_t)64), o);
 			boot_fail();
 		}
 	}
@@ -443,6 +454,10 @@ void goose_main(unsigned long hartid, uint64_t fdt_pa)
 	if (!t || loader_load(&li, t))
 		boot_fail();
 	sys_brk_init(loader_image_end());
+	/* goose.crashtest: fault inside goose on purpose, to see (and test)
+	 * the report a goose bug would give, as Linux's sysrq-c does. */
+	if (bootargs_opt(&bootargs, "goose.crashtest"))
+		boot_crashtest();
 	boot_start_harts();
 	if (!bootargs_opt(&bootargs, "goose.quiet"))
 		boot_report(&li, console_name);

@@ -3,6 +3,7 @@
 #include "console.h"
 #include "errno.h"
 #include "frame.h"
+#include "ksyms.h"
 #include "loader.h"
 #include "power.h"
 #include "thread.h"
@@ -44,9 +45,18 @@ static const char *const reg_names[32] = {
 static void print_location(const char *what, uint64_t pc)
 {
 	uint64_t off;
-	const char *fn = loader_symbolize(pc, &off), *file;
+	const char *fn, *file;
 	int line;
 
+	/* goose's own code: its symbol table (ci/mksyms.py). */
+	if (!ksym_lookup(pc, &fn, &off, &file, &line)) {
+		if (file)
+			gmsg("  %s 0x%lx %s+0x%lx (%s:%d)", what, pc, fn, off, file, line);
+		else
+			gmsg("  %s 0x%lx %s+0x%lx", what, pc, fn, off);
+		return;
+	}
+	fn = loader_symbolize(pc, &off);
 	if (!fn)
 		gmsg("  %s 0x%lx", what, pc);
 	else if (!loader_go_line(what[0] == 'r' && pc >= 2 ? pc - 2 : pc, &file, &line))

@@ -1,0 +1,850 @@
+#!/usr/bin/env python3
+"""goose's `make bench`: the same Go ELFs timed under goose and under qemu-riscv64.
+
+Each benchmark is a Go program in go-kernel/bench/<name>/ that times itself
+with time.Now and prints result lines
+
+  bench <name> <value> <unit>
+
+so the one ELF gives numbers that mean the same thing under goose (QEMU
+system emulation, `qemu-system-riscv64 ... -kernel goose.bin`, the command
+ci/qemu.py builds) and under the Linux reference (`qemu-riscv64 <elf>`, Debian's
+qemu-user on the host kernel). A few numbers are measured from outside: the
+wall time of the whole QEMU process for hello, goose's boot report, the
+smallest -m that still runs hello, and the size of build/goose.bin.
+
+Every program runs BENCH_REPS times (default 5) on each side, goose and
+reference taking turns, one QEMU process at a time; the table gives the median
+and the spread (min-max over the repetitions) and goose/reference, the ratio of
+the medians (for times > 1 means goose is slower, for MiB/s and speedups < 1
+does). Programs other than `parallel` run with GOMAXPROCS=1 on both sides, so
+that both schedule goroutines the same way (qemu-riscv64 would otherwise see
+the host's cores); `parallel` runs under goose with SMP=1, 2, 4 (GOMAXPROCS left
+to default to the CPUs Go sees) and under the reference with GOMAXPROCS=1, 2, 4.
+
+  ci/bench.py [--reps N] [--quick] [--only NAME,...] [--out DIR]
+
+The console rows run at most BENCH_CONSOLE_REPS times (default 3): under
+goose 4 MiB take about half a minute on virt and a minute on sifive_u.
+
+BENCH_QUICK=1 (or --quick) is a smoke run: one repetition, smaller sizes,
+shorter loops, and its report goes to build/bench/ instead of docs/. The full
+run writes docs/perf.md (table and machine), docs/perf.dat (the ratios) and
+docs/perf-ratios.png (drawn by gnuplot from docs/perf.gp). Raw output of every
+run is in build/bench/logs/. Exits 0 when the table was written, even when
+benchmarks failed or the vDSO check says FAIL (the table says so).
+"""
+
+import argparse
+import datetime
+import os
+import platform
+import re
+import resource
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+MODULE = os.path.join(REPO, "go-kernel")
+BUILD = os.path.join(REPO, "build", "bench")
+LOGS = os.path.join(BUILD, "logs")
+DOCS = os.path.join(REPO, "docs")
+HELLO = os.path.join(MODULE, "examples", "hello")
+REF_ENV = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/"}
+RESULT_RE = re.compile(r"^bench (\S+) (\S+) (\S+)\s*$")
+INFO_RE = re.compile(r"^bench-info (\S+) (.*?)\s*$")
+EXIT_RE = re.compile(r"^goose: exit status (-?\d+)\s*$")
+# The boot report's line, as goose prints it now and as it did before.
+REPORT_RE = re.compile(r"^goose: (?:(?P<us>\d+) us and (?P<ins>\d+) instret|(?P<ins2>\d+) instructions, "
+                       r"(?P<us2>\d+) us) from goose's entry to the Go program")
+BANNER_RE = re.compile(r"^goose: goose (\S+) on (OpenSBI [^,]*)")
+VDSO_FACTOR = 10
+STARTED = time.monotonic()
+LOAD_AT_START = os.getloadavg()
+LOWER_IS_BETTER = {"ns/op", "ns/page", "ns/roundtrip", "ms", "bytes", "MiB", "instret", "us"}
+
+
+def say(msg=""):
+    print(msg, flush=True)
+
+
+def note(msg):
+    print("bench: " + msg, file=sys.stderr, flush=True)
+
+
+# ------------------------------------------------------------------ settings
+
+class Settings:
+    def __init__(self, quick, reps):
+        self.quick = quick
+        self.reps = reps
+        t = "-target=50ms" if quick else "-target=100ms"
+        self.args = {
+            "syscall": [t],
+            "sched": [t],
+            "gcchurn": ["-total-mib=256", "-live-mib=32"] if quick else ["-total-mib=1024", "-live-mib=64"],
+            "heapgrow": ["-mib=64"] if quick else ["-mib=256"],
+            "console": ["-mib=1"] if quick else ["-mib=4"],
+            "parallel": ["-goroutines=8", "-blocks=12"] if quick else ["-goroutines=8", "-blocks=48"],
+        }
+        self.smps = [1, 2] if quick else [1, 2, 4]
+        # Under goose the console moves ~0.1-0.2 MiB/s: 4 MiB on virt and on
+        # sifive_u take a minute or more per repetition, so fewer of them.
+        self.console_reps = min(reps, int(os.environ.get("BENCH_CONSOLE_REPS", "3")))
+        self.mem_step = 8 if quick else 1      # MiB: resolution of the smallest-MEM search
+        self.mem_lo, self.mem_hi = 16, 512
+
+
+# --------------------------------------------------------------------- build
+
+def go_binary():
+    return os.environ.get("GO") or shutil.which("go") or "go"
+
+
+def go_version(gobin):
+    try:
+        out = subprocess.run([gobin, "env", "GOVERSION"], capture_output=True, text=True,
+                             env=dict(os.environ, GOTOOLCHAIN="local")).stdout.strip()
+        return out or "unknown"
+    except OSError:
+        return "missing"
+
+
+def build_program(gobin, pkgdir, name):
+    os.makedirs(BUILD, exist_ok=True)
+    elf = os.path.join(BUILD, name + ".elf")
+    env = dict(os.environ, GOOS="linux", GOARCH="riscv64", CGO_ENABLED="0",
+               GOFLAGS="-trimpath -buildvcs=false", GOTOOLCHAIN="local")
+    p = subprocess.run([gobin, "build", "-o", elf, "./" + os.path.relpath(pkgdir, MODULE)],
+                       cwd=MODULE, env=env, stdin=subprocess.DEVNULL,
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if p.returncode != 0:
+        sys.exit("bench: building %s failed:\n%s" % (name, p.stdout))
+    return elf
+
+
+class MakeError(Exception):
+    pass
+
+
+def make(*args):
+    p = subprocess.run(["make", "-s", "--no-print-directory", "-C", REPO] + list(args),
+                       stdin=subprocess.DEVNULL, capture_output=True, text=True)
+    if p.returncode != 0:
+        raise MakeError("make %s failed:\n%s%s" % (" ".join(args), p.stdout, p.stderr))
+    return p.stdout.strip()
+
+
+def goose_image(elf):
+    return os.path.join(REPO, make("image", "KERNEL=" + elf).splitlines()[-1])
+
+
+# ----------------------------------------------------------------------- run
+
+class Run:
+    """One process: its wall time, status, results and facts."""
+
+    def __init__(self, label, cmd, text, status, secs, cpu, timed_out, goose):
+        self.label, self.cmd, self.text = label, cmd, text
+        self.secs, self.cpu, self.timed_out = secs, cpu, timed_out
+        self.results, self.info, self.report = {}, {}, None
+        self.banner = None
+        exit_line = None
+        for line in text.splitlines():
+            line = line.rstrip("\r")
+            m = RESULT_RE.match(line)
+            if m:
+                try:
+                    self.results[m.group(1)] = (float(m.group(2)), m.group(3))
+                except ValueError:
+                    pass
+                continue
+            m = INFO_RE.match(line)
+            if m:
+                self.info[m.group(1)] = m.group(2)
+                continue
+            if goose:
+                m = EXIT_RE.match(line)
+                if m:
+                    exit_line = int(m.group(1))
+                m = REPORT_RE.match(line)
+                if m:
+                    self.report = (int(m.group("ins") or m.group("ins2")), int(m.group("us") or m.group("us2")))
+                m = BANNER_RE.match(line)
+                if m:
+                    self.banner = (m.group(1), m.group(2))
+        # goose's status is the N of its last "goose: exit status N" line (on
+        # sifive_u that line is the only carrier); the reference's is its own.
+        if goose and not timed_out:
+            self.status = exit_line if exit_line is not None else ("no exit line, QEMU %d" % status)
+        else:
+            self.status = "timeout" if timed_out else status
+        self.ok = self.status == 0
+
+    def why(self):
+        return "timeout" if self.timed_out else "status %s" % self.status
+
+
+def log_name(label):
+    return re.sub(r"[^A-Za-z0-9_.=-]+", "_", label)
+
+
+def save_log(run, rep):
+    os.makedirs(LOGS, exist_ok=True)
+    path = os.path.join(LOGS, "%s.%d.log" % (log_name(run.label), rep))
+    text = run.text
+    if len(text) > 256 << 10:  # the console benchmark's 4 MiB: keep both ends
+        text = "%s\n... [%d bytes left out] ...\n%s" % (text[:64 << 10], len(text) - (128 << 10),
+                                                       text[-(64 << 10):])
+    with open(path, "w") as f:
+        f.write("# %s\n# %s, %.3fs\n" % (" ".join(shlex.quote(w) for w in run.cmd), run.why(), run.secs))
+        f.write(text)
+    return os.path.relpath(path, REPO)
+
+
+def children_cpu():
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
+def execute(label, cmd, env, timeout, goose):
+    """Runs cmd alone (nothing else of ours runs meanwhile, so the growth of
+    our children's rusage is its CPU time)."""
+    cpu0 = children_cpu()
+    start = time.monotonic()
+    p = subprocess.Popen(cmd, env=env, cwd=REPO, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, start_new_session=True)
+    timed_out = False
+    try:
+        out, _ = p.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        timed_out = True
+        try:
+            os.killpg(p.pid, 9)
+        except ProcessLookupError:
+            pass
+        out, _ = p.communicate()
+    secs = time.monotonic() - start
+    return Run(label, cmd, out.decode(errors="replace"), p.returncode, secs, children_cpu() - cpu0,
+               timed_out, goose)
+
+
+def qemu_command(image, machine, smp, mem, bootargs):
+    """The QEMU command line ci/qemu.py (make run) would use."""
+    env = dict(os.environ, GOOSE_BOOTARGS=bootargs)
+    p = subprocess.run([sys.executable, os.path.join(REPO, "ci", "qemu.py"), "--image", image,
+                        "--machine", machine, "--smp", str(smp), "--mem", mem, "--print-command"],
+                       env=env, capture_output=True, text=True)
+    if p.returncode != 0:
+        sys.exit("bench: ci/qemu.py --print-command failed: %s" % p.stderr.strip())
+    return shlex.split(p.stdout.strip())
+
+
+def run_goose(label, image, args=(), env_words=(), quiet=True, machine="virt", smp=1, mem="512M",
+              timeout=300):
+    words = (["goose.quiet"] if quiet else []) + list(env_words) + ["--"] + list(args)
+    cmd = qemu_command(image, machine, smp, mem, " ".join(shlex.quote(w) for w in words))
+    return execute(label, cmd, dict(os.environ), timeout, True)
+
+
+def run_ref(label, elf, args=(), env=None, timeout=300):
+    e = dict(REF_ENV)
+    e.update(env or {})
+    return execute(label, ["qemu-riscv64", elf] + list(args), e, timeout, False)
+
+
+# ------------------------------------------------------------------- metrics
+
+class Samples:
+    """Values of one metric on one side, over the repetitions."""
+
+    def __init__(self):
+        self.values, self.failures = [], []
+
+    def add(self, v):
+        self.values.append(v)
+
+    def fail(self, why):
+        self.failures.append(why)
+
+    def median(self):
+        return statistics.median(self.values) if self.values else None
+
+    def cell(self, unit):
+        if not self.values:
+            return "failed (%s)" % "; ".join(sorted(set(self.failures))) if self.failures else "n/a"
+        m = fmt(self.median(), unit)
+        if len(self.values) > 1:
+            m += " [%s-%s]" % (fmt(min(self.values), unit), fmt(max(self.values), unit))
+        if self.failures:
+            m += " (%d of %d failed: %s)" % (len(self.failures), len(self.failures) + len(self.values),
+                                             "; ".join(sorted(set(self.failures))))
+        return m
+
+
+def fmt(v, unit):
+    if v is None:
+        return "n/a"
+    if unit in ("bytes", "instret", "us", "MiB"):
+        s = "{:,}".format(int(round(v)))
+    elif abs(v) >= 1000:
+        s = "%.0f" % v
+    elif abs(v) >= 100:
+        s = "%.1f" % v
+    elif abs(v) >= 1:
+        s = "%.2f" % v
+    else:
+        s = "%.3g" % v
+    return s
+
+
+class Row:
+    def __init__(self, key, title, unit, goose_only=False, better=None):
+        self.key, self.title, self.unit = key, title, unit
+        self.goose, self.ref = Samples(), Samples()
+        self.goose_only = goose_only
+        self.better = better or ("lower" if unit in LOWER_IS_BETTER else "higher")
+        self.verdict = None  # a PASS/FAIL row puts it in the ratio column
+
+    def ratio(self):
+        g, r = self.goose.median(), self.ref.median()
+        if self.goose_only or g is None or r is None or r == 0:
+            return None
+        return g / r
+
+    def goose_worse(self):
+        q = self.ratio()
+        if q is None:
+            return None
+        return q > 1 if self.better == "lower" else q < 1
+
+
+class Table:
+    def __init__(self):
+        self.rows, self.by_key = [], {}
+
+    def row(self, key, title, unit, **kw):
+        if key not in self.by_key:
+            r = Row(key, title, unit, **kw)
+            self.rows.append(r)
+            self.by_key[key] = r
+        return self.by_key[key]
+
+
+# ---------------------------------------------------------------- benchmarks
+
+class Bench:
+    def __init__(self, settings, only):
+        self.s = settings
+        self.only = only
+        self.t = Table()
+        self.elfs, self.images = {}, {}
+        self.facts = {}
+        self.failed_logs = []
+
+    def wanted(self, name):
+        return not self.only or name in self.only
+
+    def record(self, run, rep, side_samples, metric):
+        """Adds run's value of metric to side_samples, or its failure."""
+        if not run.ok:
+            side_samples.fail(run.why())
+            self.failed_logs.append(save_log(run, rep))
+            return False
+        if metric not in run.results:
+            side_samples.fail("no result line")
+            self.failed_logs.append(save_log(run, rep))
+            return False
+        side_samples.add(run.results[metric][0])
+        return True
+
+    def pair(self, rep, goose_fn, ref_fn):
+        """Runs both sides, goose first on even repetitions, the reference first
+        on odd ones, so that a change of load on the machine hits both alike."""
+        if rep % 2 == 0:
+            g = goose_fn()
+            r = ref_fn()
+        else:
+            r = ref_fn()
+            g = goose_fn()
+        for run in (g if isinstance(g, tuple) else (g,)) + (r,):
+            save_log(run, rep)
+        return g, r
+
+    # --- the programs -------------------------------------------------------
+
+    def hello(self, rep):
+        t = self.t
+        wall = t.row("boot", "boot to exit of hello (QEMU process wall time)", "ms")
+        cpu = t.row("boot_cpu", "boot to exit of hello (QEMU process CPU time, user+sys)", "ms")
+        ins = t.row("boot_ins", "goose: instret from entry to the Go program (boot report)",
+                    "instret", goose_only=True)
+        us = t.row("boot_us", "goose: time from entry to the Go program (boot report)", "us",
+                   goose_only=True)
+        g, r = self.pair(rep, lambda: run_goose("hello.goose", self.images["hello"], quiet=False, timeout=120),
+                         lambda: run_ref("hello.ref", self.elfs["hello"], timeout=120))
+        for run, side, cpu_side in ((g, wall.goose, cpu.goose), (r, wall.ref, cpu.ref)):
+            if run.ok and "Bye!" in run.text:
+                side.add(run.secs * 1000)
+                cpu_side.add(run.cpu * 1000)
+            else:
+                side.fail(run.why())
+                cpu_side.fail(run.why())
+                self.failed_logs.append(save_log(run, rep))
+        if g.report:
+            ins.goose.add(g.report[0])
+            us.goose.add(g.report[1])
+        else:
+            ins.goose.fail("no boot report")
+            us.goose.fail("no boot report")
+        if g.banner:
+            self.facts["goose"], self.facts["opensbi"] = g.banner
+
+    def simple(self, rep, prog, metrics):
+        """A program whose result lines are the metrics, GOMAXPROCS=1 on both sides."""
+        args = self.s.args[prog]
+        g, r = self.pair(rep,
+                         lambda: run_goose(prog + ".goose", self.images[prog], args, ["GOMAXPROCS=1"]),
+                         lambda: run_ref(prog + ".ref", self.elfs[prog], args, {"GOMAXPROCS": "1"}))
+        for key, title, unit in metrics:
+            row = self.t.row(key, title, unit)
+            self.record(g, rep, row.goose, key)
+            self.record(r, rep, row.ref, key)
+        return g, r
+
+    def syscall(self, rep):
+        self.simple(rep, "syscall", [
+            ("getpid", "syscall round trip: syscall.Getpid", "ns/op"),
+            ("time_now", "time.Now()", "ns/op"),
+            ("rdtime", "one rdtime instruction (the clock goose's vDSO reads)", "ns/op"),
+            ("sleep0", "time.Sleep(0)", "ns/op"),
+            ("sleep_1us", "time.Sleep(1us)", "ns/op"),
+            ("gosched", "runtime.Gosched() (one goroutine)", "ns/op"),
+            ("page_fault", "first touch of an anonymous page (mmap 16 MiB, touch, munmap)", "ns/page"),
+        ])
+
+    def sched(self, rep):
+        self.simple(rep, "sched", [
+            ("pingpong", "goroutine ping-pong, unbuffered channels", "ns/roundtrip"),
+            ("mutex", "sync.Mutex, 4 goroutines contending", "ns/op"),
+        ])
+
+    def gc(self, rep):
+        a = self.s.args["gcchurn"]
+        total, live = (int(x.split("=")[1]) for x in a)
+        self.simple(rep, "gcchurn", [
+            ("gc_churn", "GC churn: allocate %d MiB in 4 KiB objects, %d MiB live" % (total, live), "ms")])
+        mib = int(self.s.args["heapgrow"][0].split("=")[1])
+        self.simple(rep, "heapgrow", [
+            ("heap_grow", "heap growth to %d MiB live (64 KiB objects)" % mib, "ms")])
+
+    def console(self, rep):
+        if rep >= self.s.console_reps:
+            return
+        prog = "console"
+        args = self.s.args[prog]
+        mib = args[0].split("=")[1]
+        virt = self.t.row("console_virt", "console: %s MiB to stdout, 64 KiB writes; goose: ns16550a on virt" % mib,
+                          "MiB/s")
+        sifive = self.t.row("console_sifive", "console: same; goose: sifive,uart0 on sifive_u (SMP=2)", "MiB/s")
+
+        def goose_both():
+            v = run_goose("console.virt.goose", self.images[prog], args, ["GOMAXPROCS=1"], timeout=600)
+            s = run_goose("console.sifive_u.goose", self.images[prog], args, ["GOMAXPROCS=1"],
+                          machine="sifive_u", smp=2, timeout=600)
+            return v, s
+
+        (v, s), r = self.pair(rep, goose_both,
+                              lambda: run_ref("console.ref", self.elfs[prog], args, {"GOMAXPROCS": "1"}))
+        self.record(v, rep, virt.goose, "console_write")
+        self.record(s, rep, sifive.goose, "console_write")
+        self.record(r, rep, virt.ref, "console_write")
+        self.record(r, rep, sifive.ref, "console_write")
+
+    def parallel(self, rep):
+        prog = "parallel"
+        args = self.s.args[prog]
+        runs = {}
+        for n in self.s.smps:
+            row = self.t.row("par%d" % n, "parallel SHA-256, 8 goroutines: goose SMP=%d / ref GOMAXPROCS=%d"
+                             % (n, n), "ms")
+            g, r = self.pair(rep,
+                             lambda: run_goose("parallel.smp%d.goose" % n, self.images[prog], args, smp=n),
+                             lambda: run_ref("parallel.gomaxprocs%d.ref" % n, self.elfs[prog], args,
+                                             {"GOMAXPROCS": str(n)}))
+            self.record(g, rep, row.goose, "parallel_sha256")
+            self.record(r, rep, row.ref, "parallel_sha256")
+            runs[n] = (g, r)
+            cpus = self.facts.setdefault("parallel_cpus", {})
+            if g.ok:
+                cpus.setdefault(n, set()).add("%s/%s" % (g.info.get("numcpu", "?"), g.info.get("gomaxprocs", "?")))
+        # Speedups, from the runs of this repetition.
+        for n in self.s.smps[1:]:
+            row = self.t.row("speedup%d" % n, "parallel speedup %d vs 1 CPU (time(1)/time(%d))" % (n, n),
+                             "x", better="higher")
+            for i, side in ((0, row.goose), (1, row.ref)):
+                one, many = runs[1][i], runs[n][i]
+                if one.ok and many.ok and "parallel_sha256" in one.results and "parallel_sha256" in many.results:
+                    side.add(one.results["parallel_sha256"][0] / many.results["parallel_sha256"][0])
+                else:
+                    side.fail("a run failed")
+
+    # --- measured once --------------------------------------------------------
+
+    def min_mem(self):
+        row = self.t.row("min_mem", "smallest QEMU -m that runs hello (step %d MiB)" % self.s.mem_step, "MiB",
+                         goose_only=True)
+        image = self.images["hello"]
+        tried, failures = {}, {}
+
+        def ok(mib):
+            if mib not in tried:
+                r = run_goose("min_mem.%dM" % mib, image, mem="%dM" % mib, timeout=60)
+                tried[mib] = r.ok and "Bye!" in r.text
+                save_log(r, 0)
+                if not tried[mib]:
+                    why = next((l.strip() for l in r.text.splitlines()
+                                if l.startswith(("fatal error:", "goose: out of memory", "goose: fatal",
+                                                 "runtime: "))), r.why())
+                    failures[mib] = why
+            return tried[mib]
+
+        lo, hi, step = self.s.mem_lo, self.s.mem_hi, self.s.mem_step
+        if not ok(hi):
+            row.goose.fail("hello fails even with %d MiB" % hi)
+            return
+        if ok(lo):
+            row.goose.add(lo)
+            self.facts["min_mem_note"] = "hello ran with the smallest size tried, %d MiB" % lo
+            return
+        # ok(hi) and not ok(lo): halve the gap down to step.
+        while hi - lo > step:
+            mid = (lo + hi) // 2
+            mid -= (mid - lo) % step
+            if mid <= lo:
+                mid = lo + step
+            if ok(mid):
+                hi = mid
+            else:
+                lo = mid
+        row.goose.add(hi)
+        if lo in failures:
+            self.facts["min_mem_why"] = "With %d MiB hello fails: %s." % (lo, failures[lo])
+        self.facts["min_mem_tried"] = ", ".join("%dM %s" % (m, "ok" if v else "fails")
+                                                for m, v in sorted(tried.items()))
+
+    def image_size(self):
+        row = self.t.row("image", "goose image without a program: build/goose.bin", "bytes", goose_only=True)
+        try:
+            make("payload")
+        except MakeError as e:
+            note(str(e))
+            row.goose.fail("make payload failed")
+            return
+        row.goose.add(os.path.getsize(os.path.join(REPO, "build", "goose.bin")))
+
+    def vdso_check(self):
+        g_now, g_pid = self.t.by_key.get("time_now"), self.t.by_key.get("getpid")
+        row = self.t.row("vdso", "vDSO check: syscall round trip / time.Now() (goose must be >= %d)"
+                         % VDSO_FACTOR, "x", better="higher")
+        row.goose_only = True
+        if not g_now or not g_pid:
+            return
+        for side, dst in (("goose", row.goose), ("ref", row.ref)):
+            now, pid = getattr(g_now, side).median(), getattr(g_pid, side).median()
+            if now and pid:
+                dst.add(pid / now)
+        v = row.goose.median()
+        row.verdict = "n/a" if v is None else ("PASS" if v >= VDSO_FACTOR else "FAIL")
+
+    # --- everything -------------------------------------------------------------
+
+    def run(self):
+        gobin = go_binary()
+        self.facts["go"] = go_version(gobin)
+        if os.path.exists("/usr/lib/go-1.19/bin/go"):
+            self.facts["go_other"] = go_version("/usr/lib/go-1.19/bin/go")
+        note("building the programs with %s (%s) and their goose images" % (gobin, self.facts["go"]))
+        progs = ["syscall", "sched", "gcchurn", "heapgrow", "console", "parallel"]
+        self.elfs["hello"] = build_program(gobin, HELLO, "hello")
+        for p in progs:
+            self.elfs[p] = build_program(gobin, os.path.join(MODULE, "bench", p), p)
+        try:
+            for name, elf in self.elfs.items():
+                self.images[name] = goose_image(elf)
+        except MakeError as e:
+            sys.exit("bench: cannot build goose: " + str(e))
+
+        steps = [("hello", self.hello), ("syscall", self.syscall), ("sched", self.sched),
+                 ("gc", self.gc), ("console", self.console), ("parallel", self.parallel)]
+        steps = [(n, f) for n, f in steps if self.wanted(n)]
+        for rep in range(self.s.reps):
+            for name, f in steps:
+                t0 = time.monotonic()
+                f(rep)
+                note("repetition %d/%d: %s done in %.1fs" % (rep + 1, self.s.reps, name, time.monotonic() - t0))
+        if self.wanted("min_mem"):
+            t0 = time.monotonic()
+            self.min_mem()
+            note("smallest MEM search done in %.1fs" % (time.monotonic() - t0))
+        if self.wanted("image"):
+            self.image_size()
+        self.vdso_check()
+        self.facts["elapsed"] = time.monotonic() - STARTED
+
+
+# ------------------------------------------------------------------- reports
+
+def machine_facts(facts):
+    cpu = "unknown"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.lower().startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+
+    def first_line(cmd):
+        try:
+            return subprocess.run(cmd, capture_output=True, text=True).stdout.splitlines()[0].strip()
+        except (OSError, IndexError):
+            return "unknown"
+
+    def dpkg(pkg):
+        out = first_line(["dpkg-query", "-W", "-f=${Version}", pkg])
+        return out if out else "unknown"
+
+    return [
+        ("date", datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")),
+        ("CPU", cpu),
+        ("cores", str(os.cpu_count())),
+        ("host", "%s %s" % (platform.system(), platform.release())),
+        ("load average (1, 5, 15 min)", "%.2f %.2f %.2f at the start, %.2f %.2f %.2f at the end"
+         % (LOAD_AT_START + os.getloadavg())),
+        ("QEMU", "%s; %s" % (first_line(["qemu-system-riscv64", "--version"]),
+                             first_line(["qemu-riscv64", "--version"]))),
+        ("OpenSBI", "%s (Debian package opensbi %s)" % (facts.get("opensbi", "unknown"), dpkg("opensbi"))),
+        ("goose", facts.get("goose", "unknown")),
+        ("Go", "%s builds the programs%s" % (
+            facts.get("go"), "; also installed: %s" % facts["go_other"] if facts.get("go_other") else "")),
+    ]
+
+
+def table_lines(t, markdown):
+    head = ["benchmark", "unit", "goose", "reference", "goose/ref"]
+    body = []
+    for r in t.rows:
+        if r.verdict is not None:
+            ratio = r.verdict
+        else:
+            q = r.ratio()
+            ratio = "n/a" if q is None else ("%.2f" % q if q >= 0.1 else "%.2g" % q)
+        ref = "n/a" if r.goose_only and r.key != "vdso" else r.ref.cell(r.unit)
+        if r.key == "vdso" and ref != "n/a":
+            ref += " (info)"
+        body.append([r.title, r.unit + (" (higher=better)" if r.better == "higher" else ""),
+                     r.goose.cell(r.unit), ref, ratio])
+    if markdown:
+        lines = ["| " + " | ".join(head) + " |", "|" + "|".join([" --- "] * 2 + [" ---: "] * 3) + "|"]
+        for b in body:
+            lines.append("| " + " | ".join(c.replace("|", "\\|") for c in b) + " |")
+        return lines
+    widths = [max(len(x[i]) for x in [head] + body) for i in range(len(head))]
+    widths[0] = min(widths[0], 72)
+    lines = []
+    for x in [head] + body:
+        cells = [x[0][:widths[0]].ljust(widths[0]), x[1].ljust(widths[1])] + \
+                [c.rjust(w) for c, w in zip(x[2:], widths[2:])]
+        lines.append("  ".join(cells).rstrip())
+        if x is head:
+            lines.append("  ".join("-" * w for w in widths))
+    return lines
+
+
+def plot_label(r):
+    short = {
+        "boot": "boot hello (wall)", "boot_cpu": "boot hello (CPU)", "getpid": "getpid",
+        "page_fault": "page fault", "time_now": "time.Now",
+        "rdtime": "rdtime", "sleep0": "Sleep(0)", "sleep_1us": "Sleep(1us)", "gosched": "Gosched",
+        "pingpong": "chan ping-pong", "mutex": "mutex x4", "gc_churn": "GC churn",
+        "heap_grow": "heap growth", "console_virt": "console ns16550a (MiB/s)",
+        "console_sifive": "console sifive (MiB/s)",
+    }
+    if r.key in short:
+        return short[r.key]
+    m = re.match(r"par(\d+)$", r.key)
+    if m:
+        return "SHA-256 %s CPU" % m.group(1)
+    m = re.match(r"speedup(\d+)$", r.key)
+    if m:
+        return "speedup %s CPU" % m.group(1)
+    return r.key
+
+
+def write_dat(t, path):
+    """Writes the ratios gnuplot draws; returns how many."""
+    n = 0
+    with open(path, "w") as f:
+        f.write("# goose/reference ratios of the medians, written by ci/bench.py; plotted by docs/perf.gp.\n"
+                "# label  ratio  color (red: goose worse, green: goose better)\n")
+        for r in t.rows:
+            q = r.ratio()
+            if q is None:
+                continue
+            color = "0xcc3333" if r.goose_worse() else "0x339944"
+            f.write('"%s" %.6g %s\n' % (plot_label(r), q, color))
+            n += 1
+    return n
+
+
+def write_md(t, facts, path, settings, failed_logs):
+    lines = [
+        "# goose performance, side by side",
+        "",
+        "Written by `make bench` (ci/bench.py); do not edit by hand. Every Go program",
+        "in go-kernel/bench/ times itself with `time.Now()` and prints `bench <name>",
+        "<value> <unit>`; the same ELF runs under goose (QEMU virt unless said, SMP=1,",
+        "512M) and under the Linux reference `qemu-riscv64` (Debian's qemu-user on the host",
+        "kernel). Each cell is the median of %d repetition(s) [min-max]; goose/ref is the" % settings.reps,
+        "ratio of the medians (for ms and ns > 1 means goose is slower, for MiB/s and",
+        "speedups < 1 does). Programs other than `parallel` run with GOMAXPROCS=1 on both",
+        "sides. A ns/op value is, inside each run, the fastest of 3 timed loops of at",
+        "least %s each (after a warm-up that sizes the loop); ms and MiB/s values are" % (
+            "50 ms" if settings.quick else "100 ms"),
+        "one timed pass per run; the console rows have %d repetition(s) (BENCH_CONSOLE_REPS)." % (
+            settings.console_reps),
+        "One QEMU process ran at a time, goose and reference",
+        "taking turns; the machine is shared, so the load average below matters.",
+        "",
+        "![goose/reference ratios](perf-ratios.png)",
+        "",
+    ]
+    lines += table_lines(t, True)
+    lines += ["", "## What is compared", "",
+              "- **boot**: wall time of the whole process, from spawning it to its exit: "
+              "`qemu-system-riscv64` (QEMU start, OpenSBI, goose, the hello program, power-off) "
+              "against `qemu-riscv64 hello.elf`. hello sleeps 10 ms on both sides. The CPU time "
+              "(user+sys of the process, all its threads) is less at the mercy of the machine's load.",
+              "- **boot report**: goose's line `goose: T us and N instret from goose's entry to "
+              "the Go program` (without goose.quiet). Under QEMU TCG without -icount the `instret` "
+              "counter reads the host's cycle counter, so N is about T times the host's TSC "
+              "frequency, not a count of guest instructions.",
+              "- **syscall round trip**: `syscall.Getpid()` in a loop: under goose an `ebreak` "
+              "trap into goose and `sret` back; under the reference qemu-user's syscall emulation "
+              "and a host system call.",
+              "- **page fault**: the first write to each page of a fresh 16 MiB anonymous mmap "
+              "(then munmap), per page: under goose a page-fault trap, a page taken and zeroed "
+              "by goose; under the reference the host kernel's fault and qemu-user's bookkeeping.",
+              "- **time.Now()**: under goose the vDSO (no trap); qemu-riscv64 %s has no riscv64 vDSO, so the "
+              "reference makes two `clock_gettime` system calls." % (
+                  first_word_version("qemu-riscv64")),
+              "- **rdtime**: one `rdtime` instruction in a Go assembly loop: under goose QEMU "
+              "reads its virtual clock, under qemu-user the host's clock. Go's time.Now() calls "
+              "clock_gettime twice (wall and monotonic), so under goose it costs two of these "
+              "plus two vDSO calls.",
+              "- **time.Sleep(0)** returns at once in Go (no system call); **time.Sleep(1us)** "
+              "goes through Go's timers and a `futex`/`epoll_pwait` with a timeout.",
+              "- **console**: the program writes the same bytes (128-byte lines of text, 64 KiB per "
+              "`os.Stdout.Write`) on both sides and times the writes. Both stdouts end in a pipe "
+              "that ci/bench.py drains: under goose the UART's bytes, via QEMU's stdio chardev; "
+              "under the reference the process's own stdout. goose also turns each `\\n` into "
+              "`\\r\\n` (ONLCR), 1/128 more bytes than counted.",
+              "- **parallel**: 8 goroutines hash 64 KiB blocks with SHA-256; goose boots with "
+              "SMP=1, 2, 4 (GOMAXPROCS default), the reference runs with GOMAXPROCS=1, 2, 4 on "
+              "a %d-core host. Speedup = time at 1 CPU / time at N, per repetition. At one CPU this "
+              "is computation only, so its goose/ref ratio is the floor that QEMU's system emulation "
+              "(a soft TLB on every load and store, against qemu-user's direct host access) puts "
+              "under every row: goose itself does not run at all between timer ticks." % (os.cpu_count() or 0),
+              ]
+    cpus = facts.get("parallel_cpus")
+    if cpus:
+        lines.append("- CPUs / GOMAXPROCS the Go program saw under goose: " +
+                     ", ".join("SMP=%d: %s" % (n, " ".join(sorted(v))) for n, v in sorted(cpus.items())) + ".")
+    lines.append("- **smallest MEM**: binary search over `-m` for hello under goose (success: exit status 0 "
+                 "and its last line). %s %s" % (("Tried: " + facts["min_mem_tried"] + ".")
+                                                if facts.get("min_mem_tried") else facts.get("min_mem_note", ""),
+                                                facts.get("min_mem_why", "")))
+    lines.append("- **vDSO check**: goose's median getpid ns/op over its median time.Now ns/op must be at "
+                 "least %d; the reference's ratio is shown for information." % VDSO_FACTOR)
+    if failed_logs:
+        lines += ["", "Failed runs (logs in build/bench/logs/, not kept in git): " +
+                  ", ".join("`%s`" % os.path.basename(p) for p in sorted(set(failed_logs)))]
+    lines += ["", "## Machine", "", "| | |", "| --- | --- |"]
+    for k, v in machine_facts(facts):
+        lines.append("| %s | %s |" % (k, v.replace("|", "\\|")))
+    lines.append("| repetitions | %d%s; `make bench` took %.0f s |" % (
+        settings.reps, " (BENCH_QUICK=1)" if settings.quick else "", facts.get("elapsed", 0)))
+    lines.append("")
+    with open(path, "w") as f:
+        f.write("\n".join(lines))
+
+
+def first_word_version(prog):
+    try:
+        out = subprocess.run([prog, "--version"], capture_output=True, text=True).stdout
+        m = re.search(r"version (\S+)", out)
+        return m.group(1) if m else ""
+    except OSError:
+        return ""
+
+
+def plot(dat, png):
+    if not shutil.which("gnuplot"):
+        note("no gnuplot (make deps installs gnuplot-nox): %s not drawn" % png)
+        return False
+    p = subprocess.run(["gnuplot", "-e", "datafile='%s'; outfile='%s'" % (dat, png),
+                        os.path.join(DOCS, "perf.gp")], capture_output=True, text=True)
+    if p.returncode != 0:
+        note("gnuplot failed: %s" % p.stderr.strip())
+        return False
+    return True
+
+
+# ---------------------------------------------------------------------- main
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
+    ap.add_argument("--reps", type=int, help="repetitions (default BENCH_REPS, or 5; 1 when quick)")
+    ap.add_argument("--quick", action="store_true", help="a fast smoke run (BENCH_QUICK=1)")
+    ap.add_argument("--only", help="comma-separated: hello,syscall,sched,gc,console,parallel,min_mem,image")
+    ap.add_argument("--out", help="directory for perf.md, perf.dat, perf-ratios.png "
+                                  "(default docs/, or build/bench/ when quick)")
+    a = ap.parse_args()
+    quick = a.quick or os.environ.get("BENCH_QUICK", "") not in ("", "0")
+    reps = a.reps or int(os.environ.get("BENCH_REPS", "0") or 0) or (1 if quick else 5)
+    settings = Settings(quick, max(1, reps))
+    only = set(a.only.split(",")) if a.only else None
+    out = a.out or (BUILD if quick or only else DOCS)
+    os.makedirs(out, exist_ok=True)
+    if os.path.isdir(LOGS):
+        shutil.rmtree(LOGS)
+
+    b = Bench(settings, only)
+    b.run()
+
+    say()
+    for line in table_lines(b.t, False):
+        say(line)
+    dat = os.path.join(out, "perf.dat")
+    png = os.path.join(out, "perf-ratios.png")
+    md = os.path.join(out, "perf.md")
+    if write_dat(b.t, dat):
+        plot(dat, png)
+    write_md(b.t, b.facts, md, settings, b.failed_logs)
+    say()
+    say("bench: wrote %s, %s, %s (%.0f s)" % tuple(
+        [os.path.relpath(p, REPO) for p in (md, dat, png)] + [b.facts.get("elapsed", 0)]))
+    if b.failed_logs:
+        say("bench: %d run(s) failed; logs: %s" % (len(set(b.failed_logs)), os.path.relpath(LOGS, REPO)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,721 @@
+#!/usr/bin/env python3
+"""The Go standard library's own test suites under goose, with qemu-riscv64
+(user-mode Linux) as the reference.
+
+For each package and Go toolchain:
+
+  1. build its test binary: `go test -c -o X.test <pkg>` (GOOS=linux
+     GOARCH=riscv64 CGO_ENABLED=0 GOFLAGS=-buildvcs=false) into
+     build/stdtest/<GOVERSION>/;
+  2. pack an initramfs (cpio newc) holding the package's directory tree (its
+     sources, testdata/ and subdirectories), the testdata/ directory of every
+     directory above it up to GOROOT/src (compress/flate reads
+     ../testdata/e.txt and ../../testdata/Isaac.Newton-Opticks.txt), and the
+     EXTRAS below, all at the same absolute paths as on this machine (real
+     directories where this machine has symlinks, as Debian's
+     /usr/lib/go-1.19/src -> /usr/share/go-1.19/src);
+  3. boot the binary under goose:
+       make -s --no-print-directory -C <repo> run KERNEL=<X.test> INITRD=<cpio>
+            MEM=1G TIMEOUT=<s> BOOTARGS='goose.cwd=<pkg dir> <env> -- -test.short ...'
+  4. run the same binary under qemu-riscv64 in the package's directory with the
+     same environment and arguments: the reference.
+
+The environment is what `go test` gives a test binary, less this machine's:
+PATH=/usr/bin:/bin HOME=/ PWD=<pkg dir>. The arguments are -test.short,
+-test.timeout=<limit less a margin> (so that a hung test still names itself
+in a goroutine dump before the hard limit kills QEMU), and -test.v with --test-v.
+
+A package passes when both runs pass. When the reference fails, the package
+is skipped ("fails under the reference too"): it tells nothing about goose.
+A run that outlives the limit is killed and reported as "timeout". Packages a
+toolchain lacks, or with no test files, are skipped. Prints one line per
+package and toolchain, then "N passed, N failed" (plus ", N skipped"); exits
+1 when any package failed. Every run leaves its output in build/stdtest-logs/
+(<go>-<pkg>.{goose,ref,build}.log), and results.json there accumulates the
+latest result of each package and toolchain (--markdown prints it as a table).
+"""
+
+import argparse
+import concurrent.futures
+import json
+import os
+import re
+import shlex
+import signal
+import stat
+import subprocess
+import sys
+import threading
+import time
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(REPO, "ci"))
+import gotest  # noqa: E402  (Toolchain, default_toolchains, say, kill_group)
+
+BUILD = os.path.join(REPO, "build")
+OUT = os.path.join(BUILD, "stdtest")
+LOGS = os.path.join(BUILD, "stdtest-logs")
+RESULTS = os.path.join(LOGS, "results.json")
+
+# The default list: runtime-heavy, CPU-heavy, I/O and text packages; about
+# 45 minutes for both toolchains on 2 cores (docs/compat.md has the times).
+DEFAULT = """
+    sync/atomic sync context reflect runtime/debug runtime/metrics runtime/pprof runtime/trace
+    time os/signal syscall internal/poll unique errors testing
+    crypto/sha1 crypto/sha256 crypto/sha512 crypto/md5 crypto/aes crypto/cipher crypto/hmac
+    crypto/ed25519 crypto/ecdsa crypto/rand
+    compress/gzip compress/flate compress/zlib compress/bzip2 compress/lzw
+    hash/crc32 hash/crc64 hash/fnv hash/maphash
+    math/big math math/bits math/rand
+    bufio io bytes strings archive/tar archive/zip os os/user path/filepath path io/fs image/png
+    io/ioutil embed/internal/embedtest testing/fstest
+    fmt strconv regexp regexp/syntax text/template html/template text/tabwriter
+    encoding/json encoding/xml encoding/base64 encoding/base32 encoding/binary encoding/csv
+    encoding/hex encoding/gob encoding/pem
+    unicode/utf8 unicode/utf16 sort slices maps container/heap container/list container/ring
+    flag log log/slog net/url net/netip mime
+""".split()
+
+# `make test`: quick, but each touches a different part of goose (threads and
+# futexes, timers, files and the initramfs, signals, CPU-bound work, the GC).
+SHORT = "sync runtime/debug reflect strconv bufio compress/flate path/filepath io/fs".split()
+
+# Files a package's tests read from outside its directory, beyond the
+# testdata/ directories above it: paths relative to GOROOT, or absolute paths
+# of this machine, each with the newest Go that needs it (None: every
+# version). A path ending in "/" is a directory whose entries go in as empty
+# files (the names are what the test reads).
+EXTRAS = {
+    # sysdir: /etc/group, /etc/hosts, /etc/passwd (TestStat, TestRead0, ...);
+    # TestReaddirnamesOneAtATime and TestChdirAndGetwd list and enter /usr/bin.
+    # user.Current reads /etc/passwd when cgo is off; LookupGroup /etc/group.
+    "os/user": [("/etc/passwd", None), ("/etc/group", None)],
+    "os": [("/etc/group", None), ("/etc/hosts", None), ("/etc/passwd", None), ("/usr/bin/", None)],
+    # ForceUSPacificForTesting loads ../../lib/time/zoneinfo.zip.
+    "time": [("lib/time/zoneinfo.zip", None)],
+    # TestBug3486 walks GOROOT/src/unicode (Go 1.19: GOROOT/test).
+    "path/filepath": [("src/unicode", None), ("test", (1, 20))],
+    # TestReadDir lists ".." and looks for io_test.go.
+    "io/ioutil": [("src/io", None)],
+}
+
+GO_ENV = {"GOOS": "linux", "GOARCH": "riscv64", "CGO_ENABLED": "0",
+          "GOFLAGS": "-buildvcs=false", "GOTOOLCHAIN": "local"}
+RUN_ENV = ["PATH=/usr/bin:/bin", "HOME=/"]
+MAKE_RUN = ("make -s --no-print-directory -C {repo} run KERNEL={elf} INITRD={cpio} "
+            "MEM={mem} SMP={smp} TIMEOUT={timeout} BOOTARGS={bootargs}")
+EXIT_RE = re.compile(r"^goose: exit status (-?\d+)\s*$")
+FAIL_RE = re.compile(r"^(\s*)--- FAIL: (\S+)")
+RUN_RE = re.compile(r"^=== (?:RUN|CONT)\s+(\S+)")
+# goose's boot report: not a reason for anything.
+BOOT_RE = re.compile(r"^goose: (goose |RAM |memory: |program |\d+ instructions)")
+
+say = gotest.say
+live, live_lock = set(), threading.Lock()
+
+
+# ------------------------------------------------------------------ packages
+
+class Package:
+    """One package as one toolchain sees it."""
+
+    def __init__(self, tc, path, info):
+        self.tc, self.path = tc, path
+        self.dir, self.ntests, self.error = info
+        self.label = "%s/%s" % (tc.name, path)
+        self.base = os.path.join(LOGS, "%s-%s" % (tc.name, path.replace("/", "_")))
+        self.elf = os.path.join(OUT, tc.goversion, path.replace("/", "_") + ".test")
+        self.cpio = self.elf[:-len(".test")] + ".cpio"
+
+
+def go_env(tc, cwd=None):
+    env = dict(os.environ, **GO_ENV)
+    if cwd:
+        env["PWD"] = cwd  # so that Go keeps the path as given, symlinks and all
+    return env
+
+
+def goroot(tc):
+    if not hasattr(tc, "goroot"):
+        tc.goroot = subprocess.run([tc.gobin, "env", "GOROOT"], env=go_env(tc), check=True,
+                                   capture_output=True, text=True).stdout.strip()
+    return tc.goroot
+
+
+def list_packages(tc, paths):
+    """{path: (dir, number of test files, error)} for the toolchain."""
+    fmt = "{{.ImportPath}}\t{{.Dir}}\t{{len .TestGoFiles}}\t{{len .XTestGoFiles}}\t{{if .Error}}{{.Error}}{{end}}"
+    src = os.path.join(goroot(tc), "src")
+    p = subprocess.run([tc.gobin, "list", "-e", "-f", fmt] + paths, cwd=src,
+                       env=go_env(tc, src), stdin=subprocess.DEVNULL, capture_output=True, text=True)
+    info = {}
+    for line in p.stdout.splitlines():
+        f = line.split("\t")
+        if len(f) == 5:
+            info[f[0]] = (f[1], int(f[2]) + int(f[3]), f[4].strip())
+    for path in paths:
+        if path not in info:
+            err = next((l for l in p.stderr.splitlines() if path in l), p.stderr.strip() or "not listed")
+            info[path] = ("", 0, err)
+    return info
+
+
+def build(pkg, verbose):
+    """Returns None, or the error text."""
+    os.makedirs(os.path.dirname(pkg.elf), exist_ok=True)
+    tmp = "%s.tmp%d" % (pkg.elf, os.getpid())
+    cmd = [pkg.tc.gobin, "test", "-c", "-o", tmp]
+    if pkg.path == "time" and not os.path.exists(os.path.join(goroot(pkg.tc), "lib/time/zoneinfo.zip")):
+        # Debian's Go has no lib/time/zoneinfo.zip, which time's tests need
+        # (internal_test.go panics without it): embed the database instead.
+        cmd.append("-tags=timetzdata")
+    cmd.append(pkg.path)
+    if verbose:
+        say("# (cd %s && %s)" % (os.path.join(goroot(pkg.tc), "src"), " ".join(cmd)))
+    src = os.path.join(goroot(pkg.tc), "src")
+    p = subprocess.run(cmd, cwd=src, env=go_env(pkg.tc, src),
+                       stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    if p.returncode != 0 or not os.path.exists(tmp):
+        return p.stdout.decode(errors="replace") or "go test -c wrote nothing"
+    os.replace(tmp, pkg.elf)
+    return None
+
+
+# ---------------------------------------------------------------------- cpio
+
+class Cpio:
+    """A cpio "newc" archive (Linux's buffer-format.rst), written as it goes."""
+
+    def __init__(self, f):
+        self.f, self.ino, self.seen = f, 1, set()
+
+    def _entry(self, name, mode, data, mtime, nlink):
+        name = name.lstrip("/").encode() + b"\0"
+        self.ino += 1
+        fields = (self.ino, mode, 0, 0, nlink, int(mtime), len(data), 0, 0, 0, 0, len(name), 0)
+        hdr = b"070701" + b"".join(b"%08X" % v for v in fields) + name
+        self.f.write(hdr + b"\0" * (-len(hdr) % 4))
+        self.f.write(data + b"\0" * (-len(data) % 4))
+
+    def dir(self, path, mode=0o755, mtime=0):
+        """path and each directory above it, once each."""
+        if path in ("/", "") or path in self.seen:
+            return
+        self.dir(os.path.dirname(path))
+        self.seen.add(path)
+        self._entry(path, stat.S_IFDIR | mode, b"", mtime, 2)
+
+    def add(self, path, src, top=True):
+        """src (a file, a symlink or a whole tree) at path in the archive; a
+        symlink given as src itself is followed (/usr/lib/go-1.19/test is one),
+        the ones inside a tree stay symlinks."""
+        st = os.stat(src) if top else os.lstat(src)
+        if stat.S_ISDIR(st.st_mode):
+            self.dir(path, stat.S_IMODE(st.st_mode), st.st_mtime)
+            for name in sorted(os.listdir(src)):
+                self.add(os.path.join(path, name), os.path.join(src, name), False)
+            return
+        if path in self.seen:
+            return
+        self.dir(os.path.dirname(path))
+        self.seen.add(path)
+        if stat.S_ISLNK(st.st_mode):
+            self._entry(path, st.st_mode, os.readlink(src).encode(), st.st_mtime, 1)
+        elif stat.S_ISREG(st.st_mode):
+            with open(src, "rb") as f:
+                self._entry(path, st.st_mode, f.read(), st.st_mtime, 1)
+
+    def empty(self, path):
+        """An empty regular file."""
+        if path not in self.seen:
+            self.dir(os.path.dirname(path))
+            self.seen.add(path)
+            self._entry(path, stat.S_IFREG | 0o644, b"", 0, 1)
+
+    def close(self):
+        self._entry("TRAILER!!!", 0, b"", 0, 1)
+
+
+def pack(pkg):
+    """Writes pkg.cpio: see the module's docstring for what it holds."""
+    root = goroot(pkg.tc)
+    src = os.path.join(root, "src")
+    tmp = "%s.tmp%d" % (pkg.cpio, os.getpid())
+    with open(tmp, "wb") as f:
+        c = Cpio(f)
+        c.add(pkg.dir, pkg.dir)
+        d = os.path.dirname(pkg.dir)
+        while len(d) >= len(src) and d.startswith(src):
+            if os.path.isdir(os.path.join(d, "testdata")):
+                c.add(os.path.join(d, "testdata"), os.path.join(d, "testdata"))
+            d = os.path.dirname(d)
+        for rel, newest in EXTRAS.get(pkg.path, []):
+            path = os.path.join(root, rel)  # rel when absolute
+            if (newest is not None and pkg.tc.version > newest) or not os.path.exists(path):
+                continue
+            if path.endswith("/"):
+                c.dir(path.rstrip("/"))
+                for name in sorted(os.listdir(path)):
+                    c.empty(path + name)
+            else:
+                c.add(path, path)
+        c.close()
+    os.replace(tmp, pkg.cpio)
+
+
+# ----------------------------------------------------------------------- run
+
+class Run:
+    def __init__(self, cmd, out, status, secs, timed_out):
+        self.cmd, self.out, self.status, self.secs, self.timed_out = cmd, out, status, secs, timed_out
+
+
+def execute(cmd, timeout, verbose, cwd=None, env=None):
+    """Runs cmd with stdout and stderr together; kills its process group after timeout."""
+    if verbose:
+        say("# %s%s" % ("(cd %s) " % cwd if cwd else "", " ".join(shlex.quote(w) for w in cmd)))
+    start = time.monotonic()
+    p = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, start_new_session=True)
+    with live_lock:
+        live.add(p)
+    timed_out = False
+    try:
+        out, _ = p.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        timed_out = True
+        gotest.kill_group(p)
+        out, _ = p.communicate()
+    finally:
+        with live_lock:
+            live.discard(p)
+    out = out.decode(errors="replace").replace("\r\n", "\n")
+    return Run(cmd, out, p.returncode, time.monotonic() - start, timed_out)
+
+
+def test_args(args, exclude=(), version=(1, 19)):
+    margin = max(10, args.timeout // 10)
+    a = ["-test.short", "-test.timeout=%ds" % max(1, args.timeout - margin)]
+    if args.test_v:
+        a.append("-test.v")
+    if args.run:
+        a.append("-test.run=" + args.run)
+    elif exclude and version >= (1, 20):
+        a.append("-test.skip=^(?:%s)\\z" % "|".join(re.escape(n) for n in sorted(exclude)))
+    elif exclude:
+        a.append("-test.run=" + all_but(exclude))
+    return a
+
+
+def all_but(names):
+    """A -test.run pattern for every top-level test but names: Go 1.19 has no
+    -test.skip, and RE2 no negative lookahead, so this spells out the
+    complement of names' trie. No "$" (make would expand it): \\z ends the text."""
+    trie = {}
+    for n in names:
+        node = trie
+        for ch in n:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def rest(node):  # what may follow when the name so far is at node
+        kids = sorted(k for k in node if k)
+        alts = [] if "" in node else [r"\z"]
+        alts.append("[^%s]" % "".join(re.escape(k) for k in kids) if kids else ".")
+        alts[-1] += ".*"
+        alts += [re.escape(k) + rest(node[k]) for k in kids]
+        return alts[0] if len(alts) == 1 else "(?:%s)" % "|".join(alts)
+    return "^" + rest(trie)
+
+
+def quote(w):
+    if w and not re.search(r"[\s'\"]", w):
+        return w
+    return "'%s'" % w if '"' in w else '"%s"' % w
+
+
+def run_goose(pkg, args, exclude=()):
+    env = RUN_ENV + ["PWD=" + pkg.dir]
+    words = ["goose.cwd=" + pkg.dir] + args.goose_opt + env + ["--"] + test_args(args, exclude, pkg.tc.version)
+    fields = {"repo": args.repo, "elf": pkg.elf, "cpio": pkg.cpio, "mem": args.mem, "smp": str(args.smp),
+              "timeout": str(args.timeout), "bootargs": " ".join(quote(w) for w in words)}
+    cmd = [w.format(**fields) for w in shlex.split(MAKE_RUN)]
+    # The limit is QEMU's (qemu.py --timeout); the margin is for linking the image.
+    r = execute(cmd, args.timeout + 120, args.verbose)
+    r.exit = None
+    for line in r.out.splitlines():
+        m = EXIT_RE.match(line)
+        if m:
+            r.exit = int(m.group(1))
+    if r.exit is None and "qemu.py: timeout after" in r.out:
+        r.timed_out = True
+    return r
+
+
+def run_reference(pkg, args, exclude=()):
+    env = dict(w.split("=", 1) for w in RUN_ENV + ["PWD=" + pkg.dir])
+    r = execute(["qemu-riscv64", pkg.elf] + test_args(args, exclude), args.timeout, args.verbose,
+                cwd=pkg.dir, env=env)
+    r.exit = None if r.timed_out else r.status
+    return r
+
+
+def failed_tests(out):
+    """Names of the tests that failed, innermost subtests left out."""
+    names = []
+    for line in out.splitlines():
+        m = FAIL_RE.match(line)
+        if m and not m.group(1):
+            names.append(m.group(2))
+    if not names:
+        names = [m.group(2) for m in map(FAIL_RE.match, out.splitlines()) if m]
+    return names
+
+
+def running_test(out):
+    """The test that was running when a panic or timeout ended the binary."""
+    lines = out.splitlines()
+    for i, line in enumerate(lines):  # Go 1.21 and later name them
+        if line.strip() == "running tests:" and i + 1 < len(lines):
+            return lines[i + 1].split()[0]
+    for line in lines:  # a test function's frame in the goroutine dump
+        m = re.match(r"^\S+\.(Test\w+|Benchmark\w+|Example\w+|Fuzz\w+)(?:\.func\d+)*\(", line)
+        if m:
+            return m.group(1)
+    runs = [m.group(1) for m in map(RUN_RE.match, lines) if m]
+    return runs[-1] if runs else None
+
+
+def reason(run, limit):
+    """Why a run failed, in a few words."""
+    out = run.out
+    if run.timed_out:
+        t = running_test(out)
+        return "timeout after %ds%s" % (limit, " in " + t if t else "")
+    m = re.search(r"^panic: test timed out after (\S+)", out, re.M)
+    if m:
+        t = running_test(out)
+        return "timeout: test timed out after %s%s" % (m.group(1), " in " + t if t else "")
+    names = failed_tests(out)
+    if names:
+        more = len(set(names)) - 1
+        return names[0] + (" (+%d more)" % more if more > 0 else "")
+    for pat in (r"^(panic: .*)", r"^(fatal error: .*)", r"^(SIG\w+: .*)"):
+        m = re.search(pat, out, re.M)
+        if m:
+            t = running_test(out)
+            return m.group(1)[:100] + (" in " + t if t else "")
+    goose = [l for l in out.splitlines() if l.startswith("goose: ")
+             and not BOOT_RE.match(l) and not EXIT_RE.match(l)]
+    if goose:
+        return goose[-1][:120]
+    for l in out.splitlines():
+        if l.startswith(("qemu.py: ", "make: ", "qemu-riscv64: ", "qemu-system-riscv64: ")):
+            return l[:120]
+    return "exit status %s" % (run.exit if run.exit is not None else run.status)
+
+
+def write_log(path, run, append=False):
+    with open(path, "a" if append else "w") as f:
+        if append:
+            f.write("\n# ---- again, leaving out more tests\n")
+        f.write("# %s\n# status %s%s, %.1fs\n" % (
+            " ".join(shlex.quote(w) for w in run.cmd), run.exit if run.exit is not None else run.status,
+            " (killed: timeout)" if run.timed_out else "", run.secs))
+        f.write(run.out)
+
+
+# ---------------------------------------------------------------------- main
+
+def record(pkg, kind, goose=None, ref=None, why=None, exclude=()):
+    """Adds the result to results.json (the latest run of each package wins)."""
+    def side(r):
+        if r is None:
+            return None
+        ok = passed(r) or (kind == "ok" and r is goose)
+        return {"ok": ok, "secs": round(r.secs, 1), "reason": None if ok else reason(r, 0)}
+    with results_lock:
+        try:
+            with open(RESULTS) as f:
+                data = json.load(f)
+        except (OSError, ValueError):
+            data = {}
+        data.setdefault(pkg.tc.goversion, {})[pkg.path] = {
+            "result": kind, "why": why, "goose": side(goose), "ref": side(ref), "excluded": list(exclude),
+            "when": time.strftime("%Y-%m-%d %H:%M")}
+        tmp = RESULTS + ".tmp"
+        with open(tmp, "w") as f:
+            json.dump(data, f, indent=1, sort_keys=True)
+        os.replace(tmp, RESULTS)
+
+
+results_lock = threading.Lock()
+
+
+def run_one(pkg, args):
+    """Returns ('ok'|'FAIL'|'skip', line)."""
+    if pkg.error or not pkg.dir:
+        why = pkg.error or "not found"
+        if re.search(r"is not in (GOROOT|std)|cannot find package", why):
+            why = "%s has no package %s" % (pkg.tc.name, pkg.path)
+        record(pkg, "skip", why=why)
+        return "skip", "skip %s: %s" % (pkg.label, why)
+    if pkg.ntests == 0:
+        record(pkg, "skip", why="no test files")
+        return "skip", "skip %s: no test files" % pkg.label
+    for ext in (".goose.log", ".ref.log", ".build.log"):
+        if os.path.exists(pkg.base + ext):
+            os.remove(pkg.base + ext)
+    err = build(pkg, args.verbose)
+    if err is not None:
+        with open(pkg.base + ".build.log", "w") as f:
+            f.write(err)
+        first = next((l for l in err.splitlines() if l and not l.startswith("#")), "")
+        record(pkg, "FAIL", why="build failed: " + first[:100])
+        return "FAIL", "FAIL %s build failed: %s (log: %s)" % (
+            pkg.label, first[:100], os.path.relpath(pkg.base + ".build.log", REPO))
+    pack(pkg)
+    goose = run_goose(pkg, args, args.skip)
+    write_log(pkg.base + ".goose.log", goose)
+    ref = None
+    if not args.no_ref:
+        ref = run_reference(pkg, args, args.skip)
+        write_log(pkg.base + ".ref.log", ref)
+    logs = os.path.relpath(pkg.base, REPO) + (".{goose,ref}.log" if ref else ".goose.log")
+
+    # The reference fails some tests (most often: they run this binary again,
+    # which qemu-riscv64 cannot without binfmt_misc): run both again without
+    # them, so the rest of the package still says something about goose.
+    extra, g, r = [], goose, ref
+    if ref is not None and not passed(ref) and not args.run:
+        extra = [n for n in culprits(ref) if n not in args.skip]
+        for _ in range(3):
+            if not extra or len(" ".join(test_args(args, args.skip + extra, pkg.tc.version))) > 3000:
+                extra = []  # beyond goose's 4095-byte command line
+                break
+            r = run_reference(pkg, args, args.skip + extra)
+            write_log(pkg.base + ".ref.log", r, append=True)
+            more = [n for n in culprits(r) if n not in args.skip + extra]
+            if passed(r) or not more:
+                break
+            extra += more
+        if not extra or not passed(r):
+            extra, r = [], ref
+        elif not passed(goose) and not (complete(goose) and set(culprits(goose)) <= set(extra)):
+            g = run_goose(pkg, args, args.skip + extra)
+            write_log(pkg.base + ".goose.log", g, append=True)
+    # Failing only tests that fail under the reference too is passing the rest.
+    g_ok = passed(g) or (bool(extra) and complete(g) and set(culprits(g)) <= set(extra))
+    exclude = extra
+
+    g_txt = ("ok %.1fs" % g.secs) if g_ok else reason(g, args.timeout)
+    if r is None:
+        r_txt = "not run"
+    else:
+        r_txt = ("ok %.1fs" % r.secs) if passed(r) else "%s, %.1fs" % (reason(r, args.timeout), r.secs)
+    if exclude:
+        r_txt += "; without %d test%s failing under the reference: %s%s" % (
+            len(exclude), "s" if len(exclude) > 1 else "", " ".join(exclude[:4]),
+            " ..." if len(exclude) > 4 else "")
+    if r is not None and not passed(r):
+        extra = ""
+        if not g_ok:
+            new = [t for t in dict.fromkeys(failed_tests(g.out)) if t not in failed_tests(r.out)]
+            if new:
+                extra = "; goose also fails %s" % " ".join(new[:5]) + (" ..." if len(new) > 5 else "")
+        record(pkg, "skip", g, r, why="fails under the reference too")
+        return "skip", "skip %s: fails under the reference too: %s (goose %s%s; logs: %s)" % (
+            pkg.label, r_txt, g_txt, extra, logs)
+    if g_ok:
+        record(pkg, "ok", g, r, exclude=exclude)
+        return "ok", "ok   %s %.1fs (ref %s)" % (pkg.label, g.secs, r_txt)
+    failing = dig(pkg, args, g, exclude) if args.dig else []
+    if len(failing) > 1:
+        g_txt += "; with --dig, all failing: %s" % " ".join(failing)
+    record(pkg, "FAIL", g, r, why=g_txt, exclude=exclude)
+    return "FAIL", "FAIL %s %s (%.1fs; ref %s; logs: %s)" % (pkg.label, g_txt, g.secs, r_txt, logs)
+
+
+def dig(pkg, args, run, exclude):
+    """After a goose failure that stopped the run (a panic, a crash), runs
+    goose again without the tests to blame, up to 5 times, so that one
+    crashing test does not hide the rest. Returns every failing test seen."""
+    failing = [n for n in culprits(run) if n not in exclude]
+    left_out = list(args.skip) + list(exclude)
+    for _ in range(5):
+        if complete(run) or run.timed_out or re.search(r"^panic: test timed out", run.out, re.M):
+            break
+        new = [n for n in culprits(run) if n not in left_out]
+        if not new:
+            break
+        left_out += new
+        run = run_goose(pkg, args, left_out)
+        write_log(pkg.base + ".goose.log", run, append=True)
+        failing += [n for n in culprits(run) if n not in failing and n not in exclude]
+    return failing
+
+
+def passed(run):
+    return run.exit == 0 and not run.timed_out
+
+
+def complete(run):
+    """Whether every test ran: no panic, crash or timeout cut the run short."""
+    return (run.exit is not None and not run.timed_out
+            and not re.search(r"^(panic: |fatal error: |SIG[A-Z]+: )", run.out, re.M))
+
+
+def culprits(run):
+    """The top-level tests to blame for a failed run; none for a timeout (a
+    second run would cost as much again)."""
+    if run.timed_out or re.search(r"^panic: test timed out", run.out, re.M):
+        return []
+    names = [n.split("/")[0] for n in failed_tests(run.out)]
+    if not complete(run):
+        t = running_test(run.out)
+        if t:
+            names.append(t.split("/")[0])
+    return list(dict.fromkeys(names))
+
+
+def markdown():
+    """results.json as a Markdown table, one row per package."""
+    try:
+        with open(RESULTS) as f:
+            data = json.load(f)
+    except (OSError, ValueError):
+        sys.exit("stdtest: no %s yet" % os.path.relpath(RESULTS, REPO))
+    versions = sorted(data, key=lambda v: [int(x) if x.isdigit() else 0 for x in re.findall(r"\d+", v)],
+                      reverse=True)
+    order = list(dict.fromkeys(DEFAULT + sorted(p for v in versions for p in data[v])))
+
+    def cell(e, side):
+        if not e or not e.get(side):
+            return "-"
+        s = e[side]
+        return ("ok %.1fs" % s["secs"]) if s["ok"] else "FAIL %.1fs" % s["secs"]
+
+    def verdict(e):
+        if not e:
+            return "-"
+        if e["result"] == "skip" and not e.get("goose"):
+            return "skip (%s)" % e["why"]
+        return {"ok": "ok", "FAIL": "**FAIL**", "skip": "ref fails"}[e["result"]]
+
+    head = "| package |" + "".join(" %s | goose | ref |" % v for v in versions)
+    rows = [head, "| --- |" + " --- | --- | --- |" * len(versions)]
+    for p in order:
+        if not any(p in data[v] for v in versions):
+            continue
+        row = "| %s |" % p
+        for v in versions:
+            e = data[v].get(p)
+            row += " %s | %s | %s |" % (verdict(e), cell(e, "goose"), cell(e, "ref"))
+        rows.append(row)
+    print("\n".join(rows))
+
+
+def parse_args():
+    ap = argparse.ArgumentParser(
+        description="Run Go standard library test suites under goose and qemu-riscv64.",
+        formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
+    ap.add_argument("pkgs", nargs="*", help="packages (default: the default list; see --list)")
+    ap.add_argument("--pkgs", dest="pkgs_word", metavar='"P1 P2 ..."',
+                    help="packages as one blank-separated word (make stdtest PKGS=...)")
+    ap.add_argument("--short", action="store_true", help="the short list (%s)" % " ".join(SHORT))
+    ap.add_argument("--go", action="append", default=[], metavar="[NAME=]/path/to/go",
+                    help="a Go toolchain (repeatable; default: `go` on PATH and %s)" % gotest.GO119)
+    ap.add_argument("--timeout", type=int, default=300, help="seconds per package and run (default 300)")
+    ap.add_argument("--test-v", action="store_true", help="pass -test.v")
+    ap.add_argument("--run", metavar="REGEXP", help="pass -test.run=REGEXP (to look into a failure)")
+    ap.add_argument("--skip", action="append", default=[], metavar="TestName",
+                    help="leave out this top-level test (repeatable; both runs)")
+    ap.add_argument("--goose-opt", action="append", default=[], metavar="goose.x=y",
+                    help="a goose option for the goose run, e.g. goose.trace=enosys (repeatable)")
+    ap.add_argument("--dig", action="store_true",
+                    help="after a goose run cut short by a crash, run it again without the test "
+                         "to blame (up to 5 times) to name every failing test")
+    ap.add_argument("--no-ref", action="store_true", help="goose only: do not run the reference")
+    ap.add_argument("--jobs", "-j", type=int, default=2,
+                    help="packages at once (default 2; each runs one QEMU at a time)")
+    ap.add_argument("--mem", default="1G", help="goose's QEMU -m (default 1G)")
+    ap.add_argument("--smp", type=int, default=1, help="goose's harts (default 1)")
+    ap.add_argument("--repo", default=REPO, help="the goose tree whose `make run` boots (default: this one)")
+    ap.add_argument("--list", action="store_true", help="print the selected packages and exit")
+    ap.add_argument("--markdown", action="store_true", help="print results.json as a Markdown table and exit")
+    ap.add_argument("--verbose", "-v", action="store_true", help="print the commands run")
+    a = ap.parse_args()
+    for o in a.goose_opt:
+        if not o.startswith("goose."):
+            ap.error("--goose-opt %r is not a goose.* option" % o)
+    return a
+
+
+def main():
+    args = parse_args()
+    if args.markdown:
+        markdown()
+        return 0
+    pkgs = list(args.pkgs) + (args.pkgs_word.split() if args.pkgs_word else [])
+    if args.short:
+        pkgs += SHORT
+    pkgs = list(dict.fromkeys(pkgs or DEFAULT))
+    if args.list:
+        print("\n".join(pkgs))
+        return 0
+    if args.timeout <= 0:
+        sys.exit("stdtest: --timeout must be positive")
+    if args.go:
+        tcs = []
+        for spec in args.go:
+            name, _, path = spec.rpartition("=")
+            tcs.append(gotest.Toolchain(name or None, path))
+    else:
+        tcs = gotest.default_toolchains()
+    if not tcs:
+        sys.exit("stdtest: no Go toolchain found")
+    os.makedirs(LOGS, exist_ok=True)
+
+    # Build goose once before runs side by side link their images.
+    p = subprocess.run(["make", "-s", "--no-print-directory", "-C", args.repo, "payload"],
+                       stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    if p.returncode != 0:
+        sys.stdout.write(p.stdout.decode(errors="replace"))
+        sys.exit("stdtest: `make payload` failed in %s" % args.repo)
+
+    tasks = []
+    for tc in tcs:
+        info = list_packages(tc, pkgs)
+        tasks += [Package(tc, path, info[path]) for path in pkgs]
+    counts = {"ok": 0, "FAIL": 0, "skip": 0}
+    start = time.monotonic()
+
+    def finish(result):
+        kind, line = result
+        counts[kind] += 1
+        say(line)
+
+    ex = concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs))
+    try:
+        futures = [ex.submit(run_one, pkg, args) for pkg in tasks]
+        for f in concurrent.futures.as_completed(futures):
+            finish(f.result())
+    except KeyboardInterrupt:
+        ex.shutdown(wait=False, cancel_futures=True)
+        with live_lock:
+            for p in list(live):
+                gotest.kill_group(p)
+        return 130
+    ex.shutdown()
+
+    summary = "%d passed, %d failed" % (counts["ok"], counts["FAIL"])
+    if counts["skip"]:
+        summary += ", %d skipped" % counts["skip"]
+    if args.verbose:
+        say("# %.0fs" % (time.monotonic() - start))
+    print(summary, flush=True)
+    return 1 if counts["FAIL"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
