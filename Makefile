@@ -51,7 +51,7 @@ else
 SAY := @echo
 endif
 
-.PHONY: FORCE help deps payload run image test test-host test-go test-boot bench debug dtbs fuzz lint clean
+.PHONY: FORCE help deps debug gdb payload run image test test-host test-go test-boot bench debug dtbs fuzz lint clean
 
 help:
 	@echo "goose: boot unmodified Go programs as supervisor-mode kernels on RISC-V"
@@ -63,6 +63,8 @@ help:
 	@echo "        INITRD=<cpio archive or ELF>  QEMU_EXTRA=\"<more qemu arguments>\""
 	@echo "        TIMEOUT=<seconds, 0 = none>  FIRMWARE_LOG=1 (show OpenSBI's output too)"
 	@echo "  make image [KERNEL=...]   write the bootable image (Linux image header) and print its path"
+	@echo "  make debug [KERNEL=...]   like run, but QEMU waits for gdb (port GDB_PORT=1234)"
+	@echo "  make gdb [KERNEL=...]     gdb-multiarch with goose's and the program's symbols, connected"
 	@echo "  make test                 every test: host unit tests, QEMU boots, Go conformance"
 	@echo "  make payload              build $(BUILD)/goose.bin (no program embedded: it boots the initrd)"
 	@echo "  make dtbs                 compile dts/*.dts and dts/variants/*.dts into $(BUILD)/dtb/"
@@ -151,6 +153,20 @@ $(KERNEL_DIR)/goose.elf: $(PAYLOAD_OBJS) $(SYMS_OBJ) $(KERNEL_DIR)/kernel.o payl
 
 image: $(IMAGE)
 	@echo $(IMAGE)
+
+GDB_PORT ?= 1234
+# QEMU waits for gdb before the first instruction; `make gdb` (another
+# terminal) connects with both symbol sets (docs/debugging.md).
+debug: $(IMAGE)
+	@$(PYTHON) ci/gdbinit.py $(abspath $(KERNEL_DIR)/goose.elf) $(KERNEL_ELF) $(GDB_PORT) > $(BUILD)/debug.gdb
+	@echo "goose: QEMU waits for gdb on 127.0.0.1:$(GDB_PORT); in another terminal: make gdb KERNEL=$(KERNEL)" >&2
+	@GOOSE_BOOTARGS='$(subst ','\'',$(BOOTARGS))' $(PYTHON) ci/qemu.py --image $(IMAGE) --machine $(MACHINE) \
+		--smp $(SMP) --mem $(MEM) --fw $(FW) --gdb $(GDB_PORT) \
+		$(if $(INITRD),--initrd $(abspath $(INITRD))) -- $(QEMU_EXTRA)
+
+gdb: $(IMAGE)
+	@$(PYTHON) ci/gdbinit.py $(abspath $(KERNEL_DIR)/goose.elf) $(KERNEL_ELF) $(GDB_PORT) > $(BUILD)/debug.gdb
+	@gdb-multiarch -q -x $(BUILD)/debug.gdb
 
 run: $(IMAGE)
 	@GOOSE_BOOTARGS='$(subst ','\'',$(BOOTARGS))' $(PYTHON) ci/qemu.py --image $(IMAGE) --machine $(MACHINE) \

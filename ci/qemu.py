@@ -118,6 +118,7 @@ def qemu_command(a, workdir):
     fw = os.path.join(FW_DIR, "fw_%s.bin" % a.fw)
     if not os.path.exists(fw):
         sys.exit("qemu.py: no firmware %s (run `make deps`)" % fw)
+    debug = ["-S", "-gdb", "tcp:127.0.0.1:%d" % a.gdb] if a.gdb else []
     bootargs = os.environ.get("GOOSE_BOOTARGS", "")
     if a.loader == "uboot":
         if not os.path.exists(a.uboot):
@@ -131,7 +132,7 @@ def qemu_command(a, workdir):
                "-nographic", "-no-reboot", "-bios", fw, "-kernel", a.uboot,
                "-drive", "file=%s,format=raw,if=none,id=hd0" % disk,
                "-device", "virtio-blk-device,drive=hd0"]
-        return cmd + a.qemu_extra
+        return cmd + debug + a.qemu_extra
     if a.load_addr is not None:
         fw = padded_firmware(fw, a.load_addr, workdir)
     cmd = ["qemu-system-riscv64", "-machine", a.machine, "-m", a.mem, "-smp", str(a.smp),
@@ -140,7 +141,7 @@ def qemu_command(a, workdir):
         cmd += ["-append", bootargs]
     if a.initrd:
         cmd += ["-initrd", a.initrd]
-    return cmd + a.qemu_extra
+    return cmd + debug + a.qemu_extra
 
 
 def forward_stdin(dst):
@@ -181,6 +182,8 @@ def main():
     ap.add_argument("--initrd")
     ap.add_argument("--timeout", type=float, default=0, help="seconds; 0 = none")
     ap.add_argument("--print-command", action="store_true")
+    ap.add_argument("--gdb", type=int, metavar="PORT",
+                    help="stop before the first instruction and wait for gdb on 127.0.0.1:PORT")
     ap.add_argument("qemu_extra", nargs="*")
     a = ap.parse_args()
 

@@ -181,6 +181,7 @@ def suite_boot(t):
     boot_case(t, "crash-report-goose", "goose: exit status 125" in out
               and re.search(r"pc 0xffffffff[0-9a-f]+ boot_crashtest\+0x[0-9a-f]+ \(payload/main\.c:\d+\)", out),
               secs, out)
+    suite_debug(t)
     # A fault nobody handles: registers and the Go function in the report.
     status, out, secs = make_run("go-kernel/tests/fault_unhandled")
     boot_case(t, "crash-report", "goose: exit status 139" in out and " sp " in out
@@ -218,6 +219,37 @@ def suite_examples(t):
             print(line, flush=True)
     if p.wait() not in (0, 1):
         t.result(False, "FAIL examples: ci/examples.py exited %d" % p.returncode)
+
+
+def suite_debug(t):
+    """make debug's flow, scripted: QEMU waits, gdb loads goose's and the
+    program's symbols, stops in goose's trap handler and at main.main."""
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    _, img = run(["make", "-s", "--no-print-directory", "image", "KERNEL=go-kernel/examples/hello"])
+    img = os.path.join(REPO, img.strip().splitlines()[-1])
+    kdir = os.path.dirname(img)
+    script = os.path.join(BUILD, "debug-test.gdb")
+    _, text = run([sys.executable, os.path.join(REPO, "ci", "gdbinit.py"), os.path.join(kdir, "goose.elf"),
+                   os.path.join(kdir, "hello.elf"), str(port)])
+    with open(script, "w") as f:
+        f.write(text + "break trap_handler\ncontinue\ndelete\nbreak main.main\ncontinue\nbt 2\nlist 12,12\nkill\n")
+    q = subprocess.Popen([sys.executable, os.path.join(REPO, "ci", "qemu.py"), "--image", img, "--gdb", str(port),
+                          "--timeout", "120"], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL)
+    start = time.monotonic()
+    try:
+        time.sleep(1)
+        status, out = run(["gdb-multiarch", "-q", "-batch", "-x", script], timeout=120)
+    finally:
+        q.kill()
+        q.wait()
+    ok = (re.search(r"Breakpoint 1, trap_handler \(f=0x[0-9a-f]+", out)
+          and re.search(r"Breakpoint 2, main\.main \(\) at goose/go-kernel/examples/hello/main\.go:12", out)
+          and "runtime.main" in out and "func main()" in out)
+    boot_case(t, "gdb", bool(ok), time.monotonic() - start, out, "gdb did not stop at trap_handler and main.main")
 
 
 def suite_go(t, jobs, extra=()):
