@@ -51,7 +51,7 @@ else
 SAY := @echo
 endif
 
-.PHONY: FORCE help deps debug gdb payload run image test test-host test-go test-boot bench debug dtbs fuzz lint clean
+.PHONY: FORCE help deps debug gdb docs payload run image test test-host test-go test-boot bench debug dtbs fuzz lint clean
 
 help:
 	@echo "goose: boot unmodified Go programs as supervisor-mode kernels on RISC-V"
@@ -69,6 +69,7 @@ help:
 	@echo "  make payload              build $(BUILD)/goose.bin (no program embedded: it boots the initrd)"
 	@echo "  make dtbs                 compile dts/*.dts and dts/variants/*.dts into $(BUILD)/dtb/"
 	@echo "  make fuzz [FUZZ_SECONDS=60] [FUZZ=\"fdt elf\"]  run the libFuzzer harnesses (fuzz/README.md)"
+	@echo "  make docs                 redraw docs/boot-flow.svg from docs/boot-flow.dot"
 	@echo "  make clean                remove $(BUILD)/"
 
 # `make deps` installs; every other target only checks, once per build dir.
@@ -211,6 +212,11 @@ test-host: $(addprefix $(BUILD)/host/test_,$(HOST_TESTS))
 
 test-go: $(BUILD)/goose.bin
 	@$(PYTHON) ci/gotest.py
+
+# docs/boot-flow.svg is drawn from its source (graphviz).
+docs: docs/boot-flow.svg
+docs/boot-flow.svg: docs/boot-flow.dot | $(DEPS_STAMP)
+	@dot -Tsvg $< -o $@
 
 FUZZ_SECONDS ?= 60
 fuzz: $(DEPS_STAMP)

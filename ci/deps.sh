@@ -22,6 +22,7 @@ packages=(
 	clang-14                         # ci/fuzz.sh: libFuzzer harnesses
 	libclang-rt-14-dev               # libclang_rt.fuzzer/asan/ubsan for clang-14
 	python3
+	graphviz                         # make docs: docs/boot-flow.svg
 	curl                             # ci/examples.py: fetches the httpd example's pages
 )
 

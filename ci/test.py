@@ -182,6 +182,16 @@ def suite_boot(t):
               and re.search(r"pc 0xffffffff[0-9a-f]+ boot_crashtest\+0x[0-9a-f]+ \(payload/main\.c:\d+\)", out),
               secs, out)
     suite_debug(t)
+    # goose.trace: strace-like lines, decoded where cheap, faults and signals.
+    status, out, secs = make_run("go-kernel/tests/signals_segv", bootargs="goose.trace=all")
+    boot_case(t, "trace", status == 0
+              and re.search(r'^goose: \[1\] openat\(AT_FDCWD, "/[^"]*", ', out, re.M)
+              and re.search(r"^goose: \[\d+\] mmap\(0x0, 0x[0-9a-f]+, PROT_READ\|PROT_WRITE, MAP_PRIVATE\|MAP_ANONYMOUS, -1,",
+                            out, re.M)
+              and re.search(r"^goose: \[\d+\] thread clone: \d+", out, re.M)
+              and re.search(r"^goose: \[\d+\] fault: load page fault at 0x0, pc 0x[0-9a-f]+ main\.", out, re.M)
+              and re.search(r"^goose: \[\d+\] signal deliver: 11 \(SIGSEGV\)", out, re.M)
+              and re.search(r"^goose: \[\d+\] rt_sigreturn\(\) = 0x0", out, re.M), secs, out)
     # A fault nobody handles: registers and the Go function in the report.
     status, out, secs = make_run("go-kernel/tests/fault_unhandled")
     boot_case(t, "crash-report", "goose: exit status 139" in out and " sp " in out

@@ -21,18 +21,22 @@ struct k_sigaction sigactions[NSIG + 1];
 	(SIGBIT(SIGCHLD) | SIGBIT(SIGURG) | SIGBIT(SIGWINCH) | SIGBIT(SIGCONT) | SIGBIT(SIGSTOP) |          \
 	 SIGBIT(20) /* SIGTSTP */ | SIGBIT(21) /* SIGTTIN */ | SIGBIT(22) /* SIGTTOU */)
 
+/* The names of signal(7), for reports and traces. */
 static const char *const signal_names[] = {
-	[SIGHUP] = "SIGHUP",   [SIGINT] = "SIGINT",   [SIGQUIT] = "SIGQUIT", [SIGILL] = "SIGILL",
-	[SIGTRAP] = "SIGTRAP", [SIGABRT] = "SIGABRT", [SIGBUS] = "SIGBUS",   [SIGFPE] = "SIGFPE",
-	[SIGKILL] = "SIGKILL", [SIGUSR1] = "SIGUSR1", [SIGSEGV] = "SIGSEGV", [SIGUSR2] = "SIGUSR2",
-	[SIGPIPE] = "SIGPIPE", [SIGALRM] = "SIGALRM", [SIGTERM] = "SIGTERM", [SIGURG] = "SIGURG",
+	[1] = "SIGHUP",     [2] = "SIGINT",   [3] = "SIGQUIT",  [4] = "SIGILL",   [5] = "SIGTRAP",
+	[6] = "SIGABRT",    [7] = "SIGBUS",   [8] = "SIGFPE",   [9] = "SIGKILL",  [10] = "SIGUSR1",
+	[11] = "SIGSEGV",   [12] = "SIGUSR2", [13] = "SIGPIPE", [14] = "SIGALRM", [15] = "SIGTERM",
+	[16] = "SIGSTKFLT", [17] = "SIGCHLD", [18] = "SIGCONT", [19] = "SIGSTOP", [20] = "SIGTSTP",
+	[21] = "SIGTTIN",   [22] = "SIGTTOU", [23] = "SIGURG",  [24] = "SIGXCPU", [25] = "SIGXFSZ",
+	[26] = "SIGVTALRM", [27] = "SIGPROF", [28] = "SIGWINCH", [29] = "SIGIO",  [30] = "SIGPWR",
+	[31] = "SIGSYS",
 };
 
 const char *signal_name(int sig)
 {
 	if (sig > 0 && sig < (int)ARRAY_SIZE(signal_names) && signal_names[sig])
 		return signal_names[sig];
-	return "signal";
+	return sig >= 32 && sig <= NSIG ? "SIGRT" : "signal";
 }
 
 static const char *const reg_names[32] = {
@@ -197,6 +201,7 @@ void signal_fault(struct thread *t, int sig, int code, uint64_t addr)
 	const struct k_sigaction *act = &sigactions[sig];
 	struct k_siginfo info = { .si_signo = sig, .si_code = code, .si_addr = addr };
 
+	trace_signal(t, "deliver", sig);
 	/* A fault that is blocked, ignored or unhandled kills, as on Linux. */
 	if (act->handler == SIG_DFL || act->handler == SIG_IGN || (t->sigmask & SIGBIT(sig)) ||
 	    signal_setup_frame(t, sig, &info))

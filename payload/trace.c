@@ -6,6 +6,7 @@
 #include "signal.h"
 #include "syscall.h"
 #include "thread.h"
+#include "vm.h"
 
 uint32_t trace_mask;
 
@@ -69,21 +70,107 @@ void trace_syscall_enter(struct thread *t)
 	memcpy(t->trace_args, &t->frame.x[REG_A0], sizeof(t->trace_args));
 }
 
+/* How an argument is shown ("decoded flags where cheap", as strace). */
+enum arg_kind { ARG_HEX, ARG_INT, ARG_FD, ARG_PATH, ARG_PROT, ARG_MAP, ARG_SIG, ARG_FUTEX };
+
+static const struct {
+	uint16_t nr;
+	uint8_t kind[6];
+} arg_kinds[] = {
+	{ SYS_openat, { ARG_FD, ARG_PATH, ARG_HEX, ARG_HEX } },
+	{ SYS_newfstatat, { ARG_FD, ARG_PATH, ARG_HEX, ARG_HEX } },
+	{ SYS_faccessat, { ARG_FD, ARG_PATH, ARG_INT } },
+	{ SYS_mkdirat, { ARG_FD, ARG_PATH, ARG_HEX } },
+	{ SYS_unlinkat, { ARG_FD, ARG_PATH, ARG_HEX } },
+	{ SYS_readlinkat, { ARG_FD, ARG_PATH, ARG_HEX, ARG_INT } },
+	{ SYS_chdir, { ARG_PATH } },
+	{ SYS_read, { ARG_FD, ARG_HEX, ARG_INT } },
+	{ SYS_write, { ARG_FD, ARG_HEX, ARG_INT } },
+	{ SYS_close, { ARG_FD } },
+	{ SYS_mmap, { ARG_HEX, ARG_HEX, ARG_PROT, ARG_MAP, ARG_FD, ARG_HEX } },
+	{ SYS_mprotect, { ARG_HEX, ARG_HEX, ARG_PROT } },
+	{ SYS_futex, { ARG_HEX, ARG_FUTEX, ARG_INT, ARG_HEX, ARG_HEX, ARG_HEX } },
+	{ SYS_rt_sigaction, { ARG_SIG, ARG_HEX, ARG_HEX, ARG_INT } },
+	{ SYS_tgkill, { ARG_INT, ARG_INT, ARG_SIG } },
+	{ SYS_tkill, { ARG_INT, ARG_SIG } },
+	{ SYS_kill, { ARG_INT, ARG_SIG } },
+};
+
+static size_t flags_str(char *buf, size_t size, uint64_t v, const char *const *names, int nnames)
+{
+	size_t n = 0;
+
+	for (int b = 0; b < nnames; b++) {
+		if (!(v & (1ull << b)) || !names[b])
+			continue;
+		n += (size_t)snprintf(buf + n, size - MIN(n, size), "%s%s", n ? "|" : "", names[b]);
+		v &= ~(1ull << b);
+	}
+	if (v || !n)
+		n += (size_t)snprintf(buf + n, size - MIN(n, size), "%s0x%lx", n ? "|" : "", v);
+	return n;
+}
+
+static size_t arg_str(char *buf, size_t size, enum arg_kind kind, uint64_t v)
+{
+	static const char *const prot[] = { "PROT_READ", "PROT_WRITE", "PROT_EXEC" };
+	static const char *const map[] = { "MAP_SHARED", "MAP_PRIVATE", NULL, NULL, "MAP_FIXED", "MAP_ANONYMOUS" };
+	static const char *const futex_ops[] = { "FUTEX_WAIT", "FUTEX_WAKE", NULL, "FUTEX_REQUEUE",
+						 "FUTEX_CMP_REQUEUE", "FUTEX_WAKE_OP", NULL, NULL, NULL,
+						 "FUTEX_WAIT_BITSET", "FUTEX_WAKE_BITSET" };
+	char path[64];
+
+	switch (kind) {
+	case ARG_INT:
+		return (size_t)snprintf(buf, size, "%ld", (long)v);
+	case ARG_FD:
+		return (int)v == -100 ? (size_t)snprintf(buf, size, "AT_FDCWD") : (size_t)snprintf(buf, size, "%d", (int)v);
+	case ARG_PATH: {
+		int r = strncpy_from_user(path, v, sizeof(path));
+
+		if (r == -EFAULT)
+			return (size_t)snprintf(buf, size, "0x%lx", v);
+		return (size_t)snprintf(buf, size, "\"%s\"%s", path, r ? "..." : "");
+	}
+	case ARG_PROT:
+		if (!v)
+			return (size_t)snprintf(buf, size, "PROT_NONE");
+		return flags_str(buf, size, v, prot, ARRAY_SIZE(prot));
+	case ARG_MAP:
+		return flags_str(buf, size, v, map, ARRAY_SIZE(map));
+	case ARG_SIG:
+		return (size_t)snprintf(buf, size, "%s", (int)v > 0 && (int)v <= NSIG ? signal_name((int)v) : "?");
+	case ARG_FUTEX: {
+		uint64_t op = v & 0x7f;
+		const char *name = op < ARRAY_SIZE(futex_ops) ? futex_ops[op] : NULL;
+
+		if (!name)
+			return (size_t)snprintf(buf, size, "0x%lx", v);
+		return (size_t)snprintf(buf, size, "%s%s", name, (v & 128) ? "_PRIVATE" : "");
+	}
+	default:
+		return (size_t)snprintf(buf, size, "%s0x%lx", (int64_t)v < 0 && (int64_t)v > -4096 ? "-" : "",
+					(int64_t)v < 0 && (int64_t)v > -4096 ? -v : v);
+	}
+}
+
 static void trace_line(struct thread *t, long result, const char *suffix)
 {
 	const uint64_t *a = t->trace_args;
 	uint64_t nr = t->trace_nr;
 	int nargs = syscall_nargs(nr);
-	char args[160];
+	const uint8_t *kinds = NULL;
+	char args[240];
 	size_t n = 0;
 
+	for (size_t i = 0; i < ARRAY_SIZE(arg_kinds); i++)
+		if (arg_kinds[i].nr == nr)
+			kinds = arg_kinds[i].kind;
 	args[0] = '\0';
 	for (int i = 0; i < nargs && n < sizeof(args); i++) {
-		uint64_t v = a[i];
-
-		n += (size_t)snprintf(args + n, sizeof(args) - n, "%s%s0x%lx", i ? ", " : "",
-				      (int64_t)v < 0 && (int64_t)v > -4096 ? "-" : "",
-				      (int64_t)v < 0 && (int64_t)v > -4096 ? -v : v);
+		n += (size_t)snprintf(args + n, sizeof(args) - n, "%s", i ? ", " : "");
+		if (n < sizeof(args))
+			n += arg_str(args + n, sizeof(args) - n, kinds ? (enum arg_kind)kinds[i] : ARG_HEX, a[i]);
 	}
 	const char *name = syscall_name(nr);
 
