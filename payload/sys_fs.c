@@ -45,8 +45,9 @@ static long file_block(struct thread *t, struct file *f, long r)
 	return sched_block_poll(t, f->ops->polled);
 }
 
-/* One read or write of a user buffer: pos is NULL to use (and move) the file offset. */
-static long rw_one(struct thread *t, int fd, uint64_t ubuf, uint64_t len, uint64_t *pos, bool write)
+/* One read or write of a user buffer: pos is NULL to use (and move) the
+ * file offset; may_block: wait (unless O_NONBLOCK) instead of -EAGAIN. */
+static long rw_one(struct thread *t, int fd, uint64_t ubuf, uint64_t len, uint64_t *pos, bool write, bool may_block)
 {
 	struct file *f = fd_get(fd);
 	uint32_t acc;
@@ -68,17 +69,17 @@ static long rw_one(struct thread *t, int fd, uint64_t ubuf, uint64_t len, uint64
 		r = f->ops->write(f, (const void *)ubuf, len, off);
 	else
 		r = f->ops->read(f, (void *)ubuf, len, off);
-	return file_block(t, f, r);
+	return may_block ? file_block(t, f, r) : r;
 }
 
 SYSCALL(read)
 {
-	return rw_one(t, (int)a[0], a[1], a[2], NULL, false);
+	return rw_one(t, (int)a[0], a[1], a[2], NULL, false, true);
 }
 
 SYSCALL(write)
 {
-	return rw_one(t, (int)a[0], a[1], a[2], NULL, true);
+	return rw_one(t, (int)a[0], a[1], a[2], NULL, true, true);
 }
 
 static long prw(struct thread *t, const uint64_t *a, bool write)
@@ -92,7 +93,7 @@ static long prw(struct thread *t, const uint64_t *a, bool write)
 		return -ESPIPE;
 	if ((int64_t)pos < 0)
 		return -EINVAL;
-	return rw_one(t, (int)a[0], a[1], a[2], &pos, write);
+	return rw_one(t, (int)a[0], a[1], a[2], &pos, write, true);
 }
 
 SYSCALL(pread64)
@@ -126,12 +127,7 @@ static long rwv(struct thread *t, const uint64_t *a, bool write)
 		if (!iov[1])
 			continue;
 		/* Only the first segment may block; later ones take what is there. */
-		r = rw_one(t, (int)a[0], iov[0], iov[1], NULL, write);
-		if (r == SYSRET_BLOCKED && total) {
-			/* Partial transfer: undo the block, report what moved. */
-			sched_wake(t, (long)total);
-			return SYSRET_BLOCKED;
-		}
+		r = rw_one(t, (int)a[0], iov[0], iov[1], NULL, write, total == 0);
 		if (r < 0)
 			return total ? (long)total : r;
 		total += (uint64_t)r;

@@ -443,12 +443,12 @@ static long reg_write(struct file *f, const void *buf, size_t len, uint64_t *off
 	return (long)done;
 }
 
-static int inode_stat(struct inode *in, struct kstat *st)
+int vfs_inode_stat(struct inode *in, struct kstat *st)
 {
 	st->st_dev = 1;
 	st->st_ino = in->ino;
 	st->st_mode = in->mode;
-	st->st_nlink = in->nlink ? in->nlink : (is_dir(in) ? 2 : 1);
+	st->st_nlink = in->nlink;
 	st->st_uid = in->uid;
 	st->st_gid = in->gid;
 	st->st_rdev = in->rdev;
@@ -462,11 +462,6 @@ static int inode_stat(struct inode *in, struct kstat *st)
 	st->st_ctime_sec = (int64_t)(in->ctime_ns / 1000000000);
 	st->st_ctime_nsec = in->ctime_ns % 1000000000;
 	return 0;
-}
-
-int vfs_inode_stat(struct inode *in, struct kstat *st)
-{
-	return inode_stat(in, st);
 }
 
 void vfs_inode_release(struct inode *in)
