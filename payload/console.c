@@ -62,6 +62,8 @@ const char *console_init(const struct fdt_device *dev)
 			};
 			if (console_table[i].kind == CONSOLE_SIFIVE)
 				uart_sifive_init(&con.uart);
+			else
+				uart16550_init(&con.uart);
 			con.kind = console_table[i].kind;
 			return console_table[i].name;
 		}
@@ -78,8 +80,7 @@ static void console_write_locked(const char *s, size_t n)
 {
 	switch (con.kind) {
 	case CONSOLE_16550:
-		for (size_t i = 0; i < n; i++)
-			uart16550_putc(&con.uart, s[i]);
+		uart16550_write(&con.uart, s, n);
 		break;
 	case CONSOLE_SIFIVE:
 		for (size_t i = 0; i < n; i++)

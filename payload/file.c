@@ -5,6 +5,7 @@
 #include "kmem.h"
 #include "thread.h"
 #include "vfs.h"
+#include "vm.h"
 
 uint64_t fd_limit = 1024;
 
@@ -130,12 +131,30 @@ static long con_read(struct file *f, void *buf, size_t len, uint64_t *off)
 	return n ? (long)n : -EAGAIN;
 }
 
+/*
+ * A serial line is slow (QEMU's 16550 costs a host system call per byte):
+ * the bytes go out in chunks with the big lock dropped, so other harts'
+ * traps go on meanwhile. Called from write(2), big lock held; the buffer is
+ * checked again for every chunk, as another thread may unmap it meanwhile.
+ */
 static long con_write(struct file *f, const void *buf, size_t len, uint64_t *off)
 {
+	char chunk[512];
+	size_t done = 0;
+
 	(void)f;
 	(void)off;
-	console_write_crlf(buf, len);
-	return (long)len;
+	while (done < len) {
+		size_t n = MIN(len - done, sizeof(chunk));
+
+		if (copy_from_user(chunk, (uint64_t)(uintptr_t)buf + done, n))
+			break;
+		spin_unlock(&big_lock);
+		console_write_crlf(chunk, n);
+		spin_lock(&big_lock);
+		done += n;
+	}
+	return done ? (long)done : -EFAULT;
 }
 
 static uint32_t con_poll(struct file *f)
@@ -166,7 +185,7 @@ static long con_ioctl(struct file *f, unsigned long cmd, uint64_t arg)
 	return -ENOTTY;
 }
 
-static const struct file_ops console_ops = {
+const struct file_ops console_ops = {
 	.read = con_read,
 	.write = con_write,
 	.poll = con_poll,

@@ -146,6 +146,7 @@ bool fd_cloexec(int fd);
 void fd_set_cloexec(int fd, bool on);
 
 /* The console, a pipe pair, an eventfd, an epoll instance. */
+extern const struct file_ops console_ops;	/* also /dev/tty and /dev/console */
 struct file *console_file(uint32_t flags);
 int pipe_create(struct file *ends[2], uint32_t flags);
 struct file *eventfd_create(uint64_t initval, uint32_t flags);

@@ -446,9 +446,9 @@ void goose_main(unsigned long hartid, uint64_t fdt_pa)
 		gmsg("goose.cwd=%s: no such directory", opt);
 		boot_fail();
 	}
-	/* The most one mapping may ask: RAM less a reserve for goose's own
-	 * page tables, pipes and files (1/16, at least 4 MiB). */
-	vm_set_commit_limit(pmem.free_pages - MAX(pmem.free_pages / 16, 1024ul));
+	/* The most one mapping may ask: all the RAM there is, as Linux's
+	 * heuristic allows no single mapping larger than RAM and swap. */
+	vm_set_commit_limit(pmem.total_pages);
 	struct thread *t = thread_alloc();
 
 	if (!t || loader_load(&li, t))

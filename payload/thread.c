@@ -263,6 +263,7 @@ void sched_expire_timers(uint64_t now)
 void sched_yield_current(struct hart *h)
 {
 	h->slice_end = 0;
+	h->resched = true;
 }
 
 /*
@@ -294,6 +295,7 @@ struct frame *sched_resume(struct hart *h, struct thread *prev)
 	uint64_t now = clock_ticks();
 	struct thread *next = NULL;
 
+	h->resched = false;
 	sched_expire_timers(now);
 	if (prev) {
 		prev->cpu_ticks += now - prev->run_start;

@@ -75,6 +75,7 @@ struct hart {
 	struct thread *current;
 	uint64_t slice_end;
 	uint64_t timer_armed;	/* the deadline programmed now (UINT64_MAX: none) */
+	bool resched;		/* pick the next thread at this trap's end (sched_yield) */
 	bool has_sstc;
 };
 

@@ -135,7 +135,18 @@ struct frame *trap_handler(struct frame *f)
 		trap_interrupt(h, cause & ~SCAUSE_INTERRUPT);
 	else
 		trap_exception(t, cause);
-	struct frame *next = sched_resume(h, t);
+	/*
+	 * The short way back from a system call or fault: the thread goes on,
+	 * nothing asked for another (sched_yield), no signal waits for it.
+	 * Slices end by the timer interrupt and woken threads go to idle harts
+	 * by IPI, so there is no scheduling to do and no clock to read.
+	 * Interrupts always take the long way (it re-arms the timer).
+	 */
+	struct frame *next = f;
+
+	if ((cause & SCAUSE_INTERRUPT) || t->state != T_RUNNING || h->resched || (t->sigpending & ~t->sigmask) ||
+	    t->trace_pending)
+		next = sched_resume(h, t);
 
 	/* goose's stacks have no guard page: catch an overflow here, before
 	 * whatever lies below the stack is used. */

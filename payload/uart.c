@@ -4,7 +4,10 @@
 /* 16550 registers (TI PC16550D datasheet): THR/RBR at 0, LSR at 5. */
 #define UART16550_THR 0
 #define UART16550_RBR 0
+#define UART16550_IIR 2
 #define UART16550_LSR 5
+#define IIR_FIFO_ENABLED 0xc0	/* both bits: FIFOs on (16550A) */
+#define UART16550_FIFO 16
 #define LSR_DR 0x01	/* data ready */
 #define LSR_THRE 0x20	/* transmit holding register empty */
 #define LSR_TEMT 0x40	/* transmitter empty: the last bit has left */
@@ -12,6 +15,26 @@
 static uintptr_t uart16550_reg(const struct uart *u, int i)
 {
 	return u->base + u->reg_offset + ((uintptr_t)i << u->reg_shift);
+}
+
+void uart16550_init(struct uart *u)
+{
+	uint32_t iir = u->read(u, uart16550_reg(u, UART16550_IIR), u->reg_io_width);
+
+	u->fifo = (iir & IIR_FIFO_ENABLED) == IIR_FIFO_ENABLED ? UART16550_FIFO : 1;
+}
+
+void uart16550_write(const struct uart *u, const char *s, size_t n)
+{
+	size_t burst = u->fifo ? u->fifo : 1;
+
+	while (n) {
+		while (!(u->read(u, uart16550_reg(u, UART16550_LSR), u->reg_io_width) & LSR_THRE))
+			;
+		/* THRE with FIFOs on means the whole FIFO is empty. */
+		for (size_t i = 0; i < burst && n; i++, n--)
+			u->write(u, uart16550_reg(u, UART16550_THR), u->reg_io_width, (uint8_t)*s++);
+	}
 }
 
 /* The firmware set the baud rate already: only poll and move bytes. */

@@ -13,11 +13,16 @@ struct uart {
 	uint32_t reg_shift;	/* 16550: register i at base + (i << reg_shift) + reg_offset */
 	uint32_t reg_io_width;	/* 16550: 1 or 4 byte accesses */
 	uint32_t reg_offset;
+	uint32_t fifo;		/* 16550: bytes the transmitter takes per THRE (1, or 16 with FIFOs on) */
 	uint32_t (*read)(const struct uart *u, uintptr_t addr, int width);
 	void (*write)(const struct uart *u, uintptr_t addr, int width, uint32_t val);
 };
 
+/* Learn whether the firmware turned the FIFOs on (IIR), for uart16550_write. */
+void uart16550_init(struct uart *u);
 void uart16550_putc(const struct uart *u, char c);
+/* n bytes: one THRE wait per FIFO-full, not per byte. */
+void uart16550_write(const struct uart *u, const char *s, size_t n);
 int uart16550_getc(const struct uart *u);
 /* Wait (bounded) until what was written has left: before power-off. */
 void uart16550_flush(const struct uart *u);

@@ -1411,28 +1411,6 @@ DEV_OPS(zero_ops, zero_read, null_write, .seekable = true, .mmap = zero_mmap);
 DEV_OPS(full_ops, zero_read, full_write, .seekable = true);
 DEV_OPS(random_ops, random_read, null_write, .seekable = true);
 
-static long tty_read(struct file *f, void *buf, size_t len, uint64_t *off)
-{
-	struct file *con = fd_get(0);
-
-	(void)f;
-	return con && con->ops->read ? con->ops->read(con, buf, len, off) : 0;
-}
-
-static long tty_write(struct file *f, const void *buf, size_t len, uint64_t *off)
-{
-	(void)f, (void)off;
-	console_write_crlf(buf, len);
-	return (long)len;
-}
-
-static const struct file_ops tty_ops = {
-	.read = tty_read,
-	.write = tty_write,
-	.poll = always_ready,
-	.polled = true,
-};
-
 static void must(int r, const char *what)
 {
 	if (r)
@@ -1451,8 +1429,8 @@ void vfs_init(void)
 	must(vfs_add_device("/dev/full", &full_ops, 0666, 0x107, NULL), "/dev/full");
 	must(vfs_add_device("/dev/random", &random_ops, 0666, 0x108, NULL), "/dev/random");
 	must(vfs_add_device("/dev/urandom", &random_ops, 0666, 0x109, NULL), "/dev/urandom");
-	must(vfs_add_device("/dev/tty", &tty_ops, 0666, 0x500, NULL), "/dev/tty");
-	must(vfs_add_device("/dev/console", &tty_ops, 0600, 0x501, NULL), "/dev/console");
+	must(vfs_add_device("/dev/tty", &console_ops, 0666, 0x500, NULL), "/dev/tty");
+	must(vfs_add_device("/dev/console", &console_ops, 0600, 0x501, NULL), "/dev/console");
 	struct inode *tmp = mkdirs("/tmp");
 
 	if (!tmp)
