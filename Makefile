@@ -51,7 +51,7 @@ else
 SAY := @echo
 endif
 
-.PHONY: FORCE help deps debug gdb docs payload run image test test-host test-go test-boot bench debug dtbs fuzz lint clean
+.PHONY: FORCE help deps debug gdb docs bench payload run image test test-host test-go dtbs fuzz lint clean
 
 help:
 	@echo "goose: boot unmodified Go programs as supervisor-mode kernels on RISC-V"
@@ -66,6 +66,7 @@ help:
 	@echo "  make debug [KERNEL=...]   like run, but QEMU waits for gdb (port GDB_PORT=1234)"
 	@echo "  make gdb [KERNEL=...]     gdb-multiarch with goose's and the program's symbols, connected"
 	@echo "  make test                 every test: host unit tests, QEMU boots, Go conformance"
+	@echo "  make bench                goose vs qemu-riscv64 benchmarks -> docs/perf.md (BENCH_REPS=5, BENCH_QUICK=1)"
 	@echo "  make payload              build $(BUILD)/goose.bin (no program embedded: it boots the initrd)"
 	@echo "  make dtbs                 compile dts/*.dts and dts/variants/*.dts into $(BUILD)/dtb/"
 	@echo "  make fuzz [FUZZ_SECONDS=60] [FUZZ=\"fdt elf\"]  run the libFuzzer harnesses (fuzz/README.md)"
@@ -217,6 +218,9 @@ test-go: $(BUILD)/goose.bin
 docs: docs/boot-flow.svg
 docs/boot-flow.svg: docs/boot-flow.dot | $(DEPS_STAMP)
 	@dot -Tsvg $< -o $@
+
+bench: $(DEPS_STAMP)
+	@$(PYTHON) ci/bench.py
 
 FUZZ_SECONDS ?= 60
 fuzz: $(DEPS_STAMP)

@@ -5,8 +5,6 @@ package main
 
 import "fmt"
 
-func illegal()
-
 func main() {
 	fmt.Println("about to run an illegal instruction")
 	illegal()

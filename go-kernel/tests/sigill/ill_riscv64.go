@@ -1,0 +1,4 @@
+package main
+
+// illegal runs the all-zero word (ill_riscv64.s).
+func illegal()
