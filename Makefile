@@ -62,7 +62,8 @@ help:
 	@echo "        MACHINE=virt|sifive_u  FW=jump|dynamic  LOADER=opensbi|uboot  BOOTARGS=\"env words -- args\""
 	@echo "        INITRD=<cpio archive or ELF>  QEMU_EXTRA=\"<more qemu arguments>\""
 	@echo "        TIMEOUT=<seconds, 0 = none>  FIRMWARE_LOG=1 (show OpenSBI's output too)"
-	@echo "  make image [KERNEL=...]   write the bootable image (Linux image header) and print its path"
+	@echo "  make image [KERNEL=...] [BOARD=virt|sifive_u|unmatched|visionfive2]"
+	@echo "                            write the bootable image (Linux image header) and print its path"
 	@echo "  make debug [KERNEL=...]   like run, but QEMU waits for gdb (port GDB_PORT=1234)"
 	@echo "  make gdb [KERNEL=...]     gdb-multiarch with goose's and the program's symbols, connected"
 	@echo "  make test                 every test: host unit tests, QEMU boots, Go conformance"
@@ -153,8 +154,27 @@ $(KERNEL_DIR)/goose.elf: $(PAYLOAD_OBJS) $(SYMS_OBJ) $(KERNEL_DIR)/kernel.o payl
 	$(SAY) "  LD      $@"
 	@$(CC) $(LDFLAGS) -o $@ $(PAYLOAD_OBJS) $(SYMS_OBJ) $(KERNEL_DIR)/kernel.o $(LIBGCC)
 
-image: $(IMAGE)
+# One image serves every board (docs/boards/); BOARD= also copies it, with
+# the board's device tree, under build/images/<board>/ for an SD card or TFTP.
+BOARD ?=
+BOARD_DTS_virt := qemu-virt
+BOARD_DTS_sifive_u := sifive_u
+BOARD_DTS_unmatched := unmatched
+BOARD_DTS_visionfive2 := visionfive2
+ifneq ($(BOARD),)
+ifeq ($(BOARD_DTS_$(BOARD)),)
+$(error BOARD=$(BOARD): want virt, sifive_u, unmatched or visionfive2)
+endif
+endif
+image: $(IMAGE) $(if $(BOARD),$(BUILD)/dtb/$(BOARD_DTS_$(BOARD)).dtb)
+ifeq ($(BOARD),)
 	@echo $(IMAGE)
+else
+	@mkdir -p $(BUILD)/images/$(BOARD)
+	@cp $(IMAGE) $(BUILD)/images/$(BOARD)/goose.bin
+	@cp $(BUILD)/dtb/$(BOARD_DTS_$(BOARD)).dtb $(BUILD)/images/$(BOARD)/$(BOARD).dtb
+	@echo $(BUILD)/images/$(BOARD)/goose.bin
+endif
 
 GDB_PORT ?= 1234
 # QEMU waits for gdb before the first instruction; `make gdb` (another
