@@ -67,6 +67,7 @@ help:
 	@echo "  make debug [KERNEL=...]   like run, but QEMU waits for gdb (port GDB_PORT=1234)"
 	@echo "  make gdb [KERNEL=...]     gdb-multiarch with goose's and the program's symbols, connected"
 	@echo "  make test                 every test: host unit tests, QEMU boots, Go conformance"
+	@echo "  make lint                 cppcheck and clang-tidy-14 on payload/ and sbi/ (ci/lint.sh)"
 	@echo "  make bench                goose vs qemu-riscv64 benchmarks -> docs/perf.md (BENCH_REPS=5, BENCH_QUICK=1)"
 	@echo "  make payload              build $(BUILD)/goose.bin (no program embedded: it boots the initrd)"
 	@echo "  make dtbs                 compile dts/*.dts and dts/variants/*.dts into $(BUILD)/dtb/"
@@ -238,6 +239,9 @@ test-go: $(BUILD)/goose.bin
 docs: docs/boot-flow.svg
 docs/boot-flow.svg: docs/boot-flow.dot | $(DEPS_STAMP)
 	@dot -Tsvg $< -o $@
+
+lint: $(DEPS_STAMP)
+	@bash ci/lint.sh
 
 bench: $(DEPS_STAMP)
 	@$(PYTHON) ci/bench.py

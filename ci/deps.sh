@@ -21,6 +21,8 @@ packages=(
 	gnuplot-nox                      # make bench: docs/perf-ratios.png
 	clang-14                         # ci/fuzz.sh: libFuzzer harnesses
 	libclang-rt-14-dev               # libclang_rt.fuzzer/asan/ubsan for clang-14
+	cppcheck                         # make lint (ci/lint.sh)
+	clang-tidy-14                    # make lint (ci/lint.sh)
 	python3
 	graphviz                         # make docs: docs/boot-flow.svg
 	curl                             # ci/examples.py: fetches the httpd example's pages

@@ -3,6 +3,7 @@
 
 Suites (run in this order; --only picks some):
   docs     docs/syscalls.md names every system call goose implements
+  lint     cppcheck and clang-tidy on payload/*.c and sbi/*.c (ci/lint.sh)
   gopkg    go-kernel's packages: go vet and go test on the host, each Go
   host     payload parsers and allocators on the host, with ASan/UBSan
   fuzz     the libFuzzer harnesses replayed over their corpora (ci/fuzz.sh --replay)
@@ -96,6 +97,26 @@ def suite_gopkg(t):
                 t.result(True, "ok   %s  (%.0fs)" % (label, time.monotonic() - start))
             else:
                 t.result(False, "FAIL %s (log: %s)" % (label, log(label.replace("/", "-"), out)))
+
+
+def suite_lint(t):
+    # ci/lint.sh prints "ok   lint/<tool>  (...)" or "FAIL lint/<tool>: ..."
+    # with the findings indented below, then its own "N passed, N failed".
+    status, out = run(["bash", os.path.join(REPO, "ci", "lint.sh")], timeout=1800)
+    seen = False
+    for line in out.splitlines():
+        if SUMMARY_RE.match(line):
+            continue
+        if line.startswith("ok   lint/"):
+            seen = True
+            t.result(True, line)
+        elif line.startswith("FAIL lint/"):
+            seen = True
+            t.result(False, line)
+        else:
+            print(line, flush=True)
+    if not seen:
+        t.result(False, "FAIL lint: ci/lint.sh exited %d (log: %s)" % (status, log("lint", out)))
 
 
 def suite_host(t):
@@ -308,7 +329,7 @@ def suite_go(t, jobs, extra=()):
         t.result(False, "FAIL go: ci/gotest.py exited %d" % p.returncode)
 
 
-SUITES = ["docs", "gopkg", "host", "fuzz", "boot", "examples", "go", "smp"]
+SUITES = ["docs", "lint", "gopkg", "host", "fuzz", "boot", "examples", "go", "smp"]
 
 
 def main():

@@ -171,6 +171,47 @@ static struct epitem **ep_find(struct epoll *ep, int fd, struct file *target)
 	return link;
 }
 
+/*
+ * Nested instances (fs/eventpoll.c ep_loop_check): an epoll may watch
+ * another, but no loop, and no path longer than EPOLL_MAX_NESTS instances
+ * below the top one; otherwise ELOOP. Paths are found by walking items,
+ * which the checks below keep finite.
+ */
+#define EPOLL_MAX_NESTS 4
+
+/* The longest chain of epolls below ep (0: it watches none). */
+static int ep_depth_below(const struct epoll *ep) // NOLINT(misc-no-recursion): bounded by EPOLL_MAX_NESTS
+{
+	int d = 0;
+
+	for (const struct epitem *it = ep->items; it; it = it->next)
+		if (file_is_epoll(it->file))
+			d = MAX(d, 1 + ep_depth_below(it->file->priv));
+	return d;
+}
+
+/* The longest chain of epolls watching ep, up to a top one. */
+static int ep_depth_above(const struct epoll *ep) // NOLINT(misc-no-recursion): bounded by EPOLL_MAX_NESTS
+{
+	int d = 0;
+
+	for (const struct epoll *up = instances; up; up = up->next_instance)
+		for (const struct epitem *it = up->items; it; it = it->next)
+			if (file_is_epoll(it->file) && it->file->priv == ep)
+				d = MAX(d, 1 + ep_depth_above(up));
+	return d;
+}
+
+static bool ep_reaches(const struct epoll *from, const struct epoll *to) // NOLINT(misc-no-recursion): loop-free, bounded
+{
+	if (from == to)
+		return true;
+	for (const struct epitem *it = from->items; it; it = it->next)
+		if (file_is_epoll(it->file) && ep_reaches(it->file->priv, to))
+			return true;
+	return false;
+}
+
 int epoll_ctl_file(struct file *epf, int op, int fd, struct file *target, uint32_t events, uint64_t data)
 {
 	struct epoll *ep = epf->priv;
@@ -185,6 +226,10 @@ int epoll_ctl_file(struct file *epf, int op, int fd, struct file *target, uint32
 		/* Regular files and directories are always ready: Linux refuses them. */
 		if (!target->ops->poll)
 			return -EPERM;
+		if (file_is_epoll(target) &&
+		    (ep_reaches(target->priv, ep) ||
+		     ep_depth_above(ep) + 1 + ep_depth_below(target->priv) > EPOLL_MAX_NESTS))
+			return -ELOOP;
 		it = kzalloc(sizeof(*it));
 		if (!it)
 			return -ENOMEM;

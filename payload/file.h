@@ -152,6 +152,7 @@ int pipe_create(struct file *ends[2], uint32_t flags);
 struct file *eventfd_create(uint64_t initval, uint32_t flags);
 struct file *epoll_create(uint32_t flags);
 bool file_is_epoll(const struct file *f);
+bool file_is_pipe(const struct file *f);
 int epoll_ctl_file(struct file *ep, int op, int fd, struct file *target, uint32_t events, uint64_t data);
 /* Gather up to max ready events into out (struct epoll_event: u32 events, 4 bytes
  * of padding, u64 data: 16 bytes, packed only on x86-64). */

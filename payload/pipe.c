@@ -139,6 +139,11 @@ static const struct file_ops pipe_ops = {
 	.ioctl = pipe_ioctl,
 };
 
+bool file_is_pipe(const struct file *f)
+{
+	return f->ops == &pipe_ops;
+}
+
 int pipe_create(struct file *ends[2], uint32_t flags)
 {
 	struct pipe *p = kzalloc(sizeof(*p));

@@ -15,10 +15,10 @@ static uint32_t rotl32(uint32_t v, int n)
 
 #define QR(a, b, c, d)                                                  \
 	do {                                                            \
-		a += b, d ^= a, d = rotl32(d, 16);                      \
-		c += d, b ^= c, b = rotl32(b, 12);                      \
-		a += b, d ^= a, d = rotl32(d, 8);                       \
-		c += d, b ^= c, b = rotl32(b, 7);                       \
+		(a) += (b), (d) ^= (a), (d) = rotl32((d), 16);          \
+		(c) += (d), (b) ^= (c), (b) = rotl32((b), 12);          \
+		(a) += (b), (d) ^= (a), (d) = rotl32((d), 8);           \
+		(c) += (d), (b) ^= (c), (b) = rotl32((b), 7);           \
 	} while (0)
 
 /* One ChaCha20 block (RFC 8439, 2.3) with a 64-bit counter and zero nonce. */

@@ -105,17 +105,20 @@ void signal_send(struct thread *t, int sig)
 	}
 	if (!sleeping_interruptibly(t))
 		return;
-	/* nanosleep tells how much of the sleep was left. */
+	long result = -EINTR;
+
+	/* nanosleep tells how much of the sleep was left (EFAULT if it cannot). */
 	if (t->wait == WAIT_SLEEP && t->sleep_rem) {
 		uint64_t now = clock_ticks(), left = t->deadline > now ? t->deadline - now : 0;
 		uint64_t ns = left * 1000000000ull / clock_timebase();
 		int64_t ts[2] = { (int64_t)(ns / 1000000000ull), (int64_t)(ns % 1000000000ull) };
 
-		copy_to_user(t->sleep_rem, ts, sizeof(ts));
+		if (copy_to_user(t->sleep_rem, ts, sizeof(ts)))
+			result = -EFAULT;
 	}
 	t->restarting = false;
 	t->interrupted = true;
-	sched_wake(t, -EINTR);
+	sched_wake(t, result);
 }
 
 struct thread *signal_process_target(struct thread *self, int sig)

@@ -31,6 +31,8 @@
 #define SEEK_SET 0
 #define SEEK_CUR 1
 #define SEEK_END 2
+#define SEEK_DATA 3
+#define SEEK_HOLE 4
 
 #define IOV_MAX 1024
 
@@ -53,13 +55,13 @@ static long rw_one(struct thread *t, int fd, uint64_t ubuf, uint64_t len, uint64
 	uint32_t acc;
 	long r;
 
-	if (!f)
+	if (!f || (f->flags & O_PATH))
 		return -EBADF;
 	acc = f->flags & O_ACCMODE;
 	if (write ? acc == O_RDONLY : acc == O_WRONLY)
 		return -EBADF;
 	if (write ? !f->ops->write : !f->ops->read)
-		return -EINVAL;
+		return f->ops->getdents ? -EISDIR : -EINVAL;
 	len = MIN(len, RW_MAX);
 	if (uaccess_ok(ubuf, len, write ? PROT_READ : PROT_WRITE))
 		return -EFAULT;
@@ -89,10 +91,12 @@ static long prw(struct thread *t, const uint64_t *a, bool write)
 
 	if (!f)
 		return -EBADF;
+	/* As fs/read_write.c: a negative offset, or one the count would carry
+	 * past 2^63, is EINVAL before anything else. */
+	if ((int64_t)pos < 0 || (int64_t)(pos + MIN(a[2], RW_MAX)) < 0)
+		return -EINVAL;
 	if (!f->ops->seekable)
 		return -ESPIPE;
-	if ((int64_t)pos < 0)
-		return -EINVAL;
 	return rw_one(t, (int)a[0], a[1], a[2], &pos, write, true);
 }
 
@@ -198,7 +202,12 @@ SYSCALL(pipe2)
 		file_put(ends[1]);
 		return -EMFILE;
 	}
-	copy_to_user(a[0], fds, sizeof(fds));
+	/* Checked above, under the lock nobody has dropped since. */
+	if (copy_to_user(a[0], fds, sizeof(fds))) {
+		fd_close(fds[0]);
+		fd_close(fds[1]);
+		return -EFAULT;
+	}
 	return 0;
 }
 
@@ -251,6 +260,9 @@ SYSCALL(epoll_ctl)
 		return -EFAULT;
 	uint64_t data = (uint64_t)ev[2] | (uint64_t)ev[3] << 32;
 
+	/* EPOLLEXCLUSIVE only when adding, and never with EPOLLONESHOT. */
+	if ((ev[0] & EPOLLEXCLUSIVE) && (a[1] != 1 || (ev[0] & EPOLLONESHOT)))
+		return -EINVAL;
 	return epoll_ctl_file(ep, (int)a[1], (int)a[2], target, ev[0], data);
 }
 
@@ -269,6 +281,16 @@ static long epoll_wait_common(struct thread *t, const uint64_t *a, bool ts)
 		return -EINVAL;
 	if (uaccess_ok(a[1], (uint64_t)max * 16, PROT_WRITE))
 		return -EFAULT;
+	/* The signal mask is checked; goose does not swap it in while waiting
+	 * (docs/syscalls.md). */
+	if (a[4]) {
+		uint64_t mask;
+
+		if (a[5] != sizeof(mask))
+			return -EINVAL;
+		if (copy_from_user(&mask, a[4], sizeof(mask)))
+			return -EFAULT;
+	}
 	if (!t->restarting) {
 		long r = ts ? timeout_from_timespec(a[3], &t->syscall_deadline)
 			    : timeout_from_ms((int)a[3], &t->syscall_deadline);
@@ -313,18 +335,47 @@ SYSCALL(dup3)
 	struct file *f = fd_get((int)a[0]);
 
 	(void)t;
-	if (a[2] & ~(uint64_t)O_CLOEXEC)
+	if (a[2] & ~(uint64_t)O_CLOEXEC || a[0] == a[1])
 		return -EINVAL;
 	if (!f)
 		return -EBADF;
-	if (a[0] == a[1])
-		return -EINVAL;
 	file_get(f);
 	int fd = fd_install_at((int)a[1], f, a[2] & O_CLOEXEC);
 
 	if (fd < 0)
 		file_put(f);
 	return fd;
+}
+
+/*
+ * Record locks: one process holds every lock it asks for, but the request
+ * is checked as Linux checks it (fs/locks.c). struct flock on riscv64
+ * (include/uapi/asm-generic/fcntl.h): s16 l_type, s16 l_whence, s64 l_start,
+ * s64 l_len, s32 l_pid.
+ */
+#define F_RDLCK 0
+#define F_WRLCK 1
+#define F_UNLCK 2
+
+static long fcntl_lock(struct file *f, uint64_t cmd, uint64_t ufl)
+{
+	int16_t fl[16];
+
+	if (copy_from_user(fl, ufl, 32))
+		return -EFAULT;
+	if (fl[0] != F_RDLCK && fl[0] != F_WRLCK && fl[0] != F_UNLCK)
+		return -EINVAL;
+	if (fl[1] < SEEK_SET || fl[1] > SEEK_END)
+		return -EINVAL;
+	if (cmd == F_GETLK) {
+		fl[0] = F_UNLCK; /* nobody else holds a lock */
+		return copy_to_user(ufl, fl, 32);
+	}
+	uint32_t acc = f->flags & O_ACCMODE;
+
+	if ((fl[0] == F_RDLCK && acc == O_WRONLY) || (fl[0] == F_WRLCK && acc == O_RDONLY))
+		return -EBADF;
+	return 0;
 }
 
 SYSCALL(fcntl)
@@ -361,22 +412,38 @@ SYSCALL(fcntl)
 	case F_GETLK:
 	case F_SETLK:
 	case F_SETLKW:
-		/* One process: every lock is granted. */
-		return 0;
+		return fcntl_lock(f, a[1], a[2]);
 	case F_GETPIPE_SZ:
-		return 65536;
+		return file_is_pipe(f) ? 65536 : -EBADF;
 	default:
 		return -EINVAL;
 	}
 }
 
+#define FIONBIO 0x5421
+#define FIONCLEX 0x5450
+#define FIOCLEX 0x5451
+
 SYSCALL(ioctl)
 {
 	struct file *f = fd_get((int)a[0]);
+	int on;
 
 	(void)t;
 	if (!f)
 		return -EBADF;
+	/* The requests every file answers (fs/ioctl.c do_vfs_ioctl). */
+	switch (a[1]) {
+	case FIOCLEX:
+	case FIONCLEX:
+		fd_set_cloexec((int)a[0], a[1] == FIOCLEX);
+		return 0;
+	case FIONBIO:
+		if (copy_from_user(&on, a[2], sizeof(on)))
+			return -EFAULT;
+		f->flags = on ? f->flags | O_NONBLOCK : f->flags & ~(uint32_t)O_NONBLOCK;
+		return 0;
+	}
 	if (!f->ops->ioctl)
 		return -ENOTTY;
 	return f->ops->ioctl(f, a[1], a[2]);
@@ -401,10 +468,19 @@ SYSCALL(lseek)
 		base = (int64_t)f->off;
 		break;
 	case SEEK_END:
+	case SEEK_DATA:
+	case SEEK_HOLE:
 		memset(&st, 0, sizeof(st));
 		if (f->ops->stat ? f->ops->stat(f, &st) : f->inode ? vfs_inode_stat(f->inode, &st) : -EINVAL)
 			return -EINVAL;
 		base = st.st_size;
+		/* The whole file is data (holes read as zeros but are not tracked). */
+		if (a[2] != SEEK_END) {
+			if (off < 0 || off >= base)
+				return -ENXIO;
+			f->off = a[2] == SEEK_DATA ? (uint64_t)off : (uint64_t)base;
+			return (long)f->off;
+		}
 		break;
 	default:
 		return -EINVAL;
@@ -446,6 +522,9 @@ SYSCALL(newfstatat)
 	int r = strncpy_from_user(path, a[1], sizeof(path));
 
 	(void)t;
+	/* AT_NO_AUTOMOUNT (0x800) and the AT_STATX_* sync bits mean nothing here. */
+	if (a[3] & ~(uint64_t)(AT_SYMLINK_NOFOLLOW | 0x800 | AT_EMPTY_PATH | 0x6000))
+		return -EINVAL;
 	if (r)
 		return r;
 	if (!path[0]) {
@@ -482,7 +561,7 @@ SYSCALL(ftruncate)
 	struct file *f = fd_get((int)a[0]);
 
 	(void)t;
-	if (!f)
+	if (!f || (f->flags & O_PATH))
 		return -EBADF;
 	if ((int64_t)a[1] < 0)
 		return -EINVAL;
@@ -491,8 +570,14 @@ SYSCALL(ftruncate)
 	return f->ops->truncate(f, a[1]);
 }
 
+/* Files in goose's tree have nothing to write back; pipes, eventfds and
+ * the like cannot be synced at all (EINVAL, as Linux says). */
 SYSCALL(fsync)
 {
+	struct file *f = fd_get((int)a[0]);
+
 	(void)t;
-	return fd_get((int)a[0]) ? 0 : -EBADF;
+	if (!f)
+		return -EBADF;
+	return f->ops->seekable && f->inode ? 0 : -EINVAL;
 }

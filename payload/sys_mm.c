@@ -99,8 +99,11 @@ SYSCALL(mmap)
 	struct file *f = NULL;
 
 	(void)t;
-	if (!len || len > USER_TOP)
+	if (!len)
 		return -EINVAL;
+	/* Longer than the address space (or wrapping when rounded): ENOMEM. */
+	if (len > USER_TOP)
+		return -ENOMEM;
 	len = ALIGN_UP(len, PAGE_SIZE);
 	if (off & (PAGE_SIZE - 1))
 		return -EINVAL;
@@ -116,12 +119,15 @@ SYSCALL(mmap)
 	}
 	if (!(flags & MAP_ANONYMOUS)) {
 		f = fd_get(fd);
-		if (!f)
+		if (!f || (f->flags & O_PATH))
 			return -EBADF;
-		if (!f->ops->mmap)
-			return -ENODEV;
 		if ((f->flags & O_ACCMODE) == O_WRONLY)
 			return -EACCES;
+		/* A shared writable mapping needs a file open for writing. */
+		if ((flags & MAP_TYPE) != MAP_PRIVATE && (prot & PROT_WRITE) && (f->flags & O_ACCMODE) != O_RDWR)
+			return -EACCES;
+		if (!f->ops->mmap)
+			return -ENODEV;
 	}
 	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
 		if (addr & (PAGE_SIZE - 1))
@@ -164,10 +170,10 @@ SYSCALL(mmap)
 
 SYSCALL(munmap)
 {
-	uint64_t addr = a[0], len = ALIGN_UP(a[1], PAGE_SIZE);
+	uint64_t addr = a[0], len = a[1] > UINT64_MAX - PAGE_SIZE ? 0 : ALIGN_UP(a[1], PAGE_SIZE);
 
 	(void)t;
-	if ((addr & (PAGE_SIZE - 1)) || !a[1] || len > USER_TOP || addr >= USER_TOP || len > USER_TOP - addr)
+	if ((addr & (PAGE_SIZE - 1)) || !len || len > USER_TOP || addr >= USER_TOP || len > USER_TOP - addr)
 		return -EINVAL;
 	/* The vDSO stays: Linux lets it go, but then every signal would crash. */
 	if (addr + len > USER_MAP_END)
@@ -178,18 +184,21 @@ SYSCALL(munmap)
 
 SYSCALL(mprotect)
 {
-	uint64_t addr = a[0], len = ALIGN_UP(a[1], PAGE_SIZE);
+	uint64_t addr = a[0], len = a[1] > UINT64_MAX - PAGE_SIZE ? 0 : ALIGN_UP(a[1], PAGE_SIZE);
 	uint32_t prot = (uint32_t)a[2];
 
 	(void)t;
 	if (addr & (PAGE_SIZE - 1))
 		return -EINVAL;
+	if (!a[1])
+		return 0;
+	/* A length that wraps when rounded up (mm/mprotect.c: end <= start). */
+	if (!len)
+		return -ENOMEM;
 	/* PROT_GROWSDOWN/UP (0x01000000, 0x02000000) only apply to stacks; accept and ignore them. */
 	prot &= ~0x03000000u;
 	if (prot & ~(uint32_t)(PROT_READ | PROT_WRITE | PROT_EXEC))
 		return -EINVAL;
-	if (!len)
-		return 0;
 	if (!user_range(addr, len))
 		return -ENOMEM;
 	return vm_protect(addr, addr + len, prot);

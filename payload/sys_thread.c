@@ -30,6 +30,7 @@
 #define CLONE_DETACHED 0x00400000
 #define CLONE_UNTRACED 0x00800000
 #define CLONE_CHILD_SETTID 0x01000000
+#define CLONE_NEWUSER 0x10000000
 #define CLONE_IO 0x80000000
 
 #define CLONE_THREAD_FLAGS (CLONE_VM | CLONE_THREAD | CLONE_SIGHAND)
@@ -44,6 +45,10 @@ SYSCALL(clone)
 {
 	uint64_t flags = a[0];
 
+	/* What Linux refuses outright (kernel/fork.c copy_process). */
+	if (((flags & CLONE_THREAD) && !(flags & CLONE_SIGHAND)) || ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM)) ||
+	    ((flags & CLONE_NEWUSER) && (flags & CLONE_FS)))
+		return -EINVAL;
 	if ((flags & CLONE_THREAD_FLAGS) != CLONE_THREAD_FLAGS || (flags & ~(uint64_t)CLONE_OK_FLAGS)) {
 		/* fork, vfork, namespaces: one process is all goose runs. */
 		return -ENOSYS;
@@ -140,6 +145,12 @@ SYSCALL(futex)
 
 	if (uaddr & 3)
 		return -EINVAL;
+	/* The realtime clock only goes with a waiting operation (kernel/futex/syscalls.c). */
+	if (((int)a[1] & FUTEX_CLOCK_REALTIME) && op != FUTEX_WAIT_BITSET)
+		return -ENOSYS;
+	/* A shared futex is found through its page (get_futex_key): it must be mapped. */
+	if (!((int)a[1] & FUTEX_PRIVATE_FLAG) && uaccess_ok(uaddr, sizeof(uint32_t), PROT_READ))
+		return -EFAULT;
 	switch (op) {
 	case FUTEX_WAIT:
 	case FUTEX_WAIT_BITSET: {
@@ -188,7 +199,7 @@ SYSCALL(futex)
 	case FUTEX_CMP_REQUEUE: {
 		uint32_t nr_requeue = (uint32_t)a[3];
 
-		if (a[4] & 3)
+		if (a[4] & 3 || (int32_t)val < 0 || (int32_t)nr_requeue < 0)
 			return -EINVAL;
 		if (op == FUTEX_CMP_REQUEUE) {
 			if (copy_from_user(&cur, uaddr, sizeof(cur)))

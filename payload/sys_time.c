@@ -83,8 +83,36 @@ bool timeout_expired(uint64_t deadline)
 	return deadline && clock_ticks() >= deadline;
 }
 
+/*
+ * A negative id is a CPU-time clock (include/linux/posix-timers.h): pid or
+ * tid ~(id >> 3), bit 2 per-thread, the low two bits the kind (3 invalid).
+ * Here pid 0 and goose's own pid, and any live tid.
+ */
+static long cpu_clock_read(struct thread *t, int64_t id, uint64_t *ns)
+{
+	int64_t who = ~(id >> 3);
+
+	if ((id & 3) == 3)
+		return -EINVAL;
+	if (id & 4) {
+		struct thread *th = who ? thread_by_tid((int)who) : t;
+
+		if (!th)
+			return -EINVAL;
+		*ns = (th->cpu_ticks + (th->state == T_RUNNING ? clock_ticks() - th->run_start : 0)) * NSEC_PER_SEC /
+		      clock_timebase();
+		return 0;
+	}
+	if (who != 0 && who != GOOSE_PID)
+		return -EINVAL;
+	*ns = sched_process_cpu_ticks() * NSEC_PER_SEC / clock_timebase();
+	return 0;
+}
+
 static long clock_read(struct thread *t, uint64_t id, uint64_t *ns)
 {
+	if ((int64_t)id < 0)
+		return cpu_clock_read(t, (int64_t)id, ns);
 	switch (id) {
 	case CLOCK_REALTIME:
 	case CLOCK_REALTIME_COARSE:
@@ -184,8 +212,9 @@ SYSCALL(clock_nanosleep)
 	uint64_t ns, now;
 	long r;
 
+	/* Sleeping on this thread's own CPU clock cannot end (kernel/time/posix-cpu-timers.c). */
 	if (a[0] == CLOCK_THREAD_CPUTIME_ID)
-		return -EINVAL;
+		return -EOPNOTSUPP;
 	if ((r = clock_read(t, a[0], &now)))
 		return r;
 	if ((r = timespec_from_user(a[2], &ns)))

@@ -330,7 +330,8 @@ SYSCALL(getrandom)
 	(void)t;
 	uint64_t len = MIN(a[1], 1ull << 25);
 
-	if (a[2] & ~(uint64_t)(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE))
+	if (a[2] & ~(uint64_t)(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE) ||
+	    (a[2] & (GRND_RANDOM | GRND_INSECURE)) == (GRND_RANDOM | GRND_INSECURE))
 		return -EINVAL;
 	if (uaccess_ok(a[0], len, PROT_WRITE))
 		return -EFAULT;

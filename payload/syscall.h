@@ -153,7 +153,7 @@ void sys_brk_init(uint64_t image_end);
 #define SYSCALL_LIST(X)                                                                                    \
 	X(getcwd, 2) X(eventfd2, 2) X(epoll_create1, 1) X(epoll_ctl, 4) X(epoll_pwait, 6) X(dup, 1)          \
 	X(dup3, 3) X(fcntl, 3) X(ioctl, 3) X(mkdirat, 3) X(unlinkat, 3) X(symlinkat, 3) X(linkat, 5)       \
-	X(renameat, 4) X(statfs, 2) X(fstatfs, 2) X(truncate, 2) X(ftruncate, 2) X(faccessat, 3) X(chdir, 1) X(fchdir, 1) \
+	X(statfs, 2) X(fstatfs, 2) X(truncate, 2) X(ftruncate, 2) X(faccessat, 3) X(chdir, 1) X(fchdir, 1) \
 	X(fchmod, 2) X(fchmodat, 3) X(fchownat, 5) X(fchown, 3) X(openat, 4) X(close, 1) X(pipe2, 2)       \
 	X(getdents64, 3) X(lseek, 3) X(read, 3) X(write, 3) X(readv, 3) X(writev, 3) X(pread64, 4)         \
 	X(pwrite64, 4) X(readlinkat, 4) X(newfstatat, 4) X(fstat, 2) X(fsync, 1) X(utimensat, 4)           \

@@ -20,6 +20,10 @@
 #include "vm.h"
 
 #define AT_FDCWD (-100)
+#define AT_SYMLINK_NOFOLLOW 0x100
+#define AT_EACCESS 0x200
+#define AT_SYMLINK_FOLLOW 0x400
+#define AT_EMPTY_PATH 0x1000
 #define MAXSYMLINKS 40
 #define PAGE 4096ul
 
@@ -500,7 +504,21 @@ static long reg_mmap(struct file *f, uint64_t va, uint64_t len, uint32_t prot, u
 	return 0;
 }
 
+#define FIONREAD 0x541b
+
+/* FIONREAD: the bytes from the offset to the end. */
+static long reg_ioctl(struct file *f, unsigned long cmd, uint64_t arg)
+{
+	int n;
+
+	if (cmd != FIONREAD)
+		return -ENOTTY;
+	n = (int)MIN(f->inode->size > f->off ? f->inode->size - f->off : 0, (uint64_t)INT32_MAX);
+	return copy_to_user(arg, &n, sizeof(n));
+}
+
 static const struct file_ops reg_ops = {
+	.ioctl = reg_ioctl,
 	.read = reg_read,
 	.write = reg_write,
 	.truncate = reg_truncate,
@@ -953,15 +971,51 @@ static bool is_ancestor(const struct inode *a, const struct inode *b)
 
 #define RENAME_NOREPLACE 1
 #define RENAME_EXCHANGE 2
+#define RENAME_WHITEOUT 4
 
-static long rename_common(const uint64_t *a, uint32_t flags)
+/* RENAME_EXCHANGE: the two names swap what they name. */
+static long rename_exchange(struct lookup *lf, struct dirent *df, struct lookup *lt)
+{
+	struct dirent *dt = lt->inode ? dir_find(lt->dir, lt->name, lt->namelen) : NULL;
+	struct inode *a = df->inode, *b;
+
+	if (!dt)
+		return -ENOENT;
+	b = dt->inode;
+	if ((is_dir(a) && is_ancestor(a, lt->dir)) || (is_dir(b) && is_ancestor(b, lf->dir)))
+		return -EINVAL;
+	df->inode = b;
+	dt->inode = a;
+	/* A directory moving to another parent takes its ".." link along. */
+	if (is_dir(a) != is_dir(b)) {
+		struct inode *gets_dir = is_dir(a) ? lt->dir : lf->dir, *loses_dir = is_dir(a) ? lf->dir : lt->dir;
+
+		gets_dir->nlink++;
+		loses_dir->nlink--;
+	}
+	if (is_dir(a))
+		a->parent = lt->dir;
+	if (is_dir(b))
+		b->parent = lf->dir;
+	a->ctime_ns = b->ctime_ns = now_ns();
+	return 0;
+}
+
+/* renameat2 (riscv64 has no renameat: Go and the C libraries use this). */
+SYSCALL(renameat2)
 {
 	char from[VFS_PATH_MAX], to[VFS_PATH_MAX];
+	uint32_t flags = (uint32_t)a[4];
 	struct lookup lf, lt;
 	int r;
 
-	if (flags & ~(uint32_t)RENAME_NOREPLACE)
-		return flags & RENAME_EXCHANGE ? -EOPNOTSUPP : -EINVAL;
+	(void)t;
+	if ((flags & ~(uint32_t)(RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT)) ||
+	    ((flags & RENAME_NOREPLACE) && (flags & RENAME_EXCHANGE)) ||
+	    ((flags & RENAME_WHITEOUT) && (flags & RENAME_EXCHANGE)))
+		return -EINVAL;
+	if (flags & RENAME_WHITEOUT)
+		return -EOPNOTSUPP;
 	if ((r = strncpy_from_user(from, a[1], sizeof(from))) || (r = strncpy_from_user(to, a[3], sizeof(to))))
 		return r;
 	if ((r = lookup_at((int)a[0], from, false, &lf)) || (r = lookup_at((int)a[2], to, false, &lt)))
@@ -973,6 +1027,8 @@ static long rename_common(const uint64_t *a, uint32_t flags)
 	/* "." , ".." and "/" cannot be renamed or replaced. */
 	if (!df || (lt.namelen <= 2 && lt.name[0] == '.' && (lt.namelen == 1 || lt.name[1] == '.')))
 		return -EBUSY;
+	if (flags & RENAME_EXCHANGE)
+		return rename_exchange(&lf, df, &lt);
 	struct inode *src = df->inode;
 
 	if (is_dir(src) && is_ancestor(src, lt.dir))
@@ -1000,18 +1056,6 @@ static long rename_common(const uint64_t *a, uint32_t flags)
 	dir_insert(lt.dir, nd, dir_remove(lf.dir, df));
 	src->ctime_ns = now_ns();
 	return 0;
-}
-
-SYSCALL(renameat)
-{
-	(void)t;
-	return rename_common(a, 0);
-}
-
-SYSCALL(renameat2)
-{
-	(void)t;
-	return rename_common(a, (uint32_t)a[4]);
 }
 
 SYSCALL(symlinkat)
@@ -1067,9 +1111,11 @@ SYSCALL(linkat)
 	int r;
 
 	(void)t;
+	if (a[4] & ~(uint64_t)(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
 	if ((r = strncpy_from_user(from, a[1], sizeof(from))) || (r = strncpy_from_user(to, a[3], sizeof(to))))
 		return r;
-	if ((r = lookup_at((int)a[0], from, a[4] & 0x400, &lf)) || (r = lookup_at((int)a[2], to, false, &lt)))
+	if ((r = lookup_at((int)a[0], from, a[4] & AT_SYMLINK_FOLLOW, &lf)) || (r = lookup_at((int)a[2], to, false, &lt)))
 		return r;
 	if (!lf.inode)
 		return -ENOENT;
@@ -1091,10 +1137,10 @@ static long access_common(const uint64_t *a, uint32_t flags)
 	struct lookup lk;
 	int r;
 
-	if (a[2] & ~(uint64_t)7)
+	if (a[2] & ~(uint64_t)7 || flags & ~(uint32_t)(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
 	if ((r = strncpy_from_user(path, a[1], sizeof(path))) ||
-	    (r = lookup_at((int)a[0], path, !(flags & 0x100), &lk)))
+	    (r = lookup_at((int)a[0], path, !(flags & AT_SYMLINK_NOFOLLOW), &lk)))
 		return r;
 	if (!lk.inode)
 		return -ENOENT;
@@ -1237,8 +1283,10 @@ SYSCALL(fchownat)
 	int r;
 
 	(void)t;
+	if (a[4] & ~(uint64_t)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
 	if ((r = strncpy_from_user(path, a[1], sizeof(path))) ||
-	    (r = lookup_at((int)a[0], path, !(a[4] & 0x100), &lk)))
+	    (r = lookup_at((int)a[0], path, !(a[4] & AT_SYMLINK_NOFOLLOW), &lk)))
 		return r;
 	if (!lk.inode)
 		return -ENOENT;
@@ -1278,9 +1326,20 @@ SYSCALL(utimensat)
 	int r;
 
 	(void)t;
+	if (a[3] & ~(uint64_t)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	if (a[2]) {
+		if (copy_from_user(ts, a[2], sizeof(ts)))
+			return -EFAULT;
+		/* Nothing to change: Linux answers before looking the path up. */
+		if (ts[1] == UTIME_OMIT && ts[3] == UTIME_OMIT)
+			return 0;
+	}
+	if (!a[1] && (int)a[0] == AT_FDCWD)
+		return -EFAULT;
 	if (a[1]) {
 		if ((r = strncpy_from_user(path, a[1], sizeof(path))) ||
-		    (r = lookup_at((int)a[0], path, !(a[3] & 0x100), &lk)))
+		    (r = lookup_at((int)a[0], path, !(a[3] & AT_SYMLINK_NOFOLLOW), &lk)))
 			return r;
 		if (!lk.inode)
 			return -ENOENT;
@@ -1300,8 +1359,6 @@ SYSCALL(utimensat)
 		in->atime_ns = in->mtime_ns = now;
 		return 0;
 	}
-	if (copy_from_user(ts, a[2], sizeof(ts)))
-		return -EFAULT;
 	for (int i = 0; i < 2; i++) {
 		int64_t sec = ts[2 * i], nsec = ts[2 * i + 1];
 		uint64_t *field = i ? &in->mtime_ns : &in->atime_ns;
