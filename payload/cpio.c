@@ -66,20 +66,6 @@ static const struct {
 	{ 2, { 0x71, 0xc7 }, "old binary cpio format" CPIO_USE_NEWC },
 };
 
-static int cpio_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static int cpio_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
-
 /* n (at most 8) bytes as a C string literal body: printable ASCII as is, the rest \xNN. */
 static const char *cpio_quote(char out[4 * CPIO_FIELD_LEN + 1], const uint8_t *p, size_t n)
 {
@@ -157,26 +143,26 @@ static int cpio_header(const uint8_t *b, size_t len, size_t pos, uint32_t f[CPIO
 
 	if (!cpio_magic_ok(h, left, crc)) {
 		if (left < CPIO_MAGIC_LEN && (!memcmp(h, "070701", left) || !memcmp(h, "070702", left)))
-			return cpio_err(err, errlen,
+			return err_line(err, errlen,
 					"cpio: entry at offset 0x%zx: header is cut off by the end of the archive (0x%zx)",
 					pos, len);
 		for (i = 0; i < ARRAY_SIZE(cpio_foreign); i++) {
 			if (left >= cpio_foreign[i].len && !memcmp(h, cpio_foreign[i].magic, cpio_foreign[i].len))
-				return cpio_err(err, errlen, "cpio: entry at offset 0x%zx: bad magic \"%s\" (%s)", pos,
+				return err_line(err, errlen, "cpio: entry at offset 0x%zx: bad magic \"%s\" (%s)", pos,
 						cpio_quote(q, h, MIN(left, (size_t)CPIO_MAGIC_LEN)), cpio_foreign[i].what);
 		}
-		return cpio_err(err, errlen, "cpio: entry at offset 0x%zx: bad magic \"%s\"", pos,
+		return err_line(err, errlen, "cpio: entry at offset 0x%zx: bad magic \"%s\"", pos,
 				cpio_quote(q, h, MIN(left, (size_t)CPIO_MAGIC_LEN)));
 	}
 	if (left < CPIO_HDR_SIZE)
-		return cpio_err(err, errlen,
+		return err_line(err, errlen,
 				"cpio: entry at offset 0x%zx: header is cut off by the end of the archive (0x%zx)", pos,
 				len);
 	for (i = 0; i < CPIO_NFIELDS; i++) {
 		const uint8_t *p = h + CPIO_MAGIC_LEN + i * CPIO_FIELD_LEN;
 
 		if (!cpio_hex(p, &f[i]))
-			return cpio_err(err, errlen, "cpio: entry at offset 0x%zx: %s \"%s\" is not 8 hex digits", pos,
+			return err_line(err, errlen, "cpio: entry at offset 0x%zx: %s \"%s\" is not 8 hex digits", pos,
 					cpio_field_names[i], cpio_quote(q, p, CPIO_FIELD_LEN));
 	}
 	return 0;
@@ -211,9 +197,9 @@ int cpio_next(const void *buf, size_t len, size_t *off, struct cpio_entry *e, ch
 	if (err && errlen)
 		err[0] = '\0';
 	if (pos > len)
-		return cpio_err(err, errlen, "cpio: offset 0x%zx is past the end of the archive (0x%zx)", pos, len);
+		return err_line(err, errlen, "cpio: offset 0x%zx is past the end of the archive (0x%zx)", pos, len);
 	if (!b && len)
-		return cpio_err(err, errlen, "cpio: no buffer");
+		return err_line(err, errlen, "cpio: no buffer");
 
 	/* Each pass reads one header; a TRAILER!!! goes round again (at least 112 bytes on). */
 	for (;;) {
@@ -225,7 +211,7 @@ int cpio_next(const void *buf, size_t len, size_t *off, struct cpio_entry *e, ch
 			return 0;
 		}
 		if (pos & (CPIO_ALIGN - 1))
-			return cpio_err(err, errlen,
+			return err_line(err, errlen,
 					"cpio: entry at offset 0x%zx: not on a 4-byte boundary (broken padding before it)",
 					pos);
 		if (cpio_header(b, len, pos, f, &crc, err, errlen))
@@ -234,16 +220,16 @@ int cpio_next(const void *buf, size_t len, size_t *off, struct cpio_entry *e, ch
 		/* The name: c_namesize bytes right after the header, the last one its NUL. */
 		namesize = f[CPIO_NAMESIZE];
 		if (namesize == 0)
-			return cpio_err(err, errlen, "cpio: entry at offset 0x%zx: c_namesize is 0", pos);
+			return err_line(err, errlen, "cpio: entry at offset 0x%zx: c_namesize is 0", pos);
 		if (namesize > len - pos - CPIO_HDR_SIZE)
-			return cpio_err(err, errlen,
+			return err_line(err, errlen,
 					"cpio: entry at offset 0x%zx: c_namesize 0x%zx runs past the end of the archive (0x%zx)",
 					pos, namesize, len);
 		name = (const char *)b + pos + CPIO_HDR_SIZE;
 		if (name[namesize - 1] != '\0')
-			return cpio_err(err, errlen, "cpio: entry at offset 0x%zx: name is not NUL-terminated", pos);
+			return err_line(err, errlen, "cpio: entry at offset 0x%zx: name is not NUL-terminated", pos);
 		if (strnlen(name, namesize) != namesize - 1)
-			return cpio_err(err, errlen,
+			return err_line(err, errlen,
 					"cpio: entry at offset 0x%zx: name has a NUL at byte %zu of c_namesize 0x%zx",
 					pos, strnlen(name, namesize), namesize);
 
@@ -252,7 +238,7 @@ int cpio_next(const void *buf, size_t len, size_t *off, struct cpio_entry *e, ch
 		filesize = f[CPIO_FILESIZE];
 		pad = cpio_pad(name_end, len);	/* cut short only if nothing follows */
 		if (filesize > len - name_end - pad)
-			return cpio_err(err, errlen,
+			return err_line(err, errlen,
 					"cpio: entry at offset 0x%zx: c_filesize 0x%zx runs past the end of the archive (0x%zx)",
 					pos, filesize, len);
 		data = name_end + pad;
@@ -267,7 +253,7 @@ int cpio_next(const void *buf, size_t len, size_t *off, struct cpio_entry *e, ch
 		/* Linux checks the sum of a regular file's bytes only (initramfs.c do_copy). */
 		if (crc && (f[CPIO_MODE] & CPIO_S_IFMT) == CPIO_S_IFREG &&
 		    cpio_sum(b + data, filesize) != f[CPIO_CHKSUM])
-			return cpio_err(err, errlen,
+			return err_line(err, errlen,
 					"cpio: entry at offset 0x%zx: c_chksum 0x%x does not match the data (sum 0x%x)",
 					pos, f[CPIO_CHKSUM], cpio_sum(b + data, filesize));
 

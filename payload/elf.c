@@ -80,19 +80,6 @@
 
 typedef unsigned long long ull;
 
-/* One error line into the caller's buffer, which may be absent. */
-static int __attribute__((format(printf, 3, 4))) elf_fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
-
 /* Does [off, off + size) lie inside a file of len bytes? Never wraps. */
 static bool elf_in_file(uint64_t off, uint64_t size, size_t len)
 {
@@ -150,15 +137,15 @@ static const char *elf_type_name(unsigned int t)
 static int elf_check_ident(const uint8_t *b, size_t len, char *err, size_t errlen)
 {
 	if (len < EHDR_SIZE)
-		return elf_fail(err, errlen, "elf: file is %zu bytes, shorter than the %d-byte ELF header", len,
+		return err_line(err, errlen, "elf: file is %zu bytes, shorter than the %d-byte ELF header", len,
 				EHDR_SIZE);
 	if (b[0] != 0x7f || b[1] != 'E' || b[2] != 'L' || b[3] != 'F')
-		return elf_fail(err, errlen, "elf: bad magic %02x %02x %02x %02x, not an ELF file", b[0], b[1], b[2],
+		return err_line(err, errlen, "elf: bad magic %02x %02x %02x %02x, not an ELF file", b[0], b[1], b[2],
 				b[3]);
 	if (b[EI_CLASS] != ELFCLASS64)
-		return elf_fail(err, errlen, "elf: EI_CLASS is %u, want %u (ELFCLASS64)", b[EI_CLASS], ELFCLASS64);
+		return err_line(err, errlen, "elf: EI_CLASS is %u, want %u (ELFCLASS64)", b[EI_CLASS], ELFCLASS64);
 	if (b[EI_DATA] != ELFDATA2LSB)
-		return elf_fail(err, errlen, "elf: EI_DATA is %u, want %u (ELFDATA2LSB, little-endian)", b[EI_DATA],
+		return err_line(err, errlen, "elf: EI_DATA is %u, want %u (ELFDATA2LSB, little-endian)", b[EI_DATA],
 				ELFDATA2LSB);
 	return 0;
 }
@@ -195,31 +182,31 @@ static int elf_check_load(const uint8_t *ph, int idx, size_t len, uint64_t va_li
 
 	/* The file bytes are copied out of the image: they must all be in it. */
 	if (s->filesz > UINT64_MAX - s->offset)
-		return elf_fail(err, errlen, "elf: segment %d: p_offset 0x%llx + p_filesz 0x%llx overflows", idx,
+		return err_line(err, errlen, "elf: segment %d: p_offset 0x%llx + p_filesz 0x%llx overflows", idx,
 				(ull)s->offset, (ull)s->filesz);
 	if (!elf_in_file(s->offset, s->filesz, len))
-		return elf_fail(err, errlen,
+		return err_line(err, errlen,
 				"elf: segment %d: p_offset 0x%llx + p_filesz 0x%llx is past the end of the file (0x%zx)",
 				idx, (ull)s->offset, (ull)s->filesz, len);
 	/* gABI: the bytes past p_filesz are zero-filled up to p_memsz, never the reverse. */
 	if (s->filesz > s->memsz)
-		return elf_fail(err, errlen, "elf: segment %d: p_filesz 0x%llx > p_memsz 0x%llx", idx,
+		return err_line(err, errlen, "elf: segment %d: p_filesz 0x%llx > p_memsz 0x%llx", idx,
 				(ull)s->filesz, (ull)s->memsz);
 	/* gABI: p_vaddr and p_offset agree modulo the page size, so pages can be copied whole. */
 	if ((s->offset ^ s->vaddr) & (PAGE_SIZE - 1))
-		return elf_fail(err, errlen, "elf: segment %d: p_offset 0x%llx and p_vaddr 0x%llx differ modulo 4096",
+		return err_line(err, errlen, "elf: segment %d: p_offset 0x%llx and p_vaddr 0x%llx differ modulo 4096",
 				idx, (ull)s->offset, (ull)s->vaddr);
 	/* Page 0 stays unmapped so that nil dereferences fault. */
 	if (s->vaddr < PAGE_SIZE)
-		return elf_fail(err, errlen, "elf: segment %d: p_vaddr 0x%llx is in page 0, which stays unmapped",
+		return err_line(err, errlen, "elf: segment %d: p_vaddr 0x%llx is in page 0, which stays unmapped",
 				idx, (ull)s->vaddr);
 	/* The segment must fit the user half of the page tables, rounded to whole pages. */
 	if (s->memsz > UINT64_MAX - s->vaddr || s->vaddr + s->memsz > UINT64_MAX - (PAGE_SIZE - 1))
-		return elf_fail(err, errlen, "elf: segment %d: p_vaddr 0x%llx + p_memsz 0x%llx overflows", idx,
+		return err_line(err, errlen, "elf: segment %d: p_vaddr 0x%llx + p_memsz 0x%llx overflows", idx,
 				(ull)s->vaddr, (ull)s->memsz);
 	end = s->vaddr + s->memsz;
 	if (end > va_limit)
-		return elf_fail(err, errlen,
+		return err_line(err, errlen,
 				"elf: segment %d: p_vaddr 0x%llx + p_memsz 0x%llx ends beyond the address limit 0x%llx",
 				idx, (ull)s->vaddr, (ull)s->memsz, (ull)va_limit);
 	return 0;
@@ -265,17 +252,17 @@ int elf_parse(const void *buf, size_t len, uint64_t va_limit, struct elf_image *
 	if (elf_check_ident(b, len, err, errlen))
 		return -1;
 	if (b[EI_VERSION] != EV_CURRENT)
-		return elf_fail(err, errlen, "elf: EI_VERSION is %u, want %u (EV_CURRENT)", b[EI_VERSION], EV_CURRENT);
+		return err_line(err, errlen, "elf: EI_VERSION is %u, want %u (EV_CURRENT)", b[EI_VERSION], EV_CURRENT);
 	v = le16_load(b + E_TYPE);
 	if (v != ET_EXEC)
-		return elf_fail(err, errlen, "elf: e_type is %u (%s), want %u (ET_EXEC)", v, elf_type_name(v), ET_EXEC);
+		return err_line(err, errlen, "elf: e_type is %u (%s), want %u (ET_EXEC)", v, elf_type_name(v), ET_EXEC);
 	v = le16_load(b + E_MACHINE);
 	if (v != EM_RISCV)
-		return elf_fail(err, errlen, "elf: e_machine is %u (%s), want %u (RISC-V)", v, elf_machine_name(v),
+		return err_line(err, errlen, "elf: e_machine is %u (%s), want %u (RISC-V)", v, elf_machine_name(v),
 				EM_RISCV);
 	v = le32_load(b + E_VERSION);
 	if (v != EV_CURRENT)
-		return elf_fail(err, errlen, "elf: e_version is %u, want %u (EV_CURRENT)", v, EV_CURRENT);
+		return err_line(err, errlen, "elf: e_version is %u, want %u (EV_CURRENT)", v, EV_CURRENT);
 
 	/* The program header table: fixed-size entries, a sane count, all in the file. */
 	img->entry = le64_load(b + E_ENTRY);
@@ -283,11 +270,11 @@ int elf_parse(const void *buf, size_t len, uint64_t va_limit, struct elf_image *
 	img->phnum = le16_load(b + E_PHNUM);
 	phoff = le64_load(b + E_PHOFF);
 	if (img->phentsize != PHDR_SIZE)
-		return elf_fail(err, errlen, "elf: e_phentsize is %u, want %u", img->phentsize, PHDR_SIZE);
+		return err_line(err, errlen, "elf: e_phentsize is %u, want %u", img->phentsize, PHDR_SIZE);
 	if (img->phnum < 1 || img->phnum > PHNUM_MAX)
-		return elf_fail(err, errlen, "elf: e_phnum is %u, want 1 to %u", img->phnum, PHNUM_MAX);
+		return err_line(err, errlen, "elf: e_phnum is %u, want 1 to %u", img->phnum, PHNUM_MAX);
 	if (!elf_in_file(phoff, (uint64_t)img->phnum * PHDR_SIZE, len))
-		return elf_fail(err, errlen,
+		return err_line(err, errlen,
 				"elf: program headers at e_phoff 0x%llx (%u x %u bytes) are past the end of the file (0x%zx)",
 				(ull)phoff, img->phnum, PHDR_SIZE, len);
 
@@ -303,13 +290,13 @@ int elf_parse(const void *buf, size_t len, uint64_t va_limit, struct elf_image *
 		if (type != PT_LOAD)
 			continue;
 		if (img->nseg == ELF_MAX_SEGMENTS)
-			return elf_fail(err, errlen, "elf: more than %d PT_LOAD segments", ELF_MAX_SEGMENTS);
+			return err_line(err, errlen, "elf: more than %d PT_LOAD segments", ELF_MAX_SEGMENTS);
 		if (elf_check_load(ph, i, len, va_limit, &img->seg[img->nseg], err, errlen))
 			return -1;
 		img->nseg++;
 	}
 	if (img->nseg == 0)
-		return elf_fail(err, errlen, "elf: no PT_LOAD segment");
+		return err_line(err, errlen, "elf: no PT_LOAD segment");
 
 	/*
 	 * Segments in address order may share a page (the mapper merges the
@@ -323,7 +310,7 @@ int elf_parse(const void *buf, size_t len, uint64_t va_limit, struct elf_image *
 		if (s->memsz == 0)
 			continue;
 		if (s->vaddr < maxend)
-			return elf_fail(err, errlen,
+			return err_line(err, errlen,
 					"elf: segment at p_vaddr 0x%llx overlaps the one before it (which ends at 0x%llx)",
 					(ull)s->vaddr, (ull)maxend);
 		maxend = s->vaddr + s->memsz;
@@ -331,11 +318,11 @@ int elf_parse(const void *buf, size_t len, uint64_t va_limit, struct elf_image *
 			have_exec = true;
 	}
 	if (!have_exec)
-		return elf_fail(err, errlen, "elf: no executable PT_LOAD segment (PF_X)");
+		return err_line(err, errlen, "elf: no executable PT_LOAD segment (PF_X)");
 
 	/* Instructions sit on 2-byte boundaries (4 without the C extension). */
 	if (img->entry & 1)
-		return elf_fail(err, errlen, "elf: e_entry 0x%llx is not 2-byte aligned", (ull)img->entry);
+		return err_line(err, errlen, "elf: e_entry 0x%llx is not 2-byte aligned", (ull)img->entry);
 	/* The first instruction must be file bytes of an executable segment. */
 	for (int i = 0; i < img->nseg; i++) {
 		const struct elf_segment *s = &img->seg[i];
@@ -343,7 +330,7 @@ int elf_parse(const void *buf, size_t len, uint64_t va_limit, struct elf_image *
 		if ((s->flags & PF_X) && img->entry >= s->vaddr && img->entry - s->vaddr < s->filesz)
 			goto entry_ok;
 	}
-	return elf_fail(err, errlen, "elf: e_entry 0x%llx is not inside an executable segment", (ull)img->entry);
+	return err_line(err, errlen, "elf: e_entry 0x%llx is not inside an executable segment", (ull)img->entry);
 entry_ok:
 
 	img->lo = ALIGN_DOWN(img->seg[0].vaddr, PAGE_SIZE);

@@ -110,25 +110,6 @@ struct fdt_scan {
 	int memory_nodes;
 };
 
-static int fdt_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static int fdt_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-		/* Names come from the blob: only printable ASCII reaches the
-		 * console (one line, no terminal escapes). */
-		for (char *c = err; *c; c++)
-			if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f)
-				*c = '?';
-	}
-	return -1;
-}
-
 /*
  * Header (spec 5.2). Version 16 headers are 36 bytes and have no
  * size_dt_struct; the structure block then runs to totalsize and ends at its
@@ -141,28 +122,28 @@ static int fdt_header(const void *blob, size_t len, struct fdt_blob *b, char *er
 	uint64_t totalsize;
 
 	if (!blob || len < 4)
-		return fdt_err(err, errlen, "fdt: blob is %zu bytes, too short for a header", len);
+		return err_line(err, errlen, "fdt: blob is %zu bytes, too short for a header", len);
 	magic = be32_load(p + FDT_H_MAGIC);
 	if (magic != FDT_MAGIC)
-		return fdt_err(err, errlen, "fdt: bad magic 0x%x (want 0xd00dfeed)", magic);
+		return err_line(err, errlen, "fdt: bad magic 0x%x (want 0xd00dfeed)", magic);
 	if (len < FDT_HDR_V16)
-		return fdt_err(err, errlen, "fdt: blob is %zu bytes, too short for a header", len);
+		return err_line(err, errlen, "fdt: blob is %zu bytes, too short for a header", len);
 	version = be32_load(p + FDT_H_VERSION);
 	last_comp = be32_load(p + FDT_H_LAST_COMP_VERSION);
 	if (version < 16)
-		return fdt_err(err, errlen, "fdt: version %u is too old (need 16 or later)", version);
+		return err_line(err, errlen, "fdt: version %u is too old (need 16 or later)", version);
 	if (last_comp > 17)
-		return fdt_err(err, errlen, "fdt: last_comp_version %u is newer than 17", last_comp);
+		return err_line(err, errlen, "fdt: last_comp_version %u is newer than 17", last_comp);
 	hdrsize = version >= 17 ? FDT_HDR_V17 : FDT_HDR_V16;
 	if (len < hdrsize)
-		return fdt_err(err, errlen, "fdt: blob is %zu bytes, too short for a header", len);
+		return err_line(err, errlen, "fdt: blob is %zu bytes, too short for a header", len);
 
 	totalsize = be32_load(p + FDT_H_TOTALSIZE);
 	if (totalsize > len)
-		return fdt_err(err, errlen, "fdt: totalsize 0x%llx is larger than the 0x%zx bytes available",
+		return err_line(err, errlen, "fdt: totalsize 0x%llx is larger than the 0x%zx bytes available",
 			       (unsigned long long)totalsize, len);
 	if (totalsize < hdrsize)
-		return fdt_err(err, errlen, "fdt: totalsize 0x%llx is smaller than the 0x%x-byte header",
+		return err_line(err, errlen, "fdt: totalsize 0x%llx is smaller than the 0x%x-byte header",
 			       (unsigned long long)totalsize, hdrsize);
 
 	b->p = p;
@@ -174,24 +155,24 @@ static int fdt_header(const void *blob, size_t len, struct fdt_blob *b, char *er
 
 	/* The reservation block needs room for at least its terminating entry (spec 5.3). */
 	if (b->rsvmap < hdrsize || b->rsvmap + 16 > totalsize)
-		return fdt_err(err, errlen, "fdt: off_mem_rsvmap 0x%llx is outside the blob (header 0x%x, totalsize 0x%llx)",
+		return err_line(err, errlen, "fdt: off_mem_rsvmap 0x%llx is outside the blob (header 0x%x, totalsize 0x%llx)",
 			       (unsigned long long)b->rsvmap, hdrsize, (unsigned long long)totalsize);
 	if (b->struct_off < hdrsize || b->struct_off > totalsize)
-		return fdt_err(err, errlen, "fdt: off_dt_struct 0x%llx is outside the blob (header 0x%x, totalsize 0x%llx)",
+		return err_line(err, errlen, "fdt: off_dt_struct 0x%llx is outside the blob (header 0x%x, totalsize 0x%llx)",
 			       (unsigned long long)b->struct_off, hdrsize, (unsigned long long)totalsize);
 	if (version >= 17)
 		b->struct_size = be32_load(p + FDT_H_SIZE_DT_STRUCT);
 	else
 		b->struct_size = totalsize - b->struct_off;
 	if (b->struct_off + b->struct_size > totalsize)
-		return fdt_err(err, errlen, "fdt: off_dt_struct 0x%llx + size_dt_struct 0x%llx is past totalsize 0x%llx",
+		return err_line(err, errlen, "fdt: off_dt_struct 0x%llx + size_dt_struct 0x%llx is past totalsize 0x%llx",
 			       (unsigned long long)b->struct_off, (unsigned long long)b->struct_size,
 			       (unsigned long long)totalsize);
 	if (b->strings_off < hdrsize || b->strings_off > totalsize)
-		return fdt_err(err, errlen, "fdt: off_dt_strings 0x%llx is outside the blob (header 0x%x, totalsize 0x%llx)",
+		return err_line(err, errlen, "fdt: off_dt_strings 0x%llx is outside the blob (header 0x%x, totalsize 0x%llx)",
 			       (unsigned long long)b->strings_off, hdrsize, (unsigned long long)totalsize);
 	if (b->strings_off + b->strings_size > totalsize)
-		return fdt_err(err, errlen, "fdt: off_dt_strings 0x%llx + size_dt_strings 0x%llx is past totalsize 0x%llx",
+		return err_line(err, errlen, "fdt: off_dt_strings 0x%llx + size_dt_strings 0x%llx is past totalsize 0x%llx",
 			       (unsigned long long)b->strings_off, (unsigned long long)b->strings_size,
 			       (unsigned long long)totalsize);
 	return 0;
@@ -244,10 +225,10 @@ static int fdt_token_read(const struct fdt_blob *b, uint64_t pos, struct fdt_tok
 	uint32_t nameoff;
 
 	if (pos >= size)
-		return fdt_err(err, errlen, "fdt: structure block ends at offset 0x%llx without FDT_END",
+		return err_line(err, errlen, "fdt: structure block ends at offset 0x%llx without FDT_END",
 			       (unsigned long long)(b->struct_off + size));
 	if (pos + 4 > size)
-		return fdt_err(err, errlen, "fdt: structure block: token at offset 0x%llx is cut off by the block end",
+		return err_line(err, errlen, "fdt: structure block: token at offset 0x%llx is cut off by the block end",
 			       (unsigned long long)abs);
 	t->tag = be32_load(s + pos);
 	t->pos = pos;
@@ -259,26 +240,26 @@ static int fdt_token_read(const struct fdt_blob *b, uint64_t pos, struct fdt_tok
 		max = size - (pos + 4);
 		n = strnlen((const char *)s + pos + 4, max);
 		if (n == max)
-			return fdt_err(err, errlen, "fdt: structure block: node name at offset 0x%llx runs past the block end",
+			return err_line(err, errlen, "fdt: structure block: node name at offset 0x%llx runs past the block end",
 				       (unsigned long long)(abs + 4));
 		t->name = (const char *)s + pos + 4;
 		t->next = ALIGN_UP(pos + 4 + n + 1, (uint64_t)FDT_TOKEN_ALIGN);
 		return 0;
 	case FDT_PROP:
 		if (pos + 12 > size)
-			return fdt_err(err, errlen, "fdt: structure block: property at offset 0x%llx is cut off by the block end",
+			return err_line(err, errlen, "fdt: structure block: property at offset 0x%llx is cut off by the block end",
 				       (unsigned long long)abs);
 		t->len = be32_load(s + pos + 4);
 		nameoff = be32_load(s + pos + 8);
 		if (pos + 12 + t->len > size)
-			return fdt_err(err, errlen, "fdt: structure block: property at offset 0x%llx has length 0x%x past the block end",
+			return err_line(err, errlen, "fdt: structure block: property at offset 0x%llx has length 0x%x past the block end",
 				       (unsigned long long)abs, t->len);
 		if (nameoff >= b->strings_size)
-			return fdt_err(err, errlen, "fdt: structure block: property at offset 0x%llx has name offset 0x%x outside the strings block (size 0x%llx)",
+			return err_line(err, errlen, "fdt: structure block: property at offset 0x%llx has name offset 0x%x outside the strings block (size 0x%llx)",
 				       (unsigned long long)abs, nameoff, (unsigned long long)b->strings_size);
 		max = b->strings_size - nameoff;
 		if (strnlen(strings + nameoff, max) == max)
-			return fdt_err(err, errlen, "fdt: strings block: name at offset 0x%x (property at offset 0x%llx) runs past the block end",
+			return err_line(err, errlen, "fdt: strings block: name at offset 0x%x (property at offset 0x%llx) runs past the block end",
 				       nameoff, (unsigned long long)abs);
 		t->name = strings + nameoff;
 		t->val = s + pos + 12;
@@ -290,7 +271,7 @@ static int fdt_token_read(const struct fdt_blob *b, uint64_t pos, struct fdt_tok
 		t->next = pos + 4;
 		return 0;
 	default:
-		return fdt_err(err, errlen, "fdt: structure block: token 0x%x at offset 0x%llx is not a valid token",
+		return err_line(err, errlen, "fdt: structure block: token 0x%x at offset 0x%llx is not a valid token",
 			       t->tag, (unsigned long long)abs);
 	}
 }
@@ -324,10 +305,10 @@ static int fdt_iter_next(struct fdt_iter *it, struct fdt_token *t, char *err, si
 			continue;
 		case FDT_BEGIN_NODE:
 			if (it->depth == 0 && it->seen_root)
-				return fdt_err(err, errlen, "fdt: structure block: second root node at offset 0x%llx",
+				return err_line(err, errlen, "fdt: structure block: second root node at offset 0x%llx",
 					       (unsigned long long)(b->struct_off + t->pos));
 			if (it->depth == FDT_MAX_DEPTH)
-				return fdt_err(err, errlen, "fdt: structure block: node at offset 0x%llx is nested deeper than %d",
+				return err_line(err, errlen, "fdt: structure block: node at offset 0x%llx is nested deeper than %d",
 					       (unsigned long long)(b->struct_off + t->pos), FDT_MAX_DEPTH);
 			if (it->depth)
 				it->frame[it->depth - 1].has_child = true;
@@ -340,7 +321,7 @@ static int fdt_iter_next(struct fdt_iter *it, struct fdt_token *t, char *err, si
 			return 0;
 		case FDT_PROP:
 			if (it->depth == 0)
-				return fdt_err(err, errlen, "fdt: structure block: property at offset 0x%llx is outside any node",
+				return err_line(err, errlen, "fdt: structure block: property at offset 0x%llx is outside any node",
 					       (unsigned long long)(b->struct_off + t->pos));
 			f = &it->frame[it->depth - 1];
 			if (f->has_child)
@@ -352,16 +333,16 @@ static int fdt_iter_next(struct fdt_iter *it, struct fdt_token *t, char *err, si
 			return 0;
 		case FDT_END_NODE:
 			if (it->depth == 0)
-				return fdt_err(err, errlen, "fdt: structure block: FDT_END_NODE at offset 0x%llx closes no node",
+				return err_line(err, errlen, "fdt: structure block: FDT_END_NODE at offset 0x%llx closes no node",
 					       (unsigned long long)(b->struct_off + t->pos));
 			it->depth--;
 			return 0;
 		default: /* FDT_END */
 			if (it->depth)
-				return fdt_err(err, errlen, "fdt: structure block: FDT_END at offset 0x%llx inside an open node",
+				return err_line(err, errlen, "fdt: structure block: FDT_END at offset 0x%llx inside an open node",
 					       (unsigned long long)(b->struct_off + t->pos));
 			if (!it->seen_root)
-				return fdt_err(err, errlen, "fdt: structure block: no root node");
+				return err_line(err, errlen, "fdt: structure block: no root node");
 			return 0;
 		}
 	}
@@ -493,9 +474,9 @@ static int fdt_resv_add(struct fdt_info *info, uint64_t base, uint64_t size, boo
 {
 	/* Dropping a reserved range would hand firmware memory out: refuse instead. */
 	if (info->nresv == FDT_MAX_RANGES)
-		return fdt_err(err, errlen, "fdt: %s: more than %d reserved ranges", where, FDT_MAX_RANGES);
+		return err_line(err, errlen, "fdt: %s: more than %d reserved ranges", where, FDT_MAX_RANGES);
 	if (base + size < base)
-		return fdt_err(err, errlen, "fdt: %s: reserved range 0x%llx + 0x%llx wraps past 2^64", where,
+		return err_line(err, errlen, "fdt: %s: reserved range 0x%llx + 0x%llx wraps past 2^64", where,
 			       (unsigned long long)base, (unsigned long long)size);
 	info->resv[info->nresv] = (struct fdt_range){ base, size };
 	info->resv_no_map[info->nresv] = no_map;
@@ -511,7 +492,7 @@ static int fdt_rsvmap(const struct fdt_blob *b, struct fdt_info *info, char *err
 
 	for (pos = b->rsvmap;; pos += 16) {
 		if (pos + 16 > b->size)
-			return fdt_err(err, errlen, "fdt: memory reservation block at 0x%llx has no terminating entry",
+			return err_line(err, errlen, "fdt: memory reservation block at 0x%llx has no terminating entry",
 				       (unsigned long long)b->rsvmap);
 		addr = be64_load(b->p + pos);
 		size = be64_load(b->p + pos + 8);
@@ -572,7 +553,7 @@ static int fdt_node_ranges(const struct fdt_node *nd, struct fdt_info *info, boo
 	if (!nd->reg)
 		return 0;
 	if (nd->addr_cells < 1 || nd->addr_cells > 2 || nd->size_cells < 1 || nd->size_cells > 2)
-		return fdt_err(err, errlen, "fdt: %s: reg with #address-cells %u and #size-cells %u is not supported",
+		return err_line(err, errlen, "fdt: %s: reg with #address-cells %u and #size-cells %u is not supported",
 			       fdt_node_label(nd), nd->addr_cells, nd->size_cells);
 	for (i = 0; !fdt_reg_get(nd->reg, nd->reglen, nd->addr_cells, nd->size_cells, i, &base, &size); i++) {
 		if (!size)
@@ -583,7 +564,7 @@ static int fdt_node_ranges(const struct fdt_node *nd, struct fdt_info *info, boo
 			continue;
 		}
 		if (base + size < base)
-			return fdt_err(err, errlen, "fdt: %s: memory range 0x%llx + 0x%llx wraps past 2^64",
+			return err_line(err, errlen, "fdt: %s: memory range 0x%llx + 0x%llx wraps past 2^64",
 				       fdt_node_label(nd), (unsigned long long)base, (unsigned long long)size);
 		/* Beyond FDT_MAX_RANGES banks goose just uses less RAM. */
 		if (info->nmem < FDT_MAX_RANGES)
@@ -615,27 +596,27 @@ static int fdt_chosen(const struct fdt_blob *b, const struct fdt_node *nd, struc
 				continue;
 			*str = fdt_prop_str(&t);
 			if (!*str)
-				return fdt_err(err, errlen, "fdt: /chosen: %s is not a NUL-terminated string", t.name);
+				return err_line(err, errlen, "fdt: /chosen: %s is not a NUL-terminated string", t.name);
 		} else if (!strcmp(t.name, "rng-seed") || (!strcmp(t.name, "kaslr-seed") && !info->rng_seed)) {
 			info->rng_seed = t.val;
 			info->rng_seed_len = t.len;
 		} else if (!strcmp(t.name, "linux,initrd-start")) {
 			if (fdt_prop_u64(&t, &info->initrd_start))
-				return fdt_err(err, errlen, "fdt: /chosen: linux,initrd-start has length %u (want 4 or 8)", t.len);
+				return err_line(err, errlen, "fdt: /chosen: linux,initrd-start has length %u (want 4 or 8)", t.len);
 			has_start = true;
 		} else if (!strcmp(t.name, "linux,initrd-end")) {
 			if (fdt_prop_u64(&t, &info->initrd_end))
-				return fdt_err(err, errlen, "fdt: /chosen: linux,initrd-end has length %u (want 4 or 8)", t.len);
+				return err_line(err, errlen, "fdt: /chosen: linux,initrd-end has length %u (want 4 or 8)", t.len);
 			has_end = true;
 		}
 	}
 	if (!info->stdout_path)
 		info->stdout_path = legacy_stdout;
 	if (has_start != has_end)
-		return fdt_err(err, errlen, "fdt: /chosen: linux,initrd-%s without linux,initrd-%s",
+		return err_line(err, errlen, "fdt: /chosen: linux,initrd-%s without linux,initrd-%s",
 			       has_start ? "start" : "end", has_start ? "end" : "start");
 	if (info->initrd_end < info->initrd_start)
-		return fdt_err(err, errlen, "fdt: /chosen: linux,initrd-end 0x%llx is below linux,initrd-start 0x%llx",
+		return err_line(err, errlen, "fdt: /chosen: linux,initrd-end 0x%llx is below linux,initrd-start 0x%llx",
 			       (unsigned long long)info->initrd_end, (unsigned long long)info->initrd_start);
 	return 0;
 }
@@ -646,7 +627,7 @@ static int fdt_timebase(const struct fdt_token *t, const struct fdt_node *nd, st
 	uint64_t v;
 
 	if (fdt_prop_u64(t, &v))
-		return fdt_err(err, errlen, "fdt: %s: timebase-frequency has length %u (want 4 or 8)",
+		return err_line(err, errlen, "fdt: %s: timebase-frequency has length %u (want 4 or 8)",
 			       fdt_node_label(nd), t->len);
 	if (!info->timebase_hz)
 		info->timebase_hz = v;
@@ -717,10 +698,10 @@ static int fdt_cpu(const struct fdt_blob *b, const struct fdt_node *nd, struct f
 	h.isa[i] = '\0';
 
 	if (fdt_reg_get(nd->reg, nd->reglen, nd->addr_cells, nd->size_cells, 0, &id, &unused))
-		return fdt_err(err, errlen, "fdt: /cpus/%s: no reg readable with #address-cells %u (the hart id)",
+		return err_line(err, errlen, "fdt: /cpus/%s: no reg readable with #address-cells %u (the hart id)",
 			       nd->name, nd->addr_cells);
 	if (id > UINT32_MAX)
-		return fdt_err(err, errlen, "fdt: /cpus/%s: hart id 0x%llx does not fit 32 bits", nd->name,
+		return err_line(err, errlen, "fdt: /cpus/%s: hart id 0x%llx does not fit 32 bits", nd->name,
 			       (unsigned long long)id);
 	h.hartid = (uint32_t)id;
 	h.usable = h.usable && h.has_mmu;
@@ -997,9 +978,9 @@ int fdt_parse(const void *blob, size_t len, struct fdt_info *info, char *err, si
 	if (fdt_scan(&b, info, &st, err, errlen))
 		return -1;
 	if (!st.memory_nodes)
-		return fdt_err(err, errlen, "fdt: no memory node");
+		return err_line(err, errlen, "fdt: no memory node");
 	if (!info->nmem)
-		return fdt_err(err, errlen, "fdt: memory nodes have no usable reg entries");
+		return err_line(err, errlen, "fdt: memory nodes have no usable reg entries");
 	fdt_console(&b, &st, info);
 	return 0;
 }

@@ -40,6 +40,26 @@ static inline uint64_t strtou64(const char *s)
 	return v;
 }
 
+/*
+ * The parsers' one error line: formatted into err (which may be NULL),
+ * printable ASCII only (names come from the input: no control byte or
+ * escape reaches the console), and -1 for the caller to return.
+ */
+static inline int __attribute__((format(printf, 3, 4))) err_line(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err && errlen) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+		for (char *c = err; *c; c++)
+			if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f)
+				*c = '?';
+	}
+	return -1;
+}
+
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define ALIGN_UP(x, a) (((x) + ((a)-1)) & ~((__typeof__(x))(a)-1))
 #define ALIGN_DOWN(x, a) ((x) & ~((__typeof__(x))(a)-1))

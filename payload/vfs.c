@@ -311,6 +311,23 @@ static int lookup_at(int dirfd, const char *path, bool follow, struct lookup *lk
 	return r ? r : resolve(start, path, follow, lk);
 }
 
+/* A path from the program, looked up from dirfd (AT_FDCWD: the working
+ * directory); path is the caller's VFS_PATH_MAX buffer. */
+static int user_lookup(int dirfd, uint64_t upath, bool follow, char *path, struct lookup *lk)
+{
+	int r = strncpy_from_user(path, upath, VFS_PATH_MAX);
+
+	return r ? r : lookup_at(dirfd, path, follow, lk);
+}
+
+/* The same, for a name that must exist. */
+static int user_inode(int dirfd, uint64_t upath, bool follow, char *path, struct lookup *lk)
+{
+	int r = user_lookup(dirfd, upath, follow, path, lk);
+
+	return r ? r : lk->inode ? 0 : -ENOENT;
+}
+
 /* ----------------------------------------------------------- file bodies */
 
 static int file_unshare(struct inode *in)
@@ -917,7 +934,7 @@ SYSCALL(mkdirat)
 	int r;
 
 	(void)t;
-	if ((r = strncpy_from_user(path, a[1], sizeof(path))) || (r = lookup_at((int)a[0], path, false, &lk)))
+	if ((r = user_lookup((int)a[0], a[1], false, path, &lk)))
 		return r;
 	if (lk.inode)
 		return -EEXIST;
@@ -935,10 +952,8 @@ SYSCALL(unlinkat)
 	(void)t;
 	if (a[2] & ~(uint64_t)AT_REMOVEDIR)
 		return -EINVAL;
-	if ((r = strncpy_from_user(path, a[1], sizeof(path))) || (r = lookup_at((int)a[0], path, false, &lk)))
+	if ((r = user_inode((int)a[0], a[1], false, path, &lk)))
 		return r;
-	if (!lk.inode)
-		return -ENOENT;
 	if (lk.namelen == 1 && lk.name[0] == '.')
 		return -EINVAL;
 	if (lk.namelen == 2 && lk.name[0] == '.' && lk.name[1] == '.')
@@ -1093,10 +1108,8 @@ SYSCALL(readlinkat)
 	(void)t;
 	if ((int64_t)a[3] <= 0)
 		return -EINVAL;
-	if ((r = strncpy_from_user(path, a[1], sizeof(path))) || (r = lookup_at((int)a[0], path, false, &lk)))
+	if ((r = user_inode((int)a[0], a[1], false, path, &lk)))
 		return r;
-	if (!lk.inode)
-		return -ENOENT;
 	if ((lk.inode->mode & S_IFMT) != S_IFLNK)
 		return -EINVAL;
 	uint64_t n = MIN(a[3], lk.inode->size);
@@ -1139,11 +1152,8 @@ static long access_common(const uint64_t *a, uint32_t flags)
 
 	if (a[2] & ~(uint64_t)7 || flags & ~(uint32_t)(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
-	if ((r = strncpy_from_user(path, a[1], sizeof(path))) ||
-	    (r = lookup_at((int)a[0], path, !(flags & AT_SYMLINK_NOFOLLOW), &lk)))
+	if ((r = user_inode((int)a[0], a[1], !(flags & AT_SYMLINK_NOFOLLOW), path, &lk)))
 		return r;
-	if (!lk.inode)
-		return -ENOENT;
 	/* goose's program is root: only execute needs a bit set (on some x). */
 	if ((a[2] & X_OK) && !is_dir(lk.inode) && !(lk.inode->mode & 0111))
 		return -EACCES;
@@ -1162,6 +1172,14 @@ SYSCALL(faccessat2)
 	return access_common(a, (uint32_t)a[3]);
 }
 
+static long set_cwd(struct inode *in)
+{
+	if (!is_dir(in))
+		return -ENOTDIR;
+	cwd = in;
+	return 0;
+}
+
 SYSCALL(chdir)
 {
 	char path[VFS_PATH_MAX];
@@ -1169,14 +1187,9 @@ SYSCALL(chdir)
 	int r;
 
 	(void)t;
-	if ((r = strncpy_from_user(path, a[0], sizeof(path))) || (r = resolve(cwd, path, true, &lk)))
+	if ((r = user_inode(AT_FDCWD, a[0], true, path, &lk)))
 		return r;
-	if (!lk.inode)
-		return -ENOENT;
-	if (!is_dir(lk.inode))
-		return -ENOTDIR;
-	cwd = lk.inode;
-	return 0;
+	return set_cwd(lk.inode);
 }
 
 SYSCALL(fchdir)
@@ -1186,10 +1199,7 @@ SYSCALL(fchdir)
 	(void)t;
 	if (!f)
 		return -EBADF;
-	if (!f->inode || !is_dir(f->inode))
-		return -ENOTDIR;
-	cwd = f->inode;
-	return 0;
+	return f->inode ? set_cwd(f->inode) : -ENOTDIR;
 }
 
 SYSCALL(getcwd)
@@ -1232,10 +1242,8 @@ SYSCALL(truncate)
 	(void)t;
 	if ((int64_t)a[1] < 0)
 		return -EINVAL;
-	if ((r = strncpy_from_user(path, a[0], sizeof(path))) || (r = resolve(cwd, path, true, &lk)))
+	if ((r = user_inode(AT_FDCWD, a[0], true, path, &lk)))
 		return r;
-	if (!lk.inode)
-		return -ENOENT;
 	if (is_dir(lk.inode))
 		return -EISDIR;
 	if ((lk.inode->mode & S_IFMT) != S_IFREG)
@@ -1269,10 +1277,8 @@ SYSCALL(fchmodat)
 	int r;
 
 	(void)t;
-	if ((r = strncpy_from_user(path, a[1], sizeof(path))) || (r = lookup_at((int)a[0], path, true, &lk)))
+	if ((r = user_inode((int)a[0], a[1], true, path, &lk)))
 		return r;
-	if (!lk.inode)
-		return -ENOENT;
 	return chmod_inode(lk.inode, (uint32_t)a[2]);
 }
 
@@ -1285,11 +1291,8 @@ SYSCALL(fchownat)
 	(void)t;
 	if (a[4] & ~(uint64_t)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
-	if ((r = strncpy_from_user(path, a[1], sizeof(path))) ||
-	    (r = lookup_at((int)a[0], path, !(a[4] & AT_SYMLINK_NOFOLLOW), &lk)))
+	if ((r = user_inode((int)a[0], a[1], !(a[4] & AT_SYMLINK_NOFOLLOW), path, &lk)))
 		return r;
-	if (!lk.inode)
-		return -ENOENT;
 	if ((uint32_t)a[2] != UINT32_MAX)
 		lk.inode->uid = (uint32_t)a[2];
 	if ((uint32_t)a[3] != UINT32_MAX)
@@ -1338,11 +1341,8 @@ SYSCALL(utimensat)
 	if (!a[1] && (int)a[0] == AT_FDCWD)
 		return -EFAULT;
 	if (a[1]) {
-		if ((r = strncpy_from_user(path, a[1], sizeof(path))) ||
-		    (r = lookup_at((int)a[0], path, !(a[3] & AT_SYMLINK_NOFOLLOW), &lk)))
+		if ((r = user_inode((int)a[0], a[1], !(a[3] & AT_SYMLINK_NOFOLLOW), path, &lk)))
 			return r;
-		if (!lk.inode)
-			return -ENOENT;
 		in = lk.inode;
 	} else {
 		struct file *f = fd_get((int)a[0]);
@@ -1402,9 +1402,9 @@ SYSCALL(statfs)
 	int r;
 
 	(void)t;
-	if ((r = strncpy_from_user(path, a[0], sizeof(path))) || (r = resolve(cwd, path, true, &lk)))
+	if ((r = user_inode(AT_FDCWD, a[0], true, path, &lk)))
 		return r;
-	return lk.inode ? statfs_fill(a[1]) : -ENOENT;
+	return statfs_fill(a[1]);
 }
 
 SYSCALL(fstatfs)
