@@ -60,9 +60,11 @@ func main() {
 	fmt.Printf("AfterFunc ran: %v\n", atomic.LoadInt32(&ran) == 1)
 
 	// A context deadline expires.
+	// start is taken first: the deadline counts from WithTimeout, and a
+	// loaded machine may run other threads between the two calls.
+	start = time.Now()
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Millisecond)
 	defer cancel()
-	start = time.Now()
 	<-ctx.Done()
 	fmt.Printf("context: %v, elapsed>=15ms: %v\n", ctx.Err(), time.Since(start) >= 15*time.Millisecond)
 
