@@ -39,7 +39,8 @@ CFLAGS := $(ARCH) -std=gnu11 -O2 -g -ffreestanding -fno-pie -fno-pic -fno-stack-
 LDFLAGS := $(ARCH) -nostdlib -static -Wl,-T,payload/payload.ld -Wl,--no-relax -Wl,-z,max-page-size=4096 \
 	-Wl,--build-id=none -Wl,--no-warn-rwx-segments
 # libgcc of the soft-float rv64imac multilib (the -march spelling picks it).
-LIBGCC := $(shell $(CC) -march=rv64imac -mabi=lp64 -print-libgcc-file-name 2>/dev/null)
+# (expanded when a link runs: on a fresh machine the compiler arrives with $(DEPS_STAMP))
+LIBGCC = $(shell $(CC) -march=rv64imac -mabi=lp64 -print-libgcc-file-name 2>/dev/null)
 
 DEPS_STAMP := $(BUILD)/.deps-ok
 

@@ -25,14 +25,26 @@ PATH=/usr/bin:/bin HOME=/ PWD=<pkg dir>. The arguments are -test.short,
 -test.timeout=<limit less a margin> (so that a hung test still names itself
 in a goroutine dump before the hard limit kills QEMU), and -test.v with --test-v.
 
-A package passes when both runs pass. When the reference fails, the package
-is skipped ("fails under the reference too"): it tells nothing about goose.
-A run that outlives the limit is killed and reported as "timeout". Packages a
-toolchain lacks, or with no test files, are skipped. Prints one line per
-package and toolchain, then "N passed, N failed" (plus ", N skipped"); exits
-1 when any package failed. Every run leaves its output in build/stdtest-logs/
-(<go>-<pkg>.{goose,ref,build}.log), and results.json there accumulates the
-latest result of each package and toolchain (--markdown prints it as a table).
+Toolchains are ci/gotest.py's (the `go` on PATH, Debian's Go 1.19, and the
+release gotest fetches), or those given with --go; a package a toolchain lacks,
+or one with no test files, is skipped.
+
+A package passes when both runs pass. When the reference fails some tests
+(most often because they run the test binary again, which qemu-riscv64 cannot
+here: no binfmt_misc), both run again without those top-level tests
+(-test.skip, or for Go 1.19 a -test.run pattern that matches every other
+name), up to three times, and the package is judged on the rest; the line
+names what was left out. When the reference still fails, the package is
+skipped ("fails under the reference too"): it says nothing about goose. A run
+that outlives the limit is killed and reported as "timeout". With --dig, a
+goose run cut short by a crash runs again without the test to blame, so that
+the line names every failing test.
+
+Prints one line per package and toolchain, then "N passed, N failed" (plus
+", N skipped"); exits 1 when any package failed. Every run leaves its output
+in build/stdtest-logs/ (<go>-<pkg>.{goose,ref,build}.log, later runs of the
+same package appended), and results.json there keeps the latest result of
+each package and toolchain (--markdown prints it as a table).
 """
 
 import argparse
@@ -86,10 +98,10 @@ SHORT = "sync runtime/debug reflect strconv bufio compress/flate path/filepath i
 # version). A path ending in "/" is a directory whose entries go in as empty
 # files (the names are what the test reads).
 EXTRAS = {
-    # sysdir: /etc/group, /etc/hosts, /etc/passwd (TestStat, TestRead0, ...);
-    # TestReaddirnamesOneAtATime and TestChdirAndGetwd list and enter /usr/bin.
     # user.Current reads /etc/passwd when cgo is off; LookupGroup /etc/group.
     "os/user": [("/etc/passwd", None), ("/etc/group", None)],
+    # sysdir: /etc/group, /etc/hosts, /etc/passwd (TestStat, TestRead0, ...);
+    # TestReaddirnamesOneAtATime and TestChdirAndGetwd list and enter /usr/bin.
     "os": [("/etc/group", None), ("/etc/hosts", None), ("/etc/passwd", None), ("/usr/bin/", None)],
     # ForceUSPacificForTesting loads ../../lib/time/zoneinfo.zip.
     "time": [("lib/time/zoneinfo.zip", None)],
@@ -389,17 +401,16 @@ def running_test(out):
 def reason(run, limit):
     """Why a run failed, in a few words."""
     out = run.out
-    if run.timed_out:
-        t = running_test(out)
-        return "timeout after %ds%s" % (limit, " in " + t if t else "")
-    m = re.search(r"^panic: test timed out after (\S+)", out, re.M)
-    if m:
-        t = running_test(out)
-        return "timeout: test timed out after %s%s" % (m.group(1), " in " + t if t else "")
     names = failed_tests(out)
-    if names:
-        more = len(set(names)) - 1
-        return names[0] + (" (+%d more)" % more if more > 0 else "")
+    failed = (names[0] + (" (+%d more)" % (len(set(names)) - 1) if len(set(names)) > 1 else "")) if names else ""
+    m = re.search(r"^panic: test timed out after (\S+)", out, re.M)
+    if run.timed_out or m:
+        t = running_test(out)
+        why = ("timeout after %ds" % limit) if run.timed_out else "timeout: test timed out after " + m.group(1)
+        why += " in " + t if t else ""
+        return failed + ", then " + why if failed else why
+    if failed:
+        return failed
     for pat in (r"^(panic: .*)", r"^(fatal error: .*)", r"^(SIG\w+: .*)"):
         m = re.search(pat, out, re.M)
         if m:
