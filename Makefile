@@ -52,7 +52,7 @@ else
 SAY := @echo
 endif
 
-.PHONY: FORCE help deps debug gdb docs bench payload run image test test-host test-go dtbs fuzz lint clean
+.PHONY: FORCE help deps debug gdb docs bench stdtest payload run image test test-host test-go dtbs fuzz lint clean
 
 help:
 	@echo "goose: boot unmodified Go programs as supervisor-mode kernels on RISC-V"
@@ -69,6 +69,8 @@ help:
 	@echo "  make gdb [KERNEL=...]     gdb-multiarch with goose's and the program's symbols, connected"
 	@echo "  make test                 every test: host unit tests, QEMU boots, Go conformance"
 	@echo "  make lint                 cppcheck and clang-tidy-14 on payload/ and sbi/ (ci/lint.sh)"
+	@echo "  make stdtest [PKGS=\"strconv sort ...\"] [GO=/path/to/go] [V=1] [STDTEST_TIMEOUT=300]"
+	@echo "                            Go's own package tests under goose and qemu-riscv64 (docs/compat.md)"
 	@echo "  make bench                goose vs qemu-riscv64 benchmarks -> docs/perf.md (BENCH_REPS=5, BENCH_QUICK=1)"
 	@echo "  make payload              build $(BUILD)/goose.bin (no program embedded: it boots the initrd)"
 	@echo "  make dtbs                 compile dts/*.dts and dts/variants/*.dts into $(BUILD)/dtb/"
@@ -246,6 +248,14 @@ lint: $(DEPS_STAMP)
 
 bench: $(DEPS_STAMP)
 	@$(PYTHON) ci/bench.py
+
+# Go's own package tests (ci/stdtest.py): PKGS picks packages (default: the
+# full list), GO a toolchain (default: every one ci/gotest.py knows), V=1
+# passes -test.v, STDTEST_TIMEOUT is the limit per package and run.
+STDTEST_TIMEOUT ?= 300
+stdtest: $(DEPS_STAMP)
+	@$(PYTHON) ci/stdtest.py --timeout $(STDTEST_TIMEOUT) $(if $(PKGS),--pkgs "$(PKGS)") \
+		$(if $(GO),--go "$(GO)") $(if $(V),--test-v)
 
 FUZZ_SECONDS ?= 60
 fuzz: $(DEPS_STAMP)

@@ -146,18 +146,22 @@ def make_cmd(elf, bootargs, extra, timeout, mem="512M"):
 
 
 def boot(elf, bootargs, extra, timeout):
-    """Boots elf to the end; returns (make's status, console output, seconds)."""
+    """Boots elf to the end; returns (make's status, console output, seconds).
+    QEMU's own complaints (stderr: the bad-descriptor cases make some) come
+    after the console output, not in the middle of one of its lines."""
     cmd = make_cmd(elf, bootargs, extra, timeout)
     verbose(" ".join(shlex.quote(w) for w in cmd))
     start = time.monotonic()
     p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                         stderr=subprocess.STDOUT, start_new_session=True)
+                         stderr=subprocess.PIPE, start_new_session=True)
     try:
-        out, _ = p.communicate(timeout=timeout + 60)
+        out, err = p.communicate(timeout=timeout + 60)
     except subprocess.TimeoutExpired:
         kill_group(p)
-        out, _ = p.communicate()
-        out += b"\nexamples.py: killed after %ds\n" % (timeout + 60)
+        out, err = p.communicate()
+        err += b"\nexamples.py: killed after %ds\n" % (timeout + 60)
+    if err:
+        out += b"\n# stderr:\n" + err
     return p.returncode, out.decode(errors="replace").replace("\r\n", "\n"), time.monotonic() - start
 
 

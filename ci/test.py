@@ -11,6 +11,8 @@ Suites (run in this order; --only picks some):
   go       the Go conformance programs under goose and qemu-riscv64 (ci/gotest.py),
            with every toolchain: the machine's Go, golang-1.19, the newest release
   smp      the conformance programs again with 2 and 4 harts (the machine's Go)
+  std      a short list of Go's own package tests (ci/stdtest.py --short; the
+           full list is `make stdtest`), with every toolchain
 
 Logs of failures go to build/test-logs/.
 """
@@ -261,22 +263,7 @@ def suite_boot(t):
 
 def suite_examples(t):
     # The device examples (ci/examples.py): virtio-rng, virtio-blk, httpd.
-    p = subprocess.Popen([sys.executable, os.path.join(REPO, "ci", "examples.py")], cwd=REPO,
-                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    for line in p.stdout:
-        line = line.rstrip("\n")
-        if SUMMARY_RE.match(line):
-            continue
-        if line.startswith("ok "):
-            t.result(True, line)
-        elif line.startswith("skip "):
-            t.result(None, line)
-        elif line.startswith("FAIL "):
-            t.result(False, line)
-        else:
-            print(line, flush=True)
-    if p.wait() not in (0, 1):
-        t.result(False, "FAIL examples: ci/examples.py exited %d" % p.returncode)
+    suite_driver(t, "examples.py", "", [])
 
 
 def suite_debug(t):
@@ -310,26 +297,28 @@ def suite_debug(t):
     boot_case(t, "gdb", bool(ok), time.monotonic() - start, out, "gdb did not stop at trap_handler and main.main")
 
 
-def suite_go(t, jobs, extra=()):
-    p = subprocess.Popen([sys.executable, os.path.join(REPO, "ci", "gotest.py"), "-j", str(jobs)] + list(extra),
+def suite_driver(t, script, prefix, args):
+    """A driver printing "ok ...", "skip ...", "FAIL ..." lines and a summary."""
+    p = subprocess.Popen([sys.executable, os.path.join(REPO, "ci", script)] + list(args),
                          cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     for line in p.stdout:
         line = line.rstrip("\n")
         if SUMMARY_RE.match(line):
             continue
-        if line.startswith("ok "):
-            t.result(True, line.replace("ok   ", "ok   go/", 1))
-        elif line.startswith("skip "):
-            t.result(None, line.replace("skip ", "skip go/", 1))
-        elif line.startswith("FAIL "):
-            t.result(False, line.replace("FAIL ", "FAIL go/", 1))
+        word, _, rest = line.partition(" ")
+        if word in ("ok", "skip", "FAIL"):
+            t.result({"ok": True, "skip": None, "FAIL": False}[word], "%-4s %s%s" % (word, prefix, rest.lstrip()))
         else:
             print(line, flush=True)
     if p.wait() not in (0, 1):
-        t.result(False, "FAIL go: ci/gotest.py exited %d" % p.returncode)
+        t.result(False, "FAIL %s: ci/%s exited %d" % (prefix.rstrip("/"), script, p.returncode))
 
 
-SUITES = ["docs", "lint", "gopkg", "host", "fuzz", "boot", "examples", "go", "smp"]
+def suite_go(t, jobs, extra=()):
+    suite_driver(t, "gotest.py", "go/", ["-j", str(jobs)] + list(extra))
+
+
+SUITES = ["docs", "lint", "gopkg", "host", "fuzz", "boot", "examples", "go", "smp", "std"]
 
 
 def main():
@@ -349,6 +338,8 @@ def main():
             # toolchains are tested at SMP=1 above).
             for n in (2, 4):
                 suite_go(t, a.jobs, ["--smp", str(n), "--no-reference", "--go", "=" + shutil.which("go")])
+        elif s == "std":
+            suite_driver(t, "stdtest.py", "std/", ["--short", "-j", str(a.jobs)])
         else:
             globals()["suite_" + s](t)
     summary = "%d passed, %d failed" % (t.passed, t.failed)
