@@ -39,7 +39,7 @@
 /* Largest single transfer, as Linux's MAX_RW_COUNT (INT_MAX & PAGE_MASK). */
 #define RW_MAX 0x7ffff000ul
 
-static long file_block(struct thread *t, struct file *f, long r)
+long file_block(struct thread *t, struct file *f, long r)
 {
 	if (r != -EAGAIN || (f->flags & O_NONBLOCK))
 		return r;

@@ -104,6 +104,21 @@ struct thread;
 #define SYS_getegid 177
 #define SYS_gettid 178
 #define SYS_sysinfo 179
+#define SYS_socket 198
+#define SYS_socketpair 199
+#define SYS_bind 200
+#define SYS_listen 201
+#define SYS_accept 202
+#define SYS_connect 203
+#define SYS_getsockname 204
+#define SYS_getpeername 205
+#define SYS_sendto 206
+#define SYS_recvfrom 207
+#define SYS_setsockopt 208
+#define SYS_getsockopt 209
+#define SYS_shutdown 210
+#define SYS_sendmsg 211
+#define SYS_recvmsg 212
 #define SYS_brk 214
 #define SYS_munmap 215
 #define SYS_clone 220
@@ -111,6 +126,7 @@ struct thread;
 #define SYS_mmap 222
 #define SYS_mprotect 226
 #define SYS_mincore 232
+#define SYS_accept4 242
 #define SYS_madvise 233
 #define SYS_wait4 260
 #define SYS_riscv_hwprobe 258
@@ -148,6 +164,11 @@ void syscall_set_cpu(uint64_t hwcap, uint32_t ext);
 /* The program break starts at the end of the loaded image. */
 void sys_brk_init(uint64_t image_end);
 
+/* Block t on f's next change when r is -EAGAIN, unless f is O_NONBLOCK
+ * (the call runs again on wake-up); else r. */
+struct file;
+long file_block(struct thread *t, struct file *f, long r);
+
 /* One handler per call, grouped by file (sys_*.c, vfs.c). */
 #define SYSCALL(name) long sys_##name(struct thread *t, const uint64_t *a)
 #define SYSCALL_LIST(X)                                                                                    \
@@ -165,7 +186,10 @@ void sys_brk_init(uint64_t image_end);
 	X(getcpu, 3) X(gettimeofday, 2) X(getpid, 0) X(getppid, 0) X(getuid, 0) X(geteuid, 0) X(getgid, 0) \
 	X(getegid, 0) X(gettid, 0) X(sysinfo, 1) X(brk, 1) X(munmap, 2) X(clone, 5) X(mmap, 6)             \
 	X(mprotect, 3) X(mincore, 3) X(madvise, 3) X(prlimit64, 4) X(renameat2, 5) X(getrandom, 3)         \
-	X(faccessat2, 4) X(epoll_pwait2, 6) X(riscv_hwprobe, 5) X(prctl, 5)
+	X(faccessat2, 4) X(epoll_pwait2, 6) X(riscv_hwprobe, 5) X(prctl, 5) X(socket, 3) X(socketpair, 4)      \
+	X(bind, 3) X(listen, 2) X(accept, 3) X(connect, 3) X(getsockname, 3) X(getpeername, 3)            \
+	X(sendto, 6) X(recvfrom, 6) X(setsockopt, 5) X(getsockopt, 5) X(shutdown, 2) X(sendmsg, 3)        \
+	X(recvmsg, 3) X(accept4, 4)
 
 #define SYSCALL_DECLARE(name, n) SYSCALL(name);
 SYSCALL_LIST(SYSCALL_DECLARE)

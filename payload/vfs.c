@@ -549,6 +549,7 @@ static const struct file_ops reg_ops = {
 #define DT_DIR 4
 #define DT_REG 8
 #define DT_LNK 10
+#define DT_SOCK 12
 
 static uint8_t dirent_type(const struct inode *in)
 {
@@ -563,6 +564,8 @@ static uint8_t dirent_type(const struct inode *in)
 		return DT_CHR;
 	case S_IFIFO:
 		return DT_FIFO;
+	case S_IFSOCK:
+		return DT_SOCK;
 	default:
 		return 0;
 	}
@@ -730,6 +733,8 @@ long vfs_open(int dirfd, const char *path, uint32_t flags, uint32_t mode, struct
 			return -ELOOP;
 		if (is_dir(in) && !(flags & O_PATH) && (acc != O_RDONLY || (flags & O_CREAT)))
 			return -EISDIR;
+		if ((in->mode & S_IFMT) == S_IFSOCK && !(flags & O_PATH))
+			return -ENXIO;
 	}
 	if ((flags & O_DIRECTORY) && !is_dir(in))
 		return -ENOTDIR;
@@ -753,6 +758,43 @@ static int vfs_mknod_path(const char *path, uint32_t mode, struct inode **out)
 	if (lk.inode)
 		return -EEXIST;
 	return create_at(&lk, mode, out);
+}
+
+long vfs_bind_socket(const char *path, void *sock, struct inode **out)
+{
+	struct lookup lk;
+	struct inode *in;
+	int r = lookup_at(AT_FDCWD, path, false, &lk);
+
+	if (r)
+		return r;
+	if (lk.inode)
+		return -EEXIST;
+	if ((r = create_at(&lk, S_IFSOCK | (0777 & ~umask), &in)))
+		return r;
+	in->dev_priv = sock;
+	in->opens++;	/* the socket's hold: the inode outlives an unlink */
+	*out = in;
+	return 0;
+}
+
+void *vfs_socket_at(const char *path, long *err)
+{
+	struct lookup lk;
+	int r = lookup_at(AT_FDCWD, path, true, &lk);
+
+	if (!r && !lk.inode)
+		r = -ENOENT;
+	if (!r && ((lk.inode->mode & S_IFMT) != S_IFSOCK || !lk.inode->dev_priv))
+		r = -ECONNREFUSED;
+	*err = r;
+	return r ? NULL : lk.inode->dev_priv;
+}
+
+void vfs_unbind_socket(struct inode *in)
+{
+	in->dev_priv = NULL;
+	vfs_inode_release(in);
 }
 
 /* mkdir -p for the tree goose builds itself. */
@@ -806,6 +848,21 @@ int vfs_add_static(const char *path, const void *data, size_t len, uint32_t mode
 	if (r || (r = vfs_mknod_path(path, S_IFREG | (mode & 07777), &in)))
 		return r;
 	in->static_data = data;
+	in->size = len;
+	return 0;
+}
+
+int vfs_add_symlink(const char *path, const char *target, size_t len)
+{
+	struct inode *in;
+	int r = parent_dirs(path);
+
+	if (r || (r = vfs_mknod_path(path, S_IFLNK | 0777, &in)))
+		return r;
+	in->target = kzalloc(len + 1);
+	if (!in->target)
+		return -ENOMEM;	/* the node stays, an empty link */
+	memcpy(in->target, target, len);
 	in->size = len;
 	return 0;
 }
@@ -864,7 +921,6 @@ int vfs_unpack_cpio(const void *buf, size_t len)
 	while ((r = cpio_next(buf, len, &off, &e, err, sizeof(err))) == 1) {
 		char path[VFS_PATH_MAX];
 		const char *name = e.name;
-		struct inode *in;
 
 		while (name[0] == '.' && name[1] == '/')
 			name += 2;
@@ -889,13 +945,8 @@ int vfs_unpack_cpio(const void *buf, size_t len)
 				rr = vfs_add_static(path, e.data, e.size, e.mode);
 			break;
 		case S_IFLNK:
-			if (!rr && !(rr = vfs_mknod_path(path, S_IFLNK | 0777, &in))) {
-				in->target = kzalloc(e.size + 1);
-				if (!in->target)
-					return -1;
-				memcpy(in->target, e.data, e.size);
-				in->size = e.size;
-			}
+			if (!rr)
+				rr = vfs_add_symlink(path, (const char *)e.data, e.size);
 			break;
 		default:
 			/* Device nodes, fifos and sockets in an initramfs mean nothing here. */

@@ -21,6 +21,8 @@ struct inode;
 void vfs_init(void);
 /* Add a read-only file whose bytes stay where they are (the FDT). */
 int vfs_add_static(const char *path, const void *data, size_t len, uint32_t mode);
+/* Add a symbolic link to target (len bytes). */
+int vfs_add_symlink(const char *path, const char *target, size_t len);
 /* Add a device node with its own file ops. */
 int vfs_add_device(const char *path, const struct file_ops *ops, uint32_t mode, uint64_t rdev, void *priv);
 /* Unpack a cpio (newc) archive into the tree: 0, or -1 after one "goose: " line. */
@@ -35,6 +37,14 @@ int vfs_chdir_path(const char *path);
  * last close (file_put calls it). */
 int vfs_inode_stat(struct inode *in, struct kstat *st);
 void vfs_inode_release(struct inode *in);
+
+/* AF_UNIX sockets bound to a path (socket.c): bind makes a socket node that
+ * names sock (-EEXIST when the path exists); connect finds it (-ENOENT, or
+ * -ECONNREFUSED for a node that is no socket or whose socket closed); the
+ * socket's close unbinds it, leaving the node. Paths from AT_FDCWD. */
+long vfs_bind_socket(const char *path, void *sock, struct inode **out);
+void *vfs_socket_at(const char *path, long *err);
+void vfs_unbind_socket(struct inode *in);
 
 /* Open path relative to dirfd (AT_FDCWD or a directory fd); O_PATH opens
  * for stat only. 0 with *out, or -errno. */

@@ -1,0 +1,1640 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Sockets on one machine: what Go's net package, net/http's tests and
+ * programs talking to themselves need, with no network device behind them.
+ *
+ *   AF_INET  SOCK_STREAM (TCP) and SOCK_DGRAM (UDP) on the loopback network,
+ *            127.0.0.0/8; binding to 0.0.0.0 means loopback too.
+ *   AF_UNIX  SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET: bound to a path (a
+ *            socket node in the file tree), to an abstract name, or unbound;
+ *            socketpair; SCM_RIGHTS and SCM_CREDENTIALS.
+ *   AF_INET6 and the rest: EAFNOSUPPORT, so Go's net package probes IPv4 only.
+ *
+ * A connection is two sockets, each the other's peer; what one sends is
+ * queued on the other (its receive queue, SOCK_RCVBUF bytes at most). A
+ * message is one datagram, or for a stream one chunk of bytes that reads
+ * take in order across chunks. connect() to a listener completes at once:
+ * the new server side waits in the listener's accept queue.
+ *
+ * As the rest of the file layer, nothing here sleeps: -EAGAIN, and the
+ * system call blocks the thread (unless O_NONBLOCK or MSG_DONTWAIT) until a
+ * file changes, then runs again. Everything runs under the big lock.
+ *
+ * Layouts and values are Linux's: include/uapi/linux/in.h (sockaddr_in),
+ * include/uapi/linux/un.h (sockaddr_un), include/linux/socket.h (msghdr,
+ * cmsghdr, MSG_*, SOL_*, SCM_*), include/uapi/asm-generic/socket.h (SO_*),
+ * include/uapi/linux/tcp.h (TCP_*), include/linux/net.h (SOCK_*).
+ */
+#include "errno.h"
+#include "file.h"
+#include "kmem.h"
+#include "signal.h"
+#include "syscall.h"
+#include "thread.h"
+#include "vfs.h"
+#include "vm.h"
+
+#define AF_UNSPEC 0
+#define AF_UNIX 1
+#define AF_INET 2
+
+#define SOCK_STREAM 1
+#define SOCK_DGRAM 2
+#define SOCK_SEQPACKET 5
+#define SOCK_TYPE_MASK 0xf
+#define SOCK_NONBLOCK O_NONBLOCK
+#define SOCK_CLOEXEC O_CLOEXEC
+
+#define IPPROTO_IP 0
+#define IPPROTO_TCP 6
+#define IPPROTO_UDP 17
+
+#define SOL_SOCKET 1
+#define SO_TYPE 3
+#define SO_ERROR 4
+#define SO_SNDBUF 7
+#define SO_RCVBUF 8
+#define SO_LINGER 13
+#define SO_PASSCRED 16
+#define SO_PEERCRED 17
+#define SO_ACCEPTCONN 30
+#define SO_PROTOCOL 38
+#define SO_DOMAIN 39
+
+#define SCM_RIGHTS 1
+#define SCM_CREDENTIALS 2
+
+#define MSG_PEEK 0x2
+#define MSG_CTRUNC 0x8
+#define MSG_TRUNC 0x20
+#define MSG_DONTWAIT 0x40
+#define MSG_EOR 0x80
+#define MSG_WAITALL 0x100
+#define MSG_NOSIGNAL 0x4000
+#define MSG_CMSG_CLOEXEC 0x40000000
+
+#define SHUT_RD 0
+#define SHUT_WR 1
+#define SHUT_RDWR 2
+
+#define FIONREAD 0x541b
+#define TIOCOUTQ 0x5411
+
+/* Linux's net.core.rmem_default; also the largest datagram taken. */
+#define SOCK_RCVBUF 212992
+/* Bytes of a stream per queued chunk: a chunk is one page. */
+#define STREAM_CHUNK (4096 - offsetof(struct msg, data))
+/* Connections waiting in an AF_INET accept queue (net.core.somaxconn). */
+#define SOMAXCONN 4096
+/* File descriptors in one SCM_RIGHTS message (SCM_MAX_FD). */
+#define SCM_MAX_FD 253
+#define EPHEMERAL_LO 32768
+#define EPHEMERAL_HI 60999
+#define LOOPBACK 0x7f000001u
+#define SUN_PATH_MAX 108
+
+/* A socket address as the program gives it: len bytes of a sockaddr_in or
+ * sockaddr_un. len 2 is an unbound AF_UNIX socket's. */
+struct saddr {
+	uint32_t len;
+	uint8_t b[2 + SUN_PATH_MAX];
+};
+
+struct msg {
+	struct msg *next;
+	size_t len, off;		/* bytes of data, bytes already read (streams) */
+	struct saddr from;		/* datagrams: the sender */
+	struct file **files;		/* SCM_RIGHTS in flight */
+	int nfiles;
+	bool creds;			/* SCM_CREDENTIALS asked for by the sender */
+	int32_t cred[3];		/* pid, uid, gid */
+	uint8_t data[];
+};
+
+/* A few options are kept only to be read back: on one machine they change nothing. */
+#define SOCK_OPTS 12
+
+struct sock {
+	int family, type, proto;
+	struct file *file;		/* NULL while waiting in an accept queue, and once closed */
+	struct saddr local, remote;	/* local.len 0: not bound; remote.len 0: no peer address */
+	bool bound, listening, connected, passcred;
+	bool paired;			/* a socketpair of datagram sockets: sends go to peer */
+	bool eof;			/* nothing more will arrive: the peer shut down or closed */
+	bool wr_shut, rd_shut;
+	int err;			/* SO_ERROR */
+	struct sock *peer;		/* connected stream/seqpacket: the other end, while open */
+	struct inode *node;		/* AF_UNIX bound to a path: the socket node */
+	struct msg *rxq, **rxq_tail;	/* the receive queue */
+	size_t rx_bytes;
+	int backlog, nqueued;		/* listeners: the accept queue (linked through next_queued) */
+	struct sock *accq, *next_queued;
+	struct sock *next_bound;
+	int sndbuf, rcvbuf;
+	struct {
+		int level, name, val;
+	} opt[SOCK_OPTS];
+	int nopt;
+};
+
+static struct sock *bound_list;
+static uint16_t next_port = EPHEMERAL_LO;
+static const struct file_ops sock_ops;
+
+static bool is_conn(const struct sock *s)
+{
+	return s->type != SOCK_DGRAM;
+}
+
+static uint16_t in_port(const struct saddr *a)
+{
+	return (uint16_t)(a->b[2] << 8 | a->b[3]);
+}
+
+static uint32_t in_addr(const struct saddr *a)
+{
+	return (uint32_t)a->b[4] << 24 | (uint32_t)a->b[5] << 16 | (uint32_t)a->b[6] << 8 | a->b[7];
+}
+
+static void set_in(struct saddr *a, uint32_t addr, uint16_t port)
+{
+	memset(a, 0, sizeof(*a));
+	a->len = 16;
+	a->b[0] = AF_INET;
+	a->b[2] = (uint8_t)(port >> 8);
+	a->b[3] = (uint8_t)port;
+	a->b[4] = (uint8_t)(addr >> 24);
+	a->b[5] = (uint8_t)(addr >> 16);
+	a->b[6] = (uint8_t)(addr >> 8);
+	a->b[7] = (uint8_t)addr;
+}
+
+static void set_unnamed(struct saddr *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->len = 2;
+	a->b[0] = AF_UNIX;
+}
+
+static bool is_loopback(uint32_t addr)
+{
+	return addr >> 24 == 127;
+}
+
+static void sock_wake(struct sock *s)
+{
+	if (s && s->file)
+		file_notify(s->file);
+}
+
+/* ------------------------------------------------------------ addresses */
+
+/*
+ * A sockaddr from the program, checked for s's family. AF_UNIX: a path
+ * (ending at its first NUL), an abstract name (sun_path[0] == 0: every byte
+ * of len counts), or len 2 (bind: pick an abstract name).
+ */
+static long addr_from_user(const struct sock *s, uint64_t uaddr, uint64_t len, struct saddr *a)
+{
+	memset(a, 0, sizeof(*a));
+	if (len > 128)
+		return -EINVAL;
+	if (s->family == AF_INET) {
+		if (len < 16)
+			return -EINVAL;
+		len = 16;
+	} else if (len < 2 || len > sizeof(a->b)) {
+		return -EINVAL;
+	}
+	if (copy_from_user(a->b, uaddr, len))
+		return -EFAULT;
+	uint16_t fam = (uint16_t)(a->b[0] | a->b[1] << 8);
+
+	a->len = (uint32_t)len;
+	if (fam != s->family)
+		return fam == AF_UNSPEC ? -EAFNOSUPPORT : -EINVAL;
+	memset(a->b + 8, 0, s->family == AF_INET ? 8 : 0);
+	if (s->family == AF_UNIX && len > 2 && a->b[2]) {
+		/* A path: up to its NUL; stored with the NUL, as getsockname gives it. */
+		size_t n = strnlen((const char *)a->b + 2, len - 2);
+
+		a->len = (uint32_t)(2 + n + (n < SUN_PATH_MAX ? 1 : 0));
+	}
+	return 0;
+}
+
+/* Copy a to the program's (addr, *addrlen) pair, truncating as Linux does;
+ * *addrlen becomes the full length. */
+static long addr_to_user(const struct saddr *a, uint64_t uaddr, uint64_t ulen)
+{
+	int32_t have;
+
+	if (!uaddr)
+		return 0;
+	if (copy_from_user(&have, ulen, sizeof(have)))
+		return -EFAULT;
+	if (have < 0)
+		return -EINVAL;
+	if (copy_to_user(uaddr, a->b, MIN((uint32_t)have, a->len)))
+		return -EFAULT;
+	int32_t full = (int32_t)a->len;
+
+	return copy_to_user(ulen, &full, sizeof(full));
+}
+
+static bool is_abstract(const struct saddr *a)
+{
+	return a->len > 2 && a->b[2] == 0;
+}
+
+static bool same_addr(const struct saddr *x, const struct saddr *y)
+{
+	return x->len == y->len && !memcmp(x->b, y->b, x->len);
+}
+
+/* ---------------------------------------------------------------- binding */
+
+static void bound_add(struct sock *s)
+{
+	s->bound = true;
+	s->next_bound = bound_list;
+	bound_list = s;
+}
+
+static void bound_remove(struct sock *s)
+{
+	for (struct sock **pp = &bound_list; *pp; pp = &(*pp)->next_bound) {
+		if (*pp == s) {
+			*pp = s->next_bound;
+			break;
+		}
+	}
+	s->bound = false;
+}
+
+static int opt_get(const struct sock *s, int level, int name, int dflt)
+{
+	for (int i = 0; i < s->nopt; i++)
+		if (s->opt[i].level == level && s->opt[i].name == name)
+			return s->opt[i].val;
+	return dflt;
+}
+
+#define SO_REUSEADDR 2
+
+/* Would s, bound to (addr, port), clash with a socket already bound? */
+static bool in_port_busy(const struct sock *s, uint32_t addr, uint16_t port)
+{
+	for (const struct sock *o = bound_list; o; o = o->next_bound) {
+		if (o == s || o->family != AF_INET || o->type != s->type || in_port(&o->local) != port)
+			continue;
+		uint32_t oa = in_addr(&o->local);
+
+		if (oa && addr && oa != addr)
+			continue;
+		/* SO_REUSEADDR on both: TCP may share a port no one listens on. */
+		if (s->type == SOCK_STREAM && !o->listening && opt_get(s, SOL_SOCKET, SO_REUSEADDR, 0) &&
+		    opt_get(o, SOL_SOCKET, SO_REUSEADDR, 0))
+			continue;
+		return true;
+	}
+	return false;
+}
+
+static long in_bind(struct sock *s, uint32_t addr, uint16_t port)
+{
+	if (addr && !is_loopback(addr))
+		return -EADDRNOTAVAIL;
+	if (!port) {
+		for (int n = 0; n <= EPHEMERAL_HI - EPHEMERAL_LO; n++) {
+			uint16_t p = next_port;
+
+			next_port = next_port == EPHEMERAL_HI ? EPHEMERAL_LO : (uint16_t)(next_port + 1);
+			if (!in_port_busy(s, addr, p)) {
+				port = p;
+				break;
+			}
+		}
+		if (!port)
+			return -EADDRINUSE;
+	} else if (in_port_busy(s, addr, port)) {
+		return -EADDRINUSE;
+	}
+	set_in(&s->local, addr, port);
+	bound_add(s);
+	return 0;
+}
+
+static struct sock *unix_abstract_find(const struct saddr *a)
+{
+	for (struct sock *o = bound_list; o; o = o->next_bound)
+		if (o->family == AF_UNIX && !o->node && same_addr(&o->local, a))
+			return o;
+	return NULL;
+}
+
+static long unix_bind(struct sock *s, const struct saddr *a)
+{
+	if (a->len == 2) {
+		/* Autobind: an abstract name of five hex digits (net/unix/af_unix.c). */
+		static uint32_t next = 1;
+		struct saddr n;
+
+		for (int tries = 0; tries < 0x100000; tries++) {
+			set_unnamed(&n);
+			n.len = 2 + 6;
+			for (int i = 0; i < 5; i++)
+				n.b[3 + i] = "0123456789abcdef"[(next >> (16 - 4 * i)) & 0xf];
+			next = (next + 1) & 0xfffff;
+			if (!unix_abstract_find(&n)) {
+				s->local = n;
+				bound_add(s);
+				return 0;
+			}
+		}
+		return -ENOSPC;
+	}
+	if (is_abstract(a)) {
+		if (unix_abstract_find(a))
+			return -EADDRINUSE;
+	} else {
+		char path[SUN_PATH_MAX + 1];
+		size_t n = a->len - 2;
+
+		memcpy(path, a->b + 2, n);
+		path[n] = '\0';
+		long r = vfs_bind_socket(path, s, &s->node);
+
+		if (r)
+			return r == -EEXIST ? -EADDRINUSE : r;
+	}
+	s->local = *a;
+	bound_add(s);
+	return 0;
+}
+
+/* A socket that sends or connects unbound gets an address first: always
+ * for AF_INET, with SO_PASSCRED for AF_UNIX (as Linux). */
+static long autobind(struct sock *s)
+{
+	struct saddr a;
+
+	if (s->bound || (s->family == AF_UNIX && !s->passcred))
+		return 0;
+	if (s->family == AF_INET)
+		return in_bind(s, 0, 0);
+	set_unnamed(&a);
+	return unix_bind(s, &a);
+}
+
+/* A connected AF_INET socket's address is a real one: the source address
+ * of the loopback route (Linux fills in 0.0.0.0 at connect). */
+static long connect_bind(struct sock *s)
+{
+	long r = autobind(s);
+
+	if (!r && s->family == AF_INET && !in_addr(&s->local))
+		set_in(&s->local, LOOPBACK, in_port(&s->local));
+	return r;
+}
+
+/* The unbound AF_UNIX sockets that only connect stay unnamed. */
+static const struct saddr *name_of(const struct sock *s)
+{
+	static struct saddr unnamed_in, unnamed_un;
+
+	if (s->local.len)
+		return &s->local;
+	if (s->family == AF_INET) {
+		set_in(&unnamed_in, 0, 0);
+		return &unnamed_in;
+	}
+	set_unnamed(&unnamed_un);
+	return &unnamed_un;
+}
+
+/* ------------------------------------------------------------ messages */
+
+static void msg_free(struct msg *m)
+{
+	for (int i = 0; i < m->nfiles; i++)
+		file_put(m->files[i]);
+	kfree(m->files);
+	kfree(m);
+}
+
+static void rxq_push(struct sock *s, struct msg *m)
+{
+	m->next = NULL;
+	*s->rxq_tail = m;
+	s->rxq_tail = &m->next;
+	s->rx_bytes += m->len;
+	sock_wake(s);
+}
+
+static struct msg *rxq_pop(struct sock *s)
+{
+	struct msg *m = s->rxq;
+
+	s->rxq = m->next;
+	if (!s->rxq)
+		s->rxq_tail = &s->rxq;
+	s->rx_bytes -= m->len - m->off;
+	return m;
+}
+
+static void rxq_flush(struct sock *s)
+{
+	while (s->rxq)
+		msg_free(rxq_pop(s));
+}
+
+/* The program's buffers: an iovec array (struct iovec: base, len), or one
+ * buffer for read/write. Each segment is checked before use. */
+struct uio {
+	uint64_t (*iov)[2];
+	int cnt, i;
+	uint64_t off;
+	uint64_t one[1][2];
+};
+
+static long uio_init(struct uio *u, uint64_t uiov, uint64_t cnt, uint64_t *total, uint32_t access)
+{
+	memset(u, 0, sizeof(*u));
+	*total = 0;
+	if (cnt > 1024)
+		return -EINVAL;
+	if (!cnt)
+		return 0;
+	u->iov = kzalloc(cnt * 16);
+	if (!u->iov)
+		return -ENOMEM;
+	u->cnt = (int)cnt;
+	if (copy_from_user(u->iov, uiov, cnt * 16))
+		return -EFAULT;
+	for (uint64_t i = 0; i < cnt; i++) {
+		if ((int64_t)u->iov[i][1] < 0 || (int64_t)(*total + u->iov[i][1]) < 0)
+			return -EINVAL;
+		if (u->iov[i][1] && uaccess_ok(u->iov[i][0], u->iov[i][1], access))
+			return -EFAULT;
+		*total += u->iov[i][1];
+	}
+	return 0;
+}
+
+static void uio_single(struct uio *u, uint64_t buf, uint64_t len)
+{
+	memset(u, 0, sizeof(*u));
+	u->one[0][0] = buf;
+	u->one[0][1] = len;
+	u->iov = u->one;
+	u->cnt = 1;
+}
+
+static void uio_done(struct uio *u)
+{
+	if (u->iov != u->one)
+		kfree(u->iov);
+}
+
+/* Move n bytes between the kernel buffer k and the program's next bytes. */
+static void uio_move(struct uio *u, void *k, size_t n, bool to_user)
+{
+	uint8_t *p = k;
+
+	while (n && u->i < u->cnt) {
+		uint64_t chunk = MIN((uint64_t)n, u->iov[u->i][1] - u->off);
+		void *ub = (void *)(uintptr_t)(u->iov[u->i][0] + u->off);
+
+		if (to_user)
+			memcpy(ub, p, chunk);
+		else
+			memcpy(p, ub, chunk);
+		p += chunk;
+		n -= chunk;
+		u->off += chunk;
+		if (u->off == u->iov[u->i][1]) {
+			u->i++;
+			u->off = 0;
+		}
+	}
+}
+
+/* Ancillary data (struct cmsghdr: u64 len, i32 level, i32 type, data,
+ * each padded to 8 bytes). */
+struct cmsg {
+	uint64_t len;
+	int32_t level, type;
+};
+#define CMSG_ALIGN(n) (((n) + 7) & ~(size_t)7)
+
+struct ancillary {
+	struct file *files[SCM_MAX_FD];
+	int nfiles;
+	bool creds;
+	int32_t cred[3];
+};
+
+static long cmsg_parse(uint64_t uctl, uint64_t len, struct ancillary *anc)
+{
+	uint64_t pos = 0;
+
+	memset(anc, 0, sizeof(*anc));
+	while (pos + sizeof(struct cmsg) <= len) {
+		struct cmsg h;
+
+		if (copy_from_user(&h, uctl + pos, sizeof(h)))
+			return -EFAULT;
+		if (h.len < sizeof(h) || h.len > len - pos)
+			return -EINVAL;
+		uint64_t n = h.len - sizeof(h), data = uctl + pos + sizeof(h);
+
+		if (h.level != SOL_SOCKET)
+			return -EINVAL;
+		if (h.type == SCM_RIGHTS) {
+			for (uint64_t i = 0; i + 4 <= n; i += 4) {
+				int32_t fd;
+				struct file *f;
+
+				if (copy_from_user(&fd, data + i, 4))
+					return -EFAULT;
+				if (!(f = fd_get(fd)) || (f->flags & O_PATH))
+					return -EBADF;
+				if (anc->nfiles == SCM_MAX_FD)
+					return -EINVAL;
+				file_get(f);
+				anc->files[anc->nfiles++] = f;
+			}
+		} else if (h.type == SCM_CREDENTIALS) {
+			if (n != sizeof(anc->cred))
+				return -EINVAL;
+			if (copy_from_user(anc->cred, data, sizeof(anc->cred)))
+				return -EFAULT;
+			/* Only one process: the credentials must be its own. */
+			if (anc->cred[0] != GOOSE_PID)
+				return -ESRCH;
+			anc->creds = true;
+		} else {
+			return -EINVAL;
+		}
+		pos += CMSG_ALIGN(h.len);
+	}
+	return 0;
+}
+
+static void anc_release(struct ancillary *anc)
+{
+	for (int i = 0; i < anc->nfiles; i++)
+		file_put(anc->files[i]);
+	anc->nfiles = 0;
+}
+
+/* The ancillary data travels with the message. */
+static long msg_attach(struct msg *m, struct ancillary *anc)
+{
+	if (anc->nfiles) {
+		m->files = kzalloc((size_t)anc->nfiles * sizeof(*m->files));
+		if (!m->files)
+			return -ENOMEM;
+		memcpy(m->files, anc->files, (size_t)anc->nfiles * sizeof(*m->files));
+		m->nfiles = anc->nfiles;
+		anc->nfiles = 0;
+	}
+	m->creds = anc->creds;
+	memcpy(m->cred, anc->cred, sizeof(m->cred));
+	return 0;
+}
+
+/* ------------------------------------------------------------ send, receive */
+
+static struct sock *sock_new(int family, int type, int proto)
+{
+	struct sock *s = kzalloc(sizeof(*s));
+
+	if (!s)
+		return NULL;
+	s->family = family;
+	s->type = type;
+	s->proto = proto;
+	s->rxq_tail = &s->rxq;
+	s->sndbuf = s->rcvbuf = SOCK_RCVBUF;
+	return s;
+}
+
+static struct sock *unix_target(const struct saddr *a, long *err)
+{
+	if (is_abstract(a)) {
+		struct sock *o = unix_abstract_find(a);
+
+		*err = o ? 0 : -ECONNREFUSED;
+		return o;
+	}
+	char path[SUN_PATH_MAX + 1];
+
+	memcpy(path, a->b + 2, a->len - 2);
+	path[a->len - 2] = '\0';
+	return vfs_socket_at(path, err);
+}
+
+/* The socket a datagram to a goes to (NULL for UDP: lost), or NULL with
+ * *err set. AF_UNIX: also the socket a connect reaches, of s's type. */
+static struct sock *dgram_target(struct sock *s, const struct saddr *a, long *err)
+{
+	*err = 0;
+	if (s->family == AF_INET) {
+		uint32_t addr = in_addr(a);
+		uint16_t port = in_port(a);
+
+		if (addr && !is_loopback(addr)) {
+			*err = -ENETUNREACH;
+			return NULL;
+		}
+		for (struct sock *o = bound_list; o; o = o->next_bound)
+			if (o->family == AF_INET && o->type == SOCK_DGRAM && in_port(&o->local) == port &&
+			    (!in_addr(&o->local) || !addr || in_addr(&o->local) == addr))
+				return o;
+		return NULL;	/* UDP: nobody listens, the datagram is lost */
+	}
+	struct sock *o = unix_target(a, err);
+
+	if (o && o->type != s->type) {
+		*err = -EPROTOTYPE;
+		return NULL;
+	}
+	return o;
+}
+
+/* The address a datagram from s carries. */
+static void sender_addr(const struct sock *s, struct saddr *from)
+{
+	*from = *name_of(s);
+	if (s->family == AF_INET && !in_addr(from))
+		set_in(from, LOOPBACK, in_port(from));
+	if (s->family == AF_UNIX && from->len == 2)
+		from->len = 0;	/* an unnamed sender: no name at all */
+}
+
+static long sock_send(struct sock *s, struct uio *u, size_t len, const struct saddr *to, struct ancillary *anc)
+{
+	struct sock *dst;
+	long r;
+
+	if (s->wr_shut)
+		return -EPIPE;
+	if (is_conn(s)) {
+		if (to && to->len && s->connected)
+			return -EISCONN;
+		if (!s->connected)
+			return s->type == SOCK_STREAM && s->family == AF_INET ? -EPIPE : -ENOTCONN;
+		dst = s->peer;
+		if (!dst || dst->rd_shut)
+			return -EPIPE;
+	} else if (s->paired && !to) {
+		dst = s->peer;
+		if (!dst)
+			return -ECONNREFUSED;
+	} else {
+		if (!to || !to->len) {
+			if (!s->remote.len)
+				return -EDESTADDRREQ;
+			to = &s->remote;
+		}
+		if ((r = autobind(s)))
+			return r;
+		dst = dgram_target(s, to, &r);
+		if (r)
+			return r;
+		/* A socket connected to another address takes nothing from s:
+		 * UDP drops it, AF_UNIX refuses. */
+		if (dst && dst->remote.len && !dst->paired) {
+			struct saddr me;
+
+			sender_addr(s, &me);
+			if (s->family == AF_INET ? in_port(&dst->remote) != in_port(&me) : !same_addr(&dst->remote, &me)) {
+				if (s->family == AF_UNIX)
+					return -EPERM;
+				dst = NULL;
+			}
+		}
+	}
+	size_t max = s->family == AF_INET ? 65507 : (size_t)s->sndbuf - 32;
+
+	if (s->type != SOCK_STREAM && len > max)
+		return -EMSGSIZE;
+	if (!dst)
+		return (long)len;	/* UDP to no one: sent, and lost */
+	size_t space = dst->rx_bytes >= (size_t)dst->rcvbuf ? 0 : (size_t)dst->rcvbuf - dst->rx_bytes;
+
+	if (s->type != SOCK_STREAM) {
+		/* One message, whole. A full UDP queue drops it; AF_UNIX waits. */
+		if (dst->rx_bytes && space < len)
+			return s->family == AF_INET ? (long)len : -EAGAIN;
+		struct msg *m = kzalloc(sizeof(*m) + len);
+
+		if (!m)
+			return -ENOMEM;
+		uio_move(u, m->data, len, false);
+		m->len = len;
+		sender_addr(s, &m->from);
+		if (anc && (r = msg_attach(m, anc))) {
+			kfree(m);
+			return r;
+		}
+		rxq_push(dst, m);
+		return (long)len;
+	}
+	if (!len && !(anc && (anc->nfiles || anc->creds)))
+		return 0;
+	if (!space)
+		return -EAGAIN;
+	/* A stream: chunks of at most a page, as much as there is room for.
+	 * Ancillary data rides on the first chunk (a zero-length write with
+	 * some still makes one). */
+	size_t done = 0;
+
+	do {
+		size_t n = MIN(MIN(len - done, space - done), STREAM_CHUNK);
+		struct msg *m = kzalloc(sizeof(*m) + n);
+
+		if (!m)
+			return done ? (long)done : -ENOMEM;
+		uio_move(u, m->data, n, false);
+		m->len = n;
+		if (anc && !done && (r = msg_attach(m, anc))) {
+			kfree(m);
+			return r;
+		}
+		rxq_push(dst, m);
+		done += n;
+	} while (done < len && done < space);
+	return (long)done;
+}
+
+struct recv_out {
+	uint64_t uctl, ctl_len;		/* where ancillary data goes, and room for it */
+	uint64_t ctl_used;
+	int flags;			/* msg_flags */
+	struct saddr from;
+};
+
+static void cmsg_put(struct recv_out *o, int type, const void *data, size_t n)
+{
+	struct cmsg h = { sizeof(h) + n, SOL_SOCKET, type };
+	uint64_t at = o->uctl + o->ctl_used;
+
+	if (o->ctl_used + sizeof(h) + n > o->ctl_len) {
+		o->flags |= MSG_CTRUNC;
+		return;
+	}
+	if (copy_to_user(at, &h, sizeof(h)) || copy_to_user(at + sizeof(h), data, n))
+		return;
+	o->ctl_used = MIN(o->ctl_len, o->ctl_used + CMSG_ALIGN(sizeof(h) + n));
+}
+
+/* A message's ancillary data to the program: credentials (when asked
+ * for with SO_PASSCRED), then descriptors, as many as fit. */
+static void msg_deliver_anc(struct sock *s, struct msg *m, struct recv_out *o, int flags)
+{
+	if (!o)
+		return;
+	if (s->passcred) {
+		int32_t cred[3] = { GOOSE_PID, 0, 0 };
+
+		if (m->creds)
+			memcpy(cred, m->cred, sizeof(cred));
+		cmsg_put(o, SCM_CREDENTIALS, cred, sizeof(cred));
+	}
+	if (!m->nfiles)
+		return;
+	int32_t fds[SCM_MAX_FD];
+	int n = 0;
+	size_t room = o->ctl_len > o->ctl_used + sizeof(struct cmsg) ? o->ctl_len - o->ctl_used - sizeof(struct cmsg) : 0;
+
+	for (int i = 0; i < m->nfiles; i++) {
+		long fd = (size_t)(n + 1) * 4 <= room ? fd_install(m->files[i], flags & MSG_CMSG_CLOEXEC, 0) : -1;
+
+		if (fd < 0) {
+			file_put(m->files[i]);
+			o->flags |= MSG_CTRUNC;
+		} else {
+			fds[n++] = (int32_t)fd;
+		}
+	}
+	m->nfiles = 0;
+	if (n)
+		cmsg_put(o, SCM_RIGHTS, fds, (size_t)n * 4);
+}
+
+static long sock_recv(struct sock *s, struct uio *u, size_t len, int flags, struct recv_out *o)
+{
+	if (s->err && !s->rxq) {
+		long e = s->err;
+
+		s->err = 0;
+		return -e;
+	}
+	if (is_conn(s) && !s->connected)
+		return s->family == AF_INET ? -ENOTCONN : -EINVAL;
+	if (!s->rxq)
+		return s->eof || s->rd_shut ? 0 : -EAGAIN;
+	if (s->type != SOCK_STREAM) {
+		struct msg *m = s->rxq;
+		size_t n = MIN(len, m->len);
+
+		uio_move(u, m->data, n, true);
+		if (o) {
+			o->from = m->from;
+			if (n < m->len)
+				o->flags |= MSG_TRUNC;
+		}
+		if (flags & MSG_PEEK)
+			return (long)((flags & MSG_TRUNC) ? m->len : n);
+		rxq_pop(s);
+		msg_deliver_anc(s, m, o, flags);
+		size_t full = m->len;
+
+		msg_free(m);
+		sock_wake(s->peer);
+		return (long)((flags & MSG_TRUNC) ? full : n);
+	}
+	/* A stream: bytes across chunks, but not past a chunk carrying
+	 * ancillary data into another (nor into one from the start). */
+	size_t done = 0;
+	struct msg *m = s->rxq;
+
+	while (m && done < len) {
+		if (done && (m->nfiles || m->creds))
+			break;
+		size_t n = MIN(len - done, m->len - m->off);
+
+		uio_move(u, m->data + m->off, n, true);
+		done += n;
+		if (flags & MSG_PEEK) {
+			m = m->next;
+			continue;
+		}
+		if (m->off == 0)
+			msg_deliver_anc(s, m, o, flags);
+		m->off += n;
+		s->rx_bytes -= n;
+		if (m->off < m->len)
+			break;
+		msg_free(rxq_pop(s));
+		m = s->rxq;
+		if (m && m->len == 0)
+			break;
+	}
+	if (!(flags & MSG_PEEK))
+		sock_wake(s->peer);
+	return (long)done;
+}
+
+/* -------------------------------------------------------------- file ops */
+
+static long sock_read(struct file *f, void *buf, size_t len, uint64_t *off)
+{
+	struct uio u;
+
+	(void)off;
+	uio_single(&u, (uint64_t)(uintptr_t)buf, len);
+	return sock_recv(f->priv, &u, len, 0, NULL);
+}
+
+static long sock_write(struct file *f, const void *buf, size_t len, uint64_t *off)
+{
+	struct sock *s = f->priv;
+	struct uio u;
+
+	(void)off;
+	if (!len && s->type == SOCK_STREAM)
+		return s->connected ? 0 : -ENOTCONN;
+	uio_single(&u, (uint64_t)(uintptr_t)buf, len);
+	return sock_send(s, &u, len, NULL, NULL);
+}
+
+static uint32_t sock_poll(struct file *f)
+{
+	struct sock *s = f->priv;
+	uint32_t ev = 0;
+
+	if (s->err)
+		ev |= EPOLLERR;
+	if (s->listening)
+		return ev | (s->accq ? EPOLLIN | EPOLLRDNORM : 0);
+	if (s->rxq || s->eof || s->rd_shut)
+		ev |= EPOLLIN | EPOLLRDNORM;
+	if (s->eof || s->rd_shut)
+		ev |= EPOLLRDHUP;
+	if (!is_conn(s))
+		return ev | EPOLLOUT | EPOLLWRNORM;
+	if (!s->connected)
+		return ev | EPOLLOUT | EPOLLHUP;
+	if ((s->eof && s->wr_shut) || (!s->peer && s->wr_shut))
+		ev |= EPOLLHUP;
+	if (!s->peer || s->wr_shut || s->peer->rx_bytes < (size_t)s->peer->rcvbuf)
+		ev |= EPOLLOUT | EPOLLWRNORM;
+	return ev;
+}
+
+/* A connection ends: the other side reads what is queued, then end of
+ * file (or ECONNRESET, when this side left data unread, as TCP's RST). */
+static void sock_disconnect(struct sock *s)
+{
+	struct sock *p = s->peer;
+
+	if (!p)
+		return;
+	p->peer = NULL;
+	p->eof = !p->paired;
+	if (s->rxq && s->family == AF_INET)
+		p->err = ECONNRESET;
+	s->peer = NULL;
+	sock_wake(p);
+}
+
+static void sock_destroy(struct sock *s)
+{
+	if (s->listening) {
+		while (s->accq) {
+			struct sock *q = s->accq;
+
+			s->accq = q->next_queued;
+			sock_destroy(q);
+		}
+	}
+	sock_disconnect(s);
+	rxq_flush(s);
+	if (s->bound)
+		bound_remove(s);
+	if (s->node)
+		vfs_unbind_socket(s->node);
+	kfree(s);
+}
+
+static void sock_release(struct file *f)
+{
+	struct sock *s = f->priv;
+
+	s->file = NULL;
+	sock_destroy(s);
+}
+
+static int sock_stat(struct file *f, struct kstat *st)
+{
+	st->st_mode = S_IFSOCK | 0777;
+	st->st_blksize = 4096;
+	st->st_ino = (uint64_t)(uintptr_t)f->priv >> 4;
+	return 0;
+}
+
+static long sock_ioctl(struct file *f, unsigned long cmd, uint64_t arg)
+{
+	struct sock *s = f->priv;
+	int n;
+
+	if (cmd == FIONREAD)
+		n = s->type == SOCK_STREAM || !s->rxq ? (int)s->rx_bytes : (int)s->rxq->len;
+	else if (cmd == TIOCOUTQ)
+		n = 0;	/* sent is delivered at once */
+	else
+		return -ENOTTY;
+	return copy_to_user(arg, &n, sizeof(n));
+}
+
+static const struct file_ops sock_ops = {
+	.read = sock_read,
+	.write = sock_write,
+	.poll = sock_poll,
+	.release = sock_release,
+	.stat = sock_stat,
+	.ioctl = sock_ioctl,
+};
+
+/* A descriptor for s; on failure s is gone. */
+static long sock_install(struct sock *s, int flags)
+{
+	s->file = file_alloc(&sock_ops, O_RDWR | (flags & SOCK_NONBLOCK), s);
+	if (!s->file) {
+		sock_destroy(s);
+		return -ENOMEM;
+	}
+	long fd = fd_install(s->file, flags & SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		file_put(s->file);	/* and the socket with it */
+	return fd;
+}
+
+/* The socket behind fd, or NULL with *err set. */
+static struct sock *sock_fd(int fd, long *err)
+{
+	struct file *f = fd_get(fd);
+
+	*err = !f ? -EBADF : f->ops != &sock_ops ? -ENOTSOCK : 0;
+	return *err ? NULL : f->priv;
+}
+
+#define SOCK_OR_RETURN(s, fd)                    \
+	long err_;                               \
+	struct sock *s = sock_fd((int)(fd), &err_); \
+	if (!s)                                  \
+		return err_
+
+/* Wait for the socket unless it or the call says not to. */
+static long sock_block(struct thread *t, struct sock *s, long r, int flags)
+{
+	if (flags & MSG_DONTWAIT)
+		return r;
+	return file_block(t, s->file, r);
+}
+
+/* ------------------------------------------------------------- syscalls */
+
+static long check_type(int family, int type, int *proto)
+{
+	if (family == AF_INET) {
+		int want = type == SOCK_STREAM ? IPPROTO_TCP : type == SOCK_DGRAM ? IPPROTO_UDP : -1;
+
+		if (want < 0)
+			return -ESOCKTNOSUPPORT;
+		if (*proto && *proto != want)
+			return -EPROTONOSUPPORT;
+		*proto = want;
+		return 0;
+	}
+	if (family == AF_UNIX) {
+		if (type != SOCK_STREAM && type != SOCK_DGRAM && type != SOCK_SEQPACKET)
+			return -ESOCKTNOSUPPORT;
+		return *proto ? -EPROTONOSUPPORT : 0;
+	}
+	return -EAFNOSUPPORT;
+}
+
+SYSCALL(socket)
+{
+	int family = (int)a[0], type = (int)a[1] & SOCK_TYPE_MASK, flags = (int)a[1] & ~SOCK_TYPE_MASK;
+	int proto = (int)a[2];
+	long r;
+
+	(void)t;
+	if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))
+		return -EINVAL;
+	if ((r = check_type(family, type, &proto)))
+		return r;
+	struct sock *s = sock_new(family, type, proto);
+
+	return s ? sock_install(s, flags) : -ENOMEM;
+}
+
+SYSCALL(socketpair)
+{
+	int family = (int)a[0], type = (int)a[1] & SOCK_TYPE_MASK, flags = (int)a[1] & ~SOCK_TYPE_MASK;
+	int proto = (int)a[2];
+	long r;
+
+	(void)t;
+	if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))
+		return -EINVAL;
+	if ((r = check_type(family, type, &proto)))
+		return r;
+	if (family != AF_UNIX)
+		return -EOPNOTSUPP;
+	struct sock *s[2] = { sock_new(family, type, proto), sock_new(family, type, proto) };
+	int32_t fds[2] = { -1, -1 };
+
+	if (!s[0] || !s[1]) {
+		kfree(s[0]);
+		kfree(s[1]);
+		return -ENOMEM;
+	}
+	for (int i = 0; i < 2; i++) {
+		s[i]->connected = true;
+		s[i]->paired = type == SOCK_DGRAM;
+		s[i]->peer = s[1 - i];
+		set_unnamed(&s[i]->remote);
+	}
+	for (int i = 0; i < 2; i++) {
+		r = sock_install(s[i], flags);
+		if (r < 0) {
+			/* s[i] is gone, and s[0] with fds[0]; s[1] may be left. */
+			if (i)
+				fd_close(fds[0]);
+			else
+				sock_destroy(s[1]);
+			return r;
+		}
+		fds[i] = (int32_t)r;
+	}
+	if (copy_to_user(a[3], fds, sizeof(fds))) {
+		fd_close(fds[0]);
+		fd_close(fds[1]);
+		return -EFAULT;
+	}
+	return 0;
+}
+
+SYSCALL(bind)
+{
+	SOCK_OR_RETURN(s, a[0]);
+	struct saddr sa;
+	long r;
+
+	(void)t;
+	if ((r = addr_from_user(s, a[1], a[2], &sa)))
+		return r;
+	if (s->bound)
+		return -EINVAL;
+	if (s->family == AF_INET)
+		return in_bind(s, in_addr(&sa), in_port(&sa));
+	return unix_bind(s, &sa);
+}
+
+SYSCALL(listen)
+{
+	SOCK_OR_RETURN(s, a[0]);
+	int backlog = (int)a[1];
+	long r;
+
+	(void)t;
+	if (!is_conn(s))
+		return -EOPNOTSUPP;
+	if (s->connected)
+		return -EINVAL;
+	if (!s->bound && s->family == AF_UNIX)
+		return -EINVAL;
+	if ((r = autobind(s)))
+		return r;
+	backlog = backlog < 0 || backlog > SOMAXCONN ? SOMAXCONN : backlog;
+	s->backlog = backlog;
+	s->listening = true;
+	sock_wake(s);
+	return 0;
+}
+
+/* The listener a connect to sa reaches, or NULL with *err set. */
+static struct sock *find_listener(struct sock *s, const struct saddr *sa, long *err)
+{
+	struct sock *l = NULL;
+
+	if (s->family == AF_INET) {
+		uint32_t addr = in_addr(sa) ? in_addr(sa) : LOOPBACK;
+
+		if (!is_loopback(addr)) {
+			*err = -ENETUNREACH;
+			return NULL;
+		}
+		for (struct sock *o = bound_list; o && !l; o = o->next_bound)
+			if (o->family == AF_INET && o->type == SOCK_STREAM && o->listening &&
+			    in_port(&o->local) == in_port(sa) && (!in_addr(&o->local) || in_addr(&o->local) == addr))
+				l = o;
+		*err = l ? 0 : -ECONNREFUSED;
+		return l;
+	}
+	l = dgram_target(s, sa, err);
+	if (*err)
+		return NULL;
+	if (!l->listening) {
+		*err = -ECONNREFUSED;
+		return NULL;
+	}
+	return l;
+}
+
+static long conn_connect(struct sock *s, const struct saddr *sa)
+{
+	long r;
+
+	if (s->connected)
+		return -EISCONN;
+	if (s->listening)
+		return -EINVAL;
+	struct sock *l = find_listener(s, sa, &r);
+
+	if (!l)
+		return r;
+	/* A full queue: AF_UNIX waits; TCP takes up to SOMAXCONN whatever the
+	 * backlog (Linux would keep retrying the handshake, never refuse). */
+	if (s->family == AF_UNIX && l->nqueued > l->backlog)
+		return -EAGAIN;
+	if (l->nqueued >= SOMAXCONN)
+		return -ECONNREFUSED;
+	if ((r = connect_bind(s)))
+		return r;
+	struct sock *n = sock_new(s->family, s->type, s->proto);
+
+	if (!n)
+		return -ENOMEM;
+	/* The server side: the listener's address as the client asked for
+	 * it (a listener on 0.0.0.0 answers as 127.0.0.1), peer the client. */
+	n->local = l->local;
+	if (s->family == AF_INET)
+		set_in(&n->local, in_addr(sa) ? in_addr(sa) : LOOPBACK, in_port(&l->local));
+	n->remote = *name_of(s);
+	n->passcred = l->passcred;
+	n->connected = s->connected = true;
+	n->peer = s;
+	s->peer = n;
+	s->remote = n->local;
+	n->next_queued = NULL;
+	struct sock **pp = &l->accq;
+
+	while (*pp)
+		pp = &(*pp)->next_queued;
+	*pp = n;
+	l->nqueued++;
+	sock_wake(l);
+	return 0;
+}
+
+SYSCALL(connect)
+{
+	SOCK_OR_RETURN(s, a[0]);
+	struct saddr sa;
+	long r;
+
+	if (a[2] >= 2 && s->type == SOCK_DGRAM) {
+		uint16_t fam;
+
+		if (copy_from_user(&fam, a[1], 2))
+			return -EFAULT;
+		if (fam == AF_UNSPEC) {
+			/* Dissolve the association. */
+			memset(&s->remote, 0, sizeof(s->remote));
+			return 0;
+		}
+	}
+	if ((r = addr_from_user(s, a[1], a[2], &sa)))
+		return r;
+	if (s->family == AF_UNIX && sa.len <= 2)
+		return -EINVAL;
+	if (is_conn(s))
+		return sock_block(t, s, conn_connect(s, &sa), 0);
+	if (s->family == AF_UNIX) {
+		dgram_target(s, &sa, &r);
+		if (r)
+			return r;
+	} else if (in_addr(&sa) && !is_loopback(in_addr(&sa))) {
+		return -ENETUNREACH;
+	}
+	if ((r = connect_bind(s)))
+		return r;
+	s->remote = sa;
+	if (s->family == AF_INET && !in_addr(&sa))
+		set_in(&s->remote, LOOPBACK, in_port(&sa));
+	return 0;
+}
+
+static long do_accept(struct thread *t, const uint64_t *a, int flags)
+{
+	SOCK_OR_RETURN(s, a[0]);
+	long r;
+
+	if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))
+		return -EINVAL;
+	if (!is_conn(s))
+		return -EOPNOTSUPP;
+	if (!s->listening)
+		return -EINVAL;
+	struct sock *n = s->accq;
+
+	if (!n)
+		return sock_block(t, s, -EAGAIN, 0);
+	if (a[1] && (r = addr_to_user(&n->remote, a[1], a[2])))
+		return r;
+	s->accq = n->next_queued;
+	s->nqueued--;
+	return sock_install(n, flags);
+}
+
+SYSCALL(accept)
+{
+	return do_accept(t, a, 0);
+}
+
+SYSCALL(accept4)
+{
+	return do_accept(t, a, (int)a[3]);
+}
+
+SYSCALL(getsockname)
+{
+	SOCK_OR_RETURN(s, a[0]);
+
+	(void)t;
+	return addr_to_user(name_of(s), a[1], a[2]);
+}
+
+SYSCALL(getpeername)
+{
+	SOCK_OR_RETURN(s, a[0]);
+
+	(void)t;
+	if (is_conn(s) ? !s->connected : !s->remote.len)
+		return -ENOTCONN;
+	return addr_to_user(&s->remote, a[1], a[2]);
+}
+
+/* sendto, sendmsg: the data in u (len bytes), to the address at (uaddr, alen). */
+static long do_send(struct thread *t, struct sock *s, struct uio *u, size_t len, int flags, uint64_t uaddr,
+		    uint64_t alen, struct ancillary *anc)
+{
+	struct saddr to = { 0 };
+	long r;
+
+	if (flags & ~(MSG_DONTWAIT | MSG_NOSIGNAL | MSG_EOR | 0x8000 /* MSG_MORE */ | 0x800 /* MSG_CONFIRM */))
+		return -EOPNOTSUPP;
+	if (uaddr && alen && (r = addr_from_user(s, uaddr, alen, &to)))
+		return r;
+	if (anc && (anc->nfiles || anc->creds) && s->family != AF_UNIX)
+		return -EINVAL;
+	r = sock_send(s, u, len, to.len ? &to : NULL, anc);
+	return sock_block(t, s, r, flags);
+}
+
+SYSCALL(sendto)
+{
+	SOCK_OR_RETURN(s, a[0]);
+	struct uio u;
+
+	if (a[2] && uaccess_ok(a[1], a[2], PROT_READ))
+		return -EFAULT;
+	uio_single(&u, a[1], a[2]);
+	return do_send(t, s, &u, a[2], (int)a[3], a[4], a[5], NULL);
+}
+
+SYSCALL(recvfrom)
+{
+	SOCK_OR_RETURN(s, a[0]);
+	struct recv_out o = { 0 };
+	struct uio u;
+	int flags = (int)a[3];
+	long r;
+
+	if (a[2] && uaccess_ok(a[1], a[2], PROT_WRITE))
+		return -EFAULT;
+	uio_single(&u, a[1], a[2]);
+	r = sock_block(t, s, sock_recv(s, &u, a[2], flags, &o), flags);
+	if (r >= 0 && a[4] && !is_conn(s)) {
+		long e = o.from.len ? addr_to_user(&o.from, a[4], a[5]) : 0;
+		int32_t zero = 0;
+
+		if (!o.from.len && copy_to_user(a[5], &zero, sizeof(zero)))
+			e = -EFAULT;
+		if (e)
+			return e;
+	} else if (r >= 0 && a[4]) {
+		int32_t zero = 0;
+
+		/* A connected socket's receive names no sender (Linux: msg_namelen 0). */
+		if (copy_to_user(a[5], &zero, sizeof(zero)))
+			return -EFAULT;
+	}
+	return r;
+}
+
+/* struct msghdr (include/linux/socket.h), 56 bytes on riscv64. */
+struct umsghdr {
+	uint64_t name;
+	uint32_t namelen;
+	uint32_t pad1;
+	uint64_t iov, iovlen, control, controllen;
+	int32_t flags;
+	uint32_t pad2;
+};
+_Static_assert(sizeof(struct umsghdr) == 56, "struct msghdr is 56 bytes on riscv64");
+
+SYSCALL(sendmsg)
+{
+	SOCK_OR_RETURN(s, a[0]);
+	struct umsghdr mh;
+	struct ancillary *anc = NULL;
+	uint64_t len;
+	struct uio u;
+	long r;
+
+	if (copy_from_user(&mh, a[1], sizeof(mh)))
+		return -EFAULT;
+	if ((r = uio_init(&u, mh.iov, mh.iovlen, &len, PROT_READ)))
+		goto out;
+	if (mh.controllen) {
+		anc = kzalloc(sizeof(*anc));
+		if (!anc) {
+			r = -ENOMEM;
+			goto out;
+		}
+		if ((r = cmsg_parse(mh.control, mh.controllen, anc)))
+			goto out;
+	}
+	r = do_send(t, s, &u, len, (int)a[2], mh.name, mh.namelen, anc);
+out:
+	if (anc)
+		anc_release(anc);
+	kfree(anc);
+	uio_done(&u);
+	return r;
+}
+
+SYSCALL(recvmsg)
+{
+	SOCK_OR_RETURN(s, a[0]);
+	struct umsghdr mh;
+	struct recv_out o = { 0 };
+	uint64_t len;
+	struct uio u;
+	int flags = (int)a[2];
+	long r;
+
+	if (copy_from_user(&mh, a[1], sizeof(mh)))
+		return -EFAULT;
+	if ((r = uio_init(&u, mh.iov, mh.iovlen, &len, PROT_WRITE)))
+		goto out;
+	o.uctl = mh.control;
+	o.ctl_len = mh.control ? mh.controllen : 0;
+	r = sock_block(t, s, sock_recv(s, &u, len, flags, &o), flags);
+	if (r < 0)
+		goto out;
+	/* The sender's name, what ancillary data came, and the flags
+	 * (MSG_CMSG_CLOEXEC reported back, as Linux does). */
+	uint32_t nlen = 0;
+
+	if (mh.name && !is_conn(s) && o.from.len) {
+		nlen = MIN(mh.namelen, o.from.len);
+		if (copy_to_user(mh.name, o.from.b, nlen)) {
+			r = -EFAULT;
+			goto out;
+		}
+		nlen = o.from.len;
+	}
+	mh.namelen = nlen;
+	mh.controllen = o.ctl_used;
+	mh.flags = o.flags | (flags & MSG_CMSG_CLOEXEC);
+	if (copy_to_user(a[1], &mh, sizeof(mh)))
+		r = -EFAULT;
+out:
+	uio_done(&u);
+	return r;
+}
+
+SYSCALL(shutdown)
+{
+	SOCK_OR_RETURN(s, a[0]);
+	int how = (int)a[1];
+
+	(void)t;
+	if (how < SHUT_RD || how > SHUT_RDWR)
+		return -EINVAL;
+	if (!s->connected && !(s->listening && how != SHUT_WR))
+		return -ENOTCONN;
+	if (how != SHUT_WR)
+		s->rd_shut = true;
+	if (how != SHUT_RD && !s->wr_shut) {
+		s->wr_shut = true;
+		if (s->peer) {
+			s->peer->eof = true;
+			sock_wake(s->peer);
+		}
+	}
+	sock_wake(s);
+	return 0;
+}
+
+/* ----------------------------------------------------------- socket options */
+
+#define SOL_IP 0
+#define SOL_TCP 6
+
+/* Options kept and read back, with their defaults (the rest: ENOPROTOOPT). */
+static const struct {
+	int level, name, dflt;
+} kept_opts[] = {
+	{ SOL_SOCKET, SO_REUSEADDR, 0 }, { SOL_SOCKET, 5 /* SO_DONTROUTE */, 0 },
+	{ SOL_SOCKET, 6 /* SO_BROADCAST */, 0 }, { SOL_SOCKET, 9 /* SO_KEEPALIVE */, 0 },
+	{ SOL_SOCKET, 10 /* SO_OOBINLINE */, 0 }, { SOL_SOCKET, 15 /* SO_REUSEPORT */, 0 },
+	{ SOL_SOCKET, 18 /* SO_RCVLOWAT */, 1 }, { SOL_SOCKET, 12 /* SO_PRIORITY */, 0 },
+	{ SOL_TCP, 1 /* TCP_NODELAY */, 0 }, { SOL_TCP, 4 /* TCP_KEEPIDLE */, 7200 },
+	{ SOL_TCP, 5 /* TCP_KEEPINTVL */, 75 }, { SOL_TCP, 6 /* TCP_KEEPCNT */, 9 },
+	{ SOL_TCP, 9 /* TCP_DEFER_ACCEPT */, 0 }, { SOL_TCP, 18 /* TCP_USER_TIMEOUT */, 0 },
+	{ SOL_TCP, 3 /* TCP_CORK */, 0 }, { SOL_TCP, 12 /* TCP_QUICKACK */, 1 },
+	{ SOL_IP, 1 /* IP_TOS */, 0 }, { SOL_IP, 2 /* IP_TTL */, 64 },
+	{ SOL_IP, 33 /* IP_MULTICAST_TTL */, 1 }, { SOL_IP, 34 /* IP_MULTICAST_LOOP */, 1 },
+};
+
+static int kept_opt(int level, int name)
+{
+	for (int i = 0; i < (int)ARRAY_SIZE(kept_opts); i++)
+		if (kept_opts[i].level == level && kept_opts[i].name == name)
+			return i;
+	return -1;
+}
+
+/* SO_RCVTIMEO and SO_SNDTIMEO take a struct timeval, and goose does not time
+ * socket calls out by them: refused, so a program does not count on them. */
+static bool timeout_opt(int level, int name)
+{
+	return level == SOL_SOCKET && (name == 20 || name == 21);
+}
+
+SYSCALL(setsockopt)
+{
+	SOCK_OR_RETURN(s, a[0]);
+	int level = (int)a[1], name = (int)a[2];
+	int32_t val = 0;
+
+	(void)t;
+	if (timeout_opt(level, name))
+		return -ENOPROTOOPT;
+	if (level == SOL_SOCKET && name == SO_LINGER) {
+		if (a[4] < 8)
+			return -EINVAL;
+		return copy_from_user(&val, a[3], 4);	/* accepted: close never waits here */
+	}
+	if (a[4] < 4)
+		return -EINVAL;
+	if (copy_from_user(&val, a[3], 4))
+		return -EFAULT;
+	if (level == SOL_SOCKET && (name == SO_SNDBUF || name == SO_RCVBUF)) {
+		/* Linux doubles the value (room for its bookkeeping), with floors. */
+		int v = val < 0 ? 0 : val > 0x3fffffff ? 0x7ffffffe : val * 2;
+
+		if (name == SO_SNDBUF)
+			s->sndbuf = MAX(v, 4608);
+		else
+			s->rcvbuf = MAX(v, 2304);
+		return 0;
+	}
+	if (level == SOL_SOCKET && name == SO_PASSCRED) {
+		s->passcred = val != 0;
+		return 0;
+	}
+	if (level != SOL_SOCKET && s->family != AF_INET)
+		return -EOPNOTSUPP;
+	if ((level == SOL_TCP && s->type != SOCK_STREAM) || kept_opt(level, name) < 0)
+		return -ENOPROTOOPT;
+	for (int i = 0; i < s->nopt; i++) {
+		if (s->opt[i].level == level && s->opt[i].name == name) {
+			s->opt[i].val = val;
+			return 0;
+		}
+	}
+	if (s->nopt == SOCK_OPTS)
+		return -ENOMEM;
+	s->opt[s->nopt].level = level;
+	s->opt[s->nopt].name = name;
+	s->opt[s->nopt++].val = val;
+	return 0;
+}
+
+SYSCALL(getsockopt)
+{
+	SOCK_OR_RETURN(s, a[0]);
+	int level = (int)a[1], name = (int)a[2];
+	int32_t len, val;
+	int k = -1;
+
+	(void)t;
+	if (copy_from_user(&len, a[4], sizeof(len)))
+		return -EFAULT;
+	if (len < 0)
+		return -EINVAL;
+	if (level == SOL_SOCKET && name == SO_PEERCRED) {
+		int32_t cred[3] = { GOOSE_PID, 0, 0 };
+
+		if (s->family != AF_UNIX || !s->connected)
+			return -ENOTCONN;
+		len = MIN(len, (int32_t)sizeof(cred));
+		return copy_to_user(a[3], cred, (size_t)len) || copy_to_user(a[4], &len, sizeof(len)) ? -EFAULT : 0;
+	}
+	if (level == SOL_SOCKET && name == SO_LINGER) {
+		int32_t linger[2] = { 0, 0 };
+
+		len = MIN(len, 8);
+		return copy_to_user(a[3], linger, (size_t)len) || copy_to_user(a[4], &len, sizeof(len)) ? -EFAULT : 0;
+	}
+	if (level == SOL_SOCKET && name == SO_TYPE)
+		val = s->type;
+	else if (level == SOL_SOCKET && name == SO_DOMAIN)
+		val = s->family;
+	else if (level == SOL_SOCKET && name == SO_PROTOCOL)
+		val = s->proto;
+	else if (level == SOL_SOCKET && name == SO_ACCEPTCONN)
+		val = s->listening;
+	else if (level == SOL_SOCKET && name == SO_SNDBUF)
+		val = s->sndbuf;
+	else if (level == SOL_SOCKET && name == SO_RCVBUF)
+		val = s->rcvbuf;
+	else if (level == SOL_SOCKET && name == SO_PASSCRED)
+		val = s->passcred;
+	else if (level == SOL_SOCKET && name == SO_ERROR) {
+		val = s->err;
+		s->err = 0;
+	} else if (level != SOL_SOCKET && s->family != AF_INET)
+		return -EOPNOTSUPP;
+	else if (timeout_opt(level, name) || (k = kept_opt(level, name)) < 0 || (level == SOL_TCP && s->type != SOCK_STREAM))
+		return -ENOPROTOOPT;
+	else
+		val = opt_get(s, level, name, kept_opts[k].dflt);
+	len = MIN(len, 4);
+	if (copy_to_user(a[3], &val, (size_t)len) || copy_to_user(a[4], &len, sizeof(len)))
+		return -EFAULT;
+	return 0;
+}
