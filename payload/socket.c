@@ -696,7 +696,7 @@ static long sock_send(struct sock *s, struct uio *u, size_t len, const struct sa
 	} else {
 		if (!to || !to->len) {
 			if (!s->remote.len)
-				return -EDESTADDRREQ;
+				return s->family == AF_UNIX ? -ENOTCONN : -EDESTADDRREQ;
 			to = &s->remote;
 		}
 		if ((r = autobind(s)))
@@ -721,8 +721,15 @@ static long sock_send(struct sock *s, struct uio *u, size_t len, const struct sa
 
 	if (s->type != SOCK_STREAM && len > max)
 		return -EMSGSIZE;
-	if (!dst)
-		return (long)len;	/* UDP to no one: sent, and lost */
+	if (!dst) {
+		/* UDP to no one: sent, and lost. A connected socket hears of it
+		 * (Linux: from the ICMP port unreachable) at its next call. */
+		if (s->remote.len && (!to || to == &s->remote)) {
+			s->err = ECONNREFUSED;
+			sock_wake(s);
+		}
+		return (long)len;
+	}
 	size_t space = dst->rx_bytes >= (size_t)dst->rcvbuf ? 0 : (size_t)dst->rcvbuf - dst->rx_bytes;
 
 	if (s->type != SOCK_STREAM) {
@@ -937,8 +944,9 @@ static uint32_t sock_poll(struct file *f)
 }
 
 /* A connection ends: the other side reads what is queued, then end of
- * file (or ECONNRESET, when this side left data unread, as TCP's RST). */
-static void sock_disconnect(struct sock *s)
+ * file; or, as Linux resets a stream closed with data unread (or never
+ * accepted), ECONNRESET once first. */
+static void sock_disconnect(struct sock *s, bool reset)
 {
 	struct sock *p = s->peer;
 
@@ -946,7 +954,7 @@ static void sock_disconnect(struct sock *s)
 		return;
 	p->peer = NULL;
 	p->eof = !p->paired;
-	if (s->rxq && s->family == AF_INET)
+	if ((reset || s->rxq) && s->type == SOCK_STREAM)
 		p->err = ECONNRESET;
 	s->peer = NULL;
 	sock_wake(p);
@@ -959,10 +967,11 @@ static void sock_destroy(struct sock *s)
 			struct sock *q = s->accq;
 
 			s->accq = q->next_queued;
+			sock_disconnect(q, true);
 			sock_destroy(q);
 		}
 	}
-	sock_disconnect(s);
+	sock_disconnect(s, false);
 	rxq_flush(s);
 	if (s->bound)
 		bound_remove(s);

@@ -28,7 +28,7 @@ static const char *const enosys_names[SYSCALL_MAX] = {
 	[SYS_setitimer] = "setitimer", [SYS_timer_create] = "timer_create",
 	[SYS_timer_settime] = "timer_settime", [SYS_timer_delete] = "timer_delete",
 [SYS_statx] = "statx", [SYS_ppoll] = "ppoll", [SYS_pselect6] = "pselect6",
-	[SYS_reboot] = "reboot", [SYS_execve] = "execve", [SYS_wait4] = "wait4", [SYS_clone3] = "clone3",
+	[SYS_reboot] = "reboot", [SYS_execve] = "execve", [SYS_clone3] = "clone3",
 	[SYS_rt_sigsuspend] = "rt_sigsuspend", [SYS_fdatasync] = "fdatasync",
 };
 
@@ -293,8 +293,10 @@ SYSCALL(riscv_hwprobe)
 	return 0;
 }
 
-/* prctl (include/uapi/linux/prctl.h): thread names; the rest as a kernel
- * without those features answers. */
+/* prctl (include/uapi/linux/prctl.h): thread names, the keep-capabilities
+ * flag; the rest as a kernel without those features answers. */
+#define PR_GET_KEEPCAPS 7
+#define PR_SET_KEEPCAPS 8
 #define PR_SET_NAME 15
 #define PR_GET_NAME 16
 #define PR_SET_VMA 0x53564d41
@@ -313,12 +315,187 @@ SYSCALL(prctl)
 		return 0;
 	case PR_GET_NAME:
 		return copy_to_user(a[1], t->name, sizeof(t->name));
+	case PR_GET_KEEPCAPS:
+		return t->keepcaps;
+	case PR_SET_KEEPCAPS:
+		if (a[1] > 1)
+			return -EINVAL;
+		t->keepcaps = a[1];
+		return 0;
 	case PR_SET_VMA:
 		/* Naming anonymous memory (Go 1.25+ does, and ignores the answer):
 		 * Linux without CONFIG_ANON_VMA_NAME says EINVAL. */
 	default:
 		return -EINVAL;
 	}
+}
+
+/*
+ * One process, pid 1, alone in its session and process group, run as root
+ * with every capability. It has no children: it cannot start any.
+ */
+#define WNOHANG 1
+#define WUNTRACED 2
+#define WEXITED 4
+#define WCONTINUED 8
+#define WNOWAIT 0x1000000
+#define __WALL 0x40000000
+#define __WCLONE 0x80000000
+#define __WNOTHREAD 0x20000000
+#define P_ALL 0
+#define P_PIDFD 3
+
+SYSCALL(wait4)
+{
+	(void)t;
+	if (a[2] & ~(uint64_t)(WNOHANG | WUNTRACED | WCONTINUED | __WALL | __WCLONE | __WNOTHREAD))
+		return -EINVAL;
+	return -ECHILD;
+}
+
+SYSCALL(waitid)
+{
+	(void)t;
+	if (a[0] > P_PIDFD || a[3] & ~(uint64_t)(WNOHANG | WUNTRACED | WEXITED | WCONTINUED | WNOWAIT | __WALL |
+						  __WCLONE | __WNOTHREAD) ||
+	    !(a[3] & (WUNTRACED | WEXITED | WCONTINUED)))
+		return -EINVAL;
+	return a[0] == P_PIDFD ? -EBADF : -ECHILD;
+}
+
+/* Process groups and sessions: pid 1's own, and no other. */
+static long own_pid(uint64_t pid)
+{
+	return pid == 0 || pid == GOOSE_PID ? 0 : (int64_t)pid < 0 ? -EINVAL : -ESRCH;
+}
+
+SYSCALL(setpgid)
+{
+	long r = own_pid(a[0]);
+
+	(void)t;
+	if (r)
+		return r;
+	/* A session leader cannot move to another group. */
+	return a[1] == 0 || a[1] == GOOSE_PID ? 0 : (int64_t)a[1] < 0 ? -EINVAL : -EPERM;
+}
+
+SYSCALL(getpgid)
+{
+	long r = own_pid(a[0]);
+
+	(void)t;
+	return r ? r : GOOSE_PID;
+}
+
+SYSCALL(getsid)
+{
+	long r = own_pid(a[0]);
+
+	(void)t;
+	return r ? r : GOOSE_PID;
+}
+
+SYSCALL(setsid)
+{
+	(void)t;
+	(void)a;
+	return -EPERM;	/* already a process group leader */
+}
+
+/* Supplementary groups: root's, as set (none at first). */
+#define NGROUPS_MAX 65536
+static uint32_t groups[64];
+static uint64_t ngroups;
+
+SYSCALL(getgroups)
+{
+	(void)t;
+	if ((int)a[0] < 0)
+		return -EINVAL;
+	if (a[0] == 0)
+		return (long)ngroups;
+	if (a[0] < ngroups)
+		return -EINVAL;
+	return copy_to_user(a[1], groups, ngroups * 4) ? -EFAULT : (long)ngroups;
+}
+
+SYSCALL(setgroups)
+{
+	(void)t;
+	if (a[0] > NGROUPS_MAX)
+		return -EINVAL;
+	if (a[0] > ARRAY_SIZE(groups))
+		return -ENOMEM;
+	if (copy_from_user(groups, a[1], a[0] * 4))
+		return -EFAULT;
+	ngroups = a[0];
+	return 0;
+}
+
+/* capget/capset (include/uapi/linux/capability.h): every capability, as
+ * root has. goose checks none, so capset is taken and changes nothing. */
+#define CAP_V1 0x19980330
+#define CAP_V2 0x20071026
+#define CAP_V3 0x20080522
+#define CAP_LAST_CAP 40
+
+static long cap_header(uint64_t uhdr, int *words)
+{
+	uint32_t hdr[2];
+
+	if (copy_from_user(hdr, uhdr, sizeof(hdr)))
+		return -EFAULT;
+	if (hdr[0] != CAP_V1 && hdr[0] != CAP_V2 && hdr[0] != CAP_V3) {
+		hdr[0] = CAP_V3;
+		return copy_to_user(uhdr, hdr, 4) ? -EFAULT : -EINVAL;
+	}
+	*words = hdr[0] == CAP_V1 ? 1 : 2;
+	return own_pid(hdr[1]);
+}
+
+SYSCALL(capget)
+{
+	/* struct __user_cap_data_struct: effective, permitted, inheritable. */
+	uint32_t data[2][3] = { { 0xffffffffu, 0xffffffffu, 0 }, { (1u << (CAP_LAST_CAP - 31)) - 1, (1u << (CAP_LAST_CAP - 31)) - 1, 0 } };
+	int words;
+	long r = cap_header(a[0], &words);
+
+	(void)t;
+	if (r == -EINVAL && !a[1])
+		return 0;	/* probing for the version */
+	if (r)
+		return r;
+	return a[1] && copy_to_user(a[1], data, (size_t)words * 12) ? -EFAULT : 0;
+}
+
+SYSCALL(capset)
+{
+	uint32_t data[2][3];
+	int words;
+	long r = cap_header(a[0], &words);
+
+	(void)t;
+	if (r)
+		return r;
+	if (copy_from_user(data, a[1], (size_t)words * 12))
+		return -EFAULT;
+	return 0;
+}
+
+/* splice and tee move pages between pipes and files without copying
+ * them; no goose file supports that, and the answer is Linux's for such
+ * files: EINVAL, so callers (Go's io.Copy among them) read and write. */
+SYSCALL(splice)
+{
+	(void)t;
+	return !fd_get((int)a[0]) || !fd_get((int)a[2]) ? -EBADF : -EINVAL;
+}
+
+SYSCALL(tee)
+{
+	(void)t;
+	return !fd_get((int)a[0]) || !fd_get((int)a[1]) ? -EBADF : -EINVAL;
 }
 
 #define GRND_NONBLOCK 1

@@ -54,6 +54,8 @@ struct thread;
 #define SYS_pread64 67
 #define SYS_pwrite64 68
 #define SYS_pselect6 72
+#define SYS_splice 76
+#define SYS_tee 77
 #define SYS_ppoll 73
 #define SYS_readlinkat 78
 #define SYS_newfstatat 79
@@ -61,8 +63,11 @@ struct thread;
 #define SYS_fsync 82
 #define SYS_fdatasync 83
 #define SYS_utimensat 88
+#define SYS_capget 90
+#define SYS_capset 91
 #define SYS_exit 93
 #define SYS_exit_group 94
+#define SYS_waitid 95
 #define SYS_set_tid_address 96
 #define SYS_futex 98
 #define SYS_set_robust_list 99
@@ -88,6 +93,12 @@ struct thread;
 #define SYS_rt_sigpending 136
 #define SYS_rt_sigreturn 139
 #define SYS_reboot 142
+#define SYS_setpgid 154
+#define SYS_getpgid 155
+#define SYS_getsid 156
+#define SYS_setsid 157
+#define SYS_getgroups 158
+#define SYS_setgroups 159
 #define SYS_uname 160
 #define SYS_getrlimit 163
 #define SYS_setrlimit 164
@@ -137,6 +148,7 @@ struct thread;
 #define SYS_clone3 435
 #define SYS_faccessat2 439
 #define SYS_epoll_pwait2 441
+#define SYS_fchmodat2 452
 #define SYS_goose_sbi_call 0x1000
 #define SYSCALL_MAX 512
 
@@ -189,7 +201,9 @@ long file_block(struct thread *t, struct file *f, long r);
 	X(faccessat2, 4) X(epoll_pwait2, 6) X(riscv_hwprobe, 5) X(prctl, 5) X(socket, 3) X(socketpair, 4)      \
 	X(bind, 3) X(listen, 2) X(accept, 3) X(connect, 3) X(getsockname, 3) X(getpeername, 3)            \
 	X(sendto, 6) X(recvfrom, 6) X(setsockopt, 5) X(getsockopt, 5) X(shutdown, 2) X(sendmsg, 3)        \
-	X(recvmsg, 3) X(accept4, 4)
+	X(recvmsg, 3) X(accept4, 4) X(wait4, 4) X(waitid, 5) X(capget, 2) X(capset, 2) X(setpgid, 2)      \
+	X(getpgid, 1) X(getsid, 1) X(setsid, 0) X(getgroups, 2) X(setgroups, 2) X(fchmodat2, 4) X(splice, 6)    \
+	X(tee, 4)
 
 #define SYSCALL_DECLARE(name, n) SYSCALL(name);
 SYSCALL_LIST(SYSCALL_DECLARE)

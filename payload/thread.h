@@ -30,6 +30,7 @@ struct thread {
 	uint64_t fp[33];	/* f0-f31, then fcsr */
 	int tid;
 	char name[16];		/* prctl(PR_SET_NAME) */
+	bool keepcaps;		/* prctl(PR_SET_KEEPCAPS) */
 	enum thread_state state;
 	struct thread *rq_next;	/* run queue */
 

@@ -708,7 +708,8 @@ static int create_at(struct lookup *lk, uint32_t mode, struct inode **out)
 long vfs_open(int dirfd, const char *path, uint32_t flags, uint32_t mode, struct file **out)
 {
 	struct lookup lk;
-	bool follow = !(flags & O_NOFOLLOW);
+	/* O_CREAT|O_EXCL follows no last symlink: a dangling one exists. */
+	bool follow = !(flags & O_NOFOLLOW) && (flags & (O_CREAT | O_EXCL)) != (O_CREAT | O_EXCL);
 	int r = lookup_at(dirfd, path, follow, &lk);
 
 	if (r)
@@ -1330,6 +1331,24 @@ SYSCALL(fchmodat)
 	(void)t;
 	if ((r = user_inode((int)a[0], a[1], true, path, &lk)))
 		return r;
+	return chmod_inode(lk.inode, (uint32_t)a[2]);
+}
+
+/* fchmodat2 (Linux 6.6): fchmodat with flags. A symbolic link's own mode
+ * does not change: EOPNOTSUPP, as Linux says. */
+SYSCALL(fchmodat2)
+{
+	char path[VFS_PATH_MAX];
+	struct lookup lk;
+	int r;
+
+	(void)t;
+	if (a[3] & ~(uint64_t)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	if ((r = user_inode((int)a[0], a[1], !(a[3] & AT_SYMLINK_NOFOLLOW), path, &lk)))
+		return r;
+	if ((lk.inode->mode & S_IFMT) == S_IFLNK)
+		return -EOPNOTSUPP;
 	return chmod_inode(lk.inode, (uint32_t)a[2]);
 }
 

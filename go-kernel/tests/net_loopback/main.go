@@ -150,6 +150,46 @@ func tcpAddresses() {
 		c2.RemoteAddr().(*net.TCPAddr).IP, readFull(c2, 2))
 	c2.Close()
 	ln.Close()
+
+	// Any address in 127.0.0.0/8 is local. A connection to 127.0.0.2
+	// comes from 127.0.0.1 (the loopback route's source address); another
+	// address of the block, same port, has no listener.
+	ln, err = net.Listen("tcp4", "127.0.0.2:0")
+	must("Listen tcp4 127.0.0.2:0", err)
+	c, s = pair(ln, "tcp4")
+	fmt.Println("listen 127.0.0.2: listener ip", ln.Addr().(*net.TCPAddr).IP,
+		"server local ip", s.LocalAddr().(*net.TCPAddr).IP, "client local ip", c.LocalAddr().(*net.TCPAddr).IP,
+		"client local == server remote:", c.LocalAddr().String() == s.RemoteAddr().String())
+	c.Close()
+	s.Close()
+	_, err = net.Dial("tcp4", "127.0.0.3:"+strconv.Itoa(ln.Addr().(*net.TCPAddr).Port))
+	fmt.Println("dial 127.0.0.3 at that port: ECONNREFUSED:", errors.Is(err, syscall.ECONNREFUSED))
+	ln.Close()
+
+	// Wildcard listeners (":port", the usual server form) take connections
+	// to any loopback address; the accepted conn's local address is the one
+	// dialled. "tcp" with no host makes Go probe for IPv6 (socket(AF_INET6))
+	// and fall back to IPv4 without it, so only facts true either way are
+	// printed.
+	for _, network := range []string{"tcp4", "tcp"} {
+		ln, err = net.Listen(network, ":0")
+		must("Listen "+network+" :0", err)
+		la = ln.Addr().(*net.TCPAddr)
+		go func(ln net.Listener) {
+			s, err := ln.Accept()
+			must("Accept wildcard", err)
+			s.Write([]byte(s.LocalAddr().(*net.TCPAddr).IP.String()))
+			s.Close()
+		}(ln)
+		c, err := net.Dial("tcp4", "127.0.0.5:"+strconv.Itoa(la.Port))
+		must("Dial 127.0.0.5 to wildcard", err)
+		b, err := io.ReadAll(c)
+		must("ReadAll", err)
+		fmt.Printf("listen %s \":0\": unspecified ip: %v, port nonzero: %v, dial 127.0.0.5: server local ip is 127.0.0.5: %v, client local ip %v\n",
+			network, la.IP.IsUnspecified(), la.Port != 0, net.ParseIP(string(b)).Equal(net.IPv4(127, 0, 0, 5)), c.LocalAddr().(*net.TCPAddr).IP)
+		c.Close()
+		ln.Close()
+	}
 }
 
 func tcpEcho() {

@@ -328,6 +328,11 @@ func abstract() {
 	fmt.Println("listen on an abstract name in use: EADDRINUSE:", errors.Is(err, syscall.EADDRINUSE))
 	_, err = net.Dial("unix", name+"-other")
 	fmt.Println("dial an unused abstract name: ECONNREFUSED:", errors.Is(err, syscall.ECONNREFUSED))
+	// Abstract names are the exact bytes given (their length comes from the
+	// address length, not a NUL): the name plus a trailing NUL byte is
+	// another name.
+	_, err = net.Dial("unix", name+"\x00")
+	fmt.Println("dial the name plus a NUL byte: ECONNREFUSED:", errors.Is(err, syscall.ECONNREFUSED))
 	must("Close", ln.Close())
 	_, err = net.Dial("unix", name)
 	fmt.Println("dial the name after Close: ECONNREFUSED:", errors.Is(err, syscall.ECONNREFUSED))
