@@ -69,6 +69,7 @@ SYSCALL(clone)
 	}
 	c->frame = t->frame;
 	memcpy(c->name, t->name, sizeof(c->name));
+	c->keepcaps = t->keepcaps;	/* credentials go with clone */
 	c->frame.x[REG_A0] = 0;
 	if (a[1])
 		c->frame.x[REG_SP] = a[1];
