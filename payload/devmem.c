@@ -7,6 +7,8 @@
  *   /proc/self/pagemap  8 bytes per virtual page: bit 63 present, bits 0-54
  *                       the page frame number; how a driver learns the
  *                       physical address of its DMA buffers.
+ *   /proc/self/maps     the mappings, one line each, as Linux prints them
+ *                       (runtime/pprof reads it); none names a file.
  * goose maps device pages without the PBMT IO attribute: on the boards and
  * on QEMU the platform's PMAs already make device ranges uncached.
  */
@@ -108,6 +110,38 @@ static const struct file_ops pagemap_ops = {
 	.seekable = true,
 };
 
+/* The lines are made as they are read: the bytes of [*off, *off + len). */
+static long maps_read(struct file *f, void *buf, size_t len, uint64_t *off)
+{
+	uint64_t pos = 0, done = 0;
+	const struct vma *v;
+
+	(void)f;
+	for (int i = 0; (v = vm_vma_at(i)) && done < len; i++) {
+		char line[128];
+		const char *name = v->start == USER_VDSO - PAGE_SIZE ? "[vvar]" : v->start == USER_VDSO ? "[vdso]" : "";
+		int n = snprintf(line, sizeof(line), "%08lx-%08lx %c%c%c%c 00000000 00:00 0%s%s\n", v->start, v->end,
+				 v->prot & PROT_READ ? 'r' : '-', v->prot & PROT_WRITE ? 'w' : '-',
+				 v->prot & PROT_EXEC ? 'x' : '-', v->prot & VM_DEVICE ? 's' : 'p', *name ? "    " : " ",
+				 name);
+
+		if (pos + (uint64_t)n > *off) {
+			uint64_t from = *off > pos ? *off - pos : 0, k = MIN((uint64_t)n - from, len - done);
+
+			memcpy((char *)buf + done, line + from, k);
+			done += k;
+		}
+		pos += (uint64_t)n;
+	}
+	*off += done;
+	return (long)done;
+}
+
+static const struct file_ops maps_ops = {
+	.read = maps_read,
+	.seekable = true,
+};
+
 void devmem_init(const struct fdt_info *info)
 {
 	dm.ndev = info->ndevs;
@@ -115,6 +149,7 @@ void devmem_init(const struct fdt_info *info)
 	dm.nram = info->nmem;
 	memcpy(dm.ram, info->mem, sizeof(dm.ram));
 	if (vfs_add_device("/dev/mem", &mem_ops, 0640, 0x101, NULL) ||
-	    vfs_add_device("/proc/self/pagemap", &pagemap_ops, 0400, 0, NULL))
+	    vfs_add_device("/proc/self/pagemap", &pagemap_ops, 0400, 0, NULL) ||
+	    vfs_add_device("/proc/self/maps", &maps_ops, 0444, 0, NULL))
 		panic("devmem_init: no memory for /dev/mem");
 }

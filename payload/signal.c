@@ -92,6 +92,14 @@ static bool sleeping_interruptibly(const struct thread *t)
 	return t->state == T_BLOCKED && t->wait != WAIT_NONE;
 }
 
+void signal_send_kernel(struct thread *t, int sig)
+{
+	/* A signal already pending from elsewhere stays as it was sent. */
+	if (!(t->sigpending & SIGBIT(sig)))
+		t->sigkernel |= SIGBIT(sig);
+	signal_send(t, sig);
+}
+
 void signal_send(struct thread *t, int sig)
 {
 	trace_signal(t, "send", sig);
@@ -221,7 +229,10 @@ void signal_deliver(struct thread *t)
 	const struct k_sigaction *act = &sigactions[sig];
 	struct k_siginfo info = { .si_signo = sig, .si_code = SI_TKILL, .si_pid = 1 };
 
+	if (t->sigkernel & SIGBIT(sig))
+		info = (struct k_siginfo){ .si_signo = sig, .si_code = SI_KERNEL };
 	t->sigpending &= ~SIGBIT(sig);
+	t->sigkernel &= ~SIGBIT(sig);
 	trace_signal(t, "deliver", sig);
 	if (act->handler == SIG_IGN)
 		return;

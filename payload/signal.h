@@ -34,6 +34,8 @@
 #define SIGCONT 18
 #define SIGSTOP 19
 #define SIGURG 23
+#define SIGVTALRM 26
+#define SIGPROF 27
 #define SIGWINCH 28
 #define NSIG 64
 
@@ -125,6 +127,9 @@ extern struct k_sigaction sigactions[NSIG + 1];
 
 /* Queue sig for t; wake t if it sleeps interruptibly and does not block sig. */
 void signal_send(struct thread *t, int sig);
+/* The same, for a signal the kernel raises itself (an interval timer's):
+ * its siginfo says SI_KERNEL. */
+void signal_send_kernel(struct thread *t, int sig);
 /* A process-directed signal goes to one thread that does not block it
  * (the caller first, as Linux prefers), else to the caller. */
 struct thread *signal_process_target(struct thread *self, int sig);

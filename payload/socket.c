@@ -100,14 +100,18 @@ struct saddr {
 	uint8_t b[2 + SUN_PATH_MAX];
 };
 
+struct ancillary {
+	struct file *files[SCM_MAX_FD];
+	int nfiles;
+	bool creds;			/* SCM_CREDENTIALS given by the sender */
+	int32_t cred[3];		/* pid, uid, gid */
+};
+
 struct msg {
 	struct msg *next;
 	size_t len, off;		/* bytes of data, bytes already read (streams) */
 	struct saddr from;		/* datagrams: the sender */
-	struct file **files;		/* SCM_RIGHTS in flight */
-	int nfiles;
-	bool creds;			/* SCM_CREDENTIALS asked for by the sender */
-	int32_t cred[3];		/* pid, uid, gid */
+	struct ancillary *anc;		/* SCM_RIGHTS, SCM_CREDENTIALS in flight, or NULL */
 	uint8_t data[];
 };
 
@@ -415,11 +419,18 @@ static const struct saddr *name_of(const struct sock *s)
 
 /* ------------------------------------------------------------ messages */
 
+static void anc_release(struct ancillary *anc)
+{
+	for (int i = 0; i < anc->nfiles; i++)
+		file_put(anc->files[i]);
+	anc->nfiles = 0;
+}
+
 static void msg_free(struct msg *m)
 {
-	for (int i = 0; i < m->nfiles; i++)
-		file_put(m->files[i]);
-	kfree(m->files);
+	if (m->anc)
+		anc_release(m->anc);
+	kfree(m->anc);
 	kfree(m);
 }
 
@@ -528,13 +539,6 @@ struct cmsg {
 };
 #define CMSG_ALIGN(n) (((n) + 7) & ~(size_t)7)
 
-struct ancillary {
-	struct file *files[SCM_MAX_FD];
-	int nfiles;
-	bool creds;
-	int32_t cred[3];
-};
-
 static long cmsg_parse(uint64_t uctl, uint64_t len, struct ancillary *anc)
 {
 	uint64_t pos = 0;
@@ -582,27 +586,13 @@ static long cmsg_parse(uint64_t uctl, uint64_t len, struct ancillary *anc)
 	return 0;
 }
 
-static void anc_release(struct ancillary *anc)
+/* The ancillary data travels with the message, which takes it over. */
+static void msg_attach(struct msg *m, struct ancillary **anc)
 {
-	for (int i = 0; i < anc->nfiles; i++)
-		file_put(anc->files[i]);
-	anc->nfiles = 0;
-}
-
-/* The ancillary data travels with the message. */
-static long msg_attach(struct msg *m, struct ancillary *anc)
-{
-	if (anc->nfiles) {
-		m->files = kzalloc((size_t)anc->nfiles * sizeof(*m->files));
-		if (!m->files)
-			return -ENOMEM;
-		memcpy(m->files, anc->files, (size_t)anc->nfiles * sizeof(*m->files));
-		m->nfiles = anc->nfiles;
-		anc->nfiles = 0;
+	if (anc && *anc && ((*anc)->nfiles || (*anc)->creds)) {
+		m->anc = *anc;
+		*anc = NULL;
 	}
-	m->creds = anc->creds;
-	memcpy(m->cred, anc->cred, sizeof(m->cred));
-	return 0;
 }
 
 /* ------------------------------------------------------------ send, receive */
@@ -674,7 +664,7 @@ static void sender_addr(const struct sock *s, struct saddr *from)
 		from->len = 0;	/* an unnamed sender: no name at all */
 }
 
-static long sock_send(struct sock *s, struct uio *u, size_t len, const struct saddr *to, struct ancillary *anc)
+static long sock_send(struct sock *s, struct uio *u, size_t len, const struct saddr *to, struct ancillary **anc)
 {
 	struct sock *dst;
 	long r;
@@ -743,14 +733,11 @@ static long sock_send(struct sock *s, struct uio *u, size_t len, const struct sa
 		uio_move(u, m->data, len, false);
 		m->len = len;
 		sender_addr(s, &m->from);
-		if (anc && (r = msg_attach(m, anc))) {
-			kfree(m);
-			return r;
-		}
+		msg_attach(m, anc);
 		rxq_push(dst, m);
 		return (long)len;
 	}
-	if (!len && !(anc && (anc->nfiles || anc->creds)))
+	if (!len && !(anc && *anc && ((*anc)->nfiles || (*anc)->creds)))
 		return 0;
 	if (!space)
 		return -EAGAIN;
@@ -767,10 +754,8 @@ static long sock_send(struct sock *s, struct uio *u, size_t len, const struct sa
 			return done ? (long)done : -ENOMEM;
 		uio_move(u, m->data, n, false);
 		m->len = n;
-		if (anc && !done && (r = msg_attach(m, anc))) {
-			kfree(m);
-			return r;
-		}
+		if (!done)
+			msg_attach(m, anc);
 		rxq_push(dst, m);
 		done += n;
 	} while (done < len && done < space);
@@ -802,32 +787,34 @@ static void cmsg_put(struct recv_out *o, int type, const void *data, size_t n)
  * for with SO_PASSCRED), then descriptors, as many as fit. */
 static void msg_deliver_anc(struct sock *s, struct msg *m, struct recv_out *o, int flags)
 {
+	struct ancillary *anc = m->anc;
+
 	if (!o)
 		return;
 	if (s->passcred) {
 		int32_t cred[3] = { GOOSE_PID, 0, 0 };
 
-		if (m->creds)
-			memcpy(cred, m->cred, sizeof(cred));
+		if (anc && anc->creds)
+			memcpy(cred, anc->cred, sizeof(cred));
 		cmsg_put(o, SCM_CREDENTIALS, cred, sizeof(cred));
 	}
-	if (!m->nfiles)
+	if (!anc || !anc->nfiles)
 		return;
 	int32_t fds[SCM_MAX_FD];
 	int n = 0;
 	size_t room = o->ctl_len > o->ctl_used + sizeof(struct cmsg) ? o->ctl_len - o->ctl_used - sizeof(struct cmsg) : 0;
 
-	for (int i = 0; i < m->nfiles; i++) {
-		long fd = (size_t)(n + 1) * 4 <= room ? fd_install(m->files[i], flags & MSG_CMSG_CLOEXEC, 0) : -1;
+	for (int i = 0; i < anc->nfiles; i++) {
+		long fd = (size_t)(n + 1) * 4 <= room ? fd_install(anc->files[i], flags & MSG_CMSG_CLOEXEC, 0) : -1;
 
 		if (fd < 0) {
-			file_put(m->files[i]);
+			file_put(anc->files[i]);
 			o->flags |= MSG_CTRUNC;
 		} else {
 			fds[n++] = (int32_t)fd;
 		}
 	}
-	m->nfiles = 0;
+	anc->nfiles = 0;
 	if (n)
 		cmsg_put(o, SCM_RIGHTS, fds, (size_t)n * 4);
 }
@@ -870,7 +857,7 @@ static long sock_recv(struct sock *s, struct uio *u, size_t len, int flags, stru
 	struct msg *m = s->rxq;
 
 	while (m && done < len) {
-		if (done && (m->nfiles || m->creds))
+		if (done && m->anc)
 			break;
 		size_t n = MIN(len - done, m->len - m->off);
 
@@ -960,17 +947,8 @@ static void sock_disconnect(struct sock *s, bool reset)
 	sock_wake(p);
 }
 
-static void sock_destroy(struct sock *s)
+static void sock_free(struct sock *s)
 {
-	if (s->listening) {
-		while (s->accq) {
-			struct sock *q = s->accq;
-
-			s->accq = q->next_queued;
-			sock_disconnect(q, true);
-			sock_destroy(q);
-		}
-	}
 	sock_disconnect(s, false);
 	rxq_flush(s);
 	if (s->bound)
@@ -978,6 +956,19 @@ static void sock_destroy(struct sock *s)
 	if (s->node)
 		vfs_unbind_socket(s->node);
 	kfree(s);
+}
+
+/* A socket goes: the connections it never accepted are reset. */
+static void sock_destroy(struct sock *s)
+{
+	while (s->accq) {
+		struct sock *q = s->accq;
+
+		s->accq = q->next_queued;
+		sock_disconnect(q, true);
+		sock_free(q);
+	}
+	sock_free(s);
 }
 
 static void sock_release(struct file *f)
@@ -1042,12 +1033,6 @@ static struct sock *sock_fd(int fd, long *err)
 	*err = !f ? -EBADF : f->ops != &sock_ops ? -ENOTSOCK : 0;
 	return *err ? NULL : f->priv;
 }
-
-#define SOCK_OR_RETURN(s, fd)                    \
-	long err_;                               \
-	struct sock *s = sock_fd((int)(fd), &err_); \
-	if (!s)                                  \
-		return err_
 
 /* Wait for the socket unless it or the call says not to. */
 static long sock_block(struct thread *t, struct sock *s, long r, int flags)
@@ -1144,7 +1129,11 @@ SYSCALL(socketpair)
 
 SYSCALL(bind)
 {
-	SOCK_OR_RETURN(s, a[0]);
+	long err_;
+	struct sock *s = sock_fd((int)a[0], &err_);
+
+	if (!s)
+		return err_;
 	struct saddr sa;
 	long r;
 
@@ -1160,7 +1149,11 @@ SYSCALL(bind)
 
 SYSCALL(listen)
 {
-	SOCK_OR_RETURN(s, a[0]);
+	long err_;
+	struct sock *s = sock_fd((int)a[0], &err_);
+
+	if (!s)
+		return err_;
 	int backlog = (int)a[1];
 	long r;
 
@@ -1257,7 +1250,11 @@ static long conn_connect(struct sock *s, const struct saddr *sa)
 
 SYSCALL(connect)
 {
-	SOCK_OR_RETURN(s, a[0]);
+	long err_;
+	struct sock *s = sock_fd((int)a[0], &err_);
+
+	if (!s)
+		return err_;
 	struct saddr sa;
 	long r;
 
@@ -1295,7 +1292,11 @@ SYSCALL(connect)
 
 static long do_accept(struct thread *t, const uint64_t *a, int flags)
 {
-	SOCK_OR_RETURN(s, a[0]);
+	long err_;
+	struct sock *s = sock_fd((int)a[0], &err_);
+
+	if (!s)
+		return err_;
 	long r;
 
 	if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))
@@ -1327,7 +1328,11 @@ SYSCALL(accept4)
 
 SYSCALL(getsockname)
 {
-	SOCK_OR_RETURN(s, a[0]);
+	long err_;
+	struct sock *s = sock_fd((int)a[0], &err_);
+
+	if (!s)
+		return err_;
 
 	(void)t;
 	return addr_to_user(name_of(s), a[1], a[2]);
@@ -1335,7 +1340,11 @@ SYSCALL(getsockname)
 
 SYSCALL(getpeername)
 {
-	SOCK_OR_RETURN(s, a[0]);
+	long err_;
+	struct sock *s = sock_fd((int)a[0], &err_);
+
+	if (!s)
+		return err_;
 
 	(void)t;
 	if (is_conn(s) ? !s->connected : !s->remote.len)
@@ -1345,7 +1354,7 @@ SYSCALL(getpeername)
 
 /* sendto, sendmsg: the data in u (len bytes), to the address at (uaddr, alen). */
 static long do_send(struct thread *t, struct sock *s, struct uio *u, size_t len, int flags, uint64_t uaddr,
-		    uint64_t alen, struct ancillary *anc)
+		    uint64_t alen, struct ancillary **anc)
 {
 	struct saddr to = { 0 };
 	long r;
@@ -1354,7 +1363,7 @@ static long do_send(struct thread *t, struct sock *s, struct uio *u, size_t len,
 		return -EOPNOTSUPP;
 	if (uaddr && alen && (r = addr_from_user(s, uaddr, alen, &to)))
 		return r;
-	if (anc && (anc->nfiles || anc->creds) && s->family != AF_UNIX)
+	if (anc && *anc && ((*anc)->nfiles || (*anc)->creds) && s->family != AF_UNIX)
 		return -EINVAL;
 	r = sock_send(s, u, len, to.len ? &to : NULL, anc);
 	return sock_block(t, s, r, flags);
@@ -1362,7 +1371,11 @@ static long do_send(struct thread *t, struct sock *s, struct uio *u, size_t len,
 
 SYSCALL(sendto)
 {
-	SOCK_OR_RETURN(s, a[0]);
+	long err_;
+	struct sock *s = sock_fd((int)a[0], &err_);
+
+	if (!s)
+		return err_;
 	struct uio u;
 
 	if (a[2] && uaccess_ok(a[1], a[2], PROT_READ))
@@ -1373,7 +1386,11 @@ SYSCALL(sendto)
 
 SYSCALL(recvfrom)
 {
-	SOCK_OR_RETURN(s, a[0]);
+	long err_;
+	struct sock *s = sock_fd((int)a[0], &err_);
+
+	if (!s)
+		return err_;
 	struct recv_out o = { 0 };
 	struct uio u;
 	int flags = (int)a[3];
@@ -1414,7 +1431,11 @@ _Static_assert(sizeof(struct umsghdr) == 56, "struct msghdr is 56 bytes on riscv
 
 SYSCALL(sendmsg)
 {
-	SOCK_OR_RETURN(s, a[0]);
+	long err_;
+	struct sock *s = sock_fd((int)a[0], &err_);
+
+	if (!s)
+		return err_;
 	struct umsghdr mh;
 	struct ancillary *anc = NULL;
 	uint64_t len;
@@ -1434,7 +1455,7 @@ SYSCALL(sendmsg)
 		if ((r = cmsg_parse(mh.control, mh.controllen, anc)))
 			goto out;
 	}
-	r = do_send(t, s, &u, len, (int)a[2], mh.name, mh.namelen, anc);
+	r = do_send(t, s, &u, len, (int)a[2], mh.name, mh.namelen, &anc);
 out:
 	if (anc)
 		anc_release(anc);
@@ -1445,7 +1466,11 @@ out:
 
 SYSCALL(recvmsg)
 {
-	SOCK_OR_RETURN(s, a[0]);
+	long err_;
+	struct sock *s = sock_fd((int)a[0], &err_);
+
+	if (!s)
+		return err_;
 	struct umsghdr mh;
 	struct recv_out o = { 0 };
 	uint64_t len;
@@ -1486,7 +1511,11 @@ out:
 
 SYSCALL(shutdown)
 {
-	SOCK_OR_RETURN(s, a[0]);
+	long err_;
+	struct sock *s = sock_fd((int)a[0], &err_);
+
+	if (!s)
+		return err_;
 	int how = (int)a[1];
 
 	(void)t;
@@ -1545,7 +1574,11 @@ static bool timeout_opt(int level, int name)
 
 SYSCALL(setsockopt)
 {
-	SOCK_OR_RETURN(s, a[0]);
+	long err_;
+	struct sock *s = sock_fd((int)a[0], &err_);
+
+	if (!s)
+		return err_;
 	int level = (int)a[1], name = (int)a[2];
 	int32_t val = 0;
 
@@ -1595,7 +1628,11 @@ SYSCALL(setsockopt)
 
 SYSCALL(getsockopt)
 {
-	SOCK_OR_RETURN(s, a[0]);
+	long err_;
+	struct sock *s = sock_fd((int)a[0], &err_);
+
+	if (!s)
+		return err_;
 	int level = (int)a[1], name = (int)a[2];
 	int32_t len, val;
 	int k = -1;

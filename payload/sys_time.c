@@ -245,3 +245,129 @@ SYSCALL(getrusage)
 	ru[4] = (int64_t)(pmem.total_pages - pmem.free_pages) * 4; /* ru_maxrss, KiB (an upper bound) */
 	return copy_to_user(a[1], ru, sizeof(ru));
 }
+
+/*
+ * Interval timers (setitimer, getitimer; struct itimerval is two timevals,
+ * interval then value). ITIMER_REAL counts the clock and raises SIGALRM;
+ * ITIMER_VIRTUAL and ITIMER_PROF count the process's CPU time (goose does
+ * not split user from system time: both count all of it) and raise
+ * SIGVTALRM and SIGPROF, at the thread about to run, as Linux raises them at
+ * the thread that used the time. Go's CPU profiler runs on ITIMER_PROF when
+ * timer_create is missing, as here. A timer that is late fires once: a
+ * pending signal does not queue twice.
+ */
+#define ITIMER_REAL 0
+#define ITIMER_VIRTUAL 1
+#define ITIMER_PROF 2
+#define USEC_PER_SEC 1000000ull
+
+static struct {
+	uint64_t next;		/* ticks of its clock when it fires; 0: disarmed */
+	uint64_t interval;	/* ticks; 0: once */
+} itimers[3];
+
+static const int itimer_sig[3] = { SIGALRM, SIGVTALRM, SIGPROF };
+
+static void itimer_fire(int which, uint64_t now, struct thread *t)
+{
+	signal_send_kernel(signal_process_target(t, itimer_sig[which]), itimer_sig[which]);
+	if (!itimers[which].interval) {
+		itimers[which].next = 0;
+		return;
+	}
+	itimers[which].next += itimers[which].interval;
+	if (itimers[which].next <= now)
+		itimers[which].next = now + itimers[which].interval;
+}
+
+uint64_t itimer_expire(uint64_t now)
+{
+	struct thread *t = thread_next(1);
+
+	if (itimers[ITIMER_REAL].next && now >= itimers[ITIMER_REAL].next && t)
+		itimer_fire(ITIMER_REAL, now, t);
+	return itimers[ITIMER_REAL].next ? itimers[ITIMER_REAL].next : UINT64_MAX;
+}
+
+uint64_t itimer_charge(struct thread *t, uint64_t now, uint64_t cpu)
+{
+	uint64_t when = UINT64_MAX;
+
+	for (int w = ITIMER_VIRTUAL; w <= ITIMER_PROF; w++) {
+		if (!itimers[w].next)
+			continue;
+		if (cpu >= itimers[w].next)
+			itimer_fire(w, cpu, t);
+		/* This hart's thread uses CPU time no faster than the clock runs. */
+		if (itimers[w].next)
+			when = MIN(when, now + (itimers[w].next - cpu));
+	}
+	return when;
+}
+
+/* Where timer which's clock stands now (t is the caller, running). */
+static uint64_t itimer_clock(int which, const struct thread *t)
+{
+	uint64_t now = clock_ticks();
+
+	return which == ITIMER_REAL ? now : sched_cpu_charged() + (now - t->run_start);
+}
+
+static uint64_t ticks_to_usec(uint64_t ticks)
+{
+	return ticks / clock_timebase() * USEC_PER_SEC + ticks % clock_timebase() * USEC_PER_SEC / clock_timebase();
+}
+
+static long itimer_get(int which, const struct thread *t, uint64_t uval)
+{
+	uint64_t base = itimer_clock(which, t), next = itimers[which].next;
+	uint64_t left = !next ? 0 : next > base ? ticks_to_usec(next - base) : 1;
+	uint64_t iv = ticks_to_usec(itimers[which].interval);
+	int64_t v[4] = { (int64_t)(iv / USEC_PER_SEC), (int64_t)(iv % USEC_PER_SEC), (int64_t)(left / USEC_PER_SEC),
+			 (int64_t)(left % USEC_PER_SEC) };
+
+	return copy_to_user(uval, v, sizeof(v));
+}
+
+/* A timeval from the program in ticks, at least one tick when not zero. */
+static long timeval_ticks(const int64_t tv[2], uint64_t *ticks)
+{
+	if (tv[0] < 0 || tv[1] < 0 || (uint64_t)tv[1] >= USEC_PER_SEC)
+		return -EINVAL;
+	if ((uint64_t)tv[0] >= UINT64_MAX / NSEC_PER_SEC / 2)
+		*ticks = UINT64_MAX / 4;
+	else
+		*ticks = clock_ns_to_ticks((uint64_t)tv[0] * NSEC_PER_SEC + (uint64_t)tv[1] * 1000);
+	if (!*ticks && (tv[0] || tv[1]))
+		*ticks = 1;
+	return 0;
+}
+
+SYSCALL(getitimer)
+{
+	if (a[0] > ITIMER_PROF)
+		return -EINVAL;
+	return itimer_get((int)a[0], t, a[1]);
+}
+
+SYSCALL(setitimer)
+{
+	int64_t v[4] = { 0 };
+	uint64_t interval, value;
+	int which = (int)a[0];
+	long r;
+
+	if (a[0] > ITIMER_PROF)
+		return -EINVAL;
+	/* No new value disarms (as Linux still allows). */
+	if (a[1] && copy_from_user(v, a[1], sizeof(v)))
+		return -EFAULT;
+	if ((r = timeval_ticks(v, &interval)) || (r = timeval_ticks(v + 2, &value)))
+		return r;
+	if (a[2] && (r = itimer_get(which, t, a[2])))
+		return r;
+	itimers[which].interval = interval;
+	itimers[which].next = value ? itimer_clock(which, t) + value : 0;
+	t->frame.hart->resched = true;	/* the clock is reprogrammed at this trap's end */
+	return 0;
+}

@@ -25,7 +25,7 @@ static const struct {
 
 /* Names for calls goose answers with ENOSYS, so traces say what was asked. */
 static const char *const enosys_names[SYSCALL_MAX] = {
-	[SYS_setitimer] = "setitimer", [SYS_timer_create] = "timer_create",
+	[SYS_timer_create] = "timer_create",
 	[SYS_timer_settime] = "timer_settime", [SYS_timer_delete] = "timer_delete",
 [SYS_statx] = "statx", [SYS_ppoll] = "ppoll", [SYS_pselect6] = "pselect6",
 	[SYS_reboot] = "reboot", [SYS_execve] = "execve", [SYS_clone3] = "clone3",

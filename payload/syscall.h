@@ -72,6 +72,7 @@ struct thread;
 #define SYS_futex 98
 #define SYS_set_robust_list 99
 #define SYS_nanosleep 101
+#define SYS_getitimer 102
 #define SYS_setitimer 103
 #define SYS_timer_create 107
 #define SYS_timer_settime 110
@@ -203,7 +204,7 @@ long file_block(struct thread *t, struct file *f, long r);
 	X(sendto, 6) X(recvfrom, 6) X(setsockopt, 5) X(getsockopt, 5) X(shutdown, 2) X(sendmsg, 3)        \
 	X(recvmsg, 3) X(accept4, 4) X(wait4, 4) X(waitid, 5) X(capget, 2) X(capset, 2) X(setpgid, 2)      \
 	X(getpgid, 1) X(getsid, 1) X(setsid, 0) X(getgroups, 2) X(setgroups, 2) X(fchmodat2, 4) X(splice, 6)    \
-	X(tee, 4)
+	X(tee, 4) X(getitimer, 2) X(setitimer, 3)
 
 #define SYSCALL_DECLARE(name, n) SYSCALL(name);
 SYSCALL_LIST(SYSCALL_DECLARE)

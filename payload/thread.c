@@ -228,6 +228,14 @@ int futex_requeue(uint64_t addr, uint64_t addr2, int n)
 	return moved;
 }
 
+/* CPU ticks charged to threads so far, the exited ones included. */
+static uint64_t cpu_charged;
+
+uint64_t sched_cpu_charged(void)
+{
+	return cpu_charged;
+}
+
 uint64_t sched_process_cpu_ticks(void)
 {
 	uint64_t sum = 0, now = clock_ticks();
@@ -244,6 +252,7 @@ uint64_t sched_process_cpu_ticks(void)
 
 void sched_expire_timers(uint64_t now)
 {
+	itimer_expire(now);
 	while (sleepers && sleepers->deadline <= now) {
 		struct thread *t = sleepers;
 
@@ -274,7 +283,7 @@ void sched_yield_current(struct hart *h)
  */
 static void sched_idle(struct hart *h)
 {
-	uint64_t next = sleepers ? sleepers->deadline : UINT64_MAX;
+	uint64_t next = MIN(sleepers ? sleepers->deadline : UINT64_MAX, itimer_expire(clock_ticks()));
 
 	clock_set_timer(h, next);
 	h->current = NULL;
@@ -299,6 +308,7 @@ struct frame *sched_resume(struct hart *h, struct thread *prev)
 	sched_expire_timers(now);
 	if (prev) {
 		prev->cpu_ticks += now - prev->run_start;
+		cpu_charged += now - prev->run_start;
 		prev->run_start = now;
 	}
 	if (prev && prev->state == T_RUNNING) {
@@ -331,11 +341,13 @@ struct frame *sched_resume(struct hart *h, struct thread *prev)
 	next->frame.hart = h;
 	h->current = next;
 	trace_resume(next);
-	signal_deliver(next);
 
-	uint64_t timer = h->slice_end;
+	uint64_t timer = MIN(h->slice_end, itimer_charge(next, now, cpu_charged));
+
+	signal_deliver(next);
 	if (sleepers && sleepers->deadline < timer)
 		timer = sleepers->deadline;
+	timer = MIN(timer, itimer_expire(now));
 	clock_set_timer(h, timer);
 	return &next->frame;
 }

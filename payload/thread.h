@@ -62,6 +62,7 @@ struct thread {
 	/* Signals (per thread, as on Linux). */
 	uint64_t sigmask;
 	uint64_t sigpending;
+	uint64_t sigkernel;	/* the pending ones goose raised itself (SI_KERNEL) */
 	uint64_t altstack_sp;
 	uint64_t altstack_size;
 	int altstack_flags;
@@ -119,6 +120,15 @@ int futex_wake(uint64_t addr, int n, uint32_t bitset);
 int futex_requeue(uint64_t addr, uint64_t addr2, int n);
 /* Total CPU time of all threads, in ticks (CLOCK_PROCESS_CPUTIME_ID). */
 uint64_t sched_process_cpu_ticks(void);
+/* CPU ticks charged so far to every thread there has been (the running ones
+ * up to their last entry into goose). */
+uint64_t sched_cpu_charged(void);
+/* setitimer's timers (sys_time.c). itimer_expire: ITIMER_REAL, at wall time
+ * now; itimer_charge: ITIMER_VIRTUAL and ITIMER_PROF, given the CPU ticks the
+ * process has used, with t about to run. Each sends what is due and returns
+ * when (in clock ticks) it wants to look again: UINT64_MAX for never. */
+uint64_t itimer_expire(uint64_t now);
+uint64_t itimer_charge(struct thread *t, uint64_t now, uint64_t cpu);
 /* Page table entries of [start, start+size) lost rights: make every other
  * hart forget them before returning (SBI RFENCE). */
 void sched_tlb_shootdown(uint64_t start, uint64_t size);

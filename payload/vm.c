@@ -19,6 +19,11 @@ struct pmem pmem;
 static uint64_t *vm_root;
 static struct vma vmas[VM_MAX_VMAS];
 static int nvmas;
+
+const struct vma *vm_vma_at(int i)
+{
+	return i >= 0 && i < nvmas ? &vmas[i] : NULL;
+}
 static uint64_t resident;
 /* Writable pages promised to the program, and the most one mapping may ask (see vm.h). */
 static uint64_t committed, commit_limit = UINT64_MAX;

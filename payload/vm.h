@@ -59,6 +59,8 @@ bool vm_resident(uint64_t va);
 /* goose's address (direct map) for the program's va, or NULL when no frame. */
 void *vm_kaddr(uint64_t va);
 const struct vma *vm_find(uint64_t va);
+/* The i-th VMA in address order, or NULL past the last. */
+const struct vma *vm_vma_at(int i);
 
 /* A page fault at va: 0 when handled (page supplied), -EFAULT when the
  * address is not mapped, -EACCES when mapped without that access,
