@@ -149,6 +149,13 @@ void fd_set_cloexec(int fd, bool on);
 extern const struct file_ops console_ops;	/* also /dev/tty and /dev/console */
 struct file *console_file(uint32_t flags);
 int pipe_create(struct file *ends[2], uint32_t flags);
+/* Open a FIFO whose pipe (NULL until first opened) lives in *slot: a file,
+ * or -EAGAIN while t waits for the other side (t is counted as waiting, so
+ * its peer goes on; the open runs again on wake-up), -ENXIO, -ENOMEM. An
+ * open cut short by a signal without SA_RESTART stays counted until t opens
+ * that FIFO again: writers meanwhile see a reader. */
+struct thread;
+long fifo_open(void **slot, uint32_t flags, struct thread *t, struct file **out);
 struct file *eventfd_create(uint64_t initval, uint32_t flags);
 struct file *epoll_create(uint32_t flags);
 bool file_is_epoll(const struct file *f);

@@ -162,12 +162,16 @@ SYSCALL(openat)
 	char path[VFS_PATH_MAX];
 	int r = strncpy_from_user(path, a[1], sizeof(path));
 
-	(void)t;
 	if (r)
 		return r;
 	struct file *f;
 	long err = vfs_open((int)a[0], path, (uint32_t)a[2], (uint32_t)a[3], &f);
 
+	if (err == -EAGAIN) {
+		/* A FIFO waiting for its other side: the open runs again. */
+		t->restartable = true;
+		return sched_block_poll(t, false);
+	}
 	if (err)
 		return err;
 	int fd = fd_install(f, a[2] & O_CLOEXEC, 0);

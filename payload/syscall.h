@@ -26,6 +26,7 @@ struct thread;
 #define SYS_dup3 24
 #define SYS_fcntl 25
 #define SYS_ioctl 29
+#define SYS_mknodat 33
 #define SYS_mkdirat 34
 #define SYS_unlinkat 35
 #define SYS_symlinkat 36
@@ -204,7 +205,7 @@ long file_block(struct thread *t, struct file *f, long r);
 	X(sendto, 6) X(recvfrom, 6) X(setsockopt, 5) X(getsockopt, 5) X(shutdown, 2) X(sendmsg, 3)        \
 	X(recvmsg, 3) X(accept4, 4) X(wait4, 4) X(waitid, 5) X(capget, 2) X(capset, 2) X(setpgid, 2)      \
 	X(getpgid, 1) X(getsid, 1) X(setsid, 0) X(getgroups, 2) X(setgroups, 2) X(fchmodat2, 4) X(splice, 6)    \
-	X(tee, 4) X(getitimer, 2) X(setitimer, 3)
+	X(tee, 4) X(getitimer, 2) X(setitimer, 3) X(mknodat, 4)
 
 #define SYSCALL_DECLARE(name, n) SYSCALL(name);
 SYSCALL_LIST(SYSCALL_DECLARE)

@@ -17,6 +17,7 @@
 #include "pmem.h"
 #include "random.h"
 #include "syscall.h"
+#include "thread.h"
 #include "vm.h"
 
 #define AT_FDCWD (-100)
@@ -197,10 +198,13 @@ static char resolve_buf[2][VFS_PATH_MAX];
  * directory. A symbolic link on the way is expanded in place (its target,
  * then the rest of the path) and the walk goes on from the link's directory,
  * at most MAXSYMLINKS times: no recursion, so hostile link chains cost no
- * stack. The last component is followed only when follow_last (or when a
- * slash follows it).
+ * stack. The last component is followed only when follow is FOLLOW (or when
+ * a slash follows it, unless follow is FOLLOW_NEVER: where a name is made).
  */
-static int resolve(struct inode *start, const char *path, bool follow_last, struct lookup *lk)
+#define FOLLOW 1
+#define FOLLOW_NEVER 2
+
+static int resolve(struct inode *start, const char *path, int follow, struct lookup *lk)
 {
 	size_t n = strnlen(path, VFS_PATH_MAX);
 	char *p = resolve_buf[0], *spare = resolve_buf[1];
@@ -248,7 +252,8 @@ static int resolve(struct inode *start, const char *path, bool follow_last, stru
 
 			next = d ? d->inode : NULL;
 		}
-		if (next && (next->mode & S_IFMT) == S_IFLNK && (!last || follow_last || slash)) {
+		if (next && (next->mode & S_IFMT) == S_IFLNK &&
+		    (!last || follow == FOLLOW || (slash && follow != FOLLOW_NEVER))) {
 			size_t tl = next->size, rl = strlen(p);
 
 			if (++links > MAXSYMLINKS)
@@ -273,7 +278,7 @@ static int resolve(struct inode *start, const char *path, bool follow_last, stru
 			lk->namelen = len;
 			lk->inode = next;
 			lk->trailing_slash = slash;
-			if (next && slash && !is_dir(next))
+			if (next && slash && !is_dir(next) && follow != FOLLOW_NEVER)
 				return -ENOTDIR;
 			return 0;
 		}
@@ -303,7 +308,7 @@ static int start_dir(int dirfd, const char *path, struct inode **out)
 	return 0;
 }
 
-static int lookup_at(int dirfd, const char *path, bool follow, struct lookup *lk)
+static int lookup_at(int dirfd, const char *path, int follow, struct lookup *lk)
 {
 	struct inode *start;
 	int r = start_dir(dirfd, path, &start);
@@ -313,11 +318,28 @@ static int lookup_at(int dirfd, const char *path, bool follow, struct lookup *lk
 
 /* A path from the program, looked up from dirfd (AT_FDCWD: the working
  * directory); path is the caller's VFS_PATH_MAX buffer. */
-static int user_lookup(int dirfd, uint64_t upath, bool follow, char *path, struct lookup *lk)
+static int user_lookup(int dirfd, uint64_t upath, int follow, char *path, struct lookup *lk)
 {
 	int r = strncpy_from_user(path, upath, VFS_PATH_MAX);
 
 	return r ? r : lookup_at(dirfd, path, follow, lk);
+}
+
+/*
+ * Where a new name goes (mkdir, mknod, symlink, link), as fs/namei.c's
+ * filename_create: the last component is never followed; a name that exists
+ * is EEXIST, even a dangling symlink; a trailing slash is ENOENT unless a
+ * directory is being made.
+ */
+static int create_lookup(int dirfd, const char *path, bool dir, struct lookup *lk)
+{
+	int r = lookup_at(dirfd, path, FOLLOW_NEVER, lk);
+
+	if (r)
+		return r;
+	if (lk->inode)
+		return -EEXIST;
+	return lk->trailing_slash && !dir ? -ENOENT : 0;
 }
 
 /* The same, for a name that must exist. */
@@ -737,6 +759,16 @@ long vfs_open(int dirfd, const char *path, uint32_t flags, uint32_t mode, struct
 		if ((in->mode & S_IFMT) == S_IFSOCK && !(flags & O_PATH))
 			return -ENXIO;
 	}
+	if ((in->mode & S_IFMT) == S_IFIFO && !(flags & O_PATH)) {
+		if ((flags & O_DIRECTORY))
+			return -ENOTDIR;
+		r = fifo_open(&in->dev_priv, flags, this_hart()->current, out);
+		if (!r) {
+			(*out)->inode = in;	/* stat and the inode's life go with it */
+			in->opens++;
+		}
+		return r;
+	}
 	if ((flags & O_DIRECTORY) && !is_dir(in))
 		return -ENOTDIR;
 	if ((flags & O_TRUNC) && (in->mode & S_IFMT) == S_IFREG && acc != O_RDONLY) {
@@ -986,11 +1018,31 @@ SYSCALL(mkdirat)
 	int r;
 
 	(void)t;
-	if ((r = user_lookup((int)a[0], a[1], false, path, &lk)))
+	if ((r = strncpy_from_user(path, a[1], sizeof(path))) || (r = create_lookup((int)a[0], path, true, &lk)))
 		return r;
-	if (lk.inode)
-		return -EEXIST;
 	return create_at(&lk, S_IFDIR | ((uint32_t)a[2] & 07777 & ~umask), &in);
+}
+
+/* mknodat: regular files, FIFOs and socket nodes. Device nodes are EPERM:
+ * goose's devices are its own (/dev), and a node would name nothing. */
+SYSCALL(mknodat)
+{
+	char path[VFS_PATH_MAX];
+	struct lookup lk;
+	struct inode *in;
+	uint32_t mode = (uint32_t)a[2], type = mode & S_IFMT;
+	int r;
+
+	(void)t;
+	if (type == 0)
+		type = S_IFREG;
+	if (type == S_IFCHR || type == S_IFBLK)
+		return -EPERM;
+	if (type != S_IFREG && type != S_IFIFO && type != S_IFSOCK)
+		return -EINVAL;
+	if ((r = strncpy_from_user(path, a[1], sizeof(path))) || (r = create_lookup((int)a[0], path, false, &lk)))
+		return r;
+	return create_at(&lk, type | (mode & 07777 & ~umask), &in);
 }
 
 #define AT_REMOVEDIR 0x200
@@ -1137,10 +1189,8 @@ SYSCALL(symlinkat)
 		return r;
 	if (!target[0])
 		return -ENOENT;
-	if ((r = lookup_at((int)a[1], path, false, &lk)))
+	if ((r = create_lookup((int)a[1], path, false, &lk)))
 		return r;
-	if (lk.inode)
-		return -EEXIST;
 	if ((r = create_at(&lk, S_IFLNK | 0777, &in)))
 		return r;
 	in->size = strlen(target);
@@ -1180,14 +1230,14 @@ SYSCALL(linkat)
 		return -EINVAL;
 	if ((r = strncpy_from_user(from, a[1], sizeof(from))) || (r = strncpy_from_user(to, a[3], sizeof(to))))
 		return r;
-	if ((r = lookup_at((int)a[0], from, a[4] & AT_SYMLINK_FOLLOW, &lf)) || (r = lookup_at((int)a[2], to, false, &lt)))
+	if ((r = lookup_at((int)a[0], from, (a[4] & AT_SYMLINK_FOLLOW) ? FOLLOW : 0, &lf)))
 		return r;
 	if (!lf.inode)
 		return -ENOENT;
+	if ((r = create_lookup((int)a[2], to, false, &lt)))
+		return r;
 	if (is_dir(lf.inode))
 		return -EPERM;
-	if (lt.inode)
-		return -EEXIST;
 	return dir_link(lt.dir, lt.name, lt.namelen, lf.inode);
 }
 
