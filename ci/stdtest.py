@@ -92,7 +92,7 @@ DEFAULT = """
 
 # `make test`: quick, but each touches a different part of goose (threads and
 # futexes, timers, files and the initramfs, signals, CPU-bound work, the GC).
-SHORT = "sync runtime/debug reflect strconv bufio compress/flate path/filepath io/fs".split()
+SHORT = "sync runtime/debug reflect strconv bufio compress/flate path/filepath io/fs syscall context encoding/json".split()
 
 # Tests that start another program (the go tool, cat, id, the test binary
 # itself): goose runs one program and has no fork or execve, so they can only

@@ -485,6 +485,7 @@ void goose_main(unsigned long hartid, uint64_t fdt_pa)
 
 	if (!t || loader_load(&li, t))
 		boot_fail();
+	proc_thread_add(t->tid);
 	sys_brk_init(loader_image_end());
 	/* goose.crashtest: fault inside goose on purpose, to see (and test)
 	 * the report a goose bug would give, as Linux's sysrq-c does. */

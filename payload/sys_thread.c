@@ -69,7 +69,10 @@ SYSCALL(clone)
 	}
 	c->frame = t->frame;
 	memcpy(c->name, t->name, sizeof(c->name));
-	c->keepcaps = t->keepcaps;	/* credentials go with clone */
+	/* Credentials go with clone. */
+	c->keepcaps = t->keepcaps;
+	memcpy(c->uid, t->uid, sizeof(c->uid));
+	memcpy(c->gid, t->gid, sizeof(c->gid));
 	c->frame.x[REG_A0] = 0;
 	if (a[1])
 		c->frame.x[REG_SP] = a[1];
@@ -83,6 +86,7 @@ SYSCALL(clone)
 	/* A new thread starts without an alternate signal stack (kernel/fork.c). */
 	c->altstack_flags = SS_DISABLE;
 	trace_thread(t, "clone", c->tid);
+	proc_thread_add(c->tid);
 	sched_make_runnable(c);
 	return c->tid;
 }
@@ -95,6 +99,7 @@ static void thread_exit(struct thread *t)
 	if (t->clear_child_tid && !copy_to_user(t->clear_child_tid, &zero, sizeof(zero)))
 		futex_wake(t->clear_child_tid, 1, UINT32_MAX);
 	trace_thread(t, "exit", t->tid);
+	proc_thread_remove(t->tid);
 	thread_free(t);
 }
 

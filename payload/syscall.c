@@ -94,10 +94,6 @@ void syscall_handle(struct thread *t)
 		(void)a;                \
 		return value;           \
 	}
-ID_CALL(getuid, 0)
-ID_CALL(geteuid, 0)
-ID_CALL(getgid, 0)
-ID_CALL(getegid, 0)
 ID_CALL(getppid, 0)
 ID_CALL(getpid, GOOSE_PID)
 
@@ -401,86 +397,6 @@ SYSCALL(setsid)
 	(void)t;
 	(void)a;
 	return -EPERM;	/* already a process group leader */
-}
-
-/* Supplementary groups: root's, as set (none at first). */
-#define NGROUPS_MAX 65536
-static uint32_t groups[64];
-static uint64_t ngroups;
-
-SYSCALL(getgroups)
-{
-	(void)t;
-	if ((int)a[0] < 0)
-		return -EINVAL;
-	if (a[0] == 0)
-		return (long)ngroups;
-	if (a[0] < ngroups)
-		return -EINVAL;
-	return copy_to_user(a[1], groups, ngroups * 4) ? -EFAULT : (long)ngroups;
-}
-
-SYSCALL(setgroups)
-{
-	(void)t;
-	if (a[0] > NGROUPS_MAX)
-		return -EINVAL;
-	if (a[0] > ARRAY_SIZE(groups))
-		return -ENOMEM;
-	if (copy_from_user(groups, a[1], a[0] * 4))
-		return -EFAULT;
-	ngroups = a[0];
-	return 0;
-}
-
-/* capget/capset (include/uapi/linux/capability.h): every capability, as
- * root has. goose checks none, so capset is taken and changes nothing. */
-#define CAP_V1 0x19980330
-#define CAP_V2 0x20071026
-#define CAP_V3 0x20080522
-#define CAP_LAST_CAP 40
-
-static long cap_header(uint64_t uhdr, int *words)
-{
-	uint32_t hdr[2];
-
-	if (copy_from_user(hdr, uhdr, sizeof(hdr)))
-		return -EFAULT;
-	if (hdr[0] != CAP_V1 && hdr[0] != CAP_V2 && hdr[0] != CAP_V3) {
-		hdr[0] = CAP_V3;
-		return copy_to_user(uhdr, hdr, 4) ? -EFAULT : -EINVAL;
-	}
-	*words = hdr[0] == CAP_V1 ? 1 : 2;
-	return own_pid(hdr[1]);
-}
-
-SYSCALL(capget)
-{
-	/* struct __user_cap_data_struct: effective, permitted, inheritable. */
-	uint32_t data[2][3] = { { 0xffffffffu, 0xffffffffu, 0 }, { (1u << (CAP_LAST_CAP - 31)) - 1, (1u << (CAP_LAST_CAP - 31)) - 1, 0 } };
-	int words;
-	long r = cap_header(a[0], &words);
-
-	(void)t;
-	if (r == -EINVAL && !a[1])
-		return 0;	/* probing for the version */
-	if (r)
-		return r;
-	return a[1] && copy_to_user(a[1], data, (size_t)words * 12) ? -EFAULT : 0;
-}
-
-SYSCALL(capset)
-{
-	uint32_t data[2][3];
-	int words;
-	long r = cap_header(a[0], &words);
-
-	(void)t;
-	if (r)
-		return r;
-	if (copy_from_user(data, a[1], (size_t)words * 12))
-		return -EFAULT;
-	return 0;
 }
 
 /* splice and tee move pages between pipes and files without copying

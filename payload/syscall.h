@@ -95,6 +95,16 @@ struct thread;
 #define SYS_rt_sigpending 136
 #define SYS_rt_sigreturn 139
 #define SYS_reboot 142
+#define SYS_setregid 143
+#define SYS_setgid 144
+#define SYS_setreuid 145
+#define SYS_setuid 146
+#define SYS_setresuid 147
+#define SYS_getresuid 148
+#define SYS_setresgid 149
+#define SYS_getresgid 150
+#define SYS_setfsuid 151
+#define SYS_setfsgid 152
 #define SYS_setpgid 154
 #define SYS_getpgid 155
 #define SYS_getsid 156
@@ -173,6 +183,8 @@ const char *syscall_name(unsigned long nr);
 int syscall_nargs(unsigned long nr);
 /* "ENOENT" for 2, NULL when unknown. */
 const char *errno_name(long e);
+/* The process's supplementary groups (sys_cred.c): the count, *list set. */
+int cred_groups(const uint32_t **list);
 /* What riscv_hwprobe reports: the boot hart's letters (AT_HWCAP) and FDT_EXT_* bits. */
 void syscall_set_cpu(uint64_t hwcap, uint32_t ext);
 /* The program break starts at the end of the loaded image. */
@@ -205,7 +217,9 @@ long file_block(struct thread *t, struct file *f, long r);
 	X(sendto, 6) X(recvfrom, 6) X(setsockopt, 5) X(getsockopt, 5) X(shutdown, 2) X(sendmsg, 3)        \
 	X(recvmsg, 3) X(accept4, 4) X(wait4, 4) X(waitid, 5) X(capget, 2) X(capset, 2) X(setpgid, 2)      \
 	X(getpgid, 1) X(getsid, 1) X(setsid, 0) X(getgroups, 2) X(setgroups, 2) X(fchmodat2, 4) X(splice, 6)    \
-	X(tee, 4) X(getitimer, 2) X(setitimer, 3) X(mknodat, 4)
+	X(tee, 4) X(getitimer, 2) X(setitimer, 3) X(mknodat, 4) X(setregid, 2) X(setgid, 1) \
+	X(setreuid, 2) X(setuid, 1) X(setresuid, 3) X(getresuid, 3) X(setresgid, 3) X(getresgid, 3) X(setfsuid, 1) \
+	X(setfsgid, 1)
 
 #define SYSCALL_DECLARE(name, n) SYSCALL(name);
 SYSCALL_LIST(SYSCALL_DECLARE)

@@ -31,6 +31,7 @@ struct thread {
 	int tid;
 	char name[16];		/* prctl(PR_SET_NAME) */
 	bool keepcaps;		/* prctl(PR_SET_KEEPCAPS) */
+	uint32_t uid[4], gid[4];	/* real, effective, saved, fs (sys_cred.c) */
 	enum thread_state state;
 	struct thread *rq_next;	/* run queue */
 
@@ -123,6 +124,9 @@ uint64_t sched_process_cpu_ticks(void);
 /* CPU ticks charged so far to every thread there has been (the running ones
  * up to their last entry into goose). */
 uint64_t sched_cpu_charged(void);
+/* /proc/<tid>/status and /proc/1/task/<tid>/ (procfs.c), as threads come and go. */
+void proc_thread_add(int tid);
+void proc_thread_remove(int tid);
 /* setitimer's timers (sys_time.c). itimer_expire: ITIMER_REAL, at wall time
  * now; itimer_charge: ITIMER_VIRTUAL and ITIMER_PROF, given the CPU ticks the
  * process has used, with t about to run. Each sends what is due and returns

@@ -830,6 +830,24 @@ void vfs_unbind_socket(struct inode *in)
 	vfs_inode_release(in);
 }
 
+int vfs_remove(const char *path)
+{
+	struct lookup lk;
+	int r = resolve(root, path, false, &lk);
+	struct dirent *d = r || !lk.inode ? NULL : dir_find(lk.dir, lk.name, lk.namelen);
+
+	if (r)
+		return r;
+	if (!d)
+		return -ENOENT;
+	if (is_dir(d->inode) && d->inode->entries)
+		return -ENOTEMPTY;
+	if (d->inode == cwd)
+		cwd = lk.dir;
+	dir_unlink(lk.dir, d);
+	return 0;
+}
+
 /* mkdir -p for the tree goose builds itself. */
 static struct inode *mkdirs(const char *path)
 {

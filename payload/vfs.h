@@ -23,6 +23,8 @@ void vfs_init(void);
 int vfs_add_static(const char *path, const void *data, size_t len, uint32_t mode);
 /* Add a symbolic link to target (len bytes). */
 int vfs_add_symlink(const char *path, const char *target, size_t len);
+/* Remove a name goose made: a file, or an empty directory. 0 or -errno. */
+int vfs_remove(const char *path);
 /* Add a device node with its own file ops. */
 int vfs_add_device(const char *path, const struct file_ops *ops, uint32_t mode, uint64_t rdev, void *priv);
 /* Unpack a cpio (newc) archive into the tree: 0, or -1 after one "goose: " line. */
