@@ -8,6 +8,8 @@
  *   AF_UNIX  SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET: bound to a path (a
  *            socket node in the file tree), to an abstract name, or unbound;
  *            socketpair; SCM_RIGHTS and SCM_CREDENTIALS.
+ *   AF_NETLINK  NETLINK_ROUTE dumps of links and addresses: the loopback
+ *            interface lo, 127.0.0.1/8 (what net.Interfaces asks).
  *   AF_INET6 and the rest: EAFNOSUPPORT, so Go's net package probes IPv4 only.
  *
  * A connection is two sockets, each the other's peer; what one sends is
@@ -37,9 +39,11 @@
 #define AF_UNSPEC 0
 #define AF_UNIX 1
 #define AF_INET 2
+#define AF_NETLINK 16
 
 #define SOCK_STREAM 1
 #define SOCK_DGRAM 2
+#define SOCK_RAW 3
 #define SOCK_SEQPACKET 5
 #define SOCK_TYPE_MASK 0xf
 #define SOCK_NONBLOCK O_NONBLOCK
@@ -126,6 +130,8 @@ struct sock {
 	bool paired;			/* a socketpair of datagram sockets: sends go to peer */
 	bool eof;			/* nothing more will arrive: the peer shut down or closed */
 	bool wr_shut, rd_shut;
+	bool wrote_after_close;		/* TCP: the one write after the peer closed was taken */
+	int32_t linger[2];		/* SO_LINGER: l_onoff, l_linger; {1, 0}: close resets */
 	int err;			/* SO_ERROR */
 	struct sock *peer;		/* connected stream/seqpacket: the other end, while open */
 	struct inode *node;		/* AF_UNIX bound to a path: the socket node */
@@ -147,7 +153,7 @@ static const struct file_ops sock_ops;
 
 static bool is_conn(const struct sock *s)
 {
-	return s->type != SOCK_DGRAM;
+	return s->type == SOCK_STREAM || s->type == SOCK_SEQPACKET;
 }
 
 static uint16_t in_port(const struct saddr *a)
@@ -203,10 +209,12 @@ static long addr_from_user(const struct sock *s, uint64_t uaddr, uint64_t len, s
 	memset(a, 0, sizeof(*a));
 	if (len > 128)
 		return -EINVAL;
-	if (s->family == AF_INET) {
-		if (len < 16)
+	if (s->family == AF_INET || s->family == AF_NETLINK) {
+		uint64_t want = s->family == AF_INET ? 16 : 12;
+
+		if (len < want)
 			return -EINVAL;
-		len = 16;
+		len = want;
 	} else if (len < 2 || len > sizeof(a->b)) {
 		return -EINVAL;
 	}
@@ -377,6 +385,157 @@ static long unix_bind(struct sock *s, const struct saddr *a)
 	return 0;
 }
 
+/* ---------------------------------------------------------------- netlink */
+
+/*
+ * NETLINK_ROUTE, enough for "which interfaces and addresses are there"
+ * (include/uapi/linux/netlink.h, rtnetlink.h, if_link.h, if_addr.h): a dump
+ * of RTM_GETLINK answers one RTM_NEWLINK for lo, of RTM_GETADDR one
+ * RTM_NEWADDR for 127.0.0.1/8 (none for AF_INET6), each dump ending in
+ * NLMSG_DONE; any other request gets NLMSG_ERROR EOPNOTSUPP. The answer is
+ * queued on the asking socket, from port 0 (the kernel).
+ */
+#define NETLINK_ROUTE 0
+#define NLMSG_ERROR 2
+#define NLMSG_DONE 3
+#define NLM_F_MULTI 0x2
+#define RTM_NEWLINK 16
+#define RTM_GETLINK 18
+#define RTM_NEWADDR 20
+#define RTM_GETADDR 22
+#define IFF_UP 0x1
+#define IFF_LOOPBACK 0x8
+#define IFF_RUNNING 0x40
+#define IFF_LOWER_UP 0x10000
+#define ARPHRD_LOOPBACK 772
+#define IFLA_ADDRESS 1
+#define IFLA_IFNAME 3
+#define IFLA_MTU 4
+#define IFA_ADDRESS 1
+#define IFA_LOCAL 2
+#define IFA_LABEL 3
+#define IFA_F_PERMANENT 0x80
+#define RT_SCOPE_HOST 254
+#define LO_MTU 65536
+#define NL_ALIGN(n) (((n) + 3) & ~(size_t)3)
+
+struct nlmsghdr {
+	uint32_t len;
+	uint16_t type, flags;
+	uint32_t seq, pid;
+};
+
+struct nl_reply {
+	uint8_t buf[512];
+	size_t len;
+	uint32_t seq, pid;
+};
+
+static uint8_t *nl_msg(struct nl_reply *r, uint16_t type, uint16_t flags, const void *body, size_t n)
+{
+	struct nlmsghdr h = { (uint32_t)(sizeof(h) + n), type, flags, r->seq, r->pid };
+	uint8_t *m = r->buf + r->len;
+
+	memcpy(m, &h, sizeof(h));
+	memcpy(m + sizeof(h), body, n);
+	r->len += NL_ALIGN(h.len);
+	return m;
+}
+
+/* An attribute (struct rtattr: u16 len, u16 type, data) at the end of msg. */
+static void nl_attr(struct nl_reply *r, uint8_t *msg, uint16_t type, const void *data, size_t n)
+{
+	struct nlmsghdr *h = (struct nlmsghdr *)msg;
+	uint16_t at[2] = { (uint16_t)(4 + n), type };
+	uint8_t *p = msg + NL_ALIGN(h->len);
+
+	memcpy(p, at, 4);
+	memcpy(p + 4, data, n);
+	memset(p + 4 + n, 0, NL_ALIGN(4 + n) - 4 - n);
+	h->len = (uint32_t)(NL_ALIGN(h->len) + NL_ALIGN(4 + n));
+	r->len = (size_t)(msg - r->buf) + NL_ALIGN(h->len);
+}
+
+static void nl_answer(const struct nlmsghdr *q, const uint8_t *body, size_t n, struct nl_reply *r)
+{
+	r->seq = q->seq;
+	if (q->type == RTM_GETLINK) {
+		/* struct ifinfomsg: family, pad, type, index, flags, change. */
+		uint8_t info[16] = { 0 };
+		uint16_t type = ARPHRD_LOOPBACK;
+		int32_t index = 1;
+		uint32_t flags = IFF_UP | IFF_LOOPBACK | IFF_RUNNING | IFF_LOWER_UP, mtu = LO_MTU;
+		static const uint8_t hwaddr[6];
+
+		memcpy(info + 2, &type, 2);
+		memcpy(info + 4, &index, 4);
+		memcpy(info + 8, &flags, 4);
+		uint8_t *m = nl_msg(r, RTM_NEWLINK, NLM_F_MULTI, info, sizeof(info));
+
+		nl_attr(r, m, IFLA_IFNAME, "lo", 3);
+		nl_attr(r, m, IFLA_MTU, &mtu, 4);
+		nl_attr(r, m, IFLA_ADDRESS, hwaddr, sizeof(hwaddr));
+	} else if (q->type == RTM_GETADDR) {
+		/* struct ifaddrmsg: family, prefixlen, flags, scope, index. */
+		uint8_t family = n ? body[0] : AF_UNSPEC;
+		uint8_t info[8] = { AF_INET, 8, IFA_F_PERMANENT, RT_SCOPE_HOST, 1, 0, 0, 0 };
+		static const uint8_t lo_addr[4] = { 127, 0, 0, 1 };
+
+		if (family == AF_UNSPEC || family == AF_INET) {
+			uint8_t *m = nl_msg(r, RTM_NEWADDR, NLM_F_MULTI, info, sizeof(info));
+
+			nl_attr(r, m, IFA_ADDRESS, lo_addr, 4);
+			nl_attr(r, m, IFA_LOCAL, lo_addr, 4);
+			nl_attr(r, m, IFA_LABEL, "lo", 3);
+		}
+	} else {
+		/* struct nlmsgerr: the error, then the request's header. */
+		uint8_t err[4 + sizeof(*q)];
+		int32_t e = -EOPNOTSUPP;
+
+		memcpy(err, &e, 4);
+		memcpy(err + 4, q, sizeof(*q));
+		nl_msg(r, NLMSG_ERROR, 0, err, sizeof(err));
+		return;
+	}
+	int32_t zero = 0;
+
+	nl_msg(r, NLMSG_DONE, NLM_F_MULTI, &zero, 4);
+}
+
+static uint32_t nl_port(const struct sock *s)
+{
+	uint32_t pid;
+
+	memcpy(&pid, s->local.b + 4, 4);
+	return pid;
+}
+
+/* A port id: the one asked for, or (0) the pid, then descending numbers
+ * (Linux's autobind takes the tgid first, then negative ids). */
+static long netlink_bind(struct sock *s, uint32_t pid)
+{
+	static uint32_t next_auto = UINT32_MAX - 4095;
+
+	for (const struct sock *o = bound_list; pid && o; o = o->next_bound)
+		if (o->family == AF_NETLINK && nl_port(o) == pid)
+			return -EADDRINUSE;
+	while (!pid) {
+		pid = GOOSE_PID;
+		for (const struct sock *o = bound_list; pid && o; o = o->next_bound)
+			if (o->family == AF_NETLINK && nl_port(o) == pid)
+				pid = 0;
+		if (!pid)
+			pid = next_auto--;
+	}
+	memset(&s->local, 0, sizeof(s->local));
+	s->local.len = 12;
+	s->local.b[0] = AF_NETLINK;
+	memcpy(s->local.b + 4, &pid, 4);
+	bound_add(s);
+	return 0;
+}
+
 /* A socket that sends or connects unbound gets an address first: always
  * for AF_INET, with SO_PASSCRED for AF_UNIX (as Linux). */
 static long autobind(struct sock *s)
@@ -387,6 +546,8 @@ static long autobind(struct sock *s)
 		return 0;
 	if (s->family == AF_INET)
 		return in_bind(s, 0, 0);
+	if (s->family == AF_NETLINK)
+		return netlink_bind(s, 0);
 	set_unnamed(&a);
 	return unix_bind(s, &a);
 }
@@ -664,11 +825,53 @@ static void sender_addr(const struct sock *s, struct saddr *from)
 		from->len = 0;	/* an unnamed sender: no name at all */
 }
 
+/* Requests (one or more nlmsghdrs) in u; the answers go to s itself. */
+static long netlink_send(struct sock *s, struct uio *u, size_t len)
+{
+	uint8_t req[256];
+	size_t off = 0, n = MIN(len, sizeof(req));
+	long r = autobind(s);
+
+	if (r)
+		return r;
+	uio_move(u, req, n, false);
+	while (off + sizeof(struct nlmsghdr) <= n) {
+		struct nlmsghdr q;
+		struct nl_reply *rep = kzalloc(sizeof(*rep));
+		struct msg *m;
+
+		memcpy(&q, req + off, sizeof(q));
+		if (q.len < sizeof(q) || q.len > n - off) {
+			kfree(rep);
+			break;
+		}
+		if (!rep)
+			return -ENOBUFS;
+		rep->pid = nl_port(s);
+		nl_answer(&q, req + off + sizeof(q), q.len - sizeof(q), rep);
+		m = kzalloc(sizeof(*m) + rep->len);
+		if (!m) {
+			kfree(rep);
+			return -ENOBUFS;
+		}
+		memcpy(m->data, rep->buf, rep->len);
+		m->len = rep->len;
+		m->from.len = 12;
+		m->from.b[0] = AF_NETLINK;
+		kfree(rep);
+		rxq_push(s, m);
+		off += NL_ALIGN(q.len);
+	}
+	return (long)len;
+}
+
 static long sock_send(struct sock *s, struct uio *u, size_t len, const struct saddr *to, struct ancillary **anc)
 {
 	struct sock *dst;
 	long r;
 
+	if (s->family == AF_NETLINK)
+		return netlink_send(s, u, len);
 	if (s->wr_shut)
 		return -EPIPE;
 	if (is_conn(s)) {
@@ -676,7 +879,19 @@ static long sock_send(struct sock *s, struct uio *u, size_t len, const struct sa
 			return -EISCONN;
 		if (!s->connected)
 			return s->type == SOCK_STREAM && s->family == AF_INET ? -EPIPE : -ENOTCONN;
+		if (s->err) {
+			long e = s->err;	/* a reset came: the write reports it */
+
+			s->err = 0;
+			return -e;
+		}
 		dst = s->peer;
+		if (!dst && s->family == AF_INET && !s->wrote_after_close) {
+			/* TCP takes the first write after the peer closed (the peer
+			 * answers it with a reset); later ones get EPIPE. */
+			s->wrote_after_close = true;
+			return (long)len;
+		}
 		if (!dst || dst->rd_shut)
 			return -EPIPE;
 	} else if (s->paired && !to) {
@@ -949,7 +1164,7 @@ static void sock_disconnect(struct sock *s, bool reset)
 
 static void sock_free(struct sock *s)
 {
-	sock_disconnect(s, false);
+	sock_disconnect(s, s->linger[0] && !s->linger[1]);
 	rxq_flush(s);
 	if (s->bound)
 		bound_remove(s);
@@ -1061,6 +1276,11 @@ static long check_type(int family, int type, int *proto)
 			return -ESOCKTNOSUPPORT;
 		return *proto ? -EPROTONOSUPPORT : 0;
 	}
+	if (family == AF_NETLINK) {
+		if (type != SOCK_RAW && type != SOCK_DGRAM)
+			return -ESOCKTNOSUPPORT;
+		return *proto != NETLINK_ROUTE ? -EPROTONOSUPPORT : 0;
+	}
 	return -EAFNOSUPPORT;
 }
 
@@ -1144,6 +1364,12 @@ SYSCALL(bind)
 		return -EINVAL;
 	if (s->family == AF_INET)
 		return in_bind(s, in_addr(&sa), in_port(&sa));
+	if (s->family == AF_NETLINK) {
+		uint32_t pid;
+
+		memcpy(&pid, sa.b + 4, 4);
+		return netlink_bind(s, pid);
+	}
 	return unix_bind(s, &sa);
 }
 
@@ -1586,9 +1812,11 @@ SYSCALL(setsockopt)
 	if (timeout_opt(level, name))
 		return -ENOPROTOOPT;
 	if (level == SOL_SOCKET && name == SO_LINGER) {
+		/* Close never waits here (all is delivered at once); {1, 0} makes
+		 * it reset the connection, as Linux's abortive close. */
 		if (a[4] < 8)
 			return -EINVAL;
-		return copy_from_user(&val, a[3], 4);	/* accepted: close never waits here */
+		return copy_from_user(s->linger, a[3], sizeof(s->linger));
 	}
 	if (a[4] < 4)
 		return -EINVAL;
@@ -1651,10 +1879,8 @@ SYSCALL(getsockopt)
 		return copy_to_user(a[3], cred, (size_t)len) || copy_to_user(a[4], &len, sizeof(len)) ? -EFAULT : 0;
 	}
 	if (level == SOL_SOCKET && name == SO_LINGER) {
-		int32_t linger[2] = { 0, 0 };
-
 		len = MIN(len, 8);
-		return copy_to_user(a[3], linger, (size_t)len) || copy_to_user(a[4], &len, sizeof(len)) ? -EFAULT : 0;
+		return copy_to_user(a[3], s->linger, (size_t)len) || copy_to_user(a[4], &len, sizeof(len)) ? -EFAULT : 0;
 	}
 	if (level == SOL_SOCKET && name == SO_TYPE)
 		val = s->type;

@@ -108,6 +108,7 @@ func main() {
 	udp()
 	socketpair()
 	httpRoundTrip()
+	interfaces()
 	fmt.Println("done")
 }
 
@@ -385,7 +386,8 @@ func tcpPeerClose() {
 
 	// Writing to a connection whose peer has gone: Linux accepts the
 	// first write (the peer answers it with a reset), later ones fail.
-	var werr error
+	_, werr := c.Write([]byte("first"))
+	fmt.Println("first write after peer close taken:", werr == nil)
 	for i := 0; i < 500 && werr == nil; i++ {
 		_, werr = c.Write([]byte("anyone there?"))
 		if werr == nil {
@@ -404,6 +406,37 @@ func tcpPeerClose() {
 	n, err = s.Read(make([]byte, 1))
 	fmt.Println("peer of closed conn reads:", n, err == io.EOF)
 	s.Close()
+
+	// SO_LINGER {on, 0 s}: close resets the connection.
+	c, s = pair(ln, "tcp")
+	must("SetLinger", c.SetLinger(0))
+	c.Close()
+	_, err = s.Read(make([]byte, 1))
+	fmt.Println("read after the peer's abortive close: ECONNRESET:", errors.Is(err, syscall.ECONNRESET))
+	s.Close()
+}
+
+// The interfaces Go sees (netlink): whatever else a machine has, lo with
+// 127.0.0.1/8.
+func interfaces() {
+	step("interfaces")
+	lo, err := net.InterfaceByName("lo")
+	must("InterfaceByName(lo)", err)
+	fmt.Println("lo: up:", lo.Flags&net.FlagUp != 0, "loopback:", lo.Flags&net.FlagLoopback != 0, "index > 0:", lo.Index > 0)
+	addrs, err := lo.Addrs()
+	must("lo.Addrs", err)
+	found := false
+	for _, a := range addrs {
+		found = found || a.String() == "127.0.0.1/8"
+	}
+	fmt.Println("lo has 127.0.0.1/8:", found)
+	all, err := net.Interfaces()
+	must("Interfaces", err)
+	named := false
+	for _, i := range all {
+		named = named || i.Name == "lo"
+	}
+	fmt.Println("net.Interfaces lists lo:", named)
 }
 
 func tcpDeadline() {
