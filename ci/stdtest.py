@@ -92,7 +92,7 @@ DEFAULT = """
 
 # `make test`: quick, but each touches a different part of goose (threads and
 # futexes, timers, files and the initramfs, signals, CPU-bound work, the GC).
-SHORT = "sync runtime/debug reflect strconv bufio compress/flate path/filepath io/fs syscall context encoding/json".split()
+SHORT = "sync runtime/debug reflect strconv bufio compress/flate path/filepath io/fs syscall context encoding/json net".split()
 
 # Tests that start another program (the go tool, cat, id, the test binary
 # itself): goose runs one program and has no fork or execve, so they can only
@@ -124,6 +124,10 @@ EXTRAS = {
     "path/filepath": [("src/unicode", None), ("test", (1, 20))],
     # TestReadDir lists ".." and looks for io_test.go.
     "io/ioutil": [("src/io", None)],
+    # Go 1.19's TestReadLine reads /etc/services.
+    "net": [("/etc/services", (1, 19))],
+    # performance_test.go reads ../printer/nodes.go when the package loads.
+    "go/parser": [("src/go/printer/nodes.go", None)],
 }
 
 GO_ENV = {"GOOS": "linux", "GOARCH": "riscv64", "CGO_ENABLED": "0",

@@ -248,14 +248,15 @@ static void boot_memory(uint64_t fdt_pa, size_t fdt_len)
  * /proc/self/exe names the program (os.Executable reads it): its path in the
  * initramfs, or, for a program that is not in the tree (embedded in the
  * image, or the initrd itself), a read-only file at /<name> whose bytes stay
- * where they are. And /etc/hosts names localhost unless the initramfs
- * brought one: Go's resolver reads it before it would ask DNS.
+ * where they are; that path is then argv[0] too, as exec would give it. And
+ * /etc/hosts names localhost unless the initramfs brought one: Go's
+ * resolver reads it before it would ask DNS.
  */
-static void boot_name_program(const char *name, const void *elf, size_t len)
+static void boot_name_program(const char **argv0, const void *elf, size_t len)
 {
 	static const char hosts[] = "127.0.0.1\tlocalhost\n";
-	char path[VFS_NAME_MAX + 2];
-	const char *base = name;
+	static char path[VFS_NAME_MAX + 2];
+	const char *name = *argv0, *base = name;
 	int r;
 
 	for (const char *p = name; *p; p++)
@@ -263,7 +264,7 @@ static void boot_name_program(const char *name, const void *elf, size_t len)
 			base = p + 1;
 	if (elf) {
 		snprintf(path, sizeof(path), "/%s", base);
-		name = path;
+		name = *argv0 = path;
 		if (vfs_add_static(path, elf, len, 0555) == -EEXIST)
 			gmsg("/proc/self/exe: the initramfs has a %s too; that file is what it names", path);
 	}
@@ -286,14 +287,14 @@ static void boot_find_program(struct loader_info *li)
 		li->elf = goose_kernel_elf;
 		li->len = goose_kernel_elf_size;
 		li->argv0 = goose_kernel_name[0] ? goose_kernel_name : "/init";
-		boot_name_program(li->argv0, li->elf, li->len);
+		boot_name_program(&li->argv0, li->elf, li->len);
 		return;
 	}
 	if (initrd && !cpio_is_archive(initrd, initrd_len)) {
 		li->elf = initrd;
 		li->len = initrd_len;
 		li->argv0 = init ? init : "/init";
-		boot_name_program(li->argv0, li->elf, li->len);
+		boot_name_program(&li->argv0, li->elf, li->len);
 		return;
 	}
 	if (!init)
@@ -306,7 +307,7 @@ static void boot_find_program(struct loader_info *li)
 		boot_fail();
 	}
 	li->argv0 = init;
-	boot_name_program(init, NULL, 0);
+	boot_name_program(&li->argv0, NULL, 0);
 }
 
 /*

@@ -8,6 +8,8 @@
  *   AF_UNIX  SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET: bound to a path (a
  *            socket node in the file tree), to an abstract name, or unbound;
  *            socketpair; SCM_RIGHTS and SCM_CREDENTIALS.
+ *            SOCK_RAW: IP datagrams of one protocol between raw sockets, with
+ *            their IPv4 header; an ICMP echo request gets its echo reply.
  *   AF_NETLINK  NETLINK_ROUTE dumps of links and addresses: the loopback
  *            interface lo, 127.0.0.1/8 (what net.Interfaces asks).
  *   AF_INET6 and the rest: EAFNOSUPPORT, so Go's net package probes IPv4 only.
@@ -52,6 +54,8 @@
 #define IPPROTO_IP 0
 #define IPPROTO_TCP 6
 #define IPPROTO_UDP 17
+#define IPPROTO_ICMP 1
+#define IPPROTO_RAW 255
 
 #define SOL_SOCKET 1
 #define SO_TYPE 3
@@ -865,11 +869,108 @@ static long netlink_send(struct sock *s, struct uio *u, size_t len)
 	return (long)len;
 }
 
+/* The Internet checksum (RFC 1071) of n bytes. */
+static uint16_t ip_sum(const uint8_t *p, size_t n)
+{
+	uint32_t sum = 0;
+
+	for (size_t i = 0; i + 1 < n; i += 2)
+		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
+	if (n & 1)
+		sum += (uint32_t)p[n - 1] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+static void put_be16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+/* An IPv4 datagram (header and payload) to every raw socket of its
+ * protocol that its addresses let through (Linux's raw_v4_input). */
+static void raw_deliver(const uint8_t *pkt, size_t n)
+{
+	struct saddr src, dst;
+
+	set_in(&src, (uint32_t)pkt[12] << 24 | (uint32_t)pkt[13] << 16 | (uint32_t)pkt[14] << 8 | pkt[15], 0);
+	set_in(&dst, (uint32_t)pkt[16] << 24 | (uint32_t)pkt[17] << 16 | (uint32_t)pkt[18] << 8 | pkt[19], 0);
+	for (struct sock *o = bound_list; o; o = o->next_bound) {
+		if (o->family != AF_INET || o->type != SOCK_RAW || o->proto != pkt[9] || (in_addr(&o->local) && in_addr(&o->local) != in_addr(&dst)) ||
+		    (o->remote.len && in_addr(&o->remote) != in_addr(&src)) ||
+		    o->rx_bytes + n > (size_t)o->rcvbuf)
+			continue;
+		struct msg *m = kzalloc(sizeof(*m) + n);
+
+		if (!m)
+			return;
+		memcpy(m->data, pkt, n);
+		m->len = n;
+		m->from = src;
+		rxq_push(o, m);
+	}
+}
+
+/* A raw socket's send: the payload gets an IPv4 header and goes to the raw
+ * sockets of its protocol; an ICMP echo request is answered, as the
+ * loopback interface's ICMP would. */
+static long raw_send(struct sock *s, struct uio *u, size_t len, const struct saddr *to)
+{
+	static uint16_t ip_id;
+	const struct saddr *a = to && to->len ? to : s->remote.len ? &s->remote : NULL;
+
+	if (!a)
+		return -EDESTADDRREQ;
+	uint32_t dst = in_addr(a) ? in_addr(a) : LOOPBACK, src = in_addr(&s->local) ? in_addr(&s->local) : LOOPBACK;
+
+	if (!is_loopback(dst))
+		return -ENETUNREACH;
+	if (len > 65535 - 20)
+		return -EMSGSIZE;
+	uint8_t *pkt = kzalloc(20 + len);
+
+	if (!pkt)
+		return -ENOBUFS;
+	uio_move(u, pkt + 20, len, false);
+	pkt[0] = 0x45;
+	put_be16(pkt + 2, (uint16_t)(20 + len));
+	put_be16(pkt + 4, ip_id++);
+	pkt[8] = 64;
+	pkt[9] = (uint8_t)s->proto;
+	for (int i = 0; i < 4; i++) {
+		pkt[12 + i] = (uint8_t)(src >> (24 - 8 * i));
+		pkt[16 + i] = (uint8_t)(dst >> (24 - 8 * i));
+	}
+	put_be16(pkt + 10, ip_sum(pkt, 20));
+	raw_deliver(pkt, 20 + len);
+	if (s->proto == IPPROTO_ICMP && len >= 8 && pkt[20] == 8 && pkt[21] == 0) {
+		/* Echo reply: the addresses swapped, type 0, both sums again. */
+		for (int i = 0; i < 4; i++) {
+			uint8_t t = pkt[12 + i];
+
+			pkt[12 + i] = pkt[16 + i];
+			pkt[16 + i] = t;
+		}
+		pkt[20] = 0;
+		put_be16(pkt + 22, 0);
+		put_be16(pkt + 22, ip_sum(pkt + 20, len));
+		put_be16(pkt + 10, 0);
+		put_be16(pkt + 10, ip_sum(pkt, 20));
+		raw_deliver(pkt, 20 + len);
+	}
+	kfree(pkt);
+	return (long)len;
+}
+
 static long sock_send(struct sock *s, struct uio *u, size_t len, const struct saddr *to, struct ancillary **anc)
 {
 	struct sock *dst;
 	long r;
 
+	if (s->family == AF_INET && s->type == SOCK_RAW)
+		return raw_send(s, u, len, to);
 	if (s->family == AF_NETLINK)
 		return netlink_send(s, u, len);
 	if (s->wr_shut)
@@ -1264,6 +1365,8 @@ static long check_type(int family, int type, int *proto)
 	if (family == AF_INET) {
 		int want = type == SOCK_STREAM ? IPPROTO_TCP : type == SOCK_DGRAM ? IPPROTO_UDP : -1;
 
+		if (type == SOCK_RAW)
+			return *proto > 0 && *proto < IPPROTO_RAW ? 0 : -EPROTONOSUPPORT;
 		if (want < 0)
 			return -ESOCKTNOSUPPORT;
 		if (*proto && *proto != want)
@@ -1297,6 +1400,10 @@ SYSCALL(socket)
 		return r;
 	struct sock *s = sock_new(family, type, proto);
 
+	if (s && family == AF_INET && type == SOCK_RAW) {
+		set_in(&s->local, 0, 0);	/* raw sockets hear their protocol at once */
+		bound_add(s);
+	}
 	return s ? sock_install(s, flags) : -ENOMEM;
 }
 
@@ -1360,6 +1467,12 @@ SYSCALL(bind)
 	(void)t;
 	if ((r = addr_from_user(s, a[1], a[2], &sa)))
 		return r;
+	if (s->family == AF_INET && s->type == SOCK_RAW) {
+		if (in_addr(&sa) && !is_loopback(in_addr(&sa)))
+			return -EADDRNOTAVAIL;
+		set_in(&s->local, in_addr(&sa), 0);
+		return 0;
+	}
 	if (s->bound)
 		return -EINVAL;
 	if (s->family == AF_INET)

@@ -110,6 +110,58 @@ SYSCALL(pwrite64)
 	return prw(t, a, true);
 }
 
+/*
+ * sendfile(out, in, offset, count): in's bytes (a file with an offset) to
+ * out, through a bounce buffer. What out takes is what counts: the offset
+ * moves by that much, as on Linux. Blocks (unless O_NONBLOCK) when out takes
+ * nothing; the call then runs again from the start.
+ */
+SYSCALL(sendfile)
+{
+	static uint8_t bounce[16384];	/* the big lock is held */
+	struct file *out = fd_get((int)a[0]), *in = fd_get((int)a[1]);
+	uint64_t count = MIN(a[3], RW_MAX), done = 0, pos = 0;
+	long r = 0;
+
+	if (!out || !in || ((in->flags | out->flags) & O_PATH) || (in->flags & O_ACCMODE) == O_WRONLY ||
+	    (out->flags & O_ACCMODE) == O_RDONLY)
+		return -EBADF;
+	if (!in->ops->seekable || !in->ops->read || !out->ops->write || (out->flags & O_APPEND))
+		return -EINVAL;
+	if (a[2]) {
+		if (copy_from_user(&pos, a[2], sizeof(pos)))
+			return -EFAULT;
+		if ((int64_t)pos < 0)
+			return -EINVAL;
+	}
+	uint64_t *off = a[2] ? &pos : &in->off;
+
+	while (done < count) {
+		uint64_t start = *off;
+		long n = in->ops->read(in, bounce, MIN(count - done, sizeof(bounce)), off);
+
+		if (n <= 0) {
+			r = n;
+			break;
+		}
+		long w = out->ops->write(out, bounce, (size_t)n, &out->off);
+
+		*off = start + (w > 0 ? (uint64_t)w : 0);
+		if (w <= 0) {
+			r = w;
+			break;
+		}
+		done += (uint64_t)w;
+		if (w < n)
+			break;
+	}
+	if (a[2] && copy_to_user(a[2], &pos, sizeof(pos)))
+		return -EFAULT;
+	if (done)
+		return (long)done;
+	return r == -EAGAIN ? file_block(t, out, r) : r;
+}
+
 /* readv/writev: struct iovec { void *base; size_t len; } (include/uapi/linux/uio.h). */
 static long rwv(struct thread *t, const uint64_t *a, bool write)
 {

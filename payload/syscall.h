@@ -54,6 +54,7 @@ struct thread;
 #define SYS_writev 66
 #define SYS_pread64 67
 #define SYS_pwrite64 68
+#define SYS_sendfile 71
 #define SYS_pselect6 72
 #define SYS_splice 76
 #define SYS_tee 77
@@ -219,7 +220,7 @@ long file_block(struct thread *t, struct file *f, long r);
 	X(getpgid, 1) X(getsid, 1) X(setsid, 0) X(getgroups, 2) X(setgroups, 2) X(fchmodat2, 4) X(splice, 6)    \
 	X(tee, 4) X(getitimer, 2) X(setitimer, 3) X(mknodat, 4) X(setregid, 2) X(setgid, 1) \
 	X(setreuid, 2) X(setuid, 1) X(setresuid, 3) X(getresuid, 3) X(setresgid, 3) X(getresgid, 3) X(setfsuid, 1) \
-	X(setfsgid, 1)
+	X(setfsgid, 1) X(sendfile, 4)
 
 #define SYSCALL_DECLARE(name, n) SYSCALL(name);
 SYSCALL_LIST(SYSCALL_DECLARE)
