@@ -1387,16 +1387,25 @@ static long check_type(int family, int type, int *proto)
 	return -EAFNOSUPPORT;
 }
 
+/* socket's and socketpair's (domain, type | flags, protocol), checked. */
+static long socket_args(const uint64_t *a, int *family, int *type, int *flags, int *proto)
+{
+	*family = (int)a[0];
+	*type = (int)a[1] & SOCK_TYPE_MASK;
+	*flags = (int)a[1] & ~SOCK_TYPE_MASK;
+	*proto = (int)a[2];
+	if (*flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))
+		return -EINVAL;
+	return check_type(*family, *type, proto);
+}
+
 SYSCALL(socket)
 {
-	int family = (int)a[0], type = (int)a[1] & SOCK_TYPE_MASK, flags = (int)a[1] & ~SOCK_TYPE_MASK;
-	int proto = (int)a[2];
-	long r;
+	int family, type, flags, proto;
+	long r = socket_args(a, &family, &type, &flags, &proto);
 
 	(void)t;
-	if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))
-		return -EINVAL;
-	if ((r = check_type(family, type, &proto)))
+	if (r)
 		return r;
 	struct sock *s = sock_new(family, type, proto);
 
@@ -1409,14 +1418,11 @@ SYSCALL(socket)
 
 SYSCALL(socketpair)
 {
-	int family = (int)a[0], type = (int)a[1] & SOCK_TYPE_MASK, flags = (int)a[1] & ~SOCK_TYPE_MASK;
-	int proto = (int)a[2];
-	long r;
+	int family, type, flags, proto;
+	long r = socket_args(a, &family, &type, &flags, &proto);
 
 	(void)t;
-	if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))
-		return -EINVAL;
-	if ((r = check_type(family, type, &proto)))
+	if (r)
 		return r;
 	if (family != AF_UNIX)
 		return -EOPNOTSUPP;
@@ -1454,13 +1460,8 @@ SYSCALL(socketpair)
 	return 0;
 }
 
-SYSCALL(bind)
+static long sock_bind(struct thread *t, struct sock *s, const uint64_t *a)
 {
-	long err_;
-	struct sock *s = sock_fd((int)a[0], &err_);
-
-	if (!s)
-		return err_;
 	struct saddr sa;
 	long r;
 
@@ -1486,13 +1487,8 @@ SYSCALL(bind)
 	return unix_bind(s, &sa);
 }
 
-SYSCALL(listen)
+static long sock_listen(struct thread *t, struct sock *s, const uint64_t *a)
 {
-	long err_;
-	struct sock *s = sock_fd((int)a[0], &err_);
-
-	if (!s)
-		return err_;
 	int backlog = (int)a[1];
 	long r;
 
@@ -1587,13 +1583,8 @@ static long conn_connect(struct sock *s, const struct saddr *sa)
 	return 0;
 }
 
-SYSCALL(connect)
+static long sock_connect(struct thread *t, struct sock *s, const uint64_t *a)
 {
-	long err_;
-	struct sock *s = sock_fd((int)a[0], &err_);
-
-	if (!s)
-		return err_;
 	struct saddr sa;
 	long r;
 
@@ -1629,13 +1620,8 @@ SYSCALL(connect)
 	return 0;
 }
 
-static long do_accept(struct thread *t, const uint64_t *a, int flags)
+static long do_accept(struct thread *t, struct sock *s, const uint64_t *a, int flags)
 {
-	long err_;
-	struct sock *s = sock_fd((int)a[0], &err_);
-
-	if (!s)
-		return err_;
 	long r;
 
 	if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))
@@ -1655,35 +1641,25 @@ static long do_accept(struct thread *t, const uint64_t *a, int flags)
 	return sock_install(n, flags);
 }
 
-SYSCALL(accept)
+static long sock_accept(struct thread *t, struct sock *s, const uint64_t *a)
 {
-	return do_accept(t, a, 0);
+	return do_accept(t, s, a, 0);
 }
 
-SYSCALL(accept4)
+static long sock_accept4(struct thread *t, struct sock *s, const uint64_t *a)
 {
-	return do_accept(t, a, (int)a[3]);
+	return do_accept(t, s, a, (int)a[3]);
 }
 
-SYSCALL(getsockname)
+static long sock_getsockname(struct thread *t, struct sock *s, const uint64_t *a)
 {
-	long err_;
-	struct sock *s = sock_fd((int)a[0], &err_);
-
-	if (!s)
-		return err_;
 
 	(void)t;
 	return addr_to_user(name_of(s), a[1], a[2]);
 }
 
-SYSCALL(getpeername)
+static long sock_getpeername(struct thread *t, struct sock *s, const uint64_t *a)
 {
-	long err_;
-	struct sock *s = sock_fd((int)a[0], &err_);
-
-	if (!s)
-		return err_;
 
 	(void)t;
 	if (is_conn(s) ? !s->connected : !s->remote.len)
@@ -1708,13 +1684,8 @@ static long do_send(struct thread *t, struct sock *s, struct uio *u, size_t len,
 	return sock_block(t, s, r, flags);
 }
 
-SYSCALL(sendto)
+static long sock_sendto(struct thread *t, struct sock *s, const uint64_t *a)
 {
-	long err_;
-	struct sock *s = sock_fd((int)a[0], &err_);
-
-	if (!s)
-		return err_;
 	struct uio u;
 
 	if (a[2] && uaccess_ok(a[1], a[2], PROT_READ))
@@ -1723,13 +1694,8 @@ SYSCALL(sendto)
 	return do_send(t, s, &u, a[2], (int)a[3], a[4], a[5], NULL);
 }
 
-SYSCALL(recvfrom)
+static long sock_recvfrom(struct thread *t, struct sock *s, const uint64_t *a)
 {
-	long err_;
-	struct sock *s = sock_fd((int)a[0], &err_);
-
-	if (!s)
-		return err_;
 	struct recv_out o = { 0 };
 	struct uio u;
 	int flags = (int)a[3];
@@ -1768,13 +1734,8 @@ struct umsghdr {
 };
 _Static_assert(sizeof(struct umsghdr) == 56, "struct msghdr is 56 bytes on riscv64");
 
-SYSCALL(sendmsg)
+static long sock_sendmsg(struct thread *t, struct sock *s, const uint64_t *a)
 {
-	long err_;
-	struct sock *s = sock_fd((int)a[0], &err_);
-
-	if (!s)
-		return err_;
 	struct umsghdr mh;
 	struct ancillary *anc = NULL;
 	uint64_t len;
@@ -1803,13 +1764,8 @@ out:
 	return r;
 }
 
-SYSCALL(recvmsg)
+static long sock_recvmsg(struct thread *t, struct sock *s, const uint64_t *a)
 {
-	long err_;
-	struct sock *s = sock_fd((int)a[0], &err_);
-
-	if (!s)
-		return err_;
 	struct umsghdr mh;
 	struct recv_out o = { 0 };
 	uint64_t len;
@@ -1848,13 +1804,8 @@ out:
 	return r;
 }
 
-SYSCALL(shutdown)
+static long sock_shutdown(struct thread *t, struct sock *s, const uint64_t *a)
 {
-	long err_;
-	struct sock *s = sock_fd((int)a[0], &err_);
-
-	if (!s)
-		return err_;
 	int how = (int)a[1];
 
 	(void)t;
@@ -1911,13 +1862,8 @@ static bool timeout_opt(int level, int name)
 	return level == SOL_SOCKET && (name == 20 || name == 21);
 }
 
-SYSCALL(setsockopt)
+static long sock_setsockopt(struct thread *t, struct sock *s, const uint64_t *a)
 {
-	long err_;
-	struct sock *s = sock_fd((int)a[0], &err_);
-
-	if (!s)
-		return err_;
 	int level = (int)a[1], name = (int)a[2];
 	int32_t val = 0;
 
@@ -1967,13 +1913,8 @@ SYSCALL(setsockopt)
 	return 0;
 }
 
-SYSCALL(getsockopt)
+static long sock_getsockopt(struct thread *t, struct sock *s, const uint64_t *a)
 {
-	long err_;
-	struct sock *s = sock_fd((int)a[0], &err_);
-
-	if (!s)
-		return err_;
 	int level = (int)a[1], name = (int)a[2];
 	int32_t len, val;
 	int k = -1;
@@ -2023,3 +1964,24 @@ SYSCALL(getsockopt)
 		return -EFAULT;
 	return 0;
 }
+
+/* The calls on a socket descriptor: each finds its socket (EBADF, ENOTSOCK)
+ * and goes to sock_<call>. */
+static long on_sock(struct thread *t, const uint64_t *a, long (*fn)(struct thread *, struct sock *, const uint64_t *))
+{
+	long err;
+	struct sock *s = sock_fd((int)a[0], &err);
+
+	return s ? fn(t, s, a) : err;
+}
+
+#define SOCK_CALLS(X)                                                                                    \
+	X(bind) X(listen) X(connect) X(getsockname) X(getpeername) X(sendto) X(recvfrom) X(sendmsg) X(recvmsg) X(shutdown) X(setsockopt) X(getsockopt) X(accept) X(accept4)
+
+#define SOCK_SYSCALL(name)                          \
+	SYSCALL(name)                               \
+	{                                           \
+		return on_sock(t, a, sock_##name);  \
+	}
+SOCK_CALLS(SOCK_SYSCALL)
+#undef SOCK_SYSCALL

@@ -95,29 +95,17 @@ static long get_res(const uint32_t id[4], const uint64_t *a)
 	return 0;
 }
 
-SYSCALL(getuid)
-{
-	(void)a;
-	return t->uid[REAL];
-}
-
-SYSCALL(geteuid)
-{
-	(void)a;
-	return t->uid[EFF];
-}
-
-SYSCALL(getgid)
-{
-	(void)a;
-	return t->gid[REAL];
-}
-
-SYSCALL(getegid)
-{
-	(void)a;
-	return t->gid[EFF];
-}
+#define ID_GET(name, ids, which) \
+	SYSCALL(name)            \
+	{                        \
+		(void)a;         \
+		return t->ids[which]; \
+	}
+ID_GET(getuid, uid, REAL)
+ID_GET(geteuid, uid, EFF)
+ID_GET(getgid, gid, REAL)
+ID_GET(getegid, gid, EFF)
+#undef ID_GET
 
 SYSCALL(setuid)
 {
