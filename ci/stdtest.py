@@ -311,17 +311,32 @@ def execute(cmd, timeout, verbose, cwd=None, env=None):
                          stderr=subprocess.STDOUT, start_new_session=True)
     with live_lock:
         live.add(p)
+    # The output is read on the side: a child the test started in a session
+    # of its own (Setsid, Setpgid tests under the reference) may keep the
+    # pipe open long after the binary exited; its end is not waited for.
+    chunks = []
+
+    def drain():
+        while True:
+            b = os.read(p.stdout.fileno(), 65536)
+            if not b:
+                return
+            chunks.append(b)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
     timed_out = False
     try:
-        out, _ = p.communicate(timeout=timeout)
+        p.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         timed_out = True
         gotest.kill_group(p)
-        out, _ = p.communicate()
+        p.wait()
     finally:
         with live_lock:
             live.discard(p)
-    out = out.decode(errors="replace").replace("\r\n", "\n")
+    reader.join(5)
+    out = b"".join(chunks).decode(errors="replace").replace("\r\n", "\n")
     return Run(cmd, out, p.returncode, time.monotonic() - start, timed_out)
 
 
