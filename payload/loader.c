@@ -162,12 +162,16 @@ static int load_rewrite_ecalls(const struct elf_image *img, const uint8_t *file,
 	ld.nsites = total;
 	kfree(starts);
 
+	/* Parcel by parcel: an instruction may straddle two pages, whose
+	 * frames need not be neighbours in goose's direct map. */
 	for (size_t i = 0; i < ld.nsites; i++) {
-		uint32_t *insn = vm_kaddr(ld.sites[i]);
+		for (int half = 0; half < 2; half++) {
+			uint16_t *parcel = vm_kaddr(ld.sites[i] + 2 * (uint64_t)half);
 
-		if (!insn)
-			panic("loader: ecall site 0x%lx is not mapped", ld.sites[i]);
-		*insn = INSN_EBREAK;
+			if (!parcel)
+				panic("loader: ecall site 0x%lx is not mapped", ld.sites[i]);
+			*parcel = (uint16_t)(INSN_EBREAK >> (16 * half));
+		}
 	}
 	fence_i();
 	return 0;
