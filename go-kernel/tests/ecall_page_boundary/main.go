@@ -1,3 +1,5 @@
+//go:build riscv64
+
 // System calls whose ecall straddles a page boundary. goose once wrote the
 // second half of such an ebreak into the wrong frame, so the call ran as an
 // ecall goose never saw (a Go 1.27 test binary could not start).
