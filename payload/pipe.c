@@ -146,8 +146,10 @@ static uint32_t pipe_poll(struct file *f)
 
 	/* Hung up: no writer, and one has been (a FIFO reader opened
 	 * O_NONBLOCK before any writer: since it opened; fs/pipe.c). */
-	if (is_reader(f))
-		ev |= (used ? EPOLLIN | EPOLLRDNORM : 0) | (!p->writers && pipe_file_of(p, f)->writers_seen != p->writer_opens ? EPOLLHUP : 0);
+	if (is_reader(f) && used)
+		ev |= EPOLLIN | EPOLLRDNORM;
+	if (is_reader(f) && !p->writers && pipe_file_of(p, f)->writers_seen != p->writer_opens)
+		ev |= EPOLLHUP;
 	if (is_writer(f))
 		ev |= (PIPE_SIZE - used >= PIPE_BUF ? EPOLLOUT | EPOLLWRNORM : 0) | (p->readers ? 0 : EPOLLERR);
 	return ev;

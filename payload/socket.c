@@ -898,9 +898,9 @@ static void raw_deliver(const uint8_t *pkt, size_t n)
 	set_in(&src, (uint32_t)pkt[12] << 24 | (uint32_t)pkt[13] << 16 | (uint32_t)pkt[14] << 8 | pkt[15], 0);
 	set_in(&dst, (uint32_t)pkt[16] << 24 | (uint32_t)pkt[17] << 16 | (uint32_t)pkt[18] << 8 | pkt[19], 0);
 	for (struct sock *o = bound_list; o; o = o->next_bound) {
-		if (o->family != AF_INET || o->type != SOCK_RAW || o->proto != pkt[9] || (in_addr(&o->local) && in_addr(&o->local) != in_addr(&dst)) ||
-		    (o->remote.len && in_addr(&o->remote) != in_addr(&src)) ||
-		    o->rx_bytes + n > (size_t)o->rcvbuf)
+		if (o->family != AF_INET || o->type != SOCK_RAW || o->proto != pkt[9] ||
+		    (in_addr(&o->local) && in_addr(&o->local) != in_addr(&dst)) ||
+		    (o->remote.len && in_addr(&o->remote) != in_addr(&src)) || o->rx_bytes + n > (size_t)o->rcvbuf)
 			continue;
 		struct msg *m = kzalloc(sizeof(*m) + n);
 
@@ -1975,8 +1975,9 @@ static long on_sock(struct thread *t, const uint64_t *a, long (*fn)(struct threa
 	return s ? fn(t, s, a) : err;
 }
 
-#define SOCK_CALLS(X)                                                                                    \
-	X(bind) X(listen) X(connect) X(getsockname) X(getpeername) X(sendto) X(recvfrom) X(sendmsg) X(recvmsg) X(shutdown) X(setsockopt) X(getsockopt) X(accept) X(accept4)
+#define SOCK_CALLS(X)                                                                                 \
+	X(bind) X(listen) X(connect) X(getsockname) X(getpeername) X(sendto) X(recvfrom) X(sendmsg)     \
+	X(recvmsg) X(shutdown) X(setsockopt) X(getsockopt) X(accept) X(accept4)
 
 #define SOCK_SYSCALL(name)                          \
 	SYSCALL(name)                               \

@@ -218,7 +218,8 @@ static long cap_header(uint64_t uhdr, int *words)
 SYSCALL(capget)
 {
 	/* struct __user_cap_data_struct: effective, permitted, inheritable. */
-	uint32_t data[2][3] = { { 0xffffffffu, 0xffffffffu, 0 }, { (1u << (CAP_LAST_CAP - 31)) - 1, (1u << (CAP_LAST_CAP - 31)) - 1, 0 } };
+	const uint32_t high = (1u << (CAP_LAST_CAP - 31)) - 1;	/* capabilities 32..CAP_LAST_CAP */
+	uint32_t data[2][3] = { { 0xffffffffu, 0xffffffffu, 0 }, { high, high, 0 } };
 	int words;
 	long r = cap_header(a[0], &words);
 
