@@ -69,8 +69,9 @@ static void pipe_copy(struct pipe *p, uint64_t pos, uint8_t *buf, size_t n, bool
 static void pipe_notify(struct pipe *p)
 {
 	for (struct pipe_file *pf = p->files; pf; pf = pf->next)
-		file_notify(pf->f);
-	sched_wake_pollers();	/* FIFO opens waiting for a peer have no file */
+		file_notify(pf->f);	/* each also wakes every poller */
+	if (!p->files)
+		sched_wake_pollers();	/* FIFO opens waiting for a peer have no file */
 }
 
 static bool is_reader(const struct file *f)

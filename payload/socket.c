@@ -167,7 +167,7 @@ static uint16_t in_port(const struct saddr *a)
 
 static uint32_t in_addr(const struct saddr *a)
 {
-	return (uint32_t)a->b[4] << 24 | (uint32_t)a->b[5] << 16 | (uint32_t)a->b[6] << 8 | a->b[7];
+	return be32_load(a->b + 4);
 }
 
 static void set_in(struct saddr *a, uint32_t addr, uint16_t port)
@@ -895,8 +895,8 @@ static void raw_deliver(const uint8_t *pkt, size_t n)
 {
 	struct saddr src, dst;
 
-	set_in(&src, (uint32_t)pkt[12] << 24 | (uint32_t)pkt[13] << 16 | (uint32_t)pkt[14] << 8 | pkt[15], 0);
-	set_in(&dst, (uint32_t)pkt[16] << 24 | (uint32_t)pkt[17] << 16 | (uint32_t)pkt[18] << 8 | pkt[19], 0);
+	set_in(&src, be32_load(pkt + 12), 0);
+	set_in(&dst, be32_load(pkt + 16), 0);
 	for (struct sock *o = bound_list; o; o = o->next_bound) {
 		if (o->family != AF_INET || o->type != SOCK_RAW || o->proto != pkt[9] ||
 		    (in_addr(&o->local) && in_addr(&o->local) != in_addr(&dst)) ||
@@ -1705,22 +1705,18 @@ static long sock_recvfrom(struct thread *t, struct sock *s, const uint64_t *a)
 		return -EFAULT;
 	uio_single(&u, a[1], a[2]);
 	r = sock_block(t, s, sock_recv(s, &u, a[2], flags, &o), flags);
-	if (r >= 0 && a[4] && !is_conn(s)) {
-		long e = o.from.len ? addr_to_user(&o.from, a[4], a[5]) : 0;
-		int32_t zero = 0;
+	if (r < 0 || !a[4])
+		return r;
+	/* The sender's name; a connected socket's receive names none (Linux:
+	 * msg_namelen 0), nor does an unnamed sender's. */
+	if (o.from.len && !is_conn(s)) {
+		long e = addr_to_user(&o.from, a[4], a[5]);
 
-		if (!o.from.len && copy_to_user(a[5], &zero, sizeof(zero)))
-			e = -EFAULT;
-		if (e)
-			return e;
-	} else if (r >= 0 && a[4]) {
-		int32_t zero = 0;
-
-		/* A connected socket's receive names no sender (Linux: msg_namelen 0). */
-		if (copy_to_user(a[5], &zero, sizeof(zero)))
-			return -EFAULT;
+		return e ? e : r;
 	}
-	return r;
+	int32_t zero = 0;
+
+	return copy_to_user(a[5], &zero, sizeof(zero)) ? -EFAULT : r;
 }
 
 /* struct msghdr (include/linux/socket.h), 56 bytes on riscv64. */

@@ -282,10 +282,15 @@ static void itimer_fire(int which, uint64_t now, struct thread *t)
 
 uint64_t itimer_expire(uint64_t now)
 {
-	struct thread *t = thread_next(1);
+	uint64_t next = itimers[ITIMER_REAL].next;
 
-	if (itimers[ITIMER_REAL].next && now >= itimers[ITIMER_REAL].next && t)
-		itimer_fire(ITIMER_REAL, now, t);
+	/* Every resume asks: a disarmed or future timer costs two compares. */
+	if (next && now >= next) {
+		struct thread *t = thread_next(1);
+
+		if (t)
+			itimer_fire(ITIMER_REAL, now, t);
+	}
 	return itimers[ITIMER_REAL].next ? itimers[ITIMER_REAL].next : UINT64_MAX;
 }
 

@@ -797,12 +797,10 @@ long vfs_bind_socket(const char *path, void *sock, struct inode **out)
 {
 	struct lookup lk;
 	struct inode *in;
-	int r = lookup_at(AT_FDCWD, path, false, &lk);
+	int r = create_lookup(AT_FDCWD, path, false, &lk);
 
 	if (r)
 		return r;
-	if (lk.inode)
-		return -EEXIST;
 	if ((r = create_at(&lk, S_IFSOCK | (0777 & ~umask), &in)))
 		return r;
 	in->dev_priv = sock;
