@@ -191,6 +191,7 @@ def cases(work):
              bootargs="goose.trace=syscalls,everything"),
         Case("bootargs-harts", good, r"goose\.harts=0", bootargs="goose.harts=0"),
         Case("bootargs-stdin", good, r"goose\.stdin=/dev/tty0: want console or null", bootargs="goose.stdin=/dev/tty0"),
+        Case("bootargs-vdso", good, r"goose\.vdso=yes: want 0 or 1", bootargs="goose.vdso=yes"),
         Case("bootargs-cwd", good, r"goose\.cwd=/no/such/dir: no such directory", bootargs="goose.cwd=/no/such/dir"),
         # The initrd, with no program embedded.
         Case("initrd-garbage", None, r"elf: bad magic", initrd=bytes(range(256)) * 16),

@@ -241,7 +241,20 @@ def suite_boot(t):
               and re.search(r"^goose: \[\d+\] thread clone: \d+", out, re.M)
               and re.search(r"^goose: \[\d+\] fault: load page fault at 0x0, pc 0x[0-9a-f]+ main\.", out, re.M)
               and re.search(r"^goose: \[\d+\] signal deliver: 11 \(SIGSEGV\)", out, re.M)
-              and re.search(r"^goose: \[\d+\] rt_sigreturn\(\) = 0x0", out, re.M), secs, out)
+              and re.search(r"^goose: \[\d+\] rt_sigreturn\(\) = 0x0", out, re.M)
+              # The runtime's clock reads go through the vDSO: never a system call.
+              and "clock_gettime(" not in out, secs, out)
+    # goose.vdso=0 (make bench's "before"): the clock is the system call,
+    # and time is as right as through the vDSO.
+    status, out, secs = make_run("go-kernel/examples/hello", bootargs="goose.vdso=0 goose.trace=syscalls")
+    calls = len(re.findall(r"^goose: \[\d+\] clock_gettime\(0x1, 0x[0-9a-f]+\) = 0x0", out, re.M))
+    boot_case(t, "vdso-off-trace", status == 0 and calls >= 2 and "Hello from go" in out, secs, out,
+              "status %d, %d clock_gettime(CLOCK_MONOTONIC) calls traced" % (status, calls))
+    status, out, secs = make_run("go-kernel/tests/time_wall", bootargs="goose.vdso=0")
+    with open(os.path.join(REPO, "go-kernel", "tests", "time_wall", "expected")) as f:
+        missing = [l for l in f.read().splitlines() if l not in out]
+    boot_case(t, "vdso-off-time", status == 0 and not missing, secs, out,
+              "status %d, missing %r" % (status, missing[:3]))
     # A fault nobody handles: registers and the Go function in the report.
     status, out, secs = make_run("go-kernel/tests/fault_unhandled")
     boot_case(t, "crash-report", "goose: exit status 139" in out and " sp " in out

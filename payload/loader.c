@@ -292,7 +292,7 @@ int loader_load(const struct loader_info *li, struct thread *t)
 		return -1;
 	if (load_rewrite_ecalls(&img, li->elf, li->len))
 		return -1;
-	if (vdso_map())
+	if (vdso_map(!li->no_vdso_clock))
 		return load_fail("loader: out of memory mapping the vDSO");
 	return load_stack(li, &img, t);
 }

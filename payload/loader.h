@@ -18,6 +18,7 @@ struct loader_info {
 	const char *argv0;
 	const struct bootargs *ba;
 	uint64_t hwcap;		/* AT_HWCAP: one bit per single-letter extension */
+	bool no_vdso_clock;	/* goose.vdso=0 */
 };
 
 /* Load the ELF and set t's frame to enter it. 0, or -1 after printing one

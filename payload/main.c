@@ -176,7 +176,7 @@ static void __attribute__((noinline)) boot_crashtest(void)
 /* goose's options: a misspelt one is an error, not silently nothing. */
 static const char *const boot_options[] = {
 	"goose.quiet", "goose.trace", "goose.stdin", "goose.init", "goose.cwd", "goose.time", "goose.harts",
-	"goose.crashtest",
+	"goose.crashtest", "goose.vdso",
 };
 
 static void boot_check_options(void)
@@ -191,7 +191,7 @@ static void boot_check_options(void)
 				break;
 		if (k == ARRAY_SIZE(boot_options)) {
 			gmsg("bootargs: unknown option %.*s (goose knows goose.quiet, goose.trace, goose.stdin, "
-			     "goose.init, goose.cwd, goose.time, goose.harts, goose.crashtest; docs/boot.md)",
+			     "goose.init, goose.cwd, goose.time, goose.harts, goose.crashtest, goose.vdso; docs/boot.md)",
 			     (int)MIN(n, (size_t)64), o);
 			boot_fail();
 		}
@@ -470,6 +470,14 @@ void goose_main(unsigned long hartid, uint64_t fdt_pa)
 	plic_init(&info, h);
 
 	struct loader_info li = { .ba = &bootargs, .hwcap = bh ? loader_hwcap(bh->isa) : 0 };
+
+	/* goose.vdso=0: time without the vDSO, as Linux's vdso=0 (docs/boot.md). */
+	opt = bootargs_opt(&bootargs, "goose.vdso");
+	if (opt && strcmp(opt, "0") && strcmp(opt, "1")) {
+		gmsg("goose.vdso=%s: want 0 or 1", opt);
+		boot_fail();
+	}
+	li.no_vdso_clock = opt && !strcmp(opt, "0");
 
 	syscall_set_cpu(li.hwcap, bh ? bh->ext : 0);
 

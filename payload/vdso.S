@@ -89,6 +89,8 @@ vdso_dynsym:
 	.byte	0, 0
 	.half	0
 	.dword	0, 0
+	.globl	vdso_sym_clock_gettime
+vdso_sym_clock_gettime:
 	.word	vdso_str_clock_gettime - vdso_dynstr
 	.byte	0x12, 0
 	.half	1

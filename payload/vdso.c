@@ -10,6 +10,10 @@
 extern const char vdso_start[], vdso_end[];
 extern const char __vdso_clock_gettime[], __vdso_rt_sigreturn[];
 extern const char vdso_syscall_clock_gettime[], vdso_syscall_rt_sigreturn[];
+extern const char vdso_sym_clock_gettime[];
+
+/* Elf64_Sym's st_shndx; SHN_UNDEF (0) makes the symbol one the vDSO lacks. */
+#define ST_SHNDX 6
 
 #define VDSO_DATA (USER_VDSO - PAGE_SIZE)
 
@@ -23,7 +27,7 @@ static uint64_t vdso_addr(const char *sym)
 	return USER_VDSO + (uint64_t)(sym - vdso_start);
 }
 
-int vdso_map(void)
+int vdso_map(bool export_clock)
 {
 	uint64_t dpa = pmem_alloc_zeroed(&pmem), cpa = pmem_alloc_zeroed(&pmem);
 
@@ -32,6 +36,11 @@ int vdso_map(void)
 	if ((size_t)(vdso_end - vdso_start) > PAGE_SIZE)
 		panic("vdso: image is %zu bytes, more than a page", (size_t)(vdso_end - vdso_start));
 	memcpy(PA2VA(cpa), vdso_start, (size_t)(vdso_end - vdso_start));
+	/* goose.vdso=0: the program's lookup of __vdso_clock_gettime fails
+	 * (Go's vdsoParseSymbols skips undefined symbols), so it reads the clock
+	 * with the system call. The image stays for __vdso_rt_sigreturn. */
+	if (!export_clock)
+		*(uint16_t *)((char *)PA2VA(cpa) + (vdso_sym_clock_gettime - vdso_start) + ST_SHNDX) = 0;
 	data = PA2VA(dpa);
 	clock_vdso_fill(data);
 	if (vm_add(VDSO_DATA, USER_VDSO, PROT_READ) || vm_map_page(VDSO_DATA, dpa, PROT_READ) ||

@@ -16,8 +16,10 @@ struct vdso_data {
 	uint64_t realtime_ns;	/* CLOCK_REALTIME at boot_ticks, ns since the epoch */
 };
 
-/* Map both pages; 0 or -ENOMEM. */
-int vdso_map(void);
+/* Map both pages; 0 or -ENOMEM. Without export_clock (goose.vdso=0) the
+ * image leaves __vdso_clock_gettime undefined, so the program falls back to
+ * the clock_gettime system call: the "before" of make bench's vDSO rows. */
+int vdso_map(bool export_clock);
 /* AT_SYSINFO_EHDR: the vDSO's address once mapped, else 0. */
 uint64_t vdso_base(void);
 /* goose's view of the data page (NULL before vdso_map). */

@@ -5,11 +5,16 @@
 // time CSR, which goose's vDSO reads once per clock_gettime), to tell the
 // cost of the clock itself from that of the vDSO call around it; and the
 // first touch of a page of anonymous memory (mmap 16 MiB, write one byte per
-// page, munmap), in ns per page.
+// page, munmap), in ns per page. -only runs some of them (make bench's
+// goose.vdso=0 and -icount runs need two).
 package main
 
 import (
+	"flag"
+	"fmt"
+	"os"
 	"runtime"
+	"strings"
 	"syscall"
 	"time"
 
@@ -18,73 +23,88 @@ import (
 
 var sink int64
 
+// only names the measurements to run (-only=getpid,time_now); all if empty.
+var only = flag.String("only", "", "comma-separated measurements to run (default: all)")
+
+type measurement struct {
+	name, unit string
+	loop       func(n int)
+}
+
 func main() {
 	benchutil.Start()
-
-	ns, _ := benchutil.NsPerOp(func(n int) {
-		s := 0
-		for i := 0; i < n; i++ {
-			s += syscall.Getpid()
-		}
-		sink += int64(s)
-	})
-	benchutil.Result("getpid", ns, "ns/op")
-
-	ns, _ = benchutil.NsPerOp(func(n int) {
-		var s int64
-		for i := 0; i < n; i++ {
-			s += time.Now().UnixNano()
-		}
-		sink += s
-	})
-	benchutil.Result("time_now", ns, "ns/op")
-
-	ns, _ = benchutil.NsPerOp(func(n int) {
-		sink += int64(rdtimeLoop(n))
-	})
-	benchutil.Result("rdtime", ns, "ns/op")
-
-	ns, _ = benchutil.NsPerOp(func(n int) {
-		for i := 0; i < n; i++ {
-			time.Sleep(0)
-		}
-	})
-	benchutil.Result("sleep0", ns, "ns/op")
-
-	ns, _ = benchutil.NsPerOp(func(n int) {
-		for i := 0; i < n; i++ {
-			time.Sleep(time.Microsecond)
-		}
-	})
-	benchutil.Result("sleep_1us", ns, "ns/op")
-
-	ns, _ = benchutil.NsPerOp(func(n int) {
-		for i := 0; i < n; i++ {
-			runtime.Gosched()
-		}
-	})
-	benchutil.Result("gosched", ns, "ns/op")
-
 	const page, chunk = 4096, 16 << 20
-	ns, _ = benchutil.NsPerOp(func(n int) {
-		for n > 0 {
-			pages := chunk / page
-			if n < pages {
-				pages = n
+	all := []measurement{
+		{"getpid", "ns/op", func(n int) {
+			s := 0
+			for i := 0; i < n; i++ {
+				s += syscall.Getpid()
 			}
-			m, err := syscall.Mmap(-1, 0, pages*page, syscall.PROT_READ|syscall.PROT_WRITE,
-				syscall.MAP_PRIVATE|syscall.MAP_ANON)
-			if err != nil {
-				panic(err)
+			sink += int64(s)
+		}},
+		{"time_now", "ns/op", func(n int) {
+			var s int64
+			for i := 0; i < n; i++ {
+				s += time.Now().UnixNano()
 			}
-			for i := 0; i < len(m); i += page {
-				m[i] = 1
+			sink += s
+		}},
+		{"rdtime", "ns/op", func(n int) {
+			sink += int64(rdtimeLoop(n))
+		}},
+		{"sleep0", "ns/op", func(n int) {
+			for i := 0; i < n; i++ {
+				time.Sleep(0)
 			}
-			if err := syscall.Munmap(m); err != nil {
-				panic(err)
+		}},
+		{"sleep_1us", "ns/op", func(n int) {
+			for i := 0; i < n; i++ {
+				time.Sleep(time.Microsecond)
 			}
-			n -= pages
+		}},
+		{"gosched", "ns/op", func(n int) {
+			for i := 0; i < n; i++ {
+				runtime.Gosched()
+			}
+		}},
+		{"page_fault", "ns/page", func(n int) {
+			for n > 0 {
+				pages := chunk / page
+				if n < pages {
+					pages = n
+				}
+				m, err := syscall.Mmap(-1, 0, pages*page, syscall.PROT_READ|syscall.PROT_WRITE,
+					syscall.MAP_PRIVATE|syscall.MAP_ANON)
+				if err != nil {
+					panic(err)
+				}
+				for i := 0; i < len(m); i += page {
+					m[i] = 1
+				}
+				if err := syscall.Munmap(m); err != nil {
+					panic(err)
+				}
+				n -= pages
+			}
+		}},
+	}
+	want, unknown := map[string]bool{}, map[string]bool{}
+	for _, name := range strings.Split(*only, ",") {
+		if name != "" {
+			want[name], unknown[name] = true, true
 		}
-	})
-	benchutil.Result("page_fault", ns, "ns/page")
+	}
+	for _, m := range all {
+		delete(unknown, m.name)
+	}
+	for name := range unknown {
+		fmt.Fprintf(os.Stderr, "syscall: -only: no measurement %q\n", name)
+		os.Exit(2)
+	}
+	for _, m := range all {
+		if len(want) == 0 || want[m.name] {
+			ns, _ := benchutil.NsPerOp(m.loop)
+			benchutil.Result(m.name, ns, m.unit)
+		}
+	}
 }
