@@ -417,6 +417,16 @@ class Bench:
         return g, r
 
     def syscall(self, rep):
+        # The "before" of the vDSO, in the rows' order after time.Now: the
+        # same loop with goose.vdso=0, where Go makes two clock_gettime calls.
+        self.t.row("getpid", "syscall round trip: syscall.Getpid", "ns/op")
+        self.t.row("time_now", "time.Now()", "ns/op")
+        before = self.t.row("time_now_novdso", "time.Now() with goose.vdso=0 (two clock_gettime syscalls)",
+                            "ns/op", goose_only=True)
+        g = run_goose("syscall.novdso.goose", self.images["syscall"], self.s.args["syscall"] + ["-only=time_now"],
+                      ["GOMAXPROCS=1", "goose.vdso=0"])
+        save_log(g, rep)
+        self.record(g, rep, before.goose, "time_now")
         self.simple(rep, "syscall", [
             ("getpid", "syscall round trip: syscall.Getpid", "ns/op"),
             ("time_now", "time.Now()", "ns/op"),
@@ -432,13 +442,18 @@ class Bench:
         advances 1 ns per guest instruction, so ns/op is instructions per op:
         the cost on a core where rdtime is one cheap instruction, as on the
         boards, instead of TCG's helper call."""
-        prog = "syscall"
-        g = run_goose("syscall.icount.goose", self.images[prog], self.s.args[prog], ["GOMAXPROCS=1"],
-                      qemu_extra=["-icount", "shift=0"])
-        for key, title in (("getpid_insns", "syscall round trip: syscall.Getpid, guest instructions (-icount)"),
-                           ("time_now_insns", "time.Now(), guest instructions (-icount)")):
+        prog, icount = "syscall", ["-icount", "shift=0"]
+        args = self.s.args[prog] + ["-only=getpid,time_now"]
+        g = run_goose("syscall.icount.goose", self.images[prog], args, ["GOMAXPROCS=1"], qemu_extra=icount)
+        b = run_goose("syscall.icount-novdso.goose", self.images[prog], args, ["GOMAXPROCS=1", "goose.vdso=0"],
+                      qemu_extra=icount)
+        for run, key, metric, title in (
+                (g, "getpid_insns", "getpid", "syscall round trip: syscall.Getpid, guest instructions (-icount)"),
+                (g, "time_now_insns", "time_now", "time.Now(), guest instructions (-icount)"),
+                (b, "time_now_novdso_insns", "time_now", "time.Now() with goose.vdso=0, guest instructions (-icount)")):
+            save_log(run, rep)
             row = self.t.row(key, title, "insns/op", goose_only=True)
-            self.record(g, rep, row.goose, key.replace("_insns", ""))
+            self.record(run, rep, row.goose, metric)
 
     def sched(self, rep):
         self.simple(rep, "sched", [
@@ -574,12 +589,18 @@ class Bench:
         v = row.goose.median()
         row.verdict = "n/a" if v is None else ("PASS" if v >= VDSO_FACTOR else "FAIL")
         # The same ratio in guest instructions (-icount): what it would be
-        # where reading the clock costs one instruction.
-        i_now, i_pid = self.t.by_key.get("time_now_insns"), self.t.by_key.get("getpid_insns")
-        if i_now and i_pid and i_now.goose.median() and i_pid.goose.median():
-            irow = self.t.row("vdso_insns", "vDSO ratio in guest instructions (-icount): syscall round trip / "
-                              "time.Now()", "x", goose_only=True, better="higher")
-            irow.goose.add(i_pid.goose.median() / i_now.goose.median())
+        # where reading the clock costs one instruction. Then what the vDSO
+        # gains: time.Now() without it (goose.vdso=0) over time.Now() with it.
+        for key, title, num, den in (
+                ("vdso_insns", "vDSO ratio in guest instructions (-icount): syscall round trip / time.Now()",
+                 "getpid_insns", "time_now_insns"),
+                ("vdso_gain", "vDSO speedup: time.Now() without / with the vDSO", "time_now_novdso", "time_now"),
+                ("vdso_gain_insns", "vDSO speedup, guest instructions (-icount): time.Now() without / with",
+                 "time_now_novdso_insns", "time_now_insns")):
+            n, d = self.t.by_key.get(num), self.t.by_key.get(den)
+            if n and d and n.goose.median() and d.goose.median():
+                self.t.row(key, title, "x", goose_only=True, better="higher").goose.add(
+                    n.goose.median() / d.goose.median())
 
     # --- everything -------------------------------------------------------------
 
@@ -792,15 +813,21 @@ def write_md(t, facts, path, settings, failed_logs):
                                                 facts.get("min_mem_why", "")))
     lines.append("- **vDSO check**: goose's median getpid ns/op over its median time.Now ns/op must be at "
                  "least %d; the reference's ratio is shown for information." % VDSO_FACTOR)
-    lines.append("- **guest instructions (-icount)**: the syscall program once more under goose with "
-                 "`-icount shift=0`, where QEMU's clock advances 1 ns per guest instruction, so its "
-                 "ns/op are instructions per operation. time.Now() reads the clock without a trap (its "
-                 "two vDSO calls, Go's stack switch around each, and building the Time); a Getpid round "
-                 "trip is Go's entersyscall/exitsyscall around goose's trap path. Both are a few hundred "
-                 "instructions, so the ratio stays near 1 however cheap rdtime is: the 10x of the check "
-                 "would need a system call ten times dearer than goose's. Under TCG each rdtime is a "
-                 "helper call (the rdtime row), which is why time.Now costs more in ns than in "
-                 "instructions.")
+    lines.append("- **without the vDSO**: the syscall program's time.Now() loop once more under goose with "
+                 "`goose.vdso=0`, which leaves `__vdso_clock_gettime` out of the vDSO's symbols, so Go "
+                 "makes its two clock_gettime calls as system calls: the \"before\" of the vDSO. The "
+                 "vDSO speedup rows divide that by time.Now() with the vDSO.")
+    lines.append("- **guest instructions (-icount)**: the syscall program's getpid and time.Now() loops once "
+                 "more under goose with `-icount shift=0` (and once with `goose.vdso=0`), where QEMU's clock "
+                 "advances 1 ns per guest instruction, so their ns/op are instructions per operation. "
+                 "time.Now() reads the clock without a trap: Go's own code (time.Now, two calls into the "
+                 "vDSO with a switch to the g0 stack around each, building the Time) and the vDSO's "
+                 "instructions twice. A Getpid round trip is a few instructions of Go's raw system call "
+                 "(no entersyscall) around goose's trap path: saving and restoring the registers, the "
+                 "dispatch, sret. Go's part of time.Now() alone is most of a goose system call, so the "
+                 "ratio stays below 2 however cheap the vDSO and rdtime are: the 10x of the check would "
+                 "need a system call ten times dearer than goose's. Under TCG each rdtime is a helper "
+                 "call (the rdtime row), which is why time.Now costs more in ns than in instructions.")
     if failed_logs:
         lines += ["", "Failed runs (logs in build/bench/logs/, not kept in git): " +
                   ", ".join("`%s`" % os.path.basename(p) for p in sorted(set(failed_logs)))]
