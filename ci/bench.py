@@ -417,17 +417,7 @@ class Bench:
         return g, r
 
     def syscall(self, rep):
-        # The "before" of the vDSO, in the rows' order after time.Now: the
-        # same loop with goose.vdso=0, where Go makes two clock_gettime calls.
-        self.t.row("getpid", "syscall round trip: syscall.Getpid", "ns/op")
-        self.t.row("time_now", "time.Now()", "ns/op")
-        before = self.t.row("time_now_novdso", "time.Now() with goose.vdso=0 (two clock_gettime syscalls)",
-                            "ns/op", goose_only=True)
-        g = run_goose("syscall.novdso.goose", self.images["syscall"], self.s.args["syscall"] + ["-only=time_now"],
-                      ["GOMAXPROCS=1", "goose.vdso=0"])
-        save_log(g, rep)
-        self.record(g, rep, before.goose, "time_now")
-        self.simple(rep, "syscall", [
+        metrics = [
             ("getpid", "syscall round trip: syscall.Getpid", "ns/op"),
             ("time_now", "time.Now()", "ns/op"),
             ("rdtime", "one rdtime instruction (the clock goose's vDSO reads)", "ns/op"),
@@ -435,7 +425,18 @@ class Bench:
             ("sleep_1us", "time.Sleep(1us)", "ns/op"),
             ("gosched", "runtime.Gosched() (one goroutine)", "ns/op"),
             ("page_fault", "first touch of an anonymous page (mmap 16 MiB, touch, munmap)", "ns/page"),
-        ])
+        ]
+        # The "before" of the vDSO, its row right after time.Now's: the same
+        # loop with goose.vdso=0, where Go makes two clock_gettime calls.
+        for key, title, unit in metrics[:2]:
+            self.t.row(key, title, unit)
+        before = self.t.row("time_now_novdso", "time.Now() with goose.vdso=0 (two clock_gettime syscalls)",
+                            "ns/op", goose_only=True)
+        g = run_goose("syscall.novdso.goose", self.images["syscall"], self.s.args["syscall"] + ["-only=time_now"],
+                      ["GOMAXPROCS=1", "goose.vdso=0"])
+        save_log(g, rep)
+        self.record(g, rep, before.goose, "time_now")
+        self.simple(rep, "syscall", metrics)
 
     def icount(self, rep):
         """The syscall program under -icount shift=0: QEMU's clock then

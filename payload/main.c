@@ -190,9 +190,15 @@ static void boot_check_options(void)
 			if (strlen(boot_options[k]) == n && !strncmp(boot_options[k], o, n))
 				break;
 		if (k == ARRAY_SIZE(boot_options)) {
-			gmsg("bootargs: unknown option %.*s (goose knows goose.quiet, goose.trace, goose.stdin, "
-			     "goose.init, goose.cwd, goose.time, goose.harts, goose.crashtest, goose.vdso; docs/boot.md)",
-			     (int)MIN(n, (size_t)64), o);
+			char known[200] = "";
+
+			for (k = 0; k < ARRAY_SIZE(boot_options); k++) {
+				size_t len = strlen(known);
+
+				snprintf(known + len, sizeof(known) - len, "%s%s", k ? ", " : "", boot_options[k]);
+			}
+			gmsg("bootargs: unknown option %.*s (goose knows %s; docs/boot.md)", (int)MIN(n, (size_t)64),
+			     o, known);
 			boot_fail();
 		}
 	}
