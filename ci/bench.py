@@ -65,7 +65,7 @@ BANNER_RE = re.compile(r"^goose: goose (\S+) on (OpenSBI [^,]*)")
 VDSO_FACTOR = 10
 STARTED = time.monotonic()
 LOAD_AT_START = os.getloadavg()
-LOWER_IS_BETTER = {"ns/op", "ns/page", "ns/roundtrip", "ms", "bytes", "MiB", "instret", "us", "insns/op"}
+LOWER_IS_BETTER = {"ns/op", "ns/page", "ns/roundtrip", "ms", "bytes", "MiB", "instret", "us", "insns/op", "insns/page"}
 
 
 def say(msg=""):
@@ -444,16 +444,21 @@ class Bench:
         the cost on a core where rdtime is one cheap instruction, as on the
         boards, instead of TCG's helper call."""
         prog, icount = "syscall", ["-icount", "shift=0"]
-        args = self.s.args[prog] + ["-only=getpid,time_now"]
-        g = run_goose("syscall.icount.goose", self.images[prog], args, ["GOMAXPROCS=1"], qemu_extra=icount)
-        b = run_goose("syscall.icount-novdso.goose", self.images[prog], args, ["GOMAXPROCS=1", "goose.vdso=0"],
-                      qemu_extra=icount)
-        for run, key, metric, title in (
-                (g, "getpid_insns", "getpid", "syscall round trip: syscall.Getpid, guest instructions (-icount)"),
-                (g, "time_now_insns", "time_now", "time.Now(), guest instructions (-icount)"),
-                (b, "time_now_novdso_insns", "time_now", "time.Now() with goose.vdso=0, guest instructions (-icount)")):
+        args = self.s.args[prog]
+        g = run_goose("syscall.icount.goose", self.images[prog], args + ["-only=getpid,time_now,page_fault"],
+                      ["GOMAXPROCS=1"], qemu_extra=icount)
+        b = run_goose("syscall.icount-novdso.goose", self.images[prog], args + ["-only=time_now"],
+                      ["GOMAXPROCS=1", "goose.vdso=0"], qemu_extra=icount)
+        for run, key, metric, title, unit in (
+                (g, "getpid_insns", "getpid", "syscall round trip: syscall.Getpid, guest instructions (-icount)",
+                 "insns/op"),
+                (g, "time_now_insns", "time_now", "time.Now(), guest instructions (-icount)", "insns/op"),
+                (b, "time_now_novdso_insns", "time_now", "time.Now() with goose.vdso=0, guest instructions (-icount)",
+                 "insns/op"),
+                (g, "page_fault_insns", "page_fault", "first touch of an anonymous page, guest instructions (-icount)",
+                 "insns/page")):
             save_log(run, rep)
-            row = self.t.row(key, title, "insns/op", goose_only=True)
+            row = self.t.row(key, title, unit, goose_only=True)
             self.record(run, rep, row.goose, metric)
 
     def sched(self, rep):
@@ -818,9 +823,9 @@ def write_md(t, facts, path, settings, failed_logs):
                  "`goose.vdso=0`, which leaves `__vdso_clock_gettime` out of the vDSO's symbols, so Go "
                  "makes its two clock_gettime calls as system calls: the \"before\" of the vDSO. The "
                  "vDSO speedup rows divide that by time.Now() with the vDSO.")
-    lines.append("- **guest instructions (-icount)**: the syscall program's getpid and time.Now() loops once "
-                 "more under goose with `-icount shift=0` (and once with `goose.vdso=0`), where QEMU's clock "
-                 "advances 1 ns per guest instruction, so their ns/op are instructions per operation. "
+    lines.append("- **guest instructions (-icount)**: the syscall program's getpid, time.Now() and page-fault "
+                 "loops once more under goose with `-icount shift=0` (and time.Now() once with `goose.vdso=0`), "
+                 "where QEMU's clock advances 1 ns per guest instruction, so their ns are instructions. "
                  "time.Now() reads the clock without a trap: Go's own code (time.Now, two calls into the "
                  "vDSO with a switch to the g0 stack around each, building the Time) and the vDSO's "
                  "instructions twice. A Getpid round trip is a few instructions of Go's raw system call "
