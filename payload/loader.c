@@ -39,8 +39,14 @@
 static struct {
 	const void *elf;
 	size_t len;
-	uint64_t *sites;	/* rewritten ecall addresses, ascending */
+	uint64_t *sites;	/* rewritten ecall addresses, while loading */
 	size_t nsites;
+	/* The same addresses in an open-addressing table (0: empty), so that
+	 * telling a system call's ebreak from the program's costs a probe or
+	 * two on every system call, not a binary search. */
+	uint64_t *site_set;
+	uint64_t site_mask;	/* slots - 1 */
+	int site_shift;		/* 64 - log2(slots) */
 	uint64_t image_end;
 } ld;
 
@@ -109,20 +115,33 @@ static int load_segments(const struct elf_image *img, const uint8_t *file)
 	return 0;
 }
 
-static int u64_cmp_find(const uint64_t *a, size_t n, uint64_t v)
+/* Fibonacci hashing; ecalls are 2-byte aligned, so bit 0 carries nothing. */
+static uint64_t site_slot(uint64_t pc)
 {
-	size_t lo = 0, hi = n;
+	return ((pc >> 1) * 0x9e3779b97f4a7c15ull) >> ld.site_shift;
+}
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
+/* At most half full: a miss (the program's own ebreak) ends at an empty slot soon. */
+static int site_set_build(void)
+{
+	int bits = 3;
 
-		if (a[mid] < v)
-			lo = mid + 1;
-		else if (a[mid] > v)
-			hi = mid;
-		else
-			return 1;
+	while ((1ull << bits) < 2 * ld.nsites)
+		bits++;
+	ld.site_set = kzalloc(sizeof(uint64_t) << bits);
+	if (!ld.site_set)
+		return load_fail("loader: out of memory for %zu ecall sites", ld.nsites);
+	ld.site_mask = (1ull << bits) - 1;
+	ld.site_shift = 64 - bits;
+	for (size_t i = 0; i < ld.nsites; i++) {
+		uint64_t j = site_slot(ld.sites[i]);
+
+		while (ld.site_set[j])
+			j = (j + 1) & ld.site_mask;
+		ld.site_set[j] = ld.sites[i];
 	}
+	kfree(ld.sites);
+	ld.sites = NULL;
 	return 0;
 }
 
@@ -174,7 +193,7 @@ static int load_rewrite_ecalls(const struct elf_image *img, const uint8_t *file,
 		}
 	}
 	fence_i();
-	return 0;
+	return site_set_build();
 }
 
 /* The initial stack, as Linux's fs/binfmt_elf.c create_elf_tables() lays it out. */
@@ -299,7 +318,12 @@ int loader_load(const struct loader_info *li, struct thread *t)
 
 bool loader_is_syscall_site(uint64_t pc)
 {
-	return u64_cmp_find(ld.sites, ld.nsites, pc) || vdso_is_syscall_site(pc);
+	if (ld.site_set) {
+		for (uint64_t j = site_slot(pc); ld.site_set[j]; j = (j + 1) & ld.site_mask)
+			if (ld.site_set[j] == pc)
+				return true;
+	}
+	return vdso_is_syscall_site(pc);
 }
 
 const char *loader_symbolize(uint64_t pc, uint64_t *off)
