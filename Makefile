@@ -97,6 +97,14 @@ $(BUILD)/obj/%.S.o: %.S | $(DEPS_STAMP)
 	$(SAY) "  AS      $<"
 	@$(CC) $(CFLAGS) -D__ASSEMBLER__ -c -o $@ $<
 
+# The banner's version: main.c is rebuilt when `git describe` changes (a
+# commit, or a clean tree turning dirty), not only when its sources do.
+VERSION_STAMP := $(BUILD)/obj/version
+$(VERSION_STAMP): FORCE
+	@mkdir -p $(@D)
+	@[ "$$(cat $@ 2>/dev/null)" = "$(VERSION)" ] || echo "$(VERSION)" > $@
+$(BUILD)/obj/payload/main.c.o: $(VERSION_STAMP)
+
 -include $(PAYLOAD_OBJS:.o=.d) $(BUILD)/obj/kernel-none.d
 
 # The payload with no program inside: it runs the initrd.
