@@ -12,7 +12,9 @@ The bootargs come from the environment (GOOSE_BOOTARGS) so that words such as
 banner, U-Boot's messages) is left out unless --firmware-log: output is held
 until goose's first "goose: " line, then shown from the end of the firmware's
 last line on ("Boot HART ..." for OpenSBI, "Starting kernel ..." for U-Boot),
-so a program booted with goose.quiet loses nothing. When goose never speaks,
+so a program booted with goose.quiet loses nothing. Piped input (not a
+terminal) reaches the console once the firmware is done with the UART, and
+its end arrives as ^D, which goose's console reads as end of file. When goose never speaks,
 the held output goes to stderr. The status is the N of goose's last
 "goose: exit status N" line: on QEMU virt the test device ends QEMU with that
 same status; on sifive_u (no shutdown device) this line is the only carrier.
@@ -144,8 +146,14 @@ def qemu_command(a, workdir):
     return cmd + debug + a.qemu_extra
 
 
+# What the console sends for end of input (a terminal's VEOF, ^D): goose's
+# console reads end there (payload/file.c), as a pipe's end.
+CONSOLE_EOF = b"\x04"
+
+
 def forward_stdin(dst):
-    """Copy this script's stdin into QEMU's, then close it (end of file)."""
+    """Copy this script's stdin into QEMU's, then ^D: the program reads
+    what was piped in, then end of file."""
     try:
         fd = sys.stdin.fileno()
         while True:
@@ -154,6 +162,8 @@ def forward_stdin(dst):
                 break
             dst.write(data)
             dst.flush()
+        dst.write(CONSOLE_EOF)
+        dst.flush()
     except (OSError, ValueError):
         pass
     finally:

@@ -106,9 +106,16 @@ void fd_set_cloexec(int fd, bool on)
 
 /*
  * The console as a file. With no UART interrupt, input is polled: a
- * character seen by poll() is kept until read() takes it.
+ * character seen by poll() is kept until read() takes it. A read with no
+ * byte waiting blocks (-EAGAIN: the caller waits and polls again); it never
+ * means end of input. End of input is ^D (EOT, 0x04), a terminal's VEOF:
+ * the bytes before it are returned, and from then on every read returns 0,
+ * as at the end of a pipe (ci/qemu.py sends one when its piped input ends,
+ * so `make run < file` sees the file, then EOF).
  */
+#define CONSOLE_EOF 0x04
 static int console_peeked = -1;
+static bool console_eof;
 
 static long con_read(struct file *f, void *buf, size_t len, uint64_t *off)
 {
@@ -117,18 +124,22 @@ static long con_read(struct file *f, void *buf, size_t len, uint64_t *off)
 
 	(void)f;
 	(void)off;
-	while (n < len) {
+	while (n < len && !console_eof) {
 		int c = console_peeked >= 0 ? console_peeked : console_getc();
 
 		console_peeked = -1;
 		if (c < 0)
 			break;
+		if (c == CONSOLE_EOF) {
+			console_eof = true;
+			break;
+		}
 		/* A serial terminal sends CR for Enter; a program expects '\n'. */
 		p[n++] = c == '\r' ? '\n' : (char)c;
 		if (c == '\r' || c == '\n')
 			break;
 	}
-	return n ? (long)n : -EAGAIN;
+	return n || console_eof ? (long)n : -EAGAIN;
 }
 
 /*
@@ -160,9 +171,9 @@ static long con_write(struct file *f, const void *buf, size_t len, uint64_t *off
 static uint32_t con_poll(struct file *f)
 {
 	(void)f;
-	if (console_peeked < 0)
+	if (console_peeked < 0 && !console_eof)
 		console_peeked = console_getc();
-	return EPOLLOUT | (console_peeked >= 0 ? EPOLLIN : 0);
+	return EPOLLOUT | (console_peeked >= 0 || console_eof ? EPOLLIN : 0);
 }
 
 static int con_stat(struct file *f, struct kstat *st)
