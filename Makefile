@@ -52,7 +52,7 @@ else
 SAY := @echo
 endif
 
-.PHONY: FORCE help deps debug gdb docs bench stdtest payload run image test test-host test-go dtbs fuzz lint clean
+.PHONY: FORCE help deps debug gdb docs bench stdtest payload run image test test-host test-go dtbs fuzz lint mutants clean
 
 help:
 	@echo "goose: boot unmodified Go programs as supervisor-mode kernels on RISC-V"
@@ -69,7 +69,9 @@ help:
 	@echo "  make gdb [KERNEL=...]     gdb-multiarch with goose's and the program's symbols, connected"
 	@echo "  make test                 every test: host unit tests, QEMU boots, Go conformance"
 	@echo "  make lint                 cppcheck and clang-tidy-14 on payload/ and sbi/ (ci/lint.sh)"
-	@echo "  make stdtest [PKGS=\"strconv sort ...\"] [GO=/path/to/go] [V=1] [STDTEST_TIMEOUT=300]"
+	@echo "  make mutants [MUTANTS=\"04-sigtrap-si-kernel ...\"]"
+	@echo "                            deliberate bugs (ci/mutants/) the tests must catch: N killed, N survived"
+	@echo "  make stdtest [PKGS=\"strconv sort ...\"] [GO=/path/to/go] [STDTEST_TIMEOUT=300]"
 	@echo "                            Go's own package tests under goose and qemu-riscv64 (docs/compat.md)"
 	@echo "  make bench                goose vs qemu-riscv64 benchmarks -> docs/perf.md (BENCH_REPS=5, BENCH_QUICK=1)"
 	@echo "  make payload              build $(BUILD)/goose.bin (no program embedded: it boots the initrd)"
@@ -232,7 +234,8 @@ HOST_EXTRA_vm := payload/pmem.c
 # test_gosym finds functions with elf.c's symbol reader.
 HOST_EXTRA_gosym := payload/elf.c
 
-# test_boards checks every compiled tree (it links fdt.c only).
+# test_fdt and test_boards check every compiled tree (they link fdt.c only).
+$(BUILD)/host/test_fdt: $(DTBS)
 $(BUILD)/host/test_boards: payload/tests/test_boards.c payload/fdt.c payload/*.h $(DTBS) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(HOSTCC) $(HOST_CFLAGS) -o $@ $< payload/fdt.c
@@ -258,12 +261,16 @@ bench: $(DEPS_STAMP)
 	@$(PYTHON) ci/bench.py
 
 # Go's own package tests (ci/stdtest.py): PKGS picks packages (default: the
-# full list), GO a toolchain (default: every one ci/gotest.py knows), V=1
-# passes -test.v, STDTEST_TIMEOUT is the limit per package and run.
+# full list), GO a toolchain (default: every one ci/gotest.py knows),
+# STDTEST_TIMEOUT is the limit per package and run.
 STDTEST_TIMEOUT ?= 300
 stdtest: $(DEPS_STAMP)
 	@$(PYTHON) ci/stdtest.py --timeout $(STDTEST_TIMEOUT) $(if $(PKGS),--pkgs "$(PKGS)") \
-		$(if $(GO),--go "$(GO)") $(if $(V),--test-v)
+		$(if $(GO),--go "$(GO)")
+
+# Deliberate bugs the tests must catch (ci/mutants/README.md).
+mutants: $(DEPS_STAMP)
+	@$(PYTHON) ci/mutants.py $(MUTANTS)
 
 FUZZ_SECONDS ?= 60
 fuzz: $(DEPS_STAMP)

@@ -40,6 +40,8 @@ import threading
 import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(REPO, "ci"))
+import report  # noqa: E402
 MODULE = os.path.join(REPO, "go-kernel")
 EXAMPLES = os.path.join(MODULE, "examples")
 BUILD = os.path.join(REPO, "build", "examples")
@@ -61,24 +63,51 @@ NOTE, NOTE_OFFSET = b"hello from goose", 3 * SECTOR + 100
 SERIAL = "goose-disk"
 
 
+# The checks each example reports, in order (the plan: a check an example
+# never reached is reported as a failure, not lost).
+CHECKS = {
+    "virtio-rng": ["virtio-rng-go1.19", "virtio-rng", "virtio-rng-poll"],
+    "virtio-blk": ["virtio-blk-go1.19", "virtio-blk", "virtio-blk-poll"],
+    "httpd": ["httpd"],
+}
+
+
 class Tally:
-    def __init__(self):
-        self.passed = self.failed = self.skipped = 0
+    """ci/report.py's Report, with a log per failure and the planned checks
+    kept track of."""
+
+    def __init__(self, examples):
+        self.rep = report.Report()
+        self.left = [c for e in examples for c in CHECKS[e]]
+        self.rep.plan(len(self.left))
+
+    def _done(self, name):
+        assert name in self.left, "check %s reported twice or not planned" % name
+        self.left.remove(name)
 
     def ok(self, name, detail):
-        self.passed += 1
-        say("ok   example/%s  (%s)" % (name, detail))
+        self._done(name)
+        self.rep.ok("example/" + name, detail)
 
     def fail(self, name, why, out=None):
-        self.failed += 1
+        self._done(name)
         where = ""
         if out is not None:
             where = " (log: %s)" % log("example-" + name, out)
-        say("FAIL example/%s: %s%s" % (name, why, where))
+        self.rep.fail("example/" + name, why + where)
 
     def skip(self, name, why):
-        self.skipped += 1
-        say("skip example/%s: %s" % (name, why))
+        self._done(name)
+        self.rep.skip("example/" + name, why)
+
+    def unavailable(self, name, why):
+        self._done(name)
+        self.rep.unavailable("example/" + name, why)
+
+    def unreached(self, example, why):
+        """Every check of example not reported yet fails with why."""
+        for name in [c for c in CHECKS[example] if c in self.left]:
+            self.fail(name, why)
 
 
 def say(line):
@@ -513,13 +542,12 @@ def main():
     ap.add_argument("--verbose", "-v", action="store_true", help="print the commands run")
     a = ap.parse_args()
     VERBOSE = a.verbose
-    t = Tally()
+    examples = [("virtio-rng", example_rng), ("virtio-blk", example_blk), ("httpd", example_httpd)]
+    examples = [(n, f) for n, f in examples if not a.only or n in a.only]
+    t = Tally([n for n, _ in examples])
     start = time.monotonic()
     gobin = shutil.which("go") or "go"
-    examples = [("virtio-rng", example_rng), ("virtio-blk", example_blk), ("httpd", example_httpd)]
     for name, run in examples:
-        if a.only and name not in a.only:
-            continue
         pkgdir = os.path.join(EXAMPLES, name)
         elf = os.path.join(BUILD, name + ".elf")
         if name == "httpd":
@@ -534,17 +562,17 @@ def main():
                 t.fail(name + "-go1.19", "build failed: %s" % first_line(err), err)
             else:
                 t.ok(name + "-go1.19", "builds with Go 1.19")
+        else:
+            t.unavailable(name + "-go1.19", "go1.19: %s not installed (make deps)" % GO119)
         err = build(gobin, pkgdir, elf)
         if err:
-            t.fail(name, "build failed: %s" % first_line(err), err)
+            t.unreached(name, "build failed: %s" % first_line(err))
+            log("example-" + name + "-build", err)
             continue
         run(t, elf)
-    summary = "%d passed, %d failed" % (t.passed, t.failed)
-    if t.skipped:
-        summary += ", %d skipped" % t.skipped
+        t.unreached(name, "not reached (examples.py ended the example early)")
     say("# examples took %.0fs" % (time.monotonic() - start))
-    say(summary)
-    return 1 if t.failed else 0
+    return t.rep.finish()
 
 
 if __name__ == "__main__":

@@ -128,15 +128,17 @@ make_seeds() {
 	esac
 }
 
+# Results in ci/report.py's protocol: the plan, a line per harness, the summary.
 passed=0
 failed=0
+echo "plan ${#names[@]}"
 for n in "${names[@]}"; do
 	bin="$out/fuzz_$n"
 	log="$out/$n.log"
 	regr="fuzz/regressions/$n"
 	mkdir -p "$regr"
 	if ! "$cc" "${cflags[@]}" -o "$bin" "fuzz/fuzz_$n.c" ${src[$n]} >"$log" 2>&1; then
-		echo "fuzz $n: BUILD FAILED (see $log)"
+		echo "FAIL fuzz/$n: build failed (see $log)"
 		sed -n '1,20p' "$log" | sed 's/^/    /'
 		failed=$((failed + 1))
 		continue
@@ -146,16 +148,17 @@ for n in "${names[@]}"; do
 	if [ "$replay" -eq 1 ]; then
 		mapfile -t inputs < <(find "fuzz/corpus/$n" "$regr" "$out/seeds/$n" -type f ! -name '.*' ! -name '*.md' 2>/dev/null | LC_ALL=C sort)
 		if [ ${#inputs[@]} -eq 0 ]; then
-			echo "fuzz $n: replayed 0 inputs, no crash"
-			passed=$((passed + 1))
+			# The corpus is committed: none means a broken checkout or script.
+			echo "FAIL fuzz/$n: no input to replay (fuzz/corpus/$n is empty)"
+			failed=$((failed + 1))
 			continue
 		fi
 		if "$bin" -timeout=20 -rss_limit_mb=2048 "${inputs[@]}" >"$log" 2>&1; then
-			echo "fuzz $n: replayed ${#inputs[@]} inputs, no crash"
+			echo "ok   fuzz/$n  (replayed ${#inputs[@]} inputs, no crash)"
 			passed=$((passed + 1))
 		else
 			bad="$(grep -o '^Running: .*' "$log" | tail -n 1 | sed 's/^Running: //')"
-			echo "fuzz $n: CRASH on ${bad:-an input} (log $log)"
+			echo "FAIL fuzz/$n: crash on ${bad:-an input} (log $log)"
 			grep -m1 -E '^SUMMARY:|invariant broken' "$log" | sed 's/^/    /'
 			failed=$((failed + 1))
 		fi
@@ -173,13 +176,13 @@ for n in "${names[@]}"; do
 	[ -n "$runs" ] || runs="$(sed -n 's/^Done \([0-9]*\) runs.*/\1/p' "$log" | tail -n 1)"
 	artifact="$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$log" | tail -n 1)"
 	if [ "$rc" -eq 0 ] && [ -z "$artifact" ]; then
-		echo "fuzz $n: ${runs:-0} runs in ${took}s, no crash"
+		echo "ok   fuzz/$n  (${runs:-0} runs in ${took}s, no crash)"
 		passed=$((passed + 1))
 	else
 		if [ -n "$artifact" ]; then
-			echo "fuzz $n: CRASH, reproducer $artifact"
+			echo "FAIL fuzz/$n: crash, reproducer $artifact"
 		else
-			echo "fuzz $n: CRASH (exit $rc, no reproducer written; log $log)"
+			echo "FAIL fuzz/$n: crash (exit $rc, no reproducer written; log $log)"
 		fi
 		grep -m1 -E '^SUMMARY:|invariant broken' "$log" | sed 's/^/    /'
 		failed=$((failed + 1))

@@ -15,15 +15,26 @@ comment):
   mem=512M            QEMU -m (default 512M)
   exit=0              expected exit status (default 0)
   timeout=120         seconds, per run (default 120)
-  output=exact        exact (default): stdout+stderr, less the lines starting
-                      "goose: ", must equal `expected` byte for byte;
-                      contains: each line of `expected` must occur, in order,
-                      within the output's lines
+  output=exact        exact (default): stdout+stderr, less goose's boot report
+                      (BOOT_RE) and exit line, must equal `expected` byte for
+                      byte; contains: each line of `expected` must equal a
+                      whole line of the output, in order (a line "re:PATTERN"
+                      must match a whole line as a regular expression)
+  stdin=FILE          the test directory's FILE is the program's standard
+                      input on both sides (goose: piped into `make run`, so
+                      it reaches the console, then end of input as ^D)
   reference=yes       yes (default): the same ELF also runs under qemu-riscv64
                       and must pass the same checks; no: goose only
   go=all              all (default), or a version such as 1.26: the oldest Go
                       that can build the test (older toolchains skip it)
   skip=reason         the test is skipped (counted as skipped, not passed)
+
+In env and args, {hosttime} becomes this machine's time (Unix seconds) when
+the run starts, so a program can compare its clock with the host's.
+
+Every goose run must print goose's boot report, whose line
+"N of M harts running" must say N = M = --smp: a run on fewer harts than
+asked for fails. Any other "goose: " line is part of the output.
 
 Each test is built with every toolchain into build/go/<GOVERSION>/<name>.elf
 (GOOS=linux GOARCH=riscv64 CGO_ENABLED=0 -trimpath), then run.
@@ -37,7 +48,9 @@ is not 0. --runner ref runs qemu-riscv64 in goose's place (to test the tests);
 any other --runner value is a command template whose words may contain {repo},
 {elf}, {bootargs}, {mem}, {name}, {timeout}, {smp}, {initrd}.
 
-Prints one line per test and toolchain, then "N passed, N failed" (plus
+Speaks ci/report.py's protocol: "plan N", one line per test and toolchain
+(a toolchain that cannot be had gives each test a skip line naming why, a
+failure under GOOSE_REQUIRE_TOOLCHAINS=1), then "N passed, N failed" (plus
 ", N skipped"); exits 1 when any test failed.
 """
 
@@ -53,8 +66,11 @@ import subprocess
 import sys
 import threading
 import time
+import traceback
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(REPO, "ci"))
+import report  # noqa: E402
 MODULE = os.path.join(REPO, "go-kernel")
 TESTS = os.path.join(MODULE, "tests")
 BUILD = os.path.join(REPO, "build")
@@ -67,7 +83,12 @@ MAKE_RUNNER = ("make -s --no-print-directory -C {repo} run KERNEL={elf} "
                "BOOTARGS={bootargs} MEM={mem} SMP={smp} INITRD={initrd}")
 REF_ENV = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/"}
 EXIT_RE = re.compile(rb"^goose: exit status (-?\d+)\s*$")
-KEYS = {"args", "goose", "files", "env", "mem", "exit", "timeout", "output", "reference", "go", "skip"}
+# goose's boot report (payload/main.c boot_report and goose_main): the only
+# "goose: " lines left out of the output a test compares.
+BOOT_RE = re.compile(rb"^goose: (goose \S+ on .*, \d+ of \d+ harts? running, |RAM 0x|memory: \d+ MiB of |"
+                     rb"program \S+: |\d+ us and \d+ instret from goose's entry)")
+HARTS_RE = re.compile(rb"^goose: goose .*, (\d+) of (\d+) harts? running, ", re.M)
+KEYS = {"args", "goose", "files", "env", "mem", "exit", "timeout", "output", "stdin", "reference", "go", "skip"}
 
 
 class ConfigError(Exception):
@@ -89,40 +110,59 @@ class Toolchain:
         self.outdir = os.path.join(BUILD, "go", self.goversion)
 
 
+class Missing:
+    """A toolchain the tests want but cannot have: each of its results is a
+    skip naming why (a failure under GOOSE_REQUIRE_TOOLCHAINS=1)."""
+
+    def __init__(self, name, why):
+        self.name, self.why = name, why
+        m = re.match(r"go(\d+)\.(\d+)", name)
+        self.version = (int(m.group(1)), int(m.group(2))) if m else (999, 0)
+
+
 def fetched_toolchain(version):
-    """The go binary of a release fetched through the module proxy, or None."""
+    """The go binary of a release fetched through the module proxy, or the
+    reason it cannot be had."""
     go = shutil.which("go")
     if not go:
-        return None
+        return None, "no go on PATH to fetch it with"
     try:
         p = subprocess.run([go, "env", "GOROOT"], env=dict(os.environ, GOTOOLCHAIN=version),
                            capture_output=True, text=True, timeout=300)
     except subprocess.TimeoutExpired:
-        p = None
-    gobin = os.path.join(p.stdout.strip(), "bin", "go") if p and p.returncode == 0 else ""
+        return None, "GOTOOLCHAIN=%s timed out (module proxy)" % version
+    gobin = os.path.join(p.stdout.strip(), "bin", "go") if p.returncode == 0 else ""
     if not os.path.exists(gobin):
-        print("gotest: %s not available through GOTOOLCHAIN (module proxy); testing without it" % version,
-              file=sys.stderr)
-        return None
-    return gobin
+        err = (p.stderr.strip().splitlines() or ["no go binary"])[-1][:120]
+        return None, "not available through GOTOOLCHAIN (module proxy): %s" % err
+    return gobin, None
 
 
 def default_toolchains():
-    gobins = []
+    """(toolchains, missing): the machine's go, Debian's Go 1.19 and NEWEST
+    (one each per Go version); missing holds a Missing for each that cannot
+    be had."""
+    gobins, missing = [], []
     if shutil.which("go"):
         gobins.append(shutil.which("go"))
+    else:
+        missing.append(Missing("go", "no go on PATH"))
     if os.path.exists(GO119):
         gobins.append(GO119)
-    newest = fetched_toolchain(NEWEST)
+    else:
+        missing.append(Missing("go1.19", "%s not installed (Debian golang-1.19-go; make deps)" % GO119))
+    newest, why = fetched_toolchain(NEWEST)
     if newest:
         gobins.append(newest)
+    else:
+        missing.append(Missing(NEWEST, why))
     tcs, seen = [], set()
     for g in gobins:
         tc = Toolchain(None, g)
         if tc.goversion not in seen:
             seen.add(tc.goversion)
             tcs.append(tc)
-    return tcs
+    return tcs, missing
 
 
 # --------------------------------------------------------------------- tests
@@ -135,6 +175,7 @@ class Test:
         self.files = None
         self.mem, self.exit, self.timeout = "512M", 0, 120
         self.output, self.reference = "exact", True
+        self.stdin = None
         self.min_go, self.skip = None, None
         self.error = None
         try:
@@ -181,6 +222,10 @@ class Test:
                 if val not in ("exact", "contains"):
                     raise ConfigError("output must be exact or contains")
                 self.output = val
+            elif key == "stdin":
+                if not re.fullmatch(r"[A-Za-z0-9_.-]+", val) or not os.path.isfile(os.path.join(self.dir, val)):
+                    raise ConfigError("stdin=%s: want a file of the test directory" % val)
+                self.stdin = os.path.join(self.dir, val)
             elif key == "reference":
                 if val not in ("yes", "no"):
                     raise ConfigError("reference must be yes or no")
@@ -201,13 +246,18 @@ class Test:
         except FileNotFoundError:
             return None
 
-    def bootargs(self):
+    def words(self, which, fields):
+        """env or args with {hosttime} and friends filled in at launch."""
+        return [w.format(**fields) if "{" in w else w for w in which]
+
+    def bootargs(self, fields):
         def q(w):
             if w and not re.search(r"[\s'\"]", w):
                 return w
             return "'%s'" % w if '"' in w else '"%s"' % w
         goose = self.goose + (["goose.cwd=/" + self.files] if self.files else [])
-        return " ".join([q(w) for w in goose + self.env] + ["--"] + [q(w) for w in self.args])
+        return " ".join([q(w) for w in goose + self.words(self.env, fields)] + ["--"] +
+                        [q(w) for w in self.words(self.args, fields)])
 
 
 def discover():
@@ -272,7 +322,7 @@ class Run:
         self.stderr = b""
 
 
-def execute(cmd, env, timeout, verbose, merge_stderr=True, cwd=None):
+def execute(cmd, env, timeout, verbose, merge_stderr=True, cwd=None, stdin=None):
     """Runs cmd; its output is stdout, plus stderr when merge_stderr (a Linux
     process's stderr is part of what it printed; goose's runner prints the
     whole console on stdout, and its stderr holds only make's and QEMU's own
@@ -280,7 +330,8 @@ def execute(cmd, env, timeout, verbose, merge_stderr=True, cwd=None):
     if verbose:
         say("# " + " ".join(shlex.quote(w) for w in cmd))
     start = time.monotonic()
-    p = subprocess.Popen(cmd, env=env, stdin=subprocess.DEVNULL, cwd=cwd,
+    fin = open(stdin, "rb") if stdin else subprocess.DEVNULL
+    p = subprocess.Popen(cmd, env=env, stdin=fin, cwd=cwd,
                          stdout=subprocess.PIPE,
                          stderr=subprocess.STDOUT if merge_stderr else subprocess.PIPE,
                          start_new_session=True)
@@ -296,6 +347,8 @@ def execute(cmd, env, timeout, verbose, merge_stderr=True, cwd=None):
     finally:
         with live_lock:
             live.discard(p)
+        if stdin:
+            fin.close()
     run = Run(cmd, out, p.returncode, time.monotonic() - start, timed_out)
     run.stderr = err or b""
     return run
@@ -308,11 +361,18 @@ def kill_group(p):
         pass
 
 
+def launch_fields():
+    """What {name} in a test's env and args becomes, as a run starts."""
+    return {"hosttime": str(int(time.time()))}
+
+
 def run_reference(test, elf, verbose):
+    fields = launch_fields()
     env = dict(REF_ENV)
-    env.update(w.split("=", 1) for w in test.env)
+    env.update(w.split("=", 1) for w in test.words(test.env, fields))
     cwd = os.path.join(test.dir, test.files) if test.files else None
-    return execute(["qemu-riscv64", elf] + test.args, env, test.timeout, verbose, cwd=cwd)
+    return execute(["qemu-riscv64", elf] + test.words(test.args, fields), env, test.timeout, verbose, cwd=cwd,
+                   stdin=test.stdin)
 
 
 def cpio_newc(root, prefix):
@@ -351,11 +411,11 @@ def run_goose(runner, test, elf, verbose):
         initrd = elf[:-len(".elf")] + ".cpio"
         with open(initrd, "wb") as f:
             f.write(cpio_newc(os.path.join(test.dir, test.files), test.files))
-    fields = {"repo": REPO, "elf": elf, "bootargs": test.bootargs(), "mem": test.mem,
+    fields = {"repo": REPO, "elf": elf, "bootargs": test.bootargs(launch_fields()), "mem": test.mem,
               "name": test.name, "timeout": str(int(test.timeout)), "smp": str(SMP), "initrd": initrd}
     template = MAKE_RUNNER if runner == "make" else runner
     cmd = [w.format(**fields) for w in shlex.split(template)]
-    return execute(cmd, dict(os.environ), test.timeout, verbose, merge_stderr=False)
+    return execute(cmd, dict(os.environ), test.timeout, verbose, merge_stderr=False, stdin=test.stdin)
 
 
 # ------------------------------------------------------------------- compare
@@ -366,18 +426,55 @@ def short(b, n=60):
 
 
 def program_output(run, goose_side):
-    """Returns (output without the goose lines, status from the last
-    'goose: exit status N' line or None)."""
+    """Returns (output without goose's boot report and exit lines, status
+    from the last 'goose: exit status N' line or None). Every other
+    "goose: " line stays: goose has nothing else to say in a good run."""
     out = run.out.replace(b"\r\n", b"\n") if goose_side else run.out
     kept, status = [], None
     for line in out.splitlines(keepends=True):
-        if line.startswith(b"goose: "):
+        if goose_side and line.startswith(b"goose: "):
             m = EXIT_RE.match(line.rstrip(b"\n"))
             if m:
                 status = int(m.group(1))
-            continue
+                continue
+            if BOOT_RE.match(line):
+                continue
         kept.append(line)
     return b"".join(kept), status
+
+
+def hart_problems(run, smp):
+    """A goose run must say that it runs on every hart asked for."""
+    m = HARTS_RE.search(run.out)
+    if not m:
+        return ["goose: no 'N of M harts running' boot report line"]
+    n, total = int(m.group(1)), int(m.group(2))
+    if n != smp or total != smp:
+        return ["goose: %d of %d harts running, want %d of %d" % (n, total, smp, smp)]
+    return []
+
+
+def line_matches(want, got):
+    """An expected line against a whole output line: equal, or for
+    "re:PATTERN" a full regular-expression match."""
+    if want.startswith(b"re:"):
+        return re.fullmatch(want[3:], got) is not None
+    return want == got
+
+
+def contains_problem(side, got_lines, want_lines):
+    """Each expected line must match a whole output line, in order."""
+    j = 0
+    for w in want_lines:
+        w = w.rstrip(b"\r\n")
+        if not w:
+            continue
+        while j < len(got_lines) and not line_matches(w, got_lines[j].rstrip(b"\r\n")):
+            j += 1
+        if j == len(got_lines):
+            return "%s: output lacks line %s (in order)" % (side, short(w))
+        j += 1
+    return None
 
 
 def check(side, run, test, expected, needs_exit_line):
@@ -412,17 +509,9 @@ def check(side, run, test, expected, needs_exit_line):
             want = short(want_lines[i]) if i < len(want_lines) else "<end of output>"
             problems.append("%s: output line %d is %s, want %s" % (side, i + 1, got, want))
     else:
-        j = 0
-        for w in want_lines:
-            w = w.rstrip(b"\r\n")
-            if not w:
-                continue
-            while j < len(got_lines) and w not in got_lines[j]:
-                j += 1
-            if j == len(got_lines):
-                problems.append("%s: output lacks line %s (in order)" % (side, short(w)))
-                break
-            j += 1
+        p = contains_problem(side, got_lines, want_lines)
+        if p:
+            problems.append(p)
     return problems
 
 
@@ -465,6 +554,8 @@ def run_one(tc, test, args):
     expected = test.expected()
     goose = run_goose(args.runner, test, elf, args.verbose)
     problems = check("goose", goose, test, expected, args.runner == "make")
+    if args.runner == "make" and not goose.timed_out:
+        problems += hart_problems(goose, SMP)
     ref = None
     if test.reference and not args.no_reference:
         ref = run_reference(test, elf, args.verbose)
@@ -526,24 +617,37 @@ def main():
     if not names:
         sys.exit("gotest: no tests selected")
 
+    missing = []
     if args.go:
         tcs = []
         for spec in args.go:
             name, eq, path = spec.rpartition("=")
             tcs.append(Toolchain(name or None, path))
     else:
-        tcs = default_toolchains()
+        tcs, missing = default_toolchains()
     if not tcs:
         sys.exit("gotest: no Go toolchain found")
 
     tests = [Test(n) for n in names]
     tasks = [(tc, t) for t in tests for tc in tcs]
-    counts = {"ok": 0, "FAIL": 0, "skip": 0}
+    lost = [(tc, t) for t in tests for tc in missing]
+    rep = report.Report()
+    rep.plan(len(tasks) + len(lost))
+    for tc, t in lost:
+        label = "%s/%s" % (tc.name, t.name) + ("@smp%d" % SMP if SMP != 1 else "")
+        if t.skip:
+            rep.skip(label, t.skip)
+        elif t.min_go and tc.version < t.min_go:
+            rep.skip(label, "needs go%d.%d or newer" % t.min_go)
+        else:
+            rep.unavailable(label, "%s %s" % (tc.name, tc.why))
 
-    def finish(result):
-        kind, line = result
-        counts[kind] += 1
-        say(line)
+    def one(tc, t):
+        try:
+            return run_one(tc, t, args)
+        except Exception:  # a harness bug: a FAIL of its own, never a lost line
+            label = "%s/%s" % (tc.name, t.name) + ("@smp%d" % SMP if SMP != 1 else "")
+            return "FAIL", "FAIL %s: gotest crashed: %s" % (label, traceback.format_exc().strip().splitlines()[-1])
 
     ex = concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs))
     try:
@@ -553,10 +657,10 @@ def main():
             first = next((i for i, (tc, t) in enumerate(tasks)
                           if not t.skip and not t.error), None)
             if first is not None:
-                finish(run_one(*tasks.pop(first), args))
-        futures = [ex.submit(run_one, tc, t, args) for tc, t in tasks]
+                rep.line(*one(*tasks.pop(first)))
+        futures = [ex.submit(one, tc, t) for tc, t in tasks]
         for f in concurrent.futures.as_completed(futures):
-            finish(f.result())
+            rep.line(*f.result())
     except KeyboardInterrupt:
         ex.shutdown(wait=False, cancel_futures=True)
         with live_lock:
@@ -564,12 +668,7 @@ def main():
                 kill_group(p)
         return 130
     ex.shutdown()
-
-    summary = "%d passed, %d failed" % (counts["ok"], counts["FAIL"])
-    if counts["skip"]:
-        summary += ", %d skipped" % counts["skip"]
-    print(summary, flush=True)
-    return 1 if counts["FAIL"] else 0
+    return rep.finish()
 
 
 if __name__ == "__main__":

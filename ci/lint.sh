@@ -169,6 +169,8 @@ run_clang_tidy() {
 
 tools=("$@")
 [ ${#tools[@]} -gt 0 ] || tools=(cppcheck clang-tidy)
+# Results in ci/report.py's protocol: the plan, a line per tool, the summary.
+echo "plan ${#tools[@]}"
 for t in "${tools[@]}"; do
 	case "$t" in
 	cppcheck) run_cppcheck ;;

@@ -11,10 +11,10 @@
  * booti put goose) is free, the timebase converts to nanoseconds exactly.
  * Every .dts must have a row, so a new board comes with its expectations.
  *
- *   test_boards payload/tests/data [build/dtb]
+ *   test_boards payload/tests/data build/dtb
  *
  * argv[1] is the data directory ci/test.py passes; the repository (for dts/)
- * and build/dtb/ are found from it unless argv[2] names the dtb directory.
+ * is found from it, and build/dtb/ too unless argv[2] names it.
  */
 #include "fdt.h"
 #include "test.h"

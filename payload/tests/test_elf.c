@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * Host tests for payload/elf.c: a small in-memory ELF and tables of mutations
- * of it, synthetic code blocks for the ecall scanner, and (when argv[1] names
- * a directory) the real Go ELFs in that directory.
+ * of it, synthetic code blocks for the ecall scanner, and the real Go ELFs
+ * in the directory argv[3] (ci/test.py builds them; there must be some).
  *
  * Every buffer handed to elf.c is a heap copy of exactly the length passed,
  * so AddressSanitizer catches a read past len.
@@ -624,7 +624,7 @@ static void test_go_elf(const char *path, const char *file)
 	}
 	len = st.st_size;
 	if (len < 4 || memcmp(b, "\177ELF", 4)) {
-		printf("test_elf: %s: not an ELF, skipped\n", file);
+		CHECK(0, "%s: not an ELF", file);
 		goto out;
 	}
 	if (elf_parse(b, len, VA_LIMIT, &img, err, sizeof(err))) {
@@ -711,7 +711,7 @@ static void test_go_dir(const char *dir)
 	DIR *d;
 
 	if (!dir || !dir[0]) {
-		printf("test_elf: no Go ELF directory given, real-binary checks skipped\n");
+		CHECK(0, "no directory of Go ELFs given (usage: test_elf <data dir> <dtb dir> <Go ELF dir>)");
 		return;
 	}
 	d = opendir(dir);
@@ -723,13 +723,12 @@ static void test_go_dir(const char *dir)
 		size_t l = strlen(e->d_name);
 
 		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		if (stat(path, &st) || !S_ISREG(st.st_mode) || (l > 7 && !strcmp(e->d_name + l - 7, ".ecalls")))
+		if (stat(path, &st) || !S_ISREG(st.st_mode) || l < 4 || strcmp(e->d_name + l - 4, ".elf"))
 			continue;
 		names[n++] = strdup(e->d_name);
 	}
 	closedir(d);
-	if (!n)
-		printf("test_elf: %s holds no files, real-binary checks skipped\n", dir);
+	CHECK(n > 0, "%s holds no Go ELF (*.elf)", dir);
 	qsort(names, n, sizeof(*names), name_cmp);
 	for (size_t i = 0; i < n; i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
@@ -749,6 +748,6 @@ int main(int argc, char **argv)
 	test_scan_max();
 	test_symbols();
 	test_sym_hostile();
-	test_go_dir(argc > 1 ? argv[1] : NULL);
+	test_go_dir(argc > 3 ? argv[3] : NULL);
 	return test_done("test_elf");
 }

@@ -2,9 +2,11 @@
 /*
  * Host tests for payload/gosym.c: Go's own line tables, read for a sample
  * of pcs of real Go programs and compared with `go tool addr2line` (the Go
- * toolchain's reader), for every Go toolchain the tests use; then hostile
+ * toolchain's reader), for every Go toolchain the tests use (the programs
+ * ci/test.py built, in the directory argv[3]); then hostile
  * copies (truncated, fields corrupted) must fail cleanly.
  */
+#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -54,7 +56,7 @@ static void check_elf(const char *gobin, const char *elf)
 	for (int i = 0; i < npcs; i++)
 		fprintf(in, "0x%llx\n", (unsigned long long)pcs[i]);
 	fclose(in);
-	snprintf(cmd, sizeof(cmd), "'%s' tool addr2line '%s' < %s", gobin, elf, tmp);
+	snprintf(cmd, sizeof(cmd), "GOTOOLCHAIN=local '%s' tool addr2line '%s' < %s", gobin, elf, tmp);
 	FILE *out = popen(cmd, "r");
 	char fn[512], fl[1024];
 	int checked = 0;
@@ -113,24 +115,35 @@ static void check_elf(const char *gobin, const char *elf)
 	free(b);
 }
 
+/* Every <name>.elf of the directory, checked with the go binary its
+ * <name>.elf.gobin names (ci/test.py builds them with each toolchain). */
 int main(int argc, char **argv)
 {
-	/* argv[1] is payload/tests/data: the repository is three levels up. */
-	char repo[4096], elf[4200], cmd[9000];
-	static const char *const gos[] = { "go", "/usr/lib/go-1.19/bin/go" };
+	char path[4096], gobin[4096];
+	struct dirent *e;
+	int n = 0;
+	DIR *d = argc > 3 ? opendir(argv[3]) : NULL;
 
-	snprintf(repo, sizeof(repo), "%s/../../..", argc > 1 ? argv[1] : "payload/tests/data");
-	for (size_t i = 0; i < ARRAY_SIZE(gos); i++) {
-		snprintf(elf, sizeof(elf), "/tmp/goose-gosym-%zu.elf", i);
-		snprintf(cmd, sizeof(cmd),
-			 "cd '%s/go-kernel' && GOTOOLCHAIN=local GOOS=linux GOARCH=riscv64 CGO_ENABLED=0 '%s' build -o '%s' ./tests/stdlib 2>/dev/null",
-			 repo, gos[i], elf);
-		if (system(cmd)) {
-			printf("test_gosym: %s is not here: skipped\n", gos[i]);
+	CHECK(d != NULL, "no directory of Go ELFs (usage: test_gosym <data dir> <dtb dir> <Go ELF dir>)");
+	while (d && (e = readdir(d))) {
+		size_t l = strlen(e->d_name);
+		FILE *f;
+
+		if (l < 4 || strcmp(e->d_name + l - 4, ".elf"))
 			continue;
-		}
-		check_elf(gos[i], elf);
-		unlink(elf);
+		snprintf(path, sizeof(path), "%s/%s.gobin", argv[3], e->d_name);
+		f = fopen(path, "r");
+		CHECK(f && fgets(gobin, sizeof(gobin), f), "%s: cannot read", path);
+		if (f)
+			fclose(f);
+		gobin[strcspn(gobin, "\n")] = '\0';
+		snprintf(path, sizeof(path), "%s/%s", argv[3], e->d_name);
+		printf("test_gosym: %s (%s)\n", e->d_name, gobin);
+		check_elf(gobin, path);
+		n++;
 	}
+	if (d)
+		closedir(d);
+	CHECK(n > 0, "%s holds no Go ELF (*.elf)", argc > 3 ? argv[3] : "(none)");
 	return test_done("gosym");
 }

@@ -1,7 +1,10 @@
-// stdin_eof: reading standard input to the end terminates. Under Linux the
-// test driver gives the program /dev/null, so io.ReadAll sees EOF at once;
-// goose must likewise report end of input on fd 0 when the console has no
-// input for the program, rather than block forever.
+// stdin_eof: reading standard input to the end terminates. The test driver
+// gives the reference /dev/null; under goose fd 0 is the console, and the
+// driver's empty input reaches it as ^D (ci/qemu.py sends one when its
+// piped input ends), which goose's console reads as end of input. So
+// io.ReadAll sees EOF at once on both sides, and a read after it is EOF
+// again. stdin_null checks goose.stdin=null; stdin_lines checks input that
+// arrives over the console.
 package main
 
 import (
