@@ -1,0 +1,132 @@
+// futex: the futex(2) calls the Go runtime builds its locks and sleeps on,
+// made directly, with the results Linux gives (kernel/futex/waitwake.c):
+// FUTEX_WAIT returns EAGAIN at once when the word no longer holds the value
+// (the check that makes a wake-up between the caller's load and its sleep
+// impossible to lose), ETIMEDOUT after its timeout, and 0 when woken;
+// FUTEX_WAKE returns how many waiters it woke; the BITSET variants wake only
+// waiters whose bits overlap. Every wait has a timeout, so a broken goose
+// prints a wrong line instead of hanging.
+package main
+
+import (
+	"fmt"
+	"runtime"
+	"sync/atomic"
+	"syscall"
+	"time"
+	"unsafe"
+)
+
+const (
+	futexWait       = 0
+	futexWake       = 1
+	futexWaitBitset = 9
+	futexWakeBitset = 10
+	futexPrivate    = 128
+)
+
+var enames = map[syscall.Errno]string{syscall.EAGAIN: "EAGAIN", syscall.ETIMEDOUT: "ETIMEDOUT",
+	syscall.EINVAL: "EINVAL", syscall.EINTR: "EINTR"}
+
+func futex(addr *uint32, op, val uintptr, ts *syscall.Timespec, bitset uintptr) (int, string) {
+	r, _, e := syscall.Syscall6(syscall.SYS_FUTEX, uintptr(unsafe.Pointer(addr)), op|futexPrivate, val,
+		uintptr(unsafe.Pointer(ts)), 0, bitset)
+	if e != 0 {
+		if n, ok := enames[e]; ok {
+			return -1, n
+		}
+		return -1, e.Error()
+	}
+	return int(r), "ok"
+}
+
+func ms(n int64) *syscall.Timespec {
+	t := syscall.NsecToTimespec(n * int64(time.Millisecond))
+	return &t
+}
+
+// timeout is FUTEX_WAIT's relative timeout, or FUTEX_WAIT_BITSET's absolute
+// CLOCK_MONOTONIC deadline that many milliseconds from now.
+func timeout(op uintptr, n int64) *syscall.Timespec {
+	if op != futexWaitBitset {
+		return ms(n)
+	}
+	var now syscall.Timespec
+	syscall.Syscall(syscall.SYS_CLOCK_GETTIME, 1 /* CLOCK_MONOTONIC */, uintptr(unsafe.Pointer(&now)), 0)
+	t := syscall.NsecToTimespec(now.Nano() + n*int64(time.Millisecond))
+	return &t
+}
+
+// waiter waits on word in a thread of its own, for at most ms milliseconds,
+// and reports what the call returned once it returns.
+func waiter(word *uint32, op, val, bitset uintptr, ms int64, started *int32, done chan string) {
+	runtime.LockOSThread()
+	atomic.AddInt32(started, 1)
+	_, r := futex(word, op, val, timeout(op, ms), bitset)
+	done <- r
+}
+
+// wakeUntil wakes word until n waiters have been woken (a waiter may not be
+// asleep yet when the first wake comes), at most for two seconds.
+func wakeUntil(word *uint32, op, bitset uintptr, n int) int {
+	woken := 0
+	for deadline := time.Now().Add(2 * time.Second); woken < n && time.Now().Before(deadline); {
+		k, _ := futex(word, op, 1, nil, bitset)
+		woken += k
+		time.Sleep(time.Millisecond)
+	}
+	return woken
+}
+
+func main() {
+	var word uint32 = 7
+
+	// The value check: the word is 7, the caller expects 8.
+	start := time.Now()
+	_, r := futex(&word, futexWait, 8, ms(2000), 0)
+	fmt.Println("wait, word changed:", r, "returned before the timeout:", time.Since(start) < time.Second)
+	_, r = futex(&word, futexWaitBitset, 8, nil, 1)
+	fmt.Println("wait_bitset, word changed:", r)
+
+	// A timeout with the value right.
+	start = time.Now()
+	_, r = futex(&word, futexWait, 7, ms(30), 0)
+	fmt.Println("wait, nobody wakes:", r, "slept>=30ms:", time.Since(start) >= 30*time.Millisecond)
+
+	// Nobody waits: wake wakes nobody.
+	n, r := futex(&word, futexWake, 10, nil, 0)
+	fmt.Println("wake, no waiter:", n, r)
+
+	// One waiter, woken.
+	var started int32
+	done := make(chan string, 4)
+	go waiter(&word, futexWait, 7, 0, 5000, &started, done)
+	fmt.Println("wake one waiter, woken:", wakeUntil(&word, futexWake, 0, 1), "its wait returned:", <-done)
+
+	// Bitsets: a waiter on bit 1 is not woken by a wake of bit 2, is by bit 1.
+	go waiter(&word, futexWaitBitset, 7, 1, 5000, &started, done)
+	for atomic.LoadInt32(&started) < 2 {
+		time.Sleep(time.Millisecond)
+	}
+	time.Sleep(20 * time.Millisecond)
+	n, _ = futex(&word, futexWakeBitset, 1, nil, 2)
+	fmt.Println("wake_bitset of other bits woke:", n)
+	fmt.Println("wake_bitset of its bit, woken:", wakeUntil(&word, futexWakeBitset, 1, 1), "its wait returned:", <-done)
+
+	// Three waiters, one wake for all.
+	for i := 0; i < 3; i++ {
+		go waiter(&word, futexWait, 7, 0, 5000, &started, done)
+	}
+	for atomic.LoadInt32(&started) < 5 {
+		time.Sleep(time.Millisecond)
+	}
+	time.Sleep(20 * time.Millisecond)
+	woken := wakeUntil(&word, futexWake, 0, 3)
+	fmt.Println("wake three waiters at once, woken:", woken, "their waits returned:", <-done, <-done, <-done)
+
+	// A bad op and a zero bitset, as Linux refuses them.
+	_, r = futex(&word, 99, 0, nil, 0)
+	fmt.Println("unknown op:", r)
+	_, r = futex(&word, futexWaitBitset, 7, nil, 0)
+	fmt.Println("wait_bitset with bitset 0:", r)
+}
