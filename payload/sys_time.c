@@ -323,15 +323,21 @@ static uint64_t ticks_to_usec(uint64_t ticks)
 	return ticks / clock_timebase() * USEC_PER_SEC + ticks % clock_timebase() * USEC_PER_SEC / clock_timebase();
 }
 
-static long itimer_get(int which, const struct thread *t, uint64_t uval)
+/* A struct itimerval for a timer of this interval firing at next (0: disarmed). */
+static long itimer_put(int which, const struct thread *t, uint64_t interval, uint64_t next, uint64_t uval)
 {
-	uint64_t base = itimer_clock(which, t), next = itimers[which].next;
+	uint64_t base = itimer_clock(which, t);
 	uint64_t left = !next ? 0 : next > base ? ticks_to_usec(next - base) : 1;
-	uint64_t iv = ticks_to_usec(itimers[which].interval);
+	uint64_t iv = ticks_to_usec(interval);
 	int64_t v[4] = { (int64_t)(iv / USEC_PER_SEC), (int64_t)(iv % USEC_PER_SEC), (int64_t)(left / USEC_PER_SEC),
 			 (int64_t)(left % USEC_PER_SEC) };
 
 	return copy_to_user(uval, v, sizeof(v));
+}
+
+static long itimer_get(int which, const struct thread *t, uint64_t uval)
+{
+	return itimer_put(which, t, itimers[which].interval, itimers[which].next, uval);
 }
 
 /* A timeval from the program in ticks, at least one tick when not zero. */
@@ -355,24 +361,30 @@ SYSCALL(getitimer)
 	return itimer_get((int)a[0], t, a[1]);
 }
 
+/*
+ * As kernel/time/itimer.c: the new value is read and checked (get_itimerval)
+ * before do_setitimer looks at which, and the old value is written after
+ * the timer is set, so a bad old_value pointer is EFAULT with the new timer
+ * running.
+ */
 SYSCALL(setitimer)
 {
 	int64_t v[4] = { 0 };
-	uint64_t interval, value;
+	uint64_t interval, value, old_interval, old_next;
 	int which = (int)a[0];
 	long r;
 
-	if (a[0] > ITIMER_PROF)
-		return -EINVAL;
 	/* No new value disarms (as Linux still allows). */
 	if (a[1] && copy_from_user(v, a[1], sizeof(v)))
 		return -EFAULT;
 	if ((r = timeval_ticks(v, &interval)) || (r = timeval_ticks(v + 2, &value)))
 		return r;
-	if (a[2] && (r = itimer_get(which, t, a[2])))
-		return r;
+	if (a[0] > ITIMER_PROF)
+		return -EINVAL;
+	old_interval = itimers[which].interval;
+	old_next = itimers[which].next;
 	itimers[which].interval = interval;
 	itimers[which].next = value ? itimer_clock(which, t) + value : 0;
 	t->frame.hart->resched = true;	/* the clock is reprogrammed at this trap's end */
-	return 0;
+	return a[2] ? itimer_put(which, t, old_interval, old_next, a[2]) : 0;
 }
