@@ -1360,12 +1360,25 @@ static long sock_block(struct thread *t, struct sock *s, long r, int flags)
 
 /* ------------------------------------------------------------- syscalls */
 
-static long check_type(int family, int type, int *proto)
-{
-	if (family == AF_INET) {
-		int want = type == SOCK_STREAM ? IPPROTO_TCP : type == SOCK_DGRAM ? IPPROTO_UDP : -1;
+#define SOCK_MAX 11		/* SOCK_PACKET + 1 (include/linux/net.h) */
+#define AF_MAX 46		/* NPROTO (include/linux/socket.h) */
+#define IPPROTO_MAX 263
 
-		if (type == SOCK_RAW)
+/* As __sock_create: the family's range, the type's range, then the
+ * family's own checks (inet_create, unix_create, netlink_create). */
+static long check_type(int family, int *type, int *proto)
+{
+	if (family < 0 || family >= AF_MAX)
+		return -EAFNOSUPPORT;
+	if (*type >= SOCK_MAX)
+		return -EINVAL;
+	if (family == AF_INET) {
+		int want = *type == SOCK_STREAM ? IPPROTO_TCP : *type == SOCK_DGRAM ? IPPROTO_UDP : -1;
+
+		if (*proto < 0 || *proto >= IPPROTO_MAX)
+			return -EINVAL;
+
+		if (*type == SOCK_RAW)
 			return *proto > 0 && *proto < IPPROTO_RAW ? 0 : -EPROTONOSUPPORT;
 		if (want < 0)
 			return -ESOCKTNOSUPPORT;
@@ -1375,12 +1388,18 @@ static long check_type(int family, int type, int *proto)
 		return 0;
 	}
 	if (family == AF_UNIX) {
-		if (type != SOCK_STREAM && type != SOCK_DGRAM && type != SOCK_SEQPACKET)
+		/* Protocol 0 or PF_UNIX; SOCK_RAW is taken as SOCK_DGRAM. */
+		if (*proto && *proto != AF_UNIX)
+			return -EPROTONOSUPPORT;
+		*proto = 0;
+		if (*type == SOCK_RAW)
+			*type = SOCK_DGRAM;
+		if (*type != SOCK_STREAM && *type != SOCK_DGRAM && *type != SOCK_SEQPACKET)
 			return -ESOCKTNOSUPPORT;
-		return *proto ? -EPROTONOSUPPORT : 0;
+		return 0;
 	}
 	if (family == AF_NETLINK) {
-		if (type != SOCK_RAW && type != SOCK_DGRAM)
+		if (*type != SOCK_RAW && *type != SOCK_DGRAM)
 			return -ESOCKTNOSUPPORT;
 		return *proto != NETLINK_ROUTE ? -EPROTONOSUPPORT : 0;
 	}
@@ -1396,7 +1415,7 @@ static long socket_args(const uint64_t *a, int *family, int *type, int *flags, i
 	*proto = (int)a[2];
 	if (*flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))
 		return -EINVAL;
-	return check_type(*family, *type, proto);
+	return check_type(*family, type, proto);
 }
 
 SYSCALL(socket)
