@@ -228,7 +228,7 @@ static long addr_from_user(const struct sock *s, uint64_t uaddr, uint64_t len, s
 
 	a->len = (uint32_t)len;
 	if (fam != s->family)
-		return fam == AF_UNSPEC ? -EAFNOSUPPORT : -EINVAL;
+		return s->family == AF_INET ? -EAFNOSUPPORT : -EINVAL;
 	memset(a->b + 8, 0, s->family == AF_INET ? 8 : 0);
 	if (s->family == AF_UNIX && len > 2 && a->b[2]) {
 		/* A path: up to its NUL; stored with the NUL, as getsockname gives it. */
@@ -245,8 +245,6 @@ static long addr_to_user(const struct saddr *a, uint64_t uaddr, uint64_t ulen)
 {
 	int32_t have;
 
-	if (!uaddr)
-		return 0;
 	if (copy_from_user(&have, ulen, sizeof(have)))
 		return -EFAULT;
 	if (have < 0)
@@ -1563,7 +1561,7 @@ static long conn_connect(struct sock *s, const struct saddr *sa)
 	if (s->connected)
 		return -EISCONN;
 	if (s->listening)
-		return -EINVAL;
+		return s->family == AF_INET ? -EISCONN : -EINVAL;
 	struct sock *l = find_listener(s, sa, &r);
 
 	if (!l)
