@@ -72,6 +72,7 @@
 #define SCM_RIGHTS 1
 #define SCM_CREDENTIALS 2
 
+#define MSG_OOB 0x1
 #define MSG_PEEK 0x2
 #define MSG_CTRUNC 0x8
 #define MSG_TRUNC 0x20
@@ -637,7 +638,7 @@ static long uio_init(struct uio *u, uint64_t uiov, uint64_t cnt, uint64_t *total
 	memset(u, 0, sizeof(*u));
 	*total = 0;
 	if (cnt > 1024)
-		return -EINVAL;
+		return -EMSGSIZE;	/* __copy_msghdr */
 	if (!cnt)
 		return 0;
 	u->iov = kzalloc(cnt * 16);
@@ -702,7 +703,13 @@ struct cmsg {
 };
 #define CMSG_ALIGN(n) (((n) + 7) & ~(size_t)7)
 
-static long cmsg_parse(uint64_t uctl, uint64_t len, struct ancillary *anc)
+/*
+ * As __scm_send (AF_UNIX, AF_NETLINK) and __sock_cmsg_send (AF_INET): each
+ * header must fit (CMSG_OK); levels other than SOL_SOCKET are skipped;
+ * AF_INET ignores SCM_RIGHTS and SCM_CREDENTIALS, other families refuse
+ * SCM_RIGHTS unless AF_UNIX; an unknown SOL_SOCKET type is EINVAL.
+ */
+static long cmsg_parse(uint64_t uctl, uint64_t len, struct ancillary *anc, int family)
 {
 	uint64_t pos = 0;
 
@@ -716,7 +723,10 @@ static long cmsg_parse(uint64_t uctl, uint64_t len, struct ancillary *anc)
 			return -EINVAL;
 		uint64_t n = h.len - sizeof(h), data = uctl + pos + sizeof(h);
 
-		if (h.level != SOL_SOCKET)
+		pos += CMSG_ALIGN(h.len);
+		if (h.level != SOL_SOCKET || (family == AF_INET && (h.type == SCM_RIGHTS || h.type == SCM_CREDENTIALS)))
+			continue;
+		if (h.type == SCM_RIGHTS && family != AF_UNIX)
 			return -EINVAL;
 		if (h.type == SCM_RIGHTS) {
 			for (uint64_t i = 0; i + 4 <= n; i += 4) {
@@ -744,7 +754,6 @@ static long cmsg_parse(uint64_t uctl, uint64_t len, struct ancillary *anc)
 		} else {
 			return -EINVAL;
 		}
-		pos += CMSG_ALIGN(h.len);
 	}
 	return 0;
 }
@@ -971,11 +980,11 @@ static long sock_send(struct sock *s, struct uio *u, size_t len, const struct sa
 		return raw_send(s, u, len, to);
 	if (s->family == AF_NETLINK)
 		return netlink_send(s, u, len);
+	if (to && to->len && s->family == AF_UNIX && s->type == SOCK_STREAM)
+		return s->connected ? -EISCONN : -EOPNOTSUPP;
 	if (s->wr_shut)
 		return -EPIPE;
 	if (is_conn(s)) {
-		if (to && to->len && s->connected)
-			return -EISCONN;
 		if (!s->connected)
 			return s->type == SOCK_STREAM && s->family == AF_INET ? -EPIPE : -ENOTCONN;
 		if (s->err) {
@@ -1691,12 +1700,20 @@ static long do_send(struct thread *t, struct sock *s, struct uio *u, size_t len,
 	struct saddr to = { 0 };
 	long r;
 
-	if (flags & ~(MSG_DONTWAIT | MSG_NOSIGNAL | MSG_EOR | 0x8000 /* MSG_MORE */ | 0x800 /* MSG_CONFIRM */))
+	if (flags & MSG_OOB)
 		return -EOPNOTSUPP;
-	if (uaddr && alen && (r = addr_from_user(s, uaddr, alen, &to)))
-		return r;
-	if (anc && *anc && ((*anc)->nfiles || (*anc)->creds) && s->family != AF_UNIX)
-		return -EINVAL;
+	if (uaddr && alen) {
+		if (!is_conn(s)) {
+			if ((r = addr_from_user(s, uaddr, alen, &to)))
+				return r;
+		} else {
+			if ((int32_t)alen < 0 || alen > 128)
+				return -EINVAL;
+			if (copy_from_user(to.b, uaddr, alen))
+				return -EFAULT;
+			to.len = (uint32_t)alen;
+		}
+	}
 	r = sock_send(s, u, len, to.len ? &to : NULL, anc);
 	return sock_block(t, s, r, flags);
 }
@@ -1759,13 +1776,17 @@ static long sock_sendmsg(struct thread *t, struct sock *s, const uint64_t *a)
 		return -EFAULT;
 	if ((r = uio_init(&u, mh.iov, mh.iovlen, &len, PROT_READ)))
 		goto out;
+	if (mh.controllen > 0x7fffffff) {
+		r = -ENOBUFS;
+		goto out;
+	}
 	if (mh.controllen) {
 		anc = kzalloc(sizeof(*anc));
 		if (!anc) {
 			r = -ENOMEM;
 			goto out;
 		}
-		if ((r = cmsg_parse(mh.control, mh.controllen, anc)))
+		if ((r = cmsg_parse(mh.control, mh.controllen, anc, s->family)))
 			goto out;
 	}
 	r = do_send(t, s, &u, len, (int)a[2], mh.name, mh.namelen, &anc);
