@@ -1845,7 +1845,14 @@ static long sock_shutdown(struct thread *t, struct sock *s, const uint64_t *a)
 	(void)t;
 	if (how < SHUT_RD || how > SHUT_RDWR)
 		return -EINVAL;
-	if (!s->connected && !(s->listening && how != SHUT_WR))
+	if (s->family == AF_NETLINK)
+		return -EOPNOTSUPP;	/* sock_no_shutdown */
+	/* inet_shutdown: a listener's SHUT_WR changes nothing, and a socket
+	 * with no connection (TCP_CLOSE; UDP: none set by connect) is
+	 * ENOTCONN. unix_shutdown asks for no peer. */
+	if (s->listening && how == SHUT_WR)
+		return 0;
+	if (s->family == AF_INET && !s->connected && !s->listening && !(s->type != SOCK_STREAM && s->remote.len))
 		return -ENOTCONN;
 	if (how != SHUT_WR)
 		s->rd_shut = true;
