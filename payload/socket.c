@@ -1871,6 +1871,7 @@ static long sock_shutdown(struct thread *t, struct sock *s, const uint64_t *a)
 
 #define SOL_IP 0
 #define SOL_TCP 6
+#define SOL_UDP 17
 
 /* Options kept and read back, with their defaults (the rest: ENOPROTOOPT). */
 static const struct {
@@ -1961,6 +1962,12 @@ static long sock_getsockopt(struct thread *t, struct sock *s, const uint64_t *a)
 	int k = -1;
 
 	(void)t;
+	/* Levels other than SOL_SOCKET: ip_getsockopt (do_ip_getsockopt) is
+	 * EOPNOTSUPP for any but SOL_IP, unless the protocol took the level
+	 * (tcp_getsockopt SOL_TCP, udp_getsockopt SOL_UDP); AF_UNIX has none. */
+	if (level != SOL_SOCKET && (s->family != AF_INET || (level != SOL_IP && !(level == SOL_TCP && s->type == SOCK_STREAM) &&
+							     !(level == SOL_UDP && s->type == SOCK_DGRAM))))
+		return -EOPNOTSUPP;
 	if (copy_from_user(&len, a[4], sizeof(len)))
 		return -EFAULT;
 	if (len < 0)
@@ -1994,9 +2001,7 @@ static long sock_getsockopt(struct thread *t, struct sock *s, const uint64_t *a)
 	else if (level == SOL_SOCKET && name == SO_ERROR) {
 		val = s->err;
 		s->err = 0;
-	} else if (level != SOL_SOCKET && s->family != AF_INET)
-		return -EOPNOTSUPP;
-	else if (timeout_opt(level, name) || (k = kept_opt(level, name)) < 0 || (level == SOL_TCP && s->type != SOCK_STREAM))
+	} else if (timeout_opt(level, name) || (k = kept_opt(level, name)) < 0)
 		return -ENOPROTOOPT;
 	else
 		val = opt_get(s, level, name, kept_opts[k].dflt);
