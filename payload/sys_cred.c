@@ -201,7 +201,11 @@ SYSCALL(setgroups)
 #define CAP_V3 0x20080522
 #define CAP_LAST_CAP 40
 
-static long cap_header(uint64_t uhdr, int *words)
+/* The header's version (cap_validate_magic: an unknown one is answered
+ * with the one the kernel speaks, and EINVAL), then its pid: capget asks
+ * for a task that exists (cap_get_target_pid), capset may name only the
+ * caller itself ("may only affect current now": EPERM). */
+static long cap_header(const struct thread *t, uint64_t uhdr, int *words, bool set)
 {
 	uint32_t hdr[2];
 
@@ -212,6 +216,8 @@ static long cap_header(uint64_t uhdr, int *words)
 		return copy_to_user(uhdr, hdr, 4) ? -EFAULT : -EINVAL;
 	}
 	*words = hdr[0] == CAP_V1 ? 1 : 2;
+	if (set)
+		return hdr[1] == 0 || (int)hdr[1] == t->tid ? 0 : -EPERM;
 	return hdr[1] == 0 || thread_by_tid((int)hdr[1]) ? 0 : (int32_t)hdr[1] < 0 ? -EINVAL : -ESRCH;
 }
 
@@ -221,9 +227,8 @@ SYSCALL(capget)
 	const uint32_t high = (1u << (CAP_LAST_CAP - 31)) - 1;	/* capabilities 32..CAP_LAST_CAP */
 	uint32_t data[2][3] = { { 0xffffffffu, 0xffffffffu, 0 }, { high, high, 0 } };
 	int words;
-	long r = cap_header(a[0], &words);
+	long r = cap_header(t, a[0], &words, false);
 
-	(void)t;
 	if (r == -EINVAL && !a[1])
 		return 0;	/* probing for the version */
 	if (r)
@@ -235,9 +240,8 @@ SYSCALL(capset)
 {
 	uint32_t data[2][3];
 	int words;
-	long r = cap_header(a[0], &words);
+	long r = cap_header(t, a[0], &words, true);
 
-	(void)t;
 	if (r)
 		return r;
 	if (copy_from_user(data, a[1], (size_t)words * 12))
