@@ -339,41 +339,68 @@ SYSCALL(prctl)
 #define __WCLONE 0x80000000
 #define __WNOTHREAD 0x20000000
 #define P_ALL 0
+#define P_PID 1
+#define P_PGID 2
 #define P_PIDFD 3
+#define INT32_MIN_ (-0x7fffffff - 1)
 
+/* kernel_wait4 (kernel/exit.c): the options, then pid INT_MIN (whose
+ * negation is undefined) is ESRCH; any other pid finds no child. */
 SYSCALL(wait4)
 {
 	(void)t;
 	if (a[2] & ~(uint64_t)(WNOHANG | WUNTRACED | WCONTINUED | __WALL | __WCLONE | __WNOTHREAD))
 		return -EINVAL;
+	if ((int32_t)a[0] == INT32_MIN_)
+		return -ESRCH;
 	return -ECHILD;
 }
 
+/* kernel_waitid (kernel/exit.c): the options (one of WEXITED, WSTOPPED,
+ * WCONTINUED among them), then the id for its type: P_PID wants a pid > 0,
+ * P_PGID and P_PIDFD one >= 0, and no descriptor here is a pidfd
+ * (pidfd_get_pid: EBADF). */
 SYSCALL(waitid)
 {
+	int32_t id = (int32_t)a[1];
+
 	(void)t;
-	if (a[0] > P_PIDFD || a[3] & ~(uint64_t)(WNOHANG | WUNTRACED | WEXITED | WCONTINUED | WNOWAIT | __WALL |
-						  __WCLONE | __WNOTHREAD) ||
+	if (a[3] & ~(uint64_t)(WNOHANG | WUNTRACED | WEXITED | WCONTINUED | WNOWAIT | __WALL | __WCLONE | __WNOTHREAD) ||
 	    !(a[3] & (WUNTRACED | WEXITED | WCONTINUED)))
 		return -EINVAL;
-	return a[0] == P_PIDFD ? -EBADF : -ECHILD;
+	switch (a[0]) {
+	case P_ALL:
+		return -ECHILD;
+	case P_PID:
+		return id <= 0 ? -EINVAL : -ECHILD;
+	case P_PGID:
+		return id < 0 ? -EINVAL : -ECHILD;
+	case P_PIDFD:
+		return id < 0 ? -EINVAL : -EBADF;
+	default:
+		return -EINVAL;
+	}
 }
 
-/* Process groups and sessions: pid 1's own, and no other. */
+/* Process groups and sessions: pid 1's own, and no other; any other pid,
+ * a negative one too, names no task (find_task_by_vpid): ESRCH. */
 static long own_pid(uint64_t pid)
 {
-	return pid == 0 || pid == GOOSE_PID ? 0 : (int64_t)pid < 0 ? -EINVAL : -ESRCH;
+	return (int32_t)pid == 0 || (int32_t)pid == GOOSE_PID ? 0 : -ESRCH;
 }
 
+/* setpgid (kernel/sys.c): pid 0 is the caller, pgid 0 the pid; a negative
+ * pgid is EINVAL before the pid is looked up. The one process is a session
+ * leader, which cannot change its group at all (p->signal->leader: EPERM). */
 SYSCALL(setpgid)
 {
-	long r = own_pid(a[0]);
+	int32_t pid = (int32_t)a[0] ? (int32_t)a[0] : GOOSE_PID;
+	int32_t pgid = (int32_t)a[1] ? (int32_t)a[1] : pid;
 
 	(void)t;
-	if (r)
-		return r;
-	/* A session leader cannot move to another group. */
-	return a[1] == 0 || a[1] == GOOSE_PID ? 0 : (int64_t)a[1] < 0 ? -EINVAL : -EPERM;
+	if (pgid < 0)
+		return -EINVAL;
+	return pid == GOOSE_PID ? -EPERM : -ESRCH;
 }
 
 SYSCALL(getpgid)
