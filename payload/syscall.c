@@ -428,17 +428,64 @@ SYSCALL(setsid)
 
 /* splice and tee move pages between pipes and files without copying
  * them; no goose file supports that, and the answer is Linux's for such
- * files: EINVAL, so callers (Go's io.Copy among them) read and write. */
-SYSCALL(splice)
+ * files: EINVAL, so callers (Go's io.Copy among them) read and write.
+ * The arguments are checked first, in fs/splice.c's order. */
+#define SPLICE_F_ALL 0xf
+
+static bool file_reads(const struct file *f)
 {
-	(void)t;
-	return !fd_get((int)a[0]) || !fd_get((int)a[2]) ? -EBADF : -EINVAL;
+	return (f->flags & O_ACCMODE) != O_WRONLY;
 }
 
+static bool file_writes(const struct file *f)
+{
+	return (f->flags & O_ACCMODE) != O_RDONLY;
+}
+
+/* The file behind fd, or NULL: O_PATH descriptors are not found (fdget). */
+static struct file *fd_file_get(uint64_t fd)
+{
+	struct file *f = fd_get((int)fd);
+
+	return f && !(f->flags & O_PATH) ? f : NULL;
+}
+
+/* splice: a zero length is 0, then the flags, the fds, an offset on a pipe
+ * (ESPIPE), the offsets themselves (__do_splice), then each end's access
+ * (do_splice). */
+SYSCALL(splice)
+{
+	struct file *in, *out;
+	int64_t off;
+
+	(void)t;
+	if (!a[4])
+		return 0;
+	if (a[5] & ~(uint64_t)SPLICE_F_ALL)
+		return -EINVAL;
+	if (!(in = fd_file_get(a[0])) || !(out = fd_file_get(a[2])))
+		return -EBADF;
+	if ((file_is_pipe(in) && a[1]) || (file_is_pipe(out) && a[3]))
+		return -ESPIPE;
+	if ((a[1] && copy_from_user(&off, a[1], sizeof(off))) || (a[3] && copy_from_user(&off, a[3], sizeof(off))))
+		return -EFAULT;
+	return !file_reads(in) || !file_writes(out) ? -EBADF : -EINVAL;
+}
+
+/* tee: the flags, then a zero length is 0, the fds, each end's access
+ * (do_tee). */
 SYSCALL(tee)
 {
+	struct file *in, *out;
+
 	(void)t;
-	return !fd_get((int)a[0]) || !fd_get((int)a[1]) ? -EBADF : -EINVAL;
+	if (a[3] & ~(uint64_t)SPLICE_F_ALL)
+		return -EINVAL;
+	if (!a[2])
+		return 0;
+	if (!(in = fd_file_get(a[0])) || !(out = fd_file_get(a[1])))
+		return -EBADF;
+	return !file_reads(in) || !file_writes(out) ? -EBADF : -EINVAL;
 }
 
 #define GRND_NONBLOCK 1
