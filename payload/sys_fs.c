@@ -123,17 +123,21 @@ SYSCALL(sendfile)
 	uint64_t count = MIN(a[3], RW_MAX), done = 0, pos = 0;
 	long r = 0;
 
-	if (!out || !in || ((in->flags | out->flags) & O_PATH) || (in->flags & O_ACCMODE) == O_WRONLY ||
-	    (out->flags & O_ACCMODE) == O_RDONLY)
+	/* fs/read_write.c (sendfile64, do_sendfile): the offset is read first;
+	 * then the input (EBADF; an offset on a file without pread: ESPIPE; a
+	 * negative one: EINVAL), then the output. */
+	if (a[2] && copy_from_user(&pos, a[2], sizeof(pos)))
+		return -EFAULT;
+	if (!in || (in->flags & O_PATH) || (in->flags & O_ACCMODE) == O_WRONLY)
+		return -EBADF;
+	if (a[2] && !in->ops->seekable)
+		return -ESPIPE;
+	if ((int64_t)pos < 0)
+		return -EINVAL;
+	if (!out || (out->flags & O_PATH) || (out->flags & O_ACCMODE) == O_RDONLY)
 		return -EBADF;
 	if (!in->ops->seekable || !in->ops->read || !out->ops->write || (out->flags & O_APPEND))
 		return -EINVAL;
-	if (a[2]) {
-		if (copy_from_user(&pos, a[2], sizeof(pos)))
-			return -EFAULT;
-		if ((int64_t)pos < 0)
-			return -EINVAL;
-	}
 	uint64_t *off = a[2] ? &pos : &in->off;
 
 	while (done < count) {
