@@ -1052,7 +1052,8 @@ SYSCALL(mknodat)
 	(void)t;
 	if (type == 0)
 		type = S_IFREG;
-	if (type == S_IFCHR || type == S_IFBLK)
+	/* may_mknod (fs/namei.c) refuses S_IFDIR with EPERM. */
+	if (type == S_IFCHR || type == S_IFBLK || type == S_IFDIR)
 		return -EPERM;
 	if (type != S_IFREG && type != S_IFIFO && type != S_IFSOCK)
 		return -EINVAL;
