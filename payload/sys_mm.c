@@ -30,6 +30,12 @@
 #define MAP_HUGETLB 0x40000
 #define MAP_SYNC 0x80000
 #define MAP_FIXED_NOREPLACE 0x100000
+#define MAP_UNINITIALIZED 0x4000000
+/* The flags every file mapping takes (include/linux/mman.h); with
+ * MAP_SHARED_VALIDATE any other is EOPNOTSUPP (no goose file has more). */
+#define LEGACY_MAP_MASK                                                                                       \
+	(MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS | MAP_DENYWRITE | MAP_EXECUTABLE | MAP_UNINITIALIZED | \
+	 MAP_GROWSDOWN | MAP_LOCKED | MAP_NORESERVE | MAP_POPULATE | MAP_NONBLOCK | MAP_STACK | MAP_HUGETLB)
 
 #define MADV_NORMAL 0
 #define MADV_RANDOM 1
@@ -107,12 +113,16 @@ SYSCALL(mmap)
 	len = ALIGN_UP(len, PAGE_SIZE);
 	if (off & (PAGE_SIZE - 1))
 		return -EINVAL;
-	if (prot & ~(uint32_t)(PROT_READ | PROT_WRITE | PROT_EXEC))
-		return -EINVAL;
+	/* Unknown prot bits are ignored (do_mmap: calc_vm_prot_bits). */
+	prot &= PROT_READ | PROT_WRITE | PROT_EXEC;
 	switch (flags & MAP_TYPE) {
 	case MAP_SHARED:
 	case MAP_PRIVATE:
+		break;
 	case MAP_SHARED_VALIDATE:
+		/* do_mmap: a type of file mappings only. */
+		if (flags & MAP_ANONYMOUS)
+			return -EINVAL;
 		break;
 	default:
 		return -EINVAL;
@@ -121,6 +131,8 @@ SYSCALL(mmap)
 		f = fd_get(fd);
 		if (!f || (f->flags & O_PATH))
 			return -EBADF;
+		if ((flags & MAP_TYPE) == MAP_SHARED_VALIDATE && (flags & ~(uint32_t)LEGACY_MAP_MASK))
+			return -EOPNOTSUPP;
 		if ((f->flags & O_ACCMODE) == O_WRONLY)
 			return -EACCES;
 		/* A shared writable mapping needs a file open for writing. */
@@ -204,48 +216,44 @@ SYSCALL(mprotect)
 	return vm_protect(addr, addr + len, prot);
 }
 
+/*
+ * As do_madvise (mm/madvise.c): the advice, the alignment, a length that
+ * wraps, then a zero length is 0; the mapped parts of the range take the
+ * advice and a hole anywhere in it makes the answer ENOMEM
+ * (madvise_walk_vmas).
+ */
 SYSCALL(madvise)
 {
-	uint64_t addr = a[0], len = ALIGN_UP(a[1], PAGE_SIZE);
+	uint64_t addr = a[0], len = a[1] > UINT64_MAX - PAGE_SIZE ? 0 : ALIGN_UP(a[1], PAGE_SIZE);
+	bool covered;
 
 	(void)t;
-	if (addr & (PAGE_SIZE - 1))
+	/* madvise_behavior_valid: 0-4 (NORMAL to DONTNEED), 8-25 (FREE to COLLAPSE). */
+	if (a[2] > MADV_COLLAPSE || (a[2] > MADV_DONTNEED && a[2] < MADV_FREE))
 		return -EINVAL;
+	if ((addr & (PAGE_SIZE - 1)) || (a[1] && !len) || addr + len < addr)
+		return -EINVAL;
+	if (!len)
+		return 0;
+	covered = user_range(addr, len) && vm_covered(addr, addr + len);
 	switch (a[2]) {
 	case MADV_DONTNEED:
 	case MADV_FREE:
 	case MADV_REMOVE:
 	case MADV_PAGEOUT:
-		if (!len)
-			return 0;
-		if (!user_range(addr, len))
-			return -ENOMEM;
-		vm_discard(addr, addr + len);
-		return 0;
+		if (user_range(addr, len))
+			vm_discard(addr, addr + len);
+		break;
 	case MADV_POPULATE_READ:
 	case MADV_POPULATE_WRITE:
-		if (!user_range(addr, len))
+		if (!covered)
 			return -ENOMEM;
 		return populate(addr, len, a[2] == MADV_POPULATE_WRITE ? PROT_WRITE : PROT_READ);
-	case MADV_NORMAL:
-	case MADV_RANDOM:
-	case MADV_SEQUENTIAL:
-	case MADV_WILLNEED:
-	case MADV_DONTFORK:
-	case MADV_DOFORK:
-	case MADV_MERGEABLE:
-	case MADV_UNMERGEABLE:
-	case MADV_HUGEPAGE:
-	case MADV_NOHUGEPAGE:
-	case MADV_DONTDUMP:
-	case MADV_DODUMP:
-	case MADV_COLD:
-	case MADV_COLLAPSE:
-		/* Hints about paging policies goose does not have. */
-		return 0;
 	default:
-		return -EINVAL;
+		/* Hints about paging policies goose does not have. */
+		break;
 	}
+	return covered ? 0 : -ENOMEM;
 }
 
 SYSCALL(mincore)
