@@ -9,6 +9,7 @@
 #include "errno.h"
 #include "file.h"
 #include "kmem.h"
+#include "vm.h"
 
 #define EPOLL_CTL_ADD 1
 #define EPOLL_CTL_DEL 2
@@ -66,10 +67,10 @@ static uint32_t ep_ready(struct epitem *it)
 	return it->file->ops->poll(it->file) & (it->events | EPOLLERR | EPOLLHUP);
 }
 
-int epoll_collect(struct file *epf, void *out, int max)
+int epoll_collect(struct file *epf, uint64_t out, int max)
 {
 	struct epoll *ep = epf->priv;
-	struct epoll_event_k *ev = out;
+	struct epoll_event_k *ev = (struct epoll_event_k *)(uintptr_t)out;
 	int n = 0;
 
 	for (struct epitem *it = ep->items; it && n < max; it = it->next) {
@@ -79,6 +80,10 @@ int epoll_collect(struct file *epf, void *out, int max)
 			continue;
 		if ((it->events & EPOLLET) && it->reported && it->seen_gen == it->file->gen)
 			continue;
+		/* ep_send_events: an event that cannot be stored stays ready; the
+		 * call returns what it stored, or EFAULT when that is nothing. */
+		if (uaccess_ok(out + (uint64_t)n * sizeof(*ev), sizeof(*ev), PROT_WRITE))
+			return n ? n : -EFAULT;
 		it->reported = true;
 		it->seen_gen = it->file->gen;
 		if (it->events & EPOLLONESHOT)

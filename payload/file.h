@@ -161,9 +161,10 @@ struct file *epoll_create(uint32_t flags);
 bool file_is_epoll(const struct file *f);
 bool file_is_pipe(const struct file *f);
 int epoll_ctl_file(struct file *ep, int op, int fd, struct file *target, uint32_t events, uint64_t data);
-/* Gather up to max ready events into out (struct epoll_event: u32 events, 4 bytes
- * of padding, u64 data: 16 bytes, packed only on x86-64). */
-int epoll_collect(struct file *ep, void *out, int max);
+/* Gather up to max ready events into the program's out (struct epoll_event: u32
+ * events, 4 bytes of padding, u64 data: 16 bytes, packed only on x86-64): how
+ * many, or -EFAULT when the first cannot be stored. */
+int epoll_collect(struct file *ep, uint64_t out, int max);
 /* Does the instance watch a polled file (see file_ops.polled)? */
 bool epoll_has_polled(struct file *ep);
 /* An fd closed: forget it in every epoll instance. */

@@ -6,6 +6,7 @@
 #include "errno.h"
 #include "file.h"
 #include "kmem.h"
+#include "layout.h"
 #include "syscall.h"
 #include "thread.h"
 #include "vfs.h"
@@ -326,21 +327,28 @@ SYSCALL(epoll_ctl)
 	return epoll_ctl_file(ep, (int)a[1], (int)a[2], target, ev[0], data);
 }
 
-/* epoll_pwait(epfd, events, maxevents, timeout_ms, sigmask, sigsetsize) and
- * epoll_pwait2, whose fourth argument is a struct timespec *. */
+/*
+ * epoll_pwait(epfd, events, maxevents, timeout_ms, sigmask, sigsetsize) and
+ * epoll_pwait2, whose fourth argument is a struct timespec *. In
+ * fs/eventpoll.c's order: epoll_pwait2's timeout, the signal mask
+ * (set_user_sigmask), maxevents (EP_MAX_EVENTS), the events array's range
+ * only (access_ok), the fd, whether it is an epoll instance; the array is
+ * written only when an event is ready (ep_send_events).
+ */
+#define EP_MAX_EVENTS (0x7fffffff / 16)
+
 static long epoll_wait_common(struct thread *t, const uint64_t *a, bool ts)
 {
-	struct file *ep = fd_get((int)a[0]);
+	struct file *ep;
 	int max = (int)a[2];
+	uint64_t ns;
 
-	if (!ep)
-		return -EBADF;
-	if (!file_is_epoll(ep))
-		return -EINVAL;
-	if (max <= 0 || max > 1 << 20)
-		return -EINVAL;
-	if (uaccess_ok(a[1], (uint64_t)max * 16, PROT_WRITE))
-		return -EFAULT;
+	if (ts && a[3] && !t->restarting) {
+		long r = timespec_from_user(a[3], &ns);
+
+		if (r)
+			return r;
+	}
 	/* The signal mask is checked; goose does not swap it in while waiting
 	 * (docs/syscalls.md). */
 	if (a[4]) {
@@ -351,6 +359,14 @@ static long epoll_wait_common(struct thread *t, const uint64_t *a, bool ts)
 		if (copy_from_user(&mask, a[4], sizeof(mask)))
 			return -EFAULT;
 	}
+	if (max <= 0 || max > EP_MAX_EVENTS)
+		return -EINVAL;
+	if (a[1] >= USER_TOP || (uint64_t)max * 16 > USER_TOP - a[1])
+		return -EFAULT;
+	if (!(ep = fd_get((int)a[0])))
+		return -EBADF;
+	if (!file_is_epoll(ep))
+		return -EINVAL;
 	if (!t->restarting) {
 		long r = ts ? timeout_from_timespec(a[3], &t->syscall_deadline)
 			    : timeout_from_ms((int)a[3], &t->syscall_deadline);
@@ -358,9 +374,9 @@ static long epoll_wait_common(struct thread *t, const uint64_t *a, bool ts)
 		if (r)
 			return r;
 	}
-	int n = epoll_collect(ep, (void *)a[1], max);
+	int n = epoll_collect(ep, a[1], max);
 
-	if (n > 0 || timeout_expired(t->syscall_deadline))
+	if (n != 0 || timeout_expired(t->syscall_deadline))
 		return n;
 	return sched_block_poll(t, epoll_has_polled(ep));
 }
