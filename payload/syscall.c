@@ -266,13 +266,25 @@ static bool hwprobe_value(int64_t key, uint64_t *v)
 	}
 }
 
+/*
+ * As hwprobe_get_values (arch/riscv/kernel/sys_hwprobe.c): no flags (goose
+ * has no RISCV_HWPROBE_WHICH_CPUS), a cpu set (none and size 0: all) that
+ * names an online hart, then each pair in turn, read and written back,
+ * until the first that faults. Any number of pairs.
+ */
 SYSCALL(riscv_hwprobe)
 {
+	uint64_t online = nharts >= 64 ? UINT64_MAX : (1ull << nharts) - 1, cpus = 0;
+
 	(void)t;
 	if (a[4])
 		return -EINVAL;
-	if (a[1] > 4096)
-		return -EINVAL;
+	if (a[2] || a[3]) {
+		if (copy_from_user(&cpus, a[3], MIN(a[2], sizeof(cpus))))
+			return -EFAULT;
+		if (!(cpus & online))
+			return -EINVAL;
+	}
 	for (uint64_t i = 0; i < a[1]; i++) {
 		int64_t pair[2];
 
