@@ -311,7 +311,15 @@ static int start_dir(int dirfd, const char *path, struct inode **out)
 static int lookup_at(int dirfd, const char *path, int follow, struct lookup *lk)
 {
 	struct inode *start;
-	int r = start_dir(dirfd, path, &start);
+	int r;
+
+	/* getname_flags: an empty path (without AT_EMPTY_PATH, which callers
+	 * handle) is ENOENT before dirfd is looked at. */
+	if (!path[0]) {
+		memset(lk, 0, sizeof(*lk));
+		return -ENOENT;
+	}
+	r = start_dir(dirfd, path, &start);
 
 	return r ? r : resolve(start, path, follow, lk);
 }
@@ -347,6 +355,29 @@ static int user_inode(int dirfd, uint64_t upath, bool follow, char *path, struct
 {
 	int r = user_lookup(dirfd, upath, follow, path, lk);
 
+	return r ? r : lk->inode ? 0 : -ENOENT;
+}
+
+/* user_inode with the *at calls' flags: AT_SYMLINK_NOFOLLOW, and
+ * AT_EMPTY_PATH, with which an empty path names dirfd's own file (AT_FDCWD:
+ * the working directory; an O_PATH descriptor too), as user_path_at with
+ * LOOKUP_EMPTY. lk->inode may be NULL then: a pipe or a socket. */
+static int user_inode_at(int dirfd, uint64_t upath, uint64_t flags, char *path, struct lookup *lk)
+{
+	int r = strncpy_from_user(path, upath, VFS_PATH_MAX);
+
+	if (r)
+		return r;
+	if (!path[0] && (flags & AT_EMPTY_PATH)) {
+		struct file *f = dirfd == AT_FDCWD ? NULL : fd_get(dirfd);
+
+		if (dirfd != AT_FDCWD && !f)
+			return -EBADF;
+		memset(lk, 0, sizeof(*lk));
+		lk->inode = f ? inode_of_file(f) : cwd;
+		return 0;
+	}
+	r = lookup_at(dirfd, path, (flags & AT_SYMLINK_NOFOLLOW) ? 0 : FOLLOW, lk);
 	return r ? r : lk->inode ? 0 : -ENOENT;
 }
 
@@ -1412,8 +1443,10 @@ SYSCALL(fchmodat2)
 	(void)t;
 	if (a[3] & ~(uint64_t)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
-	if ((r = user_inode((int)a[0], a[1], !(a[3] & AT_SYMLINK_NOFOLLOW), path, &lk)))
+	if ((r = user_inode_at((int)a[0], a[1], a[3], path, &lk)))
 		return r;
+	if (!lk.inode)
+		return 0;
 	if ((lk.inode->mode & S_IFMT) == S_IFLNK)
 		return -EOPNOTSUPP;
 	return chmod_inode(lk.inode, (uint32_t)a[2]);
@@ -1428,8 +1461,10 @@ SYSCALL(fchownat)
 	(void)t;
 	if (a[4] & ~(uint64_t)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
-	if ((r = user_inode((int)a[0], a[1], !(a[4] & AT_SYMLINK_NOFOLLOW), path, &lk)))
+	if ((r = user_inode_at((int)a[0], a[1], a[4], path, &lk)))
 		return r;
+	if (!lk.inode)
+		return 0;
 	if ((uint32_t)a[2] != UINT32_MAX)
 		lk.inode->uid = (uint32_t)a[2];
 	if ((uint32_t)a[3] != UINT32_MAX)
