@@ -1442,13 +1442,19 @@ SYSCALL(socket)
 	return s ? sock_install(s, flags) : -ENOMEM;
 }
 
+/* __sys_socketpair: the flags, then the two fds are written (so the vector
+ * is checked) before the sockets are made. */
 SYSCALL(socketpair)
 {
 	int family, type, flags, proto;
-	long r = socket_args(a, &family, &type, &flags, &proto);
+	long r;
 
 	(void)t;
-	if (r)
+	if (((int)a[1] & ~SOCK_TYPE_MASK) & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))
+		return -EINVAL;
+	if (uaccess_ok(a[3], 2 * sizeof(int32_t), PROT_WRITE))
+		return -EFAULT;
+	if ((r = socket_args(a, &family, &type, &flags, &proto)))
 		return r;
 	if (family != AF_UNIX)
 		return -EOPNOTSUPP;
