@@ -1666,10 +1666,14 @@ static long do_accept(struct thread *t, struct sock *s, const uint64_t *a, int f
 
 	if (!n)
 		return sock_block(t, s, -EAGAIN, 0);
-	if (a[1] && (r = addr_to_user(&n->remote, a[1], a[2])))
-		return r;
 	s->accq = n->next_queued;
 	s->nqueued--;
+	/* do_accept: the address is copied out after the accept; when that
+	 * fails the new socket is closed, and the connection with it. */
+	if (a[1] && (r = addr_to_user(&n->remote, a[1], a[2]))) {
+		sock_destroy(n);
+		return r;
+	}
 	return sock_install(n, flags);
 }
 
