@@ -1920,6 +1920,8 @@ static long sock_setsockopt(struct thread *t, struct sock *s, const uint64_t *a)
 	int32_t val = 0;
 
 	(void)t;
+	if ((int32_t)a[4] < 0)
+		return -EINVAL;	/* do_sock_setsockopt */
 	if (timeout_opt(level, name))
 		return -ENOPROTOOPT;
 	if (level == SOL_SOCKET && name == SO_LINGER) {
