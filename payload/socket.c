@@ -32,6 +32,8 @@
 #include "errno.h"
 #include "file.h"
 #include "kmem.h"
+#include "layout.h"
+#include "riscv.h"
 #include "signal.h"
 #include "syscall.h"
 #include "thread.h"
@@ -625,15 +627,25 @@ static void rxq_flush(struct sock *s)
 }
 
 /* The program's buffers: an iovec array (struct iovec: base, len), or one
- * buffer for read/write. Each segment is checked before use. */
+ * buffer for read/write. As Linux (import_iovec, import_ubuf: access_ok),
+ * only each segment's range is checked up front; its pages are when data
+ * moves (uio_move), so a call with nothing to move never faults. */
+#define MAX_RW_COUNT 0x7ffff000ul
+
+static bool user_span(uint64_t base, uint64_t len)
+{
+	return base < USER_TOP && len <= USER_TOP - base;
+}
+
 struct uio {
 	uint64_t (*iov)[2];
 	int cnt, i;
 	uint64_t off;
 	uint64_t one[1][2];
+	bool checked;	/* read(2), write(2), sendfile: checked already, or goose's own buffer */
 };
 
-static long uio_init(struct uio *u, uint64_t uiov, uint64_t cnt, uint64_t *total, uint32_t access)
+static long uio_init(struct uio *u, uint64_t uiov, uint64_t cnt, uint64_t *total)
 {
 	memset(u, 0, sizeof(*u));
 	*total = 0;
@@ -650,7 +662,7 @@ static long uio_init(struct uio *u, uint64_t uiov, uint64_t cnt, uint64_t *total
 	for (uint64_t i = 0; i < cnt; i++) {
 		if ((int64_t)u->iov[i][1] < 0 || (int64_t)(*total + u->iov[i][1]) < 0)
 			return -EINVAL;
-		if (u->iov[i][1] && uaccess_ok(u->iov[i][0], u->iov[i][1], access))
+		if (u->iov[i][1] && !user_span(u->iov[i][0], u->iov[i][1]))
 			return -EFAULT;
 		*total += u->iov[i][1];
 	}
@@ -672,27 +684,51 @@ static void uio_done(struct uio *u)
 		kfree(u->iov);
 }
 
-/* Move n bytes between the kernel buffer k and the program's next bytes. */
-static void uio_move(struct uio *u, void *k, size_t n, bool to_user)
+/* Move up to n bytes between the kernel buffer k and the program's next
+ * bytes, a page at a time, as far as the program's pages allow: the bytes
+ * moved (fewer than n: a page faulted). */
+static size_t uio_move(struct uio *u, void *k, size_t n, bool to_user)
 {
 	uint8_t *p = k;
+	size_t done = 0;
 
-	while (n && u->i < u->cnt) {
-		uint64_t chunk = MIN((uint64_t)n, u->iov[u->i][1] - u->off);
-		void *ub = (void *)(uintptr_t)(u->iov[u->i][0] + u->off);
+	while (done < n && u->i < u->cnt) {
+		uint64_t ua = u->iov[u->i][0] + u->off;
+		uint64_t chunk = MIN(MIN((uint64_t)(n - done), u->iov[u->i][1] - u->off), PAGE_SIZE - (ua & (PAGE_SIZE - 1)));
+		void *ub = (void *)(uintptr_t)ua;
 
+		if (chunk && !u->checked && uaccess_ok(ua, chunk, to_user ? PROT_WRITE : PROT_READ))
+			break;
 		if (to_user)
 			memcpy(ub, p, chunk);
 		else
 			memcpy(p, ub, chunk);
 		p += chunk;
-		n -= chunk;
+		done += chunk;
 		u->off += chunk;
 		if (u->off == u->iov[u->i][1]) {
 			u->i++;
 			u->off = 0;
 		}
 	}
+	return done;
+}
+
+/* Can the next n bytes of u be read (moved from the program)? */
+static bool uio_readable(const struct uio *u, size_t n)
+{
+	uint64_t off = u->off;
+
+	if (u->checked)
+		return true;
+	for (int i = u->i; n && i < u->cnt; i++, off = 0) {
+		uint64_t chunk = MIN((uint64_t)n, u->iov[i][1] - off);
+
+		if (chunk && uaccess_ok(u->iov[i][0] + off, chunk, PROT_READ))
+			return false;
+		n -= chunk;
+	}
+	return true;
 }
 
 /* Ancillary data (struct cmsghdr: u64 len, i32 level, i32 type, data,
@@ -845,7 +881,8 @@ static long netlink_send(struct sock *s, struct uio *u, size_t len)
 
 	if (r)
 		return r;
-	uio_move(u, req, n, false);
+	if (uio_move(u, req, n, false) < n)
+		return -EFAULT;
 	while (off + sizeof(struct nlmsghdr) <= n) {
 		struct nlmsghdr q;
 		struct nl_reply *rep = kzalloc(sizeof(*rep));
@@ -940,7 +977,10 @@ static long raw_send(struct sock *s, struct uio *u, size_t len, const struct sad
 
 	if (!pkt)
 		return -ENOBUFS;
-	uio_move(u, pkt + 20, len, false);
+	if (uio_move(u, pkt + 20, len, false) < len) {
+		kfree(pkt);
+		return -EFAULT;
+	}
 	pkt[0] = 0x45;
 	put_be16(pkt + 2, (uint16_t)(20 + len));
 	put_be16(pkt + 4, ip_id++);
@@ -1034,6 +1074,9 @@ static long sock_send(struct sock *s, struct uio *u, size_t len, const struct sa
 
 	if (s->type != SOCK_STREAM && len > max)
 		return -EMSGSIZE;
+	/* A datagram is copied whole before it goes anywhere (udp_sendmsg). */
+	if (s->type != SOCK_STREAM && !uio_readable(u, len))
+		return -EFAULT;
 	if (!dst) {
 		/* UDP to no one: sent, and lost. A connected socket hears of it
 		 * (Linux: from the ICMP port unreachable) at its next call. */
@@ -1053,7 +1096,10 @@ static long sock_send(struct sock *s, struct uio *u, size_t len, const struct sa
 
 		if (!m)
 			return -ENOMEM;
-		uio_move(u, m->data, len, false);
+		if (uio_move(u, m->data, len, false) < len) {
+			kfree(m);
+			return -EFAULT;
+		}
 		m->len = len;
 		sender_addr(s, &m->from);
 		msg_attach(m, anc);
@@ -1075,12 +1121,21 @@ static long sock_send(struct sock *s, struct uio *u, size_t len, const struct sa
 
 		if (!m)
 			return done ? (long)done : -ENOMEM;
-		uio_move(u, m->data, n, false);
-		m->len = n;
+		/* unix_stream_sendmsg, tcp_sendmsg: what was copied before a
+		 * fault is sent; a fault at the start is EFAULT. */
+		size_t got = uio_move(u, m->data, n, false);
+
+		if (n && !got) {
+			kfree(m);
+			return done ? (long)done : -EFAULT;
+		}
+		m->len = got;
 		if (!done)
 			msg_attach(m, anc);
 		rxq_push(dst, m);
-		done += n;
+		done += got;
+		if (got < n)
+			break;
 	} while (done < len && done < space);
 	return (long)done;
 }
@@ -1158,7 +1213,16 @@ static long sock_recv(struct sock *s, struct uio *u, size_t len, int flags, stru
 		struct msg *m = s->rxq;
 		size_t n = MIN(len, m->len);
 
-		uio_move(u, m->data, n, true);
+		if (uio_move(u, m->data, n, true) < n) {
+			/* unix_dgram_recvmsg, udp_recvmsg: a datagram that could not
+			 * be copied out is gone all the same (unless peeked at). */
+			if (!(flags & MSG_PEEK)) {
+				rxq_pop(s);
+				msg_free(m);
+				sock_wake(s->peer);
+			}
+			return -EFAULT;
+		}
 		if (o) {
 			o->from = m->from;
 			if (n < m->len)
@@ -1184,7 +1248,13 @@ static long sock_recv(struct sock *s, struct uio *u, size_t len, int flags, stru
 			break;
 		size_t n = MIN(len - done, m->len - m->off);
 
-		uio_move(u, m->data + m->off, n, true);
+		/* A chunk that faults stays queued (unix_stream_read_generic):
+		 * EFAULT, or the bytes before it. */
+		if (uio_move(u, m->data + m->off, n, true) < n) {
+			if (!done)
+				return -EFAULT;
+			break;
+		}
 		done += n;
 		if (flags & MSG_PEEK) {
 			m = m->next;
@@ -1214,6 +1284,7 @@ static long sock_read(struct file *f, void *buf, size_t len, uint64_t *off)
 
 	(void)off;
 	uio_single(&u, (uint64_t)(uintptr_t)buf, len);
+	u.checked = true;
 	return sock_recv(f->priv, &u, len, 0, NULL);
 }
 
@@ -1226,6 +1297,7 @@ static long sock_write(struct file *f, const void *buf, size_t len, uint64_t *of
 	if (!len && s->type == SOCK_STREAM)
 		return s->connected ? 0 : -ENOTCONN;
 	uio_single(&u, (uint64_t)(uintptr_t)buf, len);
+	u.checked = true;
 	return sock_send(s, &u, len, NULL, NULL);
 }
 
@@ -1731,11 +1803,13 @@ static long do_send(struct thread *t, struct sock *s, struct uio *u, size_t len,
 static long sock_sendto(struct thread *t, struct sock *s, const uint64_t *a)
 {
 	struct uio u;
+	uint64_t len = MIN(a[2], MAX_RW_COUNT);
 
-	if (a[2] && uaccess_ok(a[1], a[2], PROT_READ))
+	/* import_ubuf: the range only; the pages when the data moves. */
+	if (len && !user_span(a[1], len))
 		return -EFAULT;
-	uio_single(&u, a[1], a[2]);
-	return do_send(t, s, &u, a[2], (int)a[3], a[4], a[5], NULL);
+	uio_single(&u, a[1], len);
+	return do_send(t, s, &u, len, (int)a[3], a[4], a[5], NULL);
 }
 
 static long sock_recvfrom(struct thread *t, struct sock *s, const uint64_t *a)
@@ -1745,10 +1819,12 @@ static long sock_recvfrom(struct thread *t, struct sock *s, const uint64_t *a)
 	int flags = (int)a[3];
 	long r;
 
-	if (a[2] && uaccess_ok(a[1], a[2], PROT_WRITE))
+	uint64_t len = MIN(a[2], MAX_RW_COUNT);
+
+	if (len && !user_span(a[1], len))
 		return -EFAULT;
-	uio_single(&u, a[1], a[2]);
-	r = sock_block(t, s, sock_recv(s, &u, a[2], flags, &o), flags);
+	uio_single(&u, a[1], len);
+	r = sock_block(t, s, sock_recv(s, &u, len, flags, &o), flags);
 	if (r < 0 || !a[4])
 		return r;
 	/* The sender's name; a connected socket's receive names none (Linux:
@@ -1784,7 +1860,7 @@ static long sock_sendmsg(struct thread *t, struct sock *s, const uint64_t *a)
 
 	if (copy_from_user(&mh, a[1], sizeof(mh)))
 		return -EFAULT;
-	if ((r = uio_init(&u, mh.iov, mh.iovlen, &len, PROT_READ)))
+	if ((r = uio_init(&u, mh.iov, mh.iovlen, &len)))
 		goto out;
 	if (mh.controllen > 0x7fffffff) {
 		r = -ENOBUFS;
@@ -1819,7 +1895,7 @@ static long sock_recvmsg(struct thread *t, struct sock *s, const uint64_t *a)
 
 	if (copy_from_user(&mh, a[1], sizeof(mh)))
 		return -EFAULT;
-	if ((r = uio_init(&u, mh.iov, mh.iovlen, &len, PROT_WRITE)))
+	if ((r = uio_init(&u, mh.iov, mh.iovlen, &len)))
 		goto out;
 	o.uctl = mh.control;
 	o.ctl_len = mh.control ? mh.controllen : 0;
