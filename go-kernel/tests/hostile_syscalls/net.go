@@ -322,6 +322,14 @@ func testSockets() {
 	show("sendmsg AF_UNIX datagram unconnected", sys(nrSendmsg, udgram, hdr, ns))
 	show("recvmsg nothing there", sys(nrRecvmsg, sp1, hdr, 0))
 	show("recvmsg AF_UNIX stream unconnected", sys(nrRecvmsg, ustream, hdr, 0))
+	// __scm_send skips levels other than SOL_SOCKET.
+	mem.put32(cm+8, 99)
+	show("sendmsg cmsg_level 99", sys(nrSendmsg, sp0, mem.msghdr(0, 0, one, 1, cm, 24), ns))
+	show("recvmsg the 4 bytes", sys(nrRecvmsg, sp1, mem.msghdr(0, 0, mem.iov(buf, 64), 1, 0, 0), 0))
+	// __copy_msghdr: a negative msg_namelen, more than UIO_MAXIOV iovecs.
+	show("sendmsg msg_namelen -1", sys(nrSendmsg, sp0, mem.msghdr(buf, neg(-1), one, 1, 0, 0), ns))
+	show("sendmsg msg_iovlen 1025", sys(nrSendmsg, sp0, mem.msghdr(0, 0, one, 1025, 0, 0), ns))
+	show("recvmsg msg_iovlen 1025", sys(nrRecvmsg, sp1, mem.msghdr(0, 0, one, 1025, 0, 0), 0))
 	show("sendto one byte", sys(nrSendto, sp0, buf, 1, ns, 0, 0))
 	for _, b := range bads {
 		show("recvmsg iov_base "+b.name, sys(nrRecvmsg, sp1, mem.msghdr(0, 0, mem.iov(b.addr, 4), 1, 0, 0), 0))
@@ -341,7 +349,9 @@ func testSockets() {
 	show("shutdown AF_UNIX unconnected", sys(nrShutdown, ustream, 2))
 
 	// setsockopt, getsockopt: __sys_setsockopt, sk_setsockopt,
-	// do_sock_getsockopt, sk_getsockopt, ip_setsockopt.
+	// do_sock_getsockopt, sk_getsockopt; a level the protocol does not
+	// have is ENOPROTOOPT to ip_setsockopt but EOPNOTSUPP to
+	// do_ip_getsockopt.
 	for _, b := range bads {
 		show("setsockopt optval "+b.name, sys(nrSetsockopt, tcp, solSocket, soReuseaddr, b.addr, 4))
 		show("getsockopt optval "+b.name, sys(nrGetsockopt, tcp, solSocket, soType, b.addr, mem.int32p(4)))
@@ -352,6 +362,7 @@ func testSockets() {
 	show("setsockopt optlen 0", sys(nrSetsockopt, tcp, solSocket, soReuseaddr, ival, 0))
 	show("setsockopt optlen 3", sys(nrSetsockopt, tcp, solSocket, soReuseaddr, ival, 3))
 	show("setsockopt SOL_SOCKET option 9999", sys(nrSetsockopt, tcp, solSocket, 9999, ival, 4))
+	show("getsockopt SOL_SOCKET option 9999", sys(nrGetsockopt, tcp, solSocket, 9999, mem.alloc(4), mem.int32p(4)))
 	show("setsockopt TCP level 9999", sys(nrSetsockopt, tcp, 9999, 1, ival, 4))
 	show("setsockopt TCP_NODELAY on UDP", sys(nrSetsockopt, udp, solTCP, tcpNodelay, ival, 4))
 	show("setsockopt SO_LINGER optlen 4", sys(nrSetsockopt, tcp, solSocket, soLinger, ival, 4))
@@ -360,6 +371,10 @@ func testSockets() {
 	show("getsockopt optlen 0", sys(nrGetsockopt, tcp, solSocket, soType, mem.alloc(4), mem.int32p(0)))
 	show("getsockopt TCP level 9999", sys(nrGetsockopt, tcp, 9999, 1, mem.alloc(4), mem.int32p(4)))
 	show("getsockopt TCP_NODELAY on UDP", sys(nrGetsockopt, udp, solTCP, tcpNodelay, mem.alloc(4), mem.int32p(4)))
+
+	// sendfile hands the socket goose's own buffer, not the program's.
+	show("sendfile from a file into a socket", sys(nrSendfile, sp0, fdRO, mem.alloc(8), 10))
+	show("recvfrom what sendfile sent", sys(nrRecvfrom, sp1, buf, 64, 0, 0, 0))
 
 	for _, fd := range []uintptr{sp0, sp1, tcp, udp, ustream, udgram, lst, cli, acc, quiet} {
 		sys(nrClose, fd)
