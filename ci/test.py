@@ -3,7 +3,8 @@
 
 Suites (run in this order; --only picks some):
   harness  the harness's own judges given known-bad inputs (ci/selftest.py)
-  docs     docs/syscalls.md names every system call goose implements
+  docs     docs/syscalls.md names every system call goose implements, and
+           hostile_syscalls gives each hostile arguments or says why not
   lint     cppcheck and clang-tidy on payload/*.c and sbi/*.c (ci/lint.sh)
   gopkg    go-kernel's packages: go vet and go test on the host, each Go
   host     payload parsers and allocators on the host, with ASan/UBSan
@@ -78,6 +79,7 @@ def suite_docs(t):
                  % (" ".join(missing) or "-", " ".join(stale) or "-"))
     else:
         t.result(True, "ok   docs/syscalls  (%d calls documented)" % len(impl))
+    suite_hostile_coverage(t)
 
 
 def unavailable(t, label, why):
@@ -91,6 +93,33 @@ def unavailable(t, label, why):
 
 def suite_harness(t):
     suite_driver(t, "harness", [sys.executable, os.path.join(REPO, "ci", "selftest.py")])
+
+
+def suite_hostile_coverage(t):
+    """Every implemented call is given hostile arguments by hostile_syscalls
+    (against the reference) or hostile_syscalls_goose (goose only, where
+    qemu-user is not Linux), or is named in hostile_syscalls/omitted with a
+    reason; the first word of each expected line is the call."""
+    impl = set(re.findall(r"X\((\w+), \d\)", open(os.path.join(REPO, "payload", "syscall.h")).read()))
+    tests = os.path.join(REPO, "go-kernel", "tests")
+    covered = set()
+    for name in ("hostile_syscalls", "hostile_syscalls_goose"):
+        with open(os.path.join(tests, name, "expected")) as f:
+            covered |= {l.split()[0] for l in f if l.strip()}
+    with open(os.path.join(tests, "hostile_syscalls", "omitted")) as f:
+        omitted = {l.split(":")[0].strip() for l in f if l.strip() and not l.startswith("#")}
+    problems = []
+    for what, names in (("neither covered nor omitted", impl - covered - omitted),
+                        ("both covered and omitted", covered & omitted),
+                        ("omitted but not implemented", omitted - impl),
+                        ("covered but not implemented", covered - impl)):
+        if names:
+            problems.append("%s: %s" % (what, " ".join(sorted(names))))
+    if problems:
+        t.result(False, "FAIL docs/hostile-coverage: %s" % "; ".join(problems))
+    else:
+        t.result(True, "ok   docs/hostile-coverage  (%d calls: %d given hostile arguments, %d omitted with a reason)"
+                 % (len(impl), len(impl & covered), len(omitted)))
 
 
 def suite_gopkg(t):
