@@ -309,3 +309,11 @@ struct file *eventfd_create(uint64_t initval, uint32_t flags)
 		kfree(e);
 	return f;
 }
+
+long file_block(struct thread *t, struct file *f, long r)
+{
+	if (r != -EAGAIN || (f->flags & O_NONBLOCK))
+		return r;
+	t->restartable = true;
+	return sched_block_poll(t, f->ops->polled);
+}

@@ -170,6 +170,11 @@ bool epoll_has_polled(struct file *ep);
 /* An fd closed: forget it in every epoll instance. */
 void epoll_forget_fd(int fd, struct file *f);
 
+/* Block t on f's next change when r is -EAGAIN, unless f is O_NONBLOCK
+ * (the call runs again on wake-up: kernel/syscall.h); else r. */
+struct thread;
+long file_block(struct thread *t, struct file *f, long r);
+
 /* fds 0, 1, 2 on the console. */
 void file_init_stdio(void);
 

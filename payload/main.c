@@ -9,7 +9,8 @@
 #include "console.h"
 #include "cpio.h"
 #include "devmem.h"
-#include "plic.h"
+#include "devirq.h"
+#include "irq.h"
 #include "elf.h"
 #include "errno.h"
 #include "fdt.h"
@@ -21,7 +22,7 @@
 #include "power.h"
 #include "random.h"
 #include "riscv.h"
-#include "syscall.h"
+#include "sys.h"
 #include "thread.h"
 #include "trace.h"
 #include "vfs.h"
@@ -473,7 +474,8 @@ void goose_main(unsigned long hartid, uint64_t fdt_pa)
 	if (vfs_add_static("/sys/firmware/fdt", fdt, fdt_len, 0400))
 		panic("goose_main: no memory for /sys/firmware/fdt");
 	devmem_init(&info);
-	plic_init(&info, h);
+	irq_init(&info, h);
+	devirq_init();
 
 	struct loader_info li = { .ba = &bootargs, .hwcap = bh ? loader_hwcap(bh->isa) : 0 };
 

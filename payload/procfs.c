@@ -10,7 +10,7 @@
 #include "errno.h"
 #include "file.h"
 #include "signal.h"
-#include "syscall.h"
+#include "sys.h"
 #include "thread.h"
 #include "vfs.h"
 

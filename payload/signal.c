@@ -108,7 +108,7 @@ void signal_send(struct thread *t, int sig)
 		return;
 	/* Running on another hart: interrupt it, its next resume delivers. */
 	if (t->state == T_RUNNING) {
-		sched_kick(t->frame.hart);
+		smp_kick(t->frame.hart);
 		return;
 	}
 	if (!sleeping_interruptibly(t))

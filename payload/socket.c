@@ -35,7 +35,7 @@
 #include "layout.h"
 #include "riscv.h"
 #include "signal.h"
-#include "syscall.h"
+#include "sys.h"
 #include "thread.h"
 #include "vfs.h"
 #include "vm.h"

@@ -8,7 +8,7 @@
  * permissions against them: they are what the program says it is.
  */
 #include "errno.h"
-#include "syscall.h"
+#include "sys.h"
 #include "thread.h"
 #include "vm.h"
 

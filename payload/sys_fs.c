@@ -7,7 +7,7 @@
 #include "file.h"
 #include "kmem.h"
 #include "layout.h"
-#include "syscall.h"
+#include "sys.h"
 #include "thread.h"
 #include "vfs.h"
 #include "vm.h"
@@ -39,14 +39,6 @@
 
 /* Largest single transfer, as Linux's MAX_RW_COUNT (INT_MAX & PAGE_MASK). */
 #define RW_MAX 0x7ffff000ul
-
-long file_block(struct thread *t, struct file *f, long r)
-{
-	if (r != -EAGAIN || (f->flags & O_NONBLOCK))
-		return r;
-	t->restartable = true;
-	return sched_block_poll(t, f->ops->polled);
-}
 
 /* One read or write of a user buffer: pos is NULL to use (and move) the
  * file offset; may_block: wait (unless O_NONBLOCK) instead of -EAGAIN. */

@@ -13,7 +13,7 @@
  */
 #include "console.h"
 #include "errno.h"
-#include "syscall.h"
+#include "sys.h"
 #include "thread.h"
 #include "vm.h"
 #include "../sbi/sbi.h"

@@ -9,7 +9,7 @@
 #include "file.h"
 #include "layout.h"
 #include "riscv.h"
-#include "syscall.h"
+#include "sys.h"
 #include "thread.h"
 #include "vm.h"
 

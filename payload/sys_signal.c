@@ -6,7 +6,7 @@
  */
 #include "errno.h"
 #include "signal.h"
-#include "syscall.h"
+#include "sys.h"
 #include "thread.h"
 #include "vm.h"
 

@@ -8,7 +8,7 @@
 #include "errno.h"
 #include "power.h"
 #include "signal.h"
-#include "syscall.h"
+#include "sys.h"
 #include "thread.h"
 #include "trace.h"
 #include "vm.h"

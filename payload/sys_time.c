@@ -7,7 +7,7 @@
 #include "clock.h"
 #include "errno.h"
 #include "signal.h"
-#include "syscall.h"
+#include "sys.h"
 #include "thread.h"
 #include "vm.h"
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "riscv.h"
-#include "syscall.h"
+#include "sys.h"
 #include "console.h"
 #include "errno.h"
 #include "random.h"

@@ -4,15 +4,13 @@
 #include "console.h"
 #include "errno.h"
 #include "riscv.h"
-#include "plic.h"
+#include "irq.h"
 #include "signal.h"
 #include "syscall.h"
 #include "../sbi/sbi.h"
 #include "trace.h"
 
 struct spinlock big_lock;
-struct hart harts[MAX_HARTS];
-int nharts;
 
 static struct thread threads[MAX_THREADS];
 static int next_tid = 1;
@@ -26,23 +24,6 @@ static struct thread *sleepers;
 static struct thread *waiters;
 /* Harts asleep in sched_idle, by index: a thread made runnable wakes one. */
 static uint64_t idle_harts;
-
-void sched_tlb_shootdown(uint64_t start, uint64_t size)
-{
-	struct hart *self = this_hart();
-
-	/* SBI RFENCE returns once the other harts have fenced. */
-	for (int i = 0; i < nharts; i++)
-		if (&harts[i] != self)
-			sbi_remote_sfence_vma(1, harts[i].hartid, start, size);
-}
-
-/* Interrupt hart h (SBI IPI): it traps, and its sched_resume runs. */
-void sched_kick(struct hart *h)
-{
-	if (h != this_hart())
-		sbi_send_ipi(1, h->hartid);
-}
 
 struct thread *thread_alloc(void)
 {
@@ -105,7 +86,7 @@ void sched_make_runnable(struct thread *t)
 	uint64_t others = idle_harts & ~(1ull << this_hart()->index);
 
 	if (others)
-		sched_kick(&harts[__builtin_ctzll(others)]);
+		smp_kick(&harts[__builtin_ctzll(others)]);
 }
 
 static struct thread *rq_pop(void)
@@ -296,7 +277,7 @@ static void sched_idle(struct hart *h)
 	/* sstatus.SIE is 0 in goose: a device interrupt woke the wfi but
 	 * was not taken. */
 	if (csr_read(CSR_SIP) & SIE_SEIE)
-		plic_handle();
+		irq_handle();
 }
 
 struct frame *sched_resume(struct hart *h, struct thread *prev)

@@ -13,11 +13,11 @@
 #define GOOSE_THREAD_H
 
 #include "frame.h"
+#include "hart.h"
 #include "lib.h"
 #include "spinlock.h"
 
 #define MAX_THREADS 512
-#define MAX_HARTS 32
 #define TIME_SLICE_US 10000
 /* How often a thread waiting on a polled file (the console) looks again. */
 #define POLL_INTERVAL_US 10000
@@ -70,30 +70,7 @@ struct thread {
 	uint64_t clear_child_tid;
 };
 
-struct hart {
-	uint64_t kstack_top;	/* HART_KSTACK: must stay first */
-	uint64_t *kstack_canary;	/* the stack's lowest word */
-	unsigned long hartid;
-	int index;
-	struct thread *current;
-	uint64_t slice_end;
-	uint64_t timer_armed;	/* the deadline programmed now (UINT64_MAX: none) */
-	bool resched;		/* pick the next thread at this trap's end (sched_yield) */
-	bool has_sstc;
-};
-
 extern struct spinlock big_lock;
-extern struct hart harts[MAX_HARTS];
-/* Harts running goose; harts[0..nharts-1], logical CPU numbers. */
-extern int nharts;
-
-static inline struct hart *this_hart(void)
-{
-	struct hart *h;
-
-	asm volatile("mv %0, tp" : "=r"(h));
-	return h;
-}
 
 /* trap.S: f0-f31 and fcsr to/from buf[0..32]. */
 void fp_save(uint64_t *buf);
@@ -133,11 +110,6 @@ void proc_thread_remove(int tid);
  * when (in clock ticks) it wants to look again: UINT64_MAX for never. */
 uint64_t itimer_expire(uint64_t now);
 uint64_t itimer_charge(struct thread *t, uint64_t now, uint64_t cpu);
-/* Page table entries of [start, start+size) lost rights: make every other
- * hart forget them before returning (SBI RFENCE). */
-void sched_tlb_shootdown(uint64_t start, uint64_t size);
-/* Make hart h enter goose soon (an IPI), e.g. to deliver a signal. */
-void sched_kick(struct hart *h);
 /* Pick the next thread for this hart (may idle); returns its frame. */
 struct frame *sched_resume(struct hart *h, struct thread *prev);
 void sched_expire_timers(uint64_t now);

@@ -62,4 +62,7 @@ static inline void trace_thread(struct thread *t, const char *what, int tid)
 		trace_thread_do(t, what, tid);
 }
 
+/* "ENOENT" for 2, NULL when unknown. */
+const char *errno_name(long e);
+
 #endif

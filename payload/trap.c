@@ -9,7 +9,7 @@
 #include "console.h"
 #include "errno.h"
 #include "loader.h"
-#include "plic.h"
+#include "irq.h"
 #include "power.h"
 #include "riscv.h"
 #include "signal.h"
@@ -117,7 +117,7 @@ static void trap_interrupt(struct hart *h, uint64_t irq)
 		csr_clear(CSR_SIP, SIE_SSIE);
 		break;
 	case IRQ_S_EXT:
-		plic_handle();
+		irq_handle();
 		break;
 	default:
 		break;

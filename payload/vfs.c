@@ -16,7 +16,7 @@
 #include "layout.h"
 #include "pmem.h"
 #include "random.h"
-#include "syscall.h"
+#include "sys.h"
 #include "thread.h"
 #include "vm.h"
 

@@ -5,7 +5,7 @@
 #include "riscv.h"
 #include "console.h"
 #include "power.h"
-#include "thread.h"
+#include "hart.h"
 
 /* A page whose VMA went PROT_NONE keeps its frame in the (invalid) PTE, marked
  * with an RSW bit (privileged spec 4.4.1: bits 8-9 are for software), so a
@@ -164,7 +164,7 @@ int vm_map_page(uint64_t va, uint64_t pa, uint32_t prot)
 static void vm_flush(uint64_t start, uint64_t end)
 {
 	sfence_vma_all();
-	sched_tlb_shootdown(start, end - start);
+	smp_tlb_shootdown(start, end - start);
 }
 
 /* Take [start, end) out of the VMA list, splitting VMAs that straddle it. */

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Harts (RISC-V's CPUs) as goose runs on them: one struct hart each, found
+ * through tp while goose runs (trap.S keeps it there). Its first fields are
+ * what trap.S reads (frame.h's HART_ offsets, asserted below); the rest is
+ * the scheduler's per-hart state (kernel/sched.c), kept here so that every
+ * layer can name the hart it runs on.
+ *
+ * smp.c: the harts array, and what one hart asks of the others through SBI
+ * (IPI, remote fences).
+ */
+#ifndef GOOSE_HART_H
+#define GOOSE_HART_H
+
+#include "frame.h"
+#include "lib.h"
+
+#define MAX_HARTS 32
+
+struct thread;
+
+struct hart {
+	uint64_t kstack_top;	/* HART_KSTACK: must stay first */
+	uint64_t *kstack_canary;	/* the stack's lowest word */
+	unsigned long hartid;
+	int index;
+	bool has_sstc;
+	/* The scheduler's (kernel/sched.c). */
+	struct thread *current;
+	uint64_t slice_end;
+	uint64_t timer_armed;	/* the deadline programmed now (UINT64_MAX: none) */
+	bool resched;		/* pick the next thread at this trap's end (sched_yield) */
+};
+
+_Static_assert(__builtin_offsetof(struct hart, kstack_top) == HART_KSTACK, "trap.S reads kstack_top at HART_KSTACK");
+
+extern struct hart harts[MAX_HARTS];
+/* Harts running goose; harts[0..nharts-1], logical CPU numbers. */
+extern int nharts;
+
+static inline struct hart *this_hart(void)
+{
+	struct hart *h;
+
+	asm volatile("mv %0, tp" : "=r"(h));
+	return h;
+}
+
+/* Page table entries of [start, start+size) lost rights: make every other
+ * hart forget them before returning (SBI RFENCE). */
+void smp_tlb_shootdown(uint64_t start, uint64_t size);
+/* Make hart h enter goose soon (an IPI), e.g. to deliver a signal. */
+void smp_kick(struct hart *h);
+
+#endif

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: MIT */
+#include "irq.h"
+#include "console.h"
+#include "riscv.h"
+
+/* The controllers goose drives, tried in order: drivers are data. */
+extern const struct irq_chip plic_chip;
+static const struct irq_chip *const chips[] = { &plic_chip };
+
+#define IRQ_MAX_SOURCES 1024
+
+static struct {
+	const struct irq_chip *chip;
+	uint32_t nsrc;
+	uint32_t count[IRQ_MAX_SOURCES];
+	void (*notify)(void);
+} irq;
+
+const char *irq_init(const struct fdt_info *info, const struct hart *boot)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(chips); i++) {
+		uint32_t n = 0;
+
+		if (chips[i]->init(info, boot, &n))
+			continue;
+		irq.chip = chips[i];
+		irq.nsrc = MIN(n, (uint32_t)IRQ_MAX_SOURCES - 1);
+		for (uint32_t src = 1; src <= irq.nsrc; src++)
+			irq.chip->enable(src, false);
+		csr_set(CSR_SIE, SIE_SEIE);
+		return irq.chip->name;
+	}
+	return NULL;
+}
+
+bool irq_present(void)
+{
+	return irq.chip != NULL;
+}
+
+uint32_t irq_nsources(void)
+{
+	return irq.nsrc;
+}
+
+void irq_set_notify(void (*fn)(void))
+{
+	irq.notify = fn;
+}
+
+void irq_handle(void)
+{
+	if (!irq.chip)
+		return;
+	for (uint32_t src; (src = irq.chip->claim());) {
+		/* Masked until the program says it is done (write 1). */
+		if (src <= irq.nsrc) {
+			irq.count[src]++;
+			irq.chip->enable(src, false);
+		}
+		irq.chip->complete(src);
+	}
+	if (irq.notify)
+		irq.notify();
+}
+
+uint32_t irq_count(uint32_t src)
+{
+	return src <= irq.nsrc ? irq.count[src] : 0;
+}
+
+void irq_arm(uint32_t src)
+{
+	irq.chip->set_priority(src, 1);
+	irq.chip->enable(src, true);
+}
+
+void irq_enable(uint32_t src, bool on)
+{
+	irq.chip->enable(src, on);
+}

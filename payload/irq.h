@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Device interrupts, whatever controller delivers them. The controller
+ * driver (plic.c) claims and completes; this layer counts each source's
+ * interrupts and keeps a fired source masked until the program re-enables
+ * it (fs/devirq.c: /dev/irq/<n>, Linux's UIO model), then tells whoever
+ * waits (a notifier the file layer sets: dev/ knows no threads).
+ */
+#ifndef GOOSE_IRQ_H
+#define GOOSE_IRQ_H
+
+#include "lib.h"
+
+struct fdt_info;
+struct hart;
+
+/* An interrupt controller (one struct per driver; irq.c's table). */
+struct irq_chip {
+	const char *name;
+	/* Take the controller described by info for hart boot: sources 1..n
+	 * in *nsrc; 0, or -1 when it cannot (after one "goose: " line). */
+	int (*init)(const struct fdt_info *info, const struct hart *boot, uint32_t *nsrc);
+	void (*enable)(uint32_t src, bool on);
+	void (*set_priority)(uint32_t src, uint32_t prio);
+	/* The next pending source (0: none); complete it when handled. */
+	uint32_t (*claim)(void);
+	void (*complete)(uint32_t src);
+};
+
+/* Find and start the controller; returns its name or NULL (no device interrupts). */
+const char *irq_init(const struct fdt_info *info, const struct hart *boot);
+bool irq_present(void);
+uint32_t irq_nsources(void);
+/* An external interrupt: claim, count, mask and complete what is pending,
+ * then call the notifier. */
+void irq_handle(void);
+void irq_set_notify(void (*fn)(void));
+/* Interrupts source src has raised so far. */
+uint32_t irq_count(uint32_t src);
+/* Arm src (priority above the threshold, enabled), or mask / unmask it. */
+void irq_arm(uint32_t src);
+void irq_enable(uint32_t src, bool on);
+
+#endif
