@@ -27,16 +27,26 @@ BUILD := build
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 
 # ---- the payload --------------------------------------------------------------
-PAYLOAD_C := $(sort $(wildcard payload/*.c)) sbi/sbi.c
-PAYLOAD_S := payload/entry.S payload/trap.S payload/vdso.S
+# payload/'s folders, lowest layer first (ci/layers.py checks the order;
+# docs/architecture.md draws it).
+PAYLOAD_DIRS := payload payload/include/uapi payload/lib payload/arch/riscv payload/dev payload/mm payload/kernel \
+	payload/fs payload/net payload/sys payload/boot
+# A source file by name, wherever it lives in payload/ (host tests, fuzzers).
+payload_src = $(firstword $(wildcard $(addsuffix /$(1),$(PAYLOAD_DIRS))))
+PAYLOAD_C := $(sort $(wildcard $(addsuffix /*.c,$(PAYLOAD_DIRS)))) sbi/sbi.c
+PAYLOAD_S := $(filter-out %/kernel.S %/syms-none.S,$(sort $(wildcard $(addsuffix /*.S,$(PAYLOAD_DIRS)))))
+KERNEL_S := $(call payload_src,kernel.S)
+SYMS_NONE_S := $(call payload_src,syms-none.S)
+LDSCRIPT := $(call payload_src,payload.ld)
+PAYLOAD_INC := $(addprefix -I,$(PAYLOAD_DIRS))
 # goose's own symbol table comes from a first link (ci/mksyms.py).
 SYMS_OBJ := $(BUILD)/obj/syms.o
 PAYLOAD_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(PAYLOAD_C) $(PAYLOAD_S))
 ARCH := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany
 CFLAGS := $(ARCH) -std=gnu11 -O2 -g -ffreestanding -fno-pie -fno-pic -fno-stack-protector \
 	-fno-omit-frame-pointer -fno-common -Wall -Wextra -Werror -Wno-unused-parameter \
-	-DGOOSE_VERSION='"$(VERSION)"' -Ipayload -MMD -MP
-LDFLAGS := $(ARCH) -nostdlib -static -Wl,-T,payload/payload.ld -Wl,--no-relax -Wl,-z,max-page-size=4096 \
+	-DGOOSE_VERSION='"$(VERSION)"' $(PAYLOAD_INC) -MMD -MP
+LDFLAGS := $(ARCH) -nostdlib -static -Wl,-T,$(LDSCRIPT) -Wl,--no-relax -Wl,-z,max-page-size=4096 \
 	-Wl,--build-id=none -Wl,--no-warn-rwx-segments
 # libgcc of the soft-float rv64imac multilib (the -march spelling picks it).
 # (expanded when a link runs: on a fresh machine the compiler arrives with $(DEPS_STAMP))
@@ -105,12 +115,12 @@ VERSION_STAMP := $(BUILD)/obj/version
 $(VERSION_STAMP): FORCE
 	@mkdir -p $(@D)
 	@[ "$$(cat $@ 2>/dev/null)" = "$(VERSION)" ] || echo "$(VERSION)" > $@
-$(BUILD)/obj/payload/main.c.o: $(VERSION_STAMP)
+$(BUILD)/obj/$(call payload_src,main.c).o: $(VERSION_STAMP)
 
 -include $(PAYLOAD_OBJS:.o=.d) $(BUILD)/obj/kernel-none.d
 
 # The payload with no program inside: it runs the initrd.
-$(BUILD)/stage1.elf: $(PAYLOAD_OBJS) $(BUILD)/obj/kernel-none.o $(BUILD)/obj/syms-none.o payload/payload.ld
+$(BUILD)/stage1.elf: $(PAYLOAD_OBJS) $(BUILD)/obj/kernel-none.o $(BUILD)/obj/syms-none.o $(LDSCRIPT)
 	$(SAY) "  LD      $@"
 	@$(CC) $(LDFLAGS) -o $@ $(PAYLOAD_OBJS) $(BUILD)/obj/syms-none.o $(BUILD)/obj/kernel-none.o $(LIBGCC)
 
@@ -121,16 +131,16 @@ $(BUILD)/obj/syms.S: $(BUILD)/stage1.elf ci/mksyms.py
 $(SYMS_OBJ): $(BUILD)/obj/syms.S
 	@$(CC) $(CFLAGS) -c -o $@ $<
 
-$(BUILD)/obj/syms-none.o: payload/syms-none.S | $(DEPS_STAMP)
+$(BUILD)/obj/syms-none.o: $(SYMS_NONE_S) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	@$(CC) $(CFLAGS) -c -o $@ $<
 
-$(BUILD)/goose.elf: $(PAYLOAD_OBJS) $(SYMS_OBJ) $(BUILD)/obj/kernel-none.o payload/payload.ld
+$(BUILD)/goose.elf: $(PAYLOAD_OBJS) $(SYMS_OBJ) $(BUILD)/obj/kernel-none.o $(LDSCRIPT)
 	$(SAY) "  LD      $@"
 	@$(CC) $(LDFLAGS) -o $@ $(PAYLOAD_OBJS) $(SYMS_OBJ) $(BUILD)/obj/kernel-none.o $(LIBGCC)
 	@$(PYTHON) ci/mksyms.py --verify $(BUILD)/stage1.elf $@
 
-$(BUILD)/obj/kernel-none.o: payload/kernel.S | $(DEPS_STAMP)
+$(BUILD)/obj/kernel-none.o: $(KERNEL_S) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	@$(CC) $(CFLAGS) -c -o $@ $<
 
@@ -159,12 +169,12 @@ endif
 
 # The image: the payload with the program linked in (.kernel).
 IMAGE := $(KERNEL_DIR)/goose.bin
-$(KERNEL_DIR)/kernel.o: payload/kernel.S $(KERNEL_ELF) | $(DEPS_STAMP)
+$(KERNEL_DIR)/kernel.o: $(KERNEL_S) $(KERNEL_ELF) | $(DEPS_STAMP)
 	@test -f "$(KERNEL_ELF)" || { echo "make: KERNEL=$(KERNEL): no such Go package directory or ELF file" >&2; exit 2; }
 	@mkdir -p $(@D)
 	@$(CC) $(CFLAGS) -DGOOSE_KERNEL_ELF='"$(KERNEL_ELF)"' -DGOOSE_KERNEL_NAME='"$(KERNEL_NAME)"' -c -o $@ $<
 
-$(KERNEL_DIR)/goose.elf: $(PAYLOAD_OBJS) $(SYMS_OBJ) $(KERNEL_DIR)/kernel.o payload/payload.ld
+$(KERNEL_DIR)/goose.elf: $(PAYLOAD_OBJS) $(SYMS_OBJ) $(KERNEL_DIR)/kernel.o $(LDSCRIPT)
 	$(SAY) "  LD      $@"
 	@$(CC) $(LDFLAGS) -o $@ $(PAYLOAD_OBJS) $(SYMS_OBJ) $(KERNEL_DIR)/kernel.o $(LIBGCC)
 
@@ -223,22 +233,27 @@ dtbs: $(DTBS)
 # ---- tests --------------------------------------------------------------------
 HOST_TESTS := $(patsubst payload/tests/test_%.c,%,$(wildcard payload/tests/test_*.c))
 HOST_CFLAGS := -std=gnu11 -g -O1 -DGOOSE_HOST -fsanitize=address,undefined -fno-sanitize-recover=all \
-	-Wall -Wextra -Werror -Ipayload
-$(BUILD)/host/test_%: payload/tests/test_%.c payload/%.c payload/*.h | $(DEPS_STAMP)
+	-Wall -Wextra -Werror $(PAYLOAD_INC)
+# The payload sources each host test links (the pure code it tests).
+HOST_SRC_boards := fdt.c
+HOST_SRC_bootargs := bootargs.c
+HOST_SRC_cpio := cpio.c
+HOST_SRC_elf := elf.c
+HOST_SRC_fdt := fdt.c
+HOST_SRC_gosym := gosym.c elf.c
+HOST_SRC_kmap := kmap.c
+HOST_SRC_pmem := pmem.c
+HOST_SRC_uart := uart.c
+HOST_SRC_vm := vm.c pmem.c
+host_srcs = $(foreach f,$(HOST_SRC_$(1)),$(call payload_src,$(f)))
+PAYLOAD_H := $(wildcard $(addsuffix /*.h,$(PAYLOAD_DIRS)))
+.SECONDEXPANSION:
+$(BUILD)/host/test_%: payload/tests/test_%.c $$(call host_srcs,$$*) $(PAYLOAD_H) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
-	$(HOSTCC) $(HOST_CFLAGS) -o $@ $< payload/$*.c $(HOST_EXTRA_$*)
+	$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(call host_srcs,$*)
 
-# test_vm drives the memory manager over the page allocator.
-HOST_EXTRA_vm := payload/pmem.c
-
-# test_gosym finds functions with elf.c's symbol reader.
-HOST_EXTRA_gosym := payload/elf.c
-
-# test_fdt and test_boards check every compiled tree (they link fdt.c only).
-$(BUILD)/host/test_fdt: $(DTBS)
-$(BUILD)/host/test_boards: payload/tests/test_boards.c payload/fdt.c payload/*.h $(DTBS) | $(DEPS_STAMP)
-	@mkdir -p $(@D)
-	$(HOSTCC) $(HOST_CFLAGS) -o $@ $< payload/fdt.c
+# test_fdt and test_boards check every compiled tree.
+$(BUILD)/host/test_fdt $(BUILD)/host/test_boards: $(DTBS)
 
 test: $(DEPS_STAMP)
 	@$(PYTHON) ci/test.py

@@ -8,9 +8,9 @@
  */
 #include <setjmp.h>
 
-#include "../errno.h"
-#include "../layout.h"
-#include "../vm.h"
+#include "errno.h"
+#include "layout.h"
+#include "vm.h"
 #include "test.h"
 
 #define ARENA_PAGES 512
@@ -33,7 +33,7 @@ void goose_exit(int status)
 	longjmp(oom_exit, 1);
 }
 
-void sched_tlb_shootdown(uint64_t start, uint64_t size)
+void smp_tlb_shootdown(uint64_t start, uint64_t size)
 {
 	(void)start, (void)size;
 }
