@@ -29,7 +29,7 @@ VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 # ---- the payload --------------------------------------------------------------
 # payload/'s folders, lowest layer first (ci/layers.py checks the order;
 # docs/architecture.md draws it).
-PAYLOAD_DIRS := payload payload/include/uapi payload/lib payload/arch/riscv payload/dev payload/mm payload/kernel \
+PAYLOAD_DIRS := payload/include/uapi payload/lib payload/arch/riscv payload/dev payload/mm payload/kernel \
 	payload/fs payload/net payload/sys payload/boot
 # A source file by name, wherever it lives in payload/ (host tests, fuzzers).
 payload_src = $(firstword $(wildcard $(addsuffix /$(1),$(PAYLOAD_DIRS))))
@@ -38,7 +38,8 @@ PAYLOAD_S := $(filter-out %/kernel.S %/syms-none.S,$(sort $(wildcard $(addsuffix
 KERNEL_S := $(call payload_src,kernel.S)
 SYMS_NONE_S := $(call payload_src,syms-none.S)
 LDSCRIPT := $(call payload_src,payload.ld)
-PAYLOAD_INC := $(addprefix -I,$(PAYLOAD_DIRS))
+# Includes name their folder ("mm/vm.h"), from payload/ or the top (sbi/).
+PAYLOAD_INC := -Ipayload -I.
 # goose's own symbol table comes from a first link (ci/mksyms.py).
 SYMS_OBJ := $(BUILD)/obj/syms.o
 PAYLOAD_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(PAYLOAD_C) $(PAYLOAD_S))

@@ -60,7 +60,7 @@ esac
 # Per harness: the parser source it fuzzes and the largest input worth trying.
 # The parsers are linear, but libFuzzer's mutations slow down with size;
 # every committed and generated seed fits.
-declare -A src=([fdt]=payload/fdt.c [elf]="payload/elf.c payload/gosym.c" [cpio]=payload/cpio.c [bootargs]=payload/bootargs.c)
+declare -A src=([fdt]=payload/lib/fdt.c [elf]="payload/lib/elf.c payload/lib/gosym.c" [cpio]=payload/lib/cpio.c [bootargs]=payload/lib/bootargs.c)
 declare -A max_len=([fdt]=65536 [elf]=65536 [cpio]=65536 [bootargs]=8192)
 for n in "${names[@]}"; do
 	if [ -z "${src[$n]:-}" ]; then

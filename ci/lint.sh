@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Static analysis of goose's C: cppcheck and clang-tidy-14 over payload/*.c
+# Static analysis of goose's C: cppcheck and clang-tidy-14 over payload/ (every layer folder)
 # and sbi/*.c, as the payload is built (riscv64, freestanding, no GOOSE_HOST).
 #
 #   ci/lint.sh [cppcheck] [clang-tidy]     (default: both)
@@ -20,7 +20,7 @@ cd "$(dirname "$0")/.."
 
 LOGS=build/test-logs
 mkdir -p "$LOGS"
-FILES=(payload/*.c sbi/*.c)
+FILES=($(find payload -name "*.c" -not -path "payload/tests/*" | LC_ALL=C sort) sbi/*.c)
 JOBS=$(nproc 2>/dev/null || echo 2)
 passed=0
 failed=0
@@ -39,27 +39,27 @@ TIDY_SUPPRESS=(
 	# and then reads what the failed step never wrote. Remove these two once
 	# the helpers' -1 is visible at the call, e.g.
 	# `#define fdt_fail(...) (fdt_err(__VA_ARGS__), -1)`.
-	"clang-analyzer-core.uninitialized.(Assign|UndefReturn)~payload/fdt.c~(Assigned value|Undefined or garbage value returned)"
-	"clang-analyzer-core.uninitialized.Assign~payload/cpio.c~Assigned value is garbage or undefined"
+	"clang-analyzer-core.uninitialized.(Assign|UndefReturn)~payload/lib/fdt.c~(Assigned value|Undefined or garbage value returned)"
+	"clang-analyzer-core.uninitialized.Assign~payload/lib/cpio.c~Assigned value is garbage or undefined"
 	# fdt_chosen(): `str = &info->bootargs; ... if (str)` tests the address of
 	# info's first field, and the analyzer then assumes info may be NULL and
 	# follows it into info->rng_seed, info->stdout_path and fdt_prop_u64(&t,
 	# &info->initrd_*). info is always the caller's struct (fdt_parse).
-	"clang-analyzer-core.NullDereference~payload/fdt.c~loaded from variable '(info|v)'"
+	"clang-analyzer-core.NullDereference~payload/lib/fdt.c~loaded from variable '(info|v)'"
 	# file_set_size() after file_unshare() of an empty static file: pages is
 	# NULL only when ALIGN_UP(size) / PAGE is 0, i.e. size 0 (or >= 2^64 -
 	# 4095, which no file has), and then `size < in->size` cannot hold.
-	"clang-analyzer-core.NullDereference~payload/vfs.c~Array access \\(via field 'pages'\\)"
+	"clang-analyzer-core.NullDereference~payload/fs/vfs.c~Array access \\(via field 'pages'\\)"
 	# resolve() always sets lk->dir to a directory inode (root or the start
 	# directory, both non-NULL: root is made before any path is resolved);
 	# the analyzer loses root's value across calls into lib.c.
-	"clang-analyzer-core.NullDereference~payload/vfs.c~loaded from field 'dir'"
+	"clang-analyzer-core.NullDereference~payload/fs/vfs.c~loaded from field 'dir'"
 	# A struct linux_dirent64: the record (reclen bytes) is zeroed just
 	# before, and reclen counts the name's NUL, so the name is terminated.
-	"bugprone-not-null-terminated-result~payload/vfs.c~the result from calling 'memcpy' is not null-terminated"
+	"bugprone-not-null-terminated-result~payload/fs/vfs.c~the result from calling 'memcpy' is not null-terminated"
 	# bootargs_parse(): the first and last branches both make the word an
 	# argument (after "--", or a plain word) on purpose.
-	"bugprone-branch-clone~payload/bootargs.c~repeated branch in conditional chain"
+	"bugprone-branch-clone~payload/lib/bootargs.c~repeated branch in conditional chain"
 )
 
 result() { # ok|FAIL name detail findings-file
@@ -84,7 +84,7 @@ run_cppcheck() {
 	# No system headers: goose's freestanding code has only the compiler's.
 	cppcheck --enable=warning,portability,performance --inline-suppr \
 		--std=c11 --platform=unix64 --language=c \
-		-DGOOSE_VERSION='"lint"' -UGOOSE_HOST -Ipayload -Isbi \
+		-DGOOSE_VERSION='"lint"' -UGOOSE_HOST -Ipayload -I. \
 		--suppressions-list=ci/cppcheck.supp --error-exitcode=1 --quiet \
 		-j "$JOBS" --template='{file}:{line}:{column}: {severity}: {message} [{id}]' \
 		"${FILES[@]}" >"$log" 2>&1
@@ -130,7 +130,7 @@ run_clang_tidy() {
 	local inc
 	inc=$(ls -d "$(dirname "$(readlink -f "$(command -v "$tidy")")")"/../lib/clang/*/include 2>/dev/null | head -1)
 	local flags=(--target=riscv64-unknown-elf -march=rv64imac -mabi=lp64 -mcmodel=medany
-		-std=gnu11 -ffreestanding -fno-common -nostdinc -isystem "$inc" -Ipayload
+		-std=gnu11 -ffreestanding -fno-common -nostdinc -isystem "$inc" -Ipayload -I.
 		-DGOOSE_VERSION='"lint"' -Wall -Wextra -Wno-unused-parameter)
 	local out
 	out=$(mktemp -d)

@@ -307,7 +307,7 @@ def suite_boot(t):
         # A fault inside goose: its own function, file and line.
         status, out, secs = make_run("go-kernel/examples/hello", bootargs="goose.crashtest")
         boot_case(t, "crash-report-goose", "goose: exit status 125" in out
-                  and re.search(r"pc 0xffffffff[0-9a-f]+ boot_crashtest\+0x[0-9a-f]+ \(payload/main\.c:\d+\)", out),
+                  and re.search(r"pc 0xffffffff[0-9a-f]+ boot_crashtest\+0x[0-9a-f]+ \(payload/boot/main\.c:\d+\)", out),
                   secs, out)
     if want("gdb"):
         suite_debug(t)

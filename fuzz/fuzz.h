@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib.h"
+#include "lib/lib.h"
 
 #define FUZZ_CHECK(cond)                                                                   \
 	do {                                                                               \

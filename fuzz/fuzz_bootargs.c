@@ -8,7 +8,7 @@
  *   - bootargs_opt finds each option's last occurrence, and survives a name
  *     taken from the input.
  */
-#include "bootargs.h"
+#include "lib/bootargs.h"
 /* Messages here carry no bytes from the input: hold them to printable ASCII. */
 #define FUZZ_STRICT_ERR
 #include "fuzz.h"

@@ -5,7 +5,7 @@
  * grows, names and data lie inside the input, the end is sticky, an error
  * leaves the offset alone and is one "cpio: " line).
  */
-#include "cpio.h"
+#include "lib/cpio.h"
 /* Messages here carry no bytes from the input: hold them to printable ASCII. */
 #define FUZZ_STRICT_ERR
 #include "fuzz.h"

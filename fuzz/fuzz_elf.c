@@ -14,7 +14,7 @@
  *   - elf_go_line (gosym.c: Go's line tables; names point into the input).
  */
 #define _GNU_SOURCE /* memmem */
-#include "elf.h"
+#include "lib/elf.h"
 /* Messages here carry no bytes from the input: hold them to printable ASCII. */
 #define FUZZ_STRICT_ERR
 #include "fuzz.h"

@@ -5,7 +5,7 @@
  * size bytes, so ASan sees any read past it), and the promises of fdt.h on
  * what comes back.
  */
-#include "fdt.h"
+#include "lib/fdt.h"
 /* Error lines must be printable (fuzz/regressions/fdt/error-line-control-chars.dtb
  * once put a node name's control characters into one). */
 #define FUZZ_STRICT_ERR

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-#include "console.h"
-#include "fdt.h"
-#include "ksyms.h"
-#include "layout.h"
-#include "power.h"
-#include "spinlock.h"
-#include "uart.h"
-#include "../sbi/sbi.h"
+#include "dev/console.h"
+#include "lib/fdt.h"
+#include "arch/riscv/ksyms.h"
+#include "arch/riscv/layout.h"
+#include "dev/power.h"
+#include "arch/riscv/spinlock.h"
+#include "dev/uart.h"
+#include "sbi/sbi.h"
 
 enum console_kind { CONSOLE_SBI_LEGACY, CONSOLE_SBI_DBCN, CONSOLE_16550, CONSOLE_SIFIVE };
 

@@ -7,7 +7,7 @@
 #ifndef GOOSE_CONSOLE_H
 #define GOOSE_CONSOLE_H
 
-#include "lib.h"
+#include "lib/lib.h"
 
 struct fdt_device;
 

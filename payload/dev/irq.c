@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-#include "irq.h"
-#include "console.h"
-#include "riscv.h"
+#include "dev/irq.h"
+#include "dev/console.h"
+#include "arch/riscv/riscv.h"
 
 /* The controllers goose drives, tried in order: drivers are data. */
 extern const struct irq_chip plic_chip;

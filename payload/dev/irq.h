@@ -9,7 +9,7 @@
 #ifndef GOOSE_IRQ_H
 #define GOOSE_IRQ_H
 
-#include "lib.h"
+#include "lib/lib.h"
 
 struct fdt_info;
 struct hart;

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-#include "power.h"
-#include "console.h"
-#include "fdt.h"
-#include "layout.h"
-#include "riscv.h"
-#include "../sbi/sbi.h"
+#include "dev/power.h"
+#include "dev/console.h"
+#include "lib/fdt.h"
+#include "arch/riscv/layout.h"
+#include "arch/riscv/riscv.h"
+#include "sbi/sbi.h"
 
 /* QEMU's sifive_test finisher (hw/misc/sifive_test.c): 0x5555 passes,
  * (code << 16) | 0x3333 fails with exit code `code`. */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-#include "random.h"
-#include "spinlock.h"
+#include "dev/random.h"
+#include "arch/riscv/spinlock.h"
 
 static struct {
 	struct spinlock lock;

@@ -7,7 +7,7 @@
 #ifndef GOOSE_RANDOM_H
 #define GOOSE_RANDOM_H
 
-#include "lib.h"
+#include "lib/lib.h"
 
 /* Mix 32 bytes of seed material into the key (called at boot). */
 void random_seed(const uint8_t seed[32]);

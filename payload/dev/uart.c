@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#include "uart.h"
+#include "dev/uart.h"
 
 /* 16550 registers (TI PC16550D datasheet): THR/RBR at 0, LSR at 5. */
 #define UART16550_THR 0

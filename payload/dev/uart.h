@@ -6,7 +6,7 @@
 #ifndef GOOSE_UART_H
 #define GOOSE_UART_H
 
-#include "lib.h"
+#include "lib/lib.h"
 
 struct uart {
 	uintptr_t base;		/* mapped address */

@@ -8,13 +8,13 @@
  * (re-enable; 0 masks it). poll/epoll: EPOLLIN when there is a count to
  * read. The counting and masking are dev/irq.c's.
  */
-#include "devirq.h"
-#include "console.h"
-#include "errno.h"
-#include "file.h"
-#include "irq.h"
-#include "thread.h"
-#include "vfs.h"
+#include "fs/devirq.h"
+#include "dev/console.h"
+#include "include/uapi/errno.h"
+#include "fs/file.h"
+#include "dev/irq.h"
+#include "kernel/thread.h"
+#include "fs/vfs.h"
 
 static uint32_t irq_src(const struct file *f)
 {

@@ -12,15 +12,15 @@
  * goose maps device pages without the PBMT IO attribute: on the boards and
  * on QEMU the platform's PMAs already make device ranges uncached.
  */
-#include "devmem.h"
-#include "console.h"
-#include "errno.h"
-#include "fdt.h"
-#include "file.h"
-#include "layout.h"
-#include "riscv.h"
-#include "vfs.h"
-#include "vm.h"
+#include "fs/devmem.h"
+#include "dev/console.h"
+#include "include/uapi/errno.h"
+#include "lib/fdt.h"
+#include "fs/file.h"
+#include "arch/riscv/layout.h"
+#include "arch/riscv/riscv.h"
+#include "fs/vfs.h"
+#include "mm/vm.h"
 
 static struct {
 	struct fdt_range dev[FDT_MAX_DEVS];

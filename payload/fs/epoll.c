@@ -6,10 +6,10 @@
  * items report a file again only after it changed state (file->gen moved),
  * which is what Go's netpoller (EPOLLET) relies on.
  */
-#include "errno.h"
-#include "file.h"
-#include "kmem.h"
-#include "vm.h"
+#include "include/uapi/errno.h"
+#include "fs/file.h"
+#include "mm/kmem.h"
+#include "mm/vm.h"
 
 #define EPOLL_CTL_ADD 1
 #define EPOLL_CTL_DEL 2

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-#include "file.h"
-#include "console.h"
-#include "errno.h"
-#include "kmem.h"
-#include "thread.h"
-#include "vfs.h"
-#include "vm.h"
+#include "fs/file.h"
+#include "dev/console.h"
+#include "include/uapi/errno.h"
+#include "mm/kmem.h"
+#include "kernel/thread.h"
+#include "fs/vfs.h"
+#include "mm/vm.h"
 
 uint64_t fd_limit = 1024;
 

@@ -15,7 +15,7 @@
 #ifndef GOOSE_FILE_H
 #define GOOSE_FILE_H
 
-#include "lib.h"
+#include "lib/lib.h"
 
 #define O_ACCMODE 3
 #define O_RDONLY 0

@@ -10,14 +10,14 @@
  * be open on each side. Opening one side without O_NONBLOCK waits for the
  * other side (fifo(7)); O_WRONLY|O_NONBLOCK with no reader is ENXIO.
  */
-#include "errno.h"
-#include "file.h"
-#include "kmem.h"
-#include "layout.h"
-#include "pmem.h"
-#include "thread.h"
-#include "vfs.h"
-#include "vm.h"
+#include "include/uapi/errno.h"
+#include "fs/file.h"
+#include "mm/kmem.h"
+#include "arch/riscv/layout.h"
+#include "mm/pmem.h"
+#include "kernel/thread.h"
+#include "fs/vfs.h"
+#include "mm/vm.h"
 
 #define PIPE_PAGES 16
 #define PIPE_SIZE (PIPE_PAGES * 4096ul)

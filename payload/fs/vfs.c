@@ -7,18 +7,18 @@
  * path_resolution(7): "." and "..", repeated slashes, symbolic links
  * (at most 40), and a trailing slash only on directories.
  */
-#include "vfs.h"
-#include "clock.h"
-#include "console.h"
-#include "cpio.h"
-#include "errno.h"
-#include "kmem.h"
-#include "layout.h"
-#include "pmem.h"
-#include "random.h"
-#include "sys.h"
-#include "thread.h"
-#include "vm.h"
+#include "fs/vfs.h"
+#include "kernel/clock.h"
+#include "dev/console.h"
+#include "lib/cpio.h"
+#include "include/uapi/errno.h"
+#include "mm/kmem.h"
+#include "arch/riscv/layout.h"
+#include "mm/pmem.h"
+#include "dev/random.h"
+#include "sys/sys.h"
+#include "kernel/thread.h"
+#include "mm/vm.h"
 
 #define AT_FDCWD (-100)
 #define AT_SYMLINK_NOFOLLOW 0x100

@@ -11,7 +11,7 @@
 #ifndef GOOSE_VFS_H
 #define GOOSE_VFS_H
 
-#include "file.h"
+#include "fs/file.h"
 
 #define VFS_PATH_MAX 4096
 #define VFS_NAME_MAX 255

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-#include "clock.h"
-#include "fdt.h"
-#include "layout.h"
-#include "riscv.h"
-#include "thread.h"
-#include "vdso.h"
-#include "../sbi/sbi.h"
+#include "kernel/clock.h"
+#include "lib/fdt.h"
+#include "arch/riscv/layout.h"
+#include "arch/riscv/riscv.h"
+#include "kernel/thread.h"
+#include "kernel/vdso.h"
+#include "sbi/sbi.h"
 
 /* Goldfish RTC (QEMU hw/rtc/goldfish_rtc.c): reading TIME_LOW latches
  * TIME_HIGH; the value is nanoseconds since the epoch. */

@@ -10,7 +10,7 @@
 #ifndef GOOSE_CLOCK_H
 #define GOOSE_CLOCK_H
 
-#include "lib.h"
+#include "lib/lib.h"
 
 struct fdt_device;
 struct hart;

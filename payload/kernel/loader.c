@@ -1,16 +1,16 @@
 /* SPDX-License-Identifier: MIT */
-#include "loader.h"
-#include "bootargs.h"
-#include "console.h"
-#include "elf.h"
-#include "errno.h"
-#include "kmem.h"
-#include "layout.h"
-#include "random.h"
-#include "riscv.h"
-#include "thread.h"
-#include "vdso.h"
-#include "vm.h"
+#include "kernel/loader.h"
+#include "lib/bootargs.h"
+#include "dev/console.h"
+#include "lib/elf.h"
+#include "include/uapi/errno.h"
+#include "mm/kmem.h"
+#include "arch/riscv/layout.h"
+#include "dev/random.h"
+#include "arch/riscv/riscv.h"
+#include "kernel/thread.h"
+#include "kernel/vdso.h"
+#include "mm/vm.h"
 
 /* ebreak: SYSTEM opcode, funct12 = 1 (ISA manual, "EBREAK"); same length as ecall. */
 #define INSN_EBREAK 0x00100073u

@@ -7,7 +7,7 @@
 #ifndef GOOSE_LOADER_H
 #define GOOSE_LOADER_H
 
-#include "lib.h"
+#include "lib/lib.h"
 
 struct bootargs;
 struct thread;

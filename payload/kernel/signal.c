@@ -1,15 +1,15 @@
 /* SPDX-License-Identifier: MIT */
-#include "signal.h"
-#include "console.h"
-#include "errno.h"
-#include "frame.h"
-#include "ksyms.h"
-#include "loader.h"
-#include "power.h"
-#include "thread.h"
-#include "trace.h"
-#include "vm.h"
-#include "clock.h"
+#include "kernel/signal.h"
+#include "dev/console.h"
+#include "include/uapi/errno.h"
+#include "arch/riscv/frame.h"
+#include "arch/riscv/ksyms.h"
+#include "kernel/loader.h"
+#include "dev/power.h"
+#include "kernel/thread.h"
+#include "kernel/trace.h"
+#include "mm/vm.h"
+#include "kernel/clock.h"
 
 /* Process-wide, as Go's threads share them (CLONE_SIGHAND). */
 struct k_sigaction sigactions[NSIG + 1];

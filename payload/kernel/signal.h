@@ -13,7 +13,7 @@
 #ifndef GOOSE_SIGNAL_H
 #define GOOSE_SIGNAL_H
 
-#include "lib.h"
+#include "lib/lib.h"
 
 #define SIGHUP 1
 #define SIGINT 2

@@ -8,7 +8,7 @@
 #ifndef GOOSE_SYSCALL_H
 #define GOOSE_SYSCALL_H
 
-#include "lib.h"
+#include "lib/lib.h"
 
 struct thread;
 

@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: MIT */
-#include "thread.h"
-#include "clock.h"
-#include "console.h"
-#include "errno.h"
-#include "riscv.h"
-#include "irq.h"
-#include "signal.h"
-#include "syscall.h"
-#include "../sbi/sbi.h"
-#include "trace.h"
+#include "kernel/thread.h"
+#include "kernel/clock.h"
+#include "dev/console.h"
+#include "include/uapi/errno.h"
+#include "arch/riscv/riscv.h"
+#include "dev/irq.h"
+#include "kernel/signal.h"
+#include "kernel/syscall.h"
+#include "sbi/sbi.h"
+#include "kernel/trace.h"
 
 struct spinlock big_lock;
 

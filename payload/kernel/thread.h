@@ -12,10 +12,10 @@
 #ifndef GOOSE_THREAD_H
 #define GOOSE_THREAD_H
 
-#include "frame.h"
-#include "hart.h"
-#include "lib.h"
-#include "spinlock.h"
+#include "arch/riscv/frame.h"
+#include "arch/riscv/hart.h"
+#include "lib/lib.h"
+#include "arch/riscv/spinlock.h"
 
 #define MAX_THREADS 512
 #define TIME_SLICE_US 10000

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-#include "trace.h"
-#include "console.h"
-#include "errno.h"
-#include "loader.h"
-#include "signal.h"
-#include "syscall.h"
-#include "thread.h"
-#include "vm.h"
+#include "kernel/trace.h"
+#include "dev/console.h"
+#include "include/uapi/errno.h"
+#include "kernel/loader.h"
+#include "kernel/signal.h"
+#include "kernel/syscall.h"
+#include "kernel/thread.h"
+#include "mm/vm.h"
 
 uint32_t trace_mask;
 

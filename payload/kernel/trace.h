@@ -8,7 +8,7 @@
 #ifndef GOOSE_TRACE_H
 #define GOOSE_TRACE_H
 
-#include "lib.h"
+#include "lib/lib.h"
 
 #define TRACE_SYSCALLS (1u << 0)
 #define TRACE_FAULTS (1u << 1)

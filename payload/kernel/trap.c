@@ -5,18 +5,18 @@
  * other exceptions, and the timer and software interrupts. The big lock is
  * held from here until the frame to resume is chosen.
  */
-#include "clock.h"
-#include "console.h"
-#include "errno.h"
-#include "loader.h"
-#include "irq.h"
-#include "power.h"
-#include "riscv.h"
-#include "signal.h"
-#include "syscall.h"
-#include "thread.h"
-#include "trace.h"
-#include "vm.h"
+#include "kernel/clock.h"
+#include "dev/console.h"
+#include "include/uapi/errno.h"
+#include "kernel/loader.h"
+#include "dev/irq.h"
+#include "dev/power.h"
+#include "arch/riscv/riscv.h"
+#include "kernel/signal.h"
+#include "kernel/syscall.h"
+#include "kernel/thread.h"
+#include "kernel/trace.h"
+#include "mm/vm.h"
 
 struct thread *frame_thread(struct frame *f)
 {

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-#include "console.h"
-#include "vdso.h"
-#include "clock.h"
-#include "layout.h"
-#include "riscv.h"
-#include "vm.h"
+#include "dev/console.h"
+#include "kernel/vdso.h"
+#include "kernel/clock.h"
+#include "arch/riscv/layout.h"
+#include "arch/riscv/riscv.h"
+#include "mm/vm.h"
 
 /* vdso.S */
 extern const char vdso_start[], vdso_end[];

@@ -7,7 +7,7 @@
 #ifndef GOOSE_VDSO_H
 #define GOOSE_VDSO_H
 
-#include "lib.h"
+#include "lib/lib.h"
 
 /* The data page; vdso.S reads these offsets (VVAR_*). */
 struct vdso_data {

@@ -4,7 +4,7 @@
  * split Linux's init/main.c makes of its command line (parameters before
  * "--", then init's environment and arguments), with shell-like quoting.
  */
-#include "bootargs.h"
+#include "lib/bootargs.h"
 
 static int bootargs_err(struct bootargs *ba, char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));

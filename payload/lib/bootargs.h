@@ -16,7 +16,7 @@
 #ifndef GOOSE_BOOTARGS_H
 #define GOOSE_BOOTARGS_H
 
-#include "lib.h"
+#include "lib/lib.h"
 
 #define BOOTARGS_MAX_WORDS 128
 #define BOOTARGS_MAX_LEN 4096

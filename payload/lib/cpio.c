@@ -10,7 +10,7 @@
  * is compared against what is left (len - offset) before it is added, so no
  * sum can wrap. Nothing here allocates or keeps state between calls.
  */
-#include "cpio.h"
+#include "lib/cpio.h"
 
 #define CPIO_MAGIC_LEN		6
 #define CPIO_FIELD_LEN		8

@@ -40,7 +40,7 @@
 #ifndef GOOSE_CPIO_H
 #define GOOSE_CPIO_H
 
-#include "lib.h"
+#include "lib/lib.h"
 
 #define CPIO_HDR_SIZE 110
 

@@ -13,7 +13,7 @@
  * state between calls.
  */
 
-#include "elf.h"
+#include "lib/elf.h"
 
 #define PAGE_SIZE 4096ULL
 

@@ -8,7 +8,7 @@
 #ifndef GOOSE_ELF_H
 #define GOOSE_ELF_H
 
-#include "lib.h"
+#include "lib/lib.h"
 
 #define EM_RISCV 243
 #define PT_LOAD 1

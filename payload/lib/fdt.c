@@ -12,7 +12,7 @@
  * nodes instead of recursing, and checks every offset against the bytes it
  * was given, never against what the header claims beyond them.
  */
-#include "fdt.h"
+#include "lib/fdt.h"
 
 /* Header fields (spec 5.2): byte offsets of the big-endian u32s. */
 #define FDT_H_MAGIC		0x00

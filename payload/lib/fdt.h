@@ -10,7 +10,7 @@
 #ifndef GOOSE_FDT_H
 #define GOOSE_FDT_H
 
-#include "lib.h"
+#include "lib/lib.h"
 
 #define FDT_MAGIC 0xd00dfeed
 

@@ -19,7 +19,7 @@
  *
  * Every offset is checked against the section, as elf.c does for the rest.
  */
-#include "elf.h"
+#include "lib/elf.h"
 
 #define SHT_PROGBITS 1
 

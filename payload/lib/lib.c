@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Freestanding string and formatting routines (the payload has no libc). */
-#include "lib.h"
+#include "lib/lib.h"
 
 /*
  * memcpy and memset move eight words a turn when the addresses line up: a

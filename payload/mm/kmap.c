@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#include "kmap.h"
+#include "mm/kmap.h"
 
 /* Sv39 (privileged spec 4.4): 9 bits per level, 4 KiB pages. */
 #define KMAP_PTE_V 1ull

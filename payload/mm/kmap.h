@@ -14,7 +14,7 @@
 #ifndef GOOSE_KMAP_H
 #define GOOSE_KMAP_H
 
-#include "lib.h"
+#include "lib/lib.h"
 
 struct kmap_range {
 	uint64_t base;

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#include "kmem.h"
+#include "mm/kmem.h"
 
 #ifdef GOOSE_HOST
 #include <stdlib.h>
@@ -33,10 +33,10 @@ size_t kmem_used(void)
 }
 
 #else
-#include "layout.h"
-#include "pmem.h"
-#include "spinlock.h"
-#include "vm.h"
+#include "arch/riscv/layout.h"
+#include "mm/pmem.h"
+#include "arch/riscv/spinlock.h"
+#include "mm/vm.h"
 
 #define KMEM_MIN_SHIFT 4	/* 16 bytes */
 #define KMEM_MAX_SHIFT 11	/* 2048 bytes */

@@ -8,7 +8,7 @@
 #ifndef GOOSE_KMEM_H
 #define GOOSE_KMEM_H
 
-#include "lib.h"
+#include "lib/lib.h"
 
 /* Zeroed memory, or NULL when no page is left. */
 void *kzalloc(size_t size);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#include "pmem.h"
+#include "mm/pmem.h"
 
 #define PMEM_PAGE 4096ull
 

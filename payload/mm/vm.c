@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-#include "vm.h"
-#include "errno.h"
-#include "layout.h"
-#include "riscv.h"
-#include "console.h"
-#include "power.h"
-#include "hart.h"
+#include "mm/vm.h"
+#include "include/uapi/errno.h"
+#include "arch/riscv/layout.h"
+#include "arch/riscv/riscv.h"
+#include "dev/console.h"
+#include "dev/power.h"
+#include "arch/riscv/hart.h"
 
 /* A page whose VMA went PROT_NONE keeps its frame in the (invalid) PTE, marked
  * with an RSW bit (privileged spec 4.4.1: bits 8-9 are for software), so a

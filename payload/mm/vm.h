@@ -11,8 +11,8 @@
 #ifndef GOOSE_VM_H
 #define GOOSE_VM_H
 
-#include "lib.h"
-#include "pmem.h"
+#include "lib/lib.h"
+#include "mm/pmem.h"
 
 /* Linux mmap prot bits (include/uapi/asm-generic/mman-common.h). */
 #define PROT_NONE 0

@@ -29,16 +29,16 @@
  * cmsghdr, MSG_*, SOL_*, SCM_*), include/uapi/asm-generic/socket.h (SO_*),
  * include/uapi/linux/tcp.h (TCP_*), include/linux/net.h (SOCK_*).
  */
-#include "errno.h"
-#include "file.h"
-#include "kmem.h"
-#include "layout.h"
-#include "riscv.h"
-#include "signal.h"
-#include "sys.h"
-#include "thread.h"
-#include "vfs.h"
-#include "vm.h"
+#include "include/uapi/errno.h"
+#include "fs/file.h"
+#include "mm/kmem.h"
+#include "arch/riscv/layout.h"
+#include "arch/riscv/riscv.h"
+#include "kernel/signal.h"
+#include "sys/sys.h"
+#include "kernel/thread.h"
+#include "fs/vfs.h"
+#include "mm/vm.h"
 
 #define AF_UNSPEC 0
 #define AF_UNIX 1

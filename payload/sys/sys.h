@@ -7,7 +7,7 @@
 #ifndef GOOSE_SYS_H
 #define GOOSE_SYS_H
 
-#include "syscall.h"
+#include "kernel/syscall.h"
 
 /*
  * Timeouts become absolute `time` deadlines: 0 waits forever, and a zero

@@ -7,10 +7,10 @@
  * CAP_SETUID/CAP_SETGID" read as "effective uid 0". goose checks no file
  * permissions against them: they are what the program says it is.
  */
-#include "errno.h"
-#include "sys.h"
-#include "thread.h"
-#include "vm.h"
+#include "include/uapi/errno.h"
+#include "sys/sys.h"
+#include "kernel/thread.h"
+#include "mm/vm.h"
 
 enum { REAL, EFF, SAVED, FS };
 #define KEEP UINT32_MAX	/* -1: leave this id as it is */

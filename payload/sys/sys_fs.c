@@ -3,14 +3,14 @@
  * File system calls: descriptors, reads and writes, pipes, eventfd, epoll,
  * fcntl and stat. Paths are resolved by vfs.c.
  */
-#include "errno.h"
-#include "file.h"
-#include "kmem.h"
-#include "layout.h"
-#include "sys.h"
-#include "thread.h"
-#include "vfs.h"
-#include "vm.h"
+#include "include/uapi/errno.h"
+#include "fs/file.h"
+#include "mm/kmem.h"
+#include "arch/riscv/layout.h"
+#include "sys/sys.h"
+#include "kernel/thread.h"
+#include "fs/vfs.h"
+#include "mm/vm.h"
 
 #define AT_FDCWD (-100)
 #define AT_SYMLINK_NOFOLLOW 0x100

@@ -11,12 +11,12 @@
  * The allow-list, and why everything else is refused, is docs/syscalls.md's
  * "SBI from Go" table.
  */
-#include "console.h"
-#include "errno.h"
-#include "sys.h"
-#include "thread.h"
-#include "vm.h"
-#include "../sbi/sbi.h"
+#include "dev/console.h"
+#include "include/uapi/errno.h"
+#include "sys/sys.h"
+#include "kernel/thread.h"
+#include "mm/vm.h"
+#include "sbi/sbi.h"
 
 #define SBI_BASE_MAX_FID 6	/* spec version .. mimpid */
 #define SBI_DBCN_WRITE 0

@@ -5,13 +5,13 @@
  * Anonymous memory is demand-zero (vm.c); a private file mapping gets a
  * copy of the file's bytes when it is made.
  */
-#include "errno.h"
-#include "file.h"
-#include "layout.h"
-#include "riscv.h"
-#include "sys.h"
-#include "thread.h"
-#include "vm.h"
+#include "include/uapi/errno.h"
+#include "fs/file.h"
+#include "arch/riscv/layout.h"
+#include "arch/riscv/riscv.h"
+#include "sys/sys.h"
+#include "kernel/thread.h"
+#include "mm/vm.h"
 
 #define MAP_SHARED 0x01
 #define MAP_PRIVATE 0x02

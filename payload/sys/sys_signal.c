@@ -4,11 +4,11 @@
  * process-wide (CLONE_SIGHAND); masks, pending sets and alternate stacks are
  * per thread. Layouts are in signal.h.
  */
-#include "errno.h"
-#include "signal.h"
-#include "sys.h"
-#include "thread.h"
-#include "vm.h"
+#include "include/uapi/errno.h"
+#include "kernel/signal.h"
+#include "sys/sys.h"
+#include "kernel/thread.h"
+#include "mm/vm.h"
 
 #define SIG_BLOCK 0
 #define SIG_UNBLOCK 1

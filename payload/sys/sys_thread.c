@@ -4,14 +4,14 @@
  * futex, set_tid_address, sched_yield and the affinity calls. Flag values
  * from include/uapi/linux/sched.h and include/uapi/linux/futex.h.
  */
-#include "clock.h"
-#include "errno.h"
-#include "power.h"
-#include "signal.h"
-#include "sys.h"
-#include "thread.h"
-#include "trace.h"
-#include "vm.h"
+#include "kernel/clock.h"
+#include "include/uapi/errno.h"
+#include "dev/power.h"
+#include "kernel/signal.h"
+#include "sys/sys.h"
+#include "kernel/thread.h"
+#include "kernel/trace.h"
+#include "mm/vm.h"
 
 #define CLONE_VM 0x00000100
 #define CLONE_FS 0x00000200

@@ -4,12 +4,12 @@
  * timespec is { s64 tv_sec; s64 tv_nsec; } and struct timeval
  * { s64 tv_sec; s64 tv_usec; } on riscv64.
  */
-#include "clock.h"
-#include "errno.h"
-#include "signal.h"
-#include "sys.h"
-#include "thread.h"
-#include "vm.h"
+#include "kernel/clock.h"
+#include "include/uapi/errno.h"
+#include "kernel/signal.h"
+#include "sys/sys.h"
+#include "kernel/thread.h"
+#include "mm/vm.h"
 
 #define CLOCK_REALTIME 0
 #define CLOCK_MONOTONIC 1

@@ -16,7 +16,7 @@
  * argv[1] is the data directory ci/test.py passes; the repository (for dts/)
  * is found from it, and build/dtb/ too unless argv[2] names it.
  */
-#include "fdt.h"
+#include "lib/fdt.h"
 #include "test.h"
 
 #include <dirent.h>

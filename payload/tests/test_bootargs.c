@@ -4,7 +4,7 @@
  * in each list, written "[w1][w2]" so an empty word ("[]") and no word ("")
  * differ.
  */
-#include "bootargs.h"
+#include "lib/bootargs.h"
 #include "test.h"
 
 struct split_case {

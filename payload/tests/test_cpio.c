@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cpio.h"
+#include "lib/cpio.h"
 #include "test.h"
 
 /* ---- building archives ---- */

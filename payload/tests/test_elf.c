@@ -10,7 +10,7 @@
 #include <dirent.h>
 #include <sys/stat.h>
 
-#include "elf.h"
+#include "lib/elf.h"
 #include "test.h"
 
 #define VA_LIMIT (1ULL << 38)

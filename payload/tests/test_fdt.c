@@ -7,7 +7,7 @@
  *
  *   test_fdt payload/tests/data build/dtb
  */
-#include "fdt.h"
+#include "lib/fdt.h"
 #include "test.h"
 
 #include <stdarg.h>

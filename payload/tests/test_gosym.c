@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "elf.h"
+#include "lib/elf.h"
 #include "test.h"
 
 #define MAXPCS 400

@@ -4,7 +4,7 @@
  * overlapping, unaligned), page 0 never handed out, the free list and
  * contiguous runs, exhaustion and injected failures.
  */
-#include "pmem.h"
+#include "mm/pmem.h"
 #include "test.h"
 
 #define P 4096ull

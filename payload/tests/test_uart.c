@@ -14,7 +14,7 @@
  * SiFive FU540-C000 manual, chapter 13 (txdata 0x00, rxdata 0x04, txctrl
  * 0x08, rxctrl 0x0c, ie 0x10, ip 0x14, div 0x18; all 32-bit).
  */
-#include "uart.h"
+#include "dev/uart.h"
 #include "test.h"
 
 #define LSR_DR 0x01

@@ -8,9 +8,9 @@
  */
 #include <setjmp.h>
 
-#include "errno.h"
-#include "layout.h"
-#include "vm.h"
+#include "include/uapi/errno.h"
+#include "arch/riscv/layout.h"
+#include "mm/vm.h"
 #include "test.h"
 
 #define ARENA_PAGES 512

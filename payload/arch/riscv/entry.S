@@ -13,9 +13,9 @@
  * then turns on Sv39, jumps to the link address and calls
  * goose_main(hartid, fdt_pa) in C.
  */
-#include "frame.h"
-#include "layout.h"
-#include "riscv.h"
+#include "arch/riscv/frame.h"
+#include "arch/riscv/layout.h"
+#include "arch/riscv/riscv.h"
 
 #define BOOT_STACK_SIZE HART_STACK_SIZE
 /* Leaf PTE for goose's mappings: RWX, global, A and D preset (no A/D faults). */

@@ -12,8 +12,8 @@
 #ifndef GOOSE_HART_H
 #define GOOSE_HART_H
 
-#include "frame.h"
-#include "lib.h"
+#include "arch/riscv/frame.h"
+#include "lib/lib.h"
 
 #define MAX_HARTS 32
 

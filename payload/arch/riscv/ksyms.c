@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-#include "ksyms.h"
-#include "layout.h"
+#include "arch/riscv/ksyms.h"
+#include "arch/riscv/layout.h"
 
 /* ci/mksyms.py's layout. */
 struct ksym_header {

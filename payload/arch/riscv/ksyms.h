@@ -6,7 +6,7 @@
 #ifndef GOOSE_KSYMS_H
 #define GOOSE_KSYMS_H
 
-#include "lib.h"
+#include "lib/lib.h"
 
 /* The goose function holding pc, and its source line; 0 or -1 (not goose's).
  * file and line are NULL / 0 when the table has no line there. */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The harts and what one asks of the others (SBI IPI and RFENCE). */
-#include "hart.h"
-#include "../sbi/sbi.h"
+#include "arch/riscv/hart.h"
+#include "sbi/sbi.h"
 
 struct hart harts[MAX_HARTS];
 int nharts;

@@ -5,8 +5,8 @@
  * while Go code runs it holds the running thread's struct frame; while goose
  * runs it holds 0 (as in Linux's entry.S, where it tells user from kernel).
  */
-#include "frame.h"
-#include "riscv.h"
+#include "arch/riscv/frame.h"
+#include "arch/riscv/riscv.h"
 
 	.text
 	.align	2
