@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 #include "dev/console.h"
-#include "lib/fdt.h"
 #include "arch/riscv/ksyms.h"
 #include "arch/riscv/layout.h"
-#include "dev/power.h"
 #include "arch/riscv/spinlock.h"
+#include "dev/power.h"
 #include "dev/uart.h"
+#include "lib/fdt.h"
 #include "sbi/sbi.h"
 
 enum console_kind { CONSOLE_SBI_LEGACY, CONSOLE_SBI_DBCN, CONSOLE_16550, CONSOLE_SIFIVE };

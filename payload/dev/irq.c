@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "dev/irq.h"
-#include "dev/console.h"
 #include "arch/riscv/riscv.h"
+#include "dev/console.h"
 
 /* The controllers goose drives, tried in order: drivers are data. */
 extern const struct irq_chip plic_chip;

@@ -6,11 +6,11 @@
  * 9>); any hart takes them if it is that one, and an idle boot hart looks
  * after its wfi.
  */
-#include "dev/irq.h"
-#include "dev/console.h"
-#include "lib/fdt.h"
 #include "arch/riscv/hart.h"
 #include "arch/riscv/layout.h"
+#include "dev/console.h"
+#include "dev/irq.h"
+#include "lib/fdt.h"
 
 #define PLIC_PRIORITY(src) (4 * (src))
 #define PLIC_ENABLE(ctx, src) (0x2000 + 0x80 * (ctx) + 4 * ((src) / 32))

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 #include "dev/power.h"
-#include "dev/console.h"
-#include "lib/fdt.h"
 #include "arch/riscv/layout.h"
 #include "arch/riscv/riscv.h"
+#include "dev/console.h"
+#include "lib/fdt.h"
 #include "sbi/sbi.h"
 
 /* QEMU's sifive_test finisher (hw/misc/sifive_test.c): 0x5555 passes,

@@ -10,11 +10,12 @@
  */
 #include "fs/devirq.h"
 #include "dev/console.h"
-#include "include/uapi/errno.h"
-#include "fs/file.h"
 #include "dev/irq.h"
-#include "kernel/thread.h"
+#include "fs/file.h"
 #include "fs/vfs.h"
+#include "include/uapi/errno.h"
+#include "include/uapi/eventpoll.h"
+#include "kernel/thread.h"
 
 static uint32_t irq_src(const struct file *f)
 {

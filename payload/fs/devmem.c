@@ -13,13 +13,15 @@
  * on QEMU the platform's PMAs already make device ranges uncached.
  */
 #include "fs/devmem.h"
-#include "dev/console.h"
-#include "include/uapi/errno.h"
-#include "lib/fdt.h"
-#include "fs/file.h"
 #include "arch/riscv/layout.h"
 #include "arch/riscv/riscv.h"
+#include "dev/console.h"
+#include "fs/file.h"
 #include "fs/vfs.h"
+#include "include/uapi/errno.h"
+#include "include/uapi/eventpoll.h"
+#include "include/uapi/mman.h"
+#include "lib/fdt.h"
 #include "mm/vm.h"
 
 static struct {

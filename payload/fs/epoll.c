@@ -6,14 +6,14 @@
  * items report a file again only after it changed state (file->gen moved),
  * which is what Go's netpoller (EPOLLET) relies on.
  */
-#include "include/uapi/errno.h"
 #include "fs/file.h"
+#include "include/uapi/errno.h"
+#include "include/uapi/eventpoll.h"
+#include "include/uapi/fcntl.h"
+#include "include/uapi/mman.h"
+#include "include/uapi/stat.h"
 #include "mm/kmem.h"
 #include "mm/vm.h"
-
-#define EPOLL_CTL_ADD 1
-#define EPOLL_CTL_DEL 2
-#define EPOLL_CTL_MOD 3
 
 struct epitem {
 	struct epitem *next;

@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 #include "fs/file.h"
 #include "dev/console.h"
-#include "include/uapi/errno.h"
-#include "mm/kmem.h"
-#include "kernel/thread.h"
 #include "fs/vfs.h"
+#include "include/uapi/errno.h"
+#include "include/uapi/eventfd.h"
+#include "include/uapi/eventpoll.h"
+#include "include/uapi/fcntl.h"
+#include "include/uapi/stat.h"
+#include "kernel/thread.h"
+#include "mm/kmem.h"
 #include "mm/vm.h"
 
 uint64_t fd_limit = 1024;
@@ -223,7 +227,6 @@ void file_init_stdio(void)
 }
 
 /* eventfd (fs/eventfd.c): a 64-bit counter read and written 8 bytes at a time. */
-#define EFD_SEMAPHORE 1
 #define EVENTFD_MAX 0xfffffffffffffffeull
 
 struct eventfd {

@@ -15,79 +15,14 @@
 #ifndef GOOSE_FILE_H
 #define GOOSE_FILE_H
 
+#include "include/uapi/stat.h"
 #include "lib/lib.h"
-
-#define O_ACCMODE 3
-#define O_RDONLY 0
-#define O_WRONLY 1
-#define O_RDWR 2
-#define O_CREAT 0100
-#define O_EXCL 0200
-#define O_NOCTTY 0400
-#define O_TRUNC 01000
-#define O_APPEND 02000
-#define O_NONBLOCK 04000
-#define O_DSYNC 010000
-#define O_DIRECT 040000
-#define O_LARGEFILE 0100000
-#define O_DIRECTORY 0200000
-#define O_NOFOLLOW 0400000
-#define O_CLOEXEC 02000000
-#define O_PATH 010000000
-#define O_TMPFILE 020200000
-
-#define EPOLLIN 0x001
-#define EPOLLPRI 0x002
-#define EPOLLOUT 0x004
-#define EPOLLERR 0x008
-#define EPOLLHUP 0x010
-#define EPOLLRDNORM 0x040
-#define EPOLLWRNORM 0x100
-#define EPOLLRDHUP 0x2000
-#define EPOLLEXCLUSIVE (1u << 28)
-#define EPOLLWAKEUP (1u << 29)
-#define EPOLLONESHOT (1u << 30)
-#define EPOLLET (1u << 31)
-
-/* st_mode file types (include/uapi/linux/stat.h). */
-#define S_IFMT 0170000
-#define S_IFSOCK 0140000
-#define S_IFLNK 0120000
-#define S_IFREG 0100000
-#define S_IFBLK 0060000
-#define S_IFDIR 0040000
-#define S_IFCHR 0020000
-#define S_IFIFO 0010000
 
 #define MAX_FDS 4096
 
 /* RLIMIT_NOFILE: descriptors at or above it are refused with EMFILE. */
 extern uint64_t fd_limit;
 
-/* struct stat for riscv64 (include/uapi/asm-generic/stat.h), 128 bytes. */
-struct kstat {
-	uint64_t st_dev;
-	uint64_t st_ino;
-	uint32_t st_mode;
-	uint32_t st_nlink;
-	uint32_t st_uid;
-	uint32_t st_gid;
-	uint64_t st_rdev;
-	uint64_t __pad1;
-	int64_t st_size;
-	int32_t st_blksize;
-	int32_t __pad2;
-	int64_t st_blocks;
-	int64_t st_atime_sec;
-	uint64_t st_atime_nsec;
-	int64_t st_mtime_sec;
-	uint64_t st_mtime_nsec;
-	int64_t st_ctime_sec;
-	uint64_t st_ctime_nsec;
-	uint32_t __unused4;
-	uint32_t __unused5;
-};
-_Static_assert(sizeof(struct kstat) == 128, "struct stat is 128 bytes on riscv64");
 
 struct file;
 struct inode;

@@ -10,18 +10,22 @@
  * be open on each side. Opening one side without O_NONBLOCK waits for the
  * other side (fifo(7)); O_WRONLY|O_NONBLOCK with no reader is ENXIO.
  */
-#include "include/uapi/errno.h"
-#include "fs/file.h"
-#include "mm/kmem.h"
 #include "arch/riscv/layout.h"
-#include "mm/pmem.h"
-#include "kernel/thread.h"
+#include "fs/file.h"
 #include "fs/vfs.h"
+#include "include/uapi/errno.h"
+#include "include/uapi/eventpoll.h"
+#include "include/uapi/fcntl.h"
+#include "include/uapi/ioctls.h"
+#include "include/uapi/limits.h"
+#include "include/uapi/stat.h"
+#include "kernel/thread.h"
+#include "mm/kmem.h"
+#include "mm/pmem.h"
 #include "mm/vm.h"
 
 #define PIPE_PAGES 16
 #define PIPE_SIZE (PIPE_PAGES * 4096ul)
-#define PIPE_BUF 4096
 
 /* An open file on a pipe, in the pipe's list (every one hears of changes). */
 struct pipe_file {
@@ -200,8 +204,6 @@ static int pipe_stat(struct file *f, struct kstat *st)
 	st->st_ino = (uint64_t)(uintptr_t)p >> 4;
 	return 0;
 }
-
-#define FIONREAD 0x541b
 
 static long pipe_ioctl(struct file *f, unsigned long cmd, uint64_t arg)
 {

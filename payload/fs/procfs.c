@@ -7,12 +7,12 @@
  * groups and thread count. The rest of /proc/self is in devmem.c (pagemap,
  * maps) and main.c (exe).
  */
-#include "include/uapi/errno.h"
 #include "fs/file.h"
-#include "kernel/signal.h"
-#include "sys/sys.h"
-#include "kernel/thread.h"
 #include "fs/vfs.h"
+#include "include/uapi/errno.h"
+#include "kernel/signal.h"
+#include "kernel/thread.h"
+#include "sys/sys.h"
 
 static long status_read(struct file *f, void *buf, size_t len, uint64_t *off)
 {

@@ -8,23 +8,23 @@
  * (at most 40), and a trailing slash only on directories.
  */
 #include "fs/vfs.h"
-#include "kernel/clock.h"
-#include "dev/console.h"
-#include "lib/cpio.h"
-#include "include/uapi/errno.h"
-#include "mm/kmem.h"
 #include "arch/riscv/layout.h"
-#include "mm/pmem.h"
+#include "dev/console.h"
 #include "dev/random.h"
-#include "sys/sys.h"
+#include "include/uapi/errno.h"
+#include "include/uapi/eventpoll.h"
+#include "include/uapi/fcntl.h"
+#include "include/uapi/ioctls.h"
+#include "include/uapi/mman.h"
+#include "include/uapi/stat.h"
+#include "kernel/clock.h"
 #include "kernel/thread.h"
+#include "lib/cpio.h"
+#include "mm/kmem.h"
+#include "mm/pmem.h"
 #include "mm/vm.h"
+#include "sys/sys.h"
 
-#define AT_FDCWD (-100)
-#define AT_SYMLINK_NOFOLLOW 0x100
-#define AT_EACCESS 0x200
-#define AT_SYMLINK_FOLLOW 0x400
-#define AT_EMPTY_PATH 0x1000
 #define MAXSYMLINKS 40
 #define PAGE 4096ul
 
@@ -574,8 +574,6 @@ static long reg_mmap(struct file *f, uint64_t va, uint64_t len, uint32_t prot, u
 	return 0;
 }
 
-#define FIONREAD 0x541b
-
 /* FIONREAD: the bytes from the offset to the end. */
 static long reg_ioctl(struct file *f, unsigned long cmd, uint64_t arg)
 {
@@ -596,14 +594,8 @@ static const struct file_ops reg_ops = {
 	.seekable = true,
 };
 
-/* struct linux_dirent64 (include/linux/dirent.h): u64 ino, s64 off, u16 reclen, u8 type, name. */
-#define DT_FIFO 1
-#define DT_CHR 2
-#define DT_DIR 4
-#define DT_REG 8
-#define DT_LNK 10
-#define DT_SOCK 12
-
+/* struct linux_dirent64 (include/linux/dirent.h): u64 ino, s64 off, u16
+ * reclen, u8 type, name; the type one of uapi/stat.h's DT_*. */
 static uint8_t dirent_type(const struct inode *in)
 {
 	switch (in->mode & S_IFMT) {
@@ -1093,8 +1085,6 @@ SYSCALL(mknodat)
 	return create_at(&lk, type | (mode & 07777 & ~umask), &in);
 }
 
-#define AT_REMOVEDIR 0x200
-
 SYSCALL(unlinkat)
 {
 	char path[VFS_PATH_MAX];
@@ -1135,10 +1125,6 @@ static bool is_ancestor(const struct inode *a, const struct inode *b)
 			return true;
 	return false;
 }
-
-#define RENAME_NOREPLACE 1
-#define RENAME_EXCHANGE 2
-#define RENAME_WHITEOUT 4
 
 /* RENAME_EXCHANGE: the two names swap what they name. */
 static long rename_exchange(struct lookup *lf, struct dirent *df, struct lookup *lt)
@@ -1288,11 +1274,6 @@ SYSCALL(linkat)
 		return -EPERM;
 	return dir_link(lt.dir, lt.name, lt.namelen, lf.inode);
 }
-
-#define F_OK 0
-#define X_OK 1
-#define W_OK 2
-#define R_OK 4
 
 static long access_common(const uint64_t *a, uint32_t flags)
 {
@@ -1489,9 +1470,6 @@ SYSCALL(fchown)
 }
 
 /* utimensat: struct timespec times[2] (atime, mtime); UTIME_NOW / UTIME_OMIT in tv_nsec. */
-#define UTIME_NOW ((1l << 30) - 1)
-#define UTIME_OMIT ((1l << 30) - 2)
-
 SYSCALL(utimensat)
 {
 	char path[VFS_PATH_MAX];
@@ -1548,8 +1526,6 @@ SYSCALL(utimensat)
 }
 
 /* struct statfs (include/uapi/asm-generic/statfs.h), 64-bit: 120 bytes. */
-#define TMPFS_MAGIC 0x01021994
-
 static long statfs_fill(uint64_t ubuf)
 {
 	uint64_t st[15];

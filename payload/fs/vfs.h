@@ -12,6 +12,7 @@
 #define GOOSE_VFS_H
 
 #include "fs/file.h"
+#include "include/uapi/stat.h"
 
 #define VFS_PATH_MAX 4096
 #define VFS_NAME_MAX 255

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 #include "kernel/clock.h"
-#include "lib/fdt.h"
 #include "arch/riscv/layout.h"
 #include "arch/riscv/riscv.h"
 #include "kernel/thread.h"
 #include "kernel/vdso.h"
+#include "lib/fdt.h"
 #include "sbi/sbi.h"
 
 /* Goldfish RTC (QEMU hw/rtc/goldfish_rtc.c): reading TIME_LOW latches
@@ -12,7 +12,6 @@
 #define GOLDFISH_TIME_LOW 0x00
 #define GOLDFISH_TIME_HIGH 0x04
 
-#define NSEC_PER_SEC 1000000000ull
 
 static struct {
 	uint64_t hz;

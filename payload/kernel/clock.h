@@ -12,6 +12,8 @@
 
 #include "lib/lib.h"
 
+#define NSEC_PER_SEC 1000000000ull
+
 struct fdt_device;
 struct hart;
 struct vdso_data;

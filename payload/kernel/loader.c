@@ -1,40 +1,21 @@
 /* SPDX-License-Identifier: MIT */
 #include "kernel/loader.h"
-#include "lib/bootargs.h"
-#include "dev/console.h"
-#include "lib/elf.h"
-#include "include/uapi/errno.h"
-#include "mm/kmem.h"
 #include "arch/riscv/layout.h"
-#include "dev/random.h"
 #include "arch/riscv/riscv.h"
+#include "dev/console.h"
+#include "dev/random.h"
+#include "include/uapi/auxvec.h"
+#include "include/uapi/errno.h"
+#include "include/uapi/mman.h"
 #include "kernel/thread.h"
 #include "kernel/vdso.h"
+#include "lib/bootargs.h"
+#include "lib/elf.h"
+#include "mm/kmem.h"
 #include "mm/vm.h"
 
 /* ebreak: SYSTEM opcode, funct12 = 1 (ISA manual, "EBREAK"); same length as ecall. */
 #define INSN_EBREAK 0x00100073u
-
-/* Auxiliary vector tags (include/uapi/linux/auxvec.h). */
-#define AT_NULL 0
-#define AT_PHDR 3
-#define AT_PHENT 4
-#define AT_PHNUM 5
-#define AT_PAGESZ 6
-#define AT_BASE 7
-#define AT_FLAGS 8
-#define AT_ENTRY 9
-#define AT_UID 11
-#define AT_EUID 12
-#define AT_GID 13
-#define AT_EGID 14
-#define AT_PLATFORM 15
-#define AT_HWCAP 16
-#define AT_CLKTCK 17
-#define AT_SECURE 23
-#define AT_RANDOM 25
-#define AT_EXECFN 31
-#define AT_SYSINFO_EHDR 33
 
 static struct {
 	const void *elf;

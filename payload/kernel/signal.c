@@ -1,20 +1,21 @@
 /* SPDX-License-Identifier: MIT */
 #include "kernel/signal.h"
-#include "dev/console.h"
-#include "include/uapi/errno.h"
 #include "arch/riscv/frame.h"
 #include "arch/riscv/ksyms.h"
-#include "kernel/loader.h"
+#include "dev/console.h"
 #include "dev/power.h"
+#include "include/uapi/errno.h"
+#include "include/uapi/mman.h"
+#include "include/uapi/signal.h"
+#include "kernel/clock.h"
+#include "kernel/loader.h"
 #include "kernel/thread.h"
 #include "kernel/trace.h"
 #include "mm/vm.h"
-#include "kernel/clock.h"
 
 /* Process-wide, as Go's threads share them (CLONE_SIGHAND). */
 struct k_sigaction sigactions[NSIG + 1];
 
-#define SIGBIT(sig) (1ull << ((sig)-1))
 /* Signals whose default action is to do nothing (signal(7)); the job-control
  * stops are treated alike, as there is no shell to continue them. */
 #define SIG_DEFAULT_IGNORED                                                                              \

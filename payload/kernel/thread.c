@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 #include "kernel/thread.h"
-#include "kernel/clock.h"
-#include "dev/console.h"
-#include "include/uapi/errno.h"
 #include "arch/riscv/riscv.h"
+#include "dev/console.h"
 #include "dev/irq.h"
+#include "include/uapi/errno.h"
+#include "kernel/clock.h"
 #include "kernel/signal.h"
 #include "kernel/syscall.h"
-#include "sbi/sbi.h"
 #include "kernel/trace.h"
+#include "sbi/sbi.h"
 
 struct spinlock big_lock;
 

@@ -14,8 +14,8 @@
 
 #include "arch/riscv/frame.h"
 #include "arch/riscv/hart.h"
-#include "lib/lib.h"
 #include "arch/riscv/spinlock.h"
+#include "lib/lib.h"
 
 #define MAX_THREADS 512
 #define TIME_SLICE_US 10000

@@ -2,6 +2,7 @@
 #include "kernel/trace.h"
 #include "dev/console.h"
 #include "include/uapi/errno.h"
+#include "include/uapi/signal.h"
 #include "kernel/loader.h"
 #include "kernel/signal.h"
 #include "kernel/syscall.h"

@@ -5,13 +5,15 @@
  * other exceptions, and the timer and software interrupts. The big lock is
  * held from here until the frame to resume is chosen.
  */
-#include "kernel/clock.h"
+#include "arch/riscv/riscv.h"
 #include "dev/console.h"
-#include "include/uapi/errno.h"
-#include "kernel/loader.h"
 #include "dev/irq.h"
 #include "dev/power.h"
-#include "arch/riscv/riscv.h"
+#include "include/uapi/errno.h"
+#include "include/uapi/mman.h"
+#include "include/uapi/signal.h"
+#include "kernel/clock.h"
+#include "kernel/loader.h"
 #include "kernel/signal.h"
 #include "kernel/syscall.h"
 #include "kernel/thread.h"

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-#include "dev/console.h"
-#include "kernel/vdso.h"
-#include "kernel/clock.h"
 #include "arch/riscv/layout.h"
 #include "arch/riscv/riscv.h"
+#include "dev/console.h"
+#include "include/uapi/mman.h"
+#include "kernel/clock.h"
+#include "kernel/vdso.h"
 #include "mm/vm.h"
 
 /* vdso.S */

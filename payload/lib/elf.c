@@ -15,7 +15,8 @@
 
 #include "lib/elf.h"
 
-#define PAGE_SIZE 4096ULL
+/* The page size p_align and p_offset/p_vaddr congruence are checked against. */
+#define ELF_PAGE 4096ULL
 
 /* gABI e_ident[] indexes and values. */
 #define EI_NIDENT 16
@@ -193,15 +194,15 @@ static int elf_check_load(const uint8_t *ph, int idx, size_t len, uint64_t va_li
 		return err_line(err, errlen, "elf: segment %d: p_filesz 0x%llx > p_memsz 0x%llx", idx,
 				(ull)s->filesz, (ull)s->memsz);
 	/* gABI: p_vaddr and p_offset agree modulo the page size, so pages can be copied whole. */
-	if ((s->offset ^ s->vaddr) & (PAGE_SIZE - 1))
+	if ((s->offset ^ s->vaddr) & (ELF_PAGE - 1))
 		return err_line(err, errlen, "elf: segment %d: p_offset 0x%llx and p_vaddr 0x%llx differ modulo 4096",
 				idx, (ull)s->offset, (ull)s->vaddr);
 	/* Page 0 stays unmapped so that nil dereferences fault. */
-	if (s->vaddr < PAGE_SIZE)
+	if (s->vaddr < ELF_PAGE)
 		return err_line(err, errlen, "elf: segment %d: p_vaddr 0x%llx is in page 0, which stays unmapped",
 				idx, (ull)s->vaddr);
 	/* The segment must fit the user half of the page tables, rounded to whole pages. */
-	if (s->memsz > UINT64_MAX - s->vaddr || s->vaddr + s->memsz > UINT64_MAX - (PAGE_SIZE - 1))
+	if (s->memsz > UINT64_MAX - s->vaddr || s->vaddr + s->memsz > UINT64_MAX - (ELF_PAGE - 1))
 		return err_line(err, errlen, "elf: segment %d: p_vaddr 0x%llx + p_memsz 0x%llx overflows", idx,
 				(ull)s->vaddr, (ull)s->memsz);
 	end = s->vaddr + s->memsz;
@@ -333,8 +334,8 @@ int elf_parse(const void *buf, size_t len, uint64_t va_limit, struct elf_image *
 	return err_line(err, errlen, "elf: e_entry 0x%llx is not inside an executable segment", (ull)img->entry);
 entry_ok:
 
-	img->lo = ALIGN_DOWN(img->seg[0].vaddr, PAGE_SIZE);
-	img->hi = ALIGN_UP(MAX(maxend, img->seg[img->nseg - 1].vaddr), PAGE_SIZE);
+	img->lo = ALIGN_DOWN(img->seg[0].vaddr, ELF_PAGE);
+	img->hi = ALIGN_UP(MAX(maxend, img->seg[img->nseg - 1].vaddr), ELF_PAGE);
 	img->phdr_vaddr = elf_phdr_vaddr(img, phoff, pt_phdr, have_pt_phdr);
 	return 0;
 }

@@ -34,8 +34,8 @@ size_t kmem_used(void)
 
 #else
 #include "arch/riscv/layout.h"
-#include "mm/pmem.h"
 #include "arch/riscv/spinlock.h"
+#include "mm/pmem.h"
 #include "mm/vm.h"
 
 #define KMEM_MIN_SHIFT 4	/* 16 bytes */

@@ -10,8 +10,8 @@
 #ifndef GOOSE_PMEM_H
 #define GOOSE_PMEM_H
 
-#include "lib/lib.h"
 #include "arch/riscv/spinlock.h"
+#include "lib/lib.h"
 
 #define PMEM_MAX_RANGES 64
 

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 #include "mm/vm.h"
-#include "include/uapi/errno.h"
+#include "arch/riscv/hart.h"
 #include "arch/riscv/layout.h"
 #include "arch/riscv/riscv.h"
 #include "dev/console.h"
 #include "dev/power.h"
-#include "arch/riscv/hart.h"
+#include "include/uapi/errno.h"
+#include "include/uapi/mman.h"
 
 /* A page whose VMA went PROT_NONE keeps its frame in the (invalid) PTE, marked
  * with an RSW bit (privileged spec 4.4.1: bits 8-9 are for software), so a

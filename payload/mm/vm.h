@@ -14,12 +14,6 @@
 #include "lib/lib.h"
 #include "mm/pmem.h"
 
-/* Linux mmap prot bits (include/uapi/asm-generic/mman-common.h). */
-#define PROT_NONE 0
-#define PROT_READ 1
-#define PROT_WRITE 2
-#define PROT_EXEC 4
-
 #define VM_MAX_VMAS 4096
 
 /* With the PROT_* bits of a VMA: its frames are device registers (/dev/mem),

@@ -29,80 +29,31 @@
  * cmsghdr, MSG_*, SOL_*, SCM_*), include/uapi/asm-generic/socket.h (SO_*),
  * include/uapi/linux/tcp.h (TCP_*), include/linux/net.h (SOCK_*).
  */
-#include "include/uapi/errno.h"
-#include "fs/file.h"
-#include "mm/kmem.h"
 #include "arch/riscv/layout.h"
 #include "arch/riscv/riscv.h"
-#include "kernel/signal.h"
-#include "sys/sys.h"
-#include "kernel/thread.h"
+#include "fs/file.h"
 #include "fs/vfs.h"
+#include "include/uapi/errno.h"
+#include "include/uapi/eventpoll.h"
+#include "include/uapi/fcntl.h"
+#include "include/uapi/ioctls.h"
+#include "include/uapi/mman.h"
+#include "include/uapi/netlink.h"
+#include "include/uapi/socket.h"
+#include "include/uapi/stat.h"
+#include "kernel/signal.h"
+#include "kernel/thread.h"
+#include "mm/kmem.h"
 #include "mm/vm.h"
-
-#define AF_UNSPEC 0
-#define AF_UNIX 1
-#define AF_INET 2
-#define AF_NETLINK 16
-
-#define SOCK_STREAM 1
-#define SOCK_DGRAM 2
-#define SOCK_RAW 3
-#define SOCK_SEQPACKET 5
-#define SOCK_TYPE_MASK 0xf
-#define SOCK_NONBLOCK O_NONBLOCK
-#define SOCK_CLOEXEC O_CLOEXEC
-
-#define IPPROTO_IP 0
-#define IPPROTO_TCP 6
-#define IPPROTO_UDP 17
-#define IPPROTO_ICMP 1
-#define IPPROTO_RAW 255
-
-#define SOL_SOCKET 1
-#define SO_TYPE 3
-#define SO_ERROR 4
-#define SO_SNDBUF 7
-#define SO_RCVBUF 8
-#define SO_LINGER 13
-#define SO_PASSCRED 16
-#define SO_PEERCRED 17
-#define SO_ACCEPTCONN 30
-#define SO_PROTOCOL 38
-#define SO_DOMAIN 39
-
-#define SCM_RIGHTS 1
-#define SCM_CREDENTIALS 2
-
-#define MSG_OOB 0x1
-#define MSG_PEEK 0x2
-#define MSG_CTRUNC 0x8
-#define MSG_TRUNC 0x20
-#define MSG_DONTWAIT 0x40
-#define MSG_EOR 0x80
-#define MSG_WAITALL 0x100
-#define MSG_NOSIGNAL 0x4000
-#define MSG_CMSG_CLOEXEC 0x40000000
-
-#define SHUT_RD 0
-#define SHUT_WR 1
-#define SHUT_RDWR 2
-
-#define FIONREAD 0x541b
-#define TIOCOUTQ 0x5411
+#include "sys/sys.h"
 
 /* Linux's net.core.rmem_default; also the largest datagram taken. */
 #define SOCK_RCVBUF 212992
 /* Bytes of a stream per queued chunk: a chunk is one page. */
 #define STREAM_CHUNK (4096 - offsetof(struct msg, data))
-/* Connections waiting in an AF_INET accept queue (net.core.somaxconn). */
-#define SOMAXCONN 4096
-/* File descriptors in one SCM_RIGHTS message (SCM_MAX_FD). */
-#define SCM_MAX_FD 253
 #define EPHEMERAL_LO 32768
 #define EPHEMERAL_HI 60999
 #define LOOPBACK 0x7f000001u
-#define SUN_PATH_MAX 108
 
 /* A socket address as the program gives it: len bytes of a sockaddr_in or
  * sockaddr_un. len 2 is an unbound AF_UNIX socket's. */
@@ -297,8 +248,6 @@ static int opt_get(const struct sock *s, int level, int name, int dflt)
 	return dflt;
 }
 
-#define SO_REUSEADDR 2
-
 /* Would s, bound to (addr, port), clash with a socket already bound? */
 static bool in_port_busy(const struct sock *s, uint32_t addr, uint16_t port)
 {
@@ -400,29 +349,7 @@ static long unix_bind(struct sock *s, const struct saddr *a)
  * NLMSG_DONE; any other request gets NLMSG_ERROR EOPNOTSUPP. The answer is
  * queued on the asking socket, from port 0 (the kernel).
  */
-#define NETLINK_ROUTE 0
-#define NLMSG_ERROR 2
-#define NLMSG_DONE 3
-#define NLM_F_MULTI 0x2
-#define RTM_NEWLINK 16
-#define RTM_GETLINK 18
-#define RTM_NEWADDR 20
-#define RTM_GETADDR 22
-#define IFF_UP 0x1
-#define IFF_LOOPBACK 0x8
-#define IFF_RUNNING 0x40
-#define IFF_LOWER_UP 0x10000
-#define ARPHRD_LOOPBACK 772
-#define IFLA_ADDRESS 1
-#define IFLA_IFNAME 3
-#define IFLA_MTU 4
-#define IFA_ADDRESS 1
-#define IFA_LOCAL 2
-#define IFA_LABEL 3
-#define IFA_F_PERMANENT 0x80
-#define RT_SCOPE_HOST 254
 #define LO_MTU 65536
-#define NL_ALIGN(n) (((n) + 3) & ~(size_t)3)
 
 struct nlmsghdr {
 	uint32_t len;
@@ -737,7 +664,6 @@ struct cmsg {
 	uint64_t len;
 	int32_t level, type;
 };
-#define CMSG_ALIGN(n) (((n) + 7) & ~(size_t)7)
 
 /*
  * As __scm_send (AF_UNIX, AF_NETLINK) and __sock_cmsg_send (AF_INET): each
@@ -1439,10 +1365,6 @@ static long sock_block(struct thread *t, struct sock *s, long r, int flags)
 
 /* ------------------------------------------------------------- syscalls */
 
-#define SOCK_MAX 11		/* SOCK_PACKET + 1 (include/linux/net.h) */
-#define AF_MAX 46		/* NPROTO (include/linux/socket.h) */
-#define IPPROTO_MAX 263
-
 /* As __sock_create: the family's range, the type's range, then the
  * family's own checks (inet_create, unix_create, netlink_create). */
 static long check_type(int family, int *type, int *proto)
@@ -1954,10 +1876,6 @@ static long sock_shutdown(struct thread *t, struct sock *s, const uint64_t *a)
 }
 
 /* ----------------------------------------------------------- socket options */
-
-#define SOL_IP 0
-#define SOL_TCP 6
-#define SOL_UDP 17
 
 /* Options kept and read back, with their defaults (the rest: ENOPROTOOPT). */
 static const struct {

@@ -7,10 +7,12 @@
  * CAP_SETUID/CAP_SETGID" read as "effective uid 0". goose checks no file
  * permissions against them: they are what the program says it is.
  */
+#include "include/uapi/capability.h"
 #include "include/uapi/errno.h"
-#include "sys/sys.h"
+#include "include/uapi/limits.h"
 #include "kernel/thread.h"
 #include "mm/vm.h"
+#include "sys/sys.h"
 
 enum { REAL, EFF, SAVED, FS };
 #define KEEP UINT32_MAX	/* -1: leave this id as it is */
@@ -159,7 +161,6 @@ SYSCALL(setfsgid)
 
 /* Supplementary groups: one list for the process (Linux keeps one per
  * thread; Go sets them on every thread alike), none at first. */
-#define NGROUPS_MAX 65536
 static uint32_t groups[64];
 static uint64_t ngroups;
 
@@ -195,13 +196,8 @@ SYSCALL(setgroups)
 }
 
 /* capget/capset (include/uapi/linux/capability.h): every capability, as
- * root has. goose checks none, so capset is taken and changes nothing. */
-#define CAP_V1 0x19980330
-#define CAP_V2 0x20071026
-#define CAP_V3 0x20080522
-#define CAP_LAST_CAP 40
-
-/* The header's version (cap_validate_magic: an unknown one is answered
+ * root has. goose checks none, so capset is taken and changes nothing.
+ * The header's version (cap_validate_magic: an unknown one is answered
  * with the one the kernel speaks, and EINVAL), then its pid: capget asks
  * for a task that exists (cap_get_target_pid), capset may name only the
  * caller itself ("may only affect current now": EPERM). */

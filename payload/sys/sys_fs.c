@@ -3,39 +3,20 @@
  * File system calls: descriptors, reads and writes, pipes, eventfd, epoll,
  * fcntl and stat. Paths are resolved by vfs.c.
  */
-#include "include/uapi/errno.h"
-#include "fs/file.h"
-#include "mm/kmem.h"
 #include "arch/riscv/layout.h"
-#include "sys/sys.h"
-#include "kernel/thread.h"
+#include "fs/file.h"
 #include "fs/vfs.h"
+#include "include/uapi/errno.h"
+#include "include/uapi/eventpoll.h"
+#include "include/uapi/fcntl.h"
+#include "include/uapi/ioctls.h"
+#include "include/uapi/limits.h"
+#include "include/uapi/mman.h"
+#include "include/uapi/stat.h"
+#include "kernel/thread.h"
+#include "mm/kmem.h"
 #include "mm/vm.h"
-
-#define AT_FDCWD (-100)
-#define AT_SYMLINK_NOFOLLOW 0x100
-#define AT_REMOVEDIR 0x200
-#define AT_EMPTY_PATH 0x1000
-
-#define F_DUPFD 0
-#define F_GETFD 1
-#define F_SETFD 2
-#define F_GETFL 3
-#define F_SETFL 4
-#define F_SETLK 6
-#define F_SETLKW 7
-#define F_GETLK 5
-#define F_DUPFD_CLOEXEC 1030
-#define F_GETPIPE_SZ 1032
-#define FD_CLOEXEC 1
-
-#define SEEK_SET 0
-#define SEEK_CUR 1
-#define SEEK_END 2
-#define SEEK_DATA 3
-#define SEEK_HOLE 4
-
-#define IOV_MAX 1024
+#include "sys/sys.h"
 
 /* Largest single transfer, as Linux's MAX_RW_COUNT (INT_MAX & PAGE_MASK). */
 #define RW_MAX 0x7ffff000ul
@@ -421,10 +402,6 @@ SYSCALL(dup3)
  * (include/uapi/asm-generic/fcntl.h): s16 l_type, s16 l_whence, s64 l_start,
  * s64 l_len, s32 l_pid.
  */
-#define F_RDLCK 0
-#define F_WRLCK 1
-#define F_UNLCK 2
-
 static long fcntl_lock(struct file *f, uint64_t cmd, uint64_t ufl)
 {
 	int16_t fl[16];
@@ -487,10 +464,6 @@ SYSCALL(fcntl)
 		return -EINVAL;
 	}
 }
-
-#define FIONBIO 0x5421
-#define FIONCLEX 0x5450
-#define FIOCLEX 0x5451
 
 SYSCALL(ioctl)
 {

@@ -13,10 +13,10 @@
  */
 #include "dev/console.h"
 #include "include/uapi/errno.h"
-#include "sys/sys.h"
 #include "kernel/thread.h"
 #include "mm/vm.h"
 #include "sbi/sbi.h"
+#include "sys/sys.h"
 
 #define SBI_BASE_MAX_FID 6	/* spec version .. mimpid */
 #define SBI_DBCN_WRITE 0

@@ -5,58 +5,21 @@
  * Anonymous memory is demand-zero (vm.c); a private file mapping gets a
  * copy of the file's bytes when it is made.
  */
-#include "include/uapi/errno.h"
-#include "fs/file.h"
 #include "arch/riscv/layout.h"
 #include "arch/riscv/riscv.h"
-#include "sys/sys.h"
+#include "fs/file.h"
+#include "include/uapi/errno.h"
+#include "include/uapi/fcntl.h"
+#include "include/uapi/mman.h"
 #include "kernel/thread.h"
 #include "mm/vm.h"
+#include "sys/sys.h"
 
-#define MAP_SHARED 0x01
-#define MAP_PRIVATE 0x02
-#define MAP_SHARED_VALIDATE 0x03
-#define MAP_TYPE 0x0f
-#define MAP_FIXED 0x10
-#define MAP_ANONYMOUS 0x20
-#define MAP_GROWSDOWN 0x0100
-#define MAP_DENYWRITE 0x0800
-#define MAP_EXECUTABLE 0x1000
-#define MAP_LOCKED 0x2000
-#define MAP_NORESERVE 0x4000
-#define MAP_POPULATE 0x8000
-#define MAP_NONBLOCK 0x10000
-#define MAP_STACK 0x20000
-#define MAP_HUGETLB 0x40000
-#define MAP_SYNC 0x80000
-#define MAP_FIXED_NOREPLACE 0x100000
-#define MAP_UNINITIALIZED 0x4000000
 /* The flags every file mapping takes (include/linux/mman.h); with
  * MAP_SHARED_VALIDATE any other is EOPNOTSUPP (no goose file has more). */
 #define LEGACY_MAP_MASK                                                                                       \
 	(MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS | MAP_DENYWRITE | MAP_EXECUTABLE | MAP_UNINITIALIZED | \
 	 MAP_GROWSDOWN | MAP_LOCKED | MAP_NORESERVE | MAP_POPULATE | MAP_NONBLOCK | MAP_STACK | MAP_HUGETLB)
-
-#define MADV_NORMAL 0
-#define MADV_RANDOM 1
-#define MADV_SEQUENTIAL 2
-#define MADV_WILLNEED 3
-#define MADV_DONTNEED 4
-#define MADV_FREE 8
-#define MADV_REMOVE 9
-#define MADV_DONTFORK 10
-#define MADV_DOFORK 11
-#define MADV_MERGEABLE 12
-#define MADV_UNMERGEABLE 13
-#define MADV_HUGEPAGE 14
-#define MADV_NOHUGEPAGE 15
-#define MADV_DONTDUMP 16
-#define MADV_DODUMP 17
-#define MADV_COLD 20
-#define MADV_PAGEOUT 21
-#define MADV_POPULATE_READ 22
-#define MADV_POPULATE_WRITE 23
-#define MADV_COLLAPSE 25
 
 /* The range goose hands out: the program's half, less page 0 and the vDSO pages. */
 #define USER_MAP_END (USER_VDSO - PAGE_SIZE)

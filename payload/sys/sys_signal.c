@@ -5,16 +5,12 @@
  * per thread. Layouts are in signal.h.
  */
 #include "include/uapi/errno.h"
+#include "include/uapi/signal.h"
 #include "kernel/signal.h"
-#include "sys/sys.h"
 #include "kernel/thread.h"
 #include "mm/vm.h"
+#include "sys/sys.h"
 
-#define SIG_BLOCK 0
-#define SIG_UNBLOCK 1
-#define SIG_SETMASK 2
-#define MINSIGSTKSZ 2048
-#define SIGBIT(sig) (1ull << ((sig)-1))
 #define UNBLOCKABLE (SIGBIT(SIGKILL) | SIGBIT(SIGSTOP))
 
 SYSCALL(rt_sigaction)

@@ -4,34 +4,18 @@
  * futex, set_tid_address, sched_yield and the affinity calls. Flag values
  * from include/uapi/linux/sched.h and include/uapi/linux/futex.h.
  */
-#include "kernel/clock.h"
-#include "include/uapi/errno.h"
 #include "dev/power.h"
+#include "include/uapi/errno.h"
+#include "include/uapi/futex.h"
+#include "include/uapi/mman.h"
+#include "include/uapi/sched.h"
+#include "include/uapi/signal.h"
+#include "kernel/clock.h"
 #include "kernel/signal.h"
-#include "sys/sys.h"
 #include "kernel/thread.h"
 #include "kernel/trace.h"
 #include "mm/vm.h"
-
-#define CLONE_VM 0x00000100
-#define CLONE_FS 0x00000200
-#define CLONE_FILES 0x00000400
-#define CLONE_SIGHAND 0x00000800
-#define CLONE_PIDFD 0x00001000
-#define CLONE_PTRACE 0x00002000
-#define CLONE_VFORK 0x00004000
-#define CLONE_PARENT 0x00008000
-#define CLONE_THREAD 0x00010000
-#define CLONE_NEWNS 0x00020000
-#define CLONE_SYSVSEM 0x00040000
-#define CLONE_SETTLS 0x00080000
-#define CLONE_PARENT_SETTID 0x00100000
-#define CLONE_CHILD_CLEARTID 0x00200000
-#define CLONE_DETACHED 0x00400000
-#define CLONE_UNTRACED 0x00800000
-#define CLONE_CHILD_SETTID 0x01000000
-#define CLONE_NEWUSER 0x10000000
-#define CLONE_IO 0x80000000
+#include "sys/sys.h"
 
 #define CLONE_THREAD_FLAGS (CLONE_VM | CLONE_THREAD | CLONE_SIGHAND)
 /* Accepted with a thread; meaningless or already true with one process. */
@@ -129,18 +113,6 @@ SYSCALL(set_robust_list)
 	(void)t;
 	return a[1] == 24 ? 0 : -EINVAL;
 }
-
-#define FUTEX_WAIT 0
-#define FUTEX_WAKE 1
-#define FUTEX_REQUEUE 3
-#define FUTEX_CMP_REQUEUE 4
-#define FUTEX_WAKE_OP 5
-#define FUTEX_WAIT_BITSET 9
-#define FUTEX_WAKE_BITSET 10
-#define FUTEX_PRIVATE_FLAG 128
-#define FUTEX_CLOCK_REALTIME 256
-#define FUTEX_CMD_MASK (~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME))
-#define FUTEX_BITSET_MATCH_ANY 0xffffffffu
 
 /* futex(uaddr, op, val, timeout or val2, uaddr2, val3) */
 SYSCALL(futex)

@@ -4,27 +4,15 @@
  * timespec is { s64 tv_sec; s64 tv_nsec; } and struct timeval
  * { s64 tv_sec; s64 tv_usec; } on riscv64.
  */
-#include "kernel/clock.h"
 #include "include/uapi/errno.h"
+#include "include/uapi/signal.h"
+#include "include/uapi/time.h"
+#include "kernel/clock.h"
 #include "kernel/signal.h"
-#include "sys/sys.h"
 #include "kernel/thread.h"
 #include "mm/vm.h"
+#include "sys/sys.h"
 
-#define CLOCK_REALTIME 0
-#define CLOCK_MONOTONIC 1
-#define CLOCK_PROCESS_CPUTIME_ID 2
-#define CLOCK_THREAD_CPUTIME_ID 3
-#define CLOCK_MONOTONIC_RAW 4
-#define CLOCK_REALTIME_COARSE 5
-#define CLOCK_MONOTONIC_COARSE 6
-#define CLOCK_BOOTTIME 7
-#define CLOCK_REALTIME_ALARM 8
-#define CLOCK_BOOTTIME_ALARM 9
-#define CLOCK_TAI 11
-#define TIMER_ABSTIME 1
-
-#define NSEC_PER_SEC 1000000000ull
 
 long timespec_from_user(uint64_t uts, uint64_t *ns)
 {
@@ -256,9 +244,6 @@ SYSCALL(getrusage)
  * timer_create is missing, as here. A timer that is late fires once: a
  * pending signal does not queue twice.
  */
-#define ITIMER_REAL 0
-#define ITIMER_VIRTUAL 1
-#define ITIMER_PROF 2
 #define USEC_PER_SEC 1000000ull
 
 static struct {

@@ -1,17 +1,24 @@
 /* SPDX-License-Identifier: MIT */
+#include "arch/riscv/layout.h"
 #include "arch/riscv/riscv.h"
-#include "sys/sys.h"
 #include "dev/console.h"
-#include "include/uapi/errno.h"
 #include "dev/random.h"
+#include "fs/file.h"
+#include "include/uapi/errno.h"
+#include "include/uapi/fcntl.h"
+#include "include/uapi/hwprobe.h"
+#include "include/uapi/mman.h"
+#include "include/uapi/prctl.h"
+#include "include/uapi/random.h"
+#include "include/uapi/resource.h"
+#include "include/uapi/wait.h"
+#include "kernel/signal.h"
 #include "kernel/thread.h"
 #include "kernel/trace.h"
-#include "mm/vm.h"
-#include "arch/riscv/layout.h"
-#include "kernel/signal.h"
-#include "fs/file.h"
 #include "lib/fdt.h"
+#include "mm/vm.h"
 #include "sbi/sbi.h"
+#include "sys/sys.h"
 
 static const struct {
 	const char *name;
@@ -119,10 +126,6 @@ SYSCALL(uname)
 }
 
 /* struct rlimit64 { u64 cur, max } (include/uapi/linux/resource.h). */
-#define RLIMIT_STACK 3
-#define RLIMIT_NOFILE 7
-#define RLIM_INFINITY (~0ull)
-
 static void rlimit_get(int res, uint64_t lim[2])
 {
 	lim[0] = lim[1] = RLIM_INFINITY;
@@ -197,22 +200,6 @@ SYSCALL(prlimit64)
  * (all harts of the boards goose knows are alike). V is never reported:
  * goose does not switch vector state, so vector instructions stay off.
  */
-#define HWPROBE_KEY_MVENDORID 0
-#define HWPROBE_KEY_MARCHID 1
-#define HWPROBE_KEY_MIMPID 2
-#define HWPROBE_KEY_BASE_BEHAVIOR 3
-#define HWPROBE_BASE_BEHAVIOR_IMA 1
-#define HWPROBE_KEY_IMA_EXT_0 4
-#define HWPROBE_IMA_FD (1 << 0)
-#define HWPROBE_IMA_C (1 << 1)
-#define HWPROBE_EXT_ZBA (1 << 3)
-#define HWPROBE_EXT_ZBB (1 << 4)
-#define HWPROBE_EXT_ZBS (1 << 5)
-#define HWPROBE_EXT_ZICBOZ (1 << 6)
-#define HWPROBE_EXT_ZBC (1 << 7)
-#define HWPROBE_KEY_CPUPERF_0 5
-#define HWPROBE_KEY_ZICBOZ_BLOCK_SIZE 6
-
 static struct {
 	uint64_t hwcap;	/* single letters, bit (c - 'a') */
 	uint32_t ext;	/* FDT_EXT_* */
@@ -303,12 +290,6 @@ SYSCALL(riscv_hwprobe)
 
 /* prctl (include/uapi/linux/prctl.h): thread names, the keep-capabilities
  * flag; the rest as a kernel without those features answers. */
-#define PR_GET_KEEPCAPS 7
-#define PR_SET_KEEPCAPS 8
-#define PR_SET_NAME 15
-#define PR_GET_NAME 16
-#define PR_SET_VMA 0x53564d41
-
 SYSCALL(prctl)
 {
 	char name[16];
@@ -342,18 +323,6 @@ SYSCALL(prctl)
  * One process, pid 1, alone in its session and process group, run as root
  * with every capability. It has no children: it cannot start any.
  */
-#define WNOHANG 1
-#define WUNTRACED 2
-#define WEXITED 4
-#define WCONTINUED 8
-#define WNOWAIT 0x1000000
-#define __WALL 0x40000000
-#define __WCLONE 0x80000000
-#define __WNOTHREAD 0x20000000
-#define P_ALL 0
-#define P_PID 1
-#define P_PGID 2
-#define P_PIDFD 3
 #define INT32_MIN_ (-0x7fffffff - 1)
 
 /* kernel_wait4 (kernel/exit.c): the options, then pid INT_MIN (whose
@@ -499,10 +468,6 @@ SYSCALL(tee)
 		return -EBADF;
 	return !file_reads(in) || !file_writes(out) ? -EBADF : -EINVAL;
 }
-
-#define GRND_NONBLOCK 1
-#define GRND_RANDOM 2
-#define GRND_INSECURE 4
 
 SYSCALL(getrandom)
 {
