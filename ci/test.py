@@ -69,7 +69,7 @@ def log(name, text):
 
 
 def suite_docs(t):
-    impl = re.findall(r"X\((\w+), \d\)", open(os.path.join(REPO, "payload", "syscall.h")).read())
+    impl = re.findall(r"X\((\w+), \d\)", open(os.path.join(REPO, "payload", "sys", "sys.h")).read())
     table = open(os.path.join(REPO, "docs", "syscalls.md")).read()
     documented = set(re.findall(r"^\| \d+ \| (\w+) \| (?:yes|partial) \|", table, re.M))
     missing = [n for n in impl if n not in documented]
@@ -100,7 +100,7 @@ def suite_hostile_coverage(t):
     (against the reference) or hostile_syscalls_goose (goose only, where
     qemu-user is not Linux), or is named in hostile_syscalls/omitted with a
     reason; the first word of each expected line is the call."""
-    impl = set(re.findall(r"X\((\w+), \d\)", open(os.path.join(REPO, "payload", "syscall.h")).read()))
+    impl = set(re.findall(r"X\((\w+), \d\)", open(os.path.join(REPO, "payload", "sys", "sys.h")).read()))
     tests = os.path.join(REPO, "go-kernel", "tests")
     covered = set()
     for name in ("hostile_syscalls", "hostile_syscalls_goose"):

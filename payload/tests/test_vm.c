@@ -10,6 +10,7 @@
 
 #include "include/uapi/errno.h"
 #include "arch/riscv/layout.h"
+#include "include/uapi/mman.h"
 #include "mm/vm.h"
 #include "test.h"
 
