@@ -38,8 +38,11 @@ PAYLOAD_S := $(filter-out %/kernel.S %/syms-none.S,$(sort $(wildcard $(addsuffix
 KERNEL_S := $(call payload_src,kernel.S)
 SYMS_NONE_S := $(call payload_src,syms-none.S)
 LDSCRIPT := $(call payload_src,payload.ld)
-# Includes name their folder ("mm/vm.h"), from payload/ or the top (sbi/).
-PAYLOAD_INC := -Ipayload -I.
+# Includes name their folder ("mm/vm.h"), from payload/ or the top (sbi/);
+# build/gen/ holds the headers made from payload/sys/syscalls.tbl.
+GEN := $(BUILD)/gen
+PAYLOAD_INC := -Ipayload -I$(GEN) -I.
+GEN_HEADERS := $(GEN)/include/uapi/unistd.h $(GEN)/sys/syscall_table.h
 # goose's own symbol table comes from a first link (ci/mksyms.py).
 SYMS_OBJ := $(BUILD)/obj/syms.o
 PAYLOAD_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(PAYLOAD_C) $(PAYLOAD_S))
@@ -63,7 +66,7 @@ else
 SAY := @echo
 endif
 
-.PHONY: FORCE help deps debug gdb docs bench stdtest payload run image test test-host test-go dtbs fuzz lint mutants clean
+.PHONY: FORCE gen help deps debug gdb docs bench stdtest payload run image test test-host test-go dtbs fuzz lint mutants clean
 
 help:
 	@echo "goose: boot unmodified Go programs as supervisor-mode kernels on RISC-V"
@@ -88,7 +91,7 @@ help:
 	@echo "  make payload              build $(BUILD)/goose.bin (no program embedded: it boots the initrd)"
 	@echo "  make dtbs                 compile dts/*.dts and dts/variants/*.dts into $(BUILD)/dtb/"
 	@echo "  make fuzz [FUZZ_SECONDS=60] [FUZZ=\"fdt elf\"]  run the libFuzzer harnesses (fuzz/README.md)"
-	@echo "  make docs                 redraw docs/boot-flow.svg from docs/boot-flow.dot"
+	@echo "  make docs                 docs/syscalls.md from payload/sys/syscalls.tbl; docs/boot-flow.svg from its .dot"
 	@echo "  make clean                remove $(BUILD)/"
 
 # `make deps` installs; every other target only checks, once per build dir.
@@ -100,12 +103,19 @@ $(DEPS_STAMP): ci/deps.sh
 	@mkdir -p $(@D) && touch $@
 
 # ---- payload objects --------------------------------------------------------
-$(BUILD)/obj/%.c.o: %.c | $(DEPS_STAMP)
+# The system-call table's headers (ci/mksyscalls.py writes a file only when it changes).
+$(GEN_HEADERS) &: payload/sys/syscalls.tbl ci/mksyscalls.py
+	@$(PYTHON) ci/mksyscalls.py --unistd $(GEN)/include/uapi/unistd.h --table $(GEN)/sys/syscall_table.h
+	@touch $(GEN_HEADERS)
+
+gen: $(GEN_HEADERS)
+
+$(BUILD)/obj/%.c.o: %.c | $(DEPS_STAMP) $(GEN_HEADERS)
 	@mkdir -p $(@D)
 	$(SAY) "  CC      $<"
 	@$(CC) $(CFLAGS) -c -o $@ $<
 
-$(BUILD)/obj/%.S.o: %.S | $(DEPS_STAMP)
+$(BUILD)/obj/%.S.o: %.S | $(DEPS_STAMP) $(GEN_HEADERS)
 	@mkdir -p $(@D)
 	$(SAY) "  AS      $<"
 	@$(CC) $(CFLAGS) -D__ASSEMBLER__ -c -o $@ $<
@@ -265,8 +275,10 @@ test-host: $(addprefix $(BUILD)/host/test_,$(HOST_TESTS))
 test-go: $(BUILD)/goose.bin
 	@$(PYTHON) ci/gotest.py
 
-# docs/boot-flow.svg is drawn from its source (graphviz).
+# docs/boot-flow.svg is drawn from its source (graphviz); docs/syscalls.md
+# is made from the system-call table.
 docs: docs/boot-flow.svg
+	@$(PYTHON) ci/mksyscalls.py --docs
 docs/boot-flow.svg: docs/boot-flow.dot | $(DEPS_STAMP)
 	@dot -Tsvg $< -o $@
 

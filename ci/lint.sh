@@ -84,7 +84,7 @@ run_cppcheck() {
 	# No system headers: goose's freestanding code has only the compiler's.
 	cppcheck --enable=warning,portability,performance --inline-suppr \
 		--std=c11 --platform=unix64 --language=c \
-		-DGOOSE_VERSION='"lint"' -UGOOSE_HOST -Ipayload -I. \
+		-DGOOSE_VERSION='"lint"' -UGOOSE_HOST -Ipayload -Ibuild/gen -I. \
 		--suppressions-list=ci/cppcheck.supp --error-exitcode=1 --quiet \
 		-j "$JOBS" --template='{file}:{line}:{column}: {severity}: {message} [{id}]' \
 		"${FILES[@]}" >"$log" 2>&1
@@ -130,7 +130,7 @@ run_clang_tidy() {
 	local inc
 	inc=$(ls -d "$(dirname "$(readlink -f "$(command -v "$tidy")")")"/../lib/clang/*/include 2>/dev/null | head -1)
 	local flags=(--target=riscv64-unknown-elf -march=rv64imac -mabi=lp64 -mcmodel=medany
-		-std=gnu11 -ffreestanding -fno-common -nostdinc -isystem "$inc" -Ipayload -I.
+		-std=gnu11 -ffreestanding -fno-common -nostdinc -isystem "$inc" -Ipayload -Ibuild/gen -I.
 		-DGOOSE_VERSION='"lint"' -Wall -Wextra -Wno-unused-parameter)
 	local out
 	out=$(mktemp -d)
@@ -169,6 +169,8 @@ run_clang_tidy() {
 
 tools=("$@")
 [ ${#tools[@]} -gt 0 ] || tools=(cppcheck clang-tidy)
+# The headers made from the system-call table (payload/sys/syscalls.tbl).
+make -s --no-print-directory gen >/dev/null
 # Results in ci/report.py's protocol: the plan, a line per tool, the summary.
 echo "plan ${#tools[@]}"
 for t in "${tools[@]}"; do

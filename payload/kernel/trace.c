@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+#include "include/uapi/unistd.h"
 #include "kernel/trace.h"
 #include "dev/console.h"
 #include "include/uapi/errno.h"

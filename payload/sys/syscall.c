@@ -20,39 +20,43 @@
 #include "sbi/sbi.h"
 #include "sys/sys.h"
 
-static const struct {
+/* Every number's name and handler (NULL: ENOSYS), from syscalls.tbl. */
+struct syscall_entry {
 	const char *name;
 	syscall_fn fn;
 	int nargs;
-} syscall_table[SYSCALL_MAX] = {
-#define SYSCALL_ENTRY(name, n) [SYS_##name] = { #name, sys_##name, n },
-	SYSCALL_LIST(SYSCALL_ENTRY)
-#undef SYSCALL_ENTRY
 };
 
-/* Names for calls goose answers with ENOSYS, so traces say what was asked. */
-static const char *const enosys_names[SYSCALL_MAX] = {
-	[SYS_timer_create] = "timer_create",
-	[SYS_timer_settime] = "timer_settime", [SYS_timer_delete] = "timer_delete",
-[SYS_statx] = "statx", [SYS_ppoll] = "ppoll", [SYS_pselect6] = "pselect6",
-	[SYS_reboot] = "reboot", [SYS_execve] = "execve", [SYS_clone3] = "clone3",
-	[SYS_rt_sigsuspend] = "rt_sigsuspend", [SYS_fdatasync] = "fdatasync",
-};
+static const struct syscall_entry syscall_table[SYSCALL_MAX] = { SYSCALL_TABLE };
+
+/* goose's own calls, numbered above Linux's (sys_goose.c). */
+static const struct {
+	uint64_t nr;
+	struct syscall_entry e;
+} goose_calls[] = { SYSCALL_GOOSE_TABLE };
+
+static const struct syscall_entry *syscall_entry(uint64_t nr)
+{
+	if (nr < SYSCALL_MAX)
+		return syscall_table[nr].name ? &syscall_table[nr] : NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(goose_calls); i++)
+		if (goose_calls[i].nr == nr)
+			return &goose_calls[i].e;
+	return NULL;
+}
 
 const char *syscall_name(unsigned long nr)
 {
-	if (nr == SYS_goose_sbi_call)
-		return "goose_sbi_call";
-	if (nr >= SYSCALL_MAX)
-		return "?";
-	if (syscall_table[nr].name)
-		return syscall_table[nr].name;
-	return enosys_names[nr] ? enosys_names[nr] : "?";
+	const struct syscall_entry *e = syscall_entry(nr);
+
+	return e ? e->name : "?";
 }
 
 int syscall_nargs(unsigned long nr)
 {
-	return nr < SYSCALL_MAX && syscall_table[nr].fn ? syscall_table[nr].nargs : 6;
+	const struct syscall_entry *e = syscall_entry(nr);
+
+	return e && e->fn ? e->nargs : 6;
 }
 
 static void syscall_enosys(uint64_t nr)
@@ -70,16 +74,15 @@ static void syscall_enosys(uint64_t nr)
 void syscall_handle(struct thread *t)
 {
 	uint64_t nr = t->frame.x[REG_A7];
+	const struct syscall_entry *e = syscall_entry(nr);
 	long r;
 
 	t->orig_a0 = t->frame.x[REG_A0];
 	t->restartable = false;
 	if (trace_mask & TRACE_SYSCALLS)
 		trace_syscall_enter(t);
-	if (nr < SYSCALL_MAX && syscall_table[nr].fn) {
-		r = syscall_table[nr].fn(t, &t->frame.x[REG_A0]);
-	} else if (nr == SYS_goose_sbi_call) {
-		r = sys_goose_sbi_call(t, &t->frame.x[REG_A0]);
+	if (e && e->fn) {
+		r = e->fn(t, &t->frame.x[REG_A0]);
 	} else {
 		if (trace_mask & TRACE_ENOSYS)
 			syscall_enosys(nr);
