@@ -277,7 +277,7 @@ static void boot_name_program(const char **argv0, const void *elf, size_t len)
 			gmsg("/proc/self/exe: the initramfs has a %s too; that file is what it names", path);
 	}
 	r = vfs_add_static("/etc/hosts", hosts, sizeof(hosts) - 1, 0644);
-	if ((r && r != -EEXIST) || vfs_add_symlink("/proc/self/exe", name, strlen(name)))
+	if ((r && r != -EEXIST) || procfs_exe(name))
 		gmsg("no memory for /proc/self/exe and /etc/hosts");
 }
 
@@ -475,6 +475,7 @@ void goose_main(unsigned long hartid, uint64_t fdt_pa)
 	if (vfs_add_static("/sys/firmware/fdt", fdt, fdt_len, 0400))
 		panic("goose_main: no memory for /sys/firmware/fdt");
 	devmem_init(&info);
+	procfs_init();
 	irq_init(&info, h);
 	devirq_init();
 
@@ -492,7 +493,7 @@ void goose_main(unsigned long hartid, uint64_t fdt_pa)
 
 	boot_find_program(&li);
 	opt = bootargs_opt(&bootargs, "goose.cwd");
-	if (opt && vfs_chdir_path(opt)) {
+	if (opt && vfs_chdir(opt)) {
 		gmsg("goose.cwd=%s: no such directory", opt);
 		boot_fail();
 	}

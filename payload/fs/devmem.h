@@ -4,7 +4,7 @@
 
 struct fdt_info;
 
-/* /dev/mem and /proc/self/pagemap (devmem.c). */
+/* /dev/mem: device registers for the Go program (devmem.c). */
 void devmem_init(const struct fdt_info *info);
 
 #endif

@@ -3,7 +3,7 @@
  * Open files and the descriptor table. A struct file is an open file
  * description (shared by dup'd descriptors, with its own offset and status
  * flags); what it reads and writes is up to its ops: the console, a pipe end,
- * an eventfd, an epoll instance, a device node or a tmpfs inode (vfs.c).
+ * an eventfd, an epoll instance, a device node or a tmpfs inode (tmpfs.c).
  *
  * Nothing here ever sleeps. An operation that would block returns -EAGAIN;
  * the system call layer then blocks the thread (unless O_NONBLOCK) until
@@ -81,8 +81,6 @@ bool fd_cloexec(int fd);
 void fd_set_cloexec(int fd, bool on);
 
 /* The console, a pipe pair, an eventfd, an epoll instance. */
-extern const struct file_ops console_ops;	/* also /dev/tty and /dev/console */
-struct file *console_file(uint32_t flags);
 int pipe_create(struct file *ends[2], uint32_t flags);
 /* Open a FIFO whose pipe (NULL until first opened) lives in *slot: a file,
  * or -EAGAIN while t waits for the other side (t is counted as waiting, so

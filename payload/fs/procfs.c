@@ -1,18 +1,27 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Per-thread files under /proc, in Linux's format (fs/proc/array.c):
- * /proc/<tid>/status and /proc/1/task/<tid>/status, made when the thread
- * starts and removed when it ends, and /proc/self/status (the main
- * thread's). What Go's tests and ps-like code read: the name, state, ids,
- * groups and thread count. The rest of /proc/self is in devmem.c (pagemap,
- * maps) and main.c (exe).
+ * /proc, in Linux's formats:
+ *   /proc/<tid>/status, /proc/1/task/<tid>/status and /proc/self/status (the
+ *     main thread's), made when a thread starts and removed when it ends
+ *     (fs/proc/array.c): the name, state, ids, groups and thread count, what
+ *     Go's tests and ps-like code read;
+ *   /proc/self/pagemap: 8 bytes per virtual page, bit 63 present, bits 0-54
+ *     the page frame number (fs/proc/task_mmu.c); how a driver learns the
+ *     physical address of its DMA buffers;
+ *   /proc/self/maps: the mappings, one line each (runtime/pprof reads it);
+ *     none names a file;
+ *   /proc/self/exe: a symbolic link to the program (procfs_exe).
  */
-#include "fs/file.h"
 #include "fs/vfs.h"
+#include "arch/riscv/layout.h"
+#include "arch/riscv/riscv.h"
+#include "dev/console.h"
 #include "include/uapi/errno.h"
+#include "kernel/cred.h"
 #include "kernel/signal.h"
+#include "include/uapi/mman.h"
 #include "kernel/thread.h"
-#include "sys/sys.h"
+#include "mm/vm.h"
 
 static long status_read(struct file *f, void *buf, size_t len, uint64_t *off)
 {
@@ -79,4 +88,76 @@ void proc_thread_remove(int tid)
 		*slash = '\0';
 		vfs_remove(paths[i]);	/* the directory, now empty */
 	}
+}
+
+#define PM_PRESENT (1ull << 63)
+#define PM_EXCLUSIVE (1ull << 56)
+#define PM_PFN_MASK ((1ull << 55) - 1)
+
+/* Linux reads pagemap 8 bytes at a time from an 8-aligned offset. */
+static long pagemap_read(struct file *f, void *buf, size_t len, uint64_t *off)
+{
+	uint64_t *out = buf;
+	size_t n = len / 8;
+
+	(void)f;
+	if ((*off & 7) || (len & 7))
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t va = (*off / 8 + i) * PAGE_SIZE;
+		uint64_t pa = va < USER_TOP ? vm_phys(va) : 0;
+
+		out[i] = pa ? PM_PRESENT | PM_EXCLUSIVE | ((pa >> PAGE_SHIFT) & PM_PFN_MASK) : 0;
+	}
+	*off += n * 8;
+	return (long)(n * 8);
+}
+
+static const struct file_ops pagemap_ops = {
+	.read = pagemap_read,
+	.seekable = true,
+};
+
+/* The lines are made as they are read: the bytes of [*off, *off + len). */
+static long maps_read(struct file *f, void *buf, size_t len, uint64_t *off)
+{
+	uint64_t pos = 0, done = 0;
+	const struct vma *v;
+
+	(void)f;
+	for (int i = 0; (v = vm_vma_at(i)) && done < len; i++) {
+		char line[128];
+		const char *name = v->start == USER_VDSO - PAGE_SIZE ? "[vvar]" : v->start == USER_VDSO ? "[vdso]" : "";
+		int n = snprintf(line, sizeof(line), "%08lx-%08lx %c%c%c%c 00000000 00:00 0%s%s\n", v->start, v->end,
+				 v->prot & PROT_READ ? 'r' : '-', v->prot & PROT_WRITE ? 'w' : '-',
+				 v->prot & PROT_EXEC ? 'x' : '-', v->prot & VM_DEVICE ? 's' : 'p', *name ? "    " : " ",
+				 name);
+
+		if (pos + (uint64_t)n > *off) {
+			uint64_t from = *off > pos ? *off - pos : 0, k = MIN((uint64_t)n - from, len - done);
+
+			memcpy((char *)buf + done, line + from, k);
+			done += k;
+		}
+		pos += (uint64_t)n;
+	}
+	*off += done;
+	return (long)done;
+}
+
+static const struct file_ops maps_ops = {
+	.read = maps_read,
+	.seekable = true,
+};
+
+void procfs_init(void)
+{
+	if (vfs_add_device("/proc/self/pagemap", &pagemap_ops, 0400, 0, NULL) ||
+	    vfs_add_device("/proc/self/maps", &maps_ops, 0444, 0, NULL))
+		panic("procfs_init: no memory for /proc/self");
+}
+
+int procfs_exe(const char *path)
+{
+	return vfs_add_symlink("/proc/self/exe", path, strlen(path));
 }

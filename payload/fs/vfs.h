@@ -1,25 +1,33 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The file tree: one in-memory file system (tmpfs semantics) holding
- *   /dev      null, zero, full, random, urandom, console, tty, mem (later)
+ *   /dev      null, zero, full, random, urandom, console, tty, mem, irq/<n>
  *   /tmp      writable, sticky
  *   /sys/firmware/fdt   the device tree goose was given
- *   /proc/self/...      what Go programs look for
+ *   /proc/self/...      what Go programs look for (procfs.c)
  * and whatever the initramfs (a cpio archive in the initrd) brings. Every
  * file is writable and lives in RAM; there is no disk.
+ *
+ * fs/'s files: tmpfs.c (nodes and their file ops), namei.c (path lookup,
+ * open, the path operations), tree.c (what goose adds), initramfs.c,
+ * devfs.c, devmem.c, devirq.c, procfs.c; files and descriptors in file.c,
+ * pipes, eventfd and epoll in their own. This header is the tree's API for
+ * the rest of goose; paths are goose's own strings (sys/ copies the
+ * program's in).
  */
 #ifndef GOOSE_VFS_H
 #define GOOSE_VFS_H
 
 #include "fs/file.h"
-#include "include/uapi/stat.h"
 
-#define VFS_PATH_MAX 4096
-#define VFS_NAME_MAX 255
+#define VFS_PATH_MAX 4096	/* PATH_MAX */
+#define VFS_NAME_MAX 255	/* NAME_MAX */
 
 struct inode;
 
+/* The root, /tmp and /dev (tree.c, devfs.c). */
 void vfs_init(void);
+void devfs_init(void);
 /* Add a read-only file whose bytes stay where they are (the FDT). */
 int vfs_add_static(const char *path, const void *data, size_t len, uint32_t mode);
 /* Add a symbolic link to target (len bytes). */
@@ -33,15 +41,13 @@ int vfs_unpack_cpio(const void *buf, size_t len);
 /* Contents of a regular file (for the loader): 0 with *data and *len set, or -errno.
  * The file must not be changed while the pointer is in use. */
 int vfs_file_bytes(const char *path, const void **data, size_t *len);
-/* Make path (absolute) the working directory. */
-int vfs_chdir_path(const char *path);
 
 /* A file on an inode: its stat (when the file's ops have none), and its
  * last close (file_put calls it). */
 int vfs_inode_stat(struct inode *in, struct kstat *st);
 void vfs_inode_release(struct inode *in);
 
-/* AF_UNIX sockets bound to a path (socket.c): bind makes a socket node that
+/* AF_UNIX sockets bound to a path (net/unix.c): bind makes a socket node that
  * names sock (-EEXIST when the path exists); connect finds it (-ENOENT, or
  * -ECONNREFUSED for a node that is no socket or whose socket closed); the
  * socket's close unbinds it, leaving the node. Paths from AT_FDCWD. */
@@ -52,5 +58,43 @@ void vfs_unbind_socket(struct inode *in);
 /* Open path relative to dirfd (AT_FDCWD or a directory fd); O_PATH opens
  * for stat only. 0 with *out, or -errno. */
 long vfs_open(int dirfd, const char *path, uint32_t flags, uint32_t mode, struct file **out);
+
+/* What the path system calls do (namei.c), each 0 (or a count) or -errno,
+ * after sys/sys_path.c checked the arguments' flags. */
+uint32_t vfs_set_umask(uint32_t mask);
+long vfs_mkdirat(int dirfd, const char *path, uint32_t mode);
+/* mode: S_IFREG, S_IFIFO or S_IFSOCK | permissions. */
+long vfs_mknodat(int dirfd, const char *path, uint32_t mode);
+long vfs_unlinkat(int dirfd, const char *path, uint32_t flags);
+long vfs_renameat2(int olddirfd, const char *from, int newdirfd, const char *to, uint32_t flags);
+long vfs_symlinkat(const char *target, int dirfd, const char *path);
+/* The link's target (not NUL-terminated) and its length. */
+long vfs_readlinkat(int dirfd, const char *path, const char **target, size_t *len);
+long vfs_linkat(int olddirfd, const char *from, int newdirfd, const char *to, uint32_t flags);
+long vfs_faccessat(int dirfd, const char *path, uint32_t mode, uint32_t flags);
+long vfs_chdir(const char *path);
+long vfs_fchdir(int fd);
+/* The working directory's path, built at the end of buf: its length with
+ * the NUL, *start where it begins. */
+long vfs_getcwd(char buf[VFS_PATH_MAX], const char **start);
+long vfs_truncate(const char *path, uint64_t size);
+long vfs_fchmod(int fd, uint32_t mode);
+long vfs_fchmodat(int dirfd, const char *path, uint32_t mode, uint32_t flags);
+long vfs_fchown(int fd, uint32_t uid, uint32_t gid);
+long vfs_fchownat(int dirfd, const char *path, uint32_t uid, uint32_t gid, uint32_t flags);
+/* path NULL: dirfd's own file; ts NULL: now (else atime and mtime as two
+ * struct timespec, UTIME_NOW / UTIME_OMIT in tv_nsec). */
+long vfs_utimensat(int dirfd, const char *path, const int64_t *ts, uint32_t flags);
+/* 0 when path names something. */
+long vfs_lookup(const char *path);
+/* struct statfs (include/uapi/asm-generic/statfs.h): the tmpfs figures. */
+void vfs_statfs(uint64_t st[15]);
+
+/* /proc (procfs.c): /proc/self's pagemap and maps; the thread status files
+ * as threads come and go; /proc/self/exe naming the program. */
+void procfs_init(void);
+void proc_thread_add(int tid);
+void proc_thread_remove(int tid);
+int procfs_exe(const char *path);
 
 #endif

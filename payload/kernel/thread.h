@@ -101,9 +101,6 @@ uint64_t sched_process_cpu_ticks(void);
 /* CPU ticks charged so far to every thread there has been (the running ones
  * up to their last entry into goose). */
 uint64_t sched_cpu_charged(void);
-/* /proc/<tid>/status and /proc/1/task/<tid>/ (procfs.c), as threads come and go. */
-void proc_thread_add(int tid);
-void proc_thread_remove(int tid);
 /* setitimer's timers (sys_time.c). itimer_expire: ITIMER_REAL, at wall time
  * now; itimer_charge: ITIMER_VIRTUAL and ITIMER_PROF, given the CPU ticks the
  * process has used, with t about to run. Each sends what is due and returns

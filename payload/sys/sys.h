@@ -21,8 +21,6 @@ bool timeout_expired(uint64_t deadline);
 long timespec_from_user(uint64_t uts, uint64_t *ns);
 
 typedef long (*syscall_fn)(struct thread *t, const uint64_t *a);
-/* The process's supplementary groups (sys_cred.c): the count, *list set. */
-int cred_groups(const uint32_t **list);
 /* What riscv_hwprobe reports: the boot hart's letters (AT_HWCAP) and FDT_EXT_* bits. */
 void syscall_set_cpu(uint64_t hwcap, uint32_t ext);
 /* The program break starts at the end of the loaded image. */

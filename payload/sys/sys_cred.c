@@ -12,6 +12,7 @@
 #include "include/uapi/limits.h"
 #include "kernel/thread.h"
 #include "mm/vm.h"
+#include "kernel/cred.h"
 #include "sys/sys.h"
 
 enum { REAL, EFF, SAVED, FS };
@@ -159,19 +160,11 @@ SYSCALL(setfsgid)
 	return set_fs(t, t->gid, a[0]);
 }
 
-/* Supplementary groups: one list for the process (Linux keeps one per
- * thread; Go sets them on every thread alike), none at first. */
-static uint32_t groups[64];
-static uint64_t ngroups;
-
-int cred_groups(const uint32_t **list)
-{
-	*list = groups;
-	return (int)ngroups;
-}
-
 SYSCALL(getgroups)
 {
+	const uint32_t *groups;
+	uint64_t ngroups = (uint64_t)cred_groups(&groups);
+
 	(void)t;
 	if ((int)a[0] < 0)
 		return -EINVAL;
@@ -184,14 +177,16 @@ SYSCALL(getgroups)
 
 SYSCALL(setgroups)
 {
+	uint32_t groups[CRED_MAX_GROUPS];
+
 	(void)t;
 	if (a[0] > NGROUPS_MAX)
 		return -EINVAL;
-	if (a[0] > ARRAY_SIZE(groups))
+	if (a[0] > CRED_MAX_GROUPS)
 		return -ENOMEM;
 	if (copy_from_user(groups, a[1], a[0] * 4))
 		return -EFAULT;
-	ngroups = a[0];
+	cred_set_groups(groups, (int)a[0]);
 	return 0;
 }
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * File system calls: descriptors, reads and writes, pipes, eventfd, epoll,
- * fcntl and stat. Paths are resolved by vfs.c.
+ * fcntl and stat. Paths are resolved by fs/namei.c.
  */
 #include "arch/riscv/layout.h"
 #include "fs/file.h"

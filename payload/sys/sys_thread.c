@@ -15,6 +15,7 @@
 #include "kernel/thread.h"
 #include "kernel/trace.h"
 #include "mm/vm.h"
+#include "fs/vfs.h"
 #include "sys/sys.h"
 
 #define CLONE_THREAD_FLAGS (CLONE_VM | CLONE_THREAD | CLONE_SIGHAND)

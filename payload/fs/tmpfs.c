@@ -1,0 +1,500 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The in-memory file system's nodes (tmpfs semantics): directories (a
+ * sorted list of named entries), regular files (an array of pages, or
+ * bytes left where they are until the first write: the FDT and initramfs
+ * files), symbolic links and device nodes (their own file ops). Their file
+ * ops: reading and writing regular files (pages on demand, ENOSPC when none
+ * is left), directories as linux_dirent64 records, stat.
+ */
+#include "fs/tmpfs.h"
+#include "arch/riscv/layout.h"
+#include "include/uapi/errno.h"
+#include "include/uapi/fcntl.h"
+#include "include/uapi/ioctls.h"
+#include "include/uapi/mman.h"
+#include "include/uapi/stat.h"
+#include "kernel/clock.h"
+#include "mm/kmem.h"
+#include "mm/pmem.h"
+#include "mm/vm.h"
+
+static uint64_t next_ino = 1;
+
+uint64_t tmpfs_now(void)
+{
+	return clock_realtime_ns();
+}
+
+struct inode *inode_new(uint32_t mode)
+{
+	struct inode *in = kzalloc(sizeof(*in));
+
+	if (!in)
+		return NULL;
+	in->ino = next_ino++;
+	in->mode = mode;
+	/* A directory's own "." counts as a link (st_nlink = 2 + subdirectories once named). */
+	in->nlink = (mode & S_IFMT) == S_IFDIR ? 1 : 0;
+	in->mtime_ns = in->ctime_ns = in->atime_ns = tmpfs_now();
+	return in;
+}
+
+bool is_dir(const struct inode *in)
+{
+	return (in->mode & S_IFMT) == S_IFDIR;
+}
+
+static void file_data_free(struct inode *in)
+{
+	for (uint64_t i = 0; i < in->npages; i++)
+		if (in->pages[i])
+			pmem_free(&pmem, VA2PA(in->pages[i]));
+	kfree(in->pages);
+	in->pages = NULL;
+	in->npages = 0;
+}
+
+/* Free an inode nobody names or holds open any more. */
+void inode_maybe_free(struct inode *in)
+{
+	if (in->nlink || in->opens || in == vfs_root)
+		return;
+	file_data_free(in);
+	kfree(in->target);
+	kfree(in);
+}
+
+struct dirent *dir_find(const struct inode *dir, const char *name, size_t len)
+{
+	for (struct dirent *d = dir->entries; d; d = d->next)
+		if (strlen(d->name) == len && !memcmp(d->name, name, len))
+			return d;
+	return NULL;
+}
+
+struct dirent *dirent_new(const char *name, size_t len)
+{
+	struct dirent *d = kzalloc(sizeof(*d) + len + 1);
+
+	if (d)
+		memcpy(d->name, name, len);
+	return d;
+}
+
+void dir_insert(struct inode *dir, struct dirent *d, struct inode *in)
+{
+	/* Keep entries sorted, so getdents order is stable and readable. */
+	struct dirent **link = &dir->entries;
+
+	while (*link && strcmp((*link)->name, d->name) < 0)
+		link = &(*link)->next;
+	d->next = *link;
+	*link = d;
+	d->inode = in;
+	in->nlink++;
+	if (is_dir(in)) {
+		in->parent = dir;
+		dir->nlink++;
+	}
+	dir->mtime_ns = dir->ctime_ns = tmpfs_now();
+}
+
+int dir_link(struct inode *dir, const char *name, size_t len, struct inode *in)
+{
+	struct dirent *d = dirent_new(name, len);
+
+	if (!d)
+		return -ENOMEM;
+	dir_insert(dir, d, in);
+	return 0;
+}
+
+struct inode *dir_remove(struct inode *dir, struct dirent *d)
+{
+	struct dirent **link = &dir->entries;
+	struct inode *in = d->inode;
+
+	while (*link != d)
+		link = &(*link)->next;
+	*link = d->next;
+	kfree(d);
+	in->nlink--;
+	if (is_dir(in)) {
+		dir->nlink--;
+		in->parent = NULL;
+	}
+	dir->mtime_ns = dir->ctime_ns = tmpfs_now();
+	return in;
+}
+
+void dir_unlink(struct inode *dir, struct dirent *d)
+{
+	struct inode *in = dir_remove(dir, d);
+
+	/* A removed directory loses its "." too. */
+	if (is_dir(in))
+		in->nlink = 0;
+	inode_maybe_free(in);
+}
+
+static int file_unshare(struct inode *in)
+{
+	/* The first write copies static bytes into pages of its own. */
+	const uint8_t *src = in->static_data;
+
+	if (!src)
+		return 0;
+	uint64_t n = ALIGN_UP(in->size, PAGE) / PAGE;
+	uint8_t **pages = n ? kzalloc(n * sizeof(*pages)) : NULL;
+
+	if (n && !pages)
+		return -ENOMEM;
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t pa = pmem_alloc_zeroed(&pmem);
+
+		if (!pa) {
+			for (uint64_t j = 0; j < i; j++)
+				pmem_free(&pmem, VA2PA(pages[j]));
+			kfree(pages);
+			return -ENOMEM;
+		}
+		pages[i] = PA2VA(pa);
+		memcpy(pages[i], src + i * PAGE, MIN(PAGE, in->size - i * PAGE));
+	}
+	in->pages = pages;
+	in->npages = n;
+	in->static_data = NULL;
+	return 0;
+}
+
+static int file_reserve(struct inode *in, uint64_t npages)
+{
+	if (npages <= in->npages)
+		return 0;
+	uint64_t want = MAX(npages, in->npages * 2);
+	uint8_t **p = kzalloc(want * sizeof(*p));
+
+	if (!p)
+		return -ENOMEM;
+	if (in->npages)
+		memcpy(p, in->pages, in->npages * sizeof(*p));
+	kfree(in->pages);
+	in->pages = p;
+	in->npages = want;
+	return 0;
+}
+
+int file_set_size(struct inode *in, uint64_t size)
+{
+	int r = file_unshare(in);
+
+	if (r)
+		return r;
+	if (size < in->size) {
+		/* Drop whole pages past the end and zero the tail of the last one. */
+		for (uint64_t i = ALIGN_UP(size, PAGE) / PAGE; i < in->npages; i++) {
+			if (in->pages[i]) {
+				pmem_free(&pmem, VA2PA(in->pages[i]));
+				in->pages[i] = NULL;
+			}
+		}
+		if (size % PAGE && in->pages[size / PAGE])
+			memset(in->pages[size / PAGE] + size % PAGE, 0, PAGE - size % PAGE);
+	} else if ((r = file_reserve(in, ALIGN_UP(size, PAGE) / PAGE))) {
+		return r;
+	}
+	in->size = size;
+	in->mtime_ns = in->ctime_ns = tmpfs_now();
+	return 0;
+}
+
+static long reg_read(struct file *f, void *buf, size_t len, uint64_t *off)
+{
+	struct inode *in = f->inode;
+	uint8_t *out = buf;
+	size_t done = 0;
+
+	if (*off >= in->size)
+		return 0;
+	len = MIN(len, in->size - *off);
+	if (in->static_data) {
+		memcpy(out, in->static_data + *off, len);
+		*off += len;
+		return (long)len;
+	}
+	while (done < len) {
+		uint64_t pos = *off + done, pg = pos / PAGE;
+		size_t chunk = MIN(len - done, PAGE - pos % PAGE);
+
+		if (pg < in->npages && in->pages[pg])
+			memcpy(out + done, in->pages[pg] + pos % PAGE, chunk);
+		else
+			memset(out + done, 0, chunk);
+		done += chunk;
+	}
+	*off += len;
+	return (long)len;
+}
+
+static long reg_write(struct file *f, const void *buf, size_t len, uint64_t *off)
+{
+	struct inode *in = f->inode;
+	const uint8_t *src = buf;
+	size_t done = 0;
+	int r;
+
+	if (f->flags & O_APPEND)
+		*off = in->size;
+	if (*off > UINT64_MAX - len)
+		return -EFBIG;
+	if ((r = file_unshare(in)) || (r = file_reserve(in, ALIGN_UP(*off + len, PAGE) / PAGE)))
+		return r;
+	while (done < len) {
+		uint64_t pos = *off + done, pg = pos / PAGE;
+		size_t chunk = MIN(len - done, PAGE - pos % PAGE);
+
+		if (!in->pages[pg]) {
+			uint64_t pa = pmem_alloc_zeroed(&pmem);
+
+			if (!pa)
+				break;
+			in->pages[pg] = PA2VA(pa);
+		}
+		memcpy(in->pages[pg] + pos % PAGE, src + done, chunk);
+		done += chunk;
+	}
+	if (!done && len)
+		return -ENOSPC;
+	*off += done;
+	in->size = MAX(in->size, *off);
+	in->mtime_ns = in->ctime_ns = tmpfs_now();
+	return (long)done;
+}
+
+int vfs_inode_stat(struct inode *in, struct kstat *st)
+{
+	st->st_dev = 1;
+	st->st_ino = in->ino;
+	st->st_mode = in->mode;
+	st->st_nlink = in->nlink;
+	st->st_uid = in->uid;
+	st->st_gid = in->gid;
+	st->st_rdev = in->rdev;
+	st->st_size = (int64_t)in->size;
+	st->st_blksize = 4096;
+	st->st_blocks = (int64_t)(ALIGN_UP(in->size, 512) / 512);
+	st->st_atime_sec = (int64_t)(in->atime_ns / 1000000000);
+	st->st_atime_nsec = in->atime_ns % 1000000000;
+	st->st_mtime_sec = (int64_t)(in->mtime_ns / 1000000000);
+	st->st_mtime_nsec = in->mtime_ns % 1000000000;
+	st->st_ctime_sec = (int64_t)(in->ctime_ns / 1000000000);
+	st->st_ctime_nsec = in->ctime_ns % 1000000000;
+	return 0;
+}
+
+void vfs_inode_release(struct inode *in)
+{
+	in->opens--;
+	inode_maybe_free(in);
+}
+
+static int reg_truncate(struct file *f, uint64_t size)
+{
+	return file_set_size(f->inode, size);
+}
+
+/* The pages of a MAP_PRIVATE file mapping are copies, made now. A shared
+ * writable one would need writing back, which goose does not do. */
+static long reg_mmap(struct file *f, uint64_t va, uint64_t len, uint32_t prot, uint64_t off, bool shared)
+{
+	struct inode *in = f->inode;
+
+	if (shared && (prot & PROT_WRITE))
+		return -ENODEV;
+	for (uint64_t done = 0; done < len && off + done < in->size; done += PAGE) {
+		uint64_t pa = pmem_alloc_zeroed(&pmem), pos = off + done;
+
+		if (!pa)
+			return -ENOMEM;
+		uint64_t n = MIN(PAGE, in->size - pos);
+		uint64_t o = pos;
+
+		reg_read(f, PA2VA(pa), n, &o);
+		if (vm_map_page(va + done, pa, prot)) {
+			pmem_free(&pmem, pa);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+/* FIONREAD: the bytes from the offset to the end. */
+static long reg_ioctl(struct file *f, unsigned long cmd, uint64_t arg)
+{
+	int n;
+
+	if (cmd != FIONREAD)
+		return -ENOTTY;
+	n = (int)MIN(f->inode->size > f->off ? f->inode->size - f->off : 0, (uint64_t)INT32_MAX);
+	return copy_to_user(arg, &n, sizeof(n));
+}
+
+static const struct file_ops reg_ops = {
+	.ioctl = reg_ioctl,
+	.read = reg_read,
+	.write = reg_write,
+	.truncate = reg_truncate,
+	.mmap = reg_mmap,
+	.seekable = true,
+};
+
+/* struct linux_dirent64 (include/linux/dirent.h): u64 ino, s64 off, u16
+ * reclen, u8 type, name; the type one of uapi/stat.h's DT_*. */
+static uint8_t dirent_type(const struct inode *in)
+{
+	switch (in->mode & S_IFMT) {
+	case S_IFDIR:
+		return DT_DIR;
+	case S_IFREG:
+		return DT_REG;
+	case S_IFLNK:
+		return DT_LNK;
+	case S_IFCHR:
+		return DT_CHR;
+	case S_IFIFO:
+		return DT_FIFO;
+	case S_IFSOCK:
+		return DT_SOCK;
+	default:
+		return 0;
+	}
+}
+
+static size_t dirent_put(uint8_t *buf, size_t room, uint64_t ino, uint64_t next, uint8_t type, const char *name)
+{
+	size_t nl = strlen(name), reclen = ALIGN_UP(19 + nl + 1, 8);
+
+	if (reclen > room)
+		return 0;
+	memset(buf, 0, reclen);
+	memcpy(buf, &ino, 8);
+	memcpy(buf + 8, &next, 8);
+	uint16_t rl = (uint16_t)reclen;
+
+	memcpy(buf + 16, &rl, 2);
+	buf[18] = type;
+	memcpy(buf + 19, name, nl);
+	return reclen;
+}
+
+/* Position n: 0 is ".", 1 is "..", n >= 2 the (n-2)th entry. */
+static long dir_getdents(struct file *f, void *ubuf, size_t len, uint64_t *off)
+{
+	struct inode *dir = f->inode;
+	uint8_t *buf = ubuf;
+	size_t used = 0;
+
+	/* A removed directory reads as empty. */
+	if (!dir->nlink)
+		return 0;
+	for (;;) {
+		uint64_t pos = *off;
+		size_t n;
+
+		if (pos == 0) {
+			n = dirent_put(buf + used, len - used, dir->ino, 1, DT_DIR, ".");
+		} else if (pos == 1) {
+			struct inode *p = dir->parent ? dir->parent : dir;
+
+			n = dirent_put(buf + used, len - used, p->ino, 2, DT_DIR, "..");
+		} else {
+			struct dirent *d = dir->entries;
+
+			for (uint64_t i = 2; d && i < pos; i++)
+				d = d->next;
+			if (!d)
+				break;
+			n = dirent_put(buf + used, len - used, d->inode->ino, pos + 1, dirent_type(d->inode), d->name);
+		}
+		if (!n) {
+			if (!used)
+				return -EINVAL;
+			break;
+		}
+		used += n;
+		*off = pos + 1;
+	}
+	return (long)used;
+}
+
+static const struct file_ops dir_ops = {
+	.getdents = dir_getdents,
+	.seekable = true,
+};
+
+/* O_PATH files and symlinks opened with O_PATH|O_NOFOLLOW: stat only. */
+static const struct file_ops path_ops = {
+};
+
+/* A device file: the node's ops, but stat and release through the inode. */
+static struct file *open_inode(struct inode *in, uint32_t flags)
+{
+	const struct file_ops *ops;
+
+	if (flags & O_PATH)
+		ops = &path_ops;
+	else if (is_dir(in))
+		ops = &dir_ops;
+	else if ((in->mode & S_IFMT) == S_IFCHR)
+		ops = in->dev_ops;
+	else
+		ops = &reg_ops;
+	struct file *f = file_alloc(ops, flags & ~(uint32_t)O_CLOEXEC, in->dev_priv);
+
+	if (!f)
+		return NULL;
+	f->inode = in;
+	in->opens++;
+	return f;
+}
+
+/* open_inode, then the device's own open. */
+long open_file(struct inode *in, uint32_t flags, struct file **out)
+{
+	struct file *f = open_inode(in, flags);
+
+	if (!f)
+		return -ENOMEM;
+	if (!(flags & O_PATH) && f->ops->open) {
+		int r = f->ops->open(f);
+
+		if (r) {
+			file_put(f);
+			return r;
+		}
+	}
+	*out = f;
+	return 0;
+}
+
+int create_at(struct lookup *lk, uint32_t mode, struct inode **out)
+{
+	if (!lk->dir->nlink)
+		return -ENOENT;
+	if (lk->namelen == 1 && lk->name[0] == '.')
+		return -EEXIST;
+	struct inode *in = inode_new(mode);
+
+	if (!in)
+		return -ENOMEM;
+	int r = dir_link(lk->dir, lk->name, lk->namelen, in);
+
+	if (r) {
+		kfree(in);
+		return r;
+	}
+	*out = in;
+	return 0;
+}
+
