@@ -32,6 +32,9 @@ static FUZZ_NOCOV void fuzz_device(const struct fdt_device *d, const uint8_t *da
 		FUZZ_CHECK(d->compat_len == 0);
 	}
 	FUZZ_CHECK(d->ninterrupts >= 0 && d->ninterrupts <= (int)ARRAY_SIZE(d->interrupts));
+	/* interrupts-extended and the name point into the blob, whole. */
+	FUZZ_CHECK(!d->intx || fuzz_in(d->intx, d->intx_len, data, size));
+	FUZZ_CHECK(!d->name || fuzz_in(d->name, strlen(d->name) + 1, data, size));
 }
 
 FUZZ_NOCOV int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -86,10 +89,8 @@ FUZZ_NOCOV int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 
 		fuzz_device(&info.console, data, size);
-		fuzz_device(&info.test_dev, data, size);
-		fuzz_device(&info.rtc, data, size);
-		fuzz_device(&info.plic, data, size);
-		fuzz_device(&info.clint, data, size);
+		for (int i = 0; i < info.ndevices; i++)
+			fuzz_device(&info.device[i], data, size);
 	}
 
 	/* Deterministic, and the same without an error buffer or with a tiny one. */

@@ -10,6 +10,7 @@
 #include "dev/irq.h"
 #include "dev/power.h"
 #include "dev/random.h"
+#include "dev/rtc.h"
 #include "fs/devirq.h"
 #include "fs/devmem.h"
 #include "fs/file.h"
@@ -150,9 +151,9 @@ static void boot_direct_map(uint64_t fdt_pa, size_t fdt_len)
 		if (b < e)
 			r = kmap_add(k, b, e);
 	}
-	for (int i = 0; i < info.ndevs && !r; i++) {
-		uint64_t b = ALIGN_DOWN(info.devs[i].base, PAGE_SIZE);
-		uint64_t e = ALIGN_UP(info.devs[i].base + info.devs[i].size, PAGE_SIZE);
+	for (int i = 0; i < info.nmmio && !r; i++) {
+		uint64_t b = ALIGN_DOWN(info.mmio[i].base, PAGE_SIZE);
+		uint64_t e = ALIGN_UP(info.mmio[i].base + info.mmio[i].size, PAGE_SIZE);
 
 		if (e <= k->va_limit)
 			r = kmap_add(k, b, e);
@@ -431,16 +432,18 @@ void goose_main(unsigned long hartid, uint64_t fdt_pa)
 	if (fdt_parse(fdt, fdt_len, &info, err, sizeof(err))) {
 		/* A tree with no usable memory may still name the test device,
 		 * so that QEMU's status says the boot failed. */
-		if (info.test_dev.present && !kmap_add(boot_kmap(), ALIGN_DOWN(info.test_dev.base, PAGE_SIZE),
-							ALIGN_UP(info.test_dev.base + info.test_dev.size, PAGE_SIZE)))
-			power_init(&info.test_dev);
+		const struct fdt_device *off = power_device(&info);
+
+		if (off && !kmap_add(boot_kmap(), ALIGN_DOWN(off->base, PAGE_SIZE),
+				     ALIGN_UP(off->base + off->size, PAGE_SIZE)))
+			power_init(&info);
 		gmsg("%s", err);
 		boot_fail();
 	}
 	boot_direct_map(fdt_pa, fdt_len);
 	const char *console_name = console_init(&info.console);
 
-	power_init(&info.test_dev);
+	power_init(&info);
 	if (bootargs_split(info.bootargs, BOOTARGS_MAX_LEN, &bootargs, err, sizeof(err))) {
 		gmsg("%s", err);
 		boot_fail();
@@ -452,7 +455,14 @@ void goose_main(unsigned long hartid, uint64_t fdt_pa)
 	if (opt && trace_init(opt))
 		boot_fail();
 	opt = bootargs_opt(&bootargs, "goose.time");
-	clock_init(info.timebase_hz, &info.rtc, opt ? strtou64(opt) : 0);
+	uint64_t now_ns = 0;
+	const char *time_source = rtc_read(&info, &now_ns);
+
+	if (!time_source && opt) {
+		now_ns = strtou64(opt) * NSEC_PER_SEC;
+		time_source = "goose.time";
+	}
+	clock_init(info.timebase_hz, now_ns, time_source);
 
 	const struct fdt_hart *bh = boot_hart(hartid);
 

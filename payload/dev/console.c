@@ -8,25 +8,10 @@
 #include "lib/fdt.h"
 #include "sbi/sbi.h"
 
-enum console_kind { CONSOLE_SBI_LEGACY, CONSOLE_SBI_DBCN, CONSOLE_16550, CONSOLE_SIFIVE };
-
-/* Which driver serves which compatible string: platform differences are data. */
-static const struct {
-	const char *compatible;
-	enum console_kind kind;
-	const char *name;
-} console_table[] = {
-	{ "ns16550a", CONSOLE_16550, "ns16550a" },
-	{ "ns16550", CONSOLE_16550, "ns16550" },
-	{ "snps,dw-apb-uart", CONSOLE_16550, "snps,dw-apb-uart" },
-	{ "sifive,uart0", CONSOLE_SIFIVE, "sifive,uart0" },
-};
-
+/* The driver in use, and the lock that keeps lines whole across harts. */
 static struct {
 	struct spinlock lock;
-	enum console_kind kind;
-	struct uart uart;
-	char bounce[256];
+	const struct console_driver *drv;
 } con;
 
 static uint32_t mmio_read(const struct uart *u, uintptr_t addr, int width)
@@ -46,76 +31,57 @@ static void mmio_write(const struct uart *u, uintptr_t addr, int width, uint32_t
 		*(volatile uint8_t *)addr = (uint8_t)val;
 }
 
-const char *console_init(const struct fdt_device *dev)
+void console_uart(struct uart *u, const struct fdt_device *dev)
 {
-	if (dev && dev->present) {
-		for (size_t i = 0; i < ARRAY_SIZE(console_table); i++) {
-			if (!fdt_stringlist_contains(dev->compat, dev->compat_len, console_table[i].compatible))
-				continue;
-			con.uart = (struct uart){
-				.base = (uintptr_t)PA2VA(dev->base),
-				.reg_shift = dev->reg_shift,
-				.reg_io_width = dev->reg_io_width == 4 ? 4 : 1,
-				.reg_offset = dev->reg_offset,
-				.read = mmio_read,
-				.write = mmio_write,
-			};
-			if (console_table[i].kind == CONSOLE_SIFIVE)
-				uart_sifive_init(&con.uart);
-			else
-				uart16550_init(&con.uart);
-			con.kind = console_table[i].kind;
-			return console_table[i].name;
-		}
-	}
-	if (sbi_probe(SBI_EXT_DBCN)) {
-		con.kind = CONSOLE_SBI_DBCN;
-		return "sbi-dbcn";
-	}
-	con.kind = CONSOLE_SBI_LEGACY;
-	return "sbi-legacy";
+	*u = (struct uart){
+		.base = (uintptr_t)PA2VA(dev->base),
+		.reg_shift = dev->reg_shift,
+		.reg_io_width = dev->reg_io_width == 4 ? 4 : 1,
+		.reg_offset = dev->reg_offset,
+		.read = mmio_read,
+		.write = mmio_write,
+	};
 }
 
-static void console_write_locked(const char *s, size_t n)
+/*
+ * The stdout-path device's driver: the first whose compatible strings the
+ * node lists (as OpenSBI's fdt_serial tries its drivers), else the
+ * firmware's consoles by rank. Returns the name for the boot report: the
+ * compatible that matched, or the fallback's.
+ */
+const char *console_init(const struct fdt_device *dev)
 {
-	switch (con.kind) {
-	case CONSOLE_16550:
-		uart16550_write(&con.uart, s, n);
-		break;
-	case CONSOLE_SIFIVE:
-		for (size_t i = 0; i < n; i++)
-			uart_sifive_putc(&con.uart, s[i]);
-		break;
-	case CONSOLE_SBI_DBCN:
-		/* DBCN takes a physical address and may write less than asked; the
-		 * bytes may be anywhere (the program's buffer), so they go through
-		 * a buffer of goose's own. */
-		while (n) {
-			size_t chunk = MIN(n, sizeof(con.bounce));
+	const struct console_driver *pick = NULL;
+	const char *name = NULL;
 
-			memcpy(con.bounce, s, chunk);
-			for (size_t done = 0; done < chunk;) {
-				long w = sbi_dbcn_write(chunk - done, IMAGE_PA(con.bounce + done));
-
-				if (w <= 0)
-					return;
-				done += (size_t)w;
+	if (dev && dev->present) {
+		REGISTRY_FOREACH(consoles, struct console_driver, d)
+		{
+			for (const char *const *c = (*d)->compatible; c && *c && !pick; c++) {
+				if (fdt_stringlist_contains(dev->compat, dev->compat_len, *c) && !(*d)->init(dev)) {
+					pick = *d;
+					name = *c;
+				}
 			}
-			s += chunk;
-			n -= chunk;
 		}
-		break;
-	case CONSOLE_SBI_LEGACY:
-		for (size_t i = 0; i < n; i++)
-			sbi_legacy_putchar(s[i]);
-		break;
 	}
+	for (int rank = 1; !pick && rank <= CONSOLE_MAX_RANK; rank++) {
+		REGISTRY_FOREACH(consoles, struct console_driver, d)
+		{
+			if (!pick && (*d)->rank == rank && !(*d)->init(NULL)) {
+				pick = *d;
+				name = (*d)->name;
+			}
+		}
+	}
+	con.drv = pick;
+	return name;
 }
 
 void console_write(const char *s, size_t n)
 {
 	spin_lock(&con.lock);
-	console_write_locked(s, n);
+	con.drv->write(s, n);
 	spin_unlock(&con.lock);
 }
 
@@ -128,9 +94,9 @@ void console_write_crlf(const char *s, size_t n)
 
 		while (i < n && s[i] != '\n')
 			i++;
-		console_write_locked(s, i);
+		con.drv->write(s, i);
 		if (i < n) {
-			console_write_locked("\r\n", 2);
+			con.drv->write("\r\n", 2);
 			i++;
 		}
 		s += i;
@@ -141,22 +107,13 @@ void console_write_crlf(const char *s, size_t n)
 
 void console_flush(void)
 {
-	if (con.kind == CONSOLE_16550)
-		uart16550_flush(&con.uart);
-	else if (con.kind == CONSOLE_SIFIVE)
-		uart_sifive_flush(&con.uart);
+	if (con.drv->flush)
+		con.drv->flush();
 }
 
 int console_getc(void)
 {
-	switch (con.kind) {
-	case CONSOLE_16550:
-		return uart16550_getc(&con.uart);
-	case CONSOLE_SIFIVE:
-		return uart_sifive_getc(&con.uart);
-	default:
-		return sbi_legacy_getchar();
-	}
+	return con.drv->getc();
 }
 
 static void console_vprintf(const char *prefix, const char *fmt, va_list ap, const char *suffix)

@@ -2,7 +2,10 @@
 /*
  * The console: the UART /chosen/stdout-path names when goose has a driver for
  * it, else SBI DBCN when the firmware has it, else the SBI legacy console.
- * Drivers are chosen from a table by compatible string (uart.c).
+ * Each driver is one struct console_driver in a file of its own
+ * (uart16550.c, uart_sifive.c, sbi_console.c), registered with REGISTER:
+ * the console core matches compatibles and calls through the struct, and
+ * never names a driver. Adding a UART is one new file.
  */
 #ifndef GOOSE_CONSOLE_H
 #define GOOSE_CONSOLE_H
@@ -10,6 +13,24 @@
 #include "lib/lib.h"
 
 struct fdt_device;
+struct uart;
+
+struct console_driver {
+	/* The compatible strings it drives (NULL-terminated); NULL for the
+	 * firmware's consoles, which need no device and are tried by rank. */
+	const char *const *compatible;
+	const char *name;	/* the fallbacks' name in the boot report */
+	int rank;		/* fallbacks: 1 first, up to CONSOLE_MAX_RANK */
+	/* Take dev (NULL for a fallback): 0, or -1 when it cannot. */
+	int (*init)(const struct fdt_device *dev);
+	void (*write)(const char *s, size_t n);
+	int (*getc)(void);	/* a byte, or -1 when none is waiting */
+	void (*flush)(void);	/* NULL: nothing to wait for */
+};
+#define CONSOLE_MAX_RANK 2
+
+/* For the UART drivers: a struct uart on dev's registers, through the direct map. */
+void console_uart(struct uart *u, const struct fdt_device *dev);
 
 /* Pick the driver for dev (may be NULL or absent): returns its name. */
 const char *console_init(const struct fdt_device *dev);

@@ -2,10 +2,7 @@
 #include "dev/irq.h"
 #include "arch/riscv/riscv.h"
 #include "dev/console.h"
-
-/* The controllers goose drives, tried in order: drivers are data. */
-extern const struct irq_chip plic_chip;
-static const struct irq_chip *const chips[] = { &plic_chip };
+#include "lib/fdt.h"
 
 #define IRQ_MAX_SOURCES 1024
 
@@ -18,12 +15,14 @@ static struct {
 
 const char *irq_init(const struct fdt_info *info, const struct hart *boot)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(chips); i++) {
+	REGISTRY_FOREACH(irqchips, struct irq_chip, chip)
+	{
+		const struct fdt_device *dev = fdt_find_any(info, (*chip)->compatible);
 		uint32_t n = 0;
 
-		if (chips[i]->init(info, boot, &n))
+		if (!dev || (*chip)->init(dev, info, boot, &n))
 			continue;
-		irq.chip = chips[i];
+		irq.chip = *chip;
 		irq.nsrc = MIN(n, (uint32_t)IRQ_MAX_SOURCES - 1);
 		for (uint32_t src = 1; src <= irq.nsrc; src++)
 			irq.chip->enable(src, false);

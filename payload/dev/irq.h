@@ -11,15 +11,18 @@
 
 #include "lib/lib.h"
 
+struct fdt_device;
 struct fdt_info;
 struct hart;
 
-/* An interrupt controller (one struct per driver; irq.c's table). */
+/* An interrupt controller driver, REGISTERed in its own file (plic.c). */
 struct irq_chip {
 	const char *name;
-	/* Take the controller described by info for hart boot: sources 1..n
-	 * in *nsrc; 0, or -1 when it cannot (after one "goose: " line). */
-	int (*init)(const struct fdt_info *info, const struct hart *boot, uint32_t *nsrc);
+	const char *const *compatible;	/* NULL-terminated */
+	/* Take dev for hart boot: sources 1..n in *nsrc; 0, or -1 when it
+	 * cannot (after one "goose: " line). */
+	int (*init)(const struct fdt_device *dev, const struct fdt_info *info, const struct hart *boot,
+		    uint32_t *nsrc);
 	void (*enable)(uint32_t src, bool on);
 	void (*set_priority)(uint32_t src, uint32_t prio);
 	/* The next pending source (0: none); complete it when handled. */

@@ -53,35 +53,46 @@ static void plic_complete(uint32_t src)
 	*plic_reg(PLIC_CLAIM(plic.ctx)) = src;
 }
 
-static int plic_init(const struct fdt_info *info, const struct hart *boot, uint32_t *nsrc)
+/* The context whose interrupts-extended entry is <intc 9>: the hart's S-mode
+ * external interrupt (RISC-V PLIC binding: entry i is context i, each a
+ * phandle and one cell, 9 S-mode, 11 M-mode). -1 when none is. */
+static int plic_s_context(const struct fdt_device *dev, uint32_t intc)
+{
+	for (uint32_t i = 0; intc && i + 8 <= dev->intx_len; i += 8)
+		if (be32_load(dev->intx + i) == intc && be32_load(dev->intx + i + 4) == IRQ_S_EXTERNAL)
+			return (int)(i / 8);
+	return -1;
+}
+
+static int plic_init(const struct fdt_device *dev, const struct fdt_info *info, const struct hart *boot,
+		     uint32_t *nsrc)
 {
 	uint32_t intc = 0;
 
-	if (!info->plic.present)
-		return -1;
 	for (int i = 0; i < info->nharts; i++)
 		if (info->harts[i].hartid == boot->hartid)
 			intc = info->harts[i].intc_phandle;
-	plic.ctx = -1;
-	for (int i = 0; i < info->nplic_ctx && intc; i++)
-		if (info->plic_ctx_phandle[i] == intc && info->plic_ctx_irq[i] == IRQ_S_EXTERNAL)
-			plic.ctx = i;
+	plic.ctx = plic_s_context(dev, intc);
 	if (plic.ctx < 0) {
 		gmsg("plic: no S-mode context for hart %lu in interrupts-extended; no device interrupts",
 		     boot->hartid);
 		return -1;
 	}
-	plic.base = PA2VA(info->plic.base);
+	plic.base = PA2VA(dev->base);
 	*plic_reg(PLIC_THRESHOLD(plic.ctx)) = 0;
-	*nsrc = info->plic_ndev;
+	*nsrc = dev->ndev;
 	return 0;
 }
 
-const struct irq_chip plic_chip = {
+static const char *const compatible[] = { "riscv,plic0", "sifive,plic-1.0.0", NULL };
+
+static const struct irq_chip plic_chip = {
 	.name = "plic",
+	.compatible = compatible,
 	.init = plic_init,
 	.enable = plic_enable,
 	.set_priority = plic_set_priority,
 	.claim = plic_claim,
 	.complete = plic_complete,
 };
+REGISTER(irqchips, struct irq_chip, plic_chip);

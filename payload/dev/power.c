@@ -1,30 +1,44 @@
 /* SPDX-License-Identifier: MIT */
 #include "dev/power.h"
-#include "arch/riscv/layout.h"
 #include "arch/riscv/riscv.h"
 #include "dev/console.h"
 #include "lib/fdt.h"
 #include "sbi/sbi.h"
 
-/* QEMU's sifive_test finisher (hw/misc/sifive_test.c): 0x5555 passes,
- * (code << 16) | 0x3333 fails with exit code `code`. */
-#define FINISHER_FAIL 0x3333
-#define FINISHER_PASS 0x5555
+static const struct power_driver *driver;
 
-static volatile uint32_t *test_reg;
-
-void power_init(const struct fdt_device *test_dev)
+static const struct power_driver *power_match(const struct fdt_info *info, const struct fdt_device **dev)
 {
-	if (test_dev && test_dev->present)
-		test_reg = PA2VA(test_dev->base);
+	REGISTRY_FOREACH(power, struct power_driver, d)
+	{
+		if ((*dev = fdt_find_any(info, (*d)->compatible)))
+			return *d;
+	}
+	return NULL;
+}
+
+const struct fdt_device *power_device(const struct fdt_info *info)
+{
+	const struct fdt_device *dev;
+
+	return power_match(info, &dev) ? dev : NULL;
+}
+
+void power_init(const struct fdt_info *info)
+{
+	const struct fdt_device *dev;
+	const struct power_driver *d = power_match(info, &dev);
+
+	if (d && !d->init(dev))
+		driver = d;
 }
 
 void power_off(int status)
 {
 	status &= 0xff;
 	console_flush();
-	if (test_reg)
-		*test_reg = status ? ((uint32_t)status << 16) | FINISHER_FAIL : FINISHER_PASS;
+	if (driver)
+		driver->off(status);
 	sbi_system_reset(SBI_SRST_SHUTDOWN, status ? SBI_SRST_REASON_FAILURE : SBI_SRST_REASON_NONE);
 	/* No shutdown device (QEMU sifive_u): a cold reset, which -no-reboot
 	 * turns into an exit; test drivers read the status from the console. */

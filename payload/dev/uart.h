@@ -18,7 +18,10 @@ struct uart {
 	void (*write)(const struct uart *u, uintptr_t addr, int width, uint32_t val);
 };
 
-/* Learn whether the firmware turned the FIFOs on (IIR), for uart16550_write. */
+/* Bounded: a UART that never drains must not hang power-off. */
+#define UART_FLUSH_POLLS 1000000
+
+/* uart16550.c. Learn whether the firmware turned the FIFOs on (IIR), for uart16550_write. */
 void uart16550_init(struct uart *u);
 void uart16550_putc(const struct uart *u, char c);
 /* n bytes: one THRE wait per FIFO-full, not per byte. */
@@ -26,6 +29,7 @@ void uart16550_write(const struct uart *u, const char *s, size_t n);
 int uart16550_getc(const struct uart *u);
 /* Wait (bounded) until what was written has left: before power-off. */
 void uart16550_flush(const struct uart *u);
+/* uart_sifive.c. */
 void uart_sifive_flush(const struct uart *u);
 void uart_sifive_init(const struct uart *u);
 void uart_sifive_putc(const struct uart *u, char c);

@@ -81,8 +81,8 @@ static const struct file_ops mem_ops = {
 
 void devmem_init(const struct fdt_info *info)
 {
-	dm.ndev = info->ndevs;
-	memcpy(dm.dev, info->devs, sizeof(dm.dev));
+	dm.ndev = info->nmmio;
+	memcpy(dm.dev, info->mmio, sizeof(dm.dev));
 	dm.nram = info->nmem;
 	memcpy(dm.ram, info->mem, sizeof(dm.ram));
 	if (vfs_add_device("/dev/mem", &mem_ops, 0640, 0x101, NULL))

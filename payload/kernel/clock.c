@@ -4,14 +4,7 @@
 #include "arch/riscv/riscv.h"
 #include "kernel/thread.h"
 #include "kernel/vdso.h"
-#include "lib/fdt.h"
 #include "sbi/sbi.h"
-
-/* Goldfish RTC (QEMU hw/rtc/goldfish_rtc.c): reading TIME_LOW latches
- * TIME_HIGH; the value is nanoseconds since the epoch. */
-#define GOLDFISH_TIME_LOW 0x00
-#define GOLDFISH_TIME_HIGH 0x04
-
 
 static struct {
 	uint64_t hz;
@@ -40,24 +33,14 @@ uint64_t clock_ns_to_ticks(uint64_t ns)
 	return t + r / NSEC_PER_SEC + (r % NSEC_PER_SEC != 0);
 }
 
-void clock_init(uint64_t timebase_hz, const struct fdt_device *rtc, uint64_t realtime_s)
+void clock_init(uint64_t timebase_hz, uint64_t realtime_ns, const char *source)
 {
 	clk.hz = timebase_hz ? timebase_hz : 10000000;
 	/* 1e9 << 32 fits in 64 bits, so this is exact to the last bit. */
 	clk.mult = (NSEC_PER_SEC << 32) / clk.hz;
 	clk.boot_ticks = rdtime();
-	clk.source = "none (epoch)";
-	if (rtc && rtc->present) {
-		volatile uint32_t *r = PA2VA(rtc->base);
-		uint64_t lo = r[GOLDFISH_TIME_LOW / 4];
-		uint64_t hi = r[GOLDFISH_TIME_HIGH / 4];
-
-		clk.realtime_at_boot = hi << 32 | lo;
-		clk.source = "goldfish-rtc";
-	} else if (realtime_s) {
-		clk.realtime_at_boot = realtime_s * NSEC_PER_SEC;
-		clk.source = "goose.time";
-	}
+	clk.realtime_at_boot = realtime_ns;
+	clk.source = source ? source : "none (epoch)";
 }
 
 const char *clock_source(void)

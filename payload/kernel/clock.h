@@ -19,7 +19,8 @@ struct hart;
 struct vdso_data;
 
 /* realtime_s: seconds since the epoch to use when there is no RTC (0: none). */
-void clock_init(uint64_t timebase_hz, const struct fdt_device *rtc, uint64_t realtime_s);
+/* The wall clock: realtime_ns (since the epoch) now, from source (an RTC, goose.time, or none). */
+void clock_init(uint64_t timebase_hz, uint64_t realtime_ns, const char *source);
 uint64_t clock_ticks(void);
 uint64_t clock_ns_to_ticks(uint64_t ns);
 uint64_t clock_monotonic_ns(void);

@@ -98,9 +98,6 @@ struct fdt_node {
 	bool no_map;
 	bool is_intc;		/* has the interrupt-controller property */
 	uint32_t phandle;
-	const uint8_t *intx;	/* interrupts-extended */
-	uint32_t intxlen;
-	uint32_t ndev;		/* riscv,ndev */
 };
 
 struct fdt_scan {
@@ -536,6 +533,13 @@ static void fdt_device_fill(const struct fdt_blob *b, uint64_t pos, uint32_t ac,
 				n.interrupts[i] = be32_load(t.val + 4 * i);
 		} else if (!strcmp(t.name, "status")) {
 			okay = fdt_status_okay(&t);
+		} else if ((!strcmp(t.name, "phandle") || !strcmp(t.name, "linux,phandle")) && t.len == 4) {
+			n.phandle = be32_load(t.val);
+		} else if (!strcmp(t.name, "interrupts-extended")) {
+			n.intx = t.val;
+			n.intx_len = t.len;
+		} else if (!strcmp(t.name, "riscv,ndev") && t.len == 4) {
+			n.ndev = be32_load(t.val);
 		}
 	}
 	if (has_reg && okay) {
@@ -711,29 +715,6 @@ static int fdt_cpu(const struct fdt_blob *b, const struct fdt_node *nd, struct f
 	return 0;
 }
 
-/* Devices found by compatible (first usable node wins), as OpenSBI's fdt drivers match them. */
-static const struct {
-	const char *compat;
-	size_t field;
-} fdt_compat_devices[] = {
-	{ "sifive,test0", offsetof(struct fdt_info, test_dev) },
-	{ "google,goldfish-rtc", offsetof(struct fdt_info, rtc) },
-	{ "riscv,plic0", offsetof(struct fdt_info, plic) },
-	{ "sifive,plic-1.0.0", offsetof(struct fdt_info, plic) },
-	{ "riscv,clint0", offsetof(struct fdt_info, clint) },
-	{ "sifive,clint0", offsetof(struct fdt_info, clint) },
-};
-
-static void fdt_plic_contexts(const struct fdt_node *nd, struct fdt_info *info)
-{
-	info->plic_ndev = nd->ndev;
-	for (uint32_t i = 0; i + 8 <= nd->intxlen && info->nplic_ctx < FDT_MAX_PLIC_CTX; i += 8) {
-		info->plic_ctx_phandle[info->nplic_ctx] = be32_load(nd->intx + i);
-		info->plic_ctx_irq[info->nplic_ctx] = be32_load(nd->intx + i + 4);
-		info->nplic_ctx++;
-	}
-}
-
 /* A device's registers, for /dev/mem: every reg entry of a node with a
  * compatible, outside /cpus, /memory and /reserved-memory. */
 static void fdt_device_ranges(const struct fdt_node *nd, struct fdt_info *info)
@@ -745,9 +726,9 @@ static void fdt_device_ranges(const struct fdt_node *nd, struct fdt_info *info)
 	    !nd->reg || nd->addr_cells < 1 || nd->addr_cells > 2 || nd->size_cells < 1 || nd->size_cells > 2)
 		return;
 	for (uint32_t i = 0; !fdt_reg_get(nd->reg, nd->reglen, nd->addr_cells, nd->size_cells, i, &base, &size); i++) {
-		if (!size || base + size < base || info->ndevs == FDT_MAX_DEVS)
+		if (!size || base + size < base || info->nmmio == FDT_MAX_DEVS)
 			continue;
-		info->devs[info->ndevs++] = (struct fdt_range){ base, size };
+		info->mmio[info->nmmio++] = (struct fdt_range){ base, size };
 	}
 }
 
@@ -756,7 +737,6 @@ static int fdt_node_done(const struct fdt_blob *b, struct fdt_node *nd, struct f
 			 struct fdt_scan *st, char *err, size_t errlen)
 {
 	struct fdt_device *d;
-	size_t i;
 
 	nd->pending = false;
 
@@ -793,13 +773,13 @@ static int fdt_node_done(const struct fdt_blob *b, struct fdt_node *nd, struct f
 	if (nd->depth == 4 && nd->is_intc && nd->phandle && info->nharts && !strncmp(nd->parent, "cpu", 3))
 		info->harts[info->nharts - 1].intc_phandle = nd->phandle;
 	if (nd->compat && nd->okay) {
-		for (i = 0; i < ARRAY_SIZE(fdt_compat_devices); i++) {
-			d = (struct fdt_device *)((char *)info + fdt_compat_devices[i].field);
-			if (d->present || !fdt_stringlist_contains(nd->compat, nd->compatlen, fdt_compat_devices[i].compat))
-				continue;
+		if (info->ndevices < FDT_MAX_DEVS) {
+			d = &info->device[info->ndevices];
 			fdt_device_fill(b, nd->props, nd->addr_cells, nd->size_cells, d);
-			if (d == &info->plic && d->present)
-				fdt_plic_contexts(nd, info);
+			if (d->present) {
+				d->name = nd->name;
+				info->ndevices++;
+			}
 		}
 		fdt_device_ranges(nd, info);
 	}
@@ -858,11 +838,6 @@ static int fdt_scan(const struct fdt_blob *b, struct fdt_info *info, struct fdt_
 				nd.is_intc = true;
 			} else if ((!strcmp(t.name, "phandle") || !strcmp(t.name, "linux,phandle")) && t.len == 4) {
 				nd.phandle = be32_load(t.val);
-			} else if (!strcmp(t.name, "interrupts-extended")) {
-				nd.intx = t.val;
-				nd.intxlen = t.len;
-			} else if (!strcmp(t.name, "riscv,ndev") && t.len == 4) {
-				nd.ndev = be32_load(t.val);
 			}
 			break;
 		case FDT_END_NODE:
@@ -960,6 +935,23 @@ static void fdt_console(const struct fdt_blob *b, const struct fdt_scan *st, str
 	memcpy(path + alen, sp + a, n - a);
 	if (fdt_find_path(b, path, alen + n - a, &props, &ac, &sc))
 		fdt_device_fill(b, props, ac, sc, &info->console);
+}
+
+const struct fdt_device *fdt_find_compatible(const struct fdt_info *info, const char *compat)
+{
+	for (int i = 0; i < info->ndevices; i++)
+		if (fdt_stringlist_contains(info->device[i].compat, info->device[i].compat_len, compat))
+			return &info->device[i];
+	return NULL;
+}
+
+const struct fdt_device *fdt_find_any(const struct fdt_info *info, const char *const *compat)
+{
+	for (int i = 0; i < info->ndevices; i++)
+		for (const char *const *c = compat; *c; c++)
+			if (fdt_stringlist_contains(info->device[i].compat, info->device[i].compat_len, *c))
+				return &info->device[i];
+	return NULL;
 }
 
 int fdt_parse(const void *blob, size_t len, struct fdt_info *info, char *err, size_t errlen)

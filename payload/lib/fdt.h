@@ -17,7 +17,6 @@
 #define FDT_MAX_RANGES 32
 #define FDT_MAX_HARTS 32
 #define FDT_MAX_DEVS 64
-#define FDT_MAX_PLIC_CTX 64
 
 struct fdt_range {
 	uint64_t base;
@@ -44,9 +43,12 @@ struct fdt_hart {
 	char isa[64];		/* riscv,isa, truncated, NUL-terminated */
 };
 
-/* A device node: first reg entry and the properties drivers want. */
+/* A device node: first reg entry and the properties drivers want. The FDT
+ * layer knows no driver: each driver matches its own compatible strings
+ * (fdt_find_compatible) and reads what it needs from here. */
 struct fdt_device {
 	bool present;
+	const char *name;	/* the node's name (unit address included), for messages */
 	uint64_t base;		/* first reg address (no ranges translation: simple-bus with empty ranges) */
 	uint64_t size;
 	const char *compat;	/* compatible stringlist (NUL-separated), points into the blob */
@@ -57,6 +59,10 @@ struct fdt_device {
 	uint32_t clock_frequency;
 	uint32_t interrupts[4];	/* first cells of "interrupts" */
 	int ninterrupts;
+	uint32_t phandle;
+	const uint8_t *intx;	/* interrupts-extended: (phandle, cells...) big-endian, in the blob */
+	uint32_t intx_len;	/* bytes */
+	uint32_t ndev;		/* riscv,ndev (an interrupt controller's sources) */
 };
 
 struct fdt_info {
@@ -85,23 +91,15 @@ struct fdt_info {
 	struct fdt_hart harts[FDT_MAX_HARTS];
 	int nharts;
 
-	/* Devices goose uses. */
-	struct fdt_device console;	/* the node stdout-path names (aliases resolved) */
-	struct fdt_device test_dev;	/* compatible "sifive,test0" (QEMU virt finisher) */
-	struct fdt_device rtc;		/* compatible "google,goldfish-rtc" */
-	struct fdt_device plic;		/* compatible "riscv,plic0" or "sifive,plic-1.0.0" */
-	/* The PLIC's contexts: interrupts-extended = <phandle irq>..., context i
-	 * goes to the hart whose intc has plic_ctx_phandle[i]; irq 9 is
-	 * S-mode external, 11 M-mode (RISC-V PLIC binding). */
-	uint32_t plic_ctx_phandle[FDT_MAX_PLIC_CTX];
-	uint32_t plic_ctx_irq[FDT_MAX_PLIC_CTX];
-	int nplic_ctx;
-	uint32_t plic_ndev;		/* riscv,ndev: the highest interrupt source */
-	/* Every reg range of a device node (status okay, a compatible, not
-	 * memory, cpus or reserved-memory): what /dev/mem may map. */
-	struct fdt_range devs[FDT_MAX_DEVS];
-	int ndevs;
-	struct fdt_device clint;	/* compatible "riscv,clint0" or "sifive,clint0" */
+	/* The node stdout-path names (aliases resolved). */
+	struct fdt_device console;
+	/* Every device node (status okay, a compatible and a reg), in blob order. */
+	struct fdt_device device[FDT_MAX_DEVS];
+	int ndevices;
+	/* Every reg range of those nodes (not memory, cpus or reserved-memory):
+	 * what /dev/mem may map. */
+	struct fdt_range mmio[FDT_MAX_DEVS];
+	int nmmio;
 };
 
 /* Header check: magic, version >= 16 (last_comp_version <= 17), totalsize <= len,
@@ -122,6 +120,11 @@ int fdt_parse(const void *blob, size_t len, struct fdt_info *info, char *err, si
 /* Size of the blob according to its header (0 when the header is bad). Used to
  * reserve the FDT's own memory before the full parse. */
 size_t fdt_totalsize(const void *blob, size_t len);
+
+/* The first device node whose compatible list has compat, or NULL. */
+const struct fdt_device *fdt_find_compatible(const struct fdt_info *info, const char *compat);
+/* The first device node compatible with any of the NULL-terminated list. */
+const struct fdt_device *fdt_find_any(const struct fdt_info *info, const char *const *compat);
 
 /* Does the NUL-separated stringlist contain s? */
 bool fdt_stringlist_contains(const char *list, size_t len, const char *s);

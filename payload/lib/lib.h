@@ -30,6 +30,21 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 #endif
 
+/*
+ * Tables filled from the files that add to them, as Linux's early_param and
+ * initcalls are: REGISTER(table, type, entry) puts a pointer to entry into
+ * the link section goose_<table>, and REGISTRY_FOREACH walks them all (the
+ * link script keeps the sections and brackets them with __start_/__stop_
+ * symbols, as GNU ld does by itself for the host's tests). Adding a console
+ * driver or a boot option is then one file's business.
+ */
+#define REGISTER(table, type, entry) \
+	static const type *const goose_reg_##table##_##entry __attribute__((used, section("goose_" #table))) = &(entry)
+#define REGISTRY_FOREACH(table, type, p)                                                   \
+	extern const type *const __start_goose_##table[] __attribute__((weak));             \
+	extern const type *const __stop_goose_##table[] __attribute__((weak));              \
+	for (const type *const *p = __start_goose_##table; p && p < __stop_goose_##table; p++)
+
 /* Decimal digits to a number (stops at the first non-digit; saturates). */
 static inline uint64_t strtou64(const char *s)
 {

@@ -10,6 +10,21 @@
 #include "lib/fdt.h"
 #include "test.h"
 
+/* The device node a driver would take: the first with one of its compatibles
+ * (an absent one when none has). */
+static const struct fdt_device absent_device;
+static const struct fdt_device *dev_of(const struct fdt_info *in, const char *const *compat)
+{
+	const struct fdt_device *d = fdt_find_any(in, compat);
+
+	return d ? d : &absent_device;
+}
+#define DEV(in, ...) (*dev_of(&(in), (const char *const[]){ __VA_ARGS__, NULL }))
+#define TEST_DEV(in) DEV(in, "sifive,test0")
+#define RTC_DEV(in) DEV(in, "google,goldfish-rtc")
+#define PLIC_DEV(in) DEV(in, "riscv,plic0", "sifive,plic-1.0.0")
+#define CLINT_DEV(in) DEV(in, "riscv,clint0", "sifive,clint0")
+
 #include <stdarg.h>
 
 /* ---- A small blob builder (layout: Devicetree Specification v0.4, chapter 5) ---- */
@@ -630,10 +645,10 @@ static void test_std_tree(void)
 	      info.harts[0].has_sstc && info.harts[0].has_zkr, "std hart (zkr past the 63 bytes kept)");
 	CHECK(!strcmp(info.harts[0].isa, "rv64imafdch_zicsr_zifencei_zihintpause_zba_zbb_zbc_zbs_sstc_svp"),
 	      "std isa truncated to 63: %s", info.harts[0].isa);
-	CHECK(info.test_dev.present && info.test_dev.base == 0x100000, "std test_dev");
-	CHECK(!info.rtc.present, "std rtc");
-	CHECK(info.plic.present && info.plic.base == 0xc000000 && info.plic.size == 0x600000, "std plic");
-	CHECK(info.clint.present && info.clint.base == 0x2000000, "std clint");
+	CHECK(TEST_DEV(info).present && TEST_DEV(info).base == 0x100000, "std test_dev");
+	CHECK(!RTC_DEV(info).present, "std rtc");
+	CHECK(PLIC_DEV(info).present && PLIC_DEV(info).base == 0xc000000 && PLIC_DEV(info).size == 0x600000, "std plic");
+	CHECK(CLINT_DEV(info).present && CLINT_DEV(info).base == 0x2000000, "std clint");
 	CHECK(info.initrd_start == 0 && info.initrd_end == 0, "std initrd");
 }
 
@@ -1013,11 +1028,11 @@ static void test_devices(void)
 	size_t n = tree_with(in_devices, true, true);
 
 	CHECK(parse(B, n) == 0, "devices: %s", err);
-	CHECK(info.plic.present && info.plic.base == 0xc000000 && info.plic.size == 0x4000000, "first usable plic");
-	CHECK(info.plic.ninterrupts == 4 && info.plic.interrupts[3] == 4, "interrupts capped at 4");
-	CHECK(info.clint.present && info.clint.base == 0x2000000, "clint without final NUL");
-	CHECK(info.rtc.present && info.rtc.base == 0x101000 && info.rtc.clock_frequency == 0, "rtc");
-	CHECK(!info.test_dev.present && !info.console.present, "no test_dev, no console");
+	CHECK(PLIC_DEV(info).present && PLIC_DEV(info).base == 0xc000000 && PLIC_DEV(info).size == 0x4000000, "first usable plic");
+	CHECK(PLIC_DEV(info).ninterrupts == 4 && PLIC_DEV(info).interrupts[3] == 4, "interrupts capped at 4");
+	CHECK(CLINT_DEV(info).present && CLINT_DEV(info).base == 0x2000000, "clint without final NUL");
+	CHECK(RTC_DEV(info).present && RTC_DEV(info).base == 0x101000 && RTC_DEV(info).clock_frequency == 0, "rtc");
+	CHECK(!TEST_DEV(info).present && !info.console.present, "no test_dev, no console");
 }
 
 /* NOPs anywhere a token may be; a version 16 header (no size_dt_struct). */
@@ -1046,7 +1061,7 @@ static void test_nop_and_v16(void)
 	}
 	free(st);
 	n = fb_build();
-	CHECK(parse(B, n) == 0 && info.console.present && info.nharts == 1 && info.test_dev.present, "NOPs: %s", err);
+	CHECK(parse(B, n) == 0 && info.console.present && info.nharts == 1 && TEST_DEV(info).present, "NOPs: %s", err);
 	F.version = 16;
 	n = fb_build();
 	CHECK(parse(B, n) == 0 && info.console.present && info.nharts == 1, "version 16: %s", err);
@@ -1181,10 +1196,10 @@ static void check_tree(const char *dir, const struct tree_want *w)
 	}
 	CHECK(info.nharts == w->nharts && usable == w->usable && sstc == w->sstc, "%s: %d harts, usable 0x%x, sstc 0x%x",
 	      w->file, info.nharts, usable, sstc);
-	CHECK(info.test_dev.present == !!w->test_dev && info.test_dev.base == w->test_dev, "%s: test_dev", w->file);
-	CHECK(info.rtc.present == !!w->rtc && info.rtc.base == w->rtc, "%s: rtc", w->file);
-	CHECK(info.plic.present && info.plic.base == w->plic, "%s: plic", w->file);
-	CHECK(info.clint.present && info.clint.base == w->clint, "%s: clint", w->file);
+	CHECK(TEST_DEV(info).present == !!w->test_dev && TEST_DEV(info).base == w->test_dev, "%s: test_dev", w->file);
+	CHECK(RTC_DEV(info).present == !!w->rtc && RTC_DEV(info).base == w->rtc, "%s: rtc", w->file);
+	CHECK(PLIC_DEV(info).present && PLIC_DEV(info).base == w->plic, "%s: plic", w->file);
+	CHECK(CLINT_DEV(info).present && CLINT_DEV(info).base == w->clint, "%s: clint", w->file);
 	CHECK(info.initrd_start == 0 && info.initrd_end == 0 && !info.bootargs, "%s: no initrd or bootargs", w->file);
 	free(blob);
 }

@@ -1,5 +1,14 @@
 /* SPDX-License-Identifier: MIT */
+/*
+ * The 16550 UART and its kin (TI PC16550D datasheet): ns16550a, Synopsys
+ * DesignWare's dw-apb-uart (registers reg-shift apart, reg-io-width wide:
+ * the VisionFive 2's). The firmware set the baud rate already: goose only
+ * polls and moves bytes. The register logic works through struct uart's
+ * accessors, so host tests drive it against a simulated register file.
+ */
 #include "dev/uart.h"
+#include "dev/console.h"
+
 
 /* 16550 registers (TI PC16550D datasheet): THR/RBR at 0, LSR at 5. */
 #define UART16550_THR 0
@@ -45,9 +54,6 @@ void uart16550_putc(const struct uart *u, char c)
 	u->write(u, uart16550_reg(u, UART16550_THR), u->reg_io_width, (uint8_t)c);
 }
 
-/* Bounded: a UART that never drains must not hang power-off. */
-#define UART_FLUSH_POLLS 1000000
-
 void uart16550_flush(const struct uart *u)
 {
 	for (int i = 0; i < UART_FLUSH_POLLS; i++)
@@ -62,43 +68,39 @@ int uart16550_getc(const struct uart *u)
 	return (int)(u->read(u, uart16550_reg(u, UART16550_RBR), u->reg_io_width) & 0xff);
 }
 
-/* SiFive UART (FU540-C000 manual, chapter 13): 32-bit registers. */
-#define SIFIVE_TXDATA 0x00
-#define SIFIVE_RXDATA 0x04
-#define SIFIVE_TXCTRL 0x08
-#define SIFIVE_IP 0x14
-#define SIFIVE_IP_TXWM 1u
-#define SIFIVE_TXCNT_SHIFT 16	/* txctrl.txcnt: txwm pends while fewer entries are queued */
-#define SIFIVE_RXCTRL 0x0c
-#define SIFIVE_FULL (1u << 31)
-#define SIFIVE_EMPTY (1u << 31)
+#ifndef GOOSE_HOST
+static struct uart uart;
 
-void uart_sifive_init(const struct uart *u)
+static int uart16550_attach(const struct fdt_device *dev)
 {
-	/* txen, and txcnt = 1 so that ip.txwm means "transmit FIFO empty". */
-	u->write(u, u->base + SIFIVE_TXCTRL, 4,
-		 (u->read(u, u->base + SIFIVE_TXCTRL, 4) & ~(7u << SIFIVE_TXCNT_SHIFT)) | 1u << SIFIVE_TXCNT_SHIFT | 1);
-	u->write(u, u->base + SIFIVE_RXCTRL, 4, u->read(u, u->base + SIFIVE_RXCTRL, 4) | 1);
+	console_uart(&uart, dev);
+	uart16550_init(&uart);
+	return 0;
 }
 
-void uart_sifive_putc(const struct uart *u, char c)
+static void console_16550_write(const char *s, size_t n)
 {
-	while (u->read(u, u->base + SIFIVE_TXDATA, 4) & SIFIVE_FULL)
-		;
-	u->write(u, u->base + SIFIVE_TXDATA, 4, (uint8_t)c);
+	uart16550_write(&uart, s, n);
 }
 
-/* The FIFO is empty (the last byte may still be shifting out). */
-void uart_sifive_flush(const struct uart *u)
+static int console_16550_getc(void)
 {
-	for (int i = 0; i < UART_FLUSH_POLLS; i++)
-		if (u->read(u, u->base + SIFIVE_IP, 4) & SIFIVE_IP_TXWM)
-			return;
+	return uart16550_getc(&uart);
 }
 
-int uart_sifive_getc(const struct uart *u)
+static void console_16550_flush(void)
 {
-	uint32_t v = u->read(u, u->base + SIFIVE_RXDATA, 4);
-
-	return (v & SIFIVE_EMPTY) ? -1 : (int)(v & 0xff);
+	uart16550_flush(&uart);
 }
+
+static const char *const compatible[] = { "ns16550a", "ns16550", "snps,dw-apb-uart", NULL };
+
+static const struct console_driver uart16550_console = {
+	.compatible = compatible,
+	.init = uart16550_attach,
+	.write = console_16550_write,
+	.getc = console_16550_getc,
+	.flush = console_16550_flush,
+};
+REGISTER(consoles, struct console_driver, uart16550_console);
+#endif

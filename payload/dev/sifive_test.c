@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * QEMU's sifive_test finisher (hw/misc/sifive_test.c), QEMU virt's power-off
+ * device: a 32-bit write of 0x5555 passes, (code << 16) | 0x3333 fails with
+ * exit code `code`, so QEMU's own exit status is the program's.
+ */
+#include "dev/power.h"
+#include "arch/riscv/layout.h"
+#include "lib/fdt.h"
+
+#define FINISHER_FAIL 0x3333
+#define FINISHER_PASS 0x5555
+
+static volatile uint32_t *reg;
+
+static int sifive_test_init(const struct fdt_device *dev)
+{
+	reg = PA2VA(dev->base);
+	return 0;
+}
+
+static void sifive_test_off(int status)
+{
+	*reg = status ? ((uint32_t)status << 16) | FINISHER_FAIL : FINISHER_PASS;
+}
+
+static const char *const compatible[] = { "sifive,test0", NULL };
+
+static const struct power_driver sifive_test = {
+	.compatible = compatible,
+	.init = sifive_test_init,
+	.off = sifive_test_off,
+};
+REGISTER(power, struct power_driver, sifive_test);
