@@ -271,8 +271,8 @@ static int load_stack(const struct loader_info *li, const struct elf_image *img,
 		return load_fail("loader: out of memory building the initial stack");
 
 	memset(&t->frame, 0, sizeof(t->frame));
-	t->frame.x[0] = img->entry;
-	t->frame.x[REG_SP] = sp;
+	t->frame.pc = img->entry;
+	t->frame.sp = sp;
 	/* Return to S-mode with interrupts on and the FPU usable. */
 	t->frame.sstatus = SSTATUS_SPP | SSTATUS_SPIE | SSTATUS_FS_INITIAL;
 	return 0;

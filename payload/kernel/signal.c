@@ -72,8 +72,8 @@ static void print_location(const char *what, uint64_t pc)
 
 void signal_dump_frame(const struct frame *f)
 {
-	print_location("pc", f->x[0]);
-	print_location("ra", f->x[REG_RA]);
+	print_location("pc", f->pc);
+	print_location("ra", f->ra);
 	for (int i = 0; i < 32; i += 4)
 		gmsg("  %-3s %016lx  %-3s %016lx  %-3s %016lx  %-3s %016lx", reg_names[i], f->x[i], reg_names[i + 1],
 		     f->x[i + 1], reg_names[i + 2], f->x[i + 2], reg_names[i + 3], f->x[i + 3]);
@@ -163,7 +163,7 @@ static int signal_setup_frame(struct thread *t, int sig, const struct k_siginfo 
 {
 	const struct k_sigaction *act = &sigactions[sig];
 	struct frame *f = &t->frame;
-	uint64_t sp = f->x[REG_SP];
+	uint64_t sp = f->sp;
 	bool on_alt = t->altstack_size && sp - t->altstack_sp < t->altstack_size;
 
 	if ((act->flags & SA_ONSTACK) && t->altstack_size && !(t->altstack_flags & SS_DISABLE) && !on_alt)
@@ -184,9 +184,9 @@ static int signal_setup_frame(struct thread *t, int sig, const struct k_siginfo 
 	fr->uc.uc_stack.ss_flags = !t->altstack_size ? SS_DISABLE : on_alt ? SS_ONSTACK : 0;
 	fr->uc.uc_sigmask = t->sigmask;
 	/* An interrupted call under SA_RESTART runs again once the handler returns. */
-	if (t->interrupted && (act->flags & SA_RESTART) && t->restartable && f->x[REG_A0] == (uint64_t)-EINTR) {
-		f->x[0] -= 4;
-		f->x[REG_A0] = t->orig_a0;
+	if (t->interrupted && (act->flags & SA_RESTART) && t->restartable && f->a0 == (uint64_t)-EINTR) {
+		f->pc -= 4;
+		f->a0 = t->orig_a0;
 	}
 	t->interrupted = false;
 	memcpy(fr->uc.uc_mcontext.sc_regs, f->x, sizeof(f->x));
@@ -197,12 +197,12 @@ static int signal_setup_frame(struct thread *t, int sig, const struct k_siginfo 
 	if (!(act->flags & SA_NODEFER))
 		t->sigmask |= SIGBIT(sig);
 	t->sigmask &= ~(SIGBIT(SIGKILL) | SIGBIT(SIGSTOP));
-	f->x[0] = act->handler;
-	f->x[REG_RA] = loader_sigreturn_trampoline();
-	f->x[REG_SP] = sp;
-	f->x[REG_A0] = (uint64_t)sig;
-	f->x[REG_A1] = sp + __builtin_offsetof(struct k_rt_sigframe, info);
-	f->x[REG_A2] = sp + __builtin_offsetof(struct k_rt_sigframe, uc);
+	f->pc = act->handler;
+	f->ra = loader_sigreturn_trampoline();
+	f->sp = sp;
+	f->a0 = (uint64_t)sig;
+	f->a1 = sp + __builtin_offsetof(struct k_rt_sigframe, info);
+	f->a2 = sp + __builtin_offsetof(struct k_rt_sigframe, uc);
 	if (act->flags & SA_RESETHAND)
 		sigactions[sig].handler = SIG_DFL;
 	return 0;
@@ -243,13 +243,13 @@ void signal_deliver(struct thread *t)
 		signal_die(t, sig, 0);
 	}
 	if (signal_setup_frame(t, sig, &info))
-		signal_die(t, SIGSEGV, t->frame.x[REG_SP]);
+		signal_die(t, SIGSEGV, t->frame.sp);
 }
 
 long signal_return(struct thread *t)
 {
 	struct frame *f = &t->frame;
-	uint64_t sp = f->x[REG_SP];
+	uint64_t sp = f->sp;
 
 	if (uaccess_ok(sp, sizeof(struct k_rt_sigframe), PROT_READ))
 		signal_die(t, SIGSEGV, sp);
@@ -261,5 +261,5 @@ long signal_return(struct thread *t)
 	t->fp[32] = fr->uc.uc_mcontext.sc_fpregs_fcsr;
 	fp_restore(t->fp);
 	t->sigmask = fr->uc.uc_sigmask & ~(SIGBIT(SIGKILL) | SIGBIT(SIGSTOP));
-	return f->x[REG_A0];
+	return f->a0;
 }

@@ -140,7 +140,7 @@ void sched_wake(struct thread *t, long result)
 	if (t->deadline)
 		list_remove(&sleepers, t, true);
 	t->wait = WAIT_NONE;
-	t->frame.x[REG_A0] = (uint64_t)result;
+	t->frame.a0 = (uint64_t)result;
 	sched_make_runnable(t);
 }
 
@@ -148,7 +148,7 @@ void sched_wake(struct thread *t, long result)
 static void sched_restart(struct thread *t)
 {
 	sched_wake(t, (long)t->orig_a0);
-	t->frame.x[0] -= 4;
+	t->frame.pc -= 4;
 	t->restarting = true;
 }
 

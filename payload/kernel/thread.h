@@ -70,6 +70,9 @@ struct thread {
 	uint64_t clear_child_tid;
 };
 
+/* trap.S finds a thread's frame where sscratch points: the thread itself. */
+_Static_assert(__builtin_offsetof(struct thread, frame) == 0, "struct thread: frame first");
+
 extern struct spinlock big_lock;
 
 /* trap.S: f0-f31 and fcsr to/from buf[0..32]. */

@@ -73,8 +73,8 @@ const char *errno_name(long e)
 /* The call's number and arguments, before the call changes the frame. */
 void trace_syscall_enter(struct thread *t)
 {
-	t->trace_nr = t->frame.x[REG_A7];
-	memcpy(t->trace_args, &t->frame.x[REG_A0], sizeof(t->trace_args));
+	t->trace_nr = t->frame.a7;
+	memcpy(t->trace_args, frame_args(&t->frame), sizeof(t->trace_args));
 }
 
 /* How an argument is shown ("decoded flags where cheap", as strace). */
@@ -209,15 +209,15 @@ void trace_resume_do(struct thread *t)
 	/* A restarted call traces itself when it finishes. */
 	if (t->restarting)
 		return;
-	trace_line(t, (long)t->frame.x[REG_A0], " (blocked)");
+	trace_line(t, (long)t->frame.a0, " (blocked)");
 }
 
 void trace_fault_do(struct thread *t, const char *what, uint64_t addr)
 {
 	uint64_t off;
-	const char *fn = loader_symbolize(t->frame.x[0], &off);
+	const char *fn = loader_symbolize(t->frame.pc, &off);
 
-	gmsg("[%d] fault: %s at 0x%lx, pc 0x%lx %s+0x%lx", t->tid, what, addr, t->frame.x[0], fn ? fn : "?",
+	gmsg("[%d] fault: %s at 0x%lx, pc 0x%lx %s+0x%lx", t->tid, what, addr, t->frame.pc, fn ? fn : "?",
 	     fn ? off : 0);
 }
 

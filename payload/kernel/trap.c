@@ -67,12 +67,12 @@ static void trap_page_fault(struct thread *t, uint64_t cause, uint64_t addr)
 static void trap_exception(struct thread *t, uint64_t cause)
 {
 	struct frame *f = &t->frame;
-	uint64_t pc = f->x[0];
+	uint64_t pc = f->pc;
 
 	switch (cause) {
 	case EXC_BREAKPOINT:
 		if (loader_is_syscall_site(pc)) {
-			f->x[0] = pc + 4;
+			f->pc = pc + 4;
 			syscall_handle(t);
 			return;
 		}
@@ -164,7 +164,7 @@ void trap_goose_fault(struct frame *f)
 	uint64_t cause = f->scause;
 
 	gmsg("panic: %s%s (scause 0x%lx) inside goose at pc 0x%lx, stval 0x%lx",
-	     (cause & SCAUSE_INTERRUPT) ? "interrupt " : "", exc_name(cause & ~SCAUSE_INTERRUPT), cause, f->x[0],
+	     (cause & SCAUSE_INTERRUPT) ? "interrupt " : "", exc_name(cause & ~SCAUSE_INTERRUPT), cause, f->pc,
 	     f->stval);
 	signal_dump_frame(f);
 	goose_exit(POWER_EXIT_GOOSE_FAILURE);

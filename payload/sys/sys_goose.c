@@ -26,7 +26,7 @@
 
 static long sbi_result(struct thread *t, long error, long value)
 {
-	t->frame.x[REG_A1] = (uint64_t)value;
+	t->frame.a1 = (uint64_t)value;
 	return -error;
 }
 

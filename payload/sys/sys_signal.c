@@ -80,7 +80,7 @@ SYSCALL(rt_sigpending)
 
 static bool on_altstack(const struct thread *t)
 {
-	uint64_t sp = t->frame.x[REG_SP];
+	uint64_t sp = t->frame.sp;
 
 	return t->altstack_size && sp - t->altstack_sp < t->altstack_size;
 }

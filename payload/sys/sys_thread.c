@@ -58,11 +58,11 @@ SYSCALL(clone)
 	c->keepcaps = t->keepcaps;
 	memcpy(c->uid, t->uid, sizeof(c->uid));
 	memcpy(c->gid, t->gid, sizeof(c->gid));
-	c->frame.x[REG_A0] = 0;
+	c->frame.a0 = 0;
 	if (a[1])
-		c->frame.x[REG_SP] = a[1];
+		c->frame.sp = a[1];
 	if (flags & CLONE_SETTLS)
-		c->frame.x[REG_TP] = a[3];
+		c->frame.tp = a[3];
 	if (flags & CLONE_CHILD_CLEARTID)
 		c->clear_child_tid = a[4];
 	/* The parent runs on this hart, so its FP registers are live. */

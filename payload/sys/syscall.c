@@ -73,16 +73,16 @@ static void syscall_enosys(uint64_t nr)
 
 void syscall_handle(struct thread *t)
 {
-	uint64_t nr = t->frame.x[REG_A7];
+	uint64_t nr = t->frame.a7;
 	const struct syscall_entry *e = syscall_entry(nr);
 	long r;
 
-	t->orig_a0 = t->frame.x[REG_A0];
+	t->orig_a0 = t->frame.a0;
 	t->restartable = false;
 	if (trace_mask & TRACE_SYSCALLS)
 		trace_syscall_enter(t);
 	if (e && e->fn) {
-		r = e->fn(t, &t->frame.x[REG_A0]);
+		r = e->fn(t, frame_args(&t->frame));
 	} else {
 		if (trace_mask & TRACE_ENOSYS)
 			syscall_enosys(nr);
@@ -91,7 +91,7 @@ void syscall_handle(struct thread *t)
 	if (r != SYSRET_BLOCKED) {
 		t->restarting = false;
 		if (r != SYSRET_NOREPLY)
-			t->frame.x[REG_A0] = (uint64_t)r;
+			t->frame.a0 = (uint64_t)r;
 	}
 	trace_syscall(t, r);
 }
