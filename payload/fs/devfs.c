@@ -6,6 +6,7 @@
  * devmem.c's, /dev/irq/<n> devirq.c's.
  */
 #include "fs/vfs.h"
+#include "arch/riscv/layout.h"
 #include "dev/console.h"
 #include "dev/random.h"
 #include "include/uapi/errno.h"
@@ -123,7 +124,12 @@ static long con_write(struct file *f, const void *buf, size_t len, uint64_t *off
 	while (done < len) {
 		size_t n = MIN(len - done, sizeof(chunk));
 
-		if (copy_from_user(chunk, (uint64_t)(uintptr_t)buf + done, n))
+		/* The program's buffer is checked again for every chunk (another
+		 * thread may unmap it while the lock is let go); goose's own (a
+		 * sendfile's bounce buffer) is read as it is. */
+		if ((uint64_t)(uintptr_t)buf >= USER_TOP)
+			memcpy(chunk, (const char *)buf + done, n);
+		else if (copy_from_user(chunk, (uint64_t)(uintptr_t)buf + done, n))
 			break;
 		spin_unlock(&big_lock);
 		console_write_crlf(chunk, n);
@@ -168,6 +174,7 @@ static const struct file_ops console_ops = {
 	.stat = con_stat,
 	.ioctl = con_ioctl,
 	.polled = true,
+	.drops_big_lock = true,
 };
 
 static struct file *console_file(uint32_t flags)

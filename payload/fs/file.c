@@ -9,6 +9,7 @@
 #include "include/uapi/eventpoll.h"
 #include "include/uapi/fcntl.h"
 #include "include/uapi/stat.h"
+#include "kernel/syscall.h"
 #include "kernel/thread.h"
 #include "mm/kmem.h"
 #include "mm/vm.h"
@@ -115,5 +116,5 @@ long file_block(struct thread *t, struct file *f, long r)
 	if (r != -EAGAIN || (f->flags & O_NONBLOCK))
 		return r;
 	t->restartable = true;
-	return sched_block_poll(t, f->ops->polled);
+	return syscall_wait(t, f->ops->polled);
 }

@@ -27,6 +27,14 @@ extern uint64_t fd_limit;
 struct file;
 struct inode;
 
+/*
+ * A file's operations. Every op runs with the big lock held (kernel/thread.h)
+ * and returns with it held; an op that lets go of it meanwhile says so in
+ * drops_big_lock, and must then look at its state again after taking it
+ * back (another hart may have changed anything, the program's buffer
+ * included). An op that would block returns -EAGAIN having done nothing
+ * (kernel/syscall.h: the call then waits and runs again).
+ */
 struct file_ops {
 	/* A device node was opened (f->priv is the node's); 0 or -errno. */
 	int (*open)(struct file *f);
@@ -53,6 +61,9 @@ struct file_ops {
 	bool polled;
 	/* Added to the VMA of an mmap of this file (VM_DEVICE for /dev/mem). */
 	uint32_t vm_flags;
+	/* write lets go of the big lock while the bytes go out (the console:
+	 * a slow serial line must not stop the other harts' traps). */
+	bool drops_big_lock;
 };
 
 struct file {

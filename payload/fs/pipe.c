@@ -43,6 +43,7 @@ struct pipe {
 	uint64_t tail;		/* bytes ever read */
 	int readers, writers;	/* open files on each side (O_RDWR: both) */
 	uint64_t writer_opens;	/* files ever opened for writing */
+	uint64_t reader_opens;	/* files ever opened for reading */
 	struct pipe_file *files;
 	void **fifo;		/* a FIFO: its inode's slot holding this pipe */
 	/* FIFO opens waiting for the other side: they count as that side's,
@@ -50,6 +51,7 @@ struct pipe {
 	struct {
 		int tid;
 		bool reader;
+		uint64_t partner_opens;	/* the other side's opens when it began to wait */
 	} waiting[FIFO_WAITERS];
 	int nwaiting;
 };
@@ -233,6 +235,7 @@ static struct file *pipe_file(struct pipe *p, uint32_t flags)
 	p->readers += is_reader(f);
 	p->writers += is_writer(f);
 	p->writer_opens += is_writer(f);
+	p->reader_opens += is_reader(f);
 	return f;
 }
 
@@ -307,9 +310,15 @@ long fifo_open(void **slot, uint32_t flags, struct thread *t, struct file **out)
 		*slot = p;
 	}
 	int w = fifo_find_waiter(p, t->tid, reader);
+	uint64_t partner_opens = reader ? p->writer_opens : p->reader_opens;
+	/* The open runs again after each wait (kernel/syscall.h): a partner
+	 * that opened since it began waiting lets it go on even if that one
+	 * has closed again (fs/pipe.c's wait_for_partner counts opens too). */
+	bool partner_came = w >= 0 && p->waiting[w].partner_opens != partner_opens;
 
 	/* One side alone waits for the other (O_RDWR never waits). */
-	if (acc != O_RDWR && !(reader ? p->writers || waiting(p, false) : p->readers || waiting(p, true))) {
+	if (acc != O_RDWR && !partner_came &&
+	    !(reader ? p->writers || waiting(p, false) : p->readers || waiting(p, true))) {
 		if (!reader && (flags & O_NONBLOCK)) {
 			if (!p->files && !p->nwaiting)
 				pipe_free(p);
@@ -320,6 +329,7 @@ long fifo_open(void **slot, uint32_t flags, struct thread *t, struct file **out)
 				if (p->nwaiting == FIFO_WAITERS)
 					return -EAGAIN;	/* the caller blocks on and tries again */
 				p->waiting[p->nwaiting].tid = t->tid;
+				p->waiting[p->nwaiting].partner_opens = partner_opens;
 				p->waiting[p->nwaiting++].reader = reader;
 				pipe_notify(p);
 			}

@@ -152,7 +152,7 @@ static void sched_restart(struct thread *t)
 	t->restarting = true;
 }
 
-long sched_block_poll(struct thread *t, bool polled)
+long syscall_wait(struct thread *t, bool polled)
 {
 	uint64_t wake = t->syscall_deadline;
 

@@ -71,6 +71,13 @@ struct thread {
 };
 
 /* trap.S finds a thread's frame where sscratch points: the thread itself. */
+/* Whether this pass of a system call is its first, not a re-run after a
+ * wait (kernel/syscall.h): what must happen once per call keys on it. */
+static inline bool syscall_first_pass(const struct thread *t)
+{
+	return !t->restarting;
+}
+
 _Static_assert(__builtin_offsetof(struct thread, frame) == 0, "struct thread: frame first");
 
 extern struct spinlock big_lock;
@@ -89,10 +96,6 @@ int thread_count(void);
 /* Run queue and blocking (big_lock held). */
 void sched_make_runnable(struct thread *t);
 void sched_block(struct thread *t, enum wait_kind kind, uint64_t addr, uint64_t deadline);
-/* Block t until some file changes (file_notify), t->syscall_deadline passes,
- * or, with polled, a few milliseconds go by; then its call runs again.
- * Returns SYSRET_BLOCKED for the handler to return. */
-long sched_block_poll(struct thread *t, bool polled);
 void sched_wake(struct thread *t, long result);
 /* Wake every thread blocked in WAIT_POLL so it re-runs its call. */
 void sched_wake_pollers(void);

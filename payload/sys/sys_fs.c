@@ -40,12 +40,21 @@ static long rw_one(struct thread *t, int fd, uint64_t ubuf, uint64_t len, uint64
 	if (uaccess_ok(ubuf, len, write ? PROT_READ : PROT_WRITE))
 		return -EFAULT;
 	uint64_t *off = pos ? pos : &f->off;
+	/* fd_get's file is borrowed for the trap: an op that lets go of the big
+	 * lock holds a reference of its own meanwhile, or a close on another
+	 * hart could free the file under it. */
+	bool hold = write && f->ops->drops_big_lock;
 
+	if (hold)
+		file_get(f);
 	if (write)
 		r = f->ops->write(f, (const void *)ubuf, len, off);
 	else
 		r = f->ops->read(f, (void *)ubuf, len, off);
-	return may_block ? file_block(t, f, r) : r;
+	r = may_block ? file_block(t, f, r) : r;
+	if (hold)
+		file_put(f);
+	return r;
 }
 
 SYSCALL(read)
@@ -92,7 +101,7 @@ SYSCALL(pwrite64)
  */
 SYSCALL(sendfile)
 {
-	static uint8_t bounce[16384];	/* the big lock is held */
+	uint8_t bounce[4096];	/* on this hart's stack: out's write may let go of the big lock */
 	struct file *out = fd_get((int)a[0]), *in = fd_get((int)a[1]);
 	uint64_t count = MIN(a[3], RW_MAX), done = 0, pos = 0;
 	long r = 0;
@@ -113,7 +122,13 @@ SYSCALL(sendfile)
 	if (!in->ops->seekable || !in->ops->read || !out->ops->write || (out->flags & O_APPEND))
 		return -EINVAL;
 	uint64_t *off = a[2] ? &pos : &in->off;
+	/* Both files stay ours while out's write lets go of the big lock (rw_one). */
+	bool hold = out->ops->drops_big_lock;
 
+	if (hold) {
+		file_get(in);
+		file_get(out);
+	}
 	while (done < count) {
 		uint64_t start = *off;
 		long n = in->ops->read(in, bounce, MIN(count - done, sizeof(bounce)), off);
@@ -134,10 +149,14 @@ SYSCALL(sendfile)
 			break;
 	}
 	if (a[2] && copy_to_user(a[2], &pos, sizeof(pos)))
-		return -EFAULT;
-	if (done)
-		return (long)done;
-	return r == -EAGAIN ? file_block(t, out, r) : r;
+		r = -EFAULT, done = 0;
+	else if (!done && r == -EAGAIN)
+		r = file_block(t, out, r);
+	if (hold) {
+		file_put(in);
+		file_put(out);
+	}
+	return done ? (long)done : r;
 }
 
 /* readv/writev: struct iovec { void *base; size_t len; } (include/uapi/linux/uio.h). */
@@ -200,7 +219,7 @@ SYSCALL(openat)
 	if (err == -EAGAIN) {
 		/* A FIFO waiting for its other side: the open runs again. */
 		t->restartable = true;
-		return sched_block_poll(t, false);
+		return syscall_wait(t, false);
 	}
 	if (err)
 		return err;
@@ -316,7 +335,7 @@ static long epoll_wait_common(struct thread *t, const uint64_t *a, bool ts)
 	int max = (int)a[2];
 	uint64_t ns;
 
-	if (ts && a[3] && !t->restarting) {
+	if (ts && a[3] && syscall_first_pass(t)) {
 		long r = timespec_from_user(a[3], &ns);
 
 		if (r)
@@ -340,7 +359,7 @@ static long epoll_wait_common(struct thread *t, const uint64_t *a, bool ts)
 		return -EBADF;
 	if (!file_is_epoll(ep))
 		return -EINVAL;
-	if (!t->restarting) {
+	if (syscall_first_pass(t)) {
 		long r = ts ? timeout_from_timespec(a[3], &t->syscall_deadline)
 			    : timeout_from_ms((int)a[3], &t->syscall_deadline);
 
@@ -351,7 +370,7 @@ static long epoll_wait_common(struct thread *t, const uint64_t *a, bool ts)
 
 	if (n != 0 || timeout_expired(t->syscall_deadline))
 		return n;
-	return sched_block_poll(t, epoll_has_polled(ep));
+	return syscall_wait(t, epoll_has_polled(ep));
 }
 
 SYSCALL(epoll_pwait)
