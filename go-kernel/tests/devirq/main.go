@@ -72,6 +72,9 @@ func main() {
 	must(syscall.EpollCtl(ep, syscall.EPOLL_CTL_ADD, fd, &syscall.EpollEvent{Events: syscall.EPOLLIN, Fd: int32(fd)}))
 	evs := make([]syscall.EpollEvent, 4)
 	k, err := syscall.EpollWait(ep, evs, 10)
+	for err == syscall.EINTR { // a preemption signal ends the wait early; epoll is never restarted
+		k, err = syscall.EpollWait(ep, evs, 10)
+	}
 	fmt.Println("epoll: no event for a quiet source:", k == 0 && err == nil)
 	syscall.Close(fd)
 	syscall.Close(ep)
