@@ -91,7 +91,8 @@ help:
 	@echo "  make payload              build $(BUILD)/goose.bin (no program embedded: it boots the initrd)"
 	@echo "  make dtbs                 compile dts/*.dts and dts/variants/*.dts into $(BUILD)/dtb/"
 	@echo "  make fuzz [FUZZ_SECONDS=60] [FUZZ=\"fdt elf\"]  run the libFuzzer harnesses (fuzz/README.md)"
-	@echo "  make docs                 docs/syscalls.md from payload/sys/syscalls.tbl; docs/boot-flow.svg from its .dot"
+	@echo "  make docs                 docs/syscalls.md from payload/sys/syscalls.tbl, docs/boot.md's options from"
+	@echo "                            BOOT_OPTION lines, docs/boot-flow.svg from its .dot"
 	@echo "  make clean                remove $(BUILD)/"
 
 # `make deps` installs; every other target only checks, once per build dir.
@@ -279,6 +280,7 @@ test-go: $(BUILD)/goose.bin
 # is made from the system-call table.
 docs: docs/boot-flow.svg
 	@$(PYTHON) ci/mksyscalls.py --docs
+	@$(PYTHON) ci/mkoptions.py
 docs/boot-flow.svg: docs/boot-flow.dot | $(DEPS_STAMP)
 	@dot -Tsvg $< -o $@
 

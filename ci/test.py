@@ -82,6 +82,11 @@ def suite_docs(t):
     else:
         t.result(True, "ok   docs/syscalls  (made from payload/sys/syscalls.tbl: %d calls implemented)"
                  % len(implemented_calls()))
+    status, out = run([sys.executable, os.path.join(REPO, "ci", "mkoptions.py"), "--check"])
+    if status:
+        t.result(False, "FAIL docs/options: %s" % out.strip())
+    else:
+        t.result(True, "ok   docs/options  (docs/boot.md's table is the BOOT_OPTION declarations)")
     suite_hostile_coverage(t)
 
 

@@ -176,34 +176,29 @@ static void __attribute__((noinline)) boot_crashtest(void)
 	*nowhere = 1;
 }
 
-/* goose's options: a misspelt one is an error, not silently nothing. */
-static const char *const boot_options[] = {
-	"goose.quiet", "goose.trace", "goose.stdin", "goose.init", "goose.cwd", "goose.time", "goose.harts",
-	"goose.crashtest", "goose.vdso",
-};
+/* The options the boot itself acts on; the others are registered beside
+ * their code (trace.c, loader.c, clock.c, devfs.c). */
+static BOOT_OPTION(quiet_option, "goose.quiet", "goose.quiet", "no boot report");
+static BOOT_OPTION(init_option, "goose.init", "goose.init=/path",
+		   "the program to run from a cpio initramfs (default `/init`)");
+static BOOT_OPTION(cwd_option, "goose.cwd", "goose.cwd=/path", "the program's working directory (default `/`)");
+static BOOT_OPTION(harts_option, "goose.harts", "goose.harts=<n>",
+		   "run on at most n harts (1: the boot hart alone)");
+static BOOT_OPTION(crashtest_option, "goose.crashtest", "goose.crashtest",
+		   "fault inside goose on purpose before the program starts, to see the report a goose bug gives "
+		   "(function, file and line of goose's code, registers)");
 
+/* goose's options: a misspelt one is an error, not silently nothing. */
 static void boot_check_options(void)
 {
-	for (int i = 0; i < bootargs.nopts; i++) {
-		const char *o = bootargs.opts[i];
-		size_t n = strchr(o, '=') ? (size_t)(strchr(o, '=') - o) : strlen(o);
-		size_t k;
+	char known[256];
+	const char *bad = bootargs_unknown(&bootargs, known, sizeof(known));
 
-		for (k = 0; k < ARRAY_SIZE(boot_options); k++)
-			if (strlen(boot_options[k]) == n && !strncmp(boot_options[k], o, n))
-				break;
-		if (k == ARRAY_SIZE(boot_options)) {
-			char known[200] = "";
+	if (bad) {
+		size_t n = strchr(bad, '=') ? (size_t)(strchr(bad, '=') - bad) : strlen(bad);
 
-			for (k = 0; k < ARRAY_SIZE(boot_options); k++) {
-				size_t len = strlen(known);
-
-				snprintf(known + len, sizeof(known) - len, "%s%s", k ? ", " : "", boot_options[k]);
-			}
-			gmsg("bootargs: unknown option %.*s (goose knows %s; docs/boot.md)", (int)MIN(n, (size_t)64),
-			     o, known);
-			boot_fail();
-		}
+		gmsg("bootargs: unknown option %.*s (goose knows %s; docs/boot.md)", (int)MIN(n, (size_t)64), bad, known);
+		boot_fail();
 	}
 }
 
@@ -288,7 +283,7 @@ static void boot_find_program(struct loader_info *li)
 {
 	const uint8_t *initrd = info.initrd_end > info.initrd_start ? PA2VA(info.initrd_start) : NULL;
 	size_t initrd_len = initrd ? info.initrd_end - info.initrd_start : 0;
-	const char *init = bootargs_opt(&bootargs, "goose.init");
+	const char *init = boot_option_value(&bootargs, &init_option);
 
 	if (initrd && cpio_is_archive(initrd, initrd_len) && vfs_unpack_cpio(initrd, initrd_len))
 		boot_fail();
@@ -325,7 +320,7 @@ static void boot_find_program(struct loader_info *li)
  */
 static void boot_start_harts(void)
 {
-	const char *opt = bootargs_opt(&bootargs, "goose.harts");
+	const char *opt = boot_option_value(&bootargs, &harts_option);
 	uint64_t want = opt ? strtou64(opt) : MAX_HARTS;
 
 	if (opt && !want) {
@@ -450,11 +445,11 @@ void goose_main(unsigned long hartid, uint64_t fdt_pa)
 	}
 	boot_check_options();
 	boot_check_initrd();
-	const char *opt = bootargs_opt(&bootargs, "goose.trace");
+	const char *opt = boot_option_value(&bootargs, &trace_option);
 
 	if (opt && trace_init(opt))
 		boot_fail();
-	opt = bootargs_opt(&bootargs, "goose.time");
+	opt = boot_option_value(&bootargs, &time_option);
 	uint64_t now_ns = 0;
 	const char *time_source = rtc_read(&info, &now_ns);
 
@@ -471,17 +466,8 @@ void goose_main(unsigned long hartid, uint64_t fdt_pa)
 	boot_memory(fdt_pa, fdt_len);
 
 	vfs_init();
-	file_init_stdio();
-	/* goose.stdin=null: standard input reads end of file, as `< /dev/null`. */
-	opt = bootargs_opt(&bootargs, "goose.stdin");
-	if (opt && strcmp(opt, "console")) {
-		struct file *f;
-
-		if (strcmp(opt, "null") || vfs_open(-100, "/dev/null", O_RDONLY, 0, &f) || fd_install_at(0, f, false) < 0) {
-			gmsg("goose.stdin=%s: want console or null", opt);
-			boot_fail();
-		}
-	}
+	if (devfs_stdio(boot_option_value(&bootargs, &stdin_option)))
+		boot_fail();
 	if (vfs_add_static("/sys/firmware/fdt", fdt, fdt_len, 0400))
 		panic("goose_main: no memory for /sys/firmware/fdt");
 	devmem_init(&info);
@@ -492,7 +478,7 @@ void goose_main(unsigned long hartid, uint64_t fdt_pa)
 	struct loader_info li = { .ba = &bootargs, .hwcap = bh ? loader_hwcap(bh->isa) : 0 };
 
 	/* goose.vdso=0: time without the vDSO, as Linux's vdso=0 (docs/boot.md). */
-	opt = bootargs_opt(&bootargs, "goose.vdso");
+	opt = boot_option_value(&bootargs, &vdso_option);
 	if (opt && strcmp(opt, "0") && strcmp(opt, "1")) {
 		gmsg("goose.vdso=%s: want 0 or 1", opt);
 		boot_fail();
@@ -502,7 +488,7 @@ void goose_main(unsigned long hartid, uint64_t fdt_pa)
 	syscall_set_cpu(li.hwcap, bh ? bh->ext : 0);
 
 	boot_find_program(&li);
-	opt = bootargs_opt(&bootargs, "goose.cwd");
+	opt = boot_option_value(&bootargs, &cwd_option);
 	if (opt && vfs_chdir(opt)) {
 		gmsg("goose.cwd=%s: no such directory", opt);
 		boot_fail();
@@ -518,10 +504,10 @@ void goose_main(unsigned long hartid, uint64_t fdt_pa)
 	sys_brk_init(loader_image_end());
 	/* goose.crashtest: fault inside goose on purpose, to see (and test)
 	 * the report a goose bug would give, as Linux's sysrq-c does. */
-	if (bootargs_opt(&bootargs, "goose.crashtest"))
+	if (boot_option_value(&bootargs, &crashtest_option))
 		boot_crashtest();
 	boot_start_harts();
-	if (!bootargs_opt(&bootargs, "goose.quiet"))
+	if (!boot_option_value(&bootargs, &quiet_option))
 		boot_report(&li, console_name);
 	sched_make_runnable(t);
 
@@ -529,7 +515,7 @@ void goose_main(unsigned long hartid, uint64_t fdt_pa)
 	 * they are taken only while Go code runs (sstatus.SIE stays 0 in goose). */
 	csr_set(CSR_SSTATUS, SSTATUS_FS);
 	csr_set(CSR_SIE, SIE_STIE | SIE_SSIE);
-	if (!bootargs_opt(&bootargs, "goose.quiet")) {
+	if (!boot_option_value(&bootargs, &quiet_option)) {
 		uint64_t n = rdinstret() - boot_instret, ns = (rdtime() - boot_time) * 1000000000ull / clock_timebase();
 
 		/* instret counts instructions on hardware and under QEMU -icount;

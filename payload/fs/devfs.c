@@ -14,6 +14,7 @@
 #include "include/uapi/fcntl.h"
 #include "include/uapi/stat.h"
 #include "kernel/thread.h"
+#include "lib/bootargs.h"
 #include "mm/vm.h"
 
 static long null_read(struct file *f, void *buf, size_t len, uint64_t *off)
@@ -182,16 +183,27 @@ static struct file *console_file(uint32_t flags)
 	return file_alloc(&console_ops, flags, NULL);
 }
 
-void file_init_stdio(void)
+BOOT_OPTION(stdin_option, "goose.stdin", "goose.stdin=null",
+	    "fd 0 reads /dev/null (end of file) instead of the console (`goose.stdin=console`, the default)");
+
+int devfs_stdio(const char *stdin_value)
 {
 	static const uint32_t modes[3] = { O_RDONLY, O_WRONLY, O_WRONLY };
+	struct file *f;
 
 	for (int fd = 0; fd < 3; fd++) {
-		struct file *f = console_file(modes[fd]);
-
+		f = console_file(modes[fd]);
 		if (!f || fd_install_at(fd, f, false) < 0)
-			panic("file_init_stdio: no memory for fd %d", fd);
+			panic("devfs_stdio: no memory for fd %d", fd);
 	}
+	/* goose.stdin=null: standard input reads end of file, as `< /dev/null`. */
+	if (!stdin_value || !strcmp(stdin_value, "console"))
+		return 0;
+	if (strcmp(stdin_value, "null") || vfs_open(AT_FDCWD, "/dev/null", O_RDONLY, 0, &f) || fd_install_at(0, f, false) < 0) {
+		gmsg("goose.stdin=%s: want console or null", stdin_value);
+		return -1;
+	}
+	return 0;
 }
 
 static void must(int r, const char *what)

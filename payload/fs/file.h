@@ -119,7 +119,5 @@ void epoll_forget_fd(int fd, struct file *f);
 struct thread;
 long file_block(struct thread *t, struct file *f, long r);
 
-/* fds 0, 1, 2 on the console. */
-void file_init_stdio(void);
 
 #endif

@@ -28,6 +28,11 @@ struct inode;
 /* The root, /tmp and /dev (tree.c, devfs.c). */
 void vfs_init(void);
 void devfs_init(void);
+/* fds 0, 1, 2 on the console, or fd 0 on /dev/null with goose.stdin=null
+ * (stdin_value is the option's value, NULL when not given): 0, or -1
+ * after one "goose: " line. */
+int devfs_stdio(const char *stdin_value);
+extern const struct boot_option stdin_option;
 /* Add a read-only file whose bytes stay where they are (the FDT). */
 int vfs_add_static(const char *path, const void *data, size_t len, uint32_t mode);
 /* Add a symbolic link to target (len bytes). */

@@ -4,7 +4,11 @@
 #include "arch/riscv/riscv.h"
 #include "kernel/thread.h"
 #include "kernel/vdso.h"
+#include "lib/bootargs.h"
 #include "sbi/sbi.h"
+
+BOOT_OPTION(time_option, "goose.time", "goose.time=<unix seconds>",
+	    "the wall clock at boot when the machine has no RTC goose knows");
 
 static struct {
 	uint64_t hz;

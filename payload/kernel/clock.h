@@ -37,4 +37,7 @@ void clock_vdso_fill(struct vdso_data *d);
  * (UINT64_MAX: none). Sstc's stimecmp where the hart has it, else SBI TIME. */
 void clock_set_timer(struct hart *h, uint64_t when);
 
+/* goose.time=<unix seconds>: the wall clock when no RTC tells it. */
+extern const struct boot_option time_option;
+
 #endif

@@ -14,6 +14,11 @@
 #include "mm/kmem.h"
 #include "mm/vm.h"
 
+BOOT_OPTION(vdso_option, "goose.vdso", "goose.vdso=0",
+	    "the vDSO exports no `__vdso_clock_gettime`, so the program reads the clock with the "
+	    "`clock_gettime` system call (as Linux's `vdso=0`; make bench's \"before\" of the vDSO). "
+	    "`__vdso_rt_sigreturn` stays. Default 1");
+
 /* ebreak: SYSTEM opcode, funct12 = 1 (ISA manual, "EBREAK"); same length as ecall. */
 #define INSN_EBREAK 0x00100073u
 

@@ -47,4 +47,6 @@ size_t loader_nsites(void);
 /* AT_HWCAP from a riscv,isa string ("rv64imafdc_zicsr..."): bit (letter - 'a'). */
 uint64_t loader_hwcap(const char *isa);
 
+extern const struct boot_option vdso_option;
+
 #endif

@@ -8,9 +8,13 @@
 #include "kernel/signal.h"
 #include "kernel/syscall.h"
 #include "kernel/thread.h"
+#include "lib/bootargs.h"
 #include "mm/vm.h"
 
 uint32_t trace_mask;
+
+BOOT_OPTION(trace_option, "goose.trace", "goose.trace=syscalls,faults,signals,threads,enosys (or all)",
+	    "an strace-like log, one `goose: [tid] ...` line per event; `enosys` names each unimplemented call once");
 
 static const struct {
 	const char *name;

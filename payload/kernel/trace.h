@@ -22,6 +22,7 @@ extern uint32_t trace_mask;
 
 /* Parse the option's value; returns -1 (and names the bad word) if unknown. */
 int trace_init(const char *spec);
+extern const struct boot_option trace_option;
 
 void trace_syscall_enter(struct thread *t);
 void trace_syscall_do(struct thread *t, long result);

@@ -109,3 +109,31 @@ const char *bootargs_opt(const struct bootargs *ba, const char *name)
 	}
 	return NULL;
 }
+
+const char *bootargs_unknown(const struct bootargs *ba, char *known, size_t knownlen)
+{
+	const char *bad = NULL;
+	size_t len = 0;
+
+	for (int i = 0; i < ba->nopts && !bad; i++) {
+		const char *o = ba->opts[i], *eq = strchr(o, '=');
+		size_t n = eq ? (size_t)(eq - o) : strlen(o);
+		bool found = false;
+
+		REGISTRY_FOREACH(options, struct boot_option, opt)
+		{
+			if (strlen((*opt)->name) == n && !strncmp((*opt)->name, o, n))
+				found = true;
+		}
+		if (!found)
+			bad = o;
+	}
+	if (knownlen)
+		known[0] = '\0';
+	REGISTRY_FOREACH(options, struct boot_option, opt)
+	{
+		if (len < knownlen)
+			len += (size_t)snprintf(known + len, knownlen - len, "%s%s", len ? ", " : "", (*opt)->name);
+	}
+	return bad;
+}

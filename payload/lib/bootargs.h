@@ -42,4 +42,29 @@ int bootargs_split(const char *s, size_t maxlen, struct bootargs *ba, char *err,
  * goose.trace=syscalls, "" for a bare goose.quiet); NULL when not given. */
 const char *bootargs_opt(const struct bootargs *ba, const char *name);
 
+/*
+ * A goose.* option, declared beside the code that acts on it with
+ * BOOT_OPTION (as Linux's early_param): the options goose accepts, the list
+ * an unknown one is told, and docs/boot.md's table (ci/mkoptions.py reads
+ * the BOOT_OPTION lines; make test checks it) all come from these, so they
+ * cannot drift apart. usage and doc are the docs' two columns.
+ */
+struct boot_option {
+	const char *name;	/* "goose.trace" */
+	const char *usage;	/* "goose.trace=syscalls,faults,..." */
+	const char *doc;
+};
+#define BOOT_OPTION(id, name, usage, doc)                           \
+	const struct boot_option id = { (name), (usage), (doc) }; \
+	REGISTER(options, struct boot_option, id)
+
+static inline const char *boot_option_value(const struct bootargs *ba, const struct boot_option *o)
+{
+	return bootargs_opt(ba, o->name);
+}
+
+/* The first goose.* word of ba that no BOOT_OPTION names, or NULL; the
+ * names it knows, comma-separated, into known. */
+const char *bootargs_unknown(const struct bootargs *ba, char *known, size_t knownlen);
+
 #endif
