@@ -10,7 +10,6 @@
 #include "include/uapi/errno.h"
 #include "include/uapi/eventpoll.h"
 #include "include/uapi/fcntl.h"
-#include "include/uapi/mman.h"
 #include "include/uapi/stat.h"
 #include "mm/kmem.h"
 #include "mm/vm.h"
@@ -70,7 +69,6 @@ static uint32_t ep_ready(struct epitem *it)
 int epoll_collect(struct file *epf, uint64_t out, int max)
 {
 	struct epoll *ep = epf->priv;
-	struct epoll_event_k *ev = (struct epoll_event_k *)(uintptr_t)out;
 	int n = 0;
 
 	for (struct epitem *it = ep->items; it && n < max; it = it->next) {
@@ -82,15 +80,14 @@ int epoll_collect(struct file *epf, uint64_t out, int max)
 			continue;
 		/* ep_send_events: an event that cannot be stored stays ready; the
 		 * call returns what it stored, or EFAULT when that is nothing. */
-		if (uaccess_ok(out + (uint64_t)n * sizeof(*ev), sizeof(*ev), PROT_WRITE))
+		struct epoll_event_k ev = { .events = r, .data = it->data };
+
+		if (copy_to_user(out + (uint64_t)n * sizeof(ev), &ev, sizeof(ev)))
 			return n ? n : -EFAULT;
 		it->reported = true;
 		it->seen_gen = it->file->gen;
 		if (it->events & EPOLLONESHOT)
 			it->disabled = true;
-		ev[n].events = r;
-		ev[n].pad = 0;
-		ev[n].data = it->data;
 		n++;
 	}
 	return n;

@@ -49,8 +49,14 @@ int resolve(struct inode *start, const char *path, int follow, struct lookup *lk
 	for (;;) {
 		while (*p == '/')
 			p++;
-		if (!*p)
+		if (!*p) {
+			/* No component left: "/" (or a link to it). namelen 0 is
+			 * fs/namei.c's LAST_ROOT. */
+			lk->dir = lk->inode = cur;
+			lk->namebuf[0] = '\0';
+			lk->namelen = 0;
 			return 0;
+		}
 		const char *name = p;
 
 		while (*p && *p != '/')
@@ -324,14 +330,17 @@ long vfs_unlinkat(int dirfd, const char *path, uint32_t flags)
 
 	if (r)
 		return r;
-	if (lk.namelen == 1 && lk.name[0] == '.')
-		return -EINVAL;
-	if (lk.namelen == 2 && lk.name[0] == '.' && lk.name[1] == '.')
-		return -ENOTEMPTY;
+	/* The last component "." or ".." or none ("/"), as do_unlinkat and
+	 * do_rmdir answer: unlink EISDIR; rmdir EINVAL, ENOTEMPTY, EBUSY. */
+	if (lk.namelen == 0 || (lk.namelen <= 2 && !memcmp(lk.name, "..", lk.namelen))) {
+		if (!(flags & AT_REMOVEDIR))
+			return -EISDIR;
+		return lk.namelen == 1 ? -EINVAL : lk.namelen == 2 ? -ENOTEMPTY : -EBUSY;
+	}
 	struct dirent *d = dir_find(lk.dir, lk.name, lk.namelen);
 
 	if (!d)
-		return lk.inode == vfs_root ? -EBUSY : -ENOENT;
+		return -ENOENT;
 	if (flags & AT_REMOVEDIR) {
 		if (!is_dir(d->inode))
 			return -ENOTDIR;
@@ -394,7 +403,7 @@ long vfs_renameat2(int olddirfd, const char *from, int newdirfd, const char *to,
 	struct dirent *df = dir_find(lf.dir, lf.name, lf.namelen);
 
 	/* "." , ".." and "/" cannot be renamed or replaced. */
-	if (!df || (lt.namelen <= 2 && lt.name[0] == '.' && (lt.namelen == 1 || lt.name[1] == '.')))
+	if (!df || lt.namelen == 0 || (lt.namelen <= 2 && !memcmp(lt.name, "..", lt.namelen)))
 		return -EBUSY;
 	if (flags & RENAME_EXCHANGE)
 		return rename_exchange(&lf, df, &lt);

@@ -38,6 +38,14 @@ extern struct hart harts[MAX_HARTS];
 /* Harts running goose; harts[0..nharts-1], logical CPU numbers. */
 extern int nharts;
 
+#ifdef GOOSE_HOST
+/* Host tests: the hart they pretend to run on (tests/host_kernel.c). */
+extern struct hart *host_hart;
+static inline struct hart *this_hart(void)
+{
+	return host_hart;
+}
+#else
 static inline struct hart *this_hart(void)
 {
 	struct hart *h;
@@ -45,6 +53,7 @@ static inline struct hart *this_hart(void)
 	asm volatile("mv %0, tp" : "=r"(h));
 	return h;
 }
+#endif
 
 /* Page table entries of [start, start+size) lost rights: make every other
  * hart forget them before returning (SBI RFENCE). */
