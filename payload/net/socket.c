@@ -45,6 +45,7 @@
 #include "kernel/thread.h"
 #include "mm/kmem.h"
 #include "mm/vm.h"
+#include "net/sock.h"
 #include "sys/sys.h"
 
 /* Linux's net.core.rmem_default; also the largest datagram taken. */
@@ -54,56 +55,6 @@
 #define EPHEMERAL_LO 32768
 #define EPHEMERAL_HI 60999
 #define LOOPBACK 0x7f000001u
-
-/* A socket address as the program gives it: len bytes of a sockaddr_in or
- * sockaddr_un. len 2 is an unbound AF_UNIX socket's. */
-struct saddr {
-	uint32_t len;
-	uint8_t b[2 + SUN_PATH_MAX];
-};
-
-struct ancillary {
-	struct file *files[SCM_MAX_FD];
-	int nfiles;
-	bool creds;			/* SCM_CREDENTIALS given by the sender */
-	int32_t cred[3];		/* pid, uid, gid */
-};
-
-struct msg {
-	struct msg *next;
-	size_t len, off;		/* bytes of data, bytes already read (streams) */
-	struct saddr from;		/* datagrams: the sender */
-	struct ancillary *anc;		/* SCM_RIGHTS, SCM_CREDENTIALS in flight, or NULL */
-	uint8_t data[];
-};
-
-/* A few options are kept only to be read back: on one machine they change nothing. */
-#define SOCK_OPTS 12
-
-struct sock {
-	int family, type, proto;
-	struct file *file;		/* NULL while waiting in an accept queue, and once closed */
-	struct saddr local, remote;	/* local.len 0: not bound; remote.len 0: no peer address */
-	bool bound, listening, connected, passcred;
-	bool paired;			/* a socketpair of datagram sockets: sends go to peer */
-	bool eof;			/* nothing more will arrive: the peer shut down or closed */
-	bool wr_shut, rd_shut;
-	bool wrote_after_close;		/* TCP: the one write after the peer closed was taken */
-	int32_t linger[2];		/* SO_LINGER: l_onoff, l_linger; {1, 0}: close resets */
-	int err;			/* SO_ERROR */
-	struct sock *peer;		/* connected stream/seqpacket: the other end, while open */
-	struct inode *node;		/* AF_UNIX bound to a path: the socket node */
-	struct msg *rxq, **rxq_tail;	/* the receive queue */
-	size_t rx_bytes;
-	int backlog, nqueued;		/* listeners: the accept queue (linked through next_queued) */
-	struct sock *accq, *next_queued;
-	struct sock *next_bound;
-	int sndbuf, rcvbuf;
-	struct {
-		int level, name, val;
-	} opt[SOCK_OPTS];
-	int nopt;
-};
 
 static struct sock *bound_list;
 static uint16_t next_port = EPHEMERAL_LO;
@@ -149,7 +100,7 @@ static bool is_loopback(uint32_t addr)
 	return addr >> 24 == 127;
 }
 
-static void sock_wake(struct sock *s)
+void sock_wake(struct sock *s)
 {
 	if (s && s->file)
 		file_notify(s->file);
@@ -510,225 +461,6 @@ static const struct saddr *name_of(const struct sock *s)
 	return &unnamed_un;
 }
 
-/* ------------------------------------------------------------ messages */
-
-static void anc_release(struct ancillary *anc)
-{
-	for (int i = 0; i < anc->nfiles; i++)
-		file_put(anc->files[i]);
-	anc->nfiles = 0;
-}
-
-static void msg_free(struct msg *m)
-{
-	if (m->anc)
-		anc_release(m->anc);
-	kfree(m->anc);
-	kfree(m);
-}
-
-static void rxq_push(struct sock *s, struct msg *m)
-{
-	m->next = NULL;
-	*s->rxq_tail = m;
-	s->rxq_tail = &m->next;
-	s->rx_bytes += m->len;
-	sock_wake(s);
-}
-
-static struct msg *rxq_pop(struct sock *s)
-{
-	struct msg *m = s->rxq;
-
-	s->rxq = m->next;
-	if (!s->rxq)
-		s->rxq_tail = &s->rxq;
-	s->rx_bytes -= m->len - m->off;
-	return m;
-}
-
-static void rxq_flush(struct sock *s)
-{
-	while (s->rxq)
-		msg_free(rxq_pop(s));
-}
-
-/* The program's buffers: an iovec array (struct iovec: base, len), or one
- * buffer for read/write. As Linux (import_iovec, import_ubuf: access_ok),
- * only each segment's range is checked up front; its pages are when data
- * moves (uio_move), so a call with nothing to move never faults. */
-#define MAX_RW_COUNT 0x7ffff000ul
-
-static bool user_span(uint64_t base, uint64_t len)
-{
-	return base < USER_TOP && len <= USER_TOP - base;
-}
-
-struct uio {
-	uint64_t (*iov)[2];
-	int cnt, i;
-	uint64_t off;
-	uint64_t one[1][2];
-	bool checked;	/* read(2), write(2), sendfile: checked already, or goose's own buffer */
-};
-
-static long uio_init(struct uio *u, uint64_t uiov, uint64_t cnt, uint64_t *total)
-{
-	memset(u, 0, sizeof(*u));
-	*total = 0;
-	if (cnt > 1024)
-		return -EMSGSIZE;	/* __copy_msghdr */
-	if (!cnt)
-		return 0;
-	u->iov = kzalloc(cnt * 16);
-	if (!u->iov)
-		return -ENOMEM;
-	u->cnt = (int)cnt;
-	if (copy_from_user(u->iov, uiov, cnt * 16))
-		return -EFAULT;
-	for (uint64_t i = 0; i < cnt; i++) {
-		if ((int64_t)u->iov[i][1] < 0 || (int64_t)(*total + u->iov[i][1]) < 0)
-			return -EINVAL;
-		if (u->iov[i][1] && !user_span(u->iov[i][0], u->iov[i][1]))
-			return -EFAULT;
-		*total += u->iov[i][1];
-	}
-	return 0;
-}
-
-static void uio_single(struct uio *u, uint64_t buf, uint64_t len)
-{
-	memset(u, 0, sizeof(*u));
-	u->one[0][0] = buf;
-	u->one[0][1] = len;
-	u->iov = u->one;
-	u->cnt = 1;
-}
-
-static void uio_done(struct uio *u)
-{
-	if (u->iov != u->one)
-		kfree(u->iov);
-}
-
-/* Move up to n bytes between the kernel buffer k and the program's next
- * bytes, a page at a time, as far as the program's pages allow: the bytes
- * moved (fewer than n: a page faulted). */
-static size_t uio_move(struct uio *u, void *k, size_t n, bool to_user)
-{
-	uint8_t *p = k;
-	size_t done = 0;
-
-	while (done < n && u->i < u->cnt) {
-		uint64_t ua = u->iov[u->i][0] + u->off;
-		uint64_t chunk = MIN(MIN((uint64_t)(n - done), u->iov[u->i][1] - u->off), PAGE_SIZE - (ua & (PAGE_SIZE - 1)));
-		void *ub = (void *)(uintptr_t)ua;
-
-		if (chunk && !u->checked && uaccess_ok(ua, chunk, to_user ? PROT_WRITE : PROT_READ))
-			break;
-		if (to_user)
-			memcpy(ub, p, chunk);
-		else
-			memcpy(p, ub, chunk);
-		p += chunk;
-		done += chunk;
-		u->off += chunk;
-		if (u->off == u->iov[u->i][1]) {
-			u->i++;
-			u->off = 0;
-		}
-	}
-	return done;
-}
-
-/* Can the next n bytes of u be read (moved from the program)? */
-static bool uio_readable(const struct uio *u, size_t n)
-{
-	uint64_t off = u->off;
-
-	if (u->checked)
-		return true;
-	for (int i = u->i; n && i < u->cnt; i++, off = 0) {
-		uint64_t chunk = MIN((uint64_t)n, u->iov[i][1] - off);
-
-		if (chunk && uaccess_ok(u->iov[i][0] + off, chunk, PROT_READ))
-			return false;
-		n -= chunk;
-	}
-	return true;
-}
-
-/* Ancillary data (struct cmsghdr: u64 len, i32 level, i32 type, data,
- * each padded to 8 bytes). */
-struct cmsg {
-	uint64_t len;
-	int32_t level, type;
-};
-
-/*
- * As __scm_send (AF_UNIX, AF_NETLINK) and __sock_cmsg_send (AF_INET): each
- * header must fit (CMSG_OK); levels other than SOL_SOCKET are skipped;
- * AF_INET ignores SCM_RIGHTS and SCM_CREDENTIALS, other families refuse
- * SCM_RIGHTS unless AF_UNIX; an unknown SOL_SOCKET type is EINVAL.
- */
-static long cmsg_parse(uint64_t uctl, uint64_t len, struct ancillary *anc, int family)
-{
-	uint64_t pos = 0;
-
-	memset(anc, 0, sizeof(*anc));
-	while (pos + sizeof(struct cmsg) <= len) {
-		struct cmsg h;
-
-		if (copy_from_user(&h, uctl + pos, sizeof(h)))
-			return -EFAULT;
-		if (h.len < sizeof(h) || h.len > len - pos)
-			return -EINVAL;
-		uint64_t n = h.len - sizeof(h), data = uctl + pos + sizeof(h);
-
-		pos += CMSG_ALIGN(h.len);
-		if (h.level != SOL_SOCKET || (family == AF_INET && (h.type == SCM_RIGHTS || h.type == SCM_CREDENTIALS)))
-			continue;
-		if (h.type == SCM_RIGHTS && family != AF_UNIX)
-			return -EINVAL;
-		if (h.type == SCM_RIGHTS) {
-			for (uint64_t i = 0; i + 4 <= n; i += 4) {
-				int32_t fd;
-				struct file *f;
-
-				if (copy_from_user(&fd, data + i, 4))
-					return -EFAULT;
-				if (!(f = fd_get(fd)) || (f->flags & O_PATH))
-					return -EBADF;
-				if (anc->nfiles == SCM_MAX_FD)
-					return -EINVAL;
-				file_get(f);
-				anc->files[anc->nfiles++] = f;
-			}
-		} else if (h.type == SCM_CREDENTIALS) {
-			if (n != sizeof(anc->cred))
-				return -EINVAL;
-			if (copy_from_user(anc->cred, data, sizeof(anc->cred)))
-				return -EFAULT;
-			/* Only one process: the credentials must be its own. */
-			if (anc->cred[0] != GOOSE_PID)
-				return -ESRCH;
-			anc->creds = true;
-		} else {
-			return -EINVAL;
-		}
-	}
-	return 0;
-}
-
-/* The ancillary data travels with the message, which takes it over. */
-static void msg_attach(struct msg *m, struct ancillary **anc)
-{
-	if (anc && *anc && ((*anc)->nfiles || (*anc)->creds)) {
-		m->anc = *anc;
-		*anc = NULL;
-	}
-}
-
 /* ------------------------------------------------------------ send, receive */
 
 static struct sock *sock_new(int family, int type, int proto)
@@ -1064,63 +796,6 @@ static long sock_send(struct sock *s, struct uio *u, size_t len, const struct sa
 			break;
 	} while (done < len && done < space);
 	return (long)done;
-}
-
-struct recv_out {
-	uint64_t uctl, ctl_len;		/* where ancillary data goes, and room for it */
-	uint64_t ctl_used;
-	int flags;			/* msg_flags */
-	struct saddr from;
-};
-
-static void cmsg_put(struct recv_out *o, int type, const void *data, size_t n)
-{
-	struct cmsg h = { sizeof(h) + n, SOL_SOCKET, type };
-	uint64_t at = o->uctl + o->ctl_used;
-
-	if (o->ctl_used + sizeof(h) + n > o->ctl_len) {
-		o->flags |= MSG_CTRUNC;
-		return;
-	}
-	if (copy_to_user(at, &h, sizeof(h)) || copy_to_user(at + sizeof(h), data, n))
-		return;
-	o->ctl_used = MIN(o->ctl_len, o->ctl_used + CMSG_ALIGN(sizeof(h) + n));
-}
-
-/* A message's ancillary data to the program: credentials (when asked
- * for with SO_PASSCRED), then descriptors, as many as fit. */
-static void msg_deliver_anc(struct sock *s, struct msg *m, struct recv_out *o, int flags)
-{
-	struct ancillary *anc = m->anc;
-
-	if (!o)
-		return;
-	if (s->passcred) {
-		int32_t cred[3] = { GOOSE_PID, 0, 0 };
-
-		if (anc && anc->creds)
-			memcpy(cred, anc->cred, sizeof(cred));
-		cmsg_put(o, SCM_CREDENTIALS, cred, sizeof(cred));
-	}
-	if (!anc || !anc->nfiles)
-		return;
-	int32_t fds[SCM_MAX_FD];
-	int n = 0;
-	size_t room = o->ctl_len > o->ctl_used + sizeof(struct cmsg) ? o->ctl_len - o->ctl_used - sizeof(struct cmsg) : 0;
-
-	for (int i = 0; i < anc->nfiles; i++) {
-		long fd = (size_t)(n + 1) * 4 <= room ? fd_install(anc->files[i], flags & MSG_CMSG_CLOEXEC, 0) : -1;
-
-		if (fd < 0) {
-			file_put(anc->files[i]);
-			o->flags |= MSG_CTRUNC;
-		} else {
-			fds[n++] = (int32_t)fd;
-		}
-	}
-	anc->nfiles = 0;
-	if (n)
-		cmsg_put(o, SCM_RIGHTS, fds, (size_t)n * 4);
 }
 
 static long sock_recv(struct sock *s, struct uio *u, size_t len, int flags, struct recv_out *o)
