@@ -45,8 +45,8 @@
 #include "kernel/thread.h"
 #include "mm/kmem.h"
 #include "mm/vm.h"
+#include "net/net.h"
 #include "net/sock.h"
-#include "sys/sys.h"
 
 /* Linux's net.core.rmem_default; also the largest datagram taken. */
 #define SOCK_RCVBUF 212992
@@ -1082,24 +1082,18 @@ static long check_type(int family, int *type, int *proto)
 	return -EAFNOSUPPORT;
 }
 
-/* socket's and socketpair's (domain, type | flags, protocol), checked. */
-static long socket_args(const uint64_t *a, int *family, int *type, int *flags, int *proto)
+/* socket's and socketpair's (domain, type, flags, protocol), checked. */
+static long socket_args(int family, int *type, int flags, int *proto)
 {
-	*family = (int)a[0];
-	*type = (int)a[1] & SOCK_TYPE_MASK;
-	*flags = (int)a[1] & ~SOCK_TYPE_MASK;
-	*proto = (int)a[2];
-	if (*flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))
+	if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))
 		return -EINVAL;
-	return check_type(*family, type, proto);
+	return check_type(family, type, proto);
 }
 
-SYSCALL(socket)
+long net_socket(int family, int type, int flags, int proto)
 {
-	int family, type, flags, proto;
-	long r = socket_args(a, &family, &type, &flags, &proto);
+	long r = socket_args(family, &type, flags, &proto);
 
-	(void)t;
 	if (r)
 		return r;
 	struct sock *s = sock_new(family, type, proto);
@@ -1113,17 +1107,15 @@ SYSCALL(socket)
 
 /* __sys_socketpair: the flags, then the two fds are written (so the vector
  * is checked) before the sockets are made. */
-SYSCALL(socketpair)
+long net_socketpair(int family, int type, int flags, int proto, uint64_t usv)
 {
-	int family, type, flags, proto;
 	long r;
 
-	(void)t;
-	if (((int)a[1] & ~SOCK_TYPE_MASK) & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))
+	if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))
 		return -EINVAL;
-	if (uaccess_ok(a[3], 2 * sizeof(int32_t), PROT_WRITE))
+	if (uaccess_ok(usv, 2 * sizeof(int32_t), PROT_WRITE))
 		return -EFAULT;
-	if ((r = socket_args(a, &family, &type, &flags, &proto)))
+	if ((r = socket_args(family, &type, flags, &proto)))
 		return r;
 	if (family != AF_UNIX)
 		return -EOPNOTSUPP;
@@ -1153,7 +1145,7 @@ SYSCALL(socketpair)
 		}
 		fds[i] = (int32_t)r;
 	}
-	if (copy_to_user(a[3], fds, sizeof(fds))) {
+	if (copy_to_user(usv, fds, sizeof(fds))) {
 		fd_close(fds[0]);
 		fd_close(fds[1]);
 		return -EFAULT;
@@ -1161,13 +1153,12 @@ SYSCALL(socketpair)
 	return 0;
 }
 
-static long sock_bind(struct thread *t, struct sock *s, const uint64_t *a)
+static long sock_bind(struct sock *s, uint64_t uaddr, uint64_t len)
 {
 	struct saddr sa;
 	long r;
 
-	(void)t;
-	if ((r = addr_from_user(s, a[1], a[2], &sa)))
+	if ((r = addr_from_user(s, uaddr, len, &sa)))
 		return r;
 	if (s->family == AF_INET && s->type == SOCK_RAW) {
 		if (in_addr(&sa) && !is_loopback(in_addr(&sa)))
@@ -1188,12 +1179,10 @@ static long sock_bind(struct thread *t, struct sock *s, const uint64_t *a)
 	return unix_bind(s, &sa);
 }
 
-static long sock_listen(struct thread *t, struct sock *s, const uint64_t *a)
+static long sock_listen(struct sock *s, int backlog)
 {
-	int backlog = (int)a[1];
 	long r;
 
-	(void)t;
 	if (!is_conn(s))
 		return -EOPNOTSUPP;
 	if (s->connected)
@@ -1284,15 +1273,15 @@ static long conn_connect(struct sock *s, const struct saddr *sa)
 	return 0;
 }
 
-static long sock_connect(struct thread *t, struct sock *s, const uint64_t *a)
+static long sock_connect(struct thread *t, struct sock *s, uint64_t uaddr, uint64_t len)
 {
 	struct saddr sa;
 	long r;
 
-	if (a[2] >= 2 && s->type == SOCK_DGRAM) {
+	if (len >= 2 && s->type == SOCK_DGRAM) {
 		uint16_t fam;
 
-		if (copy_from_user(&fam, a[1], 2))
+		if (copy_from_user(&fam, uaddr, 2))
 			return -EFAULT;
 		if (fam == AF_UNSPEC) {
 			/* Dissolve the association. */
@@ -1300,7 +1289,7 @@ static long sock_connect(struct thread *t, struct sock *s, const uint64_t *a)
 			return 0;
 		}
 	}
-	if ((r = addr_from_user(s, a[1], a[2], &sa)))
+	if ((r = addr_from_user(s, uaddr, len, &sa)))
 		return r;
 	if (s->family == AF_UNIX && sa.len <= 2)
 		return -EINVAL;
@@ -1321,7 +1310,7 @@ static long sock_connect(struct thread *t, struct sock *s, const uint64_t *a)
 	return 0;
 }
 
-static long do_accept(struct thread *t, struct sock *s, const uint64_t *a, int flags)
+static long sock_accept(struct thread *t, struct sock *s, uint64_t uaddr, uint64_t ulen, int flags)
 {
 	long r;
 
@@ -1339,37 +1328,23 @@ static long do_accept(struct thread *t, struct sock *s, const uint64_t *a, int f
 	s->nqueued--;
 	/* do_accept: the address is copied out after the accept; when that
 	 * fails the new socket is closed, and the connection with it. */
-	if (a[1] && (r = addr_to_user(&n->remote, a[1], a[2]))) {
+	if (uaddr && (r = addr_to_user(&n->remote, uaddr, ulen))) {
 		sock_destroy(n);
 		return r;
 	}
 	return sock_install(n, flags);
 }
 
-static long sock_accept(struct thread *t, struct sock *s, const uint64_t *a)
+static long sock_getsockname(struct sock *s, uint64_t uaddr, uint64_t ulen)
 {
-	return do_accept(t, s, a, 0);
+	return addr_to_user(name_of(s), uaddr, ulen);
 }
 
-static long sock_accept4(struct thread *t, struct sock *s, const uint64_t *a)
+static long sock_getpeername(struct sock *s, uint64_t uaddr, uint64_t ulen)
 {
-	return do_accept(t, s, a, (int)a[3]);
-}
-
-static long sock_getsockname(struct thread *t, struct sock *s, const uint64_t *a)
-{
-
-	(void)t;
-	return addr_to_user(name_of(s), a[1], a[2]);
-}
-
-static long sock_getpeername(struct thread *t, struct sock *s, const uint64_t *a)
-{
-
-	(void)t;
 	if (is_conn(s) ? !s->connected : !s->remote.len)
 		return -ENOTCONN;
-	return addr_to_user(&s->remote, a[1], a[2]);
+	return addr_to_user(&s->remote, uaddr, ulen);
 }
 
 /* sendto, sendmsg: the data in u (len bytes), to the address at (uaddr, alen). */
@@ -1397,43 +1372,44 @@ static long do_send(struct thread *t, struct sock *s, struct uio *u, size_t len,
 	return sock_block(t, s, r, flags);
 }
 
-static long sock_sendto(struct thread *t, struct sock *s, const uint64_t *a)
+static long sock_sendto(struct thread *t, struct sock *s, uint64_t ubuf, uint64_t ulen, int flags, uint64_t uaddr,
+			uint64_t alen)
 {
 	struct uio u;
-	uint64_t len = MIN(a[2], MAX_RW_COUNT);
+	uint64_t len = MIN(ulen, MAX_RW_COUNT);
 
 	/* import_ubuf: the range only; the pages when the data moves. */
-	if (len && !user_span(a[1], len))
+	if (len && !user_span(ubuf, len))
 		return -EFAULT;
-	uio_single(&u, a[1], len);
-	return do_send(t, s, &u, len, (int)a[3], a[4], a[5], NULL);
+	uio_single(&u, ubuf, len);
+	return do_send(t, s, &u, len, flags, uaddr, alen, NULL);
 }
 
-static long sock_recvfrom(struct thread *t, struct sock *s, const uint64_t *a)
+static long sock_recvfrom(struct thread *t, struct sock *s, uint64_t ubuf, uint64_t ulen, int flags, uint64_t uaddr,
+			  uint64_t ualen)
 {
 	struct recv_out o = { 0 };
 	struct uio u;
-	int flags = (int)a[3];
 	long r;
 
-	uint64_t len = MIN(a[2], MAX_RW_COUNT);
+	uint64_t len = MIN(ulen, MAX_RW_COUNT);
 
-	if (len && !user_span(a[1], len))
+	if (len && !user_span(ubuf, len))
 		return -EFAULT;
-	uio_single(&u, a[1], len);
+	uio_single(&u, ubuf, len);
 	r = sock_block(t, s, sock_recv(s, &u, len, flags, &o), flags);
-	if (r < 0 || !a[4])
+	if (r < 0 || !uaddr)
 		return r;
 	/* The sender's name; a connected socket's receive names none (Linux:
 	 * msg_namelen 0), nor does an unnamed sender's. */
 	if (o.from.len && !is_conn(s)) {
-		long e = addr_to_user(&o.from, a[4], a[5]);
+		long e = addr_to_user(&o.from, uaddr, ualen);
 
 		return e ? e : r;
 	}
 	int32_t zero = 0;
 
-	return copy_to_user(a[5], &zero, sizeof(zero)) ? -EFAULT : r;
+	return copy_to_user(ualen, &zero, sizeof(zero)) ? -EFAULT : r;
 }
 
 /* struct msghdr (include/linux/socket.h), 56 bytes on riscv64. */
@@ -1447,7 +1423,7 @@ struct umsghdr {
 };
 _Static_assert(sizeof(struct umsghdr) == 56, "struct msghdr is 56 bytes on riscv64");
 
-static long sock_sendmsg(struct thread *t, struct sock *s, const uint64_t *a)
+static long sock_sendmsg(struct thread *t, struct sock *s, uint64_t umsg, int flags)
 {
 	struct umsghdr mh;
 	struct ancillary *anc = NULL;
@@ -1455,7 +1431,7 @@ static long sock_sendmsg(struct thread *t, struct sock *s, const uint64_t *a)
 	struct uio u;
 	long r;
 
-	if (copy_from_user(&mh, a[1], sizeof(mh)))
+	if (copy_from_user(&mh, umsg, sizeof(mh)))
 		return -EFAULT;
 	if ((r = uio_init(&u, mh.iov, mh.iovlen, &len)))
 		goto out;
@@ -1472,7 +1448,7 @@ static long sock_sendmsg(struct thread *t, struct sock *s, const uint64_t *a)
 		if ((r = cmsg_parse(mh.control, mh.controllen, anc, s->family)))
 			goto out;
 	}
-	r = do_send(t, s, &u, len, (int)a[2], mh.name, mh.namelen, &anc);
+	r = do_send(t, s, &u, len, flags, mh.name, mh.namelen, &anc);
 out:
 	if (anc)
 		anc_release(anc);
@@ -1481,16 +1457,15 @@ out:
 	return r;
 }
 
-static long sock_recvmsg(struct thread *t, struct sock *s, const uint64_t *a)
+static long sock_recvmsg(struct thread *t, struct sock *s, uint64_t umsg, int flags)
 {
 	struct umsghdr mh;
 	struct recv_out o = { 0 };
 	uint64_t len;
 	struct uio u;
-	int flags = (int)a[2];
 	long r;
 
-	if (copy_from_user(&mh, a[1], sizeof(mh)))
+	if (copy_from_user(&mh, umsg, sizeof(mh)))
 		return -EFAULT;
 	if ((r = uio_init(&u, mh.iov, mh.iovlen, &len)))
 		goto out;
@@ -1514,18 +1489,15 @@ static long sock_recvmsg(struct thread *t, struct sock *s, const uint64_t *a)
 	mh.namelen = nlen;
 	mh.controllen = o.ctl_used;
 	mh.flags = o.flags | (flags & MSG_CMSG_CLOEXEC);
-	if (copy_to_user(a[1], &mh, sizeof(mh)))
+	if (copy_to_user(umsg, &mh, sizeof(mh)))
 		r = -EFAULT;
 out:
 	uio_done(&u);
 	return r;
 }
 
-static long sock_shutdown(struct thread *t, struct sock *s, const uint64_t *a)
+static long sock_shutdown(struct sock *s, int how)
 {
-	int how = (int)a[1];
-
-	(void)t;
 	if (how < SHUT_RD || how > SHUT_RDWR)
 		return -EINVAL;
 	if (s->family == AF_NETLINK)
@@ -1583,26 +1555,24 @@ static bool timeout_opt(int level, int name)
 	return level == SOL_SOCKET && (name == 20 || name == 21);
 }
 
-static long sock_setsockopt(struct thread *t, struct sock *s, const uint64_t *a)
+static long sock_setsockopt(struct sock *s, int level, int name, uint64_t uval, uint64_t len)
 {
-	int level = (int)a[1], name = (int)a[2];
 	int32_t val = 0;
 
-	(void)t;
-	if ((int32_t)a[4] < 0)
+	if ((int32_t)len < 0)
 		return -EINVAL;	/* do_sock_setsockopt */
 	if (timeout_opt(level, name))
 		return -ENOPROTOOPT;
 	if (level == SOL_SOCKET && name == SO_LINGER) {
 		/* Close never waits here (all is delivered at once); {1, 0} makes
 		 * it reset the connection, as Linux's abortive close. */
-		if (a[4] < 8)
+		if (len < 8)
 			return -EINVAL;
-		return copy_from_user(s->linger, a[3], sizeof(s->linger));
+		return copy_from_user(s->linger, uval, sizeof(s->linger));
 	}
-	if (a[4] < 4)
+	if (len < 4)
 		return -EINVAL;
-	if (copy_from_user(&val, a[3], 4))
+	if (copy_from_user(&val, uval, 4))
 		return -EFAULT;
 	if (level == SOL_SOCKET && (name == SO_SNDBUF || name == SO_RCVBUF)) {
 		/* Linux doubles the value (room for its bookkeeping), with floors. */
@@ -1636,20 +1606,18 @@ static long sock_setsockopt(struct thread *t, struct sock *s, const uint64_t *a)
 	return 0;
 }
 
-static long sock_getsockopt(struct thread *t, struct sock *s, const uint64_t *a)
+static long sock_getsockopt(struct sock *s, int level, int name, uint64_t uval, uint64_t ulen)
 {
-	int level = (int)a[1], name = (int)a[2];
 	int32_t len, val;
 	int k = -1;
 
-	(void)t;
 	/* Levels other than SOL_SOCKET: ip_getsockopt (do_ip_getsockopt) is
 	 * EOPNOTSUPP for any but SOL_IP, unless the protocol took the level
 	 * (tcp_getsockopt SOL_TCP, udp_getsockopt SOL_UDP); AF_UNIX has none. */
 	if (level != SOL_SOCKET && (s->family != AF_INET || (level != SOL_IP && !(level == SOL_TCP && s->type == SOCK_STREAM) &&
 							     !(level == SOL_UDP && s->type == SOCK_DGRAM))))
 		return -EOPNOTSUPP;
-	if (copy_from_user(&len, a[4], sizeof(len)))
+	if (copy_from_user(&len, ulen, sizeof(len)))
 		return -EFAULT;
 	if (len < 0)
 		return -EINVAL;
@@ -1659,11 +1627,11 @@ static long sock_getsockopt(struct thread *t, struct sock *s, const uint64_t *a)
 		if (s->family != AF_UNIX || !s->connected)
 			return -ENOTCONN;
 		len = MIN(len, (int32_t)sizeof(cred));
-		return copy_to_user(a[3], cred, (size_t)len) || copy_to_user(a[4], &len, sizeof(len)) ? -EFAULT : 0;
+		return copy_to_user(uval, cred, (size_t)len) || copy_to_user(ulen, &len, sizeof(len)) ? -EFAULT : 0;
 	}
 	if (level == SOL_SOCKET && name == SO_LINGER) {
 		len = MIN(len, 8);
-		return copy_to_user(a[3], s->linger, (size_t)len) || copy_to_user(a[4], &len, sizeof(len)) ? -EFAULT : 0;
+		return copy_to_user(uval, s->linger, (size_t)len) || copy_to_user(ulen, &len, sizeof(len)) ? -EFAULT : 0;
 	}
 	if (level == SOL_SOCKET && name == SO_TYPE)
 		val = s->type;
@@ -1687,29 +1655,113 @@ static long sock_getsockopt(struct thread *t, struct sock *s, const uint64_t *a)
 	else
 		val = opt_get(s, level, name, kept_opts[k].dflt);
 	len = MIN(len, 4);
-	if (copy_to_user(a[3], &val, (size_t)len) || copy_to_user(a[4], &len, sizeof(len)))
+	if (copy_to_user(uval, &val, (size_t)len) || copy_to_user(ulen, &len, sizeof(len)))
 		return -EFAULT;
 	return 0;
 }
 
 /* The calls on a socket descriptor: each finds its socket (EBADF, ENOTSOCK)
- * and goes to sock_<call>. */
-static long on_sock(struct thread *t, const uint64_t *a, long (*fn)(struct thread *, struct sock *, const uint64_t *))
+ * first, and goes to sock_<call>. */
+long net_bind(int fd, uint64_t uaddr, uint64_t len)
 {
 	long err;
-	struct sock *s = sock_fd((int)a[0], &err);
+	struct sock *s = sock_fd(fd, &err);
 
-	return s ? fn(t, s, a) : err;
+	return s ? sock_bind(s, uaddr, len) : err;
 }
 
-#define SOCK_CALLS(X)                                                                                 \
-	X(bind) X(listen) X(connect) X(getsockname) X(getpeername) X(sendto) X(recvfrom) X(sendmsg)     \
-	X(recvmsg) X(shutdown) X(setsockopt) X(getsockopt) X(accept) X(accept4)
+long net_listen(int fd, int backlog)
+{
+	long err;
+	struct sock *s = sock_fd(fd, &err);
 
-#define SOCK_SYSCALL(name)                          \
-	SYSCALL(name)                               \
-	{                                           \
-		return on_sock(t, a, sock_##name);  \
-	}
-SOCK_CALLS(SOCK_SYSCALL)
-#undef SOCK_SYSCALL
+	return s ? sock_listen(s, backlog) : err;
+}
+
+long net_accept(struct thread *t, int fd, uint64_t uaddr, uint64_t ulen, int flags)
+{
+	long err;
+	struct sock *s = sock_fd(fd, &err);
+
+	return s ? sock_accept(t, s, uaddr, ulen, flags) : err;
+}
+
+long net_connect(struct thread *t, int fd, uint64_t uaddr, uint64_t len)
+{
+	long err;
+	struct sock *s = sock_fd(fd, &err);
+
+	return s ? sock_connect(t, s, uaddr, len) : err;
+}
+
+long net_getsockname(int fd, uint64_t uaddr, uint64_t ulen)
+{
+	long err;
+	struct sock *s = sock_fd(fd, &err);
+
+	return s ? sock_getsockname(s, uaddr, ulen) : err;
+}
+
+long net_getpeername(int fd, uint64_t uaddr, uint64_t ulen)
+{
+	long err;
+	struct sock *s = sock_fd(fd, &err);
+
+	return s ? sock_getpeername(s, uaddr, ulen) : err;
+}
+
+long net_sendto(struct thread *t, int fd, uint64_t ubuf, uint64_t len, int flags, uint64_t uaddr, uint64_t alen)
+{
+	long err;
+	struct sock *s = sock_fd(fd, &err);
+
+	return s ? sock_sendto(t, s, ubuf, len, flags, uaddr, alen) : err;
+}
+
+long net_recvfrom(struct thread *t, int fd, uint64_t ubuf, uint64_t len, int flags, uint64_t uaddr, uint64_t ualen)
+{
+	long err;
+	struct sock *s = sock_fd(fd, &err);
+
+	return s ? sock_recvfrom(t, s, ubuf, len, flags, uaddr, ualen) : err;
+}
+
+long net_sendmsg(struct thread *t, int fd, uint64_t umsg, int flags)
+{
+	long err;
+	struct sock *s = sock_fd(fd, &err);
+
+	return s ? sock_sendmsg(t, s, umsg, flags) : err;
+}
+
+long net_recvmsg(struct thread *t, int fd, uint64_t umsg, int flags)
+{
+	long err;
+	struct sock *s = sock_fd(fd, &err);
+
+	return s ? sock_recvmsg(t, s, umsg, flags) : err;
+}
+
+long net_shutdown(int fd, int how)
+{
+	long err;
+	struct sock *s = sock_fd(fd, &err);
+
+	return s ? sock_shutdown(s, how) : err;
+}
+
+long net_setsockopt(int fd, int level, int name, uint64_t uval, uint64_t len)
+{
+	long err;
+	struct sock *s = sock_fd(fd, &err);
+
+	return s ? sock_setsockopt(s, level, name, uval, len) : err;
+}
+
+long net_getsockopt(int fd, int level, int name, uint64_t uval, uint64_t ulen)
+{
+	long err;
+	struct sock *s = sock_fd(fd, &err);
+
+	return s ? sock_getsockopt(s, level, name, uval, ulen) : err;
+}
