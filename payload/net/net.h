@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Sockets, as the system-call layer sees them (sys/sys_net.c): one function
+ * per socket call, taking the arguments decoded (descriptors, levels, flags
+ * as ints); the program's buffers and address pointers stay user addresses,
+ * which net/ reads and writes itself. Each returns what the call returns:
+ * a descriptor, a count or 0, or -errno. Calls given a thread may block it
+ * (the call then runs again on wake-up: kernel/syscall.h).
+ */
+#ifndef GOOSE_NET_H
+#define GOOSE_NET_H
+
+#include "lib/lib.h"
+
+struct thread;
+
+/* type without SOCK_NONBLOCK and SOCK_CLOEXEC, which are flags. */
+long net_socket(int family, int type, int flags, int proto);
+/* usv: the program's int[2] for the two descriptors. */
+long net_socketpair(int family, int type, int flags, int proto, uint64_t usv);
+long net_bind(int fd, uint64_t uaddr, uint64_t len);
+long net_listen(int fd, int backlog);
+/* accept (flags 0) and accept4; (uaddr, ulen): the peer's name, ulen a pointer. */
+long net_accept(struct thread *t, int fd, uint64_t uaddr, uint64_t ulen, int flags);
+long net_connect(struct thread *t, int fd, uint64_t uaddr, uint64_t len);
+long net_getsockname(int fd, uint64_t uaddr, uint64_t ulen);
+long net_getpeername(int fd, uint64_t uaddr, uint64_t ulen);
+long net_sendto(struct thread *t, int fd, uint64_t ubuf, uint64_t len, int flags, uint64_t uaddr, uint64_t alen);
+long net_recvfrom(struct thread *t, int fd, uint64_t ubuf, uint64_t len, int flags, uint64_t uaddr, uint64_t ualen);
+/* umsg: the program's struct msghdr. */
+long net_sendmsg(struct thread *t, int fd, uint64_t umsg, int flags);
+long net_recvmsg(struct thread *t, int fd, uint64_t umsg, int flags);
+long net_shutdown(int fd, int how);
+/* len: the option's length; ulen: a pointer to it. */
+long net_setsockopt(int fd, int level, int name, uint64_t uval, uint64_t len);
+long net_getsockopt(int fd, int level, int name, uint64_t uval, uint64_t ulen);
+
+#endif

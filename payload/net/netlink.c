@@ -1,0 +1,258 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * AF_NETLINK, NETLINK_ROUTE, enough for "which interfaces and addresses are
+ * there" (what Go's net.Interfaces and net.InterfaceAddrs ask, through
+ * syscall.NetlinkRIB): a dump of RTM_GETLINK answers one RTM_NEWLINK for
+ * lo, of RTM_GETADDR one RTM_NEWADDR for 127.0.0.1/8 (none for AF_INET6),
+ * each dump ending in NLMSG_DONE; any other request gets NLMSG_ERROR
+ * EOPNOTSUPP. The answer is queued on the asking socket, from port 0 (the
+ * kernel), and read as datagrams (msg.c).
+ *
+ * Layouts are Linux's: include/uapi/linux/netlink.h (sockaddr_nl,
+ * nlmsghdr, nlmsgerr), rtnetlink.h (rtattr), if_link.h (ifinfomsg, IFLA_*),
+ * if_addr.h (ifaddrmsg, IFA_*); port ids as net/netlink/af_netlink.c
+ * (netlink_autobind) gives them.
+ */
+#include "include/uapi/errno.h"
+#include "include/uapi/netlink.h"
+#include "include/uapi/socket.h"
+#include "kernel/signal.h"
+#include "mm/kmem.h"
+#include "net/sock.h"
+
+#define LO_MTU 65536
+
+struct nlmsghdr {
+	uint32_t len;
+	uint16_t type, flags;
+	uint32_t seq, pid;
+};
+
+struct nl_reply {
+	uint8_t buf[512];
+	size_t len;
+	uint32_t seq, pid;
+};
+
+static uint8_t *nl_msg(struct nl_reply *r, uint16_t type, uint16_t flags, const void *body, size_t n)
+{
+	struct nlmsghdr h = { (uint32_t)(sizeof(h) + n), type, flags, r->seq, r->pid };
+	uint8_t *m = r->buf + r->len;
+
+	memcpy(m, &h, sizeof(h));
+	memcpy(m + sizeof(h), body, n);
+	r->len += NL_ALIGN(h.len);
+	return m;
+}
+
+/* An attribute (struct rtattr: u16 len, u16 type, data) at the end of msg. */
+static void nl_attr(struct nl_reply *r, uint8_t *msg, uint16_t type, const void *data, size_t n)
+{
+	struct nlmsghdr *h = (struct nlmsghdr *)msg;
+	uint16_t at[2] = { (uint16_t)(4 + n), type };
+	uint8_t *p = msg + NL_ALIGN(h->len);
+
+	memcpy(p, at, 4);
+	memcpy(p + 4, data, n);
+	memset(p + 4 + n, 0, NL_ALIGN(4 + n) - 4 - n);
+	h->len = (uint32_t)(NL_ALIGN(h->len) + NL_ALIGN(4 + n));
+	r->len = (size_t)(msg - r->buf) + NL_ALIGN(h->len);
+}
+
+static void nl_answer(const struct nlmsghdr *q, const uint8_t *body, size_t n, struct nl_reply *r)
+{
+	r->seq = q->seq;
+	if (q->type == RTM_GETLINK) {
+		/* struct ifinfomsg: family, pad, type, index, flags, change. */
+		uint8_t info[16] = { 0 };
+		uint16_t type = ARPHRD_LOOPBACK;
+		int32_t index = 1;
+		uint32_t flags = IFF_UP | IFF_LOOPBACK | IFF_RUNNING | IFF_LOWER_UP, mtu = LO_MTU;
+		static const uint8_t hwaddr[6];
+
+		memcpy(info + 2, &type, 2);
+		memcpy(info + 4, &index, 4);
+		memcpy(info + 8, &flags, 4);
+		uint8_t *m = nl_msg(r, RTM_NEWLINK, NLM_F_MULTI, info, sizeof(info));
+
+		nl_attr(r, m, IFLA_IFNAME, "lo", 3);
+		nl_attr(r, m, IFLA_MTU, &mtu, 4);
+		nl_attr(r, m, IFLA_ADDRESS, hwaddr, sizeof(hwaddr));
+	} else if (q->type == RTM_GETADDR) {
+		/* struct ifaddrmsg: family, prefixlen, flags, scope, index. */
+		uint8_t family = n ? body[0] : AF_UNSPEC;
+		uint8_t info[8] = { AF_INET, 8, IFA_F_PERMANENT, RT_SCOPE_HOST, 1, 0, 0, 0 };
+		static const uint8_t lo_addr[4] = { 127, 0, 0, 1 };
+
+		if (family == AF_UNSPEC || family == AF_INET) {
+			uint8_t *m = nl_msg(r, RTM_NEWADDR, NLM_F_MULTI, info, sizeof(info));
+
+			nl_attr(r, m, IFA_ADDRESS, lo_addr, 4);
+			nl_attr(r, m, IFA_LOCAL, lo_addr, 4);
+			nl_attr(r, m, IFA_LABEL, "lo", 3);
+		}
+	} else {
+		/* struct nlmsgerr: the error, then the request's header. */
+		uint8_t err[4 + sizeof(*q)];
+		int32_t e = -EOPNOTSUPP;
+
+		memcpy(err, &e, 4);
+		memcpy(err + 4, q, sizeof(*q));
+		nl_msg(r, NLMSG_ERROR, 0, err, sizeof(err));
+		return;
+	}
+	int32_t zero = 0;
+
+	nl_msg(r, NLMSG_DONE, NLM_F_MULTI, &zero, 4);
+}
+
+static uint32_t nl_port(const struct sock *s)
+{
+	uint32_t pid;
+
+	memcpy(&pid, s->local.b + 4, 4);
+	return pid;
+}
+
+/* A port id: the one asked for, or (0) the pid, then descending numbers
+ * (Linux's autobind takes the tgid first, then negative ids). */
+static long netlink_bind_pid(struct sock *s, uint32_t pid)
+{
+	static uint32_t next_auto = UINT32_MAX - 4095;
+
+	for (const struct sock *o = sock_bound; pid && o; o = o->next_bound)
+		if (o->ops->family == AF_NETLINK && nl_port(o) == pid)
+			return -EADDRINUSE;
+	while (!pid) {
+		pid = GOOSE_PID;
+		for (const struct sock *o = sock_bound; pid && o; o = o->next_bound)
+			if (o->ops->family == AF_NETLINK && nl_port(o) == pid)
+				pid = 0;
+		if (!pid)
+			pid = next_auto--;
+	}
+	memset(&s->local, 0, sizeof(s->local));
+	s->local.len = 12;
+	s->local.b[0] = AF_NETLINK;
+	memcpy(s->local.b + 4, &pid, 4);
+	bound_add(s);
+	return 0;
+}
+
+/* Requests (one or more nlmsghdrs) in u; the answers go to s itself. */
+static long netlink_sendmsg(struct sock *s, struct uio *u, size_t len, const struct saddr *to,
+			    struct ancillary **anc)
+{
+	uint8_t req[256];
+	size_t off = 0, n = MIN(len, sizeof(req));
+	long r = sock_autobind(s);
+
+	(void)to;
+	(void)anc;
+	if (r)
+		return r;
+	if (uio_move(u, req, n, false) < n)
+		return -EFAULT;
+	while (off + sizeof(struct nlmsghdr) <= n) {
+		struct nlmsghdr q;
+		struct nl_reply *rep = kzalloc(sizeof(*rep));
+		struct msg *m;
+
+		memcpy(&q, req + off, sizeof(q));
+		if (q.len < sizeof(q) || q.len > n - off) {
+			kfree(rep);
+			break;
+		}
+		if (!rep)
+			return -ENOBUFS;
+		rep->pid = nl_port(s);
+		nl_answer(&q, req + off + sizeof(q), q.len - sizeof(q), rep);
+		m = kzalloc(sizeof(*m) + rep->len);
+		if (!m) {
+			kfree(rep);
+			return -ENOBUFS;
+		}
+		memcpy(m->data, rep->buf, rep->len);
+		m->len = rep->len;
+		m->from.len = 12;
+		m->from.b[0] = AF_NETLINK;
+		kfree(rep);
+		rxq_push(s, m);
+		off += NL_ALIGN(q.len);
+	}
+	return (long)len;
+}
+
+/* A sockaddr_nl: 12 bytes (more are ignored), of family AF_NETLINK. */
+static long netlink_addr_in(uint64_t uaddr, uint64_t len, struct saddr *a)
+{
+	if (len < 12)
+		return -EINVAL;
+	return addr_copy_in(uaddr, 12, a, AF_NETLINK, -EINVAL);
+}
+
+static long netlink_bind(struct sock *s, const struct saddr *a)
+{
+	uint32_t pid;
+
+	if (s->bound)
+		return -EINVAL;
+	memcpy(&pid, a->b + 4, 4);
+	return netlink_bind_pid(s, pid);
+}
+
+static long netlink_autobind(struct sock *s)
+{
+	return netlink_bind_pid(s, 0);
+}
+
+/*
+ * connect sets the default destination. goose has always checked its
+ * nl_pid as the AF_INET datagram connect checks an address: read as an
+ * IPv4 address (its bytes in order), one outside 127.0.0.0/8 is
+ * ENETUNREACH, so only port id 0 and those whose low byte is 127 connect
+ * (Linux's netlink_connect takes any); kept so.
+ */
+static long netlink_connect(struct sock *s, const struct saddr *sa)
+{
+	uint32_t pid_as_ip = be32_load(sa->b + 4);
+	long r;
+
+	if (pid_as_ip && pid_as_ip >> 24 != 127)
+		return -ENETUNREACH;
+	if ((r = sock_autobind(s)))
+		return r;
+	s->remote = *sa;
+	return 0;
+}
+
+/* getsockname before bind: goose has always answered the unnamed AF_UNIX
+ * address here (Linux: a sockaddr_nl with port id 0); kept so. */
+static const struct saddr netlink_unnamed = { .len = 2, .b = { AF_UNIX } };
+
+#define NETLINK_OPS                          \
+	.family = AF_NETLINK,                \
+	.scm = true,                         \
+	.unnamed = &netlink_unnamed,         \
+	.addr_in = netlink_addr_in,          \
+	.bind = netlink_bind,                \
+	.autobind = netlink_autobind,        \
+	.connect = netlink_connect,          \
+	.sendmsg = netlink_sendmsg,          \
+	.recvmsg = dgram_recv
+
+/* SOCK_RAW and SOCK_DGRAM differ in one thing: only SOCK_DGRAM takes a
+ * connect to AF_UNSPEC (as goose always has). */
+static const struct proto_ops netlink_raw_ops = { NETLINK_OPS };
+static const struct proto_ops netlink_dgram_ops = { NETLINK_OPS, .unspec_disconnects = true };
+
+/* netlink_create: SOCK_RAW or SOCK_DGRAM, NETLINK_ROUTE only. */
+static long netlink_create(int *type, int *proto, const struct proto_ops **ops)
+{
+	if (*type != SOCK_RAW && *type != SOCK_DGRAM)
+		return -ESOCKTNOSUPPORT;
+	*ops = *type == SOCK_RAW ? &netlink_raw_ops : &netlink_dgram_ops;
+	return *proto != NETLINK_ROUTE ? -EPROTONOSUPPORT : 0;
+}
+
+const struct net_family netlink_family = { AF_NETLINK, netlink_create };
