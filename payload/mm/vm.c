@@ -425,17 +425,6 @@ int uaccess_ok(uint64_t va, uint64_t len, uint32_t access)
 	return 0;
 }
 
-/* The program's byte at va as goose reaches it: the very address (one
- * address space), or in host tests through the page tables. */
-static void *user_ptr(uint64_t va)
-{
-#ifdef GOOSE_HOST
-	return vm_kaddr(va);
-#else
-	return (void *)va;
-#endif
-}
-
 /* Bytes up to the end of va's page. */
 static size_t page_left(uint64_t va)
 {

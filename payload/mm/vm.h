@@ -68,6 +68,17 @@ void vm_oom(uint64_t va) __attribute__((noreturn));
 /* Make [va, va+len) safe for goose to read (or write): every page present
  * with the access. 0, or -EFAULT. */
 int uaccess_ok(uint64_t va, uint64_t len, uint32_t access);
+/* The program's byte at va as goose reaches it once uaccess_ok said so:
+ * the very address (one address space), or in host tests through the page
+ * tables (so within va's page only). */
+static inline void *user_ptr(uint64_t va)
+{
+#ifdef GOOSE_HOST
+	return vm_kaddr(va);
+#else
+	return (void *)(uintptr_t)va;
+#endif
+}
 int copy_from_user(void *dst, uint64_t src, size_t len);
 int copy_to_user(uint64_t dst, const void *src, size_t len);
 /* A NUL-terminated string of at most max bytes (incl. NUL); -EFAULT or

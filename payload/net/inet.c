@@ -234,6 +234,9 @@ static long udp_sendmsg(struct sock *s, struct uio *u, size_t len, const struct 
 	struct sock *dst;
 	long r;
 
+	/* An error heard since (ECONNREFUSED) is this call's: sock_alloc_send_pskb. */
+	if (s->err)
+		return sock_error(s);
 	if (s->wr_shut)
 		return -EPIPE;
 	if (!to || !to->len) {

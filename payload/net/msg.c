@@ -136,7 +136,7 @@ size_t uio_move(struct uio *u, void *k, size_t n, bool to_user)
 	while (done < n && u->i < u->cnt) {
 		uint64_t ua = u->iov[u->i][0] + u->off;
 		uint64_t chunk = MIN(MIN((uint64_t)(n - done), u->iov[u->i][1] - u->off), PAGE_SIZE - (ua & (PAGE_SIZE - 1)));
-		void *ub = (void *)(uintptr_t)ua;
+		void *ub = user_ptr(ua);
 
 		if (chunk && !u->checked && uaccess_ok(ua, chunk, to_user ? PROT_WRITE : PROT_READ))
 			break;

@@ -1,0 +1,347 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Host tests for sockets (net/) through the calls sys/sys_net.c makes:
+ * socket()'s checks, AF_UNIX pairs, paths and abstract names, TCP and UDP
+ * on loopback, SCM_RIGHTS, options and NETLINK_ROUTE, each against what
+ * Linux answers (socket(2), unix(7), tcp(7), udp(7), netlink(7)). The
+ * program's buffers, addresses and message headers live in HOST_USER.
+ * A call that would block records a wait (host_waits) and returns
+ * SYSRET_BLOCKED.
+ */
+#include "tests/host_kernel.h"
+#include "dev/console.h"
+#include "fs/file.h"
+#include "fs/vfs.h"
+#include "include/uapi/errno.h"
+#include "include/uapi/fcntl.h"
+#include "include/uapi/socket.h"
+#include "include/uapi/stat.h"
+#include "kernel/syscall.h"
+#include "mm/vm.h"
+#include "net/net.h"
+#include "test.h"
+
+/* The program's memory: named spots, apart, none crossing a page. */
+#define U_BUF (HOST_USER + 0x0000)	/* 4 KiB of data */
+#define U_ADDR (HOST_USER + 0x1000)	/* a sockaddr */
+#define U_LEN (HOST_USER + 0x1100)	/* a socklen_t */
+#define U_FDS (HOST_USER + 0x1200)	/* int[2] */
+#define U_MSG (HOST_USER + 0x1300)	/* a struct msghdr */
+#define U_IOV (HOST_USER + 0x1400)	/* a struct iovec */
+#define U_CTL (HOST_USER + 0x1500)	/* control messages */
+#define U_OPT (HOST_USER + 0x1600)	/* an option's value */
+
+struct sockaddr_in_u {
+	uint16_t family;
+	uint16_t port;	/* network order */
+	uint32_t addr;	/* network order */
+	uint8_t zero[8];
+};
+
+struct msghdr_u {
+	uint64_t name;
+	uint32_t namelen, pad0;
+	uint64_t iov;
+	uint64_t iovlen;
+	uint64_t control;
+	uint64_t controllen;
+	int32_t flags, pad1;
+};
+
+static void put(uint64_t va, const void *p, size_t n)
+{
+	if (copy_to_user(va, p, n))
+		panic("put %#llx", (unsigned long long)va);
+}
+
+static void get(uint64_t va, void *p, size_t n)
+{
+	if (copy_from_user(p, va, n))
+		panic("get %#llx", (unsigned long long)va);
+}
+
+static uint32_t get_u32(uint64_t va)
+{
+	uint32_t v;
+
+	get(va, &v, sizeof(v));
+	return v;
+}
+
+static uint16_t be16(uint16_t v)
+{
+	return (uint16_t)(v << 8 | v >> 8);
+}
+
+/* A sockaddr_in for 127.0.0.1:port (0: any port) at U_ADDR. */
+static void put_loopback(uint16_t port)
+{
+	struct sockaddr_in_u a = { AF_INET, be16(port), 0x0100007f, { 0 } };
+
+	put(U_ADDR, &a, sizeof(a));
+}
+
+/* A sockaddr_un at U_ADDR: path (or an abstract name: first byte 0, n long); its length. */
+static uint64_t put_unix(const char *name, size_t n)
+{
+	uint8_t a[2 + SUN_PATH_MAX] = { AF_UNIX };
+
+	memcpy(a + 2, name, n);
+	put(U_ADDR, a, sizeof(a));
+	return 2 + n;
+}
+
+static long send_str(int fd, const char *s)
+{
+	put(U_BUF, s, strlen(s));
+	return net_sendto(host_thread, fd, U_BUF, strlen(s), MSG_DONTWAIT, 0, 0);
+}
+
+/* Receive up to n bytes; they are compared with want (NULL: not). */
+static long recv_is(int fd, size_t n, int flags, const char *want)
+{
+	char buf[256];
+	long r = net_recvfrom(host_thread, fd, U_BUF, n, flags | MSG_DONTWAIT, 0, 0);
+
+	if (r > 0 && want) {
+		size_t got = MIN((size_t)r, n);
+
+		get(U_BUF, buf, got);
+		if (got != strlen(want) || memcmp(buf, want, got))
+			return -1000;
+	}
+	return r;
+}
+
+static void test_socket_args(void)
+{
+	CHECK(net_socket(10, SOCK_STREAM, 0, 0) == -EAFNOSUPPORT, "AF_INET6: EAFNOSUPPORT");
+	CHECK(net_socket(AF_MAX, SOCK_STREAM, 0, 0) == -EAFNOSUPPORT, "past AF_MAX");
+	CHECK(net_socket(AF_INET, SOCK_MAX, 0, 0) == -EINVAL, "past SOCK_MAX: EINVAL");
+	CHECK(net_socket(AF_INET, SOCK_SEQPACKET, 0, 0) == -ESOCKTNOSUPPORT, "TCP has no SEQPACKET");
+	CHECK(net_socket(AF_INET, SOCK_STREAM, 0, IPPROTO_UDP) == -EPROTONOSUPPORT, "a stream over UDP");
+	CHECK(net_socket(AF_UNIX, SOCK_STREAM, 0, 2) == -EPROTONOSUPPORT, "AF_UNIX: protocol 0 or PF_UNIX");
+	CHECK(net_socket(AF_UNIX, SOCK_STREAM, 0x10, 0) == -EINVAL, "an unknown flag");
+	CHECK(net_bind(99, U_ADDR, 16) == -EBADF, "not a descriptor: EBADF");
+
+	struct file *e[2];
+	int pfd;
+
+	CHECK(pipe_create(e, 0) == 0, "a pipe");
+	pfd = fd_install(e[0], false, 0);
+	CHECK(net_listen(pfd, 1) == -ENOTSOCK, "a pipe: ENOTSOCK");
+	fd_close(pfd);
+	file_put(e[1]);
+}
+
+static void test_unix_pair(void)
+{
+	int sv[2];
+
+	CHECK(net_socketpair(AF_UNIX, SOCK_STREAM, SOCK_CLOEXEC, 0, U_FDS) == 0, "socketpair");
+	get(U_FDS, sv, sizeof(sv));
+	CHECK(fd_cloexec(sv[0]) && fd_cloexec(sv[1]), "SOCK_CLOEXEC");
+	CHECK(send_str(sv[0], "hello ") == 6 && send_str(sv[0], "world") == 5, "two sends");
+	CHECK(recv_is(sv[1], 3, MSG_PEEK, "hel") == 3, "MSG_PEEK");
+	CHECK(recv_is(sv[1], 256, 0, "hello world") == 11, "a stream joins them");
+	CHECK(recv_is(sv[1], 256, 0, NULL) == -EAGAIN, "empty: EAGAIN");
+	CHECK(net_shutdown(sv[0], SHUT_WR) == 0, "shutdown SHUT_WR");
+	CHECK(recv_is(sv[1], 256, 0, NULL) == 0, "the peer reads end of file");
+	CHECK(send_str(sv[0], "x") == -EPIPE, "and the shut side cannot send");
+	CHECK(net_shutdown(sv[0], 7) == -EINVAL, "shutdown how 7: EINVAL");
+	fd_close(sv[1]);
+	CHECK(send_str(sv[0], "x") == -EPIPE, "the peer closed: EPIPE");
+	fd_close(sv[0]);
+
+	/* Datagrams keep their boundaries; a short read truncates one. */
+	CHECK(net_socketpair(AF_UNIX, SOCK_DGRAM, 0, 0, U_FDS) == 0, "a datagram pair");
+	get(U_FDS, sv, sizeof(sv));
+	CHECK(send_str(sv[0], "one") == 3 && send_str(sv[0], "second") == 6, "two datagrams");
+	CHECK(recv_is(sv[1], 256, 0, "one") == 3, "the first alone");
+	CHECK(recv_is(sv[1], 3, MSG_TRUNC, "sec") == 6, "MSG_TRUNC: the real length");
+	CHECK(recv_is(sv[1], 256, 0, NULL) == -EAGAIN, "the rest of it is gone");
+	host_waits = 0;
+	CHECK(net_recvfrom(host_thread, sv[1], U_BUF, 16, 0, 0, 0) == SYSRET_BLOCKED && host_waits == 1,
+	      "a blocking read waits");
+	fd_close(sv[0]);
+	fd_close(sv[1]);
+}
+
+static void test_unix_names(void)
+{
+	int srv = (int)net_socket(AF_UNIX, SOCK_STREAM, SOCK_NONBLOCK, 0);
+	int cli = (int)net_socket(AF_UNIX, SOCK_STREAM, 0, 0);
+	struct kstat st;
+	struct file *f;
+	char name[16];
+
+	CHECK(srv >= 0 && cli >= 0, "two sockets");
+	CHECK(net_connect(host_thread, cli, U_ADDR, put_unix("/no-such", 9)) == -ENOENT, "no such path: ENOENT");
+	CHECK(net_bind(srv, U_ADDR, put_unix("/sock", 6)) == 0, "bind to a path");
+	CHECK(net_bind(srv, U_ADDR, put_unix("/sock2", 7)) == -EINVAL, "bound already: EINVAL");
+	CHECK(vfs_open(AT_FDCWD, "/sock", O_PATH, 0, &f) == 0 && f->inode, "a node in the tree");
+	CHECK(vfs_inode_stat(f->inode, &st) == 0 && (st.st_mode & S_IFMT) == S_IFSOCK, "of type socket");
+	file_put(f);
+	CHECK(net_connect(host_thread, cli, U_ADDR, put_unix("/sock", 6)) == -ECONNREFUSED,
+	      "not listening: ECONNREFUSED");
+	CHECK(net_listen(srv, 4) == 0, "listen");
+	CHECK(net_accept(host_thread, srv, 0, 0, 0) == -EAGAIN, "no one yet: EAGAIN (non-blocking)");
+	CHECK(net_connect(host_thread, cli, U_ADDR, put_unix("/sock", 6)) == 0, "connect by path");
+	CHECK(net_connect(host_thread, cli, U_ADDR, put_unix("/sock", 6)) == -EISCONN, "again: EISCONN");
+	put(U_LEN, &(uint32_t){ 110 }, 4);
+	int acc = (int)net_accept(host_thread, srv, U_ADDR, U_LEN, SOCK_NONBLOCK);
+
+	CHECK(acc >= 0, "accept4");
+	CHECK(get_u32(U_LEN) == 2, "the client is unnamed: length 2, got %u", get_u32(U_LEN));
+	put(U_LEN, &(uint32_t){ 110 }, 4);
+	CHECK(net_getpeername(cli, U_ADDR, U_LEN) == 0 && get_u32(U_LEN) == 8, "the peer's name: \"/sock\"");
+	get(U_ADDR + 2, name, 6);
+	CHECK(!memcmp(name, "/sock", 6), "is the path");
+	CHECK(send_str(acc, "ping") == 4 && recv_is(cli, 256, 0, "ping") == 4, "server to client");
+	fd_close(acc);
+	fd_close(cli);
+	fd_close(srv);
+	CHECK(vfs_unlinkat(AT_FDCWD, "/sock", 0) == 0, "the node outlives the socket");
+
+	/* Abstract names: no node, freed with the socket. */
+	int a = (int)net_socket(AF_UNIX, SOCK_DGRAM, 0, 0), b = (int)net_socket(AF_UNIX, SOCK_DGRAM, 0, 0);
+
+	CHECK(net_bind(a, U_ADDR, put_unix("\0abs", 4)) == 0, "an abstract name");
+	CHECK(net_bind(b, U_ADDR, put_unix("\0abs", 4)) == -EADDRINUSE, "taken: EADDRINUSE");
+	put(U_BUF, "dgram", 5);
+	CHECK(net_sendto(host_thread, b, U_BUF, 5, 0, U_ADDR, put_unix("\0abs", 4)) == 5, "sendto the name");
+	put(U_LEN, &(uint32_t){ 110 }, 4);
+	CHECK(net_recvfrom(host_thread, a, U_BUF, 16, 0, U_ADDR, U_LEN) == 5, "recvfrom");
+	CHECK(get_u32(U_LEN) == 0, "from an unbound sender: no name, got %u", get_u32(U_LEN));
+	fd_close(a);
+	CHECK(net_bind(b, U_ADDR, put_unix("\0abs", 4)) == 0, "the name is free again");
+	fd_close(b);
+}
+
+static void test_scm_rights(void)
+{
+	int sv[2], got;
+	struct msghdr_u m = { 0 };
+	uint64_t iov[2] = { U_BUF, 1 };
+	struct {
+		uint64_t len;
+		int32_t level, type;
+		int32_t fd, pad;
+	} cm = { 20, SOL_SOCKET, SCM_RIGHTS, 0, 0 };
+	struct file *e[2];
+
+	CHECK(net_socketpair(AF_UNIX, SOCK_STREAM, 0, 0, U_FDS) == 0, "a pair");
+	get(U_FDS, sv, sizeof(sv));
+	CHECK(pipe_create(e, 0) == 0, "a pipe to pass");
+	cm.fd = fd_install(e[0], false, 0);
+	put(U_BUF, "!", 1);
+	put(U_IOV, iov, sizeof(iov));
+	put(U_CTL, &cm, sizeof(cm));
+	m.iov = U_IOV;
+	m.iovlen = 1;
+	m.control = U_CTL;
+	m.controllen = 24;
+	put(U_MSG, &m, sizeof(m));
+	CHECK(net_sendmsg(host_thread, sv[0], U_MSG, 0) == 1, "sendmsg with SCM_RIGHTS");
+	fd_close(cm.fd);
+	memset(&cm, 0, sizeof(cm));
+	put(U_CTL, &cm, sizeof(cm));
+	m.controllen = 24;
+	put(U_MSG, &m, sizeof(m));
+	CHECK(net_recvmsg(host_thread, sv[1], U_MSG, MSG_CMSG_CLOEXEC) == 1, "recvmsg");
+	get(U_CTL, &cm, sizeof(cm));
+	get(U_MSG, &m, sizeof(m));
+	got = cm.fd;
+	CHECK(cm.level == SOL_SOCKET && cm.type == SCM_RIGHTS && cm.len == 20, "one SCM_RIGHTS message");
+	CHECK(m.controllen == 24 && !(m.flags & MSG_CTRUNC), "its length, not cut");
+	CHECK(fd_get(got) == e[0], "the same open file, at fd %d", got);
+	CHECK(fd_cloexec(got), "MSG_CMSG_CLOEXEC");
+	fd_close(got);
+	file_put(e[1]);
+	fd_close(sv[0]);
+	fd_close(sv[1]);
+}
+
+static void test_tcp(void)
+{
+	int srv = (int)net_socket(AF_INET, SOCK_STREAM, SOCK_NONBLOCK, 0);
+	int other = (int)net_socket(AF_INET, SOCK_STREAM, 0, 0);
+	int cli = (int)net_socket(AF_INET, SOCK_STREAM, 0, 0);
+	struct sockaddr_in_u a;
+
+	put_loopback(0);
+	CHECK(net_bind(srv, U_ADDR, 16) == 0, "bind 127.0.0.1:0");
+	put(U_LEN, &(uint32_t){ 16 }, 4);
+	CHECK(net_getsockname(srv, U_ADDR, U_LEN) == 0, "getsockname");
+	get(U_ADDR, &a, sizeof(a));
+	uint16_t port = be16(a.port);
+
+	CHECK(port >= 32768 && port <= 60999 && a.addr == 0x0100007f, "an ephemeral port on 127.0.0.1: %u", port);
+	CHECK(net_bind(other, U_ADDR, 16) == -EADDRINUSE, "the same port: EADDRINUSE");
+	CHECK(net_bind(srv, U_ADDR, 15) == -EINVAL, "a short address: EINVAL");
+	put_loopback(port);
+	CHECK(net_connect(host_thread, cli, U_ADDR, 16) == -ECONNREFUSED, "no listener: ECONNREFUSED");
+	fd_close(cli);
+	cli = (int)net_socket(AF_INET, SOCK_STREAM, 0, 0);
+	CHECK(net_listen(srv, 8) == 0, "listen");
+	put(U_OPT, &(uint32_t){ 4 }, 4);
+	put(U_LEN, &(uint32_t){ 4 }, 4);
+	CHECK(net_getsockopt(srv, SOL_SOCKET, SO_ACCEPTCONN, U_OPT, U_LEN) == 0 && get_u32(U_OPT) == 1,
+	      "SO_ACCEPTCONN");
+	CHECK(net_connect(host_thread, cli, U_ADDR, 16) == 0, "connect completes at once");
+	int acc = (int)net_accept(host_thread, srv, 0, 0, 0);
+
+	CHECK(acc >= 0, "accept");
+	CHECK(send_str(cli, "GET /") == 5 && recv_is(acc, 256, 0, "GET /") == 5, "client to server");
+	CHECK(send_str(acc, "200") == 3 && recv_is(cli, 256, 0, "200") == 3, "and back");
+	put(U_LEN, &(uint32_t){ 16 }, 4);
+	CHECK(net_getpeername(acc, U_ADDR, U_LEN) == 0, "getpeername");
+	get(U_ADDR, &a, sizeof(a));
+	CHECK(a.addr == 0x0100007f && be16(a.port) >= 32768 && be16(a.port) != port, "the client's own port");
+	CHECK(net_getsockopt(cli, SOL_SOCKET, SO_TYPE, U_OPT, U_LEN) == 0 && get_u32(U_OPT) == SOCK_STREAM,
+	      "SO_TYPE");
+	CHECK(net_getsockopt(cli, 12345, SO_TYPE, U_OPT, U_LEN) == -EOPNOTSUPP ||
+	      net_getsockopt(cli, 12345, SO_TYPE, U_OPT, U_LEN) == -ENOPROTOOPT, "an unknown level");
+	fd_close(acc);
+	CHECK(recv_is(cli, 256, 0, NULL) == 0, "the server closed: end of file");
+	fd_close(cli);
+	fd_close(other);
+	fd_close(srv);
+}
+
+static void test_udp(void)
+{
+	int a = (int)net_socket(AF_INET, SOCK_DGRAM, 0, 0), b = (int)net_socket(AF_INET, SOCK_DGRAM, 0, 0);
+	struct sockaddr_in_u from;
+
+	put_loopback(40001);
+	CHECK(net_bind(a, U_ADDR, 16) == 0, "bind 40001");
+	put(U_BUF, "udp!", 4);
+	CHECK(net_sendto(host_thread, b, U_BUF, 4, 0, U_ADDR, 16) == 4, "sendto from an unbound socket");
+	put(U_LEN, &(uint32_t){ 16 }, 4);
+	CHECK(net_recvfrom(host_thread, a, U_BUF, 64, MSG_DONTWAIT, U_ADDR, U_LEN) == 4, "recvfrom");
+	get(U_ADDR, &from, sizeof(from));
+	CHECK(from.family == AF_INET && from.addr == 0x0100007f && be16(from.port) >= 32768,
+	      "from 127.0.0.1 and the port it was given");
+	put_loopback(40002);
+	CHECK(net_connect(host_thread, b, U_ADDR, 16) == 0, "connect to a port no one has");
+	CHECK(send_str(b, "lost") == 4, "the datagram goes");
+	long r = send_str(b, "lost");
+
+	CHECK(r == -ECONNREFUSED, "the next send hears ECONNREFUSED, got %ld", r);
+	CHECK(send_str(b, "lost") == 4, "once");
+	fd_close(a);
+	fd_close(b);
+}
+
+int main(void)
+{
+	host_setup();
+	test_socket_args();
+	test_unix_pair();
+	test_unix_names();
+	test_scm_rights();
+	test_tcp();
+	test_udp();
+	return test_done("net");
+}
