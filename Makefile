@@ -82,7 +82,7 @@ help:
 	@echo "  make debug [KERNEL=...]   like run, but QEMU waits for gdb (port GDB_PORT=1234)"
 	@echo "  make gdb [KERNEL=...]     gdb-multiarch with goose's and the program's symbols, connected"
 	@echo "  make test                 every test: host unit tests, QEMU boots, Go conformance"
-	@echo "  make lint                 cppcheck and clang-tidy-14 on payload/ and sbi/ (ci/lint.sh)"
+	@echo "  make lint                 layering, cppcheck and clang-tidy-14 on payload/ and sbi/ (ci/lint.sh)"
 	@echo "  make mutants [MUTANTS=\"04-sigtrap-si-kernel ...\"]"
 	@echo "                            deliberate bugs (ci/mutants/) the tests must catch: N killed, N survived"
 	@echo "  make stdtest [PKGS=\"strconv sort ...\"] [GO=/path/to/go] [STDTEST_TIMEOUT=300]"

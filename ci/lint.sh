@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Static analysis of goose's C: cppcheck and clang-tidy-14 over payload/ (every layer folder)
-# and sbi/*.c, as the payload is built (riscv64, freestanding, no GOOSE_HOST).
+# Static analysis of goose's C: the layering of payload/'s folders (ci/layers.py),
+# then cppcheck and clang-tidy-14 over payload/ (every layer folder) and sbi/*.c,
+# as the payload is built (riscv64, freestanding, no GOOSE_HOST).
 #
-#   ci/lint.sh [cppcheck] [clang-tidy]     (default: both)
+#   ci/lint.sh [layers] [cppcheck] [clang-tidy]     (default: all three)
 #
 # Installs nothing: ci/deps.sh (`make deps`) has the packages cppcheck and
 # clang-tidy-14. Configuration: ci/cppcheck.supp (cppcheck's false positives,
@@ -49,14 +50,10 @@ TIDY_SUPPRESS=(
 	# file_set_size() after file_unshare() of an empty static file: pages is
 	# NULL only when ALIGN_UP(size) / PAGE is 0, i.e. size 0 (or >= 2^64 -
 	# 4095, which no file has), and then `size < in->size` cannot hold.
-	"clang-analyzer-core.NullDereference~payload/fs/vfs.c~Array access \\(via field 'pages'\\)"
-	# resolve() always sets lk->dir to a directory inode (root or the start
-	# directory, both non-NULL: root is made before any path is resolved);
-	# the analyzer loses root's value across calls into lib.c.
-	"clang-analyzer-core.NullDereference~payload/fs/vfs.c~loaded from field 'dir'"
+	"clang-analyzer-core.NullDereference~payload/fs/tmpfs.c~Array access \\(via field 'pages'\\)"
 	# A struct linux_dirent64: the record (reclen bytes) is zeroed just
 	# before, and reclen counts the name's NUL, so the name is terminated.
-	"bugprone-not-null-terminated-result~payload/fs/vfs.c~the result from calling 'memcpy' is not null-terminated"
+	"bugprone-not-null-terminated-result~payload/fs/tmpfs.c~the result from calling 'memcpy' is not null-terminated"
 	# bootargs_parse(): the first and last branches both make the word an
 	# argument (after "--", or a plain word) on purpose.
 	"bugprone-branch-clone~payload/lib/bootargs.c~repeated branch in conditional chain"
@@ -73,6 +70,16 @@ result() { # ok|FAIL name detail findings-file
 	fi
 }
 
+run_layers() {
+	local log="$LOGS/lint-layers.log"
+	python3 ci/layers.py >"$log" 2>&1
+	if [ $? -eq 0 ] && [ ! -s "$log" ]; then
+		result ok layers "payload/'s folders include only their own and lower layers; no file over 1000 lines"
+	else
+		result FAIL layers "$(wc -l <"$log") problems (ci/layers.py; docs/architecture.md)" "$log"
+	fi
+}
+
 run_cppcheck() {
 	local log="$LOGS/lint-cppcheck.log" found
 	if ! command -v cppcheck >/dev/null; then
@@ -82,7 +89,9 @@ run_cppcheck() {
 	# -D makes cppcheck check that one configuration: the payload's (GOOSE_HOST
 	# is the host unit tests' build, compiled with ASan/UBSan in `make test`).
 	# No system headers: goose's freestanding code has only the compiler's.
-	cppcheck --enable=warning,portability,performance --inline-suppr \
+	# information: for unmatchedSuppression (a suppression nothing needs any
+	# more hides the next real finding there); its other messages are noise.
+	cppcheck --enable=warning,portability,performance,information --inline-suppr \
 		--std=c11 --platform=unix64 --language=c \
 		-DGOOSE_VERSION='"lint"' -UGOOSE_HOST -Ipayload -Ibuild/gen -I. \
 		--suppressions-list=ci/cppcheck.supp --error-exitcode=1 --quiet \
@@ -90,7 +99,13 @@ run_cppcheck() {
 		"${FILES[@]}" >"$log" 2>&1
 	local status=$?
 	found=$(mktemp)
-	grep -E '^[^ ]+:[0-9]+:[0-9]+: [a-z]+: ' "$log" | sort -u >"$found"
+	# (-1: a file's unmatchedSuppression has no line.)
+	grep -E '^[^ ]+:-?[0-9]+:[0-9]+: [a-z]+: ' "$log" | grep -vE '\[(missingInclude|missingIncludeSystem|checkersReport)\]$' |
+		sort -u >"$found"
+	# cppcheck hears of unmatched suppressions only for files it checked.
+	grep -vE '^(#|$)' ci/cppcheck.supp | while IFS= read -r entry; do
+		[ -e "${entry#*:}" ] || echo "ci/cppcheck.supp: no such file, remove the suppression: $entry"
+	done >>"$found"
 	local n
 	n=$(wc -l <"$found")
 	if [ "$status" -eq 0 ] && [ "$n" -eq 0 ]; then
@@ -103,16 +118,17 @@ run_cppcheck() {
 	rm -f "$found"
 }
 
-suppressed() { # finding line -> 0 when a TIDY_SUPPRESS entry covers it
-	local line="$1" entry check file msg c tags
+suppressed() { # finding line -> 0 when a TIDY_SUPPRESS entry covers it (its index in HIT)
+	local line="$1" entry check file msg c tags i
 	tags="${line##*[}"
 	tags="${tags%]}"
-	for entry in "${TIDY_SUPPRESS[@]}"; do
+	for i in "${!TIDY_SUPPRESS[@]}"; do
+		entry="${TIDY_SUPPRESS[$i]}"
 		IFS='~' read -r check file msg <<<"$entry"
 		[[ "${line%%:*}" =~ ^$file$ ]] || continue
 		[[ "$line" =~ $msg ]] || continue
 		for c in ${tags//,/ }; do
-			[[ "$c" =~ ^$check$ ]] && return 0
+			[[ "$c" =~ ^$check$ ]] && HIT=$i && return 0
 		done
 	done
 	return 1
@@ -147,9 +163,18 @@ run_clang_tidy() {
 	# comes once, however many files include it.
 	grep -E '^([^ ]+:[0-9]+:[0-9]+: )?(warning|error): ' "$log" |
 		sed -E "s|^$PWD/||; :a; s|(^\|/)[^/:]+/\.\./|\1|; ta" | sort -u >"$raw"
+	local -A used=()
 	while IFS= read -r line; do
-		suppressed "$line" || echo "$line"
+		if suppressed "$line"; then
+			used[$HIT]=1
+		else
+			echo "$line"
+		fi
 	done <"$raw" >"$found"
+	# A suppression nothing needs any more hides the next real finding there.
+	for i in "${!TIDY_SUPPRESS[@]}"; do
+		[ -n "${used[$i]:-}" ] || echo "ci/lint.sh: TIDY_SUPPRESS entry matches no finding, remove it: ${TIDY_SUPPRESS[$i]}"
+	done >>"$found"
 	for rc in "$out"/*.rc; do
 		[ "$(cat "$rc")" = 0 ] || status_bad=1
 	done
@@ -168,7 +193,7 @@ run_clang_tidy() {
 }
 
 tools=("$@")
-[ ${#tools[@]} -gt 0 ] || tools=(cppcheck clang-tidy)
+[ ${#tools[@]} -gt 0 ] || tools=(layers cppcheck clang-tidy)
 # The headers made from the system-call table (payload/sys/syscalls.tbl).
 make -s --no-print-directory gen >/dev/null
 # Results in ci/report.py's protocol: the plan, a line per tool, the summary.
@@ -177,7 +202,8 @@ for t in "${tools[@]}"; do
 	case "$t" in
 	cppcheck) run_cppcheck ;;
 	clang-tidy) run_clang_tidy ;;
-	*) echo "lint: unknown tool $t (cppcheck, clang-tidy)" >&2; exit 2 ;;
+	layers) run_layers ;;
+	*) echo "lint: unknown tool $t (layers, cppcheck, clang-tidy)" >&2; exit 2 ;;
 	esac
 done
 echo "$passed passed, $failed failed"

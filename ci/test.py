@@ -5,9 +5,11 @@ Suites (run in this order; --only picks some):
   harness  the harness's own judges given known-bad inputs (ci/selftest.py)
   docs     docs/syscalls.md is what payload/sys/syscalls.tbl makes, and
            hostile_syscalls gives each hostile arguments or says why not
-  lint     cppcheck and clang-tidy on payload/*.c and sbi/*.c (ci/lint.sh)
+  lint     payload/'s layering (ci/layers.py), cppcheck and clang-tidy on
+           payload/ and sbi/*.c (ci/lint.sh)
   gopkg    go-kernel's packages: go vet and go test on the host, each Go
-  host     payload parsers and allocators on the host, with ASan/UBSan
+  host     payload's parsers, allocators, file tree, pipes, epoll and
+           sockets on the host, with ASan/UBSan (payload/tests/)
   fuzz     the libFuzzer harnesses replayed over their corpora (ci/fuzz.sh --replay)
   boot     QEMU boots: the hello example, and broken inputs that must fail cleanly
   go       the Go conformance programs under goose and qemu-riscv64 (ci/gotest.py),

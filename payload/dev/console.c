@@ -43,38 +43,53 @@ void console_uart(struct uart *u, const struct fdt_device *dev)
 	};
 }
 
+/* The first driver that lists one of dev's compatible strings and takes it
+ * (as OpenSBI's fdt_serial tries its drivers); *name: that string. */
+static const struct console_driver *console_match(const struct fdt_device *dev, const char **name)
+{
+	REGISTRY_FOREACH(consoles, struct console_driver, d)
+	{
+		const struct console_driver *drv = *d;
+
+		for (const char *const *c = drv->compatible; c && *c; c++) {
+			if (fdt_stringlist_contains(dev->compat, dev->compat_len, *c)) {
+				if (drv->init(dev))
+					break;	/* this driver could not: the next may */
+				*name = *c;
+				return drv;
+			}
+		}
+	}
+	return NULL;
+}
+
+/* The firmware's consoles (no device of their own), best rank first. */
+static const struct console_driver *console_fallback(void)
+{
+	for (int rank = 1; rank <= CONSOLE_MAX_RANK; rank++) {
+		REGISTRY_FOREACH(consoles, struct console_driver, d)
+		{
+			const struct console_driver *drv = *d;
+
+			if (drv->rank == rank && !drv->init(NULL))
+				return drv;
+		}
+	}
+	return NULL;
+}
+
 /*
- * The stdout-path device's driver: the first whose compatible strings the
- * node lists (as OpenSBI's fdt_serial tries its drivers), else the
- * firmware's consoles by rank. Returns the name for the boot report: the
- * compatible that matched, or the fallback's.
+ * The stdout-path device's driver, else the firmware's consoles by rank.
+ * Returns the name for the boot report: the compatible that matched, or
+ * the fallback's.
  */
 const char *console_init(const struct fdt_device *dev)
 {
-	const struct console_driver *pick = NULL;
 	const char *name = NULL;
 
-	if (dev && dev->present) {
-		REGISTRY_FOREACH(consoles, struct console_driver, d)
-		{
-			for (const char *const *c = (*d)->compatible; c && *c && !pick; c++) {
-				if (fdt_stringlist_contains(dev->compat, dev->compat_len, *c) && !(*d)->init(dev)) {
-					pick = *d;
-					name = *c;
-				}
-			}
-		}
-	}
-	for (int rank = 1; !pick && rank <= CONSOLE_MAX_RANK; rank++) {
-		REGISTRY_FOREACH(consoles, struct console_driver, d)
-		{
-			if (!pick && (*d)->rank == rank && !(*d)->init(NULL)) {
-				pick = *d;
-				name = (*d)->name;
-			}
-		}
-	}
-	con.drv = pick;
+	con.drv = dev && dev->present ? console_match(dev, &name) : NULL;
+	if (!con.drv && (con.drv = console_fallback()))
+		name = con.drv->name;
 	return name;
 }
 

@@ -43,7 +43,7 @@ int snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format
 #define REGISTRY_FOREACH(table, type, p)                                                   \
 	extern const type *const __start_goose_##table[] __attribute__((weak));             \
 	extern const type *const __stop_goose_##table[] __attribute__((weak));              \
-	for (const type *const *p = __start_goose_##table; p && p < __stop_goose_##table; p++)
+	for (const type *const *p = __start_goose_##table; (uintptr_t)p < (uintptr_t)__stop_goose_##table; p++)
 
 /* Decimal digits to a number (stops at the first non-digit; saturates). */
 static inline uint64_t strtou64(const char *s)
