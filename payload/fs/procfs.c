@@ -17,9 +17,9 @@
 #include "arch/riscv/riscv.h"
 #include "dev/console.h"
 #include "include/uapi/errno.h"
+#include "include/uapi/mman.h"
 #include "kernel/cred.h"
 #include "kernel/signal.h"
-#include "include/uapi/mman.h"
 #include "kernel/thread.h"
 #include "mm/vm.h"
 

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-#include "include/uapi/unistd.h"
 #include "kernel/trace.h"
 #include "dev/console.h"
 #include "include/uapi/errno.h"
 #include "include/uapi/signal.h"
+#include "include/uapi/unistd.h"
 #include "kernel/loader.h"
 #include "kernel/signal.h"
 #include "kernel/syscall.h"

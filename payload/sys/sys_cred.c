@@ -10,9 +10,9 @@
 #include "include/uapi/capability.h"
 #include "include/uapi/errno.h"
 #include "include/uapi/limits.h"
+#include "kernel/cred.h"
 #include "kernel/thread.h"
 #include "mm/vm.h"
-#include "kernel/cred.h"
 #include "sys/sys.h"
 
 enum { REAL, EFF, SAVED, FS };

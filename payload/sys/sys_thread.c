@@ -5,6 +5,7 @@
  * from include/uapi/linux/sched.h and include/uapi/linux/futex.h.
  */
 #include "dev/power.h"
+#include "fs/vfs.h"
 #include "include/uapi/errno.h"
 #include "include/uapi/futex.h"
 #include "include/uapi/mman.h"
@@ -15,7 +16,6 @@
 #include "kernel/thread.h"
 #include "kernel/trace.h"
 #include "mm/vm.h"
-#include "fs/vfs.h"
 #include "sys/sys.h"
 
 #define CLONE_THREAD_FLAGS (CLONE_VM | CLONE_THREAD | CLONE_SIGHAND)

@@ -8,8 +8,8 @@
  */
 #include <setjmp.h>
 
-#include "include/uapi/errno.h"
 #include "arch/riscv/layout.h"
+#include "include/uapi/errno.h"
 #include "include/uapi/mman.h"
 #include "mm/vm.h"
 #include "test.h"
