@@ -92,7 +92,8 @@ help:
 	@echo "  make dtbs                 compile dts/*.dts and dts/variants/*.dts into $(BUILD)/dtb/"
 	@echo "  make fuzz [FUZZ_SECONDS=60] [FUZZ=\"fdt elf\"]  run the libFuzzer harnesses (fuzz/README.md)"
 	@echo "  make docs                 docs/syscalls.md from payload/sys/syscalls.tbl, docs/boot.md's options from"
-	@echo "                            BOOT_OPTION lines, docs/boot-flow.svg from its .dot"
+	@echo "                            BOOT_OPTION lines, docs/layers.{dot,svg} from payload/'s includes,"
+	@echo "                            docs/boot-flow.svg from its .dot"
 	@echo "  make clean                remove $(BUILD)/"
 
 # `make deps` installs; every other target only checks, once per build dir.
@@ -294,6 +295,8 @@ test-go: $(BUILD)/goose.bin
 docs: docs/boot-flow.svg
 	@$(PYTHON) ci/mksyscalls.py --docs
 	@$(PYTHON) ci/mkoptions.py
+	@$(PYTHON) ci/layers.py --dot
+	@dot -Tsvg docs/layers.dot -o docs/layers.svg
 docs/boot-flow.svg: docs/boot-flow.dot | $(DEPS_STAMP)
 	@dot -Tsvg $< -o $@
 

@@ -83,7 +83,7 @@ MAKE_RUNNER = ("make -s --no-print-directory -C {repo} run KERNEL={elf} "
                "BOOTARGS={bootargs} MEM={mem} SMP={smp} INITRD={initrd}")
 REF_ENV = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/"}
 EXIT_RE = re.compile(rb"^goose: exit status (-?\d+)\s*$")
-# goose's boot report (payload/main.c boot_report and goose_main): the only
+# goose's boot report (payload/boot/main.c boot_report and goose_main): the only
 # "goose: " lines left out of the output a test compares.
 BOOT_RE = re.compile(rb"^goose: (goose \S+ on .*, \d+ of \d+ harts? running, |RAM 0x|memory: \d+ MiB of |"
                      rb"program \S+: |\d+ us and \d+ instret from goose's entry)")

@@ -11,7 +11,7 @@ more with the table. The table's section (.goose_syms) lies after the code and
 data it describes (payload.ld), so the second link moves none of them;
 --verify checks that every function kept its address.
 
-Layout (payload/ksyms.c reads it; offsets are from KERNEL_LINK, strings are
+Layout (payload/arch/riscv/ksyms.c reads it; offsets are from KERNEL_LINK, strings are
 NUL-terminated in one blob):
   u32 nfunc, u32 nline, u32 nfile, u32 pad
   nfunc x { u32 off, u32 name }        ascending off

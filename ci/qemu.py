@@ -147,7 +147,7 @@ def qemu_command(a, workdir):
 
 
 # What the console sends for end of input (a terminal's VEOF, ^D): goose's
-# console reads end there (payload/file.c), as a pipe's end.
+# console reads end there (payload/fs/devfs.c), as a pipe's end.
 CONSOLE_EOF = b"\x04"
 
 

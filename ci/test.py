@@ -89,6 +89,11 @@ def suite_docs(t):
         t.result(False, "FAIL docs/options: %s" % out.strip())
     else:
         t.result(True, "ok   docs/options  (docs/boot.md's table is the BOOT_OPTION declarations)")
+    status, out = run([sys.executable, os.path.join(REPO, "ci", "layers.py"), "--check"])
+    if status:
+        t.result(False, "FAIL docs/layers: %s" % out.strip())
+    else:
+        t.result(True, "ok   docs/layers  (docs/layers.dot is payload/'s include graph)")
     suite_hostile_coverage(t)
 
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * libFuzzer harness for payload/bootargs.c: bootargs_split on the input (not
+ * libFuzzer harness for payload/lib/bootargs.c: bootargs_split on the input (not
  * NUL-terminated: maxlen is the size), then
  *   - the lists point into ba.buf, in order, classified as bootargs.h says;
  *   - a round trip: the words written back with every byte quoted (options,

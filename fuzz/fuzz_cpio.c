@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * libFuzzer harness for payload/cpio.c: cpio_next from offset 0 until it
+ * libFuzzer harness for payload/lib/cpio.c: cpio_next from offset 0 until it
  * stops, with the promises of cpio.h checked at every step (the offset only
  * grows, names and data lie inside the input, the end is sticky, an error
  * leaves the offset alone and is one "cpio: " line).

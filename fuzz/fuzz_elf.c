@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * libFuzzer harness for payload/elf.c:
+ * libFuzzer harness for payload/lib/elf.c:
  *   - elf_parse with the 2^38 address limit, and what elf.h promises about
  *     an image it accepts;
  *   - elf_scan_ecalls on the whole input as code, without function starts

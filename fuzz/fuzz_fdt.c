@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * libFuzzer harness for payload/fdt.c: fdt_totalsize, fdt_check and
+ * libFuzzer harness for payload/lib/fdt.c: fdt_totalsize, fdt_check and
  * fdt_parse on the raw input (libFuzzer hands over a heap buffer of exactly
  * size bytes, so ASan sees any read past it), and the promises of fdt.h on
  * what comes back.

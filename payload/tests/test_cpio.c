@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Host tests for payload/cpio.c: archives built here (and mutated field by
+ * Host tests for payload/lib/cpio.c: archives built here (and mutated field by
  * field), every truncation of one, concatenations, "crc" sums, archives made
  * by the system's cpio(1) when it is installed, and (each argv[i] a
  * directory) every file in the given directories as hostile input. When

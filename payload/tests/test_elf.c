@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Host tests for payload/elf.c: a small in-memory ELF and tables of mutations
+ * Host tests for payload/lib/elf.c: a small in-memory ELF and tables of mutations
  * of it, synthetic code blocks for the ecall scanner, and the real Go ELFs
  * in the directory argv[3] (ci/test.py builds them; there must be some).
  *

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Host tests for payload/gosym.c: Go's own line tables, read for a sample
+ * Host tests for payload/lib/gosym.c: Go's own line tables, read for a sample
  * of pcs of real Go programs and compared with `go tool addr2line` (the Go
  * toolchain's reader), for every Go toolchain the tests use (the programs
  * ci/test.py built, in the directory argv[3]); then hostile

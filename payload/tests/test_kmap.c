@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Host tests for payload/kmap.c: maps built in a malloc'd pool, checked by
+ * Host tests for payload/mm/kmap.c: maps built in a malloc'd pool, checked by
  * walking them (kmap_lookup): the page size chosen for each address, that
  * holes are never reachable, and that the pool running out is reported.
  */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Host tests for payload/pmem.c: free RAM = banks minus holes (any order,
+ * Host tests for payload/mm/pmem.c: free RAM = banks minus holes (any order,
  * overlapping, unaligned), page 0 never handed out, the free list and
  * contiguous runs, exhaustion and injected failures.
  */

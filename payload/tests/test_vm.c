@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Host tests for payload/vm.c and the page allocator beneath it: the
+ * Host tests for payload/mm/vm.c and the page allocator beneath it: the
  * program's mappings over a malloc'd "physical" arena. Demand-zero faults,
  * protections, munmap/MADV_DONTNEED giving pages back (no page leaks), and
  * every allocation failure injected in turn (pmem.fail_after): each must

@@ -1,12 +1,12 @@
 // hostile_syscalls: the system calls goose implements, given hostile
 // arguments, fail the way Linux fails and the program goes on. Each case
 // prints "<call> <case>: <result>": <call> is the call's Linux name as in
-// SYSCALL_LIST (payload/syscall.h), the result the errno's E-name (from this
+// payload/sys/syscalls.tbl, the result the errno's E-name (from this
 // program's own table, so the output is the same with every Go) or, when
 // the call succeeds, its return value, or "ok" when that value is not
 // deterministic (fds, addresses, tids).
 //
-// Coverage: every call in SYSCALL_LIST is the first word of some line of
+// Coverage: every implemented call of payload/sys/syscalls.tbl is the first word of some line of
 // this test's `expected` or of hostile_syscalls_goose's, or is named in
 // `omitted` (beside this file) with the reason it is not tested: calls that
 // take no argument to get wrong (getpid, gettid, sched_yield, ...) and

@@ -5,7 +5,7 @@
 // root, alone in its session. Its `expected` is written by hand from
 // Linux's source, each case's comment naming the function that decides it;
 // goose must give Linux's answers. Each line is "<call> <case>: <result>",
-// <call> the call's name in SYSCALL_LIST (payload/syscall.h).
+// <call> the call's name in payload/sys/syscalls.tbl.
 //
 // Here:
 //   - set_robust_list, riscv_hwprobe, epoll_pwait2, fchmodat2: qemu answers
