@@ -63,7 +63,7 @@ else
 SAY := @echo
 endif
 
-.PHONY: FORCE help deps debug gdb docs bench stdtest payload run image test test-host test-go dtbs fuzz lint mutants clean
+.PHONY: FORCE help deps stacks debug gdb docs bench stdtest payload run image test test-host test-go dtbs fuzz lint mutants clean
 
 help:
 	@echo "goose: boot unmodified Go programs as supervisor-mode kernels on RISC-V"
@@ -78,6 +78,8 @@ help:
 	@echo "        FW=jump|dynamic (the firmware's kind, when its file name does not tell)  CPU=<qemu -cpu model>"
 	@echo "        MACHINE=virt|sifive_u[,<machine options>] (virt,aia=aplic-imsic)"
 	@echo "        LOADER=opensbi|uboot  UBOOT=<S-mode u-boot.bin>"
+	@echo "  make stacks               fetch newer QEMU, OpenSBI and U-Boot builds (Debian packages, unpacked"
+	@echo "                            under $(BUILD)/stacks/, nothing installed) and print their paths"
 	@echo "  make image [KERNEL=...] [BOARD=virt|sifive_u|unmatched|visionfive2]"
 	@echo "                            write the bootable image (Linux image header) and print its path"
 	@echo "  make debug [KERNEL=...]   like run, but QEMU waits for gdb (port GDB_PORT=1234)"
@@ -98,6 +100,10 @@ help:
 # `make deps` installs; every other target only checks, once per build dir.
 deps:
 	@bash ci/deps.sh
+
+# The newer stacks (ci/stacks.py): unpacked under $(BUILD)/stacks/, never installed.
+stacks:
+	@bash ci/deps.sh --stacks
 
 $(DEPS_STAMP): ci/deps.sh
 	@bash ci/deps.sh
