@@ -63,7 +63,7 @@ else
 SAY := @echo
 endif
 
-.PHONY: FORCE help deps stacks debug gdb docs bench stdtest payload run image test test-host test-go dtbs fuzz lint mutants clean
+.PHONY: FORCE help deps stacks matrix debug gdb docs bench stdtest payload run image test test-host test-go dtbs fuzz lint mutants clean
 
 help:
 	@echo "goose: boot unmodified Go programs as supervisor-mode kernels on RISC-V"
@@ -80,6 +80,8 @@ help:
 	@echo "        LOADER=opensbi|uboot  UBOOT=<S-mode u-boot.bin>"
 	@echo "  make stacks               fetch newer QEMU, OpenSBI and U-Boot builds (Debian packages, unpacked"
 	@echo "                            under $(BUILD)/stacks/, nothing installed) and print their paths"
+	@echo "  make matrix [MATRIX=\"<row name patterns>\"]"
+	@echo "                            boot hello on every QEMU x OpenSBI x CPU x machine -> docs/compat-firmware.md"
 	@echo "  make image [KERNEL=...] [BOARD=virt|sifive_u|unmatched|visionfive2]"
 	@echo "                            write the bootable image (Linux image header) and print its path"
 	@echo "  make debug [KERNEL=...]   like run, but QEMU waits for gdb (port GDB_PORT=1234)"
@@ -294,6 +296,12 @@ STDTEST_TIMEOUT ?= 300
 stdtest: $(DEPS_STAMP)
 	@$(PYTHON) ci/stdtest.py --timeout $(STDTEST_TIMEOUT) $(if $(PKGS),--pkgs "$(PKGS)") \
 		$(if $(GO),--go "$(GO)")
+
+# The whole cross product of QEMU x OpenSBI x firmware kind x CPU, machines
+# and loaders (ci/matrix.py --full), written to docs/compat-firmware.md;
+# MATRIX="<row name patterns>" boots some rows only, and writes no doc.
+matrix: $(DEPS_STAMP)
+	@$(PYTHON) ci/matrix.py --full -j 2 $(if $(MATRIX),$(foreach p,$(MATRIX),--only '$(p)'),--doc docs/compat-firmware.md)
 
 # Deliberate bugs the tests must catch (ci/mutants/README.md).
 mutants: $(DEPS_STAMP)
