@@ -58,12 +58,16 @@ import time
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 STACKS = os.path.join(REPO, "build", "stacks")
 APT = os.path.join(STACKS, "apt")
-MIRROR = "http://deb.debian.org/debian"
+# GOOSE_DEBIAN_MIRROR: another mirror of Debian's archive (a proxy is the
+# machine's apt configuration's business: Acquire::http::Proxy applies).
+MIRROR = os.environ.get("GOOSE_DEBIAN_MIRROR") or "http://deb.debian.org/debian"
 KEYRING = "/usr/share/keyrings/debian-archive-keyring.gpg"
-# The suites a stack comes from, and bookworm itself for libraries a QEMU
-# backport may need that this machine lacks. Packages only (no translations,
-# no DEP-11 metadata): the lists are what apt-get download needs.
-SUITES = ["bookworm", "bookworm-backports", "trixie", "sid"]
+# The suites the stacks come from. Packages only (no translations, no DEP-11
+# metadata): the lists are what apt-get download needs.
+SUITES = ["bookworm-backports", "trixie", "sid"]
+# Where the libraries a QEMU backport needs come from, when this machine
+# lacks some: listed only then (its lists are another 9 MB).
+LIB_SUITE = "bookworm"
 # Lists younger than this are used as they are when a stack is missing.
 LISTS_FRESH_SECONDS = 24 * 3600
 OPENSBI = "usr/lib/riscv64-linux-gnu/opensbi/generic/"
@@ -142,15 +146,28 @@ def apt_options():
     return [w for k, v in o.items() for w in ("-o", "%s=%s" % (k, v))]
 
 
-def apt_setup():
+def apt_setup(suites=None):
+    """Writes the private sources.list for suites (default SUITES, or what it
+    lists already if more); True when it changed (the lists need an update)."""
     for d in ("state/lists/partial", "cache/archives/partial", "sources.list.d", "preferences.d", "debs"):
         os.makedirs(os.path.join(APT, d), exist_ok=True)
-    src = "".join("deb [signed-by=%s target=Packages] %s %s main\n" % (KEYRING, MIRROR, s) for s in SUITES)
-    path = os.path.join(APT, "sources.list")
-    if not os.path.exists(path) or open(path).read() != src:
-        with open(path, "w") as f:
-            f.write(src)
     open(os.path.join(APT, "status"), "a").close()
+    path = os.path.join(APT, "sources.list")
+    old = open(path).read() if os.path.exists(path) else ""
+    have = re.findall(r"^deb \[[^]]*\] (\S+) (\S+) main$", old, re.M)
+    want = list(suites or SUITES)
+    want += [su for m, su in have if m == MIRROR and su not in want]
+    src = "".join("deb [signed-by=%s target=Packages] %s %s main\n" % (KEYRING, MIRROR, su) for su in want)
+    if old == src:
+        return False
+    with open(path, "w") as f:
+        f.write(src)
+    # New suites: the lists of the old ones are no longer the whole story.
+    try:
+        os.unlink(os.path.join(APT, "updated"))
+    except FileNotFoundError:
+        pass
+    return True
 
 
 def apt(*args, cwd=None, timeout=900):
@@ -283,7 +300,11 @@ def add_libraries(stack, debs, root):
                 wanted.append(name)
     if not wanted:
         return []
-    files, _ = download(sorted(set(wanted)), "bookworm")
+    if apt_setup(SUITES + [LIB_SUITE]):
+        why = apt_update()
+        if why:
+            raise RuntimeError(why)
+    files, _ = download(sorted(set(wanted)), LIB_SUITE)
     for f in files.values():
         subprocess.run(["dpkg", "-x", f, root], check=True)
     return sorted(files)
