@@ -333,6 +333,19 @@ def matrix_flaky_defect_is_named_in_its_pass():
 
 
 @check
+def matrix_plain_failure_is_a_fail_line():
+    """A row with no defect mark that fails is a FAIL with its reason (not a crash)."""
+    old = matrix.execute
+    matrix.execute = lambda cmd, env, timeout: (1, "goose: panic: x\ngoose: exit status 125\n", 0.1)
+    try:
+        st = matrix.Stacks({})
+        kind, detail, _, _ = matrix.run_row(matrix.Row("7.2", "1.1"), st, "/x/hello.elf", "/x/goose.bin")
+    finally:
+        matrix.execute = old
+    return kind == "FAIL" and "status 1" in detail, (kind, detail)
+
+
+@check
 def qemu_bundled_firmware_when_debian_has_none():
     """No Debian OpenSBI: -bios default, said on stderr; fw_jump cannot be had so."""
     import argparse
