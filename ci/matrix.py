@@ -406,7 +406,7 @@ def write_doc(path, rows, results, st, elapsed, argv):
 
     goose = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=REPO, capture_output=True,
                            text=True).stdout.strip()
-    gover = subprocess.run(["go", "version"], capture_output=True, text=True).stdout.strip()
+    gover = subprocess.run(["go", "env", "GOVERSION"], capture_output=True, text=True).stdout.strip()
     q72 = version_of([qemupy.QEMU, "--version"])
     q10 = version_of([st.qemu(Row("10", "1.9")), "--version"]) if st.results["qemu-10"].ok else "unavailable"
     counts = {k: sum(1 for r in rows if results[r.name][0] == k) for k in CELL}
@@ -497,7 +497,10 @@ def write_doc(path, rows, results, st, elapsed, argv):
     used = [d for d in DEFECTS.values() if any(r.defect is d for r in rows)]
     for d in used:
         n = sum(1 for r in rows if r.defect is d and results[r.name][0] == "xfail")
-        L.append("- **%s** (%d rows xfail%s): %s." % (d.key, n, ", flaky" if d.flaky else "", d.what))
+        struck = sum(1 for r in rows if r.defect is d and results[r.name][0] == "ok" and results[r.name][1])
+        mine = sum(1 for r in rows if r.defect is d)
+        flaky = ", flaky: struck %d of %d rows this run, each then booted again" % (struck, mine) if d.flaky else ""
+        L.append("- **%s** (%d rows xfail%s): %s." % (d.key, n, flaky, d.what))
     fails = [r for r in rows if results[r.name][0] in ("FAIL", "skip")]
     if fails:
         L.append("")
@@ -509,7 +512,8 @@ def write_doc(path, rows, results, st, elapsed, argv):
     L.append("## Commands")
     L.append("")
     L.append("Regenerate: `make stacks` (fetches the newer stacks, once), then `make matrix`. Each row, as run "
-             "(`make -s run` from the repository; paths relative to it):")
+             "(`make -s run` from the repository; paths relative to it; `<hello.elf>` is go-kernel/examples/hello "
+             "as `make image KERNEL=go-kernel/examples/hello` builds it, beside the image it prints):")
     L.append("")
     L.append("```")
     for r in rows:
@@ -517,9 +521,14 @@ def write_doc(path, rows, results, st, elapsed, argv):
         if not cmd:
             L.append("%-58s (skipped: %s)" % (r.name, results[r.name][1]))
             continue
-        L.append("%-58s %s" % (r.name, " ".join(shlex.quote(os.path.relpath(w, REPO) if w.startswith(REPO + "/")
-                                                              else w) for w in cmd
-                                                 if w not in ("-s", "--no-print-directory", "-C", REPO))))
+        words = []
+        for w in cmd:
+            if w in ("-s", "--no-print-directory", "-C", REPO) or w.endswith("="):
+                continue
+            w = w.replace(REPO + "/", "")
+            w = re.sub(r"build/k/[^/ ]+/hello\.elf", "<hello.elf>", w)
+            words.append(w if w.startswith("<") or "=<" in w else shlex.quote(w))
+        L.append("%-58s %s" % (r.name, " ".join(words)))
     L.append("```")
     with open(path, "w") as f:
         f.write("\n".join(L) + "\n")
