@@ -6,11 +6,22 @@ SHELL := /bin/bash
 
 # ---- what to build and boot -------------------------------------------------
 KERNEL ?= go-kernel/examples/hello
-MACHINE ?= virt
-LOADER ?= opensbi
 SMP ?= 1
 MEM ?= 512M
-FW ?= dynamic
+# The stack: each variable defaults from a GOOSE_* environment variable of
+# the same name (GOOSE_QEMU, GOOSE_FIRMWARE, ...), which ci/qemu.py reads too,
+# so that every test driver booting through `make run` or ci/qemu.py runs on
+# the stack the environment names (docs/boot.md). Empty: Debian 12's.
+QEMU ?= $(GOOSE_QEMU)
+FIRMWARE ?= $(GOOSE_FIRMWARE)
+FW ?= $(GOOSE_FW)
+CPU ?= $(GOOSE_CPU)
+MACHINE ?= $(or $(GOOSE_MACHINE),virt)
+LOADER ?= $(or $(GOOSE_LOADER),opensbi)
+UBOOT ?= $(GOOSE_UBOOT)
+# `make test GOOSE_QEMU=...` (on make's command line): the test drivers, and
+# the ci/qemu.py they run directly, see them too.
+export GOOSE_QEMU GOOSE_FIRMWARE GOOSE_FW GOOSE_CPU GOOSE_MACHINE GOOSE_LOADER GOOSE_UBOOT
 BOOTARGS ?=
 QEMU_EXTRA ?=
 INITRD ?=
@@ -66,7 +77,7 @@ else
 SAY := @echo
 endif
 
-.PHONY: FORCE gen help deps debug gdb docs bench stdtest payload run image test test-host test-go dtbs fuzz lint mutants clean
+.PHONY: FORCE gen help deps stacks matrix debug gdb docs bench stdtest payload run image test test-host test-go dtbs fuzz lint mutants clean
 
 help:
 	@echo "goose: boot unmodified Go programs as supervisor-mode kernels on RISC-V"
@@ -74,9 +85,17 @@ help:
 	@echo "  make deps                 install the Debian packages goose needs (no-op when present)"
 	@echo "  make run [KERNEL=...]     build and boot a Go program on QEMU (default: $(KERNEL))"
 	@echo "        KERNEL=<Go package dir | riscv64 Go ELF>  SMP=<harts> MEM=<qemu -m>"
-	@echo "        MACHINE=virt|sifive_u  FW=jump|dynamic  LOADER=opensbi|uboot  BOOTARGS=\"env words -- args\""
-	@echo "        INITRD=<cpio archive or ELF>  QEMU_EXTRA=\"<more qemu arguments>\""
+	@echo "        BOOTARGS=\"env words -- args\"  INITRD=<cpio archive or ELF>  QEMU_EXTRA=\"<more qemu arguments>\""
 	@echo "        TIMEOUT=<seconds, 0 = none>  FIRMWARE_LOG=1 (show OpenSBI's output too)"
+	@echo "      the stack (each defaults from GOOSE_<NAME> in the environment, then Debian 12's):"
+	@echo "        QEMU=<qemu-system-riscv64>  FIRMWARE=<OpenSBI fw_dynamic/fw_jump .bin | default (QEMU's own)>"
+	@echo "        FW=jump|dynamic (the firmware's kind, when its file name does not tell)  CPU=<qemu -cpu model>"
+	@echo "        MACHINE=virt|sifive_u[,<machine options>] (virt,aia=aplic-imsic)"
+	@echo "        LOADER=opensbi|uboot  UBOOT=<S-mode u-boot.bin>"
+	@echo "  make stacks               fetch newer QEMU, OpenSBI and U-Boot builds (Debian packages, unpacked"
+	@echo "                            under $(BUILD)/stacks/, nothing installed) and print their paths"
+	@echo "  make matrix [MATRIX=\"<row name patterns>\"]"
+	@echo "                            boot hello on every QEMU x OpenSBI x CPU x machine -> docs/compat-firmware.md"
 	@echo "  make image [KERNEL=...] [BOARD=virt|sifive_u|unmatched|visionfive2]"
 	@echo "                            write the bootable image (Linux image header) and print its path"
 	@echo "  make debug [KERNEL=...]   like run, but QEMU waits for gdb (port GDB_PORT=1234)"
@@ -99,6 +118,10 @@ help:
 # `make deps` installs; every other target only checks, once per build dir.
 deps:
 	@bash ci/deps.sh
+
+# The newer stacks (ci/stacks.py): unpacked under $(BUILD)/stacks/, never installed.
+stacks:
+	@bash ci/deps.sh --stacks
 
 $(DEPS_STAMP): ci/deps.sh
 	@bash ci/deps.sh
@@ -219,18 +242,24 @@ GDB_PORT ?= 1234
 debug: $(IMAGE)
 	@$(PYTHON) ci/gdbinit.py $(abspath $(KERNEL_DIR)/goose.elf) $(KERNEL_ELF) $(GDB_PORT) > $(BUILD)/debug.gdb
 	@echo "goose: QEMU waits for gdb on 127.0.0.1:$(GDB_PORT); in another terminal: make gdb KERNEL=$(KERNEL)" >&2
-	@GOOSE_BOOTARGS='$(subst ','\'',$(BOOTARGS))' $(PYTHON) ci/qemu.py --image $(IMAGE) --machine $(MACHINE) \
-		--smp $(SMP) --mem $(MEM) --fw $(FW) --gdb $(GDB_PORT) \
+	@GOOSE_BOOTARGS='$(subst ','\'',$(BOOTARGS))' $(PYTHON) ci/qemu.py --image $(IMAGE) $(QEMU_STACK) \
+		--smp $(SMP) --mem $(MEM) --gdb $(GDB_PORT) \
 		$(if $(INITRD),--initrd $(abspath $(INITRD))) -- $(QEMU_EXTRA)
 
 gdb: $(IMAGE)
 	@$(PYTHON) ci/gdbinit.py $(abspath $(KERNEL_DIR)/goose.elf) $(KERNEL_ELF) $(GDB_PORT) > $(BUILD)/debug.gdb
 	@gdb-multiarch -q -x $(BUILD)/debug.gdb
 
+# A path (with a slash) is taken from where make runs; a bare name is looked up on PATH.
+stack_path = $(if $(findstring /,$(1)),$(abspath $(1)),$(1))
+# ci/qemu.py's options for the stack variables above (empty ones: its defaults).
+QEMU_STACK = --machine $(MACHINE) --loader $(LOADER) $(if $(QEMU),--qemu $(call stack_path,$(QEMU))) \
+	$(if $(filter default,$(FIRMWARE)),--firmware default,$(if $(FIRMWARE),--firmware $(abspath $(FIRMWARE)))) \
+	$(if $(FW),--fw $(FW)) $(if $(CPU),--cpu $(CPU)) $(if $(UBOOT),--uboot $(abspath $(UBOOT)))
+
 run: $(IMAGE)
-	@GOOSE_BOOTARGS='$(subst ','\'',$(BOOTARGS))' $(PYTHON) ci/qemu.py --image $(IMAGE) --machine $(MACHINE) \
-		--loader $(LOADER) \
-		--smp $(SMP) --mem $(MEM) --fw $(FW) --timeout $(TIMEOUT) $(if $(FIRMWARE_LOG),--firmware-log) \
+	@GOOSE_BOOTARGS='$(subst ','\'',$(BOOTARGS))' $(PYTHON) ci/qemu.py --image $(IMAGE) $(QEMU_STACK) \
+		--smp $(SMP) --mem $(MEM) --timeout $(TIMEOUT) $(if $(FIRMWARE_LOG),--firmware-log) \
 		$(if $(INITRD),--initrd $(abspath $(INITRD))) \
 		-- $(QEMU_EXTRA)
 
@@ -313,6 +342,12 @@ STDTEST_TIMEOUT ?= 300
 stdtest: $(DEPS_STAMP)
 	@$(PYTHON) ci/stdtest.py --timeout $(STDTEST_TIMEOUT) $(if $(PKGS),--pkgs "$(PKGS)") \
 		$(if $(GO),--go "$(GO)")
+
+# The whole cross product of QEMU x OpenSBI x firmware kind x CPU, machines
+# and loaders (ci/matrix.py --full), written to docs/compat-firmware.md;
+# MATRIX="<row name patterns>" boots some rows only, and writes no doc.
+matrix: $(DEPS_STAMP)
+	@$(PYTHON) ci/matrix.py --full -j 2 $(if $(MATRIX),$(foreach p,$(MATRIX),--only '$(p)'),--doc docs/compat-firmware.md)
 
 # Deliberate bugs the tests must catch (ci/mutants/README.md).
 mutants: $(DEPS_STAMP)

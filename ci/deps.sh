@@ -2,7 +2,21 @@
 # Installs the Debian packages goose needs to build and test, and does nothing
 # when every one is already there. Called by `make deps`, and first by `make run`
 # and `make test`, so a fresh Debian 12 machine needs no other step.
+#
+#   ci/deps.sh --stacks [NAME ...]
+#
+# then also fetches the newer QEMU, OpenSBI and U-Boot builds the matrix tests
+# boot (ci/stacks.py: Debian packages of bookworm-backports, trixie and sid,
+# downloaded with a private apt state and unpacked under build/stacks/, never
+# installed) and prints where each is; `make stacks` runs this, and the
+# matrix suite fetches what it needs the same way.
 set -euo pipefail
+
+stacks=0
+if [ "${1:-}" = "--stacks" ]; then
+	stacks=1
+	shift
+fi
 
 packages=(
 	make
@@ -35,11 +49,16 @@ for p in "${packages[@]}"; do
 	fi
 done
 
-[ ${#missing[@]} -eq 0 ] && exit 0
+if [ ${#missing[@]} -gt 0 ]; then
+	echo "goose: installing Debian packages: ${missing[*]}" >&2
+	sudo=""
+	[ "$(id -u)" -eq 0 ] || sudo="sudo"
+	export DEBIAN_FRONTEND=noninteractive
+	$sudo apt-get update -qq
+	$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
 
-echo "goose: installing Debian packages: ${missing[*]}" >&2
-sudo=""
-[ "$(id -u)" -eq 0 ] || sudo="sudo"
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+if [ "$stacks" = 1 ]; then
+	# apt-get, dpkg and ldd come with every Debian system: nothing more to install.
+	exec python3 "$(dirname "$0")/stacks.py" "$@"
+fi

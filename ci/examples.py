@@ -20,6 +20,8 @@ Each example is built here (GOOS=linux GOARCH=riscv64 CGO_ENABLED=0) into
 build/examples/ and booted with `make run KERNEL=<elf> QEMU_EXTRA=...`, one QEMU
 at a time, each run under a time limit. virtio-rng and virtio-blk are also
 built with Go 1.19 (golang-1.19), which the go-kernel module must support.
+The stack is make run's, from GOOSE_QEMU, GOOSE_FIRMWARE, GOOSE_CPU, ... in
+the environment when set (docs/boot.md).
 Prints one line per check ("ok   example/..." or "FAIL example/...: why"),
 then "N passed, N failed" (", N skipped"); exits 1 when a check failed.
 Logs of failures go to build/test-logs/example-*.log.

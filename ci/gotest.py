@@ -48,6 +48,11 @@ is not 0. --runner ref runs qemu-riscv64 in goose's place (to test the tests);
 any other --runner value is a command template whose words may contain {repo},
 {elf}, {bootargs}, {mem}, {name}, {timeout}, {smp}, {initrd}.
 
+The stack is make run's: its QEMU, FIRMWARE, FW, CPU, MACHINE, LOADER and
+UBOOT default from GOOSE_QEMU, GOOSE_FIRMWARE, ... in the environment, so
+`GOOSE_QEMU=... GOOSE_CPU=rva23s64 ci/gotest.py` runs the suite on that stack
+(docs/boot.md).
+
 Speaks ci/report.py's protocol: "plan N", one line per test and toolchain
 (a toolchain that cannot be had gives each test a skip line naming why, a
 failure under GOOSE_REQUIRE_TOOLCHAINS=1), then "N passed, N failed" (plus

@@ -9,6 +9,7 @@ editing fields, broken trees from the one QEMU itself makes, so that each case
 differs from a good boot in one way only.
 """
 
+import hashlib
 import os
 import re
 import struct
@@ -63,10 +64,16 @@ class Case:
 
 def qemu_dts(work, mem):
     """QEMU virt's own device tree for this memory size, as source."""
-    dtb = os.path.join(work, "virt-%s.dtb" % mem)
+    # The QEMU the boots use (GOOSE_QEMU, ci/qemu.py), whose virt it is.
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import qemu as qemupy
+    q = qemupy.env_default("QEMU", qemupy.QEMU)
+    tag = "" if q == qemupy.QEMU else "-" + hashlib.md5(q.encode()).hexdigest()[:8]
+    dtb = os.path.join(work, "virt-%s%s.dtb" % (mem, tag))
     if not os.path.exists(dtb):
-        subprocess.run(["qemu-system-riscv64", "-machine", "virt,dumpdtb=" + dtb, "-m", mem, "-smp", "1",
-                        "-nographic"], check=True, capture_output=True)
+        args, env = qemupy.qemu_tree(q)
+        subprocess.run([q] + args + ["-machine", "virt,dumpdtb=" + dtb, "-m", mem, "-smp", "1", "-nographic"],
+                       check=True, capture_output=True, env=dict(os.environ, **env))
     return subprocess.run(["dtc", "-q", "-I", "dtb", "-O", "dts", dtb], check=True, capture_output=True,
                           text=True).stdout
 

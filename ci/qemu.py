@@ -2,8 +2,9 @@
 """Boot a goose image on QEMU and exit with the Go program's status.
 
   GOOSE_BOOTARGS="..." ci/qemu.py --image build/.../goose.bin
-             [--machine virt|sifive_u] [--smp N] [--mem 512M] [--fw jump|dynamic]
-             [--loader opensbi|uboot] [--load-addr ADDR]
+             [--qemu qemu-system-riscv64] [--firmware FILE|default] [--fw jump|dynamic]
+             [--cpu MODEL] [--machine virt|sifive_u[,options]] [--smp N] [--mem 512M]
+             [--loader opensbi|uboot] [--uboot u-boot.bin] [--load-addr ADDR]
              [--initrd FILE] [--timeout SECONDS] [--firmware-log]
              [-- more qemu arguments]
 
@@ -20,6 +21,36 @@ the held output goes to stderr. The status is the N of goose's last
 same status; on sifive_u (no shutdown device) this line is the only carrier.
 Without such a line the status is QEMU's own, or 124 on a timeout, or 1.
 Messages of this script go to stderr and start "qemu.py: ".
+
+The stack (every one has a default, Debian 12's; each also comes from an
+environment variable, so a whole test suite runs on another stack with no
+change to its drivers: `make run` defaults its variables from the same ones):
+  --qemu      GOOSE_QEMU      qemu-system-riscv64 to run (default: the one on
+                              PATH). A QEMU unpacked from a .deb (dpkg -x; see
+                              ci/stacks.py) is run with its own data directory
+                              (-L PREFIX/share/qemu, where -bios default finds
+                              the OpenSBI it ships), its own modules
+                              (QEMU_MODULE_DIR) and any libraries unpacked
+                              beside it (LD_LIBRARY_PATH).
+  --firmware  GOOSE_FIRMWARE  an OpenSBI fw_dynamic or fw_jump image, or
+                              "default": QEMU's own bundled firmware
+                              (-bios default, a fw_dynamic). Default: Debian's
+                              /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_$FW.bin,
+                              and where that is missing -bios default (said on
+                              stderr).
+  --fw        GOOSE_FW        jump|dynamic: which kind the firmware is. The file
+                              name tells (fw_jump*, *dynamic*); --fw is needed
+                              only when it does not. Default dynamic. It decides
+                              the 32 MiB image limit (fw_jump copies the FDT to
+                              RAM base + 0x2200000) and --load-addr (fw_dynamic).
+  --cpu       GOOSE_CPU       QEMU's -cpu model (rv64, rva23s64, max, ...);
+                              default: the machine's.
+  --machine   GOOSE_MACHINE   virt or sifive_u, with QEMU machine options after
+                              a comma (virt,aia=aplic-imsic); the name before
+                              the comma decides what this script does.
+  --loader    GOOSE_LOADER    opensbi (default) or uboot (below).
+  --uboot     GOOSE_UBOOT     the S-mode U-Boot for --loader uboot (default:
+                              Debian's qemu-riscv64_smode build).
 
 Loaders (what starts goose):
   opensbi  OpenSBI (-bios fw_jump / fw_dynamic) enters goose.bin (-kernel) at
@@ -41,6 +72,7 @@ Loaders (what starts goose):
 """
 
 import argparse
+import glob
 import os
 import re
 import shlex
@@ -57,6 +89,8 @@ import uboot_disk  # noqa: E402
 
 FW_DIR = "/usr/lib/riscv64-linux-gnu/opensbi/generic"
 UBOOT = "/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin"
+QEMU = "qemu-system-riscv64"
+MACHINES = ("virt", "sifive_u")
 RAM_BASE = 0x80000000           # QEMU virt and sifive_u
 LOAD_ALIGN = 0x200000           # QEMU puts a raw -kernel on a 2 MiB boundary (rv64)
 # U-Boot's countdown prompt, and its last line before it jumps to the image.
@@ -116,12 +150,90 @@ def padded_firmware(fw, load_addr, workdir):
     return out
 
 
+def env_default(name, default=None):
+    """GOOSE_<NAME> from the environment, when set and not empty."""
+    v = os.environ.get("GOOSE_" + name, "")
+    return v if v else default
+
+
+def fw_kind_of(path):
+    """jump or dynamic as the firmware file's name says, else None."""
+    base = os.path.basename(path).lower()
+    jump, dynamic = "jump" in base, "dynamic" in base
+    return "jump" if jump and not dynamic else "dynamic" if dynamic and not jump else None
+
+
+def resolve_firmware(a):
+    """(the -bios argument, its kind: jump|dynamic) from --firmware and --fw."""
+    if a.firmware == "default":
+        if a.fw == "jump":
+            sys.exit("qemu.py: --firmware default is QEMU's bundled fw_dynamic; --fw jump wants a fw_jump file")
+        return "default", "dynamic"
+    if a.firmware:
+        if not os.path.isfile(a.firmware):
+            sys.exit("qemu.py: no firmware %s" % a.firmware)
+        named = fw_kind_of(a.firmware)
+        if named and a.fw and named != a.fw:
+            sys.exit("qemu.py: firmware %s is a fw_%s by its name, but --fw %s" % (a.firmware, named, a.fw))
+        if not named and not a.fw:
+            say("cannot tell fw_jump from fw_dynamic by the name %s; taking dynamic (FW=jump|dynamic says)"
+                % a.firmware)
+        return os.path.abspath(a.firmware), named or a.fw or "dynamic"
+    kind = a.fw or "dynamic"
+    fw = os.path.join(FW_DIR, "fw_%s.bin" % kind)
+    if os.path.exists(fw):
+        return fw, kind
+    if kind == "jump":
+        sys.exit("qemu.py: no firmware %s (Debian package opensbi; run `make deps`), and QEMU's own bundled "
+                 "firmware is a fw_dynamic" % fw)
+    say("no Debian OpenSBI at %s: using QEMU's own bundled firmware (-bios default)" % fw)
+    return "default", "dynamic"
+
+
+def qemu_tree(qemu):
+    """(extra arguments, extra environment) for the QEMU binary: one unpacked
+    from a .deb outside /usr (PREFIX/bin/qemu-system-riscv64) would otherwise
+    read the system's data directory (firmware for -bios default, option ROMs)
+    and load the system QEMU's modules, of another build."""
+    path = shutil.which(qemu) or qemu
+    real = os.path.realpath(path)
+    prefix = os.path.dirname(os.path.dirname(real))
+    if os.path.basename(os.path.dirname(real)) != "bin" or prefix in ("/usr", "/usr/local", "/"):
+        return [], {}
+    args, env = [], {}
+    data = os.path.join(prefix, "share", "qemu")
+    if os.path.isdir(data):
+        args = ["-L", data]
+    mods = [d for pat in ("lib/*-linux-gnu/qemu", "lib/qemu") for d in glob.glob(os.path.join(prefix, pat))
+            if os.path.isdir(d)]
+    # No modules of its own: an empty directory rather than the system's.
+    env["QEMU_MODULE_DIR"] = mods[0] if mods else os.path.join(prefix, "lib", "qemu")
+    libs = sorted({os.path.dirname(f) for pat in ("lib/*-linux-gnu/lib*.so*", "lib/lib*.so*")
+                   for f in glob.glob(os.path.join(prefix, pat))})
+    if libs:
+        env["LD_LIBRARY_PATH"] = ":".join(libs + [p for p in os.environ.get("LD_LIBRARY_PATH", "").split(":") if p])
+    # Its default audio backend would still load modules it lacks from the
+    # system's directory ("Only modules from the same build can be loaded"):
+    # no audio, where this QEMU has -audio (8.2 on).
+    try:
+        usage = subprocess.run([real, "-help"], env=dict(os.environ, **env), capture_output=True, text=True,
+                               timeout=30).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        usage = ""
+    if re.search(r"^-audio ", usage, re.M):
+        args += ["-audio", "none"]
+    return args, env
+
+
 def qemu_command(a, workdir):
-    fw = os.path.join(FW_DIR, "fw_%s.bin" % a.fw)
-    if not os.path.exists(fw):
-        sys.exit("qemu.py: no firmware %s (run `make deps`)" % fw)
+    """(argv, extra environment) of the QEMU that boots goose."""
+    fw = a.bios
+    tree_args, env = qemu_tree(a.qemu)
     debug = ["-S", "-gdb", "tcp:127.0.0.1:%d" % a.gdb] if a.gdb else []
+    cpu = ["-cpu", a.cpu] if a.cpu else []
     bootargs = os.environ.get("GOOSE_BOOTARGS", "")
+    base = [a.qemu] + tree_args + ["-machine", a.machine] + cpu + ["-m", a.mem, "-smp", str(a.smp),
+                                                                   "-nographic", "-no-reboot"]
     if a.loader == "uboot":
         if not os.path.exists(a.uboot):
             sys.exit("qemu.py: no U-Boot %s (Debian package u-boot-qemu; run `make deps`)" % a.uboot)
@@ -130,20 +242,18 @@ def qemu_command(a, workdir):
             uboot_disk.build(a.image, disk, bootargs, a.initrd)
         except (OSError, ValueError, RuntimeError) as e:
             sys.exit("qemu.py: cannot write the U-Boot disk: %s" % e)
-        cmd = ["qemu-system-riscv64", "-machine", a.machine, "-m", a.mem, "-smp", str(a.smp),
-               "-nographic", "-no-reboot", "-bios", fw, "-kernel", a.uboot,
-               "-drive", "file=%s,format=raw,if=none,id=hd0" % disk,
-               "-device", "virtio-blk-device,drive=hd0"]
-        return cmd + debug + a.qemu_extra
+        cmd = base + ["-bios", fw, "-kernel", a.uboot,
+                      "-drive", "file=%s,format=raw,if=none,id=hd0" % disk,
+                      "-device", "virtio-blk-device,drive=hd0"]
+        return cmd + debug + a.qemu_extra, env
     if a.load_addr is not None:
         fw = padded_firmware(fw, a.load_addr, workdir)
-    cmd = ["qemu-system-riscv64", "-machine", a.machine, "-m", a.mem, "-smp", str(a.smp),
-           "-nographic", "-no-reboot", "-bios", fw, "-kernel", a.image]
+    cmd = base + ["-bios", fw, "-kernel", a.image]
     if bootargs.strip():
         cmd += ["-append", bootargs]
     if a.initrd:
         cmd += ["-initrd", a.initrd]
-    return cmd + debug + a.qemu_extra
+    return cmd + debug + a.qemu_extra, env
 
 
 # What the console sends for end of input (a terminal's VEOF, ^D): goose's
@@ -176,14 +286,22 @@ def forward_stdin(dst):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--image", required=True)
-    ap.add_argument("--machine", default="virt", choices=["virt", "sifive_u"])
+    ap.add_argument("--qemu", default=env_default("QEMU", QEMU), help="qemu-system-riscv64 to run (GOOSE_QEMU)")
+    ap.add_argument("--firmware", default=env_default("FIRMWARE"),
+                    help="OpenSBI fw_dynamic/fw_jump image, or 'default' for QEMU's bundled one "
+                         "(GOOSE_FIRMWARE; default Debian's)")
+    ap.add_argument("--machine", default=env_default("MACHINE", "virt"),
+                    help="virt or sifive_u, options after a comma: virt,aia=aplic-imsic (GOOSE_MACHINE)")
+    ap.add_argument("--cpu", default=env_default("CPU"), help="QEMU -cpu model (GOOSE_CPU)")
     ap.add_argument("--smp", type=int, default=1)
     ap.add_argument("--mem", default="512M")
-    ap.add_argument("--fw", default="dynamic", choices=["jump", "dynamic"])
-    ap.add_argument("--loader", default="opensbi", choices=["opensbi", "uboot"],
+    ap.add_argument("--fw", default=env_default("FW"), choices=["jump", "dynamic"],
+                    help="which kind --firmware is when its name does not tell (GOOSE_FW; default dynamic)")
+    ap.add_argument("--loader", default=env_default("LOADER", "opensbi"), choices=["opensbi", "uboot"],
                     help="opensbi: OpenSBI starts goose itself; uboot: OpenSBI starts U-Boot, "
-                         "whose distro boot starts goose from a virtio disk with booti")
-    ap.add_argument("--uboot", default=UBOOT, help="the S-mode U-Boot image for --loader uboot")
+                         "whose distro boot starts goose from a virtio disk with booti (GOOSE_LOADER)")
+    ap.add_argument("--uboot", default=env_default("UBOOT", UBOOT),
+                    help="the S-mode U-Boot image for --loader uboot (GOOSE_UBOOT)")
     ap.add_argument("--load-addr", type=lambda v: int(v, 0),
                     help="with --loader opensbi --fw dynamic: where goose is loaded and entered "
                          "(a 2 MiB boundary above RAM base + 0x200000)")
@@ -199,13 +317,22 @@ def main():
 
     if not os.path.exists(a.image):
         sys.exit("qemu.py: no image %s" % a.image)
+    if a.fw not in (None, "jump", "dynamic"):
+        sys.exit("qemu.py: --fw %s (GOOSE_FW): want jump or dynamic" % a.fw)
+    a.machine_name = a.machine.split(",")[0]
+    if a.machine_name not in MACHINES:
+        sys.exit("qemu.py: --machine %s: want %s, options after a comma" % (a.machine, " or ".join(MACHINES)))
+    if not shutil.which(a.qemu):
+        sys.exit("qemu.py: no QEMU %s%s" % (a.qemu, " (Debian package qemu-system-misc; run `make deps`)"
+                                            if a.qemu == QEMU else ""))
+    a.bios, a.fw = resolve_firmware(a)
     if a.loader == "opensbi" and a.fw == "jump" and os.path.getsize(a.image) > FW_JUMP_MAX_IMAGE:
         sys.exit("qemu.py: image %s is %d MiB; under fw_jump an image over 32 MiB overwrites the FDT "
                  "(use FW=dynamic)" % (a.image, os.path.getsize(a.image) >> 20))
-    if a.machine == "sifive_u" and a.smp < 2:
+    if a.machine_name == "sifive_u" and a.smp < 2:
         say("sifive_u hart 0 is an E51 without an MMU; using -smp 2")
         a.smp = 2
-    if a.loader == "uboot" and a.machine != "virt":
+    if a.loader == "uboot" and a.machine_name != "virt":
         sys.exit("qemu.py: --loader uboot needs --machine virt (Debian's S-mode U-Boot is built for QEMU virt)")
     if a.load_addr is not None:
         if a.loader != "opensbi" or a.fw != "dynamic":
@@ -216,6 +343,9 @@ def main():
                      % (a.load_addr, RAM_BASE + LOAD_ALIGN))
         if a.load_addr == RAM_BASE + LOAD_ALIGN:
             a.load_addr = None
+        elif a.bios == "default":
+            sys.exit("qemu.py: --load-addr pads a copy of the firmware file; -bios default has none "
+                     "(give --firmware)")
     workdir = None
     if a.loader == "uboot" or a.load_addr is not None:
         workdir = tempfile.mkdtemp(prefix="goose-qemu-")
@@ -227,9 +357,12 @@ def main():
 
 
 def boot(a, workdir):
-    cmd = qemu_command(a, workdir)
+    cmd, env = qemu_command(a, workdir)
     if a.print_command:
-        print(" ".join(shlex.quote(w) for w in cmd))
+        # With an environment of its own: `env VAR=value ... qemu ...`, a
+        # command line either way (bench.py runs it word for word).
+        pre = ["env"] + ["%s=%s" % kv for kv in sorted(env.items())] if env else []
+        print(" ".join(shlex.quote(w) for w in pre + cmd))
         return 0
 
     # With no terminal, this script holds its stdin until the firmware is
@@ -241,7 +374,8 @@ def boot(a, workdir):
     stdin = subprocess.PIPE if piped else None
     # QEMU stays in our process group, and dies with us (PR_SET_PDEATHSIG):
     # a test driver that kills its runner must not leave a machine behind.
-    p = subprocess.Popen(cmd, stdin=stdin, stdout=subprocess.PIPE, preexec_fn=die_with_parent)
+    p = subprocess.Popen(cmd, stdin=stdin, stdout=subprocess.PIPE, preexec_fn=die_with_parent,
+                         env=dict(os.environ, **env) if env else None)
     recent, answered, forwarding = b"", False, False
     status, timed_out = None, False
     firmware = None if a.firmware_log else b""
@@ -316,7 +450,7 @@ def boot(a, workdir):
     if status is None:
         say("no 'goose: exit status N' line; QEMU exited %d" % qemu_status)
         return qemu_status if qemu_status else 1
-    if a.machine == "virt" and qemu_status != status:
+    if a.machine_name == "virt" and qemu_status != status:
         say("goose said exit status %d but QEMU exited %d" % (status, qemu_status))
     return status
 

@@ -19,7 +19,10 @@ import textwrap
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(REPO, "ci"))
 import gotest  # noqa: E402
+import matrix  # noqa: E402
+import qemu as qemupy  # noqa: E402
 import report  # noqa: E402
+import stacks  # noqa: E402
 import stdtest  # noqa: E402
 
 CHECKS = []
@@ -262,6 +265,149 @@ def std_goose_fails_more_than_reference():
     k1, why = stdtest.judge(worse, ref)
     k2, _ = stdtest.judge(same, ref)
     return k1 == "FAIL" and "TestB" in why and k2 == "skip", (k1, why, k2)
+
+
+# --------------------------------------------------- the matrix and stacks
+
+GOOD_BOOT = ("OpenSBI v1.9\n"
+             "goose: goose v1 on OpenSBI 1.9 (SBI 3.0), boot hart 0, 1 of 1 hart running, timebase 10000000 Hz\r\n"
+             "Hello from go1.26.8 on linux/riscv64 with 1 CPU(s)\r\n"
+             "goose: exit status 0\r\n")
+
+
+@check
+def matrix_row_must_end_in_exit_0():
+    """A row whose output lost its exit line (status 0 all the same) fails."""
+    row = matrix.Row("10", "1.9")
+    lost = GOOD_BOOT.replace("goose: exit status 0\r\n", "")
+    after = GOOD_BOOT + "goose: hart 1: SBI hart_start failed\n"
+    return (matrix.judge(row, 0, GOOD_BOOT, "1.9") is None and matrix.judge(row, 0, lost, "1.9") is not None
+            and matrix.judge(row, 0, after, "1.9") is not None), matrix.judge(row, 0, lost, "1.9")
+
+
+@check
+def matrix_row_checks_the_firmware_and_harts():
+    """A boot under another OpenSBI than asked, or on fewer harts, fails."""
+    row = matrix.Row("10", "1.9")
+    other = matrix.judge(row, 0, GOOD_BOOT, "1.1")
+    smp = matrix.judge(matrix.Row("10", "1.9", smp=4), 0, GOOD_BOOT, "1.9")
+    sifive = matrix.Row("10", "1.9", machine="sifive_u", smp=2)
+    good_u = GOOD_BOOT.replace("1 of 1 hart ", "1 of 2 harts ")
+    return (other is not None and "OpenSBI 1.1" in other and smp is not None
+            and matrix.judge(sifive, 0, good_u, "1.9") is None), (other, smp)
+
+
+@check
+def matrix_xpass_is_a_failure():
+    """A row marked with a known defect that boots now fails (drop the mark)."""
+    row = matrix.Row("10", "1.1", cpu="max", defect="seed-trap")
+    kind, why = matrix.verdict(row, [(None, GOOD_BOOT)])
+    return kind == "FAIL" and "xpass" in why, (kind, why)
+
+
+@check
+def matrix_xfail_needs_its_symptom():
+    """An xfail counts only with its defect's symptom; another failure is a FAIL."""
+    row = matrix.Row("10", "1.1", cpu="max", defect="seed-trap")
+    trap = ("goose: panic: illegal instruction (scause 0x2) inside goose at pc 0xffffffff80008b82, "
+            "stval 0x15017f3\ngoose: exit status 125\n")
+    other = ("goose: panic: illegal instruction (scause 0x2) inside goose at pc 0xffffffff80008b82, "
+             "stval 0x30200073\ngoose: exit status 125\n")
+    k1, d1 = matrix.verdict(row, [("status 125", trap)])
+    k2, d2 = matrix.verdict(row, [("status 125", other)])
+    hang = matrix.Row("10", "1.9", cpu="max", defect="seed-opst")
+    k3, _ = matrix.verdict(hang, [("timeout", "OpenSBI v1.9\nqemu.py: timeout after 20s\n")])
+    k4, _ = matrix.verdict(hang, [("timeout", "goose: goose v1 on OpenSBI 1.9\nqemu.py: timeout after 20s\n")])
+    return (k1, k2, k3, k4) == ("xfail", "FAIL", "xfail", "FAIL") and "seed-trap" in d1, (k1, k2, k3, k4)
+
+
+@check
+def matrix_flaky_defect_is_named_in_its_pass():
+    """A flaky defect's symptom, then a pass on the next boot: ok, saying so."""
+    row = matrix.Row("10", "1.9", machine="sifive_u", smp=2, defect="sifive-uart-exit")
+    cut = GOOD_BOOT.replace("goose: exit status 0\r\n", "goose: exit status qemu.py: no 'goose: exit status N' "
+                            "line; QEMU exited 0\n")
+    kind, detail = matrix.verdict(row, [("lost", cut), (None, GOOD_BOOT)])
+    k2, _ = matrix.verdict(row, [("lost", cut)] * 3)
+    return kind == "ok" and "sifive-uart-exit" in detail and "1 of 2" in detail and k2 == "xfail", (kind, detail)
+
+
+@check
+def matrix_plain_failure_is_a_fail_line():
+    """A row with no defect mark that fails is a FAIL with its reason (not a crash)."""
+    old = matrix.execute
+    matrix.execute = lambda cmd, env, timeout: (1, "goose: panic: x\ngoose: exit status 125\n", 0.1)
+    try:
+        st = matrix.Stacks({})
+        kind, detail, _, _ = matrix.run_row(matrix.Row("7.2", "1.1"), st, "/x/hello.elf", "/x/goose.bin")
+    finally:
+        matrix.execute = old
+    return kind == "FAIL" and "status 1" in detail, (kind, detail)
+
+
+@check
+def qemu_bundled_firmware_when_debian_has_none():
+    """No Debian OpenSBI: -bios default, said on stderr; fw_jump cannot be had so."""
+    import argparse
+    old, err = qemupy.FW_DIR, io.StringIO()
+    qemupy.FW_DIR = "/nonexistent/opensbi"
+    old_err, sys.stderr = sys.stderr, err
+    try:
+        got = qemupy.resolve_firmware(argparse.Namespace(firmware=None, fw=None))
+        try:
+            qemupy.resolve_firmware(argparse.Namespace(firmware=None, fw="jump"))
+            jump = "accepted"
+        except SystemExit as e:
+            jump = str(e)
+    finally:
+        qemupy.FW_DIR, sys.stderr = old, old_err
+    return (got == ("default", "dynamic") and "-bios default" in err.getvalue()
+            and "fw_dynamic" in jump), (got, err.getvalue(), jump)
+
+
+@check
+def qemu_firmware_kind_by_name():
+    """FW= is needed only when the name does not tell; a contradiction is refused."""
+    import argparse
+    with tempfile.TemporaryDirectory() as d:
+        jump = os.path.join(d, "fw_jump.bin")
+        plain = os.path.join(d, "opensbi.bin")
+        for f in (jump, plain):
+            open(f, "wb").close()
+        a = qemupy.resolve_firmware(argparse.Namespace(firmware=jump, fw=None))
+        b = qemupy.resolve_firmware(argparse.Namespace(firmware=plain, fw="jump"))
+        try:
+            qemupy.resolve_firmware(argparse.Namespace(firmware=jump, fw="dynamic"))
+            c = "accepted"
+        except SystemExit:
+            c = "refused"
+    return a[1] == "jump" and b[1] == "jump" and c == "refused", (a, b, c)
+
+
+@check
+def qemu_unpacked_tree_uses_its_own_data():
+    """A QEMU unpacked outside /usr gets -L <its share/qemu> and its own modules."""
+    with tempfile.TemporaryDirectory() as d:
+        for sub in ("usr/bin", "usr/share/qemu", "usr/lib/x86_64-linux-gnu/qemu"):
+            os.makedirs(os.path.join(d, sub))
+        q = os.path.join(d, "usr/bin/qemu-system-riscv64")
+        with open(q, "w") as f:
+            f.write("#!/bin/sh\necho '-audio [driver=]driver'\n")
+        os.chmod(q, 0o755)
+        args, env = qemupy.qemu_tree(q)
+        ok = (args[:2] == ["-L", os.path.join(d, "usr/share/qemu")] and "-audio" in args
+              and env.get("QEMU_MODULE_DIR") == os.path.join(d, "usr/lib/x86_64-linux-gnu/qemu")
+              and qemupy.qemu_tree("/usr/bin/qemu-system-riscv64") == ([], {}))
+    return ok, (args, env)
+
+
+@check
+def matrix_lost_stack_is_a_skip_naming_why():
+    """A row whose stack could not be fetched says which and why (a FAIL under
+    GOOSE_REQUIRE_TOOLCHAINS=1, as every unavailable())."""
+    st = matrix.Stacks({"qemu-10": stacks.Result(stacks.BY_NAME["qemu-10"], False, "sid: not reachable")})
+    why = st.missing(matrix.Row("10", "1.9"))
+    return why is not None and "qemu-10" in why and "not reachable" in why, why
 
 
 def main():

@@ -20,6 +20,10 @@ For each package and Go toolchain:
   4. run the same binary under qemu-riscv64 in the package's directory with the
      same environment and arguments: the reference.
 
+Step 3's stack is make run's, from GOOSE_QEMU, GOOSE_FIRMWARE, GOOSE_CPU, ...
+in the environment when set (docs/boot.md): `GOOSE_QEMU=... make stdtest`
+runs the packages on another QEMU.
+
 The environment is what `go test` gives a test binary, less this machine's:
 PATH=/usr/bin:/bin HOME=/ PWD=<pkg dir>. The arguments are -test.short,
 -test.v, and -test.timeout=<limit less a margin> (so that a hung test still

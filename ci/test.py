@@ -12,6 +12,11 @@ Suites (run in this order; --only picks some):
            sockets on the host, with ASan/UBSan (payload/tests/)
   fuzz     the libFuzzer harnesses replayed over their corpora (ci/fuzz.sh --replay)
   boot     QEMU boots: the hello example, and broken inputs that must fail cleanly
+  matrix   hello on other stacks (ci/matrix.py --short): OpenSBI 1.1-1.9, QEMU 7.2
+           and 10, -cpu max and rva23s64, AIA, 8 harts with 8 GiB, sifive_u,
+           U-Boot 2025.01, QEMU's own firmware and the README's no-toolchain
+           command; the newer stacks are fetched once into build/stacks/
+           (ci/stacks.py), and known goose defects are counted xfail skips
   go       the Go conformance programs under goose and qemu-riscv64 (ci/gotest.py),
            with every toolchain: the machine's Go, golang-1.19, the newest release
   smp      the conformance programs again with 2 and 4 harts (the machine's Go)
@@ -359,6 +364,13 @@ def suite_boot(t):
             t.result(True, "ok   boot/%s  (%s)" % (name, case.error_line(out)))
 
 
+def suite_matrix(t):
+    # Other QEMUs, firmware, CPUs and loaders (ci/matrix.py): with --tests,
+    # the rows named (shell patterns).
+    only = [w for n in sorted(SELECT) for w in ("--only", n)] if SELECT is not None else []
+    suite_driver(t, "matrix", [sys.executable, os.path.join(REPO, "ci", "matrix.py"), "--short"] + only, "matrix/")
+
+
 def suite_examples(t):
     # The device examples (ci/examples.py): virtio-rng, virtio-blk, httpd.
     suite_driver(t, "examples", [sys.executable, os.path.join(REPO, "ci", "examples.py")])
@@ -427,7 +439,7 @@ def suite_go(t, jobs, extra=(), suite="go"):
                  "go/")
 
 
-SUITES = ["harness", "docs", "lint", "gopkg", "host", "fuzz", "boot", "examples", "go", "smp", "std"]
+SUITES = ["harness", "docs", "lint", "gopkg", "host", "fuzz", "boot", "matrix", "examples", "go", "smp", "std"]
 
 
 def main():
