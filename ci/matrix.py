@@ -92,7 +92,7 @@ class Defect:
 
 
 DEFECTS = {d.key: d for d in [
-    # The seed CSR (0x015) read in boot_seed (payload/main.c) is an illegal
+    # The seed CSR (0x015) read in boot_seed (payload/boot/main.c) is an illegal
     # instruction where the firmware has not set mseccfg.SSEED (OpenSBI
     # before 1.4), whatever the FDT's riscv,isa says: OpenSBI redirects it
     # to goose's vector, which panics. stval is the csrrw itself (0x015xxxxx).
