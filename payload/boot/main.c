@@ -4,6 +4,7 @@
  * instruction (docs/boot.md walks through it). entry.S has turned on the
  * direct map and relocated the image; this hart won the entry lottery.
  */
+#include "arch/riscv/extable.h"
 #include "arch/riscv/layout.h"
 #include "arch/riscv/riscv.h"
 #include "dev/console.h"
@@ -75,6 +76,48 @@ static const struct fdt_hart *boot_hart(unsigned long hartid)
 	return NULL;
 }
 
+/*
+ * Zkr's seed CSR (ISA manual, "Entropy Source"): OPST in bits 31:30 says
+ * ES16 (0b10: 16 bits of entropy in 15:0), WAIT and BIST (try again) or
+ * DEAD (never again). QEMU gives the 32-bit value sign-extended, so only
+ * those two bits count. The firmware may keep seed closed to S-mode
+ * (mseccfg.SSEED, set by OpenSBI from 1.4 on) whatever the ISA string
+ * says: a read that traps, a DEAD source or one that stays silent is said
+ * once and left alone.
+ */
+#define SEED_OPST(v) (((v) >> 30) & 3)
+#define SEED_ES16 2
+#define SEED_DEAD 3
+#define SEED_MAX_READS (1u << 20)
+
+static void boot_seed_zkr(uint32_t hartid)
+{
+	uint8_t seed[32];
+	uint32_t reads = 0;
+
+	for (size_t i = 0; i < sizeof(seed); i += 2) {
+		uint64_t v;
+
+		do {
+			if (csr_try_swap_seed(&v)) {
+				gmsg("hart %u: zkr: the seed CSR traps (absent, or the firmware keeps it from S-mode): not used", hartid);
+				return;
+			}
+			if (SEED_OPST(v) == SEED_DEAD) {
+				gmsg("hart %u: zkr: the seed CSR says DEAD: not used", hartid);
+				return;
+			}
+			if (++reads == SEED_MAX_READS) {
+				gmsg("hart %u: zkr: no entropy from the seed CSR in %u reads: not used", hartid, reads);
+				return;
+			}
+		} while (SEED_OPST(v) != SEED_ES16);
+		seed[i] = (uint8_t)v;
+		seed[i + 1] = (uint8_t)(v >> 8);
+	}
+	random_seed(seed);
+}
+
 /* Seed the generator from everything that differs between boots. */
 static void boot_seed(const struct fdt_hart *bh)
 {
@@ -90,19 +133,8 @@ static void boot_seed(const struct fdt_hart *bh)
 			random_seed(seed);
 		}
 	}
-	/* Zkr's seed CSR: 16 bits of entropy per read when OPST says ES16 (0b10). */
-	if (bh && bh->has_zkr) {
-		for (size_t i = 0; i < sizeof(seed); i += 2) {
-			uint64_t v;
-
-			do
-				v = csr_swap_seed();
-			while ((v >> 30) != 2);
-			seed[i] = (uint8_t)v;
-			seed[i + 1] = (uint8_t)(v >> 8);
-		}
-		random_seed(seed);
-	}
+	if (bh && bh->has_zkr)
+		boot_seed_zkr(bh->hartid);
 }
 
 static struct kmap_range kmap_holes[FDT_MAX_RANGES];
@@ -367,6 +399,7 @@ static void boot_start_harts(void)
 /* A started hart: run threads like the boot hart does. */
 void secondary_main(struct hart *h)
 {
+	clock_probe_sstc(h);
 	csr_set(CSR_SSTATUS, SSTATUS_FS);
 	csr_set(CSR_SIE, SIE_STIE | SIE_SSIE);
 	spin_lock(&big_lock);
@@ -462,6 +495,7 @@ void goose_main(unsigned long hartid, uint64_t fdt_pa)
 	const struct fdt_hart *bh = boot_hart(hartid);
 
 	h->has_sstc = bh && bh->has_sstc;
+	clock_probe_sstc(h);
 	boot_seed(bh);
 	boot_memory(fdt_pa, fdt_len);
 

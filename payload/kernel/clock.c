@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 #include "kernel/clock.h"
+#include "arch/riscv/extable.h"
 #include "arch/riscv/layout.h"
 #include "arch/riscv/riscv.h"
+#include "dev/console.h"
 #include "kernel/thread.h"
 #include "kernel/vdso.h"
 #include "lib/bootargs.h"
@@ -100,4 +102,17 @@ void clock_set_timer(struct hart *h, uint64_t when)
 		csr_write(CSR_STIMECMP, when); /* stimecmp, CSR 0x14d */
 	else
 		sbi_set_timer(when);
+}
+
+void clock_probe_sstc(struct hart *h)
+{
+	static int said;	/* an int: amoswap.w (no byte atomics) */
+	uint64_t v;
+
+	if (!h->has_sstc || !csr_try_read_stimecmp(&v))
+		return;
+	h->has_sstc = false;
+	if (!__atomic_exchange_n(&said, 1, __ATOMIC_RELAXED))
+		gmsg("hart %lu: sstc: stimecmp traps (absent, or the firmware keeps it from S-mode): the timer goes through SBI",
+		     h->hartid);
 }

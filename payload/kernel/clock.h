@@ -36,6 +36,10 @@ void clock_vdso_fill(struct vdso_data *d);
 /* Program this hart's next timer interrupt at absolute tick `when`
  * (UINT64_MAX: none). Sstc's stimecmp where the hart has it, else SBI TIME. */
 void clock_set_timer(struct hart *h, uint64_t when);
+/* On hart h itself, before its first timer: keep h->has_sstc (from the
+ * FDT) only if S-mode may use stimecmp (the firmware sets menvcfg.STCE);
+ * otherwise the timer goes through SBI, said once. */
+void clock_probe_sstc(struct hart *h);
 
 /* goose.time=<unix seconds>: the wall clock when no RTC tells it. */
 extern const struct boot_option time_option;

@@ -5,6 +5,7 @@
  * other exceptions, and the timer and software interrupts. The big lock is
  * held from here until the frame to resume is chosen.
  */
+#include "arch/riscv/extable.h"
 #include "arch/riscv/riscv.h"
 #include "dev/console.h"
 #include "dev/irq.h"
@@ -158,10 +159,17 @@ struct frame *trap_handler(struct frame *f)
 	return next;
 }
 
-/* A trap while goose itself ran: a bug in goose, never the program's fault. */
+/* A trap while goose itself ran: a bug in goose, never the program's fault,
+ * unless the instruction has an exception fixup: then return to go on there. */
 void trap_goose_fault(struct frame *f)
 {
 	uint64_t cause = f->scause;
+	uint64_t fixup = (cause & SCAUSE_INTERRUPT) ? 0 : extable_fixup(f->pc);
+
+	if (fixup) {
+		f->pc = fixup;	/* trap.S resumes there */
+		return;
+	}
 
 	gmsg("panic: %s%s (scause 0x%lx) inside goose at pc 0x%lx, stval 0x%lx",
 	     (cause & SCAUSE_INTERRUPT) ? "interrupt " : "", exc_name(cause & ~SCAUSE_INTERRUPT), cause, f->pc,

@@ -145,15 +145,6 @@ static inline uint64_t rdtime(void)
 	return csr_read(CSR_TIME);
 }
 
-/* Zkr: a read of `seed` must be a csrrw (ISA manual, "Entropy Source"). */
-static inline uint64_t csr_swap_seed(void)
-{
-	uint64_t v;
-
-	asm volatile("csrrw %0, 0x015, x0" : "=r"(v) : : "memory"); /* seed */
-	return v;
-}
-
 static inline uint64_t rdinstret(void)
 {
 	return csr_read(CSR_INSTRET);

@@ -111,8 +111,9 @@ trap_resume:
 	sret
 
 .Lfrom_goose:
-	/* A trap inside goose is a goose bug: save what we can on the current
-	 * stack and report it. sscratch goes back to 0. */
+	/* A trap inside goose is a goose bug, unless the instruction expected
+	 * it (an exception fixup): save what we can on the current stack and
+	 * report it. sscratch goes back to 0. */
 	csrrw	t6, CSR_SSCRATCH, t6
 	addi	sp, sp, -FRAME_SIZE
 	sd	x1, FRAME_X(1)(sp)
@@ -157,8 +158,44 @@ trap_resume:
 	sd	t0, FRAME_STVAL(sp)
 	mv	a0, sp
 	call	trap_goose_fault
-1:	wfi
-	j	1b
+	/* It returns only when the faulting instruction has a fixup
+	 * (arch/riscv/extable.h), now in the frame's pc: go on there. */
+	ld	t0, FRAME_PC(sp)
+	csrw	CSR_SEPC, t0
+	ld	t0, FRAME_SSTATUS(sp)
+	csrw	CSR_SSTATUS, t0
+	ld	x1, FRAME_X(1)(sp)
+	ld	x3, FRAME_X(3)(sp)
+	ld	x4, FRAME_X(4)(sp)
+	ld	x5, FRAME_X(5)(sp)
+	ld	x6, FRAME_X(6)(sp)
+	ld	x7, FRAME_X(7)(sp)
+	ld	x8, FRAME_X(8)(sp)
+	ld	x9, FRAME_X(9)(sp)
+	ld	x10, FRAME_X(10)(sp)
+	ld	x11, FRAME_X(11)(sp)
+	ld	x12, FRAME_X(12)(sp)
+	ld	x13, FRAME_X(13)(sp)
+	ld	x14, FRAME_X(14)(sp)
+	ld	x15, FRAME_X(15)(sp)
+	ld	x16, FRAME_X(16)(sp)
+	ld	x17, FRAME_X(17)(sp)
+	ld	x18, FRAME_X(18)(sp)
+	ld	x19, FRAME_X(19)(sp)
+	ld	x20, FRAME_X(20)(sp)
+	ld	x21, FRAME_X(21)(sp)
+	ld	x22, FRAME_X(22)(sp)
+	ld	x23, FRAME_X(23)(sp)
+	ld	x24, FRAME_X(24)(sp)
+	ld	x25, FRAME_X(25)(sp)
+	ld	x26, FRAME_X(26)(sp)
+	ld	x27, FRAME_X(27)(sp)
+	ld	x28, FRAME_X(28)(sp)
+	ld	x29, FRAME_X(29)(sp)
+	ld	x30, FRAME_X(30)(sp)
+	ld	x31, FRAME_X(31)(sp)
+	addi	sp, sp, FRAME_SIZE
+	sret
 
 /*
  * FP state: f0-f31 and fcsr. goose's C is built without F/D, so the FP
