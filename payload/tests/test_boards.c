@@ -18,21 +18,8 @@
  */
 #include "lib/fdt.h"
 #include "test.h"
+#include "tests/fdt_devices.h"
 
-/* The device node a driver would take: the first with one of its compatibles
- * (an absent one when none has). */
-static const struct fdt_device absent_device;
-static const struct fdt_device *dev_of(const struct fdt_info *in, const char *const *compat)
-{
-	const struct fdt_device *d = fdt_find_any(in, compat);
-
-	return d ? d : &absent_device;
-}
-#define DEV(in, ...) (*dev_of(&(in), (const char *const[]){ __VA_ARGS__, NULL }))
-#define TEST_DEV(in) DEV(in, "sifive,test0")
-#define RTC_DEV(in) DEV(in, "google,goldfish-rtc")
-#define PLIC_DEV(in) DEV(in, "riscv,plic0", "sifive,plic-1.0.0")
-#define CLINT_DEV(in) DEV(in, "riscv,clint0", "sifive,clint0")
 
 #include <dirent.h>
 

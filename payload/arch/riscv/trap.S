@@ -8,6 +8,18 @@
 #include "arch/riscv/frame.h"
 #include "arch/riscv/riscv.h"
 
+/* Store (load) registers x<n>... to (from) their slots of the frame at base. */
+	.macro	save_x base, regs:vararg
+	.irp	n, \regs
+	sd	x\n, FRAME_X(\n)(\base)
+	.endr
+	.endm
+	.macro	load_x base, regs:vararg
+	.irp	n, \regs
+	ld	x\n, FRAME_X(\n)(\base)
+	.endr
+	.endm
+
 	.text
 	.align	2
 	.globl	trap_entry
@@ -16,36 +28,7 @@ trap_entry:
 	beqz	t6, .Lfrom_goose
 
 	/* From Go: save every register in the thread's frame. */
-	sd	x1, FRAME_X(1)(t6)
-	sd	x2, FRAME_X(2)(t6)
-	sd	x3, FRAME_X(3)(t6)
-	sd	x4, FRAME_X(4)(t6)
-	sd	x5, FRAME_X(5)(t6)
-	sd	x6, FRAME_X(6)(t6)
-	sd	x7, FRAME_X(7)(t6)
-	sd	x8, FRAME_X(8)(t6)
-	sd	x9, FRAME_X(9)(t6)
-	sd	x10, FRAME_X(10)(t6)
-	sd	x11, FRAME_X(11)(t6)
-	sd	x12, FRAME_X(12)(t6)
-	sd	x13, FRAME_X(13)(t6)
-	sd	x14, FRAME_X(14)(t6)
-	sd	x15, FRAME_X(15)(t6)
-	sd	x16, FRAME_X(16)(t6)
-	sd	x17, FRAME_X(17)(t6)
-	sd	x18, FRAME_X(18)(t6)
-	sd	x19, FRAME_X(19)(t6)
-	sd	x20, FRAME_X(20)(t6)
-	sd	x21, FRAME_X(21)(t6)
-	sd	x22, FRAME_X(22)(t6)
-	sd	x23, FRAME_X(23)(t6)
-	sd	x24, FRAME_X(24)(t6)
-	sd	x25, FRAME_X(25)(t6)
-	sd	x26, FRAME_X(26)(t6)
-	sd	x27, FRAME_X(27)(t6)
-	sd	x28, FRAME_X(28)(t6)
-	sd	x29, FRAME_X(29)(t6)
-	sd	x30, FRAME_X(30)(t6)
+	save_x t6, 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30
 	csrr	t5, CSR_SSCRATCH
 	sd	t5, FRAME_X(31)(t6)
 	csrw	CSR_SSCRATCH, zero
@@ -76,36 +59,7 @@ trap_resume:
 	csrw	CSR_SSTATUS, t0
 	csrw	CSR_SSCRATCH, t6
 
-	ld	x1, FRAME_X(1)(t6)
-	ld	x2, FRAME_X(2)(t6)
-	ld	x3, FRAME_X(3)(t6)
-	ld	x4, FRAME_X(4)(t6)
-	ld	x5, FRAME_X(5)(t6)
-	ld	x6, FRAME_X(6)(t6)
-	ld	x7, FRAME_X(7)(t6)
-	ld	x8, FRAME_X(8)(t6)
-	ld	x9, FRAME_X(9)(t6)
-	ld	x10, FRAME_X(10)(t6)
-	ld	x11, FRAME_X(11)(t6)
-	ld	x12, FRAME_X(12)(t6)
-	ld	x13, FRAME_X(13)(t6)
-	ld	x14, FRAME_X(14)(t6)
-	ld	x15, FRAME_X(15)(t6)
-	ld	x16, FRAME_X(16)(t6)
-	ld	x17, FRAME_X(17)(t6)
-	ld	x18, FRAME_X(18)(t6)
-	ld	x19, FRAME_X(19)(t6)
-	ld	x20, FRAME_X(20)(t6)
-	ld	x21, FRAME_X(21)(t6)
-	ld	x22, FRAME_X(22)(t6)
-	ld	x23, FRAME_X(23)(t6)
-	ld	x24, FRAME_X(24)(t6)
-	ld	x25, FRAME_X(25)(t6)
-	ld	x26, FRAME_X(26)(t6)
-	ld	x27, FRAME_X(27)(t6)
-	ld	x28, FRAME_X(28)(t6)
-	ld	x29, FRAME_X(29)(t6)
-	ld	x30, FRAME_X(30)(t6)
+	load_x t6, 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30
 	/* t6 (x31) last: it held the frame pointer. */
 	ld	x31, FRAME_X(31)(t6)
 	sret
@@ -116,36 +70,7 @@ trap_resume:
 	 * report it. sscratch goes back to 0. */
 	csrrw	t6, CSR_SSCRATCH, t6
 	addi	sp, sp, -FRAME_SIZE
-	sd	x1, FRAME_X(1)(sp)
-	sd	x3, FRAME_X(3)(sp)
-	sd	x4, FRAME_X(4)(sp)
-	sd	x5, FRAME_X(5)(sp)
-	sd	x6, FRAME_X(6)(sp)
-	sd	x7, FRAME_X(7)(sp)
-	sd	x8, FRAME_X(8)(sp)
-	sd	x9, FRAME_X(9)(sp)
-	sd	x10, FRAME_X(10)(sp)
-	sd	x11, FRAME_X(11)(sp)
-	sd	x12, FRAME_X(12)(sp)
-	sd	x13, FRAME_X(13)(sp)
-	sd	x14, FRAME_X(14)(sp)
-	sd	x15, FRAME_X(15)(sp)
-	sd	x16, FRAME_X(16)(sp)
-	sd	x17, FRAME_X(17)(sp)
-	sd	x18, FRAME_X(18)(sp)
-	sd	x19, FRAME_X(19)(sp)
-	sd	x20, FRAME_X(20)(sp)
-	sd	x21, FRAME_X(21)(sp)
-	sd	x22, FRAME_X(22)(sp)
-	sd	x23, FRAME_X(23)(sp)
-	sd	x24, FRAME_X(24)(sp)
-	sd	x25, FRAME_X(25)(sp)
-	sd	x26, FRAME_X(26)(sp)
-	sd	x27, FRAME_X(27)(sp)
-	sd	x28, FRAME_X(28)(sp)
-	sd	x29, FRAME_X(29)(sp)
-	sd	x30, FRAME_X(30)(sp)
-	sd	x31, FRAME_X(31)(sp)
+	save_x sp, 1,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
 	addi	t0, sp, FRAME_SIZE
 	sd	t0, FRAME_X(2)(sp)
 	csrr	t0, CSR_SEPC
@@ -164,36 +89,7 @@ trap_resume:
 	csrw	CSR_SEPC, t0
 	ld	t0, FRAME_SSTATUS(sp)
 	csrw	CSR_SSTATUS, t0
-	ld	x1, FRAME_X(1)(sp)
-	ld	x3, FRAME_X(3)(sp)
-	ld	x4, FRAME_X(4)(sp)
-	ld	x5, FRAME_X(5)(sp)
-	ld	x6, FRAME_X(6)(sp)
-	ld	x7, FRAME_X(7)(sp)
-	ld	x8, FRAME_X(8)(sp)
-	ld	x9, FRAME_X(9)(sp)
-	ld	x10, FRAME_X(10)(sp)
-	ld	x11, FRAME_X(11)(sp)
-	ld	x12, FRAME_X(12)(sp)
-	ld	x13, FRAME_X(13)(sp)
-	ld	x14, FRAME_X(14)(sp)
-	ld	x15, FRAME_X(15)(sp)
-	ld	x16, FRAME_X(16)(sp)
-	ld	x17, FRAME_X(17)(sp)
-	ld	x18, FRAME_X(18)(sp)
-	ld	x19, FRAME_X(19)(sp)
-	ld	x20, FRAME_X(20)(sp)
-	ld	x21, FRAME_X(21)(sp)
-	ld	x22, FRAME_X(22)(sp)
-	ld	x23, FRAME_X(23)(sp)
-	ld	x24, FRAME_X(24)(sp)
-	ld	x25, FRAME_X(25)(sp)
-	ld	x26, FRAME_X(26)(sp)
-	ld	x27, FRAME_X(27)(sp)
-	ld	x28, FRAME_X(28)(sp)
-	ld	x29, FRAME_X(29)(sp)
-	ld	x30, FRAME_X(30)(sp)
-	ld	x31, FRAME_X(31)(sp)
+	load_x sp, 1,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
 	addi	sp, sp, FRAME_SIZE
 	sret
 
