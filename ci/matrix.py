@@ -447,7 +447,7 @@ def write_doc(path, rows, results, st, elapsed, argv):
     L.append("## CPU models (QEMU virt, 1 hart, 512 MiB)")
     L.append("")
     L.append("`-` : the QEMU has no such CPU model (QEMU 7.2 has no max, rva22s64, rva23s64, thead-c906 or "
-             "veyron-v1; `rv64,zkr=true` is QEMU 7.2's nearest to max: the part of it goose trips on).")
+             "veyron-v1; `rv64,zkr=true` is QEMU 7.2's nearest to max: the part of it that tests goose's probe of the seed CSR).")
     L.append("")
     L.append("| QEMU | OpenSBI | firmware | " + " | ".join("`%s`" % c for c in ALL_CPUS) + " |")
     L.append("| --- | --- | --- | " + " | ".join("---" for _ in ALL_CPUS) + " |")
