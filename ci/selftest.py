@@ -51,6 +51,15 @@ GOOD = """
 
 
 @check
+def every_suite_has_its_runner():
+    """Each suite make test names has a function that runs it (one went
+    missing in a rewrite once: make test died in a traceback)."""
+    import test as testpy
+    missing = [s for s in testpy.SUITES if not callable(getattr(testpy, "suite_" + s, None))]
+    return not missing, missing
+
+
+@check
 def protocol_good_driver():
     """A driver that keeps the protocol, failures and all, is accepted."""
     status, r = fake_driver(GOOD)

@@ -81,6 +81,19 @@ def implemented_calls():
                           capture_output=True, text=True, check=True).stdout.split()
 
 
+def unavailable(t, label, why):
+    """A result lost to a missing toolchain: skip, or FAIL under
+    GOOSE_REQUIRE_TOOLCHAINS=1 (ci/report.py)."""
+    if report.require_toolchains():
+        t.result(False, "FAIL %s: %s (GOOSE_REQUIRE_TOOLCHAINS=1)" % (label, why))
+    else:
+        t.result(None, "skip %s: %s" % (label, why))
+
+
+def suite_harness(t):
+    suite_driver(t, "harness", [sys.executable, os.path.join(REPO, "ci", "selftest.py")])
+
+
 def suite_docs(t):
     # docs/syscalls.md is made from the system-call table: never stale.
     status, out = run([sys.executable, os.path.join(REPO, "ci", "mksyscalls.py"), "--check"])
