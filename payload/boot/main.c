@@ -26,7 +26,7 @@
 #include "lib/cpio.h"
 #include "lib/elf.h"
 #include "lib/fdt.h"
-#include "mm/kmap.h"
+#include "arch/riscv/kmap.h"
 #include "mm/kmem.h"
 #include "mm/vm.h"
 #include "sbi/sbi.h"

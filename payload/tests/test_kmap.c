@@ -4,7 +4,7 @@
  * walking them (kmap_lookup): the page size chosen for each address, that
  * holes are never reachable, and that the pool running out is reported.
  */
-#include "mm/kmap.h"
+#include "arch/riscv/kmap.h"
 #include "test.h"
 
 #define BASE 0xffffffc000000000ull

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#include "mm/kmap.h"
+#include "arch/riscv/kmap.h"
 
 /* Sv39 (privileged spec 4.4): 9 bits per level, 4 KiB pages. */
 #define KMAP_PTE_V 1ull
