@@ -239,7 +239,7 @@ def qemu_command(a, workdir):
             sys.exit("qemu.py: no U-Boot %s (Debian package u-boot-qemu; run `make deps`)" % a.uboot)
         disk = os.path.join(workdir, "uboot-disk.img")
         try:
-            uboot_disk.build(a.image, disk, bootargs, a.initrd)
+            uboot_disk.build(a.image, disk, bootargs, a.initrd, fdt=a.uboot_fdt)
         except (OSError, ValueError, RuntimeError) as e:
             sys.exit("qemu.py: cannot write the U-Boot disk: %s" % e)
         cmd = base + ["-bios", fw, "-kernel", a.uboot,
@@ -302,6 +302,9 @@ def main():
                          "whose distro boot starts goose from a virtio disk with booti (GOOSE_LOADER)")
     ap.add_argument("--uboot", default=env_default("UBOOT", UBOOT),
                     help="the S-mode U-Boot image for --loader uboot (GOOSE_UBOOT)")
+    ap.add_argument("--uboot-fdt", metavar="DTB",
+                    help="with --loader uboot: the device tree U-Boot hands goose (extlinux FDT), while the "
+                         "firmware and U-Boot keep QEMU's own: a board's tree, or one goose alone must survive")
     ap.add_argument("--load-addr", type=lambda v: int(v, 0),
                     help="with --loader opensbi --fw dynamic: where goose is loaded and entered "
                          "(a 2 MiB boundary above RAM base + 0x200000)")
@@ -332,6 +335,8 @@ def main():
     if a.machine_name == "sifive_u" and a.smp < 2:
         say("sifive_u hart 0 is an E51 without an MMU; using -smp 2")
         a.smp = 2
+    if a.uboot_fdt and a.loader != "uboot":
+        sys.exit("qemu.py: --uboot-fdt needs --loader uboot")
     if a.loader == "uboot" and a.machine_name != "virt":
         sys.exit("qemu.py: --loader uboot needs --machine virt (Debian's S-mode U-Boot is built for QEMU virt)")
     if a.load_addr is not None:

@@ -337,6 +337,26 @@ def suite_boot(t):
         boot_case(t, "fdt-sstc-closed", status == 0 and "slept 10ms" in out
                   and len(re.findall(r"^goose: hart 0: sstc: stimecmp traps .*: the timer goes through SBI\r?$",
                                      out, re.M)) == 1, secs, out, "status %d" % status)
+    for name, reg in (("fdt-console-absent", "0x00 0x13000000"), ("fdt-console-high", "0x70 0x40000000")):
+        if not want(name):
+            continue
+        # The console node names registers with nothing behind them (below
+        # the direct map's end, and above it, where ioremap's window maps
+        # them): one line saying so, the SBI console, never a fault.
+        dts = hostile.qemu_dts(work, "512M").replace("reg = <0x00 0x10000000 0x00 0x100>;", "reg = <%s 0x00 0x100>;"
+                                                     % reg, 1)
+        with open(os.path.join(work, name + ".dts"), "w") as f:
+            f.write(dts)
+        run(["dtc", "-q", "-I", "dts", "-O", "dtb", "-o", os.path.join(work, name + ".dtb"),
+             os.path.join(work, name + ".dts")])
+        # The firmware would drive that UART too, and die on it: U-Boot hands
+        # goose the tree (a board's flow), OpenSBI and U-Boot keep QEMU's.
+        status, out, secs = qemu_run(hello, "--loader", "uboot", "--uboot-fdt", os.path.join(work, name + ".dtb"))
+        pa = "0x%x" % int(reg.replace("0x", "").replace(" ", ""), 16)
+        said = re.findall(r"^goose: console: (serial@10000000|the stdout-path node) at %s \(ns16550a\): nothing answers there \(an access "
+                          r"fault\); the sbi-\S+ console instead\r*$" % pa, out, re.M)
+        boot_case(t, name, status == 0 and "Hello from go" in out and len(said) == 1
+                  and re.search(r"console sbi-\S+;", out) is not None, secs, out, "status %d" % status)
     if want("zkr-closed"):
         # OpenSBI before 1.4 keeps seed from S-mode whatever the ISA says:
         # the read traps, its fixup says so once, and the boot goes on.

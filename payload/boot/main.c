@@ -5,6 +5,8 @@
  * direct map and relocated the image; this hart won the entry lottery.
  */
 #include "arch/riscv/extable.h"
+#include "arch/riscv/ioremap.h"
+#include "arch/riscv/kmap.h"
 #include "arch/riscv/layout.h"
 #include "arch/riscv/riscv.h"
 #include "dev/console.h"
@@ -26,7 +28,6 @@
 #include "lib/cpio.h"
 #include "lib/elf.h"
 #include "lib/fdt.h"
-#include "arch/riscv/kmap.h"
 #include "mm/kmem.h"
 #include "mm/vm.h"
 #include "sbi/sbi.h"
@@ -469,6 +470,7 @@ void goose_main(unsigned long hartid, uint64_t fdt_pa)
 		boot_fail();
 	}
 	boot_direct_map(fdt_pa, fdt_len);
+	io_init(&kmap);
 	const char *console_name = console_init(&info.console);
 
 	power_init(&info);

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 #include "dev/console.h"
+#include "arch/riscv/ioremap.h"
 #include "arch/riscv/ksyms.h"
 #include "arch/riscv/layout.h"
+#include "arch/riscv/riscv.h"
 #include "arch/riscv/spinlock.h"
 #include "dev/power.h"
 #include "dev/uart.h"
@@ -31,16 +33,33 @@ static void mmio_write(const struct uart *u, uintptr_t addr, int width, uint32_t
 		*(volatile uint8_t *)addr = (uint8_t)val;
 }
 
-void console_uart(struct uart *u, const struct fdt_device *dev)
+/* Why the stdout-path device's driver could not take it, for the line that says so. */
+static char con_why[96];
+
+int console_uart(struct uart *u, const struct fdt_device *dev)
 {
+	void *regs = ioremap(dev->base, MAX(dev->size, (uint64_t)PAGE_SIZE));
+	uint32_t v;
+
+	if (!regs) {
+		snprintf(con_why, sizeof(con_why), "registers out of goose's reach");
+		return -1;
+	}
 	*u = (struct uart){
-		.base = (uintptr_t)PA2VA(dev->base),
+		.base = (uintptr_t)regs,
 		.reg_shift = dev->reg_shift,
 		.reg_io_width = dev->reg_io_width == 4 ? 4 : 1,
 		.reg_offset = dev->reg_offset,
 		.read = mmio_read,
 		.write = mmio_write,
 	};
+	/* A tree may name registers with nothing behind them: the first
+	 * read must not be goose's last. */
+	if (io_probe32((const void *)(u->base + u->reg_offset), &v)) {
+		snprintf(con_why, sizeof(con_why), "nothing answers there (an access fault)");
+		return -1;
+	}
+	return 0;
 }
 
 /* The first driver that lists one of dev's compatible strings and takes it
@@ -88,8 +107,14 @@ const char *console_init(const struct fdt_device *dev)
 	const char *name = NULL;
 
 	con.drv = dev && dev->present ? console_match(dev, &name) : NULL;
-	if (!con.drv && (con.drv = console_fallback()))
+	if (!con.drv && (con.drv = console_fallback())) {
 		name = con.drv->name;
+		if (dev && dev->present)
+			gmsg("console: %s at 0x%lx (%s): %s; the %s console instead",
+			     dev->name ? dev->name : "the stdout-path node", dev->base,
+			     dev->compat_len ? dev->compat : "no compatible", con_why[0] ? con_why : "no driver for it",
+			     name);
+	}
 	return name;
 }
 

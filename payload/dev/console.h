@@ -29,8 +29,10 @@ struct console_driver {
 };
 #define CONSOLE_MAX_RANK 2
 
-/* For the UART drivers: a struct uart on dev's registers, through the direct map. */
-void console_uart(struct uart *u, const struct fdt_device *dev);
+/* For the UART drivers: a struct uart on dev's registers (ioremap), which
+ * must answer a first read: 0, or -1 when they cannot be reached (the
+ * console then says why and falls back to the firmware's). */
+int console_uart(struct uart *u, const struct fdt_device *dev);
 
 /* Pick the driver for dev (may be NULL or absent): returns its name. */
 const char *console_init(const struct fdt_device *dev);

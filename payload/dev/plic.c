@@ -7,6 +7,7 @@
  * after its wfi.
  */
 #include "arch/riscv/hart.h"
+#include "arch/riscv/ioremap.h"
 #include "arch/riscv/layout.h"
 #include "dev/console.h"
 #include "dev/irq.h"
@@ -78,7 +79,13 @@ static int plic_init(const struct fdt_device *dev, const struct fdt_info *info, 
 		     boot->hartid);
 		return -1;
 	}
-	plic.base = PA2VA(dev->base);
+	uint32_t v;
+
+	plic.base = ioremap(dev->base, dev->size);
+	if (!plic.base || io_probe32(plic_reg(PLIC_THRESHOLD(plic.ctx)), &v)) {
+		gmsg("irq: %s at 0x%lx does not answer: no device interrupts", dev->name, dev->base);
+		return -1;
+	}
 	*plic_reg(PLIC_THRESHOLD(plic.ctx)) = 0;
 	*nsrc = dev->ndev;
 	return 0;

@@ -2,6 +2,7 @@
 /* Goldfish RTC (QEMU hw/rtc/goldfish_rtc.c), QEMU virt's: reading TIME_LOW
  * latches TIME_HIGH; the value is nanoseconds since the epoch. */
 #include "dev/rtc.h"
+#include "arch/riscv/ioremap.h"
 #include "arch/riscv/layout.h"
 #include "lib/fdt.h"
 
@@ -10,11 +11,14 @@
 
 static int goldfish_read(const struct fdt_device *dev, uint64_t *ns)
 {
-	volatile uint32_t *r = PA2VA(dev->base);
-	uint64_t lo = r[GOLDFISH_TIME_LOW / 4];
-	uint64_t hi = r[GOLDFISH_TIME_HIGH / 4];
+	volatile uint32_t *r = ioremap(dev->base, 8);
+	uint32_t lo, hi;
 
-	*ns = hi << 32 | lo;
+	/* Reading TIME_LOW latches TIME_HIGH; a tree may name an RTC that is not there. */
+	if (!r || io_probe32(&r[GOLDFISH_TIME_LOW / 4], &lo))
+		return -1;
+	hi = r[GOLDFISH_TIME_HIGH / 4];
+	*ns = (uint64_t)hi << 32 | lo;
 	return 0;
 }
 

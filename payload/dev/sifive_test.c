@@ -5,6 +5,7 @@
  * exit code `code`, so QEMU's own exit status is the program's.
  */
 #include "dev/power.h"
+#include "arch/riscv/ioremap.h"
 #include "arch/riscv/layout.h"
 #include "lib/fdt.h"
 
@@ -15,8 +16,10 @@ static volatile uint32_t *reg;
 
 static int sifive_test_init(const struct fdt_device *dev)
 {
-	reg = PA2VA(dev->base);
-	return 0;
+	uint32_t v;
+
+	reg = ioremap(dev->base, 4);
+	return reg && !io_probe32(reg, &v) ? 0 : -1;
 }
 
 static void sifive_test_off(int status)

@@ -73,7 +73,8 @@ static struct uart uart;
 
 static int uart16550_attach(const struct fdt_device *dev)
 {
-	console_uart(&uart, dev);
+	if (console_uart(&uart, dev))
+		return -1;
 	uart16550_init(&uart);
 	return 0;
 }

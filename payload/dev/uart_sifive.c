@@ -51,7 +51,8 @@ static struct uart uart;
 
 static int sifive_attach(const struct fdt_device *dev)
 {
-	console_uart(&uart, dev);
+	if (console_uart(&uart, dev))
+		return -1;
 	uart_sifive_init(&uart);
 	return 0;
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Host tests for payload/mm/kmap.c: maps built in a malloc'd pool, checked by
+ * Host tests for payload/arch/riscv/kmap.c: maps built in a malloc'd pool, checked by
  * walking them (kmap_lookup): the page size chosen for each address, that
  * holes are never reachable, and that the pool running out is reported.
  */
@@ -53,8 +53,30 @@ static void expect(struct map *m, uint64_t pa, int want_level, const char *what)
 	      what, (unsigned long long)pa, (unsigned long long)got, level, want_level);
 }
 
+/* kmap_add_at: registers above the direct map at a window's address. */
+static void test_add_at(void)
+{
+	struct map *m = map_new(8, NULL, 0);
+	const uint64_t win = 0xffffffffc0000000ull;
+	int level = -1;
+
+	/* SG2042's console UART, one page, at the window's start. */
+	CHECK(kmap_add_at(&m->k, win, 0x7040000000ull, 0x7040001000ull) == 0, "uart at the window");
+	CHECK(kmap_lookup(&m->k, win + 0x10, &level) == 0x7040000010ll && level == 0, "maps to its registers");
+	CHECK(kmap_lookup(&m->k, win + 0x1000, NULL) < 0, "and no further");
+	/* 2 MiB of registers, 2 MiB aligned in pa but not in va: 4 KiB pages. */
+	CHECK(kmap_add_at(&m->k, win + 0x1000, 0x7090000000ull, 0x7090200000ull) == 0, "2 MiB off the va's alignment");
+	CHECK(kmap_lookup(&m->k, win + 0x1000 + 0x1ff000, &level) == 0x70901ff000ll && level == 0, "in 4 KiB pages");
+	/* Both aligned: one 2 MiB page. */
+	CHECK(kmap_add_at(&m->k, win + 0x400000, 0xffd8000000ull, 0xffd8200000ull) == 0, "aligned");
+	CHECK(kmap_lookup(&m->k, win + 0x400000, &level) == 0xffd8000000ll && level == 1, "one 2 MiB page");
+	CHECK(kmap_add_at(&m->k, win + 0x10, 0x1000, 0x2000) == -1, "an unaligned va is refused");
+	map_free(m);
+}
+
 int main(void)
 {
+	test_add_at();
 	/* QEMU virt, 512 MiB, OpenSBI's 512 KiB at the base: everything but the
 	 * first 2 MiB in 2 MiB pages, that one in 4 KiB pages around the hole. */
 	{

@@ -22,11 +22,12 @@ struct extable_entry {
 };
 
 /*
- * Run one instruction (insn, whose output operand is %0) and give 0, or -1
- * when it trapped (out is then undefined). The fixup code lives in
- * .text.fixup, out of the way; both labels are local to the asm.
+ * Run one instruction (insn: its output operand is %0, inputs given after
+ * out are %2...) and give 0, or -1 when it trapped (out is then
+ * undefined). The fixup code lives in .text.fixup, out of the way; both
+ * labels are local to the asm.
  */
-#define EXTABLE_TRY(insn, out)                                           \
+#define EXTABLE_TRY(insn, out, ...)                                      \
 	({                                                               \
 		long err_ = 0;                                           \
 		asm volatile("1:	" insn "\n"                       \
@@ -40,7 +41,7 @@ struct extable_entry {
 			     "	j 2b\n"                                 \
 			     "	.popsection\n"                          \
 			     : "=&r"(out), "+r"(err_)                    \
-			     :                                           \
+			     : __VA_ARGS__                               \
 			     : "memory");                                \
 		err_;                                                    \
 	})

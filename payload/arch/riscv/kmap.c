@@ -44,18 +44,18 @@ static uint64_t *table_at(struct kmap *k, uint64_t *pte)
 	return table_of(k, *pte);
 }
 
-int kmap_add(struct kmap *k, uint64_t pa, uint64_t end)
+/* Map [pa, end) at pa + va_base. */
+static int kmap_map(struct kmap *k, uint64_t pa, uint64_t end, uint64_t va_base)
 {
-	if (end > k->va_limit || pa > end)
-		return -1;
 	while (pa < end) {
 		uint64_t *pt = k->root;
 		int level = 2;
 
 		/* Walk down until a page of this level fits whole, aligned and
-		 * clear of every hole, or the 4 KiB level is reached. */
+		 * clear of every hole, or the 4 KiB level is reached. A page
+		 * fits only where va and pa agree in its alignment. */
 		for (;;) {
-			uint64_t size = level_size(level), va = pa + k->va_base;
+			uint64_t size = level_size(level), va = pa + va_base;
 			uint64_t *pte = &pt[(va >> (KMAP_PAGE_SHIFT + 9 * level)) & 511];
 
 			if ((*pte & KMAP_PTE_V) && (*pte & KMAP_PTE_LEAF)) {
@@ -63,7 +63,8 @@ int kmap_add(struct kmap *k, uint64_t pa, uint64_t end)
 				pa = ALIGN_DOWN(pa, size) + size;
 				break;
 			}
-			bool fits = !(pa & (size - 1)) && end - pa >= size && !hole_in(k, pa, pa + size);
+			bool fits = !(pa & (size - 1)) && !(va & (size - 1)) && end - pa >= size &&
+				    !hole_in(k, pa, pa + size);
 
 			if (level == 0 || (fits && !(*pte & KMAP_PTE_V))) {
 				if (level > 0 || !hole_in(k, pa, pa + size))
@@ -78,6 +79,20 @@ int kmap_add(struct kmap *k, uint64_t pa, uint64_t end)
 		}
 	}
 	return 0;
+}
+
+int kmap_add(struct kmap *k, uint64_t pa, uint64_t end)
+{
+	if (end > k->va_limit || pa > end)
+		return -1;
+	return kmap_map(k, pa, end, k->va_base);
+}
+
+int kmap_add_at(struct kmap *k, uint64_t va, uint64_t pa, uint64_t end)
+{
+	if (pa > end || ((va | pa | end) & (level_size(0) - 1)))
+		return -1;
+	return kmap_map(k, pa, end, va - pa);
 }
 
 int64_t kmap_lookup(const struct kmap *k, uint64_t va, int *level)

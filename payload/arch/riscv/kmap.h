@@ -39,6 +39,8 @@ struct kmap {
  * out or the range passes va_limit.
  */
 int kmap_add(struct kmap *k, uint64_t pa, uint64_t end);
+/* Map [pa, end) at va instead (all page-aligned): 0 or -1 (the pool). */
+int kmap_add_at(struct kmap *k, uint64_t va, uint64_t pa, uint64_t end);
 
 /* The physical address va maps to through k's tables, or -1 (host tests). */
 int64_t kmap_lookup(const struct kmap *k, uint64_t va, int *level);
