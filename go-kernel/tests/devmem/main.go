@@ -38,6 +38,22 @@ func main() {
 	fmt.Println("magic is \"virt\":", magic == virtioMagic)
 	must(syscall.Munmap(regs))
 
+	// One mapping across neighbouring devices, as Linux's /dev/mem allows:
+	// all eight virtio-mmio slots (0x10001000-0x10008fff) in one call.
+	slots, err := syscall.Mmap(int(f.Fd()), virtioBase, 8*page, syscall.PROT_READ, syscall.MAP_SHARED)
+	if err != nil {
+		fmt.Println("mmap of the eight virtio-mmio slots:", err)
+		os.Exit(1)
+	}
+	all := true
+	for i := 0; i < 8; i++ {
+		all = all && *(*uint32)(unsafe.Pointer(&slots[i*page])) == virtioMagic
+	}
+	fmt.Println("eight virtio-mmio slots in one mapping, each says \"virt\":", all)
+	must(syscall.Munmap(slots))
+	_, err = syscall.Mmap(int(f.Fd()), virtioBase+7*page, 2*page, syscall.PROT_READ, syscall.MAP_SHARED)
+	fmt.Println("mmap from the last slot into the gap after it refused with ENXIO:", errors.Is(err, syscall.ENXIO))
+
 	_, err = syscall.Mmap(int(f.Fd()), ramBase, page, syscall.PROT_READ, syscall.MAP_SHARED)
 	fmt.Println("mmap of RAM refused with EPERM:", errors.Is(err, syscall.EPERM))
 	_, err = syscall.Mmap(int(f.Fd()), 0x7f000000, page, syscall.PROT_READ, syscall.MAP_SHARED)
