@@ -203,7 +203,9 @@ def cases(work):
         Case("bootargs-vdso", good, r"goose\.vdso=yes: want 0 or 1", bootargs="goose.vdso=yes"),
         Case("bootargs-cwd", good, r"goose\.cwd=/no/such/dir: no such directory", bootargs="goose.cwd=/no/such/dir"),
         # The initrd, with no program embedded.
-        Case("initrd-garbage", None, r"elf: bad magic", initrd=bytes(range(256)) * 16),
+        Case("initrd-garbage", None, r"no program to run: none is embedded in the image, and the initrd "
+             r"0x[0-9a-f]+-0x[0-9a-f]+ \(4 KiB\) is neither an ELF nor a cpio archive", initrd=bytes(range(256)) * 16),
+        Case("initrd-elf-bad", None, r"elf: ", initrd=b"\x7fELF" + bytes(range(252)) * 16),
         Case("initrd-truncated-elf", None, r"elf: segment \d+: p_offset .* past the end", initrd=good[:len(good) // 3]),
         Case("initrd-cpio-truncated", None, r"initramfs: cpio: entry at offset",
              initrd=cpio([("init", 0o100755, good)])[:5000]),

@@ -312,6 +312,16 @@ def suite_boot(t):
         boot_case(t, "initrd-elf", status == 0 and "Hello from go" in out, secs, out, "status %d" % status)
     work = os.path.join(BUILD, "hostile")
     os.makedirs(work, exist_ok=True)
+    if want("initrd-stale"):
+        # A range /chosen names that holds no initrd (firmware left it):
+        # said once and ignored; the embedded program runs.
+        with open(os.path.join(work, "stale.initrd"), "wb") as f:
+            f.write(bytes(range(256)) * 64)
+        status, out, secs = qemu_run(hello, "--initrd", os.path.join(work, "stale.initrd"))
+        said = re.findall(r"^goose: the initrd 0x[0-9a-f]+-0x[0-9a-f]+ \(16 KiB\) is neither an ELF nor a cpio "
+                          r"archive \(a stale linux,initrd-\* from the firmware\?\): ignored\r*$", out, re.M)
+        boot_case(t, "initrd-stale", status == 0 and "Hello from go" in out and len(said) == 1, secs, out,
+                  "status %d" % status)
     if want("fdt-no-console"):
         # A tree whose stdout-path names nothing goose can drive: the SBI console.
         dts = re.sub(r'stdout-path = "[^"]*"', 'stdout-path = "/soc/no-such-uart@0"',

@@ -235,18 +235,36 @@ static void boot_check_options(void)
 	}
 }
 
-/* The initrd must be RAM goose can read: inside one memory bank. */
+/* Why an initrd /chosen names was left alone (for the no-program line), or "". */
+static char initrd_ignored[112];
+
+/*
+ * The initrd must be RAM goose can read (inside one memory bank) and be an
+ * ELF or a cpio archive. Firmware may leave linux,initrd-* behind from a
+ * tree of its own (StarFive's VisionFive 2 tree names 0x46100000-0x4c000000
+ * whether an initrd was loaded or not): what is neither is said and ignored.
+ */
 static void boot_check_initrd(void)
 {
 	uint64_t b = info.initrd_start, e = info.initrd_end;
+	const uint8_t *p = PA2VA(b);
 
 	if (e <= b)
 		return;
 	for (int i = 0; i < info.nmem; i++) {
 		uint64_t mb = info.mem[i].base, me = MIN(mb + info.mem[i].size, (uint64_t)KERNEL_DIRECT_GIB << 30);
 
-		if (b >= mb && e <= me)
+		if (b >= mb && e <= me) {
+			if (cpio_is_archive(p, e - b) || (e - b >= 4 && !memcmp(p, "\177ELF", 4)))
+				return;
+			snprintf(initrd_ignored, sizeof(initrd_ignored),
+				 "the initrd 0x%lx-0x%lx (%lu KiB) is neither an ELF nor a cpio archive", b, e,
+				 (e - b) >> 10);
+			info.initrd_start = info.initrd_end = 0;
+			if (goose_kernel_elf_size)
+				gmsg("%s (a stale linux,initrd-* from the firmware?): ignored", initrd_ignored);
 			return;
+		}
 	}
 	gmsg("fdt: /chosen: initrd 0x%lx-0x%lx is not inside RAM", b, e);
 	boot_fail();
@@ -339,8 +357,13 @@ static void boot_find_program(struct loader_info *li)
 	int r = initrd ? vfs_file_bytes(init, &li->elf, &li->len) : -1;
 
 	if (r) {
-		gmsg("no program to run: none is embedded in the image, and %s%s%s", initrd ? "the initramfs has no " : "there is no initrd",
-		     initrd ? init : "", initrd ? " (set goose.init=<path>)" : " (make image KERNEL=... embeds one)");
+		if (initrd_ignored[0])
+			gmsg("no program to run: none is embedded in the image, and %s (a stale linux,initrd-* from the "
+			     "firmware?)", initrd_ignored);
+		else
+			gmsg("no program to run: none is embedded in the image, and %s%s%s",
+			     initrd ? "the initramfs has no " : "there is no initrd", initrd ? init : "",
+			     initrd ? " (set goose.init=<path>)" : " (make image KERNEL=... embeds one)");
 		boot_fail();
 	}
 	li->argv0 = init;
