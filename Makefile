@@ -77,7 +77,7 @@ else
 SAY := @echo
 endif
 
-.PHONY: FORCE gen help deps stacks matrix debug gdb docs bench stdtest payload run image test test-host test-go dtbs fuzz lint mutants clean
+.PHONY: FORCE gen help deps stacks matrix board-check debug gdb docs bench stdtest payload run image test test-host test-go dtbs fuzz lint mutants clean
 
 help:
 	@echo "goose: boot unmodified Go programs as supervisor-mode kernels on RISC-V"
@@ -109,6 +109,8 @@ help:
 	@echo "  make bench                goose vs qemu-riscv64 benchmarks -> docs/perf.md (BENCH_REPS=5, BENCH_QUICK=1)"
 	@echo "  make payload              build $(BUILD)/goose.bin (no program embedded: it boots the initrd)"
 	@echo "  make dtbs                 compile dts/*.dts and dts/variants/*.dts into $(BUILD)/dtb/"
+	@echo "  make board-check DTB=f    goose's boot plan for a board from its device tree (.dtb or .dts;"
+	@echo "                            BOOTARGS= too): RAM, console, harts, interrupts, warnings"
 	@echo "  make fuzz [FUZZ_SECONDS=60] [FUZZ=\"fdt elf\"]  run the libFuzzer harnesses (fuzz/README.md)"
 	@echo "  make docs                 docs/syscalls.md from payload/sys/syscalls.tbl, docs/boot.md's options from"
 	@echo "                            BOOT_OPTION lines, docs/layers.{dot,svg} from payload/'s includes,"
@@ -307,6 +309,20 @@ $(BUILD)/host/test_%: payload/tests/test_%.c $$(call host_srcs,$$*) $(PAYLOAD_H)
 	@mkdir -p $(@D)
 	$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(call host_srcs,$*)
 
+# make board-check DTB=<file.dtb or .dts> [BOOTARGS=...]: goose's boot plan for a
+# board from its device tree (tools/board_check.c), built from goose's own FDT
+# parser and driver tables.
+BOARD_CHECK_SRC := fdt.c bootargs.c uart16550.c uart_sifive.c sbi_console.c plic.c sifive_test.c rtc_goldfish.c
+board_check_srcs = $(foreach f,$(BOARD_CHECK_SRC),$(call payload_src,$(f)))
+$(BUILD)/host/board_check: tools/board_check.c $$(board_check_srcs) $(PAYLOAD_H) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(board_check_srcs)
+board-check: $(BUILD)/host/board_check
+	@test -n "$(DTB)" || { echo "usage: make board-check DTB=<file.dtb or .dts> [BOOTARGS=...]" >&2; exit 2; }
+	@case "$(DTB)" in *.dts) dtc -q -I dts -O dtb -o $(BUILD)/board-check.dtb "$(DTB)" && \
+		$(BUILD)/host/board_check $(BUILD)/board-check.dtb "$(BOOTARGS)";; \
+		*) $(BUILD)/host/board_check "$(DTB)" "$(BOOTARGS)";; esac
+
 # test_fdt and test_boards check every compiled tree.
 $(BUILD)/host/test_fdt $(BUILD)/host/test_boards: $(DTBS)
 
@@ -326,6 +342,7 @@ docs: docs/boot-flow.svg
 	@$(PYTHON) ci/mkoptions.py
 	@$(PYTHON) ci/layers.py --dot
 	@dot -Tsvg docs/layers.dot -o docs/layers.svg
+	@$(PYTHON) ci/mkboards.py
 docs/boot-flow.svg: docs/boot-flow.dot | $(DEPS_STAMP)
 	@dot -Tsvg $< -o $@
 

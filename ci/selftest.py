@@ -257,6 +257,26 @@ def std_skip_only_under_goose_fails():
 
 
 @check
+def std_extra_goose_passes_are_named_and_pointers_ignored():
+    """A test only goose passes (the reference's machine lacks a terminal) is
+    named in the ok line, not a failure; subtests named after a pointer
+    compare equal whatever the address."""
+    ref = std_run(["--- SKIP: TestTTY (0.00s)", "--- PASS: TestAs/0:As(x,_0x3fb635a090) (0.00s)", "PASS"])
+    g = std_run(["--- PASS: TestTTY (0.00s)", "--- PASS: TestAs/0:As(x,_0x3fb6373110) (0.00s)", "PASS"])
+    kind, note = stdtest.judge(g, ref)
+    return kind == "ok" and note == "only goose passes TestTTY", (kind, note)
+
+
+@check
+def std_reference_runs_on_goose_s_harts():
+    """taskset's list: one CPU for SMP 1, as many as goose's harts up to the machine's."""
+    n = os.cpu_count()
+    all_cpus = "0" if n == 1 else "0-%d" % (n - 1)
+    return (stdtest.reference_cpus(1) == "0" and stdtest.reference_cpus(2) in ("0", "0-1")
+            and stdtest.reference_cpus(10 ** 6) == all_cpus), stdtest.reference_cpus(2)
+
+
+@check
 def std_known_gap_is_named_not_hidden():
     """A skip only under goose passes only when its package's KNOWN_GAPS
     entry explains it (by message), and the verdict counts it."""

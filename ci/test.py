@@ -112,6 +112,12 @@ def suite_docs(t):
         t.result(False, "FAIL docs/layers: %s" % out.strip())
     else:
         t.result(True, "ok   docs/layers  (docs/layers.dot is payload/'s include graph)")
+    status, out = run([sys.executable, os.path.join(REPO, "ci", "mkboards.py"), "--check"])
+    if status:
+        t.result(False, "FAIL docs/board-check: %s" % "; ".join(out.strip().splitlines()))
+    else:
+        t.result(True, "ok   docs/board-check  (make board-check on every tree under dts/: none refused, "
+                       "docs/boards/board-check.md current)")
     suite_hostile_coverage(t)
 
 

@@ -69,14 +69,12 @@ static const struct console_driver *console_match(const struct fdt_device *dev, 
 	REGISTRY_FOREACH(consoles, struct console_driver, d)
 	{
 		const struct console_driver *drv = *d;
+		const char *c = fdt_device_matches(dev, drv->compatible);
 
-		for (const char *const *c = drv->compatible; c && *c; c++) {
-			if (fdt_stringlist_contains(dev->compat, dev->compat_len, *c)) {
-				if (drv->init(dev))
-					break;	/* this driver could not: the next may */
-				*name = *c;
-				return drv;
-			}
+		/* A driver that cannot take it leaves it to the next. */
+		if (c && !drv->init(dev)) {
+			*name = c;
+			return drv;
 		}
 	}
 	return NULL;

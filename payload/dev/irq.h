@@ -30,6 +30,11 @@ struct irq_chip {
 	void (*complete)(uint32_t src);
 };
 
+/* The PLIC binding (plic.c): the context of the hart whose interrupt
+ * controller is intc for its S-mode external interrupt (entry i of dev's
+ * interrupts-extended is context i, <phandle 9>), or -1 when none is. */
+int plic_s_context(const struct fdt_device *dev, uint32_t intc);
+
 /* Find and start the controller; returns its name or NULL (no device interrupts). */
 const char *irq_init(const struct fdt_info *info, const struct hart *boot);
 bool irq_present(void);

@@ -19,6 +19,18 @@
 #define PLIC_CLAIM(ctx) (0x200004 + 0x1000 * (ctx))
 #define IRQ_S_EXTERNAL 9
 
+/* The context whose interrupts-extended entry is <intc 9>: the hart's S-mode
+ * external interrupt (RISC-V PLIC binding: entry i is context i, each a
+ * phandle and one cell, 9 S-mode, 11 M-mode). -1 when none is. */
+int plic_s_context(const struct fdt_device *dev, uint32_t intc)
+{
+	for (uint32_t i = 0; intc && i + 8 <= dev->intx_len; i += 8)
+		if (be32_load(dev->intx + i) == intc && be32_load(dev->intx + i + 4) == IRQ_S_EXTERNAL)
+			return (int)(i / 8);
+	return -1;
+}
+
+#ifndef GOOSE_HOST
 static struct {
 	volatile uint8_t *base;
 	int ctx;		/* the boot hart's S-mode context */
@@ -54,17 +66,6 @@ static void plic_complete(uint32_t src)
 	*plic_reg(PLIC_CLAIM(plic.ctx)) = src;
 }
 
-/* The context whose interrupts-extended entry is <intc 9>: the hart's S-mode
- * external interrupt (RISC-V PLIC binding: entry i is context i, each a
- * phandle and one cell, 9 S-mode, 11 M-mode). -1 when none is. */
-static int plic_s_context(const struct fdt_device *dev, uint32_t intc)
-{
-	for (uint32_t i = 0; intc && i + 8 <= dev->intx_len; i += 8)
-		if (be32_load(dev->intx + i) == intc && be32_load(dev->intx + i + 4) == IRQ_S_EXTERNAL)
-			return (int)(i / 8);
-	return -1;
-}
-
 static int plic_init(const struct fdt_device *dev, const struct fdt_info *info, const struct hart *boot,
 		     uint32_t *nsrc)
 {
@@ -90,16 +91,17 @@ static int plic_init(const struct fdt_device *dev, const struct fdt_info *info, 
 	*nsrc = dev->ndev;
 	return 0;
 }
+#endif
 
 static const char *const compatible[] = { "riscv,plic0", "sifive,plic-1.0.0", NULL };
 
 static const struct irq_chip plic_chip = {
 	.name = "plic",
 	.compatible = compatible,
-	.init = plic_init,
-	.enable = plic_enable,
-	.set_priority = plic_set_priority,
-	.claim = plic_claim,
-	.complete = plic_complete,
+	.init = HW(plic_init),
+	.enable = HW(plic_enable),
+	.set_priority = HW(plic_set_priority),
+	.claim = HW(plic_claim),
+	.complete = HW(plic_complete),
 };
 REGISTER(irqchips, struct irq_chip, plic_chip);

@@ -9,6 +9,7 @@
 #define GOLDFISH_TIME_LOW 0x00
 #define GOLDFISH_TIME_HIGH 0x04
 
+#ifndef GOOSE_HOST
 static int goldfish_read(const struct fdt_device *dev, uint64_t *ns)
 {
 	volatile uint32_t *r = ioremap(dev->base, 8);
@@ -21,12 +22,13 @@ static int goldfish_read(const struct fdt_device *dev, uint64_t *ns)
 	*ns = (uint64_t)hi << 32 | lo;
 	return 0;
 }
+#endif
 
 static const char *const compatible[] = { "google,goldfish-rtc", NULL };
 
 static const struct rtc_driver goldfish_rtc = {
 	.name = "goldfish-rtc",
 	.compatible = compatible,
-	.read = goldfish_read,
+	.read = HW(goldfish_read),
 };
 REGISTER(rtcs, struct rtc_driver, goldfish_rtc);

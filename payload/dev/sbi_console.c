@@ -8,6 +8,7 @@
 #include "arch/riscv/layout.h"
 #include "sbi/sbi.h"
 
+#ifndef GOOSE_HOST
 static char bounce[256];
 
 static int dbcn_init(const struct fdt_device *dev)
@@ -55,21 +56,22 @@ static int legacy_getc(void)
 {
 	return sbi_legacy_getchar();
 }
+#endif
 
 static const struct console_driver sbi_dbcn_console = {
 	.name = "sbi-dbcn",
 	.rank = 1,
-	.init = dbcn_init,
-	.write = dbcn_write,
-	.getc = legacy_getc,
+	.init = HW(dbcn_init),
+	.write = HW(dbcn_write),
+	.getc = HW(legacy_getc),
 };
 REGISTER(consoles, struct console_driver, sbi_dbcn_console);
 
 static const struct console_driver sbi_legacy_console = {
 	.name = "sbi-legacy",
 	.rank = 2,
-	.init = legacy_init,
-	.write = legacy_write,
-	.getc = legacy_getc,
+	.init = HW(legacy_init),
+	.write = HW(legacy_write),
+	.getc = HW(legacy_getc),
 };
 REGISTER(consoles, struct console_driver, sbi_legacy_console);

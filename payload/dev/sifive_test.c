@@ -12,6 +12,7 @@
 #define FINISHER_FAIL 0x3333
 #define FINISHER_PASS 0x5555
 
+#ifndef GOOSE_HOST
 static volatile uint32_t *reg;
 
 static int sifive_test_init(const struct fdt_device *dev)
@@ -26,12 +27,13 @@ static void sifive_test_off(int status)
 {
 	*reg = status ? ((uint32_t)status << 16) | FINISHER_FAIL : FINISHER_PASS;
 }
+#endif
 
 static const char *const compatible[] = { "sifive,test0", NULL };
 
 static const struct power_driver sifive_test = {
 	.compatible = compatible,
-	.init = sifive_test_init,
-	.off = sifive_test_off,
+	.init = HW(sifive_test_init),
+	.off = HW(sifive_test_off),
 };
 REGISTER(power, struct power_driver, sifive_test);

@@ -93,15 +93,15 @@ static void console_16550_flush(void)
 {
 	uart16550_flush(&uart);
 }
+#endif
 
 static const char *const compatible[] = { "ns16550a", "ns16550", "snps,dw-apb-uart", NULL };
 
 static const struct console_driver uart16550_console = {
 	.compatible = compatible,
-	.init = uart16550_attach,
-	.write = console_16550_write,
-	.getc = console_16550_getc,
-	.flush = console_16550_flush,
+	.init = HW(uart16550_attach),
+	.write = HW(console_16550_write),
+	.getc = HW(console_16550_getc),
+	.flush = HW(console_16550_flush),
 };
 REGISTER(consoles, struct console_driver, uart16550_console);
-#endif

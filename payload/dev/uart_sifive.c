@@ -72,15 +72,15 @@ static void console_sifive_flush(void)
 {
 	uart_sifive_flush(&uart);
 }
+#endif
 
 static const char *const compatible[] = { "sifive,uart0", NULL };
 
 static const struct console_driver sifive_console = {
 	.compatible = compatible,
-	.init = sifive_attach,
-	.write = console_sifive_write,
-	.getc = console_sifive_getc,
-	.flush = console_sifive_flush,
+	.init = HW(sifive_attach),
+	.write = HW(console_sifive_write),
+	.getc = HW(console_sifive_getc),
+	.flush = HW(console_sifive_flush),
 };
 REGISTER(consoles, struct console_driver, sifive_console);
-#endif

@@ -40,7 +40,8 @@ static long mem_range_ok(uint64_t pa, uint64_t len)
 {
 	uint64_t at = pa, end;
 
-	if (len > UINT64_MAX - pa - PAGE_SIZE)
+	/* Room to round the end up to a page, without wrapping. */
+	if (pa > UINT64_MAX - PAGE_SIZE || len > UINT64_MAX - PAGE_SIZE - pa)
 		return -EINVAL;
 	end = pa + len;
 	for (int i = 0; i < dm.nram; i++)

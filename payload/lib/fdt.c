@@ -824,6 +824,8 @@ static int fdt_scan(const struct fdt_blob *b, struct fdt_info *info, struct fdt_
 				break;
 			if (!strcmp(t.name, "device_type")) {
 				nd.device_type = fdt_prop_str(&t);
+			} else if (nd.depth == 1 && !strcmp(t.name, "model")) {
+				info->model = fdt_prop_str(&t);
 			} else if (!strcmp(t.name, "reg")) {
 				nd.reg = t.val;
 				nd.reglen = t.len;
@@ -951,6 +953,14 @@ const struct fdt_device *fdt_find_any(const struct fdt_info *info, const char *c
 		for (const char *const *c = compat; *c; c++)
 			if (fdt_stringlist_contains(info->device[i].compat, info->device[i].compat_len, *c))
 				return &info->device[i];
+	return NULL;
+}
+
+const char *fdt_device_matches(const struct fdt_device *dev, const char *const *compat)
+{
+	for (const char *const *c = compat; c && *c; c++)
+		if (fdt_stringlist_contains(dev->compat, dev->compat_len, *c))
+			return *c;
 	return NULL;
 }
 

@@ -66,6 +66,8 @@ struct fdt_device {
 };
 
 struct fdt_info {
+	const char *model;		/* the root's model, NULL when absent */
+
 	/* /memory nodes (device_type = "memory"), every reg entry, in blob order. */
 	struct fdt_range mem[FDT_MAX_RANGES];
 	int nmem;
@@ -125,6 +127,8 @@ size_t fdt_totalsize(const void *blob, size_t len);
 const struct fdt_device *fdt_find_compatible(const struct fdt_info *info, const char *compat);
 /* The first device node compatible with any of the NULL-terminated list. */
 const struct fdt_device *fdt_find_any(const struct fdt_info *info, const char *const *compat);
+/* The first of compat (NULL-terminated) that dev's compatible list names, or NULL. */
+const char *fdt_device_matches(const struct fdt_device *dev, const char *const *compat);
 
 /* Does the NUL-separated stringlist contain s? */
 bool fdt_stringlist_contains(const char *list, size_t len, const char *s);

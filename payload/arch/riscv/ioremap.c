@@ -15,7 +15,7 @@ void io_init(struct kmap *k)
 
 void *ioremap(uint64_t pa, uint64_t size)
 {
-	if (!size || size > UINT64_MAX - pa - PAGE_SIZE)
+	if (!size || pa > UINT64_MAX - PAGE_SIZE || size > UINT64_MAX - PAGE_SIZE - pa)
 		return NULL;
 	uint64_t b = ALIGN_DOWN(pa, PAGE_SIZE), e = ALIGN_UP(pa + size, PAGE_SIZE);
 
