@@ -547,6 +547,8 @@ void goose_main(unsigned long hartid, uint64_t fdt_pa)
 	syscall_set_cpu(li.hwcap, bh ? bh->ext : 0);
 
 	boot_find_program(&li);
+	if (procfs_process(li.argv0, &bootargs))
+		gmsg("no memory for /proc/self/cmdline");
 	opt = boot_option_value(&bootargs, &cwd_option);
 	if (opt && vfs_chdir(opt)) {
 		gmsg("goose.cwd=%s: no such directory", opt);

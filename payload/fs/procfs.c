@@ -10,7 +10,11 @@
  *     physical address of its DMA buffers;
  *   /proc/self/maps: the mappings, one line each (runtime/pprof reads it);
  *     none names a file;
- *   /proc/self/exe: a symbolic link to the program (procfs_exe).
+ *   /proc/self/exe: a symbolic link to the program (procfs_exe);
+ *   /proc/self/cmdline and /proc/self/environ: the words the program was
+ *     started with, each ending in a NUL (fs/proc/base.c reads them from the
+ *     program's stack; goose keeps the boot's copy: procfs_process);
+ *   /proc/sys/fs/pipe-max-size: Linux's default, 1048576.
  */
 #include "fs/vfs.h"
 #include "arch/riscv/layout.h"
@@ -21,6 +25,7 @@
 #include "kernel/cred.h"
 #include "kernel/signal.h"
 #include "kernel/thread.h"
+#include "lib/bootargs.h"
 #include "mm/vm.h"
 
 static long status_read(struct file *f, void *buf, size_t len, uint64_t *off)
@@ -152,9 +157,39 @@ static const struct file_ops maps_ops = {
 
 void procfs_init(void)
 {
+	static const char pipe_max[] = "1048576\n";
+
 	if (vfs_add_device("/proc/self/pagemap", &pagemap_ops, 0400, 0, NULL) ||
-	    vfs_add_device("/proc/self/maps", &maps_ops, 0444, 0, NULL))
-		panic("procfs_init: no memory for /proc/self");
+	    vfs_add_device("/proc/self/maps", &maps_ops, 0444, 0, NULL) ||
+	    vfs_add_static("/proc/sys/fs/pipe-max-size", pipe_max, sizeof(pipe_max) - 1, 0444))
+		panic("procfs_init: no memory for /proc");
+}
+
+/* words, each with its NUL, into buf: their length (what does not fit is left out). */
+static size_t nul_words(char *buf, size_t size, const char *first, const char *const *words, int n)
+{
+	size_t len = 0;
+
+	for (int i = first ? -1 : 0; i < n; i++) {
+		const char *w = i < 0 ? first : words[i];
+		size_t k = strlen(w) + 1;
+
+		if (len + k > size)
+			break;
+		memcpy(buf + len, w, k);
+		len += k;
+	}
+	return len;
+}
+
+int procfs_process(const char *argv0, const struct bootargs *ba)
+{
+	static char cmdline[BOOTARGS_MAX_LEN + 256], environ[BOOTARGS_MAX_LEN];
+	size_t nc = nul_words(cmdline, sizeof(cmdline), argv0, ba->args, ba->nargs);
+	size_t ne = nul_words(environ, sizeof(environ), NULL, ba->env, ba->nenv);
+
+	return vfs_add_static("/proc/self/cmdline", cmdline, nc, 0444) ||
+	       vfs_add_static("/proc/self/environ", environ, ne, 0400);
 }
 
 int procfs_exe(const char *path)

@@ -101,5 +101,8 @@ void procfs_init(void);
 void proc_thread_add(int tid);
 void proc_thread_remove(int tid);
 int procfs_exe(const char *path);
+/* /proc/self/cmdline and environ: argv0, then the boot's arguments and environment. */
+struct bootargs;
+int procfs_process(const char *argv0, const struct bootargs *ba);
 
 #endif
