@@ -156,6 +156,19 @@ static const struct board_want boards[] = {
 		.clint = 0x2000000,
 	},
 	{
+		/* TH1520: RAM at 0, a 3 MHz timebase, devices near 1 TiB. */
+		.file = "lichee-pi-4a.dtb",
+		.mem = { { 0x0, 8 * GIB } },
+		.resv = { { 0x80000000, 0x40000, true }, { 0x80040000, 0x40000, true } },
+		.stdout_path = "serial0:115200n8",
+		.console_node_compat = "snps,dw-apb-uart", .console_driver = "snps,dw-apb-uart",
+		.console_base = 0xffe7014000, .reg_shift = 2, .reg_io_width = 4,
+		.timebase = 3000000,
+		.harts = "0-3", .usable = "0-3",
+		.plic = 0xffd8000000, .plic_ndev = 240, .plic_contexts = 8,
+		.clint = 0xffdc000000,
+	},
+	{
 		.file = "variants/qemu-virt-uboot.dtb",
 		.mem = { { 0x80000000, 512 * MIB } },
 		.resv = { { 0x8c300000, 0x2475f0, false }, { 0x80000000, 0x80000, false } },
