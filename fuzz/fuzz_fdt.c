@@ -89,8 +89,15 @@ FUZZ_NOCOV int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 
 		fuzz_device(&info.console, data, size);
-		for (int i = 0; i < info.ndevices; i++)
+		/* The tables are never overrun: a tree with more is an error. */
+		FUZZ_CHECK(info.ndevices >= 0 && info.ndevices <= FDT_MAX_DEVS);
+		for (int i = 0; i < info.ndevices; i++) {
+			FUZZ_CHECK(info.device[i].present);
 			fuzz_device(&info.device[i], data, size);
+		}
+		FUZZ_CHECK(info.nmmio >= 0 && info.nmmio <= FDT_MAX_DEVS);
+		for (int i = 0; i < info.nmmio; i++)
+			FUZZ_CHECK(info.mmio[i].size != 0 && fuzz_range_ok(&info.mmio[i]));
 	}
 
 	/* Deterministic, and the same without an error buffer or with a tiny one. */

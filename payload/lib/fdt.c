@@ -97,6 +97,7 @@ struct fdt_node {
 	bool okay;
 	bool no_map;
 	bool is_intc;		/* has the interrupt-controller property */
+	bool in_cpus;		/* inside /cpus: a hart or part of one, never a device */
 	uint32_t phandle;
 };
 
@@ -716,27 +717,32 @@ static int fdt_cpu(const struct fdt_blob *b, const struct fdt_node *nd, struct f
 }
 
 /* A device's registers, for /dev/mem: every reg entry of a node with a
- * compatible, outside /cpus, /memory and /reserved-memory. */
-static void fdt_device_ranges(const struct fdt_node *nd, struct fdt_info *info)
+ * compatible, outside /cpus, /memory and /reserved-memory. A range left out
+ * would be a device goose cannot map: more than the table holds is an error. */
+static int fdt_device_ranges(const struct fdt_node *nd, struct fdt_info *info, char *err, size_t errlen)
 {
 	uint64_t base, size;
 
-	if (nd->depth < 2 || (nd->device_type && !strcmp(nd->device_type, "memory")) ||
-	    (nd->parent && (!strcmp(nd->parent, "cpus") || !strcmp(nd->parent, "reserved-memory"))) ||
-	    !nd->reg || nd->addr_cells < 1 || nd->addr_cells > 2 || nd->size_cells < 1 || nd->size_cells > 2)
-		return;
+	if (nd->depth < 2 || nd->in_cpus || (nd->device_type && !strcmp(nd->device_type, "memory")) ||
+	    (nd->parent && !strcmp(nd->parent, "reserved-memory")) || !nd->reg || nd->addr_cells < 1 ||
+	    nd->addr_cells > 2 || nd->size_cells < 1 || nd->size_cells > 2)
+		return 0;
 	for (uint32_t i = 0; !fdt_reg_get(nd->reg, nd->reglen, nd->addr_cells, nd->size_cells, i, &base, &size); i++) {
-		if (!size || base + size < base || info->nmmio == FDT_MAX_DEVS)
+		if (!size || base + size < base)
 			continue;
+		if (info->nmmio == FDT_MAX_DEVS)
+			return err_line(err, errlen, "fdt: %s: more than %d device register ranges (FDT_MAX_DEVS)",
+				       fdt_node_label(nd), FDT_MAX_DEVS);
 		info->mmio[info->nmmio++] = (struct fdt_range){ base, size };
 	}
+	return 0;
 }
 
 /* A node's properties are all known: take what goose needs from it. */
 static int fdt_node_done(const struct fdt_blob *b, struct fdt_node *nd, struct fdt_info *info,
 			 struct fdt_scan *st, char *err, size_t errlen)
 {
-	struct fdt_device *d;
+	struct fdt_device dev = { 0 };
 
 	nd->pending = false;
 
@@ -772,16 +778,19 @@ static int fdt_node_done(const struct fdt_blob *b, struct fdt_node *nd, struct f
 	/* A cpu's interrupt controller, the PLIC's contexts name it by phandle. */
 	if (nd->depth == 4 && nd->is_intc && nd->phandle && info->nharts && !strncmp(nd->parent, "cpu", 3))
 		info->harts[info->nharts - 1].intc_phandle = nd->phandle;
-	if (nd->compat && nd->okay) {
-		if (info->ndevices < FDT_MAX_DEVS) {
-			d = &info->device[info->ndevices];
-			fdt_device_fill(b, nd->props, nd->addr_cells, nd->size_cells, d);
-			if (d->present) {
-				d->name = nd->name;
-				info->ndevices++;
-			}
+	/* cpu@N nodes have a compatible and a reg too: harts, not devices (on
+	 * a 64-hart board they would fill the table before any SoC device). */
+	if (nd->compat && nd->okay && !nd->in_cpus) {
+		fdt_device_fill(b, nd->props, nd->addr_cells, nd->size_cells, &dev);
+		if (dev.present) {
+			if (info->ndevices == FDT_MAX_DEVS)
+				return err_line(err, errlen, "fdt: %s: more than %d device nodes (FDT_MAX_DEVS)",
+					       fdt_node_label(nd), FDT_MAX_DEVS);
+			dev.name = nd->name;
+			info->device[info->ndevices++] = dev;
 		}
-		fdt_device_ranges(nd, info);
+		if (fdt_device_ranges(nd, info, err, errlen))
+			return -1;
 	}
 	return 0;
 }
@@ -818,6 +827,7 @@ static int fdt_scan(const struct fdt_blob *b, struct fdt_info *info, struct fdt_
 			nd.parent = parent ? parent->name : NULL;
 			nd.addr_cells = parent ? parent->addr_cells : FDT_DEFAULT_ADDR_CELLS;
 			nd.size_cells = parent ? parent->size_cells : FDT_DEFAULT_SIZE_CELLS;
+			nd.in_cpus = it.depth >= 3 && !strcmp(it.frame[1].name, "cpus");
 			break;
 		case FDT_PROP:
 			if (!nd.pending)

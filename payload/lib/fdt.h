@@ -16,7 +16,10 @@
 
 #define FDT_MAX_RANGES 32
 #define FDT_MAX_HARTS 32
-#define FDT_MAX_DEVS 64
+/* Device nodes (status okay, a compatible and a reg; /cpus' nodes are not
+ * devices), and their reg entries: a tree with more is refused with an
+ * error naming the node, never cut short silently. */
+#define FDT_MAX_DEVS 256
 
 struct fdt_range {
 	uint64_t base;
@@ -93,7 +96,8 @@ struct fdt_info {
 
 	/* The node stdout-path names (aliases resolved). */
 	struct fdt_device console;
-	/* Every device node (status okay, a compatible and a reg), in blob order. */
+	/* Every device node (status okay, a compatible and a reg, not inside
+	 * /cpus), in blob order. */
 	struct fdt_device device[FDT_MAX_DEVS];
 	int ndevices;
 	/* Every reg range of those nodes (not memory, cpus or reserved-memory):
@@ -110,7 +114,8 @@ int fdt_check(const void *blob, size_t len, char *err, size_t errlen);
  * Parse everything goose needs into *info. Returns 0, or -1 with one line in
  * err naming what is wrong and where (e.g. "fdt: structure block: token 0x7 at
  * offset 0x1a4 is not a valid token"). A missing /memory is an error
- * ("fdt: no memory node"); anything else missing is left zero/absent.
+ * ("fdt: no memory node"), and so are more device nodes or device reg
+ * entries than FDT_MAX_DEVS. Anything else missing is left zero/absent.
  * Malformed input (bad offsets, unterminated names/strings, property lengths
  * past the block, nesting deeper than 64, a structure block without FDT_END)
  * is an error, never a crash or a hang.

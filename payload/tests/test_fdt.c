@@ -65,10 +65,14 @@ static void fb_bytes(const void *p, size_t n)
 		F.st[F.nst++] = 0;
 }
 
+/* Each name once, as dtc writes the strings block (trees with many nodes fit). */
 static uint32_t fb_string(const char *s)
 {
 	uint32_t off = (uint32_t)F.nstr;
 
+	for (size_t i = 0; i < F.nstr; i += strlen(F.str + i) + 1)
+		if (!strcmp(F.str + i, s))
+			return (uint32_t)i;
 	memcpy(F.str + F.nstr, s, strlen(s) + 1);
 	F.nstr += strlen(s) + 1;
 	return off;
@@ -480,6 +484,80 @@ static size_t mk_memory_empty(void)
 	return fb_build();
 }
 
+/* n device nodes under /soc, the cpus of a tree first (they are no devices). */
+static void fb_devices(int n)
+{
+	char name[32];
+
+	fb_begin("soc");
+	fb_cells("#address-cells", 1, 1);
+	fb_cells("#size-cells", 1, 1);
+	fb_str("compatible", "simple-bus");
+	fb_empty("ranges");
+	for (int i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "dev@%x", 0x10000000 + 0x1000 * i);
+		fb_begin(name);
+		fb_str("compatible", "goose,dev");
+		fb_cells("reg", 2, 0x10000000 + 0x1000 * i, 0x1000);
+		fb_end();
+	}
+	fb_end();
+}
+
+static size_t mk_devices(int n)
+{
+	fb_reset();
+	fb_root();
+	fb_memory(0x80000000, 0x1000000);
+	fb_cpus_open(1000000);
+	for (uint32_t i = 0; i < 8; i++)
+		fb_cpu(i, "rv64imafdc", "riscv,sv39", NULL);
+	fb_end();
+	fb_devices(n);
+	fb_end();
+	fb_fin();
+	return fb_build();
+}
+
+static size_t mk_devs_too_many(void) { return mk_devices(FDT_MAX_DEVS + 1); }
+
+/* As many devices as the table holds, after cpu nodes that take no slot
+ * (one more is refused, naming it: bad_cases). */
+static void test_device_table(void)
+{
+	size_t n = mk_devices(FDT_MAX_DEVS);
+
+	CHECK(parse(B, n) == 0 && info.ndevices == FDT_MAX_DEVS && info.nmmio == FDT_MAX_DEVS && info.nharts == 8,
+	      "%d devices after 8 cpus: %s (%d devices, %d ranges)", FDT_MAX_DEVS, err, info.ndevices, info.nmmio);
+	CHECK(info.device[0].base == 0x10000000 && info.device[FDT_MAX_DEVS - 1].base == 0x100ff000,
+	      "the table in tree order");
+}
+
+/* One device with more reg entries than the register-range table holds. */
+static size_t mk_regs_too_many(void)
+{
+	fb_reset();
+	fb_root();
+	fb_memory(0x80000000, 0x1000000);
+	fb_begin("soc");
+	fb_cells("#address-cells", 1, 1);
+	fb_cells("#size-cells", 1, 1);
+	fb_begin("pcie@40000000");
+	fb_str("compatible", "goose,dev");
+	fb_u32(3);
+	fb_u32(8 * (FDT_MAX_DEVS + 1));
+	fb_u32(fb_string("reg"));
+	for (uint32_t i = 0; i < FDT_MAX_DEVS + 1; i++) {
+		fb_u32(0x40000000 + 0x1000 * i);
+		fb_u32(0x1000);
+	}
+	fb_end();
+	fb_end();
+	fb_end();
+	fb_fin();
+	return fb_build();
+}
+
 static size_t mk_resv_node_cells(void)
 {
 	fb_std(NULL);
@@ -555,6 +633,8 @@ static const struct bad_case bad_cases[] = {
 	{ "timebase len 3",	mk_timebase_len3,	"fdt: cpus: timebase-frequency has length 3 (want 4 or 8)" },
 	{ "cpu without reg",	mk_cpu_noreg,		"fdt: /cpus/cpu@0: no reg readable with #address-cells 1 (the hart id)" },
 	{ "hart id > 32 bits",	mk_cpu_bigid,		"fdt: /cpus/cpu@100000000: hart id 0x100000000 does not fit 32 bits" },
+	{ "257 devices",	mk_devs_too_many,	"fdt: dev@10100000: more than 256 device nodes (FDT_MAX_DEVS)" },
+	{ "257 reg ranges",	mk_regs_too_many,	"fdt: pcie@40000000: more than 256 device register ranges (FDT_MAX_DEVS)" },
 };
 
 /* want: the exact message, where each "..." stands for any text. */
@@ -1282,6 +1362,7 @@ int main(int argc, char **argv)
 	test_chosen();
 	test_cpus();
 	test_cpus_more();
+	test_device_table();
 	test_memory();
 	test_devices();
 	test_nop_and_v16();
