@@ -86,6 +86,7 @@ FUZZ_NOCOV int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 			FUZZ_CHECK(memchr(h->isa, '\0', sizeof(h->isa)) != NULL);
 			FUZZ_CHECK(!h->usable || h->has_mmu);
+			FUZZ_CHECK(h->has_sstc == !!(h->ext & FDT_EXT_SSTC) && h->has_zkr == !!(h->ext & FDT_EXT_ZKR));
 		}
 
 		fuzz_device(&info.console, data, size);

@@ -15,7 +15,9 @@
 #define FDT_MAGIC 0xd00dfeed
 
 #define FDT_MAX_RANGES 32
-#define FDT_MAX_HARTS 32
+/* Harts past this many cpu nodes are left out (and parked); the largest
+ * boards goose knows (SG2042, SG2044) have 64. */
+#define FDT_MAX_HARTS 64
 /* Device nodes (status okay, a compatible and a reg; /cpus' nodes are not
  * devices), and their reg entries: a tree with more is refused with an
  * error naming the node, never cut short silently. */

@@ -156,6 +156,17 @@ static const struct board_want boards[] = {
 		.clint = 0x2000000,
 	},
 	{
+		.file = "sophgo-sg2044.dtb",
+		.mem = { { 0x80000000, 64 * GIB } },
+		.resv = { { 0x80000000, 0x200000, true } },
+		.stdout_path = "serial1:115200n8",
+		.console_node_compat = "sophgo,sg2044-uart", .console_driver = "snps,dw-apb-uart",
+		.console_base = 0x7030001000, .reg_shift = 2, .reg_io_width = 4,
+		.timebase = 50000000,
+		.harts = "0-63", .usable = "0-63", .sstc = true,
+		.plic = 0x6d40000000, .plic_ndev = 863, .plic_contexts = 128,
+	},
+	{
 		/* TH1520: RAM at 0, a 3 MHz timebase, devices near 1 TiB. */
 		.file = "lichee-pi-4a.dtb",
 		.mem = { { 0x0, 8 * GIB } },
@@ -222,6 +233,19 @@ static const struct board_want boards[] = {
 		.clint = 0x2000000,
 		.initrd_start = 0x46100000, .initrd_end = 0x46500000,
 		.bootargs = "goose.quiet -- run",
+	},
+	{
+		/* The Pioneer as its ZSBL hands the tree on: 127 GiB in five banks. */
+		.file = "variants/milkv-pioneer-mem.dtb",
+		.mem = { { 0x0, 0xc0000000 }, { 0x100000000, 0x700000000 }, { 0x800000000, 32 * GIB },
+			 { 0x1000000000, 32 * GIB }, { 0x1800000000, 32 * GIB } },
+		.resv = { { 0x0, 0x200000, true } },
+		.stdout_path = "serial0",
+		.console_node_compat = "snps,dw-apb-uart", .console_driver = "snps,dw-apb-uart",
+		.console_base = 0x7040000000, .reg_shift = 2, .reg_io_width = 4,
+		.timebase = 50000000,
+		.harts = "0-63", .usable = "0-63",
+		.plic = 0x7090000000, .plic_ndev = 224, .plic_contexts = 128,
 	},
 };
 

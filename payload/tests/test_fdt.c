@@ -941,6 +941,139 @@ static void test_cpus_more(void)
 	CHECK(parse(B, n) == 0 && info.nharts == 0 && info.timebase_hz == 0, "no /cpus");
 }
 
+/* ---- Trees of real boards' shapes: many harts ---- */
+
+/* A cpu whose interrupt controller has a phandle (the PLIC's contexts name it). */
+static void fb_cpu_ph(uint32_t id, const char *isa, uint32_t phandle)
+{
+	char name[32];
+
+	snprintf(name, sizeof(name), "cpu@%x", id);
+	fb_begin(name);
+	fb_str("device_type", "cpu");
+	fb_cells("reg", 1, id);
+	FB_LIST("compatible", "thead,c920\0riscv");
+	fb_str("riscv,isa", isa);
+	fb_str("mmu-type", "riscv,sv39");
+	fb_begin("interrupt-controller");
+	fb_cells("#interrupt-cells", 1, 1);
+	fb_empty("interrupt-controller");
+	fb_str("compatible", "riscv,cpu-intc");
+	fb_cells("phandle", 1, phandle);
+	fb_end();
+	fb_end();
+}
+
+/* A PLIC as the SG2042's (thead,c900-plic, #interrupt-cells 2) with an M and
+ * an S context per hart: <intc 11>, <intc 9>, hart after hart. */
+static void fb_plic_c900(int nharts, uint32_t phandle0)
+{
+	uint8_t intx[128 * 16];
+
+	fb_begin("interrupt-controller@7090000000");
+	FB_LIST("compatible", "sophgo,sg2042-plic\0thead,c900-plic");
+	fb_reg64(0x7090000000, 0x4000000);
+	fb_cells("#interrupt-cells", 1, 2);
+	fb_empty("interrupt-controller");
+	fb_cells("riscv,ndev", 1, 224);
+	for (int i = 0; i < nharts; i++) {
+		put32(intx + 16 * i, phandle0 + (uint32_t)i);
+		put32(intx + 16 * i + 4, 11);
+		put32(intx + 16 * i + 8, phandle0 + (uint32_t)i);
+		put32(intx + 16 * i + 12, 9);
+	}
+	fb_prop("interrupts-extended", intx, (uint32_t)(16 * nharts));
+	fb_end();
+}
+
+/* The S-mode context of the hart whose intc is intc, as dev/plic.c finds it. */
+static int s_context(const struct fdt_device *plic, uint32_t intc)
+{
+	for (uint32_t i = 0; i + 8 <= plic->intx_len; i += 8)
+		if (be32_load(plic->intx + i) == intc && be32_load(plic->intx + i + 4) == 9)
+			return (int)(i / 8);
+	return -1;
+}
+
+/*
+ * The SG2042's shape: 64 harts (their cpu nodes have a compatible and a reg,
+ * like devices), then the SoC's devices after them, exactly as many as the
+ * device table holds. Every hart, id 32 and up too, keeps its Sstc bit, ISA
+ * and interrupt controller, and has an S-mode context in the PLIC.
+ */
+static void test_many_harts(void)
+{
+	const uint32_t ph = 0x100;
+	const struct fdt_device *plic;
+	size_t n;
+
+	fb_reset();
+	fb_root();
+	fb_memory(0x80000000, 0x10000000);
+	fb_chosen("/soc/dev@10000000");
+	fb_cpus_open(50000000);
+	for (uint32_t i = 0; i < 64; i++)
+		fb_cpu_ph(i, "rv64imafdc_zicsr_sstc", ph + i);
+	fb_end();
+	fb_devices(FDT_MAX_DEVS - 1);
+	fb_plic_c900(64, ph);
+	fb_end();
+	fb_fin();
+	n = fb_build();
+	CHECK(parse(B, n) == 0, "64 harts: %s", err);
+	CHECK(info.nharts == 64 && info.timebase_hz == 50000000, "64 harts: nharts %d", info.nharts);
+	for (int i = 0; i < info.nharts; i++) {
+		const struct fdt_hart *h = &info.harts[i];
+
+		CHECK(h->hartid == (uint32_t)i && h->usable && h->has_sstc && h->intc_phandle == ph + (uint32_t)i &&
+		      !strcmp(h->isa, "rv64imafdc_zicsr_sstc"),
+		      "64 harts: hart %d: id %u usable %d sstc %d intc 0x%x isa %s", i, h->hartid, h->usable, h->has_sstc,
+		      h->intc_phandle, h->isa);
+	}
+	/* The cpus took no slot: all the SoC's devices are there, the PLIC last. */
+	CHECK(info.ndevices == FDT_MAX_DEVS && info.nmmio == FDT_MAX_DEVS, "64 harts: %d devices, %d ranges",
+	      info.ndevices, info.nmmio);
+	plic = &PLIC_DEV(info);
+	CHECK(plic->present && plic->base == 0x7090000000 && plic->ndev == 224 && plic->intx_len == 64 * 16,
+	      "64 harts: c900 plic at 0x%llx, %u sources, %u contexts", (unsigned long long)plic->base, plic->ndev,
+	      plic->intx_len / 8);
+	for (int i = 0; i < info.nharts; i++)
+		CHECK(s_context(plic, info.harts[i].intc_phandle) == 2 * i + 1, "64 harts: hart %d: S context %d", i,
+		      s_context(plic, info.harts[i].intc_phandle));
+	CHECK(info.console.present && info.console.base == 0x10000000, "64 harts: console");
+}
+
+/* Hart ids need not be small or dense: a boot hart may be 32 or 4095. */
+static void test_hart_ids(void)
+{
+	static const uint32_t ids[] = { 32, 33, 100, 4095 };
+	size_t n;
+
+	fb_reset();
+	fb_root();
+	fb_memory(0x80000000, 0x10000000);
+	fb_cpus_open(24000000);
+	for (size_t i = 0; i < ARRAY_SIZE(ids); i++)
+		fb_cpu_ph(ids[i], i % 2 ? "rv64imafdcv_sstc" : "rv64imafdcv", 0x200 + ids[i]);
+	fb_end();
+	fb_begin("soc");
+	fb_cells("#address-cells", 1, 2);
+	fb_cells("#size-cells", 1, 2);
+	fb_plic_c900(0, 0);
+	fb_end();
+	fb_end();
+	fb_fin();
+	n = fb_build();
+	CHECK(parse(B, n) == 0 && info.nharts == (int)ARRAY_SIZE(ids), "hart ids: %s, %d harts", err, info.nharts);
+	for (size_t i = 0; i < ARRAY_SIZE(ids) && i < (size_t)info.nharts; i++) {
+		const struct fdt_hart *h = &info.harts[i];
+
+		CHECK(h->hartid == ids[i] && h->usable && h->has_sstc == (i % 2) && h->intc_phandle == 0x200 + ids[i],
+		      "hart id %u: got id %u usable %d sstc %d intc 0x%x", ids[i], h->hartid, h->usable, h->has_sstc,
+		      h->intc_phandle);
+	}
+}
+
 static void in_memories(void)
 {
 	fb_begin("ram@0");				/* any name: device_type decides */
@@ -1363,6 +1496,8 @@ int main(int argc, char **argv)
 	test_cpus();
 	test_cpus_more();
 	test_device_table();
+	test_many_harts();
+	test_hart_ids();
 	test_memory();
 	test_devices();
 	test_nop_and_v16();
