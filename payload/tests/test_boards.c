@@ -18,6 +18,7 @@
  * argv[1] is the data directory ci/test.py passes; the repository (for dts/)
  * is found from it, and build/dtb/ too unless argv[2] names it.
  */
+#include "dev/uart.h"
 #include "kernel/clock.h"
 #include "lib/fdt.h"
 #include "test.h"
@@ -247,10 +248,23 @@ static const struct board_want boards[] = {
 		.harts = "0-63", .usable = "0-63",
 		.plic = 0x7090000000, .plic_ndev = 224, .plic_contexts = 128,
 	},
+	{
+		.file = "variants/bananapi-f3-mem.dtb",
+		.mem = { { 0x0, 2 * GIB }, { 0x100000000, 2 * GIB } },
+		.resv = { { 0x0, 0x40000, true }, { 0x40000, 0x40000, true } },
+		.stdout_path = "serial0",
+		.console_node_compat = "spacemit,k1-uart", .console_driver = "spacemit,k1-uart",
+		.console_base = 0xd4017000, .reg_shift = 2, .reg_io_width = 4,
+		.timebase = 24000000,
+		.harts = "0-7", .usable = "0-7", .sstc = true,
+		.plic = 0xe0000000, .plic_ndev = 159, .plic_contexts = 16,
+		.clint = 0xe4000000,
+	},
 };
 
-/* console.c's table, in its order: the first entry the node's compatible list contains wins. */
-static const char *const console_drivers[] = { "ns16550a", "ns16550", "snps,dw-apb-uart", "sifive,uart0" };
+/* console.c's drivers, in registry order (uart16550.c's list, then
+ * uart_sifive.c's): the first entry the node's compatible list contains wins. */
+static const char *const console_drivers[] = { UART16550_COMPATIBLE, UART_XSCALE_COMPATIBLE, "sifive,uart0" };
 
 static const char *console_driver(const struct fdt_device *d)
 {
