@@ -13,6 +13,7 @@
  * was given, never against what the header claims beyond them.
  */
 #include "lib/fdt.h"
+#include "lib/isa.h"
 
 /* Header fields (spec 5.2): byte offsets of the big-endian u32s. */
 #define FDT_H_MAGIC		0x00
@@ -437,36 +438,6 @@ static const char *fdt_node_label(const struct fdt_node *n)
 	return n->name[0] ? n->name : "/";
 }
 
-static char fdt_lower(char c)
-{
-	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
-}
-
-/*
- * Multi-letter extension in a riscv,isa string. The base and single-letter
- * extensions come first ("rv64imafdch"), then each multi-letter extension
- * after an underscore (RISC-V unprivileged ISA, "ISA Extension Naming
- * Conventions"). Case is not significant there.
- */
-static bool fdt_isa_has(const char *isa, const char *ext)
-{
-	size_t n = strlen(ext), i;
-	const char *p = strchr(isa, '_'), *e;
-
-	while (p) {
-		p++;
-		e = strchr(p, '_');
-		if ((e ? (size_t)(e - p) : strlen(p)) == n) {
-			for (i = 0; i < n && fdt_lower(p[i]) == ext[i]; i++)
-				;
-			if (i == n)
-				return true;
-		}
-		p = e;
-	}
-	return false;
-}
-
 static int fdt_resv_add(struct fdt_info *info, uint64_t base, uint64_t size, bool no_map, bool node,
 			const char *where, char *err, size_t errlen)
 {
@@ -659,6 +630,8 @@ static const char *const fdt_ext_names[] = { "sstc", "zkr", "zba", "zbb", "zbs",
  * A /cpus/cpu@N node (spec 3.8 and Linux's riscv/cpus.yaml): reg is the hart
  * id, mmu-type names the satp modes (absent or "riscv,none": no MMU, like the
  * E51/S7 monitor cores), riscv,isa or riscv,isa-extensions the extensions.
+ * A hart with no riscv,isa gets one written from riscv,isa-base and the
+ * list (lib/isa.h), single letters included, for what reads the string.
  */
 static int fdt_cpu(const struct fdt_blob *b, const struct fdt_node *nd, struct fdt_info *info,
 		   char *err, size_t errlen)
@@ -666,7 +639,8 @@ static int fdt_cpu(const struct fdt_blob *b, const struct fdt_node *nd, struct f
 	struct fdt_hart h;
 	struct fdt_token t;
 	uint64_t pos = nd->props, id, unused;
-	const char *s, *isa = NULL, *isa_base = NULL;
+	const char *s, *isa = NULL, *isa_base = NULL, *list = NULL;
+	uint32_t list_len = 0;
 	size_t i;
 
 	memset(&h, 0, sizeof(h));
@@ -681,6 +655,8 @@ static int fdt_cpu(const struct fdt_blob *b, const struct fdt_node *nd, struct f
 		} else if (!strcmp(t.name, "riscv,isa-base")) {
 			isa_base = s;
 		} else if (!strcmp(t.name, "riscv,isa-extensions")) {
+			list = (const char *)t.val;
+			list_len = t.len;
 			for (i = 0; i < ARRAY_SIZE(fdt_ext_names); i++)
 				if (fdt_stringlist_contains((const char *)t.val, t.len, fdt_ext_names[i]))
 					h.ext |= 1u << i;
@@ -691,16 +667,16 @@ static int fdt_cpu(const struct fdt_blob *b, const struct fdt_node *nd, struct f
 	}
 	if (isa) {
 		for (i = 0; i < ARRAY_SIZE(fdt_ext_names); i++)
-			if (fdt_isa_has(isa, fdt_ext_names[i]))
+			if (isa_has_ext(isa, fdt_ext_names[i]))
 				h.ext |= 1u << i;
-	} else {
-		isa = isa_base;
+		for (i = 0; i < sizeof(h.isa) - 1 && isa[i]; i++)
+			h.isa[i] = isa[i];
+		h.isa[i] = '\0';
+	} else if (isa_base) {
+		isa_from_list(isa_base, list, list_len, h.isa, sizeof(h.isa));
 	}
 	h.has_sstc = h.ext & FDT_EXT_SSTC;
 	h.has_zkr = h.ext & FDT_EXT_ZKR;
-	for (i = 0; isa && isa[i] && i < sizeof(h.isa) - 1; i++)
-		h.isa[i] = isa[i];
-	h.isa[i] = '\0';
 
 	if (fdt_reg_get(nd->reg, nd->reglen, nd->addr_cells, nd->size_cells, 0, &id, &unused))
 		return err_line(err, errlen, "fdt: /cpus/%s: no reg readable with #address-cells %u (the hart id)",

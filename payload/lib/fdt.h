@@ -45,7 +45,12 @@ struct fdt_hart {
 	bool has_zkr;
 	uint32_t ext;		/* FDT_EXT_* found in riscv,isa or riscv,isa-extensions */
 	uint32_t intc_phandle;	/* phandle of its interrupt-controller child (0: none) */
-	char isa[64];		/* riscv,isa, truncated, NUL-terminated */
+	/* riscv,isa, truncated, NUL-terminated. A hart with only riscv,isa-base
+	 * and riscv,isa-extensions gets one written in that form: the base,
+	 * the single-letter extensions of the list in canonical order, then
+	 * "_" and each multi-letter one as long as it fits whole
+	 * ("rv64imafdc_zicsr_zba"). */
+	char isa[64];
 };
 
 /* A device node: first reg entry and the properties drivers want. The FDT

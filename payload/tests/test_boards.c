@@ -4,9 +4,9 @@
  * machine it supports: every .dts in dts/ and dts/variants/, compiled by
  * dtc into build/dtb/ (`make dtbs`). One table row per tree says what goose
  * must find there: RAM banks, reserved ranges and their no-map flags, the
- * console (node, driver, register layout), the timebase, the harts and
- * which of them goose may run on, the interrupt controllers, and the
- * initrd and bootargs a loader added. Then the facts goose relies on at
+ * console (node, driver, register layout), the timebase, the harts, which
+ * of them goose may run on and their ISA letters, the interrupt
+ * controllers, and the initrd and bootargs a loader added. Then the facts goose relies on at
  * boot are checked for each tree: reserved ranges lie in RAM, RAM base +
  * 0x200000 (where OpenSBI and booti put goose) is free, kernel/clock.c can
  * keep time at the timebase, and the PLIC has an S-mode context for every
@@ -21,6 +21,7 @@
 #include "dev/uart.h"
 #include "kernel/clock.h"
 #include "lib/fdt.h"
+#include "lib/isa.h"
 #include "test.h"
 #include "tests/fdt_devices.h"
 
@@ -51,6 +52,7 @@ struct board_want {
 	const char *harts;	/* the cpu nodes' hart ids, in tree order: "0-4", "0,2" */
 	const char *usable;	/* those goose may run on (okay and an MMU) */
 	bool sstc;		/* every usable hart has Sstc (else none has) */
+	const char *isa;	/* every usable hart's single letters (AT_HWCAP, hwprobe), as an ISA string */
 	uint64_t plic;		/* found by dev/plic.c's compatibles; 0: none */
 	uint32_t plic_ndev, plic_contexts;	/* riscv,ndev; interrupts-extended entries */
 	uint64_t clint, test_dev, rtc;	/* 0: absent */
@@ -67,7 +69,7 @@ static const struct board_want boards[] = {
 		.console_node_compat = "ns16550a", .console_driver = "ns16550a",
 		.console_base = 0x10000000, .reg_shift = 0, .reg_io_width = 1,
 		.timebase = 10000000,
-		.harts = "0-1", .usable = "0-1", .sstc = true,
+		.harts = "0-1", .usable = "0-1", .sstc = true, .isa = "rv64imafdch",
 		.plic = 0xc000000, .plic_ndev = 96, .plic_contexts = 4,
 		.clint = 0x2000000, .test_dev = 0x100000, .rtc = 0x101000,
 	},
@@ -79,7 +81,7 @@ static const struct board_want boards[] = {
 		.console_node_compat = "sifive,fu540-c000-uart", .console_driver = "sifive,uart0",
 		.console_base = 0x10010000, .reg_shift = 0, .reg_io_width = 1,
 		.timebase = 1000000,
-		.harts = "0-1", .usable = "1",
+		.harts = "0-1", .usable = "1", .isa = "rv64imafdc",
 		.plic = 0xc000000, .plic_ndev = 53, .plic_contexts = 3,
 		.clint = 0x2000000,
 	},
@@ -91,7 +93,7 @@ static const struct board_want boards[] = {
 		.console_node_compat = "sifive,fu740-c000-uart", .console_driver = "sifive,uart0",
 		.console_base = 0x10010000, .reg_shift = 0, .reg_io_width = 1,
 		.timebase = 1000000,
-		.harts = "0-4", .usable = "1-4",
+		.harts = "0-4", .usable = "1-4", .isa = "rv64imafdc",
 		.plic = 0xc000000, .plic_ndev = 69, .plic_contexts = 9,
 		.clint = 0x2000000,
 	},
@@ -103,7 +105,7 @@ static const struct board_want boards[] = {
 		.console_node_compat = "starfive,jh7110-uart", .console_driver = "snps,dw-apb-uart",
 		.console_base = 0x10000000, .reg_shift = 2, .reg_io_width = 4,
 		.timebase = 4000000,
-		.harts = "0-4", .usable = "1-4",
+		.harts = "0-4", .usable = "1-4", .isa = "rv64imafdc",
 		.plic = 0xc000000, .plic_ndev = 136, .plic_contexts = 9,
 		.clint = 0x2000000,
 	},
@@ -115,7 +117,7 @@ static const struct board_want boards[] = {
 		.console_node_compat = "starfive,jh7110-uart", .console_driver = "snps,dw-apb-uart",
 		.console_base = 0x10000000, .reg_shift = 2, .reg_io_width = 4,
 		.timebase = 4000000,
-		.harts = "0-4", .usable = "1-4",
+		.harts = "0-4", .usable = "1-4", .isa = "rv64imafdc",
 		.plic = 0xc000000, .plic_ndev = 136, .plic_contexts = 9,
 		.clint = 0x2000000,
 	},
@@ -127,7 +129,7 @@ static const struct board_want boards[] = {
 		.console_node_compat = "starfive,jh7110-uart", .console_driver = "snps,dw-apb-uart",
 		.console_base = 0x10000000, .reg_shift = 2, .reg_io_width = 4,
 		.timebase = 4000000,
-		.harts = "0-4", .usable = "1-4",
+		.harts = "0-4", .usable = "1-4", .isa = "rv64imafdc",
 		.plic = 0xc000000, .plic_ndev = 136, .plic_contexts = 9,
 		.clint = 0x2000000,
 	},
@@ -139,7 +141,7 @@ static const struct board_want boards[] = {
 		.console_node_compat = "sifive,fu540-c000-uart", .console_driver = "sifive,uart0",
 		.console_base = 0x10010000, .reg_shift = 0, .reg_io_width = 1,
 		.timebase = 1000000,
-		.harts = "0-4", .usable = "1-4",
+		.harts = "0-4", .usable = "1-4", .isa = "rv64imafdc",
 		.plic = 0xc000000, .plic_ndev = 53, .plic_contexts = 9,
 		.clint = 0x2000000,
 	},
@@ -152,7 +154,7 @@ static const struct board_want boards[] = {
 		.console_node_compat = "ns16550a", .console_driver = "ns16550a",
 		.console_base = 0x20100000, .reg_shift = 2, .reg_io_width = 4,
 		.timebase = 1000000,
-		.harts = "0-4", .usable = "1-4",
+		.harts = "0-4", .usable = "1-4", .isa = "rv64imafdc",
 		.plic = 0xc000000, .plic_ndev = 186, .plic_contexts = 9,
 		.clint = 0x2000000,
 	},
@@ -164,7 +166,7 @@ static const struct board_want boards[] = {
 		.console_node_compat = "sophgo,sg2044-uart", .console_driver = "snps,dw-apb-uart",
 		.console_base = 0x7030001000, .reg_shift = 2, .reg_io_width = 4,
 		.timebase = 50000000,
-		.harts = "0-63", .usable = "0-63", .sstc = true,
+		.harts = "0-63", .usable = "0-63", .sstc = true, .isa = "rv64imafdcbv",
 		.plic = 0x6d40000000, .plic_ndev = 863, .plic_contexts = 128,
 	},
 	{
@@ -176,7 +178,7 @@ static const struct board_want boards[] = {
 		.console_node_compat = "snps,dw-apb-uart", .console_driver = "snps,dw-apb-uart",
 		.console_base = 0xffe7014000, .reg_shift = 2, .reg_io_width = 4,
 		.timebase = 3000000,
-		.harts = "0-3", .usable = "0-3",
+		.harts = "0-3", .usable = "0-3", .isa = "rv64imafdc",
 		.plic = 0xffd8000000, .plic_ndev = 240, .plic_contexts = 8,
 		.clint = 0xffdc000000,
 	},
@@ -188,7 +190,7 @@ static const struct board_want boards[] = {
 		.console_node_compat = "ns16550a", .console_driver = "ns16550a",
 		.console_base = 0x10000000, .reg_shift = 0, .reg_io_width = 1,
 		.timebase = 10000000,
-		.harts = "0-1", .usable = "0-1", .sstc = true,
+		.harts = "0-1", .usable = "0-1", .sstc = true, .isa = "rv64imafdch",
 		.plic = 0xc000000, .plic_ndev = 95, .plic_contexts = 4,
 		.clint = 0x2000000, .test_dev = 0x100000, .rtc = 0x101000,
 		.initrd_start = 0x8c300000, .initrd_end = 0x8c5475f0,
@@ -202,7 +204,7 @@ static const struct board_want boards[] = {
 		.console_node_compat = "ns16550a", .console_driver = "ns16550a",
 		.console_base = 0x10000000, .reg_shift = 0, .reg_io_width = 1,
 		.timebase = 10000000,
-		.harts = "0-1", .usable = "0-1", .sstc = true,
+		.harts = "0-1", .usable = "0-1", .sstc = true, .isa = "rv64imafdch",
 		.plic = 0xc000000, .plic_ndev = 96, .plic_contexts = 4,
 		.clint = 0x2000000, .test_dev = 0x100000, .rtc = 0x101000,
 		.initrd_start = 0x98200000, .initrd_end = 0x982186a0,
@@ -216,7 +218,7 @@ static const struct board_want boards[] = {
 		.console_node_compat = "sifive,fu540-c000-uart", .console_driver = "sifive,uart0",
 		.console_base = 0x10010000, .reg_shift = 0, .reg_io_width = 1,
 		.timebase = 1000000,
-		.harts = "0-2", .usable = "1-2",
+		.harts = "0-2", .usable = "1-2", .isa = "rv64imafdc",
 		.plic = 0xc000000, .plic_ndev = 53, .plic_contexts = 5,
 		.clint = 0x2000000,
 		.initrd_start = 0x88200000, .initrd_end = 0x884475f0,
@@ -229,7 +231,7 @@ static const struct board_want boards[] = {
 		.console_node_compat = "starfive,jh7110-uart", .console_driver = "snps,dw-apb-uart",
 		.console_base = 0x10000000, .reg_shift = 2, .reg_io_width = 4,
 		.timebase = 4000000,
-		.harts = "0-4", .usable = "1-4",
+		.harts = "0-4", .usable = "1-4", .isa = "rv64imafdc",
 		.plic = 0xc000000, .plic_ndev = 136, .plic_contexts = 9,
 		.clint = 0x2000000,
 		.initrd_start = 0x46100000, .initrd_end = 0x46500000,
@@ -245,7 +247,7 @@ static const struct board_want boards[] = {
 		.console_node_compat = "snps,dw-apb-uart", .console_driver = "snps,dw-apb-uart",
 		.console_base = 0x7040000000, .reg_shift = 2, .reg_io_width = 4,
 		.timebase = 50000000,
-		.harts = "0-63", .usable = "0-63",
+		.harts = "0-63", .usable = "0-63", .isa = "rv64imafdc",
 		.plic = 0x7090000000, .plic_ndev = 224, .plic_contexts = 128,
 	},
 	{
@@ -256,9 +258,22 @@ static const struct board_want boards[] = {
 		.console_node_compat = "spacemit,k1-uart", .console_driver = "spacemit,k1-uart",
 		.console_base = 0xd4017000, .reg_shift = 2, .reg_io_width = 4,
 		.timebase = 24000000,
-		.harts = "0-7", .usable = "0-7", .sstc = true,
+		.harts = "0-7", .usable = "0-7", .sstc = true, .isa = "rv64imafdcbv",
 		.plic = 0xe0000000, .plic_ndev = 159, .plic_contexts = 16,
 		.clint = 0xe4000000,
+	},
+	{
+		.file = "variants/hifive-premier-p550-mem.dtb",
+		.mem = { { 0x80000000, 16 * GIB } },
+		.resv = { { 0x80000000, 0x40000, true }, { 0x80040000, 0x40000, true }, { 0xdfff0000, 0x10000, true },
+			  { 0xe0000000, 0x2000000, true } },
+		.stdout_path = "serial0:115200n8",
+		.console_node_compat = "snps,dw-apb-uart", .console_driver = "snps,dw-apb-uart",
+		.console_base = 0x50900000, .reg_shift = 2, .reg_io_width = 4,
+		.timebase = 1000000,
+		.harts = "0-3", .usable = "0-3", .isa = "rv64imafdch",
+		.plic = 0xc000000, .plic_ndev = 520, .plic_contexts = 8,
+		.clint = 0x2000000,
 	},
 };
 
@@ -469,7 +484,9 @@ static void check_board(const char *dir, const struct board_want *w)
 	why = timebase_problem(info.timebase_hz);
 	CHECK(!why, "%s: timebase %llu Hz: %s", w->file, (unsigned long long)info.timebase_hz, why ? why : "");
 
-	/* Harts: ids in order, usable = okay and an MMU; Sstc only where the machine has it. */
+	/* Harts: ids in order, usable = okay and an MMU; Sstc only where the
+	 * machine has it; the single letters (AT_HWCAP, hwprobe) in every usable
+	 * hart's ISA string, whichever form the tree gave them in. */
 	CHECK(info.nharts == nids, "%s: %d harts, want %d", w->file, info.nharts, nids);
 	for (i = 0; i < nids && i < info.nharts; i++) {
 		const struct fdt_hart *h = &info.harts[i];
@@ -479,6 +496,9 @@ static void check_board(const char *dir, const struct board_want *w)
 		      h->has_mmu, ids[i], id_in(usable, nwant_usable, ids[i]));
 		CHECK(h->has_sstc == (w->sstc && h->usable), "%s: hart %u sstc %d (isa %s)", w->file, h->hartid, h->has_sstc,
 		      h->isa);
+		if (h->usable)
+			CHECK(isa_letters(h->isa) == isa_letters(w->isa), "%s: hart %u isa \"%s\" has letters 0x%llx, want %s's",
+			      w->file, h->hartid, h->isa, (unsigned long long)isa_letters(h->isa), w->isa);
 		nusable += h->usable;
 	}
 	CHECK(nusable == nwant_usable && nusable > 0, "%s: %d harts goose can run on, want %d", w->file, nusable,

@@ -885,7 +885,7 @@ static const struct hart_want hart_wants[] = {
 	{ 5, true,  true,  true,  true,  "RV64IMAFDC_ZICSR_SSTC_ZKR" },
 	{ 6, false, true,  false, false, "rv64imafdcsstc" },
 	{ 7, false, false, false, false, "rv64imafdc" },
-	{ 8, true,  true,  true,  true,  "rv64i" },
+	{ 8, true,  true,  true,  true,  "rv64ima_zicsr_sstc_zkr" },
 	{ 10, false, false, false, false, "" },
 };
 
@@ -941,7 +941,7 @@ static void test_cpus_more(void)
 	CHECK(parse(B, n) == 0 && info.nharts == 0 && info.timebase_hz == 0, "no /cpus");
 }
 
-/* ---- Trees of real boards' shapes: many harts ---- */
+/* ---- Trees of real boards' shapes: many harts, ISA lists ---- */
 
 /* A cpu whose interrupt controller has a phandle (the PLIC's contexts name it). */
 static void fb_cpu_ph(uint32_t id, const char *isa, uint32_t phandle)
@@ -1072,6 +1072,82 @@ static void test_hart_ids(void)
 		      "hart id %u: got id %u usable %d sstc %d intc 0x%x", ids[i], h->hartid, h->usable, h->has_sstc,
 		      h->intc_phandle);
 	}
+}
+
+/* riscv,isa-base + riscv,isa-extensions (Linux's riscv/extensions.yaml)
+ * become an ISA string with the list's single letters. */
+struct isa_case {
+	const char *isa;	/* riscv,isa (NULL: none) */
+	const char *base;	/* riscv,isa-base (NULL: none) */
+	const char *list;	/* riscv,isa-extensions */
+	uint32_t len;
+	bool list_first;	/* the list before the base */
+	const char *want;
+	uint32_t ext;
+};
+
+#define ISA_LIST(lit) lit, sizeof(lit)
+
+static const struct isa_case isa_cases[] = {
+	/* The P550's (EIC7700X) harts. */
+	{ NULL, "rv64i", ISA_LIST("i\0m\0a\0f\0d\0c\0h\0sscofpmf\0zba\0zbb\0zicsr\0zifencei"), false,
+	  "rv64imafdch_sscofpmf_zba_zbb_zicsr_zifencei", FDT_EXT_ZBA | FDT_EXT_ZBB },
+	/* Letters in canonical order whatever the list's; the base's i once. */
+	{ NULL, "rv64i", ISA_LIST("c\0a\0m\0zicsr\0i"), false, "rv64imac_zicsr", 0 },
+	{ NULL, "rv64i", ISA_LIST("m\0a"), true, "rv64ima", 0 },
+	{ NULL, "rv64i", ISA_LIST("v\0b\0d\0f\0c\0a\0m\0i\0sstc"), false, "rv64imafdcbv_sstc", FDT_EXT_SSTC },
+	{ NULL, "rv64e", ISA_LIST("e\0m\0c"), false, "rv64emc", 0 },
+	/* Letters no ISA string has alone (privilege modes, s/x/z prefixes): left out. */
+	{ NULL, "rv64i", ISA_LIST("s\0u\0x\0z\0m\0zkr"), false, "rv64im_zkr", FDT_EXT_ZKR },
+	/* Whole names only, as many as fit in 63 bytes; the bits come from all. */
+	{ NULL, "rv64i", ISA_LIST("i\0m\0a\0f\0d\0c\0zicsr\0zifencei\0zihintpause\0zicbom\0zicboz\0svpbmt\0sstc"), false,
+	  "rv64imafdc_zicsr_zifencei_zihintpause_zicbom_zicboz_svpbmt_sstc", FDT_EXT_ZICBOZ | FDT_EXT_SSTC },
+	{ NULL, "rv64i", ISA_LIST("i\0m\0a\0f\0d\0c\0zicsr\0zifencei\0zihintpause\0zicbom\0zicbop\0svpbmt\0svinval\0sstc"),
+	  false, "rv64imafdc_zicsr_zifencei_zihintpause_zicbom_zicbop_svpbmt", FDT_EXT_SSTC },
+	/* riscv,isa, when there, is the string (the list still gives bits). */
+	{ "rv64imafdc_zba", "rv64i", ISA_LIST("i\0m\0a\0f\0d\0c\0v\0zba\0zbb"), false, "rv64imafdc_zba",
+	  FDT_EXT_ZBA | FDT_EXT_ZBB },
+	/* No base: no string to write (the binding wants both). */
+	{ NULL, NULL, ISA_LIST("i\0m\0a\0zbs"), false, "", FDT_EXT_ZBS },
+	{ NULL, "rv64i", NULL, 0, false, "rv64i", 0 },
+};
+
+static void test_isa_extensions(void)
+{
+	char name[32];
+	size_t n, i;
+
+	fb_reset();
+	fb_root();
+	fb_memory(0x80000000, 0x10000000);
+	fb_cpus_open(1000000);
+	for (i = 0; i < ARRAY_SIZE(isa_cases); i++) {
+		const struct isa_case *c = &isa_cases[i];
+
+		snprintf(name, sizeof(name), "cpu@%zx", i);
+		fb_begin(name);
+		fb_str("device_type", "cpu");
+		fb_cells("reg", 1, (uint32_t)i);
+		fb_str("mmu-type", "riscv,sv48");
+		if (c->list && c->list_first)
+			fb_prop("riscv,isa-extensions", c->list, c->len);
+		if (c->isa)
+			fb_str("riscv,isa", c->isa);
+		if (c->base)
+			fb_str("riscv,isa-base", c->base);
+		if (c->list && !c->list_first)
+			fb_prop("riscv,isa-extensions", c->list, c->len);
+		fb_end();
+	}
+	fb_end();
+	fb_end();
+	fb_fin();
+	n = fb_build();
+	CHECK(parse(B, n) == 0 && info.nharts == (int)ARRAY_SIZE(isa_cases), "isa lists: %s", err);
+	for (i = 0; i < ARRAY_SIZE(isa_cases) && i < (size_t)info.nharts; i++)
+		CHECK(!strcmp(info.harts[i].isa, isa_cases[i].want) && info.harts[i].ext == isa_cases[i].ext,
+		      "isa case %zu: \"%s\" ext 0x%x, want \"%s\" ext 0x%x", i, info.harts[i].isa, info.harts[i].ext,
+		      isa_cases[i].want, isa_cases[i].ext);
 }
 
 static void in_memories(void)
@@ -1498,6 +1574,7 @@ int main(int argc, char **argv)
 	test_device_table();
 	test_many_harts();
 	test_hart_ids();
+	test_isa_extensions();
 	test_memory();
 	test_devices();
 	test_nop_and_v16();
