@@ -955,9 +955,9 @@ int fdt_parse(const void *blob, size_t len, struct fdt_info *info, char *err, si
 		return -1;
 	if (fdt_scan(&b, info, &st, err, errlen))
 		return -1;
-	if (!st.memory_nodes)
-		return err_line(err, errlen, "fdt: no memory node");
-	if (!info->nmem)
+	/* No memory node is the firmware's to fix (the upstream P550, BPI-F3
+	 * and Pioneer trees leave it to their firmware): nmem stays 0. */
+	if (st.memory_nodes && !info->nmem)
 		return err_line(err, errlen, "fdt: memory nodes have no usable reg entries");
 	fdt_console(&b, &st, info);
 	return 0;

@@ -76,7 +76,9 @@ struct fdt_device {
 };
 
 struct fdt_info {
-	/* /memory nodes (device_type = "memory"), every reg entry, in blob order. */
+	/* /memory nodes (device_type = "memory"), every reg entry, in blob order.
+	 * nmem is 0 only in a tree with no memory node at all (boards whose
+	 * firmware adds it: the caller must say so, as there is no RAM to use). */
 	struct fdt_range mem[FDT_MAX_RANGES];
 	int nmem;
 	/* The memory reservation block and every /reserved-memory child's reg.
@@ -120,9 +122,11 @@ int fdt_check(const void *blob, size_t len, char *err, size_t errlen);
 /*
  * Parse everything goose needs into *info. Returns 0, or -1 with one line in
  * err naming what is wrong and where (e.g. "fdt: structure block: token 0x7 at
- * offset 0x1a4 is not a valid token"). A missing /memory is an error
- * ("fdt: no memory node"), and so are more device nodes or device reg
- * entries than FDT_MAX_DEVS. Anything else missing is left zero/absent.
+ * offset 0x1a4 is not a valid token"). A tree without a memory node parses
+ * with nmem = 0; memory nodes none of whose reg entries is usable are an
+ * error ("fdt: memory nodes have no usable reg entries"), and so are more
+ * device nodes or device reg entries than FDT_MAX_DEVS. Anything else
+ * missing is left zero/absent.
  * Malformed input (bad offsets, unterminated names/strings, property lengths
  * past the block, nesting deeper than 64, a structure block without FDT_END)
  * is an error, never a crash or a hang.

@@ -3,10 +3,11 @@
  * Host tests: what goose derives (fdt_parse) from the device tree of every
  * machine it supports: every .dts in dts/ and dts/variants/, compiled by
  * dtc into build/dtb/ (`make dtbs`). One table row per tree says what goose
- * must find there: RAM banks, reserved ranges and their no-map flags, the
- * console (node, driver, register layout), the timebase, the harts, which
- * of them goose may run on and their ISA letters, the interrupt
- * controllers, and the initrd and bootargs a loader added. Then the facts goose relies on at
+ * must find there: RAM banks (or that there is no memory node, which the
+ * firmware must add), reserved ranges and their no-map flags, the console
+ * (node, driver, register layout), the timebase, the harts, which of them
+ * goose may run on and their ISA letters, the interrupt controllers, and
+ * the initrd and bootargs a loader added. Then the facts goose relies on at
  * boot are checked for each tree: reserved ranges lie in RAM, RAM base +
  * 0x200000 (where OpenSBI and booti put goose) is free, kernel/clock.c can
  * keep time at the timebase, and the PLIC has an S-mode context for every
@@ -41,6 +42,7 @@ struct range_want {
 
 struct board_want {
 	const char *file;	/* under the dtb directory */
+	bool no_memory;		/* no memory node (the firmware adds it; goose stops without) */
 	struct range_want mem[MAX_WANT];
 	struct range_want resv[MAX_WANT];	/* reservation block first, then /reserved-memory */
 	const char *stdout_path;
@@ -159,6 +161,18 @@ static const struct board_want boards[] = {
 		.clint = 0x2000000,
 	},
 	{
+		/* SG2042: 64 harts, devices above the direct map's 256 GiB, a
+		 * T-Head PLIC, ACLINT but no CLINT. */
+		.file = "milkv-pioneer.dtb",
+		.no_memory = true,
+		.stdout_path = "serial0",
+		.console_node_compat = "snps,dw-apb-uart", .console_driver = "snps,dw-apb-uart",
+		.console_base = 0x7040000000, .reg_shift = 2, .reg_io_width = 4,
+		.timebase = 50000000,
+		.harts = "0-63", .usable = "0-63", .isa = "rv64imafdc",
+		.plic = 0x7090000000, .plic_ndev = 224, .plic_contexts = 128,
+	},
+	{
 		.file = "sophgo-sg2044.dtb",
 		.mem = { { 0x80000000, 64 * GIB } },
 		.resv = { { 0x80000000, 0x200000, true } },
@@ -181,6 +195,30 @@ static const struct board_want boards[] = {
 		.harts = "0-3", .usable = "0-3", .isa = "rv64imafdc",
 		.plic = 0xffd8000000, .plic_ndev = 240, .plic_contexts = 8,
 		.clint = 0xffdc000000,
+	},
+	{
+		/* SpacemiT K1: an XScale UART, a 24 MHz timebase, no /memory. */
+		.file = "bananapi-f3.dtb",
+		.no_memory = true,
+		.stdout_path = "serial0",
+		.console_node_compat = "spacemit,k1-uart", .console_driver = "spacemit,k1-uart",
+		.console_base = 0xd4017000, .reg_shift = 2, .reg_io_width = 4,
+		.timebase = 24000000,
+		.harts = "0-7", .usable = "0-7", .sstc = true, .isa = "rv64imafdcbv",
+		.plic = 0xe0000000, .plic_ndev = 159, .plic_contexts = 16,
+		.clint = 0xe4000000,
+	},
+	{
+		/* EIC7700X: harts by riscv,isa-base and -extensions only, no /memory. */
+		.file = "hifive-premier-p550.dtb",
+		.no_memory = true,
+		.stdout_path = "serial0:115200n8",
+		.console_node_compat = "snps,dw-apb-uart", .console_driver = "snps,dw-apb-uart",
+		.console_base = 0x50900000, .reg_shift = 2, .reg_io_width = 4,
+		.timebase = 1000000,
+		.harts = "0-3", .usable = "0-3", .isa = "rv64imafdch",
+		.plic = 0xc000000, .plic_ndev = 520, .plic_contexts = 8,
+		.clint = 0x2000000,
 	},
 	{
 		.file = "variants/qemu-virt-uboot.dtb",
@@ -430,6 +468,7 @@ static void check_board(const char *dir, const struct board_want *w)
 	snprintf(path, sizeof(path), "%s/%s", dir, w->file);
 	CHECK(nids > 0 && nwant_usable >= 0, "%s: row's harts \"%s\" / usable \"%s\" do not parse", w->file, w->harts,
 	      w->usable);
+	CHECK(w->no_memory == !nmem, "%s: row says no_memory %d with %d RAM banks", w->file, w->no_memory, nmem);
 	blob = load(path, &len);
 	CHECK(blob != NULL, "cannot read %s (run `make dtbs`)", path);
 	if (!blob)
@@ -437,8 +476,9 @@ static void check_board(const char *dir, const struct board_want *w)
 	err[0] = '\0';
 	CHECK(fdt_parse(blob, len, &info, err, sizeof(err)) == 0, "%s: %s", w->file, err);
 
-	/* RAM: every bank, in order. */
-	CHECK(info.nmem == nmem, "%s: %d RAM banks, want %d", w->file, info.nmem, nmem);
+	/* RAM: every bank, in order; none at all where the firmware must add /memory. */
+	CHECK(info.nmem == nmem, "%s: %d RAM banks, want %d%s", w->file, info.nmem, nmem,
+	      w->no_memory ? " (no memory node: goose_main stops, asking the firmware for one)" : "");
 	for (i = 0; i < nmem && i < info.nmem; i++) {
 		CHECK(info.mem[i].base == w->mem[i].base && info.mem[i].size == w->mem[i].size,
 		      "%s: RAM bank %d is 0x%llx+0x%llx, want 0x%llx+0x%llx", w->file, i,
@@ -536,7 +576,7 @@ static void check_board(const char *dir, const struct board_want *w)
 	      w->bootargs ? w->bootargs : "(none)");
 
 	/* Boot facts: firmware reservations and the initrd lie in RAM; goose's
-	 * load address is free. */
+	 * load address is free. A tree without RAM has none of them to check. */
 	if (info.nmem) {
 		for (i = 0; i < info.nresv; i++)
 			CHECK(inside_ram(&info, info.resv[i].base, info.resv[i].size),

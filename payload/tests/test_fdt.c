@@ -424,7 +424,6 @@ static size_t mk_zero_token(void) { return tree_with(in_zero_token, true, true);
 static size_t mk_end_in_node(void) { return tree_with(in_end_in_node, true, false); }
 static size_t mk_strings_off(void) { return tree_with(in_strings_off, true, true); }
 static size_t mk_strings_off_max(void) { return tree_with(in_strings_off_max, true, true); }
-static size_t mk_no_memory(void) { return tree_with(NULL, false, true); }
 static size_t mk_memory_wrap(void) { return tree_with(in_memory_wrap, true, true); }
 static size_t mk_bootargs_raw(void) { return tree_with(in_bootargs_raw, true, true); }
 static size_t mk_initrd_len2(void) { return tree_with(in_initrd_len2, true, true); }
@@ -621,7 +620,6 @@ static const struct bad_case bad_cases[] = {
 	{ "prop first",		mk_prop_first,		"fdt: structure block: property at offset 0x38 is outside any node" },
 	{ "two roots",		mk_two_roots,		"fdt: structure block: second root node at offset 0x..." },
 	{ "65 deep",		mk_deep_bad,		"fdt: structure block: node at offset 0x... is nested deeper than 64" },
-	{ "no memory",		mk_no_memory,		"fdt: no memory node" },
 	{ "memory empty",	mk_memory_empty,	"fdt: memory nodes have no usable reg entries" },
 	{ "memory cells",	mk_memory_cells,	"fdt: memory@80000000: reg with #address-cells 2 and #size-cells 0 is not supported" },
 	{ "memory wraps",	mk_memory_wrap,		"fdt: memory@0: memory range 0xfffffffffffff000 + 0x2000 wraps past 2^64" },
@@ -941,7 +939,7 @@ static void test_cpus_more(void)
 	CHECK(parse(B, n) == 0 && info.nharts == 0 && info.timebase_hz == 0, "no /cpus");
 }
 
-/* ---- Trees of real boards' shapes: many harts, ISA lists ---- */
+/* ---- Trees of real boards' shapes: many harts, no /memory, ISA lists ---- */
 
 /* A cpu whose interrupt controller has a phandle (the PLIC's contexts name it). */
 static void fb_cpu_ph(uint32_t id, const char *isa, uint32_t phandle)
@@ -1072,6 +1070,37 @@ static void test_hart_ids(void)
 		      "hart id %u: got id %u usable %d sstc %d intc 0x%x", ids[i], h->hartid, h->usable, h->has_sstc,
 		      h->intc_phandle);
 	}
+}
+
+/* No /memory (the firmware adds it on boards whose trees ship without):
+ * everything else is still found, nmem is 0 and goose_main says so. */
+static void test_no_memory(void)
+{
+	size_t n;
+
+	fb_reset();
+	fb_root();
+	fb_chosen("serial0:115200n8");
+	fb_aliases();
+	fb_cpus_open(24000000);
+	fb_cpu(0, "rv64imafdc", "riscv,sv39", NULL);
+	fb_end();
+	fb_soc();
+	fb_begin("memory@90000000");		/* disabled: no memory either */
+	fb_str("device_type", "memory");
+	fb_str("status", "disabled");
+	fb_reg64(0x90000000, 0x1000);
+	fb_end();
+	fb_end();
+	fb_fin();
+	fb_rsv(0x80000000, 0x40000);
+	n = fb_build();
+	CHECK(parse(B, n) == 0 && err[0] == '\0', "no memory node: rc %s", err);
+	CHECK(info.nmem == 0 && info.nresv == 1 && info.nharts == 1 && info.harts[0].usable && info.timebase_hz == 24000000,
+	      "no memory node: nmem %d nresv %d nharts %d", info.nmem, info.nresv, info.nharts);
+	CHECK(info.console.present && info.console.base == 0x10000000 && PLIC_DEV(info).present, "no memory node: console, plic");
+	n = tree_with(NULL, false, true);
+	CHECK(parse(B, n) == 0 && info.nmem == 0, "bare root: %s", err);
 }
 
 /* riscv,isa-base + riscv,isa-extensions (Linux's riscv/extensions.yaml)
@@ -1574,6 +1603,7 @@ int main(int argc, char **argv)
 	test_device_table();
 	test_many_harts();
 	test_hart_ids();
+	test_no_memory();
 	test_isa_extensions();
 	test_memory();
 	test_devices();
