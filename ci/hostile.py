@@ -218,7 +218,7 @@ def cases(work):
         Case("initrd-cpio-init-missing", None, r"the initramfs has no /bin/prog",
              initrd=cpio([("init", 0o100755, good)]), bootargs="goose.init=/bin/prog"),
         # The device tree.
-        Case("fdt-no-memory", good, r"fdt: no memory node",
+        Case("fdt-no-memory", good, r"fdt: no /memory node: the firmware must add one",
              dts=lambda d: re.sub(r"\tmemory@80000000 \{.*?\};\n", "", d, count=1, flags=re.S)),
         Case("fdt-memory-tiny", good, r"(no free RAM|out of memory)",
              dts=lambda d: set_memory(d, "<0x00 0x80000000 0x00 0x300000>")),

@@ -66,7 +66,8 @@ FUZZ_NOCOV int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(check == 0);
 		FUZZ_CHECK(err[0] == '\0');
 
-		FUZZ_CHECK(info.nmem >= 1 && info.nmem <= FDT_MAX_RANGES);
+		/* 0 only for a tree with no memory node (the caller stops). */
+		FUZZ_CHECK(info.nmem >= 0 && info.nmem <= FDT_MAX_RANGES);
 		for (int i = 0; i < info.nmem; i++)
 			FUZZ_CHECK(info.mem[i].size != 0 && fuzz_range_ok(&info.mem[i]));
 		FUZZ_CHECK(info.nresv >= 0 && info.nresv <= FDT_MAX_RANGES);
@@ -86,11 +87,19 @@ FUZZ_NOCOV int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 			FUZZ_CHECK(memchr(h->isa, '\0', sizeof(h->isa)) != NULL);
 			FUZZ_CHECK(!h->usable || h->has_mmu);
+			FUZZ_CHECK(h->has_sstc == !!(h->ext & FDT_EXT_SSTC) && h->has_zkr == !!(h->ext & FDT_EXT_ZKR));
 		}
 
 		fuzz_device(&info.console, data, size);
-		for (int i = 0; i < info.ndevices; i++)
+		/* The tables are never overrun: a tree with more is an error. */
+		FUZZ_CHECK(info.ndevices >= 0 && info.ndevices <= FDT_MAX_DEVS);
+		for (int i = 0; i < info.ndevices; i++) {
+			FUZZ_CHECK(info.device[i].present);
 			fuzz_device(&info.device[i], data, size);
+		}
+		FUZZ_CHECK(info.nmmio >= 0 && info.nmmio <= FDT_MAX_DEVS);
+		for (int i = 0; i < info.nmmio; i++)
+			FUZZ_CHECK(info.mmio[i].size != 0 && fuzz_range_ok(&info.mmio[i]));
 	}
 
 	/* Deterministic, and the same without an error buffer or with a tiny one. */

@@ -481,7 +481,12 @@ void goose_main(unsigned long hartid, uint64_t fdt_pa)
 			gmsg("%s (at 0x%lx)", err, fdt_pa);
 		boot_fail();
 	}
-	if (fdt_parse(fdt, fdt_len, &info, err, sizeof(err))) {
+	int fdt_bad = fdt_parse(fdt, fdt_len, &info, err, sizeof(err));
+
+	if (!fdt_bad && !info.nmem)
+		snprintf(err, sizeof(err), "fdt: no /memory node: the firmware must add one (goose learns RAM from "
+			 "nothing else; a tree passed by hand needs memory@<base> with device_type \"memory\")");
+	if (fdt_bad || !info.nmem) {
 		/* A tree with no usable memory may still name the test device,
 		 * so that QEMU's status says the boot failed. */
 		const struct fdt_device *off = power_device(&info);

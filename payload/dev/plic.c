@@ -11,6 +11,7 @@
 #include "arch/riscv/layout.h"
 #include "dev/console.h"
 #include "dev/irq.h"
+#include "dev/plic.h"
 #include "lib/fdt.h"
 
 #define PLIC_PRIORITY(src) (4 * (src))
@@ -93,7 +94,7 @@ static int plic_init(const struct fdt_device *dev, const struct fdt_info *info, 
 }
 #endif
 
-static const char *const compatible[] = { "riscv,plic0", "sifive,plic-1.0.0", NULL };
+static const char *const compatible[] = { PLIC_COMPATIBLE, NULL };
 
 static const struct irq_chip plic_chip = {
 	.name = "plic",

@@ -14,6 +14,7 @@ struct uart {
 	uint32_t reg_io_width;	/* 16550: 1 or 4 byte accesses */
 	uint32_t reg_offset;
 	uint32_t fifo;		/* 16550: bytes the transmitter takes per THRE (1, or 16 with FIFOs on) */
+	bool uue;		/* 16550: an XScale UART, IER bit 6 (unit enable) must stay set */
 	uint32_t (*read)(const struct uart *u, uintptr_t addr, int width);
 	void (*write)(const struct uart *u, uintptr_t addr, int width, uint32_t val);
 };
@@ -21,7 +22,14 @@ struct uart {
 /* Bounded: a UART that never drains must not hang power-off. */
 #define UART_FLUSH_POLLS 1000000
 
-/* uart16550.c. Learn whether the firmware turned the FIFOs on (IIR), for uart16550_write. */
+/* The compatible strings uart16550.c takes (the host tests use the list too):
+ * the 16550 and DesignWare's, then the XScale UARTs (Linux's 8250 PORT_XSCALE:
+ * "intel,xscale-uart", and the SpacemiT K1's, which lists it second). */
+#define UART16550_COMPATIBLE "ns16550a", "ns16550", "snps,dw-apb-uart"
+#define UART_XSCALE_COMPATIBLE "spacemit,k1-uart", "intel,xscale-uart"
+
+/* uart16550.c. Learn whether the firmware turned the FIFOs on (IIR), for
+ * uart16550_write; on an XScale UART (u->uue), make sure the unit is on. */
 void uart16550_init(struct uart *u);
 void uart16550_putc(const struct uart *u, char c);
 /* n bytes: one THRE wait per FIFO-full, not per byte. */

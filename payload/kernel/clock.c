@@ -42,8 +42,7 @@ uint64_t clock_ns_to_ticks(uint64_t ns)
 void clock_init(uint64_t timebase_hz, uint64_t realtime_ns, const char *source)
 {
 	clk.hz = timebase_hz ? timebase_hz : 10000000;
-	/* 1e9 << 32 fits in 64 bits, so this is exact to the last bit. */
-	clk.mult = (NSEC_PER_SEC << 32) / clk.hz;
+	clk.mult = clock_mult(clk.hz);
 	clk.boot_ticks = rdtime();
 	clk.realtime_at_boot = realtime_ns;
 	clk.source = source ? source : "none (epoch)";

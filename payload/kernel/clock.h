@@ -18,6 +18,18 @@ struct fdt_device;
 struct hart;
 struct vdso_data;
 
+/*
+ * ns per tick, times 2^32, rounded up: exact when the timebase divides
+ * 10^9 << 32 (1, 4, 10, 50 MHz), a little fast otherwise (24 MHz: 160 ns a
+ * day), never slow. Rounded down, a deadline clock_ns_to_ticks rounds up
+ * to its tick could read (ticks * mult) >> 32 of that very tick a
+ * nanosecond before the deadline: on a 24 or 3 MHz board, most would.
+ */
+static inline uint64_t clock_mult(uint64_t hz)
+{
+	return (NSEC_PER_SEC << 32) / hz + ((NSEC_PER_SEC << 32) % hz != 0);
+}
+
 /* realtime_s: seconds since the epoch to use when there is no RTC (0: none). */
 /* The wall clock: realtime_ns (since the epoch) now, from source (an RTC, goose.time, or none). */
 void clock_init(uint64_t timebase_hz, uint64_t realtime_ns, const char *source);

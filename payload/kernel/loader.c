@@ -11,6 +11,7 @@
 #include "kernel/vdso.h"
 #include "lib/bootargs.h"
 #include "lib/elf.h"
+#include "lib/isa.h"
 #include "mm/kmem.h"
 #include "mm/vm.h"
 
@@ -345,24 +346,8 @@ size_t loader_nsites(void)
 
 uint64_t loader_hwcap(const char *isa)
 {
-	uint64_t hwcap = 0;
-
-	/* "rv64" then single letters up to the first '_' (ISA manual, naming conventions). */
+	/* The letters of an rv64 string: bit (letter - 'a'), as Linux's AT_HWCAP. */
 	if (strncmp(isa, "rv64", 4) && strncmp(isa, "RV64", 4))
 		return 0;
-	for (const char *p = isa + 4; *p && *p != '_'; p++) {
-		char c = *p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p;
-
-		/* Multi-letter extensions may follow without an underscore. */
-		if (c == 'z' || c == 's' || c == 'x')
-			break;
-		if (c >= 'a' && c <= 'z')
-			hwcap |= 1ull << (c - 'a');
-		/* "g" stands for imafd (and zicsr, zifencei). */
-		if (c == 'g')
-			hwcap |= 1ull << ('i' - 'a') | 1ull << ('m' - 'a') | 1ull << ('a' - 'a') |
-				 1ull << ('f' - 'a') | 1ull << ('d' - 'a');
-	}
-	hwcap &= ~(1ull << ('g' - 'a'));
-	return hwcap;
+	return isa_letters(isa);
 }

@@ -13,6 +13,7 @@
  * was given, never against what the header claims beyond them.
  */
 #include "lib/fdt.h"
+#include "lib/isa.h"
 
 /* Header fields (spec 5.2): byte offsets of the big-endian u32s. */
 #define FDT_H_MAGIC		0x00
@@ -97,6 +98,7 @@ struct fdt_node {
 	bool okay;
 	bool no_map;
 	bool is_intc;		/* has the interrupt-controller property */
+	bool in_cpus;		/* inside /cpus: a hart or part of one, never a device */
 	uint32_t phandle;
 };
 
@@ -436,36 +438,6 @@ static const char *fdt_node_label(const struct fdt_node *n)
 	return n->name[0] ? n->name : "/";
 }
 
-static char fdt_lower(char c)
-{
-	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
-}
-
-/*
- * Multi-letter extension in a riscv,isa string. The base and single-letter
- * extensions come first ("rv64imafdch"), then each multi-letter extension
- * after an underscore (RISC-V unprivileged ISA, "ISA Extension Naming
- * Conventions"). Case is not significant there.
- */
-static bool fdt_isa_has(const char *isa, const char *ext)
-{
-	size_t n = strlen(ext), i;
-	const char *p = strchr(isa, '_'), *e;
-
-	while (p) {
-		p++;
-		e = strchr(p, '_');
-		if ((e ? (size_t)(e - p) : strlen(p)) == n) {
-			for (i = 0; i < n && fdt_lower(p[i]) == ext[i]; i++)
-				;
-			if (i == n)
-				return true;
-		}
-		p = e;
-	}
-	return false;
-}
-
 static int fdt_resv_add(struct fdt_info *info, uint64_t base, uint64_t size, bool no_map, bool node,
 			const char *where, char *err, size_t errlen)
 {
@@ -658,6 +630,8 @@ static const char *const fdt_ext_names[] = { "sstc", "zkr", "zba", "zbb", "zbs",
  * A /cpus/cpu@N node (spec 3.8 and Linux's riscv/cpus.yaml): reg is the hart
  * id, mmu-type names the satp modes (absent or "riscv,none": no MMU, like the
  * E51/S7 monitor cores), riscv,isa or riscv,isa-extensions the extensions.
+ * A hart with no riscv,isa gets one written from riscv,isa-base and the
+ * list (lib/isa.h), single letters included, for what reads the string.
  */
 static int fdt_cpu(const struct fdt_blob *b, const struct fdt_node *nd, struct fdt_info *info,
 		   char *err, size_t errlen)
@@ -665,7 +639,8 @@ static int fdt_cpu(const struct fdt_blob *b, const struct fdt_node *nd, struct f
 	struct fdt_hart h;
 	struct fdt_token t;
 	uint64_t pos = nd->props, id, unused;
-	const char *s, *isa = NULL, *isa_base = NULL;
+	const char *s, *isa = NULL, *isa_base = NULL, *list = NULL;
+	uint32_t list_len = 0;
 	size_t i;
 
 	memset(&h, 0, sizeof(h));
@@ -680,6 +655,8 @@ static int fdt_cpu(const struct fdt_blob *b, const struct fdt_node *nd, struct f
 		} else if (!strcmp(t.name, "riscv,isa-base")) {
 			isa_base = s;
 		} else if (!strcmp(t.name, "riscv,isa-extensions")) {
+			list = (const char *)t.val;
+			list_len = t.len;
 			for (i = 0; i < ARRAY_SIZE(fdt_ext_names); i++)
 				if (fdt_stringlist_contains((const char *)t.val, t.len, fdt_ext_names[i]))
 					h.ext |= 1u << i;
@@ -690,16 +667,16 @@ static int fdt_cpu(const struct fdt_blob *b, const struct fdt_node *nd, struct f
 	}
 	if (isa) {
 		for (i = 0; i < ARRAY_SIZE(fdt_ext_names); i++)
-			if (fdt_isa_has(isa, fdt_ext_names[i]))
+			if (isa_has_ext(isa, fdt_ext_names[i]))
 				h.ext |= 1u << i;
-	} else {
-		isa = isa_base;
+		for (i = 0; i < sizeof(h.isa) - 1 && isa[i]; i++)
+			h.isa[i] = isa[i];
+		h.isa[i] = '\0';
+	} else if (isa_base) {
+		isa_from_list(isa_base, list, list_len, h.isa, sizeof(h.isa));
 	}
 	h.has_sstc = h.ext & FDT_EXT_SSTC;
 	h.has_zkr = h.ext & FDT_EXT_ZKR;
-	for (i = 0; isa && isa[i] && i < sizeof(h.isa) - 1; i++)
-		h.isa[i] = isa[i];
-	h.isa[i] = '\0';
 
 	if (fdt_reg_get(nd->reg, nd->reglen, nd->addr_cells, nd->size_cells, 0, &id, &unused))
 		return err_line(err, errlen, "fdt: /cpus/%s: no reg readable with #address-cells %u (the hart id)",
@@ -716,27 +693,32 @@ static int fdt_cpu(const struct fdt_blob *b, const struct fdt_node *nd, struct f
 }
 
 /* A device's registers, for /dev/mem: every reg entry of a node with a
- * compatible, outside /cpus, /memory and /reserved-memory. */
-static void fdt_device_ranges(const struct fdt_node *nd, struct fdt_info *info)
+ * compatible, outside /cpus, /memory and /reserved-memory. A range left out
+ * would be a device goose cannot map: more than the table holds is an error. */
+static int fdt_device_ranges(const struct fdt_node *nd, struct fdt_info *info, char *err, size_t errlen)
 {
 	uint64_t base, size;
 
-	if (nd->depth < 2 || (nd->device_type && !strcmp(nd->device_type, "memory")) ||
-	    (nd->parent && (!strcmp(nd->parent, "cpus") || !strcmp(nd->parent, "reserved-memory"))) ||
-	    !nd->reg || nd->addr_cells < 1 || nd->addr_cells > 2 || nd->size_cells < 1 || nd->size_cells > 2)
-		return;
+	if (nd->depth < 2 || nd->in_cpus || (nd->device_type && !strcmp(nd->device_type, "memory")) ||
+	    (nd->parent && !strcmp(nd->parent, "reserved-memory")) || !nd->reg || nd->addr_cells < 1 ||
+	    nd->addr_cells > 2 || nd->size_cells < 1 || nd->size_cells > 2)
+		return 0;
 	for (uint32_t i = 0; !fdt_reg_get(nd->reg, nd->reglen, nd->addr_cells, nd->size_cells, i, &base, &size); i++) {
-		if (!size || base + size < base || info->nmmio == FDT_MAX_DEVS)
+		if (!size || base + size < base)
 			continue;
+		if (info->nmmio == FDT_MAX_DEVS)
+			return err_line(err, errlen, "fdt: %s: more than %d device register ranges (FDT_MAX_DEVS)",
+				       fdt_node_label(nd), FDT_MAX_DEVS);
 		info->mmio[info->nmmio++] = (struct fdt_range){ base, size };
 	}
+	return 0;
 }
 
 /* A node's properties are all known: take what goose needs from it. */
 static int fdt_node_done(const struct fdt_blob *b, struct fdt_node *nd, struct fdt_info *info,
 			 struct fdt_scan *st, char *err, size_t errlen)
 {
-	struct fdt_device *d;
+	struct fdt_device dev = { 0 };
 
 	nd->pending = false;
 
@@ -772,16 +754,19 @@ static int fdt_node_done(const struct fdt_blob *b, struct fdt_node *nd, struct f
 	/* A cpu's interrupt controller, the PLIC's contexts name it by phandle. */
 	if (nd->depth == 4 && nd->is_intc && nd->phandle && info->nharts && !strncmp(nd->parent, "cpu", 3))
 		info->harts[info->nharts - 1].intc_phandle = nd->phandle;
-	if (nd->compat && nd->okay) {
-		if (info->ndevices < FDT_MAX_DEVS) {
-			d = &info->device[info->ndevices];
-			fdt_device_fill(b, nd->props, nd->addr_cells, nd->size_cells, d);
-			if (d->present) {
-				d->name = nd->name;
-				info->ndevices++;
-			}
+	/* cpu@N nodes have a compatible and a reg too: harts, not devices (on
+	 * a 64-hart board they would fill the table before any SoC device). */
+	if (nd->compat && nd->okay && !nd->in_cpus) {
+		fdt_device_fill(b, nd->props, nd->addr_cells, nd->size_cells, &dev);
+		if (dev.present) {
+			if (info->ndevices == FDT_MAX_DEVS)
+				return err_line(err, errlen, "fdt: %s: more than %d device nodes (FDT_MAX_DEVS)",
+					       fdt_node_label(nd), FDT_MAX_DEVS);
+			dev.name = nd->name;
+			info->device[info->ndevices++] = dev;
 		}
-		fdt_device_ranges(nd, info);
+		if (fdt_device_ranges(nd, info, err, errlen))
+			return -1;
 	}
 	return 0;
 }
@@ -818,6 +803,7 @@ static int fdt_scan(const struct fdt_blob *b, struct fdt_info *info, struct fdt_
 			nd.parent = parent ? parent->name : NULL;
 			nd.addr_cells = parent ? parent->addr_cells : FDT_DEFAULT_ADDR_CELLS;
 			nd.size_cells = parent ? parent->size_cells : FDT_DEFAULT_SIZE_CELLS;
+			nd.in_cpus = it.depth >= 3 && !strcmp(it.frame[1].name, "cpus");
 			break;
 		case FDT_PROP:
 			if (!nd.pending)
@@ -979,9 +965,9 @@ int fdt_parse(const void *blob, size_t len, struct fdt_info *info, char *err, si
 		return -1;
 	if (fdt_scan(&b, info, &st, err, errlen))
 		return -1;
-	if (!st.memory_nodes)
-		return err_line(err, errlen, "fdt: no memory node");
-	if (!info->nmem)
+	/* No memory node is the firmware's to fix (the upstream P550, BPI-F3
+	 * and Pioneer trees leave it to their firmware): nmem stays 0. */
+	if (st.memory_nodes && !info->nmem)
 		return err_line(err, errlen, "fdt: memory nodes have no usable reg entries");
 	fdt_console(&b, &st, info);
 	return 0;

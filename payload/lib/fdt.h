@@ -15,8 +15,13 @@
 #define FDT_MAGIC 0xd00dfeed
 
 #define FDT_MAX_RANGES 32
-#define FDT_MAX_HARTS 32
-#define FDT_MAX_DEVS 64
+/* Harts past this many cpu nodes are left out (and parked); the largest
+ * boards goose knows (SG2042, SG2044) have 64. */
+#define FDT_MAX_HARTS 64
+/* Device nodes (status okay, a compatible and a reg; /cpus' nodes are not
+ * devices), and their reg entries: a tree with more is refused with an
+ * error naming the node, never cut short silently. */
+#define FDT_MAX_DEVS 256
 
 struct fdt_range {
 	uint64_t base;
@@ -40,7 +45,12 @@ struct fdt_hart {
 	bool has_zkr;
 	uint32_t ext;		/* FDT_EXT_* found in riscv,isa or riscv,isa-extensions */
 	uint32_t intc_phandle;	/* phandle of its interrupt-controller child (0: none) */
-	char isa[64];		/* riscv,isa, truncated, NUL-terminated */
+	/* riscv,isa, truncated, NUL-terminated. A hart with only riscv,isa-base
+	 * and riscv,isa-extensions gets one written in that form: the base,
+	 * the single-letter extensions of the list in canonical order, then
+	 * "_" and each multi-letter one as long as it fits whole
+	 * ("rv64imafdc_zicsr_zba"). */
+	char isa[64];
 };
 
 /* A device node: first reg entry and the properties drivers want. The FDT
@@ -68,7 +78,9 @@ struct fdt_device {
 struct fdt_info {
 	const char *model;		/* the root's model, NULL when absent */
 
-	/* /memory nodes (device_type = "memory"), every reg entry, in blob order. */
+	/* /memory nodes (device_type = "memory"), every reg entry, in blob order.
+	 * nmem is 0 only in a tree with no memory node at all (boards whose
+	 * firmware adds it: the caller must say so, as there is no RAM to use). */
 	struct fdt_range mem[FDT_MAX_RANGES];
 	int nmem;
 	/* The memory reservation block and every /reserved-memory child's reg.
@@ -95,7 +107,8 @@ struct fdt_info {
 
 	/* The node stdout-path names (aliases resolved). */
 	struct fdt_device console;
-	/* Every device node (status okay, a compatible and a reg), in blob order. */
+	/* Every device node (status okay, a compatible and a reg, not inside
+	 * /cpus), in blob order. */
 	struct fdt_device device[FDT_MAX_DEVS];
 	int ndevices;
 	/* Every reg range of those nodes (not memory, cpus or reserved-memory):
@@ -111,8 +124,11 @@ int fdt_check(const void *blob, size_t len, char *err, size_t errlen);
 /*
  * Parse everything goose needs into *info. Returns 0, or -1 with one line in
  * err naming what is wrong and where (e.g. "fdt: structure block: token 0x7 at
- * offset 0x1a4 is not a valid token"). A missing /memory is an error
- * ("fdt: no memory node"); anything else missing is left zero/absent.
+ * offset 0x1a4 is not a valid token"). A tree without a memory node parses
+ * with nmem = 0; memory nodes none of whose reg entries is usable are an
+ * error ("fdt: memory nodes have no usable reg entries"), and so are more
+ * device nodes or device reg entries than FDT_MAX_DEVS. Anything else
+ * missing is left zero/absent.
  * Malformed input (bad offsets, unterminated names/strings, property lengths
  * past the block, nesting deeper than 64, a structure block without FDT_END)
  * is an error, never a crash or a hang.

@@ -3,6 +3,7 @@
 #ifndef GOOSE_TEST_FDT_DEVICES_H
 #define GOOSE_TEST_FDT_DEVICES_H
 
+#include "dev/plic.h"
 #include "lib/fdt.h"
 
 /* The device node a driver would take: the first with one of its compatibles
@@ -17,7 +18,9 @@ static const struct fdt_device *dev_of(const struct fdt_info *in, const char *co
 #define DEV(in, ...) (*dev_of(&(in), (const char *const[]){ __VA_ARGS__, NULL }))
 #define TEST_DEV(in) DEV(in, "sifive,test0")
 #define RTC_DEV(in) DEV(in, "google,goldfish-rtc")
-#define PLIC_DEV(in) DEV(in, "riscv,plic0", "sifive,plic-1.0.0")
-#define CLINT_DEV(in) DEV(in, "riscv,clint0", "sifive,clint0")
+/* The PLIC dev/plic.c takes (its own list). */
+#define PLIC_DEV(in) DEV(in, PLIC_COMPATIBLE)
+/* goose has no CLINT driver: these record what the trees have. */
+#define CLINT_DEV(in) DEV(in, "riscv,clint0", "sifive,clint0", "thead,c900-clint")
 
 #endif

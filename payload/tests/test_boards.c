@@ -3,12 +3,15 @@
  * Host tests: what goose derives (fdt_parse) from the device tree of every
  * machine it supports: every .dts in dts/ and dts/variants/, compiled by
  * dtc into build/dtb/ (`make dtbs`). One table row per tree says what goose
- * must find there: RAM banks, reserved ranges and their no-map flags, the console
- * (node, driver, register layout), the timebase, the harts and which of them
- * goose may run on, the interrupt controllers, and the initrd and bootargs a
- * loader added. Then the facts goose relies on at boot are checked for each
- * tree: reserved ranges lie in RAM, RAM base + 0x200000 (where OpenSBI and
- * booti put goose) is free, the timebase converts to nanoseconds exactly.
+ * must find there: RAM banks (or that there is no memory node, which the
+ * firmware must add), reserved ranges and their no-map flags, the console
+ * (node, driver, register layout), the timebase, the harts, which of them
+ * goose may run on and their ISA letters, the interrupt controllers, and
+ * the initrd and bootargs a loader added. Then the facts goose relies on at
+ * boot are checked for each tree: reserved ranges lie in RAM, RAM base +
+ * 0x200000 (where OpenSBI and booti put goose) is free, kernel/clock.c can
+ * keep time at the timebase, and the PLIC has an S-mode context for every
+ * hart goose may run on (whichever boots, dev/plic.c routes to it).
  * Every .dts must have a row, so a new board comes with its expectations.
  *
  *   test_boards payload/tests/data build/dtb
@@ -16,7 +19,10 @@
  * argv[1] is the data directory ci/test.py passes; the repository (for dts/)
  * is found from it, and build/dtb/ too unless argv[2] names it.
  */
+#include "dev/uart.h"
+#include "kernel/clock.h"
 #include "lib/fdt.h"
+#include "lib/isa.h"
 #include "test.h"
 #include "tests/fdt_devices.h"
 
@@ -34,13 +40,9 @@ struct range_want {
 	bool no_map;
 };
 
-struct hart_want {
-	uint32_t id;
-	bool usable;		/* okay and has an MMU: goose may run there */
-};
-
 struct board_want {
 	const char *file;	/* under the dtb directory */
+	bool no_memory;		/* no memory node (the firmware adds it; goose stops without) */
 	struct range_want mem[MAX_WANT];
 	struct range_want resv[MAX_WANT];	/* reservation block first, then /reserved-memory */
 	const char *stdout_path;
@@ -49,9 +51,13 @@ struct board_want {
 	uint64_t console_base;
 	uint32_t reg_shift, reg_io_width, reg_offset;
 	uint64_t timebase;
-	struct hart_want harts[MAX_WANT];
-	bool sstc;		/* every hart has Sstc (else none has) */
-	uint64_t plic, clint, test_dev, rtc;	/* 0: absent */
+	const char *harts;	/* the cpu nodes' hart ids, in tree order: "0-4", "0,2" */
+	const char *usable;	/* those goose may run on (okay and an MMU) */
+	bool sstc;		/* every usable hart has Sstc (else none has) */
+	const char *isa;	/* every usable hart's single letters (AT_HWCAP, hwprobe), as an ISA string */
+	uint64_t plic;		/* found by dev/plic.c's compatibles; 0: none */
+	uint32_t plic_ndev, plic_contexts;	/* riscv,ndev; interrupts-extended entries */
+	uint64_t clint, test_dev, rtc;	/* 0: absent */
 	uint64_t initrd_start, initrd_end;
 	const char *bootargs;	/* NULL: absent */
 };
@@ -65,8 +71,9 @@ static const struct board_want boards[] = {
 		.console_node_compat = "ns16550a", .console_driver = "ns16550a",
 		.console_base = 0x10000000, .reg_shift = 0, .reg_io_width = 1,
 		.timebase = 10000000,
-		.harts = { { 0, true }, { 1, true } }, .sstc = true,
-		.plic = 0xc000000, .clint = 0x2000000, .test_dev = 0x100000, .rtc = 0x101000,
+		.harts = "0-1", .usable = "0-1", .sstc = true, .isa = "rv64imafdch",
+		.plic = 0xc000000, .plic_ndev = 96, .plic_contexts = 4,
+		.clint = 0x2000000, .test_dev = 0x100000, .rtc = 0x101000,
 	},
 	{
 		.file = "sifive_u.dtb",
@@ -76,8 +83,9 @@ static const struct board_want boards[] = {
 		.console_node_compat = "sifive,fu540-c000-uart", .console_driver = "sifive,uart0",
 		.console_base = 0x10010000, .reg_shift = 0, .reg_io_width = 1,
 		.timebase = 1000000,
-		.harts = { { 0, false }, { 1, true } },
-		.plic = 0xc000000, .clint = 0x2000000,
+		.harts = "0-1", .usable = "1", .isa = "rv64imafdc",
+		.plic = 0xc000000, .plic_ndev = 53, .plic_contexts = 3,
+		.clint = 0x2000000,
 	},
 	{
 		.file = "unmatched.dtb",
@@ -87,8 +95,9 @@ static const struct board_want boards[] = {
 		.console_node_compat = "sifive,fu740-c000-uart", .console_driver = "sifive,uart0",
 		.console_base = 0x10010000, .reg_shift = 0, .reg_io_width = 1,
 		.timebase = 1000000,
-		.harts = { { 0, false }, { 1, true }, { 2, true }, { 3, true }, { 4, true } },
-		.plic = 0xc000000, .clint = 0x2000000,
+		.harts = "0-4", .usable = "1-4", .isa = "rv64imafdc",
+		.plic = 0xc000000, .plic_ndev = 69, .plic_contexts = 9,
+		.clint = 0x2000000,
 	},
 	{
 		.file = "visionfive2.dtb",
@@ -98,8 +107,118 @@ static const struct board_want boards[] = {
 		.console_node_compat = "starfive,jh7110-uart", .console_driver = "snps,dw-apb-uart",
 		.console_base = 0x10000000, .reg_shift = 2, .reg_io_width = 4,
 		.timebase = 4000000,
-		.harts = { { 0, false }, { 1, true }, { 2, true }, { 3, true }, { 4, true } },
-		.plic = 0xc000000, .clint = 0x2000000,
+		.harts = "0-4", .usable = "1-4", .isa = "rv64imafdc",
+		.plic = 0xc000000, .plic_ndev = 136, .plic_contexts = 9,
+		.clint = 0x2000000,
+	},
+	{
+		.file = "visionfive2-v1.2a.dtb",
+		.mem = { { 0x40000000, 4 * GIB } },
+		.resv = { { 0x40000000, 0x40000, true }, { 0x40040000, 0x40000, true } },
+		.stdout_path = "serial0:115200n8",
+		.console_node_compat = "starfive,jh7110-uart", .console_driver = "snps,dw-apb-uart",
+		.console_base = 0x10000000, .reg_shift = 2, .reg_io_width = 4,
+		.timebase = 4000000,
+		.harts = "0-4", .usable = "1-4", .isa = "rv64imafdc",
+		.plic = 0xc000000, .plic_ndev = 136, .plic_contexts = 9,
+		.clint = 0x2000000,
+	},
+	{
+		.file = "visionfive2-lite.dtb",
+		.mem = { { 0x40000000, 4 * GIB } },
+		.resv = { { 0x40000000, 0x40000, true }, { 0x40040000, 0x40000, true } },
+		.stdout_path = "serial0:115200n8",
+		.console_node_compat = "starfive,jh7110-uart", .console_driver = "snps,dw-apb-uart",
+		.console_base = 0x10000000, .reg_shift = 2, .reg_io_width = 4,
+		.timebase = 4000000,
+		.harts = "0-4", .usable = "1-4", .isa = "rv64imafdc",
+		.plic = 0xc000000, .plic_ndev = 136, .plic_contexts = 9,
+		.clint = 0x2000000,
+	},
+	{
+		.file = "hifive-unleashed.dtb",
+		.mem = { { 0x80000000, 8 * GIB } },
+		.resv = { { 0x80000000, 0x40000, true }, { 0x80040000, 0x40000, true } },
+		.stdout_path = "serial0",
+		.console_node_compat = "sifive,fu540-c000-uart", .console_driver = "sifive,uart0",
+		.console_base = 0x10010000, .reg_shift = 0, .reg_io_width = 1,
+		.timebase = 1000000,
+		.harts = "0-4", .usable = "1-4", .isa = "rv64imafdc",
+		.plic = 0xc000000, .plic_ndev = 53, .plic_contexts = 9,
+		.clint = 0x2000000,
+	},
+	{
+		/* Its RTC (microchip,mpfs-rtc) has no goose driver. */
+		.file = "polarfire-icicle.dtb",
+		.mem = { { 0x80000000, 1 * GIB }, { 0x1040000000, 1 * GIB } },
+		.resv = { { 0xbfc00000, 0x400000, true } },
+		.stdout_path = "serial1:115200n8",
+		.console_node_compat = "ns16550a", .console_driver = "ns16550a",
+		.console_base = 0x20100000, .reg_shift = 2, .reg_io_width = 4,
+		.timebase = 1000000,
+		.harts = "0-4", .usable = "1-4", .isa = "rv64imafdc",
+		.plic = 0xc000000, .plic_ndev = 186, .plic_contexts = 9,
+		.clint = 0x2000000,
+	},
+	{
+		/* SG2042: 64 harts, devices above the direct map's 256 GiB, a
+		 * T-Head PLIC, ACLINT but no CLINT. */
+		.file = "milkv-pioneer.dtb",
+		.no_memory = true,
+		.stdout_path = "serial0",
+		.console_node_compat = "snps,dw-apb-uart", .console_driver = "snps,dw-apb-uart",
+		.console_base = 0x7040000000, .reg_shift = 2, .reg_io_width = 4,
+		.timebase = 50000000,
+		.harts = "0-63", .usable = "0-63", .isa = "rv64imafdc",
+		.plic = 0x7090000000, .plic_ndev = 224, .plic_contexts = 128,
+	},
+	{
+		.file = "sophgo-sg2044.dtb",
+		.mem = { { 0x80000000, 64 * GIB } },
+		.resv = { { 0x80000000, 0x200000, true } },
+		.stdout_path = "serial1:115200n8",
+		.console_node_compat = "sophgo,sg2044-uart", .console_driver = "snps,dw-apb-uart",
+		.console_base = 0x7030001000, .reg_shift = 2, .reg_io_width = 4,
+		.timebase = 50000000,
+		.harts = "0-63", .usable = "0-63", .sstc = true, .isa = "rv64imafdcbv",
+		.plic = 0x6d40000000, .plic_ndev = 863, .plic_contexts = 128,
+	},
+	{
+		/* TH1520: RAM at 0, a 3 MHz timebase, devices near 1 TiB. */
+		.file = "lichee-pi-4a.dtb",
+		.mem = { { 0x0, 8 * GIB } },
+		.resv = { { 0x80000000, 0x40000, true }, { 0x80040000, 0x40000, true } },
+		.stdout_path = "serial0:115200n8",
+		.console_node_compat = "snps,dw-apb-uart", .console_driver = "snps,dw-apb-uart",
+		.console_base = 0xffe7014000, .reg_shift = 2, .reg_io_width = 4,
+		.timebase = 3000000,
+		.harts = "0-3", .usable = "0-3", .isa = "rv64imafdc",
+		.plic = 0xffd8000000, .plic_ndev = 240, .plic_contexts = 8,
+		.clint = 0xffdc000000,
+	},
+	{
+		/* SpacemiT K1: an XScale UART, a 24 MHz timebase, no /memory. */
+		.file = "bananapi-f3.dtb",
+		.no_memory = true,
+		.stdout_path = "serial0",
+		.console_node_compat = "spacemit,k1-uart", .console_driver = "spacemit,k1-uart",
+		.console_base = 0xd4017000, .reg_shift = 2, .reg_io_width = 4,
+		.timebase = 24000000,
+		.harts = "0-7", .usable = "0-7", .sstc = true, .isa = "rv64imafdcbv",
+		.plic = 0xe0000000, .plic_ndev = 159, .plic_contexts = 16,
+		.clint = 0xe4000000,
+	},
+	{
+		/* EIC7700X: harts by riscv,isa-base and -extensions only, no /memory. */
+		.file = "hifive-premier-p550.dtb",
+		.no_memory = true,
+		.stdout_path = "serial0:115200n8",
+		.console_node_compat = "snps,dw-apb-uart", .console_driver = "snps,dw-apb-uart",
+		.console_base = 0x50900000, .reg_shift = 2, .reg_io_width = 4,
+		.timebase = 1000000,
+		.harts = "0-3", .usable = "0-3", .isa = "rv64imafdch",
+		.plic = 0xc000000, .plic_ndev = 520, .plic_contexts = 8,
+		.clint = 0x2000000,
 	},
 	{
 		.file = "variants/qemu-virt-uboot.dtb",
@@ -109,8 +228,9 @@ static const struct board_want boards[] = {
 		.console_node_compat = "ns16550a", .console_driver = "ns16550a",
 		.console_base = 0x10000000, .reg_shift = 0, .reg_io_width = 1,
 		.timebase = 10000000,
-		.harts = { { 0, true }, { 1, true } }, .sstc = true,
-		.plic = 0xc000000, .clint = 0x2000000, .test_dev = 0x100000, .rtc = 0x101000,
+		.harts = "0-1", .usable = "0-1", .sstc = true, .isa = "rv64imafdch",
+		.plic = 0xc000000, .plic_ndev = 95, .plic_contexts = 4,
+		.clint = 0x2000000, .test_dev = 0x100000, .rtc = 0x101000,
 		.initrd_start = 0x8c300000, .initrd_end = 0x8c5475f0,
 		.bootargs = "GREETING=hi -- a b",
 	},
@@ -122,8 +242,9 @@ static const struct board_want boards[] = {
 		.console_node_compat = "ns16550a", .console_driver = "ns16550a",
 		.console_base = 0x10000000, .reg_shift = 0, .reg_io_width = 1,
 		.timebase = 10000000,
-		.harts = { { 0, true }, { 1, true } }, .sstc = true,
-		.plic = 0xc000000, .clint = 0x2000000, .test_dev = 0x100000, .rtc = 0x101000,
+		.harts = "0-1", .usable = "0-1", .sstc = true, .isa = "rv64imafdch",
+		.plic = 0xc000000, .plic_ndev = 96, .plic_contexts = 4,
+		.clint = 0x2000000, .test_dev = 0x100000, .rtc = 0x101000,
 		.initrd_start = 0x98200000, .initrd_end = 0x982186a0,
 		.bootargs = "a b",
 	},
@@ -135,8 +256,9 @@ static const struct board_want boards[] = {
 		.console_node_compat = "sifive,fu540-c000-uart", .console_driver = "sifive,uart0",
 		.console_base = 0x10010000, .reg_shift = 0, .reg_io_width = 1,
 		.timebase = 1000000,
-		.harts = { { 0, false }, { 1, true }, { 2, true } },
-		.plic = 0xc000000, .clint = 0x2000000,
+		.harts = "0-2", .usable = "1-2", .isa = "rv64imafdc",
+		.plic = 0xc000000, .plic_ndev = 53, .plic_contexts = 5,
+		.clint = 0x2000000,
 		.initrd_start = 0x88200000, .initrd_end = 0x884475f0,
 	},
 	{
@@ -147,15 +269,55 @@ static const struct board_want boards[] = {
 		.console_node_compat = "starfive,jh7110-uart", .console_driver = "snps,dw-apb-uart",
 		.console_base = 0x10000000, .reg_shift = 2, .reg_io_width = 4,
 		.timebase = 4000000,
-		.harts = { { 0, false }, { 1, true }, { 2, true }, { 3, true }, { 4, true } },
-		.plic = 0xc000000, .clint = 0x2000000,
+		.harts = "0-4", .usable = "1-4", .isa = "rv64imafdc",
+		.plic = 0xc000000, .plic_ndev = 136, .plic_contexts = 9,
+		.clint = 0x2000000,
 		.initrd_start = 0x46100000, .initrd_end = 0x46500000,
 		.bootargs = "goose.quiet -- run",
 	},
+	{
+		/* The Pioneer as its ZSBL hands the tree on: 127 GiB in five banks. */
+		.file = "variants/milkv-pioneer-mem.dtb",
+		.mem = { { 0x0, 0xc0000000 }, { 0x100000000, 0x700000000 }, { 0x800000000, 32 * GIB },
+			 { 0x1000000000, 32 * GIB }, { 0x1800000000, 32 * GIB } },
+		.resv = { { 0x0, 0x200000, true } },
+		.stdout_path = "serial0",
+		.console_node_compat = "snps,dw-apb-uart", .console_driver = "snps,dw-apb-uart",
+		.console_base = 0x7040000000, .reg_shift = 2, .reg_io_width = 4,
+		.timebase = 50000000,
+		.harts = "0-63", .usable = "0-63", .isa = "rv64imafdc",
+		.plic = 0x7090000000, .plic_ndev = 224, .plic_contexts = 128,
+	},
+	{
+		.file = "variants/bananapi-f3-mem.dtb",
+		.mem = { { 0x0, 2 * GIB }, { 0x100000000, 2 * GIB } },
+		.resv = { { 0x0, 0x40000, true }, { 0x40000, 0x40000, true } },
+		.stdout_path = "serial0",
+		.console_node_compat = "spacemit,k1-uart", .console_driver = "spacemit,k1-uart",
+		.console_base = 0xd4017000, .reg_shift = 2, .reg_io_width = 4,
+		.timebase = 24000000,
+		.harts = "0-7", .usable = "0-7", .sstc = true, .isa = "rv64imafdcbv",
+		.plic = 0xe0000000, .plic_ndev = 159, .plic_contexts = 16,
+		.clint = 0xe4000000,
+	},
+	{
+		.file = "variants/hifive-premier-p550-mem.dtb",
+		.mem = { { 0x80000000, 16 * GIB } },
+		.resv = { { 0x80000000, 0x40000, true }, { 0x80040000, 0x40000, true }, { 0xdfff0000, 0x10000, true },
+			  { 0xe0000000, 0x2000000, true } },
+		.stdout_path = "serial0:115200n8",
+		.console_node_compat = "snps,dw-apb-uart", .console_driver = "snps,dw-apb-uart",
+		.console_base = 0x50900000, .reg_shift = 2, .reg_io_width = 4,
+		.timebase = 1000000,
+		.harts = "0-3", .usable = "0-3", .isa = "rv64imafdch",
+		.plic = 0xc000000, .plic_ndev = 520, .plic_contexts = 8,
+		.clint = 0x2000000,
+	},
 };
 
-/* console.c's table, in its order: the first entry the node's compatible list contains wins. */
-static const char *const console_drivers[] = { "ns16550a", "ns16550", "snps,dw-apb-uart", "sifive,uart0" };
+/* console.c's drivers, in registry order (uart16550.c's list, then
+ * uart_sifive.c's): the first entry the node's compatible list contains wins. */
+static const char *const console_drivers[] = { UART16550_COMPATIBLE, UART_XSCALE_COMPATIBLE, "sifive,uart0" };
 
 static const char *console_driver(const struct fdt_device *d)
 {
@@ -174,14 +336,83 @@ static int count_ranges(const struct range_want *r)
 	return n;
 }
 
-static int count_harts(const struct board_want *w)
+/* "0-3,5" -> 0 1 2 3 5; the count, or -1 when the list is malformed or too long. */
+static int parse_ids(const char *s, uint32_t *ids, int max)
 {
-	int n = 1;
+	int n = 0;
+	char *end;
 
-	/* harts[0] may be id 0; the list ends at the first repeated zero id. */
-	while (n < MAX_WANT && w->harts[n].id)
-		n++;
+	while (*s) {
+		unsigned long a = strtoul(s, &end, 10), b = a;
+
+		if (end == s)
+			return -1;
+		s = end;
+		if (*s == '-') {
+			b = strtoul(s + 1, &end, 10);
+			if (end == s + 1 || b < a)
+				return -1;
+			s = end;
+		}
+		for (unsigned long id = a; id <= b; id++) {
+			if (n == max)
+				return -1;
+			ids[n++] = (uint32_t)id;
+		}
+		if (*s == ',')
+			s++;
+		else if (*s)
+			return -1;
+	}
 	return n;
+}
+
+static bool id_in(const uint32_t *ids, int n, uint32_t id)
+{
+	for (int i = 0; i < n; i++)
+		if (ids[i] == id)
+			return true;
+	return false;
+}
+
+/*
+ * What kernel/clock.c needs of a timebase: one at all (clock_init would
+ * stand in 10 MHz, silently wrong), at most 1 GHz (a tick is then at least
+ * a nanosecond: clock_mult stays >= 2^32 and clock_ns_to_ticks's
+ * (ns % 1e9) * hz fits 64 bits), and with its mult a deadline rounded up to
+ * a tick (as clock_ns_to_ticks does) never reads as earlier than asked. It
+ * need not divide 1 GHz: 24 MHz (SpacemiT K1) and 3 MHz (TH1520) boards
+ * keep time through a mult rounded up.
+ */
+static const char *timebase_problem(uint64_t hz)
+{
+	static const uint64_t deadlines_ns[] = { 1, 999, 1000000, 1000000000, 3600000000000ull, 86400000000000ull,
+						  31536000000000000ull, 123456789012345ull };
+	uint64_t mult;
+
+	if (!hz)
+		return "no timebase-frequency";
+	if (hz > NSEC_PER_SEC)
+		return "more than 1 GHz";
+	mult = clock_mult(hz);
+	for (size_t i = 0; i < ARRAY_SIZE(deadlines_ns); i++) {
+		uint64_t ns = deadlines_ns[i];
+		unsigned __int128 ticks = ((unsigned __int128)ns * hz + NSEC_PER_SEC - 1) / NSEC_PER_SEC;
+
+		if ((uint64_t)((ticks * mult) >> 32) < ns)
+			return "a deadline's tick reads earlier than the deadline";
+	}
+	return NULL;
+}
+
+/* The PLIC context routed to a hart's S mode: interrupts-extended entry
+ * <its intc, 9> (as dev/plic.c finds it); -1 when there is none. */
+static int plic_s_context(const struct fdt_device *plic, uint32_t intc)
+{
+	for (uint32_t i = 0; intc && i + 8 <= plic->intx_len; i += 8)
+		if (be32_load(plic->intx + i) == intc && be32_load(plic->intx + i + 4) == 9)
+			return (int)(i / 8);
+	return -1;
 }
 
 static bool overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
@@ -227,10 +458,17 @@ static void check_board(const char *dir, const struct board_want *w)
 	char path[1024];
 	size_t len;
 	uint8_t *blob;
-	int nmem = count_ranges(w->mem), nresv = count_ranges(w->resv), nharts = count_harts(w), i, usable = 0;
+	int nmem = count_ranges(w->mem), nresv = count_ranges(w->resv), i, nusable = 0;
+	uint32_t ids[FDT_MAX_HARTS], usable[FDT_MAX_HARTS];
+	int nids = parse_ids(w->harts, ids, FDT_MAX_HARTS), nwant_usable = parse_ids(w->usable, usable, FDT_MAX_HARTS);
 	uint64_t load_at, above4g = 0, want_above4g = 0;
+	const struct fdt_device *plic;
+	const char *why;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, w->file);
+	CHECK(nids > 0 && nwant_usable >= 0, "%s: row's harts \"%s\" / usable \"%s\" do not parse", w->file, w->harts,
+	      w->usable);
+	CHECK(w->no_memory == !nmem, "%s: row says no_memory %d with %d RAM banks", w->file, w->no_memory, nmem);
 	blob = load(path, &len);
 	CHECK(blob != NULL, "cannot read %s (run `make dtbs`)", path);
 	if (!blob)
@@ -238,8 +476,9 @@ static void check_board(const char *dir, const struct board_want *w)
 	err[0] = '\0';
 	CHECK(fdt_parse(blob, len, &info, err, sizeof(err)) == 0, "%s: %s", w->file, err);
 
-	/* RAM: every bank, in order. */
-	CHECK(info.nmem == nmem, "%s: %d RAM banks, want %d", w->file, info.nmem, nmem);
+	/* RAM: every bank, in order; none at all where the firmware must add /memory. */
+	CHECK(info.nmem == nmem, "%s: %d RAM banks, want %d%s", w->file, info.nmem, nmem,
+	      w->no_memory ? " (no memory node: goose_main stops, asking the firmware for one)" : "");
 	for (i = 0; i < nmem && i < info.nmem; i++) {
 		CHECK(info.mem[i].base == w->mem[i].base && info.mem[i].size == w->mem[i].size,
 		      "%s: RAM bank %d is 0x%llx+0x%llx, want 0x%llx+0x%llx", w->file, i,
@@ -280,28 +519,46 @@ static void check_board(const char *dir, const struct board_want *w)
 		      w->reg_offset);
 	}
 
-	/* Time: the timebase, and ns = ticks * (1e9 / timebase) exactly. */
+	/* Time: the timebase, and what clock.c needs of it. */
 	CHECK_EQ_U64(info.timebase_hz, w->timebase, "%s: timebase", w->file);
-	CHECK(info.timebase_hz && 1000000000ull % info.timebase_hz == 0, "%s: timebase %llu Hz does not divide 1 GHz",
-	      w->file, (unsigned long long)info.timebase_hz);
+	why = timebase_problem(info.timebase_hz);
+	CHECK(!why, "%s: timebase %llu Hz: %s", w->file, (unsigned long long)info.timebase_hz, why ? why : "");
 
-	/* Harts: ids in order, usable = okay and an MMU; Sstc only where the machine has it. */
-	CHECK(info.nharts == nharts, "%s: %d harts, want %d", w->file, info.nharts, nharts);
-	for (i = 0; i < nharts && i < info.nharts; i++) {
+	/* Harts: ids in order, usable = okay and an MMU; Sstc only where the
+	 * machine has it; the single letters (AT_HWCAP, hwprobe) in every usable
+	 * hart's ISA string, whichever form the tree gave them in. */
+	CHECK(info.nharts == nids, "%s: %d harts, want %d", w->file, info.nharts, nids);
+	for (i = 0; i < nids && i < info.nharts; i++) {
 		const struct fdt_hart *h = &info.harts[i];
 
-		CHECK(h->hartid == w->harts[i].id && h->usable == w->harts[i].usable,
+		CHECK(h->hartid == ids[i] && h->usable == id_in(usable, nwant_usable, h->hartid),
 		      "%s: hart %d is id %u usable %d (mmu %d), want id %u usable %d", w->file, i, h->hartid, h->usable,
-		      h->has_mmu, w->harts[i].id, w->harts[i].usable);
+		      h->has_mmu, ids[i], id_in(usable, nwant_usable, ids[i]));
 		CHECK(h->has_sstc == (w->sstc && h->usable), "%s: hart %u sstc %d (isa %s)", w->file, h->hartid, h->has_sstc,
 		      h->isa);
-		usable += h->usable;
+		if (h->usable)
+			CHECK(isa_letters(h->isa) == isa_letters(w->isa), "%s: hart %u isa \"%s\" has letters 0x%llx, want %s's",
+			      w->file, h->hartid, h->isa, (unsigned long long)isa_letters(h->isa), w->isa);
+		nusable += h->usable;
 	}
-	CHECK(usable > 0, "%s: no hart goose can run on", w->file);
+	CHECK(nusable == nwant_usable && nusable > 0, "%s: %d harts goose can run on, want %d", w->file, nusable,
+	      nwant_usable);
 
-	/* Devices. */
-	CHECK(PLIC_DEV(info).present == !!w->plic && PLIC_DEV(info).base == w->plic, "%s: plic 0x%llx", w->file,
-	      (unsigned long long)PLIC_DEV(info).base);
+	/* Devices. The PLIC as dev/plic.c finds it, and for every hart goose may
+	 * start on (any may win the firmware's lottery) an S-mode context. */
+	plic = &PLIC_DEV(info);
+	CHECK(plic->present == !!w->plic && plic->base == w->plic, "%s: plic 0x%llx, want 0x%llx", w->file,
+	      (unsigned long long)plic->base, (unsigned long long)w->plic);
+	if (plic->present) {
+		CHECK(plic->ndev == w->plic_ndev && plic->intx_len == 8 * w->plic_contexts,
+		      "%s: plic has %u sources and %u contexts, want %u and %u", w->file, plic->ndev, plic->intx_len / 8,
+		      w->plic_ndev, w->plic_contexts);
+		for (i = 0; i < info.nharts; i++)
+			if (info.harts[i].usable)
+				CHECK(plic_s_context(plic, info.harts[i].intc_phandle) >= 0,
+				      "%s: hart %u has no S-mode context in the PLIC (intc phandle 0x%x)", w->file,
+				      info.harts[i].hartid, info.harts[i].intc_phandle);
+	}
 	CHECK(CLINT_DEV(info).present == !!w->clint && CLINT_DEV(info).base == w->clint, "%s: clint 0x%llx", w->file,
 	      (unsigned long long)CLINT_DEV(info).base);
 	CHECK(TEST_DEV(info).present == !!w->test_dev && TEST_DEV(info).base == w->test_dev, "%s: test device 0x%llx",
@@ -318,20 +575,25 @@ static void check_board(const char *dir, const struct board_want *w)
 	      "%s: bootargs \"%s\", want \"%s\"", w->file, info.bootargs ? info.bootargs : "(none)",
 	      w->bootargs ? w->bootargs : "(none)");
 
-	/* Boot facts: firmware reservations and the initrd lie in RAM; goose's load address is free. */
-	for (i = 0; i < info.nresv; i++)
-		CHECK(inside_ram(&info, info.resv[i].base, info.resv[i].size), "%s: reserved 0x%llx+0x%llx is not in RAM",
-		      w->file, (unsigned long long)info.resv[i].base, (unsigned long long)info.resv[i].size);
-	if (info.initrd_end > info.initrd_start)
-		CHECK(inside_ram(&info, info.initrd_start, info.initrd_end - info.initrd_start), "%s: initrd not in RAM",
-		      w->file);
-	load_at = info.mem[0].base + LOAD_OFFSET;
-	for (i = 0; i < info.nresv; i++)
-		CHECK(!overlaps(load_at, 2 * MIB, info.resv[i].base, info.resv[i].size),
-		      "%s: goose's load address 0x%llx is reserved (0x%llx+0x%llx)", w->file, (unsigned long long)load_at,
-		      (unsigned long long)info.resv[i].base, (unsigned long long)info.resv[i].size);
-	CHECK(!overlaps(load_at, 2 * MIB, info.initrd_start, info.initrd_end - info.initrd_start),
-	      "%s: the initrd overlaps goose's load address", w->file);
+	/* Boot facts: firmware reservations and the initrd lie in RAM; goose's
+	 * load address is free. A tree without RAM has none of them to check. */
+	if (info.nmem) {
+		for (i = 0; i < info.nresv; i++)
+			CHECK(inside_ram(&info, info.resv[i].base, info.resv[i].size),
+			      "%s: reserved 0x%llx+0x%llx is not in RAM", w->file, (unsigned long long)info.resv[i].base,
+			      (unsigned long long)info.resv[i].size);
+		if (info.initrd_end > info.initrd_start)
+			CHECK(inside_ram(&info, info.initrd_start, info.initrd_end - info.initrd_start),
+			      "%s: initrd not in RAM", w->file);
+		load_at = info.mem[0].base + LOAD_OFFSET;
+		for (i = 0; i < info.nresv; i++)
+			CHECK(!overlaps(load_at, 2 * MIB, info.resv[i].base, info.resv[i].size),
+			      "%s: goose's load address 0x%llx is reserved (0x%llx+0x%llx)", w->file,
+			      (unsigned long long)load_at, (unsigned long long)info.resv[i].base,
+			      (unsigned long long)info.resv[i].size);
+		CHECK(!overlaps(load_at, 2 * MIB, info.initrd_start, info.initrd_end - info.initrd_start),
+		      "%s: the initrd overlaps goose's load address", w->file);
+	}
 	free(blob);
 }
 

@@ -65,10 +65,14 @@ static void fb_bytes(const void *p, size_t n)
 		F.st[F.nst++] = 0;
 }
 
+/* Each name once, as dtc writes the strings block (trees with many nodes fit). */
 static uint32_t fb_string(const char *s)
 {
 	uint32_t off = (uint32_t)F.nstr;
 
+	for (size_t i = 0; i < F.nstr; i += strlen(F.str + i) + 1)
+		if (!strcmp(F.str + i, s))
+			return (uint32_t)i;
 	memcpy(F.str + F.nstr, s, strlen(s) + 1);
 	F.nstr += strlen(s) + 1;
 	return off;
@@ -420,7 +424,6 @@ static size_t mk_zero_token(void) { return tree_with(in_zero_token, true, true);
 static size_t mk_end_in_node(void) { return tree_with(in_end_in_node, true, false); }
 static size_t mk_strings_off(void) { return tree_with(in_strings_off, true, true); }
 static size_t mk_strings_off_max(void) { return tree_with(in_strings_off_max, true, true); }
-static size_t mk_no_memory(void) { return tree_with(NULL, false, true); }
 static size_t mk_memory_wrap(void) { return tree_with(in_memory_wrap, true, true); }
 static size_t mk_bootargs_raw(void) { return tree_with(in_bootargs_raw, true, true); }
 static size_t mk_initrd_len2(void) { return tree_with(in_initrd_len2, true, true); }
@@ -474,6 +477,80 @@ static size_t mk_memory_empty(void)
 	fb_begin("memory");
 	fb_str("device_type", "memory");
 	fb_reg64(0x80000000, 0);
+	fb_end();
+	fb_end();
+	fb_fin();
+	return fb_build();
+}
+
+/* n device nodes under /soc, the cpus of a tree first (they are no devices). */
+static void fb_devices(int n)
+{
+	char name[32];
+
+	fb_begin("soc");
+	fb_cells("#address-cells", 1, 1);
+	fb_cells("#size-cells", 1, 1);
+	fb_str("compatible", "simple-bus");
+	fb_empty("ranges");
+	for (int i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "dev@%x", 0x10000000 + 0x1000 * i);
+		fb_begin(name);
+		fb_str("compatible", "goose,dev");
+		fb_cells("reg", 2, 0x10000000 + 0x1000 * i, 0x1000);
+		fb_end();
+	}
+	fb_end();
+}
+
+static size_t mk_devices(int n)
+{
+	fb_reset();
+	fb_root();
+	fb_memory(0x80000000, 0x1000000);
+	fb_cpus_open(1000000);
+	for (uint32_t i = 0; i < 8; i++)
+		fb_cpu(i, "rv64imafdc", "riscv,sv39", NULL);
+	fb_end();
+	fb_devices(n);
+	fb_end();
+	fb_fin();
+	return fb_build();
+}
+
+static size_t mk_devs_too_many(void) { return mk_devices(FDT_MAX_DEVS + 1); }
+
+/* As many devices as the table holds, after cpu nodes that take no slot
+ * (one more is refused, naming it: bad_cases). */
+static void test_device_table(void)
+{
+	size_t n = mk_devices(FDT_MAX_DEVS);
+
+	CHECK(parse(B, n) == 0 && info.ndevices == FDT_MAX_DEVS && info.nmmio == FDT_MAX_DEVS && info.nharts == 8,
+	      "%d devices after 8 cpus: %s (%d devices, %d ranges)", FDT_MAX_DEVS, err, info.ndevices, info.nmmio);
+	CHECK(info.device[0].base == 0x10000000 && info.device[FDT_MAX_DEVS - 1].base == 0x100ff000,
+	      "the table in tree order");
+}
+
+/* One device with more reg entries than the register-range table holds. */
+static size_t mk_regs_too_many(void)
+{
+	fb_reset();
+	fb_root();
+	fb_memory(0x80000000, 0x1000000);
+	fb_begin("soc");
+	fb_cells("#address-cells", 1, 1);
+	fb_cells("#size-cells", 1, 1);
+	fb_begin("pcie@40000000");
+	fb_str("compatible", "goose,dev");
+	fb_u32(3);
+	fb_u32(8 * (FDT_MAX_DEVS + 1));
+	fb_u32(fb_string("reg"));
+	for (uint32_t i = 0; i < FDT_MAX_DEVS + 1; i++) {
+		fb_u32(0x40000000 + 0x1000 * i);
+		fb_u32(0x1000);
+	}
+	fb_end();
 	fb_end();
 	fb_end();
 	fb_fin();
@@ -543,7 +620,6 @@ static const struct bad_case bad_cases[] = {
 	{ "prop first",		mk_prop_first,		"fdt: structure block: property at offset 0x38 is outside any node" },
 	{ "two roots",		mk_two_roots,		"fdt: structure block: second root node at offset 0x..." },
 	{ "65 deep",		mk_deep_bad,		"fdt: structure block: node at offset 0x... is nested deeper than 64" },
-	{ "no memory",		mk_no_memory,		"fdt: no memory node" },
 	{ "memory empty",	mk_memory_empty,	"fdt: memory nodes have no usable reg entries" },
 	{ "memory cells",	mk_memory_cells,	"fdt: memory@80000000: reg with #address-cells 2 and #size-cells 0 is not supported" },
 	{ "memory wraps",	mk_memory_wrap,		"fdt: memory@0: memory range 0xfffffffffffff000 + 0x2000 wraps past 2^64" },
@@ -555,6 +631,8 @@ static const struct bad_case bad_cases[] = {
 	{ "timebase len 3",	mk_timebase_len3,	"fdt: cpus: timebase-frequency has length 3 (want 4 or 8)" },
 	{ "cpu without reg",	mk_cpu_noreg,		"fdt: /cpus/cpu@0: no reg readable with #address-cells 1 (the hart id)" },
 	{ "hart id > 32 bits",	mk_cpu_bigid,		"fdt: /cpus/cpu@100000000: hart id 0x100000000 does not fit 32 bits" },
+	{ "257 devices",	mk_devs_too_many,	"fdt: dev@10100000: more than 256 device nodes (FDT_MAX_DEVS)" },
+	{ "257 reg ranges",	mk_regs_too_many,	"fdt: pcie@40000000: more than 256 device register ranges (FDT_MAX_DEVS)" },
 };
 
 /* want: the exact message, where each "..." stands for any text. */
@@ -805,7 +883,7 @@ static const struct hart_want hart_wants[] = {
 	{ 5, true,  true,  true,  true,  "RV64IMAFDC_ZICSR_SSTC_ZKR" },
 	{ 6, false, true,  false, false, "rv64imafdcsstc" },
 	{ 7, false, false, false, false, "rv64imafdc" },
-	{ 8, true,  true,  true,  true,  "rv64i" },
+	{ 8, true,  true,  true,  true,  "rv64ima_zicsr_sstc_zkr" },
 	{ 10, false, false, false, false, "" },
 };
 
@@ -859,6 +937,246 @@ static void test_cpus_more(void)
 	      "harts past %d are dropped: %s", FDT_MAX_HARTS, err);
 	n = tree_with(NULL, true, true);
 	CHECK(parse(B, n) == 0 && info.nharts == 0 && info.timebase_hz == 0, "no /cpus");
+}
+
+/* ---- Trees of real boards' shapes: many harts, no /memory, ISA lists ---- */
+
+/* A cpu whose interrupt controller has a phandle (the PLIC's contexts name it). */
+static void fb_cpu_ph(uint32_t id, const char *isa, uint32_t phandle)
+{
+	char name[32];
+
+	snprintf(name, sizeof(name), "cpu@%x", id);
+	fb_begin(name);
+	fb_str("device_type", "cpu");
+	fb_cells("reg", 1, id);
+	FB_LIST("compatible", "thead,c920\0riscv");
+	fb_str("riscv,isa", isa);
+	fb_str("mmu-type", "riscv,sv39");
+	fb_begin("interrupt-controller");
+	fb_cells("#interrupt-cells", 1, 1);
+	fb_empty("interrupt-controller");
+	fb_str("compatible", "riscv,cpu-intc");
+	fb_cells("phandle", 1, phandle);
+	fb_end();
+	fb_end();
+}
+
+/* A PLIC as the SG2042's (thead,c900-plic, #interrupt-cells 2) with an M and
+ * an S context per hart: <intc 11>, <intc 9>, hart after hart. */
+static void fb_plic_c900(int nharts, uint32_t phandle0)
+{
+	uint8_t intx[128 * 16];
+
+	fb_begin("interrupt-controller@7090000000");
+	FB_LIST("compatible", "sophgo,sg2042-plic\0thead,c900-plic");
+	fb_reg64(0x7090000000, 0x4000000);
+	fb_cells("#interrupt-cells", 1, 2);
+	fb_empty("interrupt-controller");
+	fb_cells("riscv,ndev", 1, 224);
+	for (int i = 0; i < nharts; i++) {
+		put32(intx + 16 * i, phandle0 + (uint32_t)i);
+		put32(intx + 16 * i + 4, 11);
+		put32(intx + 16 * i + 8, phandle0 + (uint32_t)i);
+		put32(intx + 16 * i + 12, 9);
+	}
+	fb_prop("interrupts-extended", intx, (uint32_t)(16 * nharts));
+	fb_end();
+}
+
+/* The S-mode context of the hart whose intc is intc, as dev/plic.c finds it. */
+static int s_context(const struct fdt_device *plic, uint32_t intc)
+{
+	for (uint32_t i = 0; i + 8 <= plic->intx_len; i += 8)
+		if (be32_load(plic->intx + i) == intc && be32_load(plic->intx + i + 4) == 9)
+			return (int)(i / 8);
+	return -1;
+}
+
+/*
+ * The SG2042's shape: 64 harts (their cpu nodes have a compatible and a reg,
+ * like devices), then the SoC's devices after them, exactly as many as the
+ * device table holds. Every hart, id 32 and up too, keeps its Sstc bit, ISA
+ * and interrupt controller, and has an S-mode context in the PLIC.
+ */
+static void test_many_harts(void)
+{
+	const uint32_t ph = 0x100;
+	const struct fdt_device *plic;
+	size_t n;
+
+	fb_reset();
+	fb_root();
+	fb_memory(0x80000000, 0x10000000);
+	fb_chosen("/soc/dev@10000000");
+	fb_cpus_open(50000000);
+	for (uint32_t i = 0; i < 64; i++)
+		fb_cpu_ph(i, "rv64imafdc_zicsr_sstc", ph + i);
+	fb_end();
+	fb_devices(FDT_MAX_DEVS - 1);
+	fb_plic_c900(64, ph);
+	fb_end();
+	fb_fin();
+	n = fb_build();
+	CHECK(parse(B, n) == 0, "64 harts: %s", err);
+	CHECK(info.nharts == 64 && info.timebase_hz == 50000000, "64 harts: nharts %d", info.nharts);
+	for (int i = 0; i < info.nharts; i++) {
+		const struct fdt_hart *h = &info.harts[i];
+
+		CHECK(h->hartid == (uint32_t)i && h->usable && h->has_sstc && h->intc_phandle == ph + (uint32_t)i &&
+		      !strcmp(h->isa, "rv64imafdc_zicsr_sstc"),
+		      "64 harts: hart %d: id %u usable %d sstc %d intc 0x%x isa %s", i, h->hartid, h->usable, h->has_sstc,
+		      h->intc_phandle, h->isa);
+	}
+	/* The cpus took no slot: all the SoC's devices are there, the PLIC last. */
+	CHECK(info.ndevices == FDT_MAX_DEVS && info.nmmio == FDT_MAX_DEVS, "64 harts: %d devices, %d ranges",
+	      info.ndevices, info.nmmio);
+	plic = &PLIC_DEV(info);
+	CHECK(plic->present && plic->base == 0x7090000000 && plic->ndev == 224 && plic->intx_len == 64 * 16,
+	      "64 harts: c900 plic at 0x%llx, %u sources, %u contexts", (unsigned long long)plic->base, plic->ndev,
+	      plic->intx_len / 8);
+	for (int i = 0; i < info.nharts; i++)
+		CHECK(s_context(plic, info.harts[i].intc_phandle) == 2 * i + 1, "64 harts: hart %d: S context %d", i,
+		      s_context(plic, info.harts[i].intc_phandle));
+	CHECK(info.console.present && info.console.base == 0x10000000, "64 harts: console");
+}
+
+/* Hart ids need not be small or dense: a boot hart may be 32 or 4095. */
+static void test_hart_ids(void)
+{
+	static const uint32_t ids[] = { 32, 33, 100, 4095 };
+	size_t n;
+
+	fb_reset();
+	fb_root();
+	fb_memory(0x80000000, 0x10000000);
+	fb_cpus_open(24000000);
+	for (size_t i = 0; i < ARRAY_SIZE(ids); i++)
+		fb_cpu_ph(ids[i], i % 2 ? "rv64imafdcv_sstc" : "rv64imafdcv", 0x200 + ids[i]);
+	fb_end();
+	fb_begin("soc");
+	fb_cells("#address-cells", 1, 2);
+	fb_cells("#size-cells", 1, 2);
+	fb_plic_c900(0, 0);
+	fb_end();
+	fb_end();
+	fb_fin();
+	n = fb_build();
+	CHECK(parse(B, n) == 0 && info.nharts == (int)ARRAY_SIZE(ids), "hart ids: %s, %d harts", err, info.nharts);
+	for (size_t i = 0; i < ARRAY_SIZE(ids) && i < (size_t)info.nharts; i++) {
+		const struct fdt_hart *h = &info.harts[i];
+
+		CHECK(h->hartid == ids[i] && h->usable && h->has_sstc == (i % 2) && h->intc_phandle == 0x200 + ids[i],
+		      "hart id %u: got id %u usable %d sstc %d intc 0x%x", ids[i], h->hartid, h->usable, h->has_sstc,
+		      h->intc_phandle);
+	}
+}
+
+/* No /memory (the firmware adds it on boards whose trees ship without):
+ * everything else is still found, nmem is 0 and goose_main says so. */
+static void test_no_memory(void)
+{
+	size_t n;
+
+	fb_reset();
+	fb_root();
+	fb_chosen("serial0:115200n8");
+	fb_aliases();
+	fb_cpus_open(24000000);
+	fb_cpu(0, "rv64imafdc", "riscv,sv39", NULL);
+	fb_end();
+	fb_soc();
+	fb_begin("memory@90000000");		/* disabled: no memory either */
+	fb_str("device_type", "memory");
+	fb_str("status", "disabled");
+	fb_reg64(0x90000000, 0x1000);
+	fb_end();
+	fb_end();
+	fb_fin();
+	fb_rsv(0x80000000, 0x40000);
+	n = fb_build();
+	CHECK(parse(B, n) == 0 && err[0] == '\0', "no memory node: rc %s", err);
+	CHECK(info.nmem == 0 && info.nresv == 1 && info.nharts == 1 && info.harts[0].usable && info.timebase_hz == 24000000,
+	      "no memory node: nmem %d nresv %d nharts %d", info.nmem, info.nresv, info.nharts);
+	CHECK(info.console.present && info.console.base == 0x10000000 && PLIC_DEV(info).present, "no memory node: console, plic");
+	n = tree_with(NULL, false, true);
+	CHECK(parse(B, n) == 0 && info.nmem == 0, "bare root: %s", err);
+}
+
+/* riscv,isa-base + riscv,isa-extensions (Linux's riscv/extensions.yaml)
+ * become an ISA string with the list's single letters. */
+struct isa_case {
+	const char *isa;	/* riscv,isa (NULL: none) */
+	const char *base;	/* riscv,isa-base (NULL: none) */
+	const char *list;	/* riscv,isa-extensions */
+	uint32_t len;
+	bool list_first;	/* the list before the base */
+	const char *want;
+	uint32_t ext;
+};
+
+#define ISA_LIST(lit) lit, sizeof(lit)
+
+static const struct isa_case isa_cases[] = {
+	/* The P550's (EIC7700X) harts. */
+	{ NULL, "rv64i", ISA_LIST("i\0m\0a\0f\0d\0c\0h\0sscofpmf\0zba\0zbb\0zicsr\0zifencei"), false,
+	  "rv64imafdch_sscofpmf_zba_zbb_zicsr_zifencei", FDT_EXT_ZBA | FDT_EXT_ZBB },
+	/* Letters in canonical order whatever the list's; the base's i once. */
+	{ NULL, "rv64i", ISA_LIST("c\0a\0m\0zicsr\0i"), false, "rv64imac_zicsr", 0 },
+	{ NULL, "rv64i", ISA_LIST("m\0a"), true, "rv64ima", 0 },
+	{ NULL, "rv64i", ISA_LIST("v\0b\0d\0f\0c\0a\0m\0i\0sstc"), false, "rv64imafdcbv_sstc", FDT_EXT_SSTC },
+	{ NULL, "rv64e", ISA_LIST("e\0m\0c"), false, "rv64emc", 0 },
+	/* Letters no ISA string has alone (privilege modes, s/x/z prefixes): left out. */
+	{ NULL, "rv64i", ISA_LIST("s\0u\0x\0z\0m\0zkr"), false, "rv64im_zkr", FDT_EXT_ZKR },
+	/* Whole names only, as many as fit in 63 bytes; the bits come from all. */
+	{ NULL, "rv64i", ISA_LIST("i\0m\0a\0f\0d\0c\0zicsr\0zifencei\0zihintpause\0zicbom\0zicboz\0svpbmt\0sstc"), false,
+	  "rv64imafdc_zicsr_zifencei_zihintpause_zicbom_zicboz_svpbmt_sstc", FDT_EXT_ZICBOZ | FDT_EXT_SSTC },
+	{ NULL, "rv64i", ISA_LIST("i\0m\0a\0f\0d\0c\0zicsr\0zifencei\0zihintpause\0zicbom\0zicbop\0svpbmt\0svinval\0sstc"),
+	  false, "rv64imafdc_zicsr_zifencei_zihintpause_zicbom_zicbop_svpbmt", FDT_EXT_SSTC },
+	/* riscv,isa, when there, is the string (the list still gives bits). */
+	{ "rv64imafdc_zba", "rv64i", ISA_LIST("i\0m\0a\0f\0d\0c\0v\0zba\0zbb"), false, "rv64imafdc_zba",
+	  FDT_EXT_ZBA | FDT_EXT_ZBB },
+	/* No base: no string to write (the binding wants both). */
+	{ NULL, NULL, ISA_LIST("i\0m\0a\0zbs"), false, "", FDT_EXT_ZBS },
+	{ NULL, "rv64i", NULL, 0, false, "rv64i", 0 },
+};
+
+static void test_isa_extensions(void)
+{
+	char name[32];
+	size_t n, i;
+
+	fb_reset();
+	fb_root();
+	fb_memory(0x80000000, 0x10000000);
+	fb_cpus_open(1000000);
+	for (i = 0; i < ARRAY_SIZE(isa_cases); i++) {
+		const struct isa_case *c = &isa_cases[i];
+
+		snprintf(name, sizeof(name), "cpu@%zx", i);
+		fb_begin(name);
+		fb_str("device_type", "cpu");
+		fb_cells("reg", 1, (uint32_t)i);
+		fb_str("mmu-type", "riscv,sv48");
+		if (c->list && c->list_first)
+			fb_prop("riscv,isa-extensions", c->list, c->len);
+		if (c->isa)
+			fb_str("riscv,isa", c->isa);
+		if (c->base)
+			fb_str("riscv,isa-base", c->base);
+		if (c->list && !c->list_first)
+			fb_prop("riscv,isa-extensions", c->list, c->len);
+		fb_end();
+	}
+	fb_end();
+	fb_end();
+	fb_fin();
+	n = fb_build();
+	CHECK(parse(B, n) == 0 && info.nharts == (int)ARRAY_SIZE(isa_cases), "isa lists: %s", err);
+	for (i = 0; i < ARRAY_SIZE(isa_cases) && i < (size_t)info.nharts; i++)
+		CHECK(!strcmp(info.harts[i].isa, isa_cases[i].want) && info.harts[i].ext == isa_cases[i].ext,
+		      "isa case %zu: \"%s\" ext 0x%x, want \"%s\" ext 0x%x", i, info.harts[i].isa, info.harts[i].ext,
+		      isa_cases[i].want, isa_cases[i].ext);
 }
 
 static void in_memories(void)
@@ -1282,6 +1600,11 @@ int main(int argc, char **argv)
 	test_chosen();
 	test_cpus();
 	test_cpus_more();
+	test_device_table();
+	test_many_harts();
+	test_hart_ids();
+	test_no_memory();
+	test_isa_extensions();
 	test_memory();
 	test_devices();
 	test_nop_and_v16();

@@ -10,7 +10,8 @@
  * the receive register when the status said it was empty.
  *
  * Register layouts: TI PC16550D datasheet (THR/RBR 0, LSR 5; DesignWare's
- * DW_apb_uart is the same with registers reg-shift apart, reg-io-width wide);
+ * DW_apb_uart is the same with registers reg-shift apart, reg-io-width wide;
+ * the XScale UART adds IER bit 6, UUE, without which the unit sends nothing);
  * SiFive FU540-C000 manual, chapter 13 (txdata 0x00, rxdata 0x04, txctrl
  * 0x08, rxctrl 0x0c, ie 0x10, ip 0x14, div 0x18; all 32-bit).
  */
@@ -20,6 +21,7 @@
 #define LSR_DR 0x01
 #define LSR_THRE 0x20
 #define LSR_TEMT 0x40
+#define IER_UUE 0x40
 #define SIFIVE_FULL (1u << 31)
 #define SIFIVE_EMPTY (1u << 31)
 /* Bits a 32-bit read returns above the 8 that matter, to prove the drivers mask. */
@@ -34,6 +36,9 @@ struct sim {
 	int busy, busy_reload;
 	bool room_seen;		/* the last status read said a byte may be written */
 	bool fifo;		/* 16550: FIFOs on (IIR bits 7:6 set): 16 bytes per THRE */
+	bool xscale;		/* 16550: an XScale UART: IER (1) is the driver's too, and must keep UUE */
+	uint32_t ier;
+	int ier_writes;
 	int room;		/* 16550: bytes that may be written since THRE was seen */
 	char out[256];
 	int nout;
@@ -108,6 +113,10 @@ static uint32_t sim16550_read(const struct uart *u, uintptr_t addr, int width)
 		return v | junk;
 	case 2:	/* IIR: no interrupt pending, FIFOs on or off */
 		return junk | (s->fifo ? 0xc1 : 0x01);
+	case 1:	/* IER: only an XScale driver has business there (UUE) */
+		if (!s->xscale)
+			goto other;
+		return junk | s->ier;
 	case 0:	/* RBR */
 		if (rx_empty(s)) {
 			sim_bad(s, "RBR at 0x%lx read (%d bytes) with no data ready", addr, width);
@@ -117,6 +126,7 @@ static uint32_t sim16550_read(const struct uart *u, uintptr_t addr, int width)
 	case -1:
 		return 0xffffffff;
 	default:
+	other:
 		sim_bad(s, "16550 read at 0x%lx (%d bytes): the driver needs only LSR and RBR", addr, width);
 		return 0;
 	}
@@ -129,6 +139,13 @@ static void sim16550_write(const struct uart *u, uintptr_t addr, int width, uint
 
 	if (i == -1)
 		return;
+	if (i == 1 && s->xscale) {
+		if (!(val & IER_UUE))
+			sim_bad(s, "IER at 0x%lx written (%d bytes) without UUE: the XScale unit turns off", addr, width);
+		s->ier = val;
+		s->ier_writes++;
+		return;
+	}
 	if (i != 0) {
 		sim_bad(s, "16550 write at 0x%lx (%d bytes): only THR may be written (the firmware set the line)",
 			addr, width);
@@ -138,6 +155,10 @@ static void sim16550_write(const struct uart *u, uintptr_t addr, int width, uint
 		sim_bad(s, "THR at 0x%lx written (%d bytes) with the FIFO full (no LSR.THRE seen for it)", addr, width);
 	if (val > 0xff)
 		sim_bad(s, "THR at 0x%lx written (%d bytes) with more than a byte", addr, width);
+	if (s->xscale && !(s->ier & IER_UUE)) {
+		sim_bad(s, "THR at 0x%lx written (%d bytes) with the XScale unit off (IER.UUE clear): lost", addr, width);
+		return;
+	}
 	s->room--;
 	s->room_seen = false;
 	s->busy = s->busy_reload;
@@ -356,6 +377,59 @@ static void test_16550_getc(void)
 	}
 }
 
+/*
+ * XScale (the SpacemiT K1's UART: reg-shift 2, io-width 4): init turns the
+ * unit on when it is off, keeping the other IER bits, leaves it alone when
+ * it is on, and the bytes then go out. A plain 16550 never has IER touched
+ * (the simulation flags any IER access there).
+ */
+static void test_xscale(void)
+{
+	static const struct {
+		uint32_t ier, want;
+		int writes;
+	} cases[] = {
+		{ 0x00, IER_UUE, 1 },		/* off: turned on */
+		{ IER_UUE, IER_UUE, 0 },	/* on (as the firmware leaves it): untouched */
+		{ 0x05, 0x45, 1 },		/* off, with interrupt enables: those kept */
+		{ 0x5f, 0x5f, 0 },
+	};
+	struct sim s;
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		for (int fifo = 0; fifo < 2; fifo++) {
+			sim_init(&s, SIM_16550, 0xd4017000, 2, 4, 0, 1);
+			s.xscale = true;
+			s.fifo = fifo;
+			s.ier = cases[i].ier;
+			s.u.uue = true;
+			uart16550_init(&s.u);
+			uart16550_write(&s.u, "k1 says hi\r\n", 12);
+			CHECK(s.bad == 0, "xscale IER 0x%x fifo %d: %s", cases[i].ier, fifo, s.why);
+			CHECK(s.ier == cases[i].want && s.ier_writes == cases[i].writes,
+			      "xscale IER 0x%x fifo %d: IER 0x%x after %d writes, want 0x%x after %d", cases[i].ier, fifo,
+			      s.ier, s.ier_writes, cases[i].want, cases[i].writes);
+			CHECK(s.nout == 12 && !memcmp(s.out, "k1 says hi\r\n", 12), "xscale IER 0x%x fifo %d: %d bytes out",
+			      cases[i].ier, fifo, s.nout);
+		}
+	}
+	/* The simulation catches a driver that forgets the unit: nothing goes out. */
+	sim_init(&s, SIM_16550, 0xd4017000, 2, 4, 0, 0);
+	s.xscale = true;
+	uart16550_init(&s.u);
+	uart16550_putc(&s.u, 'x');
+	CHECK(s.bad == 1 && s.nout == 0, "sim: THR written with UUE clear is caught (%s)", s.why);
+	sim_init(&s, SIM_16550, 0xd4017000, 2, 4, 0, 0);
+	s.xscale = true;
+	s.ier = IER_UUE;
+	s.u.write(&s.u, 0xd4017000 + (1 << 2), 4, 0x01);
+	CHECK(s.bad == 1, "sim: IER written without UUE is caught");
+	/* Not an XScale: init reads IIR only. */
+	sim_init(&s, SIM_16550, 0xd4017000, 2, 4, 0, 0);
+	uart16550_init(&s.u);
+	CHECK(s.bad == 0, "16550 init touches no IER: %s", s.why);
+}
+
 /* ---- SiFive ---- */
 
 static void test_sifive_init(void)
@@ -468,6 +542,7 @@ int main(void)
 	test_16550_putc();
 	test_16550_write();
 	test_16550_getc();
+	test_xscale();
 	test_sifive_init();
 	test_sifive_putc();
 	test_sifive_getc();

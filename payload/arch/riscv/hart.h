@@ -15,7 +15,12 @@
 #include "arch/riscv/frame.h"
 #include "lib/lib.h"
 
-#define MAX_HARTS 32
+/* Harts goose runs on at most (the FDT may list more; they stay parked).
+ * The scheduler's idle set (kernel/thread.c) and the CPU masks of
+ * sched_getaffinity and riscv_hwprobe are one 64-bit word, a bit per
+ * hart index: 64 is the ceiling, and the SG2042/SG2044 boards' count. */
+#define MAX_HARTS 64
+_Static_assert(MAX_HARTS <= 64, "hart index masks are 64-bit words");
 
 struct thread;
 
