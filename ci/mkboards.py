@@ -21,6 +21,44 @@ DOC = os.path.join(REPO, "docs", "boards", "board-check.md")
 TOOL = os.path.join(REPO, "build", "host", "board_check")
 REFUSED = set()
 
+# What board-check must say of each board tree, from the boards' public facts
+# (issue 17), not from its output: the console driver and address, the usable
+# harts, the interrupt controller, RAM or the warning for its absence. A
+# line is a prefix the output must hold; every tree under dts/ (variants
+# aside) needs an entry, so a new board comes with its facts.
+UART = "console: uart16550 "
+DW = UART + "snps,dw-apb-uart @"
+SIFIVE = "console: uart-sifive sifive,uart0 @0x10010000 "
+PLIC = "irq: plic sifive,plic-1.0.0 @0xc000000 "
+NO_MEMORY = "warning: no /memory node: the firmware must add one"
+EXPECT = {
+    "qemu-virt.dts": [UART + "ns16550a @0x10000000 ", "harts: 2 usable (0 1)", PLIC, "poweroff: sifive,test0",
+                      "clock: goldfish-rtc"],
+    "sifive_u.dts": [SIFIVE, "harts: 1 usable (1); skipped: 0 (no MMU)", PLIC],
+    "unmatched.dts": [SIFIVE, "harts: 4 usable (1 2 3 4); skipped: 0 (no MMU)", PLIC,
+                      "ram: 0x80000000-0x47fffffff (16384 MiB)"],
+    "hifive-unleashed.dts": [SIFIVE, "harts: 4 usable (1 2 3 4); skipped: 0 (no MMU)", PLIC,
+                             "ram: 0x80000000-0x27fffffff (8192 MiB)"],
+    "visionfive2.dts": [DW + "0x10000000 reg-shift 2 reg-io-width 4", "harts: 4 usable (1 2 3 4); skipped: 0",
+                        PLIC, "ram: 0x40000000-0x13fffffff", "timebase: 4000000 Hz"],
+    "visionfive2-v1.2a.dts": [DW + "0x10000000 reg-shift 2 reg-io-width 4", "harts: 4 usable (1 2 3 4); skipped: 0",
+                              PLIC, "ram: 0x40000000-"],
+    "visionfive2-lite.dts": [DW + "0x10000000 reg-shift 2 reg-io-width 4", "harts: 4 usable (1 2 3 4); skipped: 0",
+                             PLIC, "ram: 0x40000000-"],
+    "polarfire-icicle.dts": [UART + "ns16550a @0x20100000 reg-shift 2 reg-io-width 4",
+                             "harts: 4 usable (1 2 3 4); skipped: 0", PLIC, "ram: 0x80000000-"],
+    "milkv-pioneer.dts": [DW + "0x7040000000 ", "harts: 64 usable (0 1 2", "irq: plic thead,c900-plic @0x7090000000 ",
+                          NO_MEMORY, "timebase: 50000000 Hz"],
+    "sophgo-sg2044.dts": [DW + "0x7030001000 ", "harts: 64 usable (0 1 2", "irq: plic thead,c900-plic @0x6d40000000 ",
+                          "ram: 0x80000000-"],
+    "lichee-pi-4a.dts": [DW + "0xffe7014000 ", "harts: 4 usable (0 1 2 3)", "irq: plic thead,c900-plic @0xffd8000000 ",
+                         "timebase: 3000000 Hz", "ram: 0x0-0x1ffffffff"],
+    "bananapi-f3.dts": [UART + "spacemit,k1-uart @0xd4017000 reg-shift 2 reg-io-width 4",
+                        "harts: 8 usable (0 1 2 3 4 5 6 7)", "irq: plic sifive,plic-1.0.0 @0xe0000000 ", NO_MEMORY,
+                        "timebase: 24000000 Hz"],
+    "hifive-premier-p550.dts": [DW + "0x50900000 ", "harts: 4 usable (0 1 2 3)", PLIC, NO_MEMORY],
+}
+
 HEAD = """# What board-check says of each tree
 
 Made by `make docs` (ci/mkboards.py): `make board-check DTB=<tree>` for every
@@ -59,6 +97,15 @@ def main():
     results = [check_one(t) for t in trees()]
     problems = ["dts/%s: board-check exited %d%s" % (rel, st, "" if st != 1 else " (refused: %s)" % txt.strip())
                 for rel, st, txt in results if (st != 0) != (rel in REFUSED)]
+    for rel, _, txt in results:
+        if "/" in rel:
+            continue
+        if rel not in EXPECT:
+            problems.append("dts/%s: no EXPECT entry in ci/mkboards.py (what board-check must say of it)" % rel)
+        lines = txt.splitlines()
+        for want in EXPECT.get(rel, []):
+            if not any(line.startswith(want) for line in lines):
+                problems.append("dts/%s: board-check does not say %r" % (rel, want))
     doc = render(results)
     if "--check" in sys.argv:
         with open(DOC) as f:

@@ -127,7 +127,8 @@ static void console_of(const struct fdt_info *in)
 		const char *c = (*d)->compatible ? fdt_device_matches(dev, (*d)->compatible) : NULL;
 
 		if (c) {
-			printf("console: %s @0x%llx reg-shift %u reg-io-width %u%s\n", c, (unsigned long long)dev->base,
+			printf("console: %s %s @0x%llx reg-shift %u reg-io-width %u%s\n", (*d)->name, c,
+			       (unsigned long long)dev->base,
 			       dev->reg_shift, dev->reg_io_width ? dev->reg_io_width : 1, where(dev->base));
 			return;
 		}

@@ -19,7 +19,7 @@ struct console_driver {
 	/* The compatible strings it drives (NULL-terminated); NULL for the
 	 * firmware's consoles, which need no device and are tried by rank. */
 	const char *const *compatible;
-	const char *name;	/* the fallbacks' name in the boot report */
+	const char *name;	/* the driver's name (a fallback's in the boot report) */
 	int rank;		/* fallbacks: 1 first, up to CONSOLE_MAX_RANK */
 	/* Take dev (NULL for a fallback): 0, or -1 when it cannot. */
 	int (*init)(const struct fdt_device *dev);

@@ -125,6 +125,7 @@ static const char *const compatible[] = { UART16550_COMPATIBLE, UART_XSCALE_COMP
 
 static const struct console_driver uart16550_console = {
 	.compatible = compatible,
+	.name = "uart16550",
 	.init = HW(uart16550_attach),
 	.write = HW(console_16550_write),
 	.getc = HW(console_16550_getc),

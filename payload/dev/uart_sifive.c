@@ -78,6 +78,7 @@ static const char *const compatible[] = { "sifive,uart0", NULL };
 
 static const struct console_driver sifive_console = {
 	.compatible = compatible,
+	.name = "uart-sifive",
 	.init = HW(sifive_attach),
 	.write = HW(console_sifive_write),
 	.getc = HW(console_sifive_getc),
