@@ -165,20 +165,28 @@ void procfs_init(void)
 		panic("procfs_init: no memory for /proc");
 }
 
-/* words, each with its NUL, into buf: their length (what does not fit is left out). */
+/* w, with its NUL, at buf + *len if it fits in size: false when it does not. */
+static bool nul_word(char *buf, size_t size, size_t *len, const char *w)
+{
+	size_t k = strlen(w) + 1;
+
+	if (*len + k > size)
+		return false;
+	memcpy(buf + *len, w, k);
+	*len += k;
+	return true;
+}
+
+/* first (when not NULL) and words, each with its NUL, into buf: their
+ * length (what does not fit is left out). */
 static size_t nul_words(char *buf, size_t size, const char *first, const char *const *words, int n)
 {
 	size_t len = 0;
 
-	for (int i = first ? -1 : 0; i < n; i++) {
-		const char *w = i < 0 ? first : words[i];
-		size_t k = strlen(w) + 1;
-
-		if (len + k > size)
-			break;
-		memcpy(buf + len, w, k);
-		len += k;
-	}
+	if (first && !nul_word(buf, size, &len, first))
+		return 0;
+	for (int i = 0; i < n && nul_word(buf, size, &len, words[i]); i++)
+		;
 	return len;
 }
 
