@@ -2,7 +2,8 @@
 """docs/boards/board-check.md: what `make board-check` prints for every
 device tree under dts/ and dts/variants/, made by running it.
 
-  ci/mkboards.py           rewrite docs/boards/board-check.md (`make docs`)
+  ci/mkboards.py           rewrite docs/boards/board-check.md and the
+                           board-check blocks of the board pages (`make docs`)
   ci/mkboards.py --check   exit 1 when the file is stale, or when board-check
                            refuses a tree no refusal is expected of (make test)
 
@@ -13,6 +14,7 @@ starts refusing a board's tree fails make test.
 
 import glob
 import os
+import re
 import subprocess
 import sys
 
@@ -92,9 +94,35 @@ def render(results):
     return "\n".join(out)
 
 
+BLOCK = re.compile(r"(<!-- board-check (dts/[^ ]+) -->\n)(.*?)(<!-- end board-check -->)", re.S)
+
+
+def pages(outputs):
+    """Each board page (docs/boards/*.md) with its board-check blocks filled:
+    between "<!-- board-check dts/<tree> -->" and "<!-- end board-check -->"
+    goes what board-check prints for that tree. Returns {path: (old, new)}
+    and the trees named that do not exist."""
+    out, unknown = {}, []
+    for path in sorted(glob.glob(os.path.join(os.path.dirname(DOC), "*.md"))):
+        if path == DOC:
+            continue
+        with open(path) as f:
+            old = f.read()
+
+        def fill(m):
+            rel = m.group(2)[len("dts/"):]
+            if rel not in outputs:
+                unknown.append("%s names %s, which is no tree under dts/" % (os.path.relpath(path, REPO), m.group(2)))
+                return m.group(0)
+            return m.group(1) + "```\n" + outputs[rel] + "```\n" + m.group(4)
+        out[path] = (old, BLOCK.sub(fill, old))
+    return out, unknown
+
+
 def main():
     build()
     results = [check_one(t) for t in trees()]
+    boards, unknown = pages({rel: txt for rel, _, txt in results})
     problems = ["dts/%s: board-check exited %d%s" % (rel, st, "" if st != 1 else " (refused: %s)" % txt.strip())
                 for rel, st, txt in results if (st != 0) != (rel in REFUSED)]
     for rel, _, txt in results:
@@ -106,16 +134,23 @@ def main():
         for want in EXPECT.get(rel, []):
             if not any(line.startswith(want) for line in lines):
                 problems.append("dts/%s: board-check does not say %r" % (rel, want))
+    problems += unknown
     doc = render(results)
     if "--check" in sys.argv:
         with open(DOC) as f:
             if f.read() != doc:
                 problems.append("docs/boards/board-check.md is stale: run make docs")
+        problems += ["%s: its board-check output is stale: run make docs" % os.path.relpath(p, REPO)
+                     for p, (old, new) in boards.items() if old != new]
         for p in problems:
             print(p)
         return 1 if problems else 0
     with open(DOC, "w") as f:
         f.write(doc)
+    for path, (old, new) in boards.items():
+        if old != new:
+            with open(path, "w") as f:
+                f.write(new)
     for p in problems:
         print("mkboards: " + p, file=sys.stderr)
     return 1 if problems else 0
