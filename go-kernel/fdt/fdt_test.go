@@ -232,6 +232,9 @@ func TestDTS(t *testing.T) {
 	if len(srcs) == 0 {
 		t.Skip("no dts sources")
 	}
+	// Upstream's trees of these boards have no /memory: their firmware
+	// writes it (docs/boards/). Every other tree must have RAM.
+	noMemory := map[string]bool{"bananapi-f3.dts": true, "hifive-premier-p550.dts": true, "milkv-pioneer.dts": true}
 	for _, src := range srcs {
 		out := filepath.Join(t.TempDir(), "x.dtb")
 		if msg, err := exec.Command(dtc, "-q", "-I", "dts", "-O", "dtb", "-o", out, src).CombinedOutput(); err != nil {
@@ -244,8 +247,8 @@ func TestDTS(t *testing.T) {
 			t.Errorf("%s: %v", src, err)
 			continue
 		}
-		if mem, err := tr.Memory(); err != nil || len(mem) == 0 {
-			t.Errorf("%s: memory %v %v", src, mem, err)
+		if mem, err := tr.Memory(); err != nil || (len(mem) == 0) != noMemory[filepath.Base(src)] {
+			t.Errorf("%s: memory %v %v (a tree without /memory: %v)", src, mem, err, noMemory[filepath.Base(src)])
 		}
 		if n, _ := tr.Stdout(); n == nil {
 			t.Errorf("%s: no stdout", src)

@@ -36,9 +36,10 @@ static void mmio_write(const struct uart *u, uintptr_t addr, int width, uint32_t
 /* Why the stdout-path device's driver could not take it, for the line that says so. */
 static char con_why[96];
 
-int console_uart(struct uart *u, const struct fdt_device *dev)
+int console_uart(struct uart *u, const struct fdt_device *dev, uint32_t probe, int probe_width)
 {
 	void *regs = ioremap(dev->base, MAX(dev->size, (uint64_t)PAGE_SIZE));
+	const void *reg;
 	uint32_t v;
 
 	if (!regs) {
@@ -55,7 +56,8 @@ int console_uart(struct uart *u, const struct fdt_device *dev)
 	};
 	/* A tree may name registers with nothing behind them: the first
 	 * read must not be goose's last. */
-	if (io_probe32((const void *)(u->base + u->reg_offset), &v)) {
+	reg = (const void *)(u->base + u->reg_offset + probe);
+	if (probe_width == 4 ? io_probe32(reg, &v) : io_probe8(reg, &v)) {
 		snprintf(con_why, sizeof(con_why), "nothing answers there (an access fault)");
 		return -1;
 	}

@@ -29,10 +29,13 @@ struct console_driver {
 };
 #define CONSOLE_MAX_RANK 2
 
-/* For the UART drivers: a struct uart on dev's registers (ioremap), which
- * must answer a first read: 0, or -1 when they cannot be reached (the
- * console then says why and falls back to the firmware's). */
-int console_uart(struct uart *u, const struct fdt_device *dev);
+/* For the UART drivers: a struct uart on dev's registers (ioremap), whose
+ * register at byte offset probe (from the first register; one whose read
+ * changes nothing: never the receive buffer, which a read pops) must
+ * answer a first read of probe_width bytes (1 or 4): 0, or -1 when they
+ * cannot be reached (the console then says why and falls back to the
+ * firmware's). */
+int console_uart(struct uart *u, const struct fdt_device *dev, uint32_t probe, int probe_width);
 
 /* Pick the driver for dev (may be NULL or absent): returns its name. */
 const char *console_init(const struct fdt_device *dev);

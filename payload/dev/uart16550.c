@@ -98,7 +98,8 @@ static bool uart16550_is_xscale(const struct fdt_device *dev)
 
 static int uart16550_attach(const struct fdt_device *dev)
 {
-	if (console_uart(&uart, dev))
+	/* LSR: reading it pops nothing (the offset 0 register is the RX buffer). */
+	if (console_uart(&uart, dev, UART16550_LSR << dev->reg_shift, dev->reg_io_width == 4 ? 4 : 1))
 		return -1;
 	uart.uue = uart16550_is_xscale(dev);
 	uart16550_init(&uart);

@@ -51,7 +51,8 @@ static struct uart uart;
 
 static int sifive_attach(const struct fdt_device *dev)
 {
-	if (console_uart(&uart, dev))
+	/* txdata: its read only says whether the FIFO is full (rxdata's pops a byte). */
+	if (console_uart(&uart, dev, SIFIVE_TXDATA, 4))
 		return -1;
 	uart_sifive_init(&uart);
 	return 0;

@@ -38,4 +38,14 @@ static inline long io_probe32(const volatile void *reg, uint32_t *v)
 	return err;
 }
 
+/* The same for a byte-wide register (a 16550 with reg-io-width 1). */
+static inline long io_probe8(const volatile void *reg, uint32_t *v)
+{
+	uint64_t x;
+	long err = EXTABLE_TRY("lbu %0, 0(%2)", x, "r"(reg));
+
+	*v = (uint32_t)x;
+	return err;
+}
+
 #endif
