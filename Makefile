@@ -289,16 +289,18 @@ HOST_SRC_uart := uart16550.c uart_sifive.c
 HOST_SRC_vm := vm.c pmem.c
 # The stateful half (fs/, net/) over the real mm/ and tests/host_kernel.c's
 # stand-ins for the kernel and devices below them.
-HOST_FS := tmpfs.c namei.c tree.c initramfs.c file.c pipe.c epoll.c eventfd.c devfs.c vm.c pmem.c kmem.c \
+HOST_FS := tmpfs.c namei.c tree.c initramfs.c file.c locks.c pipe.c epoll.c eventfd.c devfs.c vm.c pmem.c kmem.c \
 	cpio.c bootargs.c
 HOST_SRC_fs := $(HOST_FS)
 HOST_SRC_pipe := $(HOST_FS)
 HOST_SRC_epoll := $(HOST_FS)
+HOST_SRC_locks := $(HOST_FS)
 HOST_SRC_net := $(HOST_FS) socket.c msg.c stream.c unix.c inet.c raw.c netlink.c
 HOST_KERNEL := payload/tests/host_kernel.c
 HOST_KERNEL_fs := $(HOST_KERNEL)
 HOST_KERNEL_pipe := $(HOST_KERNEL)
 HOST_KERNEL_epoll := $(HOST_KERNEL)
+HOST_KERNEL_locks := $(HOST_KERNEL)
 HOST_KERNEL_net := $(HOST_KERNEL)
 host_srcs = $(foreach f,$(HOST_SRC_$(1)),$(call payload_src,$(f))) $(HOST_KERNEL_$(1))
 PAYLOAD_H := $(wildcard $(addsuffix /*.h,$(PAYLOAD_DIRS)))
