@@ -112,7 +112,21 @@ def suite_docs(t):
         t.result(False, "FAIL docs/layers: %s" % out.strip())
     else:
         t.result(True, "ok   docs/layers  (docs/layers.dot is payload/'s include graph)")
+    suite_errno_names(t)
     suite_hostile_coverage(t)
+
+
+def suite_errno_names(t):
+    """goose.trace names every errno include/uapi/errno.h defines (kernel/trace.c)."""
+    with open(os.path.join(REPO, "payload", "include", "uapi", "errno.h")) as f:
+        defined = set(re.findall(r"^#define (E[A-Z0-9]+)\b", f.read(), re.M))
+    with open(os.path.join(REPO, "payload", "kernel", "trace.c")) as f:
+        named = set(re.findall(r"\[(E[A-Z0-9]+)\] = \"\1\"", f.read()))
+    missing = sorted(defined - named)
+    if missing:
+        t.result(False, "FAIL docs/errno-names: kernel/trace.c's errno_names lacks %s" % " ".join(missing))
+    else:
+        t.result(True, "ok   docs/errno-names  (%d errnos, each named in goose.trace's output)" % len(defined))
 
 
 def suite_hostile_coverage(t):
