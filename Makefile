@@ -242,7 +242,7 @@ GDB_PORT ?= 1234
 debug: $(IMAGE)
 	@$(PYTHON) ci/gdbinit.py $(abspath $(KERNEL_DIR)/goose.elf) $(KERNEL_ELF) $(GDB_PORT) > $(BUILD)/debug.gdb
 	@echo "goose: QEMU waits for gdb on 127.0.0.1:$(GDB_PORT); in another terminal: make gdb KERNEL=$(KERNEL)" >&2
-	@GOOSE_BOOTARGS='$(subst ','\'',$(BOOTARGS))' $(PYTHON) ci/qemu.py --image $(IMAGE) $(QEMU_STACK) \
+	@GOOSE_BOOTARGS='$(subst ','\'',$(value BOOTARGS))' $(PYTHON) ci/qemu.py --image $(IMAGE) $(QEMU_STACK) \
 		--smp $(SMP) --mem $(MEM) --gdb $(GDB_PORT) \
 		$(if $(INITRD),--initrd $(abspath $(INITRD))) -- $(QEMU_EXTRA)
 
@@ -258,7 +258,7 @@ QEMU_STACK = --machine $(MACHINE) --loader $(LOADER) $(if $(QEMU),--qemu $(call 
 	$(if $(FW),--fw $(FW)) $(if $(CPU),--cpu $(CPU)) $(if $(UBOOT),--uboot $(abspath $(UBOOT)))
 
 run: $(IMAGE)
-	@GOOSE_BOOTARGS='$(subst ','\'',$(BOOTARGS))' $(PYTHON) ci/qemu.py --image $(IMAGE) $(QEMU_STACK) \
+	@GOOSE_BOOTARGS='$(subst ','\'',$(value BOOTARGS))' $(PYTHON) ci/qemu.py --image $(IMAGE) $(QEMU_STACK) \
 		--smp $(SMP) --mem $(MEM) --timeout $(TIMEOUT) $(if $(FIRMWARE_LOG),--firmware-log) \
 		$(if $(INITRD),--initrd $(abspath $(INITRD))) \
 		-- $(QEMU_EXTRA)
