@@ -244,7 +244,7 @@ GDB_PORT ?= 1234
 debug: $(IMAGE)
 	@$(PYTHON) ci/gdbinit.py $(abspath $(KERNEL_DIR)/goose.elf) $(KERNEL_ELF) $(GDB_PORT) > $(BUILD)/debug.gdb
 	@echo "goose: QEMU waits for gdb on 127.0.0.1:$(GDB_PORT); in another terminal: make gdb KERNEL=$(KERNEL)" >&2
-	@GOOSE_BOOTARGS='$(subst ','\'',$(BOOTARGS))' $(PYTHON) ci/qemu.py --image $(IMAGE) $(QEMU_STACK) \
+	@GOOSE_BOOTARGS='$(subst ','\'',$(value BOOTARGS))' $(PYTHON) ci/qemu.py --image $(IMAGE) $(QEMU_STACK) \
 		--smp $(SMP) --mem $(MEM) --gdb $(GDB_PORT) \
 		$(if $(INITRD),--initrd $(abspath $(INITRD))) -- $(QEMU_EXTRA)
 
@@ -260,7 +260,7 @@ QEMU_STACK = --machine $(MACHINE) --loader $(LOADER) $(if $(QEMU),--qemu $(call 
 	$(if $(FW),--fw $(FW)) $(if $(CPU),--cpu $(CPU)) $(if $(UBOOT),--uboot $(abspath $(UBOOT)))
 
 run: $(IMAGE)
-	@GOOSE_BOOTARGS='$(subst ','\'',$(BOOTARGS))' $(PYTHON) ci/qemu.py --image $(IMAGE) $(QEMU_STACK) \
+	@GOOSE_BOOTARGS='$(subst ','\'',$(value BOOTARGS))' $(PYTHON) ci/qemu.py --image $(IMAGE) $(QEMU_STACK) \
 		--smp $(SMP) --mem $(MEM) --timeout $(TIMEOUT) $(if $(FIRMWARE_LOG),--firmware-log) \
 		$(if $(INITRD),--initrd $(abspath $(INITRD))) \
 		-- $(QEMU_EXTRA)
@@ -291,16 +291,18 @@ HOST_SRC_uart := uart16550.c uart_sifive.c
 HOST_SRC_vm := vm.c pmem.c
 # The stateful half (fs/, net/) over the real mm/ and tests/host_kernel.c's
 # stand-ins for the kernel and devices below them.
-HOST_FS := tmpfs.c namei.c tree.c initramfs.c file.c pipe.c epoll.c eventfd.c devfs.c vm.c pmem.c kmem.c \
+HOST_FS := tmpfs.c namei.c tree.c initramfs.c file.c locks.c pipe.c epoll.c eventfd.c devfs.c vm.c pmem.c kmem.c \
 	cpio.c bootargs.c
 HOST_SRC_fs := $(HOST_FS)
 HOST_SRC_pipe := $(HOST_FS)
 HOST_SRC_epoll := $(HOST_FS)
+HOST_SRC_locks := $(HOST_FS)
 HOST_SRC_net := $(HOST_FS) socket.c msg.c stream.c unix.c inet.c raw.c netlink.c
 HOST_KERNEL := payload/tests/host_kernel.c
 HOST_KERNEL_fs := $(HOST_KERNEL)
 HOST_KERNEL_pipe := $(HOST_KERNEL)
 HOST_KERNEL_epoll := $(HOST_KERNEL)
+HOST_KERNEL_locks := $(HOST_KERNEL)
 HOST_KERNEL_net := $(HOST_KERNEL)
 host_srcs = $(foreach f,$(HOST_SRC_$(1)),$(call payload_src,$(f))) $(HOST_KERNEL_$(1))
 PAYLOAD_H := $(wildcard $(addsuffix /*.h,$(PAYLOAD_DIRS)))

@@ -154,6 +154,16 @@ def edit(b, off, fmt, value):
     return bytes(b)
 
 
+def interp(b, ph):
+    """b with program header ph made a PT_INTERP naming glibc's riscv64
+    loader, its path appended to the file."""
+    path = b"/lib/ld-linux-riscv64-lp64d.so.1\0"
+    b = edit(b, ph + P_TYPE, "<I", 3)
+    b = edit(b, ph + P_OFFSET, "<Q", len(b))
+    b = edit(b, ph + P_FILESZ, "<Q", len(path))
+    return b + path
+
+
 def cases(work):
     good = hello_elf(work)
     ld = loads(good)
@@ -176,6 +186,10 @@ def cases(work):
         Case("aarch64", edit(good, E_MACHINE, "<H", 183), r"elf: e_machine is 183 \(AArch64\)"),
         Case("object-file", edit(good, E_TYPE, "<H", 1), r"elf: e_type is 1"),
         Case("pie", edit(good, E_TYPE, "<H", 3), r"elf: e_type is 3"),
+        # cgo's default build: a PT_INTERP naming glibc's loader (the last program header turned into one).
+        Case("dynamic", interp(good, ld[-1][1]),
+             r"elf: dynamically linked \(PT_INTERP /lib/ld-linux-riscv64-lp64d\.so\.1\), and goose has no dynamic "
+             r"loader: build with CGO_ENABLED=0, or link statically"),
         Case("phnum-zero", edit(good, E_PHNUM, "<H", 0), r"elf: e_phnum is 0"),
         Case("phnum-absurd", edit(good, E_PHNUM, "<H", 65535), r"elf: e_phnum is 65535"),
         Case("phentsize", edit(good, E_PHENTSIZE, "<H", 32), r"elf: e_phentsize is 32"),

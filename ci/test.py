@@ -118,7 +118,21 @@ def suite_docs(t):
     else:
         t.result(True, "ok   docs/board-check  (make board-check on every tree under dts/: none refused, "
                        "docs/boards/board-check.md current)")
+    suite_errno_names(t)
     suite_hostile_coverage(t)
+
+
+def suite_errno_names(t):
+    """goose.trace names every errno include/uapi/errno.h defines (kernel/trace.c)."""
+    with open(os.path.join(REPO, "payload", "include", "uapi", "errno.h")) as f:
+        defined = set(re.findall(r"^#define (E[A-Z0-9]+)\b", f.read(), re.M))
+    with open(os.path.join(REPO, "payload", "kernel", "trace.c")) as f:
+        named = set(re.findall(r"\[(E[A-Z0-9]+)\] = \"\1\"", f.read()))
+    missing = sorted(defined - named)
+    if missing:
+        t.result(False, "FAIL docs/errno-names: kernel/trace.c's errno_names lacks %s" % " ".join(missing))
+    else:
+        t.result(True, "ok   docs/errno-names  (%d errnos, each named in goose.trace's output)" % len(defined))
 
 
 def suite_hostile_coverage(t):
@@ -405,6 +419,22 @@ def suite_boot(t):
                   and re.search(r"^goose: \[\d+\] rt_sigreturn\(\) = 0x0", out, re.M)
                   # The runtime's clock reads go through the vDSO: never a system call.
                   and "clock_gettime(" not in out, secs, out)
+    if want("bootargs-dollar"):
+        # make run passes BOOTARGS as given: a $ (a test filter's anchor) is no make variable.
+        status, out, secs = make_run("go-kernel/tests/args", bootargs='-- -test.run=^TestX$ a$$b "c d$"')
+        got = [l for l in out.replace("\r\n", "\n").splitlines() if l.startswith("os.Args[")]
+        boot_case(t, "bootargs-dollar", status == 0 and got == ['os.Args[1] = "-test.run=^TestX$"',
+                                                                'os.Args[2] = "a$$b"', 'os.Args[3] = "c d$"'],
+                  secs, out, "args %r" % got)
+    if want("trace-enosys"):
+        # goose.trace=enosys names each unimplemented call once, by its Linux
+        # name (syscalls.tbl lists every riscv64 number), or says there is none.
+        status, out, secs = make_run("go-kernel/tests/unknown_syscalls", bootargs="goose.trace=enosys")
+        lines = [l for l in out.replace("\r\n", "\n").splitlines() if "unimplemented syscall" in l]
+        want_lines = ["goose: unimplemented syscall %d (no such call on linux/riscv64): ENOSYS" % n
+                      for n in (38, 500, 1024, 2**64 - 1)]
+        boot_case(t, "trace-enosys", status == 0 and all(w in lines for w in want_lines)
+                  and all("(?)" not in l for l in lines), secs, out, "lines: %r" % lines[:6])
     # goose.vdso=0 (make bench's "before"): the clock is the system call,
     # and time is as right as through the vDSO.
     if want("vdso-off-trace"):

@@ -4,6 +4,7 @@
  * every thread), and file_block, the one way a call waits for a file.
  */
 #include "fs/file.h"
+#include "fs/locks.h"
 #include "fs/vfs.h"
 #include "include/uapi/errno.h"
 #include "include/uapi/eventpoll.h"
@@ -43,6 +44,8 @@ void file_put(struct file *f)
 {
 	if (--f->refs > 0)
 		return;
+	/* The description's flock and OFD locks go with it (fs/locks.c). */
+	locks_file_released(f);
 	if (f->ops->release)
 		f->ops->release(f);
 	if (f->inode)
@@ -94,6 +97,8 @@ int fd_close(int fd)
 	fdt.f[fd] = NULL;
 	fd_set_cloexec(fd, false);
 	epoll_forget_fd(fd, f);
+	/* POSIX: closing any fd on a file drops the process's record locks on it. */
+	locks_fd_closed(f);
 	file_put(f);
 	return 0;
 }

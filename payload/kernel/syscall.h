@@ -24,7 +24,8 @@ struct thread;
  *
  * 2. Run again: everything that waits for a file to change, that is reads,
  *    writes, sendfile, socket sends, receives, accept and connect, the open
- *    of a FIFO, epoll_pwait and epoll_pwait2 (syscall_wait, through
+ *    of a FIFO, epoll_pwait and epoll_pwait2, and flock and fcntl's
+ *    F_SETLKW and F_OFD_SETLKW waiting for a lock (syscall_wait, through
  *    file_block for one file). When any file changes (file_notify), the
  *    deadline passes, or, for a polled file, a few milliseconds go by, the
  *    thread backs up over its ebreak and the whole call runs again from its

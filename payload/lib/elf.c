@@ -31,6 +31,7 @@
 #define ET_EXEC 2
 
 /* gABI p_type values besides PT_LOAD. */
+#define PT_INTERP 3
 #define PT_PHDR 6
 
 /* gABI sh_type values and the symbol type. */
@@ -238,6 +239,32 @@ static uint64_t elf_phdr_vaddr(const struct elf_image *img, uint64_t phoff, uint
 	return 0;
 }
 
+/*
+ * A PT_INTERP names the dynamic loader the program needs (cgo's default
+ * build): goose has none, so say which one and how to build without it.
+ * The path is shown only when it lies in the file and is printable.
+ */
+static int elf_refuse_interp(const uint8_t *b, size_t len, const uint8_t *ph, char *err, size_t errlen)
+{
+	uint64_t off = le64_load(ph + P_OFFSET), n = le64_load(ph + P_FILESZ);
+	char path[80] = "?";
+
+	if (n > 1 && n <= sizeof(path) && elf_in_file(off, n, len) && b[off + n - 1] == '\0') {
+		size_t i;
+
+		for (i = 0; i < n - 1 && b[off + i] >= 0x20 && b[off + i] < 0x7f; i++)
+			path[i] = (char)b[off + i];
+		if (i == n - 1)
+			path[i] = '\0';
+		else
+			path[0] = '?', path[1] = '\0';
+	}
+	return err_line(err, errlen,
+			"elf: dynamically linked (PT_INTERP %s), and goose has no dynamic loader: build with "
+			"CGO_ENABLED=0, or link statically (-ldflags '-linkmode external -extldflags -static')",
+			path);
+}
+
 int elf_parse(const void *buf, size_t len, uint64_t va_limit, struct elf_image *img, char *err, size_t errlen)
 {
 	const uint8_t *b = buf;
@@ -284,6 +311,8 @@ int elf_parse(const void *buf, size_t len, uint64_t va_limit, struct elf_image *
 		const uint8_t *ph = b + phoff + (size_t)i * PHDR_SIZE;
 		uint32_t type = le32_load(ph + P_TYPE);
 
+		if (type == PT_INTERP)
+			return elf_refuse_interp(b, len, ph, err, errlen);
 		if (type == PT_PHDR && !have_pt_phdr) {
 			have_pt_phdr = true;
 			pt_phdr = le64_load(ph + P_VADDR);

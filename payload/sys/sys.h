@@ -26,6 +26,10 @@ void syscall_set_cpu(uint64_t hwcap, uint32_t ext);
 /* The program break starts at the end of the loaded image. */
 void sys_brk_init(uint64_t image_end);
 
+/* fcntl's record-lock commands (sys_lock.c): f is the fd's file, not O_PATH. */
+struct file;
+long fcntl_lock(struct thread *t, struct file *f, uint32_t cmd, uint64_t uarg);
+
 /* One handler per call, grouped by subsystem (sys_*.c); the declarations
  * come from the table (syscalls.tbl, through ci/mksyscalls.py). */
 #define SYSCALL(name) long sys_##name(struct thread *t, const uint64_t *a)

@@ -415,48 +415,27 @@ SYSCALL(dup3)
 	return fd;
 }
 
-/*
- * Record locks: one process holds every lock it asks for, but the request
- * is checked as Linux checks it (fs/locks.c). struct flock on riscv64
- * (include/uapi/asm-generic/fcntl.h): s16 l_type, s16 l_whence, s64 l_start,
- * s64 l_len, s32 l_pid.
- */
-static long fcntl_lock(struct file *f, uint64_t cmd, uint64_t ufl)
-{
-	int16_t fl[16];
-
-	if (copy_from_user(fl, ufl, 32))
-		return -EFAULT;
-	if (fl[0] != F_RDLCK && fl[0] != F_WRLCK && fl[0] != F_UNLCK)
-		return -EINVAL;
-	if (fl[1] < SEEK_SET || fl[1] > SEEK_END)
-		return -EINVAL;
-	if (cmd == F_GETLK) {
-		fl[0] = F_UNLCK; /* nobody else holds a lock */
-		return copy_to_user(ufl, fl, 32);
-	}
-	uint32_t acc = f->flags & O_ACCMODE;
-
-	if ((fl[0] == F_RDLCK && acc == O_WRONLY) || (fl[0] == F_WRLCK && acc == O_RDONLY))
-		return -EBADF;
-	return 0;
-}
-
+/* fcntl(fd, cmd, arg): cmd is an unsigned int on Linux. An O_PATH fd
+ * takes only the descriptor commands and F_GETFL (fs/fcntl.c
+ * check_fcntl_cmd). */
 SYSCALL(fcntl)
 {
 	int fd = (int)a[0];
 	struct file *f = fd_get(fd);
+	uint32_t cmd = (uint32_t)a[1];
 
-	(void)t;
 	if (!f)
 		return -EBADF;
-	switch (a[1]) {
+	if ((f->flags & O_PATH) && cmd != F_DUPFD && cmd != F_DUPFD_CLOEXEC && cmd != F_GETFD &&
+	    cmd != F_SETFD && cmd != F_GETFL)
+		return -EBADF;
+	switch (cmd) {
 	case F_DUPFD:
 	case F_DUPFD_CLOEXEC: {
 		if ((int64_t)a[2] < 0 || a[2] >= fd_limit)
 			return -EINVAL;
 		file_get(f);
-		int nfd = fd_install(f, a[1] == F_DUPFD_CLOEXEC, (int)a[2]);
+		int nfd = fd_install(f, cmd == F_DUPFD_CLOEXEC, (int)a[2]);
 
 		if (nfd < 0)
 			file_put(f);
@@ -476,7 +455,10 @@ SYSCALL(fcntl)
 	case F_GETLK:
 	case F_SETLK:
 	case F_SETLKW:
-		return fcntl_lock(f, a[1], a[2]);
+	case F_OFD_GETLK:
+	case F_OFD_SETLK:
+	case F_OFD_SETLKW:
+		return fcntl_lock(t, f, cmd, a[2]);
 	case F_GETPIPE_SZ:
 		return file_is_pipe(f) ? 65536 : -EBADF;
 	default:

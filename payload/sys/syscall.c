@@ -68,7 +68,10 @@ static void syscall_enosys(uint64_t nr)
 			return;
 		logged[nr / 64] |= 1ull << (nr % 64);
 	}
-	gmsg("unimplemented syscall %lu (%s): ENOSYS", nr, syscall_name(nr));
+	if (syscall_entry(nr))
+		gmsg("unimplemented syscall %lu (%s): ENOSYS", nr, syscall_name(nr));
+	else
+		gmsg("unimplemented syscall %lu (no such call on linux/riscv64): ENOSYS", nr);
 }
 
 void syscall_handle(struct thread *t)

@@ -224,6 +224,32 @@ static void loads_17(uint8_t *b)
 	many_loads(b, 17);
 }
 
+/* Program header 0 as the PT_INTERP of cgo's default (dynamic) build. */
+static const char ld_so[] = "/lib/ld-linux-riscv64-lp64d.so.1";
+
+static void interp(uint8_t *b)
+{
+	memcpy(b + 0x1f00, ld_so, sizeof(ld_so));
+	put_phdr(b, 0, 3, PF_R, 0x1f00, 0x11f00, sizeof(ld_so), sizeof(ld_so));
+}
+
+static void interp_unterminated(uint8_t *b)
+{
+	interp(b);
+	b[0x1f00 + sizeof(ld_so) - 1] = 'x';
+}
+
+static void interp_unprintable(uint8_t *b)
+{
+	interp(b);
+	b[0x1f05] = '\n';
+}
+
+static void interp_past_end(uint8_t *b)
+{
+	put_phdr(b, 0, 3, PF_R, 0x2100 - 4, 0x11f00, 8, 8);
+}
+
 static const struct parse_case {
 	const char *what;
 	struct patch p[3];
@@ -274,6 +300,12 @@ static const struct parse_case {
 	{ "16 PT_LOAD", { { 0 } }, loads_16, 0, NULL },
 	{ "17 PT_LOAD", { { 0 } }, loads_17, 0, "more than 16 PT_LOAD segments" },
 	{ "no PT_PHDR", { { PH(0, P_TYPE), 4, 0 } }, NULL, 0, NULL },
+	{ "PT_INTERP", { { 0 } }, interp, 0,
+	  "elf: dynamically linked (PT_INTERP /lib/ld-linux-riscv64-lp64d.so.1), and goose has no dynamic loader: "
+	  "build with CGO_ENABLED=0, or link statically" },
+	{ "PT_INTERP unterminated", { { 0 } }, interp_unterminated, 0, "dynamically linked (PT_INTERP ?)" },
+	{ "PT_INTERP unprintable", { { 0 } }, interp_unprintable, 0, "dynamically linked (PT_INTERP ?)" },
+	{ "PT_INTERP past the end", { { 0 } }, interp_past_end, 0, "dynamically linked (PT_INTERP ?)" },
 };
 
 static void test_parse_cases(void)

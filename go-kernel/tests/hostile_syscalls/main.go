@@ -14,9 +14,9 @@
 // rt_sigreturn). This program runs beside qemu-riscv64 (the reference), so
 // it holds the cases qemu-user answers as Linux does; main.go has files,
 // descriptors, memory, futexes, time, signals and information calls,
-// net.go the socket calls, proc.go itimers, credentials, capabilities,
-// wait4 and waitid, prctl, process groups, umask, mknodat, splice, tee and
-// sendfile.
+// locks.go flock and fcntl's lock commands, net.go the socket calls,
+// proc.go itimers, credentials, capabilities, wait4 and waitid, prctl,
+// process groups, umask, mknodat, splice, tee and sendfile.
 //
 // The hostile inputs: nil, 0x1, an address that is mapped neither under goose
 // (above Sv39's lower half) nor under Linux (unmapped in a riscv64 process),
@@ -1123,6 +1123,7 @@ func main() {
 	setupFiles()
 	testReadWrite()
 	testFds()
+	testLocks()
 	testEpoll()
 	testMemory()
 	testFutex()

@@ -10,6 +10,9 @@
 // Here:
 //   - set_robust_list, riscv_hwprobe, epoll_pwait2, fchmodat2: qemu answers
 //     ENOSYS to all of them;
+//   - fcntl's lock commands: qemu reads the struct flock (EFAULT) before
+//     Linux looks at the fd (EBADF), and refuses a bad l_type (EINVAL)
+//     before Linux checks the range (EOVERFLOW);
 //   - epoll_pwait into a bad buffer with nothing ready (qemu checks the
 //     buffer first; Linux writes it only when an event is ready);
 //   - mmap with unknown prot bits, MAP_FIXED_NOREPLACE over a mapping,
@@ -99,6 +102,12 @@ const (
 	nrGetrandom     = 278
 	nrEpollPwait2   = 441
 	nrFchmodat2     = 452
+	nrFcntl         = 25
+	nrLseek         = 62
+	fSetlk          = 6
+	fOFDGetlk       = 36
+	fOFDSetlk       = 37
+	oPath           = 0x200000
 
 	atFdcwd    = -100
 	atNofollow = 0x100
@@ -120,7 +129,7 @@ var enames = map[syscall.Errno]string{
 	13: "EACCES", 14: "EFAULT", 17: "EEXIST", 20: "ENOTDIR", 21: "EISDIR", 22: "EINVAL", 25: "ENOTTY",
 	29: "ESPIPE", 32: "EPIPE", 34: "ERANGE", 36: "ENAMETOOLONG", 38: "ENOSYS", 40: "ELOOP", 88: "ENOTSOCK", 90: "EMSGSIZE",
 	92: "ENOPROTOOPT", 95: "EOPNOTSUPP", 97: "EAFNOSUPPORT", 105: "ENOBUFS", 106: "EISCONN", 107: "ENOTCONN",
-	111: "ECONNREFUSED",
+	75: "EOVERFLOW", 111: "ECONNREFUSED",
 }
 
 type res struct {
@@ -335,6 +344,35 @@ func testFchmodat2() {
 	show("fchmodat2 through a symlink", sys(nrFchmodat2, at, l, 0o644, 0))
 	show("fchmodat2 AT_EMPTY_PATH, fd 9999", sys(nrFchmodat2, 9999, cstr(""), 0o644, atEmpty))
 	show("fchmodat2 AT_EMPTY_PATH", sys(nrFchmodat2, fdRO, cstr(""), 0o644, atEmpty))
+}
+
+// fcntl's lock commands where qemu reads the struct flock and checks its
+// l_type before Linux looks at the fd or the range. Linux: the fd first
+// (fs/fcntl.c SYSCALL_DEFINE3(fcntl): fdget_raw, then check_fcntl_cmd
+// refuses an O_PATH fd with EBADF), the struct then, and in it the range
+// before the type (fs/locks.c flock64_to_posix_lock: assign_type last).
+func testLocks() {
+	rw := must("open", sys(nrOpenat, neg(atFdcwd), cstr(dir+"/f"), syscall.O_RDWR|cl))
+	opath := must("open", sys(nrOpenat, neg(atFdcwd), cstr(dir+"/f"), oPath|cl))
+	flock := func(typ, whence int16, start, length int64) uintptr {
+		a := alloc(32)
+		binary.LittleEndian.PutUint16(mem[off(a):], uint16(typ))
+		binary.LittleEndian.PutUint16(mem[off(a)+2:], uint16(whence))
+		put64(a+8, start)
+		put64(a+16, length)
+		return a
+	}
+	show("fcntl F_SETLK fd -1, struct nil", sys(nrFcntl, neg(-1), fSetlk, 0))
+	show("fcntl F_OFD_GETLK fd -1, struct nil", sys(nrFcntl, neg(-1), fOFDGetlk, 0))
+	show("fcntl F_SETLK O_PATH fd, struct nil", sys(nrFcntl, opath, fSetlk, 0))
+	show("fcntl F_SETLK l_type 99, SEEK_END l_start 2^63-1", sys(nrFcntl, rw, fSetlk, flock(99, 2, 1<<63-1, 0)))
+	show("fcntl F_OFD_SETLK l_type 99, l_start 2 l_len 2^63-1", sys(nrFcntl, rw, fOFDSetlk, flock(99, 0, 2, 1<<63-1)))
+	show("fcntl F_OFD_GETLK l_type 99, SEEK_CUR l_start 2^63-1 past 1", sys(nrFcntl, rw, fOFDGetlk, func() uintptr {
+		must("lseek", sys(nrLseek, rw, 1, 0))
+		return flock(99, 1, 1<<63-1, 0)
+	}()))
+	sys(nrClose, rw)
+	sys(nrClose, opath)
 }
 
 // Memory (mm/mmap.c: do_mmap; mm/mprotect.c; mm/madvise.c).
@@ -561,6 +599,7 @@ func main() {
 	testHwprobe()
 	testEpoll()
 	testFchmodat2()
+	testLocks()
 	testMemory()
 	testInfo()
 	testSockets()

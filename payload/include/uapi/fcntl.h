@@ -1,7 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* Linux's values: include/uapi/asm-generic/fcntl.h, include/uapi/linux/fcntl.h (AT_*, RENAME_*, F_GETPIPE_SZ), include/uapi/linux/fs.h (SEEK_*); F_OK.. are POSIX <unistd.h>'s. */
+/* Linux's values: include/uapi/asm-generic/fcntl.h (O_*, F_*, the record
+ * lock commands and struct flock, LOCK_* for flock(2)), include/uapi/linux/fcntl.h
+ * (AT_*, RENAME_*, F_GETPIPE_SZ), include/uapi/linux/fs.h (SEEK_*); F_OK.. are
+ * POSIX <unistd.h>'s. */
 #ifndef GOOSE_UAPI_FCNTL_H
 #define GOOSE_UAPI_FCNTL_H
+
+#include <stdint.h>
 
 #define O_ACCMODE 3
 #define O_RDONLY 0
@@ -53,5 +58,27 @@
 #define F_RDLCK 0
 #define F_WRLCK 1
 #define F_UNLCK 2
+/* Open file description locks (fcntl(2) "Open file description locks"). */
+#define F_OFD_GETLK 36
+#define F_OFD_SETLK 37
+#define F_OFD_SETLKW 38
+/* flock(2)'s operations. LOCK_MAND is no longer honoured: Linux ignores a
+ * call that sets it (returns 0 at once). */
+#define LOCK_SH 1
+#define LOCK_EX 2
+#define LOCK_NB 4
+#define LOCK_UN 8
+#define LOCK_MAND 32
+
+/* struct flock as riscv64 has it (no __ARCH_FLOCK_PAD): the fields at 0, 2,
+ * 8, 16 and 24, 32 bytes with the tail padding. */
+struct k_flock {
+	int16_t l_type;
+	int16_t l_whence;
+	int64_t l_start;
+	int64_t l_len;
+	int32_t l_pid;
+};
+_Static_assert(sizeof(struct k_flock) == 32, "struct flock: 32 bytes on riscv64");
 
 #endif
