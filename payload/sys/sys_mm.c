@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Memory system calls: mmap, munmap, mprotect, madvise, mincore, brk.
- * Flags are Linux's (include/uapi/asm-generic/mman-common.h, mman.h).
- * Anonymous memory is demand-zero (vm.c); a private file mapping gets a
- * copy of the file's bytes when it is made.
+ * Memory system calls: mmap, munmap, mprotect, madvise, mincore, brk. Flags are Linux's (include/uapi/asm-generic/mman-common.h, mman.h).
+ * Anonymous memory is demand-zero (vm.c); a file mapping maps the file's
+ * own pages as they are touched (a private one copies a page it writes).
  */
 #include "arch/riscv/layout.h"
 #include "arch/riscv/riscv.h"
@@ -29,14 +28,15 @@ static bool user_range(uint64_t start, uint64_t len)
 	return start >= PAGE_SIZE && start < USER_MAP_END && len <= USER_MAP_END - start;
 }
 
-/* Touch every page now (MAP_POPULATE, MADV_POPULATE_*): -ENOMEM when RAM runs out. */
-static long populate(uint64_t start, uint64_t len, uint32_t access)
+/* Touch every page now (MAP_POPULATE, MADV_POPULATE_*): 0, or vm_fault's
+ * error at the first page it failed for. */
+static int populate(uint64_t start, uint64_t len, uint32_t access)
 {
 	for (uint64_t va = start; va < start + len; va += PAGE_SIZE) {
 		int r = vm_fault(va, access);
 
 		if (r)
-			return r == -ENOMEM ? -ENOMEM : -EFAULT;
+			return r;
 	}
 	return 0;
 }
@@ -66,6 +66,7 @@ SYSCALL(mmap)
 	uint32_t prot = (uint32_t)a[2], flags = (uint32_t)a[3];
 	int fd = (int)a[4];
 	struct file *f = NULL;
+	uint32_t vm_flags = 0;
 
 	(void)t;
 	if (!len)
@@ -103,6 +104,12 @@ SYSCALL(mmap)
 			return -EACCES;
 		if (!f->ops->mmap)
 			return -ENODEV;
+		/* file_mmap_ok: the last byte's offset must fit a loff_t. */
+		if (off > INT64_MAX - len)
+			return -EOVERFLOW;
+		vm_flags = f->ops->vm_flags;
+		if ((flags & MAP_TYPE) != MAP_PRIVATE)
+			vm_flags |= VM_SHARED | ((f->flags & O_ACCMODE) == O_RDWR ? VM_MAYWRITE : 0);
 	}
 	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
 		if (addr & (PAGE_SIZE - 1))
@@ -117,7 +124,7 @@ SYSCALL(mmap)
 		if (!addr)
 			return -ENOMEM;
 	}
-	if (vm_add(addr, addr + len, prot | (f ? f->ops->vm_flags : 0)))
+	if (vm_add(addr, addr + len, prot | vm_flags))
 		return -ENOMEM;
 	if (f) {
 		long r = f->ops->mmap(f, addr, len, prot, off, (flags & MAP_TYPE) != MAP_PRIVATE);
@@ -132,12 +139,16 @@ SYSCALL(mmap)
 	 * tells the addresses). */
 	if (!f && (flags & MAP_LOCKED) && (flags & MAP_POPULATE) && (prot & PROT_WRITE))
 		populate_contiguous(addr, len, prot);
+	/* As mm_populate, a page that cannot be had (past a file's end, or
+	 * PROT_NONE) ends the populating, not the mmap; goose's one difference:
+	 * no memory left is ENOMEM now rather than the OOM killer later. A
+	 * private writable mapping is written to, so it has its copies. */
 	if (flags & (MAP_POPULATE | MAP_LOCKED)) {
-		long r = populate(addr, len, prot & PROT_WRITE ? PROT_WRITE : PROT_READ);
+		int r = populate(addr, len, prot & PROT_WRITE ? PROT_WRITE : PROT_READ);
 
-		if (r) {
+		if (r == -ENOMEM) {
 			vm_remove(addr, addr + len);
-			return r;
+			return -ENOMEM;
 		}
 	}
 	return (long)addr;
@@ -211,7 +222,15 @@ SYSCALL(madvise)
 	case MADV_POPULATE_WRITE:
 		if (!covered)
 			return -ENOMEM;
-		return populate(addr, len, a[2] == MADV_POPULATE_WRITE ? PROT_WRITE : PROT_READ);
+		/* madvise_populate: a page that faults (SIGSEGV or SIGBUS) is EFAULT. */
+		switch (populate(addr, len, a[2] == MADV_POPULATE_WRITE ? PROT_WRITE : PROT_READ)) {
+		case 0:
+			return 0;
+		case -ENOMEM:
+			return -ENOMEM;
+		default:
+			return -EFAULT;
+		}
 	default:
 		/* Hints about paging policies goose does not have. */
 		break;
