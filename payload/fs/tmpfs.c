@@ -7,11 +7,12 @@
  * Their file ops: reading and writing regular files (pages on demand,
  * ENOSPC when none is left), mapping them (the mapping uses the file's own
  * pages, as Linux's page cache is the file on tmpfs: mm/shmem.c), directories
- * as linux_dirent64 records, stat.
+ * as linux_dirent64 records, stat; and fallocate's two tmpfs modes.
  */
 #include "fs/tmpfs.h"
 #include "arch/riscv/layout.h"
 #include "include/uapi/errno.h"
+#include "include/uapi/falloc.h"
 #include "include/uapi/fcntl.h"
 #include "include/uapi/ioctls.h"
 #include "include/uapi/mman.h"
@@ -341,6 +342,13 @@ void vfs_inode_release(struct inode *in)
 	inode_maybe_free(in);
 }
 
+uint32_t vfs_file_type(const struct file *f)
+{
+	if (f->inode)
+		return f->inode->mode & S_IFMT;
+	return file_is_pipe(f) ? S_IFIFO : 0;
+}
+
 static int reg_truncate(struct file *f, uint64_t size)
 {
 	return file_set_size(f->inode, size);
@@ -391,6 +399,96 @@ static long reg_mmap(struct file *f, uint64_t va, uint64_t len, uint32_t prot, u
 	if (r)
 		return r;
 	return vm_set_file(va, va + len, &reg_vm_ops, f, f->inode, off / PAGE);
+}
+
+/* Pages for [off, off + len), all or none (ENOSPC): what is missing is
+ * taken first, linked through the pages themselves, and only then put in. */
+static long file_allocate(struct inode *in, uint64_t off, uint64_t len)
+{
+	uint64_t first = off / PAGE, end = ALIGN_UP(off + len, PAGE) / PAGE, missing = 0, chain = 0;
+
+	if (end - first > pmem.free_pages + in->pages_used)
+		return -ENOSPC;
+	for (uint64_t i = first; i < end; i++)
+		missing += i >= in->npages || !in->pages[i];
+	if (missing > pmem.free_pages)
+		return -ENOSPC;
+	int r = file_reserve(in, end);
+
+	if (r)
+		return r;
+	for (uint64_t n = 0; n < missing; n++) {
+		uint64_t pa = pmem_alloc(&pmem);
+
+		if (!pa) {
+			while (chain) {
+				pa = chain;
+				chain = *(uint64_t *)PA2VA(pa);
+				pmem_free(&pmem, pa);
+			}
+			return -ENOSPC;
+		}
+		*(uint64_t *)PA2VA(pa) = chain;
+		chain = pa;
+	}
+	for (uint64_t i = first; i < end; i++) {
+		if (in->pages[i])
+			continue;
+		uint8_t *page = PA2VA(chain);
+
+		chain = *(uint64_t *)page;
+		memset(page, 0, PAGE);
+		in->pages[i] = page;
+		in->pages_used++;
+	}
+	return 0;
+}
+
+/* Whole pages of [off, off + len) go (out of every mapping first; private
+ * copies stay, as Linux's hole punch leaves them), partial ones are zeroed. */
+static void file_punch(struct inode *in, uint64_t off, uint64_t len)
+{
+	uint64_t end = MIN(off + len, in->npages * PAGE);
+	uint64_t first = ALIGN_UP(off, PAGE) / PAGE, last = end / PAGE;
+
+	if (off >= end)
+		return;
+	if (first < last) {
+		vm_unmap_file(in, first, last, false);
+		for (uint64_t i = first; i < last; i++)
+			file_page_free(in, i);
+	}
+	for (uint64_t pos = off; pos < end;) {
+		uint64_t chunk = MIN(end - pos, PAGE - pos % PAGE);
+
+		if (in->pages[pos / PAGE])
+			memset(in->pages[pos / PAGE] + pos % PAGE, 0, chunk);
+		pos += chunk;
+	}
+}
+
+long vfs_fallocate(struct file *f, uint32_t mode, uint64_t off, uint64_t len)
+{
+	struct inode *in = f->inode;
+	long r = file_unshare(in);
+
+	if (r)
+		return r;
+	if (mode & FALLOC_FL_PUNCH_HOLE) {
+		file_punch(in, off, len);
+		in->mtime_ns = in->ctime_ns = tmpfs_now();
+		return 0;
+	}
+	r = file_allocate(in, off, len);
+	if (r)
+		return r;
+	if (!(mode & FALLOC_FL_KEEP_SIZE) && off + len > in->size) {
+		file_zero_tail(in);
+		in->size = off + len;
+		in->mtime_ns = tmpfs_now();
+	}
+	in->ctime_ns = tmpfs_now();
+	return 0;
 }
 
 /* FIONREAD: the bytes from the offset to the end. */
@@ -523,9 +621,13 @@ static struct file *open_inode(struct inode *in, uint32_t flags)
 	return f;
 }
 
-/* open_inode, then the device's own open. */
+/* open_inode, then the device's own open. O_DIRECT: tmpfs's regular files
+ * take it since Linux 6.6 (reads and writes as ever, any alignment); what
+ * has no direct I/O refuses it (do_dentry_open: EINVAL). */
 long open_file(struct inode *in, uint32_t flags, struct file **out)
 {
+	if ((flags & (O_DIRECT | O_PATH)) == O_DIRECT && (in->mode & S_IFMT) != S_IFREG)
+		return -EINVAL;
 	struct file *f = open_inode(in, flags);
 
 	if (!f)

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Memory system calls: mmap, munmap, mprotect, madvise, mincore, brk. Flags are Linux's (include/uapi/asm-generic/mman-common.h, mman.h).
+ * Memory system calls: mmap, munmap, mprotect, madvise, mincore, msync,
+ * brk. Flags are Linux's (include/uapi/asm-generic/mman-common.h, mman.h).
  * Anonymous memory is demand-zero (vm.c); a file mapping maps the file's
  * own pages as they are touched (a private one copies a page it writes).
  */
@@ -254,6 +255,52 @@ SYSCALL(mincore)
 			return -EFAULT;
 	}
 	return 0;
+}
+
+/*
+ * msync: a file here is its pages, so a mapping has nothing to write back
+ * or to read again; what is left is mm/msync.c's checking, in its order:
+ * the flags (MS_ASYNC and MS_SYNC not both), the alignment, a length that
+ * wraps when rounded (ENOMEM; one that rounds to 0 is 0), and holes in the
+ * range (ENOMEM once the mapped parts are done, at once for MS_ASYNC
+ * alone). MS_SYNC of a writable shared mapping fsyncs its file, which
+ * /dev/mem cannot be (EINVAL).
+ */
+SYSCALL(msync)
+{
+	uint64_t start = a[0], end;
+	uint32_t flags = (uint32_t)a[2];
+	long unmapped = 0;
+	const struct vma *v;
+
+	(void)t;
+	if (flags & ~(uint32_t)(MS_ASYNC | MS_INVALIDATE | MS_SYNC))
+		return -EINVAL;
+	if (start & (PAGE_SIZE - 1))
+		return -EINVAL;
+	if ((flags & MS_ASYNC) && (flags & MS_SYNC))
+		return -EINVAL;
+	end = start + ((a[1] + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1));
+	if (end < start)
+		return -ENOMEM;
+	if (end == start)
+		return 0;
+	for (int i = 0; (v = vm_vma_at(i)); i++) {
+		if (v->end <= start)
+			continue;
+		if (start < v->start) {
+			if (flags == MS_ASYNC || v->start >= end)
+				return -ENOMEM;
+			unmapped = -ENOMEM;
+		}
+		if ((flags & MS_SYNC) && (v->prot & (VM_SHARED | VM_MAYWRITE | VM_DEVICE)) ==
+						 (VM_SHARED | VM_MAYWRITE | VM_DEVICE))
+			return -EINVAL;
+		start = v->end;
+		if (start >= end)
+			return unmapped;
+	}
+	return -ENOMEM;
 }
 
 /* The program break: an anonymous region just past the ELF's last segment. */

@@ -7,12 +7,13 @@
  * directory of its own. LeakSanitizer checks that every inode and open
  * file is freed (an unlinked file lives until its last close). File
  * mappings: a file's pages are the mapping's, both ways, through truncation
- * (SIGBUS past the end), unlink and close, and the pages go back
+ * (SIGBUS past the end), fallocate, unlink and close, and the pages go back
  * to the allocator exactly when neither the file nor a mapping holds them.
  */
 #include "tests/host_kernel.h"
 #include "fs/vfs.h"
 #include "include/uapi/errno.h"
+#include "include/uapi/falloc.h"
 #include "include/uapi/fcntl.h"
 #include "include/uapi/mman.h"
 #include "include/uapi/stat.h"
@@ -426,6 +427,24 @@ static void test_file_mappings(void)
 	      "zeros where the file grew, though a mapping stored there");
 	CHECK(user_byte(p + 1) == 'P' && user_byte(p + 3) == '3', "page 0 of the private mapping is its copy");
 
+	/* fallocate: a hole punched in page 1 reaches the mappings. */
+	CHECK(copy_to_user(b + 100, "xyz", 3) == 0, "fill page 1");
+	CHECK(vfs_fallocate(f, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, PG, PG) == 0, "punch page 1");
+	CHECK(!vm_resident(b) && user_byte(a + PG + 100) == 0 && user_byte(b + 101) == 0, "gone from both");
+	CHECK(copy_to_user(a + 10, "abcdef", 6) == 0, "bytes in page 0");
+	CHECK(vfs_fallocate(f, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 12, 2) == 0, "punch 2 bytes");
+	CHECK(user_byte(a + 11) == 'b' && user_byte(a + 12) == 0 && user_byte(a + 13) == 0 && user_byte(a + 14) == 'e',
+	      "zeroed in place");
+	CHECK(vfs_fallocate(f, FALLOC_FL_KEEP_SIZE, 0, 6 * PG) == 0, "allocate past the end, keeping the size");
+	vfs_inode_stat(f->inode, &st);
+	CHECK(st.st_size == 3 * PG && st.st_blocks == 48, "size %ld, blocks %ld", (long)st.st_size, (long)st.st_blocks);
+	CHECK(vm_fault(a + 3 * PG, PROT_READ) == -EIO, "still SIGBUS past the size");
+	CHECK(vfs_fallocate(f, 0, 0, 4 * PG) == 0, "mode 0 extends");
+	CHECK(user_byte(a + 3 * PG) == 0 && user_byte(a + 3 * PG + 5) == 0, "to zeros");
+	CHECK(vfs_fallocate(f, 0, 0, 1ull << 40) == -ENOSPC, "more than the machine: ENOSPC");
+	vfs_inode_stat(f->inode, &st);
+	CHECK(st.st_size == 4 * PG && st.st_blocks == 48, "unchanged by the failure: %ld", (long)st.st_blocks);
+
 	/* Unlink and close: the mappings keep the file; the last munmap frees it. */
 	CHECK(vfs_open(AT_FDCWD, "/m/f", O_RDONLY, 0, &g) == 0, "open again");
 	CHECK(vfs_unlinkat(AT_FDCWD, "/m/f", 0) == 0, "unlink");
@@ -459,6 +478,14 @@ static void test_file_mappings(void)
 	file_put(f);
 	CHECK(vfs_unlinkat(AT_FDCWD, "/m/h", 0) == 0 && vfs_unlinkat(AT_FDCWD, "/m", AT_REMOVEDIR) == 0, "clean up");
 
+	/* O_DIRECT: regular files take it (Linux 6.6's tmpfs), the rest refuse. */
+	CHECK(vfs_open(AT_FDCWD, "/tmp/d", O_CREAT | O_RDWR | O_DIRECT, 0644, &f) == 0, "O_DIRECT file");
+	file_put(f);
+	CHECK(vfs_unlinkat(AT_FDCWD, "/tmp/d", 0) == 0, "unlink");
+	CHECK(vfs_open(AT_FDCWD, "/tmp", O_RDONLY | O_DIRECT, 0, &f) == -EINVAL, "O_DIRECT directory");
+	CHECK(vfs_open(AT_FDCWD, "/dev/null", O_RDWR | O_DIRECT, 0, &f) == -EINVAL, "O_DIRECT device");
+	CHECK(vfs_open(AT_FDCWD, "/tmp", O_PATH | O_DIRECT, 0, &f) == 0, "O_PATH ignores it");
+	file_put(f);
 }
 
 static void test_initramfs(void)
