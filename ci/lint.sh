@@ -52,10 +52,6 @@ TIDY_SUPPRESS=(
 	# follows it into info->rng_seed, info->stdout_path and fdt_prop_u64(&t,
 	# &info->initrd_*). info is always the caller's struct (fdt_parse).
 	"clang-analyzer-core.NullDereference~payload/lib/fdt.c~loaded from variable '(info|v)'"
-	# file_set_size() after file_unshare() of an empty static file: pages is
-	# NULL only when ALIGN_UP(size) / PAGE is 0, i.e. size 0 (or >= 2^64 -
-	# 4095, which no file has), and then `size < in->size` cannot hold.
-	"clang-analyzer-core.NullDereference~payload/fs/tmpfs.c~Array access \\(via field 'pages'\\)"
 	# A struct linux_dirent64: the record (reclen bytes) is zeroed just
 	# before, and reclen counts the name's NUL, so the name is terminated.
 	"bugprone-not-null-terminated-result~payload/fs/tmpfs.c~the result from calling 'memcpy' is not null-terminated"

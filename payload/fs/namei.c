@@ -233,6 +233,9 @@ long vfs_open(int dirfd, const char *path, uint32_t flags, uint32_t mode, struct
 	if ((in->mode & S_IFMT) == S_IFIFO && !(flags & O_PATH)) {
 		if ((flags & O_DIRECTORY))
 			return -ENOTDIR;
+		/* A FIFO has no direct I/O (open_file). */
+		if (flags & O_DIRECT)
+			return -EINVAL;
 		r = fifo_open(&in->dev_priv, flags, this_hart()->current, out);
 		if (!r) {
 			(*out)->inode = in;	/* stat and the inode's life go with it */

@@ -135,7 +135,7 @@ static long maps_read(struct file *f, void *buf, size_t len, uint64_t *off)
 		const char *name = v->start == USER_VDSO - PAGE_SIZE ? "[vvar]" : v->start == USER_VDSO ? "[vdso]" : "";
 		int n = snprintf(line, sizeof(line), "%08lx-%08lx %c%c%c%c 00000000 00:00 0%s%s\n", v->start, v->end,
 				 v->prot & PROT_READ ? 'r' : '-', v->prot & PROT_WRITE ? 'w' : '-',
-				 v->prot & PROT_EXEC ? 'x' : '-', v->prot & VM_DEVICE ? 's' : 'p', *name ? "    " : " ",
+				 v->prot & PROT_EXEC ? 'x' : '-', v->prot & (VM_DEVICE | VM_SHARED) ? 's' : 'p', *name ? "    " : " ",
 				 name);
 
 		if (pos + (uint64_t)n > *off) {

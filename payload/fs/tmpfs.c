@@ -2,14 +2,17 @@
 /*
  * The in-memory file system's nodes (tmpfs semantics): directories (a
  * sorted list of named entries), regular files (an array of pages, or
- * bytes left where they are until the first write: the FDT and initramfs
- * files), symbolic links and device nodes (their own file ops). Their file
- * ops: reading and writing regular files (pages on demand, ENOSPC when none
- * is left), directories as linux_dirent64 records, stat.
+ * bytes left where they are until the first write or mapping: the FDT and
+ * initramfs files), symbolic links and device nodes (their own file ops).
+ * Their file ops: reading and writing regular files (pages on demand,
+ * ENOSPC when none is left), mapping them (the mapping uses the file's own
+ * pages, as Linux's page cache is the file on tmpfs: mm/shmem.c), directories
+ * as linux_dirent64 records, stat; and fallocate's two tmpfs modes.
  */
 #include "fs/tmpfs.h"
 #include "arch/riscv/layout.h"
 #include "include/uapi/errno.h"
+#include "include/uapi/falloc.h"
 #include "include/uapi/fcntl.h"
 #include "include/uapi/ioctls.h"
 #include "include/uapi/mman.h"
@@ -45,11 +48,20 @@ bool is_dir(const struct inode *in)
 	return (in->mode & S_IFMT) == S_IFDIR;
 }
 
+static void file_page_free(struct inode *in, uint64_t i)
+{
+	if (i < in->npages && in->pages[i]) {
+		pmem_free(&pmem, VA2PA(in->pages[i]));
+		in->pages[i] = NULL;
+		in->pages_used--;
+	}
+}
+
+/* No mapping is left (each holds the file open), so no PTE points here. */
 static void file_data_free(struct inode *in)
 {
 	for (uint64_t i = 0; i < in->npages; i++)
-		if (in->pages[i])
-			pmem_free(&pmem, VA2PA(in->pages[i]));
+		file_page_free(in, i);
 	kfree(in->pages);
 	in->pages = NULL;
 	in->npages = 0;
@@ -140,7 +152,8 @@ void dir_unlink(struct inode *dir, struct dirent *d)
 
 static int file_unshare(struct inode *in)
 {
-	/* The first write copies static bytes into pages of its own. */
+	/* The first write or mapping copies static bytes (not page-aligned,
+	 * and read-only in goose's image) into pages of its own. */
 	const uint8_t *src = in->static_data;
 
 	if (!src)
@@ -164,6 +177,7 @@ static int file_unshare(struct inode *in)
 	}
 	in->pages = pages;
 	in->npages = n;
+	in->pages_used = n;
 	in->static_data = NULL;
 	return 0;
 }
@@ -185,6 +199,34 @@ static int file_reserve(struct inode *in, uint64_t npages)
 	return 0;
 }
 
+/* Page i of a regular file (not static), made zeroed when it has none:
+ * NULL when no memory is left. */
+static uint8_t *file_page(struct inode *in, uint64_t i)
+{
+	if (file_reserve(in, i + 1))
+		return NULL;
+	if (!in->pages[i]) {
+		uint64_t pa = pmem_alloc_zeroed(&pmem);
+
+		if (!pa)
+			return NULL;
+		in->pages[i] = PA2VA(pa);
+		in->pages_used++;
+	}
+	return in->pages[i];
+}
+
+/* The bytes from the end of the file to the end of its last page read as
+ * zeros once the file grows over them, though a shared mapping may have
+ * stored there (the file is the same page). */
+static void file_zero_tail(struct inode *in)
+{
+	uint64_t pg = in->size / PAGE;
+
+	if (in->size % PAGE && pg < in->npages && in->pages[pg])
+		memset(in->pages[pg] + in->size % PAGE, 0, PAGE - in->size % PAGE);
+}
+
 int file_set_size(struct inode *in, uint64_t size)
 {
 	int r = file_unshare(in);
@@ -192,18 +234,17 @@ int file_set_size(struct inode *in, uint64_t size)
 	if (r)
 		return r;
 	if (size < in->size) {
-		/* Drop whole pages past the end and zero the tail of the last one. */
-		for (uint64_t i = ALIGN_UP(size, PAGE) / PAGE; i < in->npages; i++) {
-			if (in->pages[i]) {
-				pmem_free(&pmem, VA2PA(in->pages[i]));
-				in->pages[i] = NULL;
-			}
-		}
-		if (size % PAGE && in->pages[size / PAGE])
-			memset(in->pages[size / PAGE] + size % PAGE, 0, PAGE - size % PAGE);
-	} else if ((r = file_reserve(in, ALIGN_UP(size, PAGE) / PAGE))) {
-		return r;
+		uint64_t keep = ALIGN_UP(size, PAGE) / PAGE;
+
+		/* Pages wholly past the new end leave every mapping (SIGBUS
+		 * there from now on, private copies too), then the file. */
+		vm_unmap_file(in, keep, UINT64_MAX, true);
+		for (uint64_t i = keep; i < in->npages; i++)
+			file_page_free(in, i);
+		in->size = size;
 	}
+	/* Zeros past the end: the new one when it shrank, the old one when it grows. */
+	file_zero_tail(in);
 	in->size = size;
 	in->mtime_ns = in->ctime_ns = tmpfs_now();
 	return 0;
@@ -250,18 +291,16 @@ static long reg_write(struct file *f, const void *buf, size_t len, uint64_t *off
 		return -EFBIG;
 	if ((r = file_unshare(in)) || (r = file_reserve(in, ALIGN_UP(*off + len, PAGE) / PAGE)))
 		return r;
+	if (*off + len > in->size)
+		file_zero_tail(in);
 	while (done < len) {
-		uint64_t pos = *off + done, pg = pos / PAGE;
+		uint64_t pos = *off + done;
 		size_t chunk = MIN(len - done, PAGE - pos % PAGE);
+		uint8_t *page = file_page(in, pos / PAGE);
 
-		if (!in->pages[pg]) {
-			uint64_t pa = pmem_alloc_zeroed(&pmem);
-
-			if (!pa)
-				break;
-			in->pages[pg] = PA2VA(pa);
-		}
-		memcpy(in->pages[pg] + pos % PAGE, src + done, chunk);
+		if (!page)
+			break;
+		memcpy(page + pos % PAGE, src + done, chunk);
 		done += chunk;
 	}
 	if (!done && len)
@@ -283,7 +322,11 @@ int vfs_inode_stat(struct inode *in, struct kstat *st)
 	st->st_rdev = in->rdev;
 	st->st_size = (int64_t)in->size;
 	st->st_blksize = 4096;
-	st->st_blocks = (int64_t)(ALIGN_UP(in->size, 512) / 512);
+	/* A regular file's are its pages, as tmpfs counts them (holes are free). */
+	if ((in->mode & S_IFMT) == S_IFREG && !in->static_data)
+		st->st_blocks = (int64_t)(in->pages_used * (PAGE / 512));
+	else
+		st->st_blocks = (int64_t)(ALIGN_UP(in->size, (in->mode & S_IFMT) == S_IFREG ? PAGE : 512) / 512);
 	st->st_atime_sec = (int64_t)(in->atime_ns / 1000000000);
 	st->st_atime_nsec = in->atime_ns % 1000000000;
 	st->st_mtime_sec = (int64_t)(in->mtime_ns / 1000000000);
@@ -299,33 +342,152 @@ void vfs_inode_release(struct inode *in)
 	inode_maybe_free(in);
 }
 
+uint32_t vfs_file_type(const struct file *f)
+{
+	if (f->inode)
+		return f->inode->mode & S_IFMT;
+	return file_is_pipe(f) ? S_IFIFO : 0;
+}
+
 static int reg_truncate(struct file *f, uint64_t size)
 {
 	return file_set_size(f->inode, size);
 }
 
-/* The pages of a MAP_PRIVATE file mapping are copies, made now. A shared
- * writable one would need writing back, which goose does not do. */
+/* What a mapping of a regular file asks of it (mm/vm.h): the mapping holds
+ * the open file (so close and unlink leave the pages be), and its pages
+ * are the file's, made on first touch. */
+static void reg_vm_get(void *file)
+{
+	file_get(file);
+}
+
+static void reg_vm_put(void *file)
+{
+	file_put(file);
+}
+
+static int reg_vm_page(void *file, uint64_t pgoff, uint64_t *pa)
+{
+	struct inode *in = ((struct file *)file)->inode;
+	uint8_t *page;
+
+	/* A page wholly past the end: SIGBUS, as Linux (mm/filemap.c). */
+	if (pgoff >= ALIGN_UP(in->size, PAGE) / PAGE)
+		return -EIO;
+	page = file_page(in, pgoff);
+	if (!page)
+		return -ENOMEM;
+	*pa = VA2PA(page);
+	return 0;
+}
+
+static const struct vm_file_ops reg_vm_ops = {
+	.get = reg_vm_get,
+	.put = reg_vm_put,
+	.page = reg_vm_page,
+};
+
+/* Shared or private, the mapping maps the file's pages (a private one
+ * copies a page when it first writes it: vm.c); static bytes become pages
+ * first. Nothing is mapped until touched. */
 static long reg_mmap(struct file *f, uint64_t va, uint64_t len, uint32_t prot, uint64_t off, bool shared)
 {
-	struct inode *in = f->inode;
+	int r = file_unshare(f->inode);
 
-	if (shared && (prot & PROT_WRITE))
-		return -ENODEV;
-	for (uint64_t done = 0; done < len && off + done < in->size; done += PAGE) {
-		uint64_t pa = pmem_alloc_zeroed(&pmem), pos = off + done;
+	(void)prot, (void)shared;
+	if (r)
+		return r;
+	return vm_set_file(va, va + len, &reg_vm_ops, f, f->inode, off / PAGE);
+}
 
-		if (!pa)
-			return -ENOMEM;
-		uint64_t n = MIN(PAGE, in->size - pos);
-		uint64_t o = pos;
+/* Pages for [off, off + len), all or none (ENOSPC): what is missing is
+ * taken first, linked through the pages themselves, and only then put in. */
+static long file_allocate(struct inode *in, uint64_t off, uint64_t len)
+{
+	uint64_t first = off / PAGE, end = ALIGN_UP(off + len, PAGE) / PAGE, missing = 0, chain = 0;
 
-		reg_read(f, PA2VA(pa), n, &o);
-		if (vm_map_page(va + done, pa, prot)) {
-			pmem_free(&pmem, pa);
-			return -ENOMEM;
+	if (end - first > pmem.free_pages + in->pages_used)
+		return -ENOSPC;
+	for (uint64_t i = first; i < end; i++)
+		missing += i >= in->npages || !in->pages[i];
+	if (missing > pmem.free_pages)
+		return -ENOSPC;
+	int r = file_reserve(in, end);
+
+	if (r)
+		return r;
+	for (uint64_t n = 0; n < missing; n++) {
+		uint64_t pa = pmem_alloc(&pmem);
+
+		if (!pa) {
+			while (chain) {
+				pa = chain;
+				chain = *(uint64_t *)PA2VA(pa);
+				pmem_free(&pmem, pa);
+			}
+			return -ENOSPC;
 		}
+		*(uint64_t *)PA2VA(pa) = chain;
+		chain = pa;
 	}
+	for (uint64_t i = first; i < end; i++) {
+		if (in->pages[i])
+			continue;
+		uint8_t *page = PA2VA(chain);
+
+		chain = *(uint64_t *)page;
+		memset(page, 0, PAGE);
+		in->pages[i] = page;
+		in->pages_used++;
+	}
+	return 0;
+}
+
+/* Whole pages of [off, off + len) go (out of every mapping first; private
+ * copies stay, as Linux's hole punch leaves them), partial ones are zeroed. */
+static void file_punch(struct inode *in, uint64_t off, uint64_t len)
+{
+	uint64_t end = MIN(off + len, in->npages * PAGE);
+	uint64_t first = ALIGN_UP(off, PAGE) / PAGE, last = end / PAGE;
+
+	if (off >= end)
+		return;
+	if (first < last) {
+		vm_unmap_file(in, first, last, false);
+		for (uint64_t i = first; i < last; i++)
+			file_page_free(in, i);
+	}
+	for (uint64_t pos = off; pos < end;) {
+		uint64_t chunk = MIN(end - pos, PAGE - pos % PAGE);
+
+		if (in->pages[pos / PAGE])
+			memset(in->pages[pos / PAGE] + pos % PAGE, 0, chunk);
+		pos += chunk;
+	}
+}
+
+long vfs_fallocate(struct file *f, uint32_t mode, uint64_t off, uint64_t len)
+{
+	struct inode *in = f->inode;
+	long r = file_unshare(in);
+
+	if (r)
+		return r;
+	if (mode & FALLOC_FL_PUNCH_HOLE) {
+		file_punch(in, off, len);
+		in->mtime_ns = in->ctime_ns = tmpfs_now();
+		return 0;
+	}
+	r = file_allocate(in, off, len);
+	if (r)
+		return r;
+	if (!(mode & FALLOC_FL_KEEP_SIZE) && off + len > in->size) {
+		file_zero_tail(in);
+		in->size = off + len;
+		in->mtime_ns = tmpfs_now();
+	}
+	in->ctime_ns = tmpfs_now();
 	return 0;
 }
 
@@ -459,9 +621,13 @@ static struct file *open_inode(struct inode *in, uint32_t flags)
 	return f;
 }
 
-/* open_inode, then the device's own open. */
+/* open_inode, then the device's own open. O_DIRECT: tmpfs's regular files
+ * take it since Linux 6.6 (reads and writes as ever, any alignment); what
+ * has no direct I/O refuses it (do_dentry_open: EINVAL). */
 long open_file(struct inode *in, uint32_t flags, struct file **out)
 {
+	if ((flags & (O_DIRECT | O_PATH)) == O_DIRECT && (in->mode & S_IFMT) != S_IFREG)
+		return -EINVAL;
 	struct file *f = open_inode(in, flags);
 
 	if (!f)

@@ -31,9 +31,13 @@ struct inode {
 	/* S_IFDIR */
 	struct dirent *entries;
 	struct inode *parent;
-	/* S_IFREG: pages (NULL = zeros) or, until written, static bytes */
+	/* S_IFREG: pages (NULL = zeros) or, until written or mapped, static
+	 * bytes. The pages are the file's only copy: read, write and every
+	 * mapping of it use them (a mapping holds the file open, so they live
+	 * while it does: mm/vm.h) */
 	uint8_t **pages;
 	uint64_t npages;	/* slots in pages[] */
+	uint64_t pages_used;	/* pages[] that are not NULL (st_blocks) */
 	const uint8_t *static_data;
 	/* S_IFLNK: target (size bytes), S_IFCHR: file ops */
 	char *target;
@@ -57,7 +61,8 @@ int dir_link(struct inode *dir, const char *name, size_t len, struct inode *in);
 /* Take the entry out; the inode it named lives on (rename moves it). */
 struct inode *dir_remove(struct inode *dir, struct dirent *d);
 void dir_unlink(struct inode *dir, struct dirent *d);
-/* A regular file's new size (pages freed or reserved, zeros between). */
+/* A regular file's new size (pages past the end leave every mapping and
+ * are freed; zeros between the old end and the new). */
 int file_set_size(struct inode *in, uint64_t size);
 /* An open file on in, with the device's own open: 0 with *out, or -errno. */
 long open_file(struct inode *in, uint32_t flags, struct file **out);

@@ -51,6 +51,14 @@ int vfs_file_bytes(const char *path, const void **data, size_t *len);
  * last close (file_put calls it). */
 int vfs_inode_stat(struct inode *in, struct kstat *st);
 void vfs_inode_release(struct inode *in);
+/* What f is, as S_IFMT bits: its inode's, S_IFIFO for a pipe, 0 for the
+ * files that have no node (eventfd, epoll, sockets). */
+uint32_t vfs_file_type(const struct file *f);
+/* fallocate(2) on a regular file open for writing, its mode and range
+ * checked (sys/): tmpfs's two modes (mm/shmem.c), pages for the range
+ * (mode 0 also extends the file; FALLOC_FL_KEEP_SIZE does not) or a hole
+ * punched (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE). 0 or -errno. */
+long vfs_fallocate(struct file *f, uint32_t mode, uint64_t off, uint64_t len);
 
 /* AF_UNIX sockets bound to a path (net/unix.c): bind makes a socket node that
  * names sock (-EEXIST when the path exists); connect finds it (-ENOENT, or

@@ -49,7 +49,8 @@ static const char *exc_name(uint64_t cause)
 	return "unknown exception";
 }
 
-/* A page fault in Go code: supply the page, or turn it into SIGSEGV. */
+/* A page fault in Go code: supply the page, or turn it into SIGSEGV (or
+ * SIGBUS past the end of a mapped file, as Linux). */
 static void trap_page_fault(struct thread *t, uint64_t cause, uint64_t addr)
 {
 	uint32_t access = cause == EXC_STORE_PAGE_FAULT  ? PROT_WRITE
@@ -62,7 +63,10 @@ static void trap_page_fault(struct thread *t, uint64_t cause, uint64_t addr)
 	if (r == -ENOMEM)
 		vm_oom(addr);
 	trace_fault(t, exc_name(cause), addr);
-	signal_fault(t, SIGSEGV, r == -EACCES ? SEGV_ACCERR : SEGV_MAPERR, addr);
+	if (r == -EIO)
+		signal_fault(t, SIGBUS, BUS_ADRERR, addr);
+	else
+		signal_fault(t, SIGSEGV, r == -EACCES ? SEGV_ACCERR : SEGV_MAPERR, addr);
 }
 
 static void trap_exception(struct thread *t, uint64_t cause)

@@ -12,9 +12,12 @@
  * with an RSW bit (privileged spec 4.4.1: bits 8-9 are for software), so a
  * later mprotect brings the data back as Linux does. */
 #define PTE_SW_KEPT (1ul << 8)
-/* The other RSW bit marks a frame goose does not own (device registers):
- * unmapping it frees nothing. */
+/* The other RSW bit marks a frame the mapping does not own (device
+ * registers, a file's page): unmapping it frees nothing. */
 #define PTE_SW_NOFREE (1ul << 9)
+/* With pte_reprotect's prot: the VMA is a private file mapping, where a
+ * page still the file's (NOFREE) stays read-only: the first store copies it. */
+#define REPROTECT_COW 0x80000000u
 
 struct pmem pmem;
 static uint64_t *vm_root;
@@ -119,15 +122,45 @@ static void pte_drop(uint64_t va, uint64_t *pte, uint32_t arg)
 	*pte = 0;
 }
 
-static void pte_reprotect(uint64_t va, uint64_t *pte, uint32_t prot)
+/* Only the file's own pages go; a private mapping's copies stay. */
+static void pte_drop_file(uint64_t va, uint64_t *pte, uint32_t arg)
+{
+	(void)va;
+	(void)arg;
+	if (*pte & PTE_SW_NOFREE)
+		*pte = 0;
+}
+
+/* What a private mapping may do with a page that is still the file's: all
+ * but write (and, as Sv39 has no write-only pages, read when it may write). */
+static uint32_t cow_prot(uint32_t prot)
+{
+	return prot & PROT_WRITE ? (prot & ~(uint32_t)PROT_WRITE) | PROT_READ : prot;
+}
+
+static void pte_reprotect(uint64_t va, uint64_t *pte, uint32_t arg)
 {
 	(void)va;
 	if (!(*pte & (PTE_V | PTE_SW_KEPT)))
 		return;
 	uint64_t keep = *pte & (~((1ull << PTE_PPN_SHIFT) - 1) | PTE_SW_NOFREE);
+	uint32_t prot = arg & (PROT_READ | PROT_WRITE | PROT_EXEC);
 
-	prot &= PROT_READ | PROT_WRITE | PROT_EXEC;
+	if ((arg & REPROTECT_COW) && (*pte & PTE_SW_NOFREE))
+		prot = cow_prot(prot);
 	*pte = prot == PROT_NONE ? keep | PTE_SW_KEPT : keep | prot_to_pte(prot);
+}
+
+/* A private file mapping: its pages are the file's until written. */
+static bool vma_cow(const struct vma *v)
+{
+	return v->fops && !(v->prot & VM_SHARED);
+}
+
+/* pte_reprotect's argument for v's pages. */
+static uint32_t vma_pte_arg(const struct vma *v)
+{
+	return (v->prot & (PROT_READ | PROT_WRITE | PROT_EXEC)) | (vma_cow(v) ? REPROTECT_COW : 0);
 }
 
 int vm_map_device(uint64_t va, uint64_t pa, uint32_t prot)
@@ -153,7 +186,7 @@ int vm_map_page(uint64_t va, uint64_t pa, uint32_t prot)
 
 	if (!pte)
 		return -ENOMEM;
-	if (*pte & (PTE_V | PTE_SW_KEPT))
+	if ((*pte & (PTE_V | PTE_SW_KEPT)) && !(*pte & PTE_SW_NOFREE))
 		pmem_free(&pmem, pte_pa(*pte));
 	else
 		resident++;
@@ -168,73 +201,146 @@ static void vm_flush(uint64_t start, uint64_t end)
 	smp_tlb_shootdown(start, end - start);
 }
 
-/* Take [start, end) out of the VMA list, splitting VMAs that straddle it. */
-static int vma_carve(uint64_t start, uint64_t end)
+/* A file mapping's VMA holds its file; a copy of the VMA holds it again. */
+static void vma_hold(const struct vma *v)
 {
-	for (int i = 0; i < nvmas; i++) {
-		struct vma *v = &vmas[i];
+	if (v->fops)
+		v->fops->get(v->file);
+}
 
-		if (v->end <= start || v->start >= end)
-			continue;
-		if (v->start < start && v->end > end) {
-			if (nvmas == VM_MAX_VMAS)
-				return -ENOMEM;
-			memmove(v + 2, v + 1, (nvmas - i - 1) * sizeof(*v));
-			v[1] = (struct vma){ end, v->end, v->prot };
-			v->end = start;
-			nvmas++;
-			return 0;
-		}
-		if (v->start >= start && v->end <= end) {
-			memmove(v, v + 1, (nvmas - i - 1) * sizeof(*v));
-			nvmas--;
-			i--;
-		} else if (v->start < start) {
-			v->end = start;
-		} else {
-			v->start = end;
-		}
+static void vma_release(const struct vma *v)
+{
+	if (v->fops)
+		v->fops->put(v->file);
+}
+
+/* The first VMA that ends above va (nvmas when none does). */
+static int vma_index(uint64_t va)
+{
+	int lo = 0, hi = nvmas;
+
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+
+		if (vmas[mid].end <= va)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
+	return lo;
+}
+
+/* v no longer starts where it did but at addr, further on. */
+static void vma_move_start(struct vma *v, uint64_t addr)
+{
+	if (v->fops)
+		v->pgoff += (addr - v->start) / PAGE_SIZE;
+	v->start = addr;
+}
+
+/* Cut the VMA that straddles addr, if one does, in two at addr. */
+static int vma_split(uint64_t addr)
+{
+	int i = vma_index(addr);
+	struct vma *v = &vmas[i];
+
+	if (i == nvmas || v->start >= addr)
+		return 0;
+	if (nvmas == VM_MAX_VMAS)
+		return -ENOMEM;
+	memmove(v + 1, v, (nvmas - i) * sizeof(*v));
+	nvmas++;
+	v->end = addr;
+	vma_move_start(&v[1], addr);
+	vma_hold(&v[1]);
 	return 0;
 }
 
-/* Insert a VMA into the sorted list, merging with equal neighbours. */
-static int vma_insert(uint64_t start, uint64_t end, uint32_t prot)
+/* Could one VMA be both a and b (a just before b)? */
+static bool vma_continues(const struct vma *a, const struct vma *b)
 {
-	int i = 0;
+	return a->end == b->start && a->prot == b->prot && a->fops == b->fops && a->file == b->file &&
+	       (!a->fops || a->pgoff + (a->end - a->start) / PAGE_SIZE == b->pgoff);
+}
 
-	while (i < nvmas && vmas[i].start < start)
-		i++;
-	if (i > 0 && vmas[i - 1].end == start && vmas[i - 1].prot == prot) {
-		vmas[i - 1].end = end;
-		if (i < nvmas && vmas[i].start == end && vmas[i].prot == prot) {
-			vmas[i - 1].end = vmas[i].end;
-			memmove(&vmas[i], &vmas[i + 1], (nvmas - i - 1) * sizeof(vmas[0]));
-			nvmas--;
-		}
+/* Join vmas[i] and vmas[i + 1] when one VMA could be both. */
+static void vma_merge_next(int i)
+{
+	if (i < 0 || i + 1 >= nvmas || !vma_continues(&vmas[i], &vmas[i + 1]))
+		return;
+	vmas[i].end = vmas[i + 1].end;
+	vma_release(&vmas[i + 1]);
+	memmove(&vmas[i + 1], &vmas[i + 2], (nvmas - i - 2) * sizeof(vmas[0]));
+	nvmas--;
+}
+
+/*
+ * Take [start, end) out of the VMA list, trimming VMAs that straddle it
+ * (only a range inside one VMA needs a new entry), and let go of the files
+ * of those that went. The caller has dropped the range's pages already: a
+ * file freed here frees its pages too.
+ */
+static int vma_carve(uint64_t start, uint64_t end)
+{
+	int i = vma_index(start);
+
+	if (i < nvmas && vmas[i].start < start && vmas[i].end > end) {
+		if (nvmas == VM_MAX_VMAS)
+			return -ENOMEM;
+		memmove(&vmas[i + 1], &vmas[i], (nvmas - i) * sizeof(vmas[0]));
+		nvmas++;
+		vmas[i].end = start;
+		vma_move_start(&vmas[i + 1], end);
+		vma_hold(&vmas[i + 1]);
 		return 0;
 	}
-	if (i < nvmas && vmas[i].start == end && vmas[i].prot == prot) {
+	if (i < nvmas && vmas[i].start < start)
+		vmas[i++].end = start;
+	int j = i;
+
+	for (; j < nvmas && vmas[j].end <= end; j++)
+		vma_release(&vmas[j]);
+	if (j < nvmas && vmas[j].start < end)
+		vma_move_start(&vmas[j], end);
+	memmove(&vmas[i], &vmas[j], (nvmas - j) * sizeof(vmas[0]));
+	nvmas -= j - i;
+	return 0;
+}
+
+/* Insert an anonymous VMA into a free range of the sorted list, merging
+ * with equal neighbours. */
+static int vma_insert(uint64_t start, uint64_t end, uint32_t prot)
+{
+	struct vma n = { .start = start, .end = end, .prot = prot };
+	int i = vma_index(start);
+
+	if (i > 0 && vma_continues(&vmas[i - 1], &n)) {
+		vmas[i - 1].end = end;
+		vma_merge_next(i - 1);
+		return 0;
+	}
+	if (i < nvmas && vma_continues(&n, &vmas[i])) {
 		vmas[i].start = start;
 		return 0;
 	}
 	if (nvmas == VM_MAX_VMAS)
 		return -ENOMEM;
 	memmove(&vmas[i + 1], &vmas[i], (nvmas - i) * sizeof(vmas[0]));
-	vmas[i] = (struct vma){ start, end, prot };
+	vmas[i] = n;
 	nvmas++;
 	return 0;
 }
 
-/* Writable pages the VMAs promise in [start, end). */
+/* Writable pages the VMAs promise in [start, end): private ones, as only
+ * those need memory of their own (a shared mapping's pages are its file's). */
 static uint64_t committed_in(uint64_t start, uint64_t end)
 {
 	uint64_t n = 0;
 
-	for (int i = 0; i < nvmas; i++) {
+	for (int i = vma_index(start); i < nvmas && vmas[i].start < end; i++) {
 		const struct vma *v = &vmas[i];
 
-		if (v->end > start && v->start < end && (v->prot & PROT_WRITE) && !(v->prot & VM_DEVICE))
+		if ((v->prot & PROT_WRITE) && !(v->prot & (VM_DEVICE | VM_SHARED)))
 			n += (MIN(v->end, end) - MAX(v->start, start)) / PAGE_SIZE;
 	}
 	return n;
@@ -243,7 +349,7 @@ static uint64_t committed_in(uint64_t start, uint64_t end)
 int vm_add(uint64_t start, uint64_t end, uint32_t prot)
 {
 	uint64_t before = committed_in(start, end);
-	uint64_t after = (prot & PROT_WRITE) && !(prot & VM_DEVICE) ? (end - start) / PAGE_SIZE : 0;
+	uint64_t after = (prot & PROT_WRITE) && !(prot & (VM_DEVICE | VM_SHARED)) ? (end - start) / PAGE_SIZE : 0;
 
 	if (after > before && after - before > commit_limit)
 		return -ENOMEM;
@@ -258,12 +364,38 @@ int vm_add(uint64_t start, uint64_t end, uint32_t prot)
 	return 0;
 }
 
+int vm_set_file(uint64_t start, uint64_t end, const struct vm_file_ops *ops, void *file, const void *mapping,
+		uint64_t pgoff)
+{
+	int r = vma_split(start);
+
+	if (!r)
+		r = vma_split(end);
+	if (r)
+		return r;
+	int i = vma_index(start);
+	struct vma *v = &vmas[i];
+
+	if (i == nvmas || v->start != start || v->end != end || v->fops)
+		panic("vm_set_file: [0x%lx, 0x%lx) is not one new mapping", start, end);
+	v->fops = ops;
+	v->file = file;
+	v->mapping = mapping;
+	v->pgoff = pgoff;
+	ops->get(file);
+	vma_merge_next(i);
+	vma_merge_next(i - 1);
+	return 0;
+}
+
 void vm_remove(uint64_t start, uint64_t end)
 {
 	committed -= committed_in(start, end);
-	vma_carve(start, end);
 	pte_for_range(start, end, pte_drop, 0);
 	vm_flush(start, end);
+	/* Only now, with no hart left to reach them, may a file this was the
+	 * last hold on free its pages. */
+	vma_carve(start, end);
 }
 
 void vm_discard(uint64_t start, uint64_t end)
@@ -272,14 +404,33 @@ void vm_discard(uint64_t start, uint64_t end)
 	vm_flush(start, end);
 }
 
+void vm_unmap_file(const void *mapping, uint64_t first, uint64_t end, bool cows)
+{
+	uint64_t lo = UINT64_MAX, hi = 0;
+
+	for (int i = 0; i < nvmas; i++) {
+		const struct vma *v = &vmas[i];
+		uint64_t vend = v->pgoff + (v->end - v->start) / PAGE_SIZE;
+
+		if (!v->fops || v->mapping != mapping || v->pgoff >= end || vend <= first)
+			continue;
+		uint64_t s = v->start + (MAX(first, v->pgoff) - v->pgoff) * PAGE_SIZE;
+		uint64_t e = v->start + (MIN(end, vend) - v->pgoff) * PAGE_SIZE;
+
+		pte_for_range(s, e, cows || (v->prot & VM_SHARED) ? pte_drop : pte_drop_file, 0);
+		lo = MIN(lo, s);
+		hi = MAX(hi, e);
+	}
+	if (lo < hi)
+		vm_flush(lo, hi);
+}
+
 /* Is [start, end) entirely covered by VMAs? */
 bool vm_covered(uint64_t start, uint64_t end)
 {
 	uint64_t at = start;
 
-	for (int i = 0; i < nvmas && at < end; i++) {
-		if (vmas[i].end <= at)
-			continue;
+	for (int i = vma_index(start); i < nvmas && at < end; i++) {
 		if (vmas[i].start > at)
 			return false;
 		at = vmas[i].end;
@@ -289,19 +440,38 @@ bool vm_covered(uint64_t start, uint64_t end)
 
 int vm_protect(uint64_t start, uint64_t end, uint32_t prot)
 {
+	uint64_t before = committed_in(start, end), after = 0;
+
 	if (!vm_covered(start, end))
 		return -ENOMEM;
-	/* Piece by piece, so each VMA keeps its own VM_DEVICE flag. */
-	for (uint64_t at = start; at < end;) {
-		const struct vma *v = vm_find(at);
-		uint64_t to = MIN(v->end, end);
-		int r = vm_add(at, to, prot | (v->prot & VM_DEVICE));
+	for (int i = vma_index(start); i < nvmas && vmas[i].start < end; i++) {
+		const struct vma *v = &vmas[i];
 
-		if (r)
-			return r;
-		at = to;
+		if ((prot & PROT_WRITE) && (v->prot & VM_SHARED) && !(v->prot & VM_MAYWRITE))
+			return -EACCES;
+		if ((prot & PROT_WRITE) && !(v->prot & (VM_DEVICE | VM_SHARED)))
+			after += (MIN(v->end, end) - MAX(v->start, start)) / PAGE_SIZE;
 	}
-	pte_for_range(start, end, pte_reprotect, prot);
+	if (after > before && after - before > commit_limit)
+		return -ENOMEM;
+	int r = vma_split(start);
+
+	if (!r)
+		r = vma_split(end);
+	if (r)
+		return r;
+	int first = vma_index(start), last = first;
+
+	/* Piece by piece: each VMA keeps its own kind (device, shared, file). */
+	for (; last < nvmas && vmas[last].start < end; last++) {
+		struct vma *v = &vmas[last];
+
+		v->prot = prot | (v->prot & (VM_DEVICE | VM_SHARED | VM_MAYWRITE));
+		pte_for_range(v->start, v->end, pte_reprotect, vma_pte_arg(v));
+	}
+	committed = committed - before + after;
+	for (int i = last - 1; i >= first - 1; i--)
+		vma_merge_next(i);
 	vm_flush(start, end);
 	return 0;
 }
@@ -335,19 +505,9 @@ uint64_t vm_find_free(uint64_t len, uint64_t hint)
 
 const struct vma *vm_find(uint64_t va)
 {
-	int lo = 0, hi = nvmas;
+	int i = vma_index(va);
 
-	while (lo < hi) {
-		int mid = (lo + hi) / 2;
-
-		if (vmas[mid].end <= va)
-			lo = mid + 1;
-		else if (vmas[mid].start > va)
-			hi = mid;
-		else
-			return &vmas[mid];
-	}
-	return NULL;
+	return i < nvmas && vmas[i].start <= va ? &vmas[i] : NULL;
 }
 
 static bool pte_allows(uint64_t pte, uint32_t access)
@@ -361,6 +521,35 @@ static bool pte_allows(uint64_t pte, uint32_t access)
 	if ((access & PROT_EXEC) && !(pte & PTE_X))
 		return false;
 	return true;
+}
+
+/* A page of the program's own, a copy of the page at from, into *pte. */
+static int map_copy(uint64_t *pte, uint64_t from, uint32_t prot)
+{
+	uint64_t pa = pmem_alloc(&pmem);
+
+	if (!pa)
+		return -ENOMEM;
+	memcpy(PA2VA(pa), PA2VA(from), PAGE_SIZE);
+	*pte = (pa >> PAGE_SHIFT) << PTE_PPN_SHIFT | prot_to_pte(prot);
+	resident++;
+	return 0;
+}
+
+/* A file mapping's first touch of va: the file's page, or for a store
+ * into a private mapping a copy of it. */
+static int fault_file(const struct vma *v, uint64_t va, uint64_t *pte, uint32_t access)
+{
+	uint64_t pa;
+	int r = v->fops->page(v->file, v->pgoff + (va - v->start) / PAGE_SIZE, &pa);
+
+	if (r)
+		return r;
+	if (vma_cow(v) && (access & PROT_WRITE))
+		return map_copy(pte, pa, v->prot);
+	*pte = (pa >> PAGE_SHIFT) << PTE_PPN_SHIFT | prot_to_pte(vma_cow(v) ? cow_prot(v->prot) : v->prot) |
+	       PTE_SW_NOFREE;
+	return pte_allows(*pte, access) ? 0 : -EACCES;
 }
 
 int vm_fault(uint64_t va, uint32_t access)
@@ -383,20 +572,31 @@ int vm_fault(uint64_t va, uint32_t access)
 	if (!pte)
 		return -ENOMEM;
 	if (*pte & PTE_SW_KEPT) {
-		pte_reprotect(va, pte, v->prot);
+		pte_reprotect(va, pte, vma_pte_arg(v));
 	} else if (!(*pte & PTE_V)) {
+		/* No fence for an invalid-to-valid change: a hart that cached the
+		 * invalid entry faults once more and takes the branch below
+		 * (Linux's flush_tlb_fix_spurious_fault). On QEMU, where
+		 * sfence.vma empties the whole TLB, this halves the cost of a
+		 * first touch. */
+		if (v->fops)
+			return fault_file(v, va, pte, access);
 		uint64_t pa = pmem_alloc_zeroed(&pmem);
 
 		if (!pa)
 			return -ENOMEM;
 		*pte = (pa >> PAGE_SHIFT) << PTE_PPN_SHIFT | prot_to_pte(v->prot);
 		resident++;
-		/* No fence for an invalid-to-valid change: a hart that cached the
-		 * invalid entry faults once more and takes the branch below
-		 * (Linux's flush_tlb_fix_spurious_fault). On QEMU, where
-		 * sfence.vma empties the whole TLB, this halves the cost of a
-		 * first touch. */
 		return pte_allows(*pte, access) ? 0 : -EACCES;
+	}
+	/* A store into a private mapping's page that is still the file's:
+	 * the program gets a copy, and no hart may keep reading the file's. */
+	if ((access & PROT_WRITE) && vma_cow(v) && (*pte & PTE_SW_NOFREE)) {
+		int r = map_copy(pte, pte_pa(*pte), v->prot);
+
+		if (!r)
+			vm_flush(ALIGN_DOWN(va, PAGE_SIZE), ALIGN_DOWN(va, PAGE_SIZE) + PAGE_SIZE);
+		return r;
 	}
 	/* The page was there: the fault came from a stale TLB entry (this hart
 	 * cached the old PTE, or another hart filled it). */

@@ -19,11 +19,42 @@
 /* With the PROT_* bits of a VMA: its frames are device registers (/dev/mem),
  * not RAM goose owns: never freed, never counted, never faulted in. */
 #define VM_DEVICE 0x100
+/* MAP_SHARED: stores reach the file (or device) itself, and every other
+ * mapping and read(2) of it sees them. */
+#define VM_SHARED 0x200
+/* A shared mapping of a file open for writing: mprotect may add PROT_WRITE
+ * (Linux's VM_MAYWRITE; without it, EACCES). */
+#define VM_MAYWRITE 0x400
+
+/*
+ * What a file mapping asks of its file (fs/ supplies it; mm/ knows no
+ * file). A VMA holds the file (get/put) for as long as it maps any of it,
+ * so the file, and the pages it keeps, outlive close and unlink. The PTEs
+ * of a file mapping point at the file's own pages and own none of them
+ * (PTE_SW_NOFREE): the file frees a page only after vm_unmap_file has taken
+ * it out of every mapping. A private mapping shows the file's page until
+ * the program writes to it, then a copy of its own (copy on write).
+ */
+struct vm_file_ops {
+	void (*get)(void *file);
+	void (*put)(void *file);
+	/* The file's page at index pgoff, made if it has none yet: 0 with its
+	 * physical address in *pa, -EIO when the page lies wholly past the
+	 * end of the file, -ENOMEM. */
+	int (*page)(void *file, uint64_t pgoff, uint64_t *pa);
+};
 
 struct vma {
 	uint64_t start;
 	uint64_t end;
-	uint32_t prot;		/* PROT_* | VM_DEVICE */
+	uint32_t prot;		/* PROT_* | VM_DEVICE | VM_SHARED | VM_MAYWRITE */
+	/* A file mapping: the file (held), what names its pages (the
+	 * inode: two open files of one inode map the same pages), and the
+	 * page index of the file at start. NULL fops: anonymous. */
+	const struct vm_file_ops *fops;
+	void *file;
+	const void *mapping;
+	uint64_t pgoff;
 };
 
 extern struct pmem pmem;
@@ -39,9 +70,20 @@ uint64_t vm_phys(uint64_t va);
 int vm_add(uint64_t start, uint64_t end, uint32_t prot);
 /* Remove [start, end) from VMAs and page tables, freeing the pages. */
 void vm_remove(uint64_t start, uint64_t end);
-/* Change protection of [start, end); -ENOMEM when not all mapped. */
+/* [start, end), one mapping vm_add just made, maps file from page index
+ * pgoff (see struct vm_file_ops); the VMA takes a hold on file. 0 or -ENOMEM. */
+int vm_set_file(uint64_t start, uint64_t end, const struct vm_file_ops *ops, void *file, const void *mapping,
+		uint64_t pgoff);
+/* The file named mapping drops or zeroes its pages [first, end) (page
+ * indexes): take them out of every mapping, on every hart, before it does.
+ * cows: private copies go too (truncation: the range is past the new end,
+ * where every access must fault); else they stay (a punched hole). */
+void vm_unmap_file(const void *mapping, uint64_t first, uint64_t end, bool cows);
+/* Change protection of [start, end); -ENOMEM when not all mapped, -EACCES
+ * when it would make a shared mapping of a file not open for writing writable. */
 int vm_protect(uint64_t start, uint64_t end, uint32_t prot);
-/* Drop the pages of [start, end) (next touch gives zeros). */
+/* Drop the pages of [start, end): the next touch gives zeros, or the
+ * file's bytes again in a file mapping. */
 void vm_discard(uint64_t start, uint64_t end);
 /* Find len bytes of free address space, top-down; 0 when none. */
 uint64_t vm_find_free(uint64_t len, uint64_t hint);
@@ -57,8 +99,9 @@ const struct vma *vm_find(uint64_t va);
 const struct vma *vm_vma_at(int i);
 
 /* A page fault at va: 0 when handled (page supplied), -EFAULT when the
- * address is not mapped, -EACCES when mapped without that access,
- * -ENOMEM when no page is left. access: PROT_READ/WRITE/EXEC. */
+ * address is not mapped, -EACCES when mapped without that access, -EIO
+ * when a file mapping's page lies wholly past the end of its file (SIGBUS,
+ * BUS_ADRERR), -ENOMEM when no page is left. access: PROT_READ/WRITE/EXEC. */
 int vm_fault(uint64_t va, uint32_t access);
 
 /* No page is left for va: report it and end the program (status 137, as

@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * File system calls: descriptors, reads and writes, pipes, eventfd, epoll,
- * fcntl and stat. Paths are resolved by fs/namei.c.
+ * fcntl, stat, fallocate and the syncs. Paths are resolved by fs/namei.c.
  */
 #include "arch/riscv/layout.h"
 #include "fs/file.h"
 #include "fs/vfs.h"
 #include "include/uapi/errno.h"
 #include "include/uapi/eventpoll.h"
+#include "include/uapi/falloc.h"
 #include "include/uapi/fcntl.h"
 #include "include/uapi/ioctls.h"
 #include "include/uapi/limits.h"
@@ -612,14 +613,107 @@ SYSCALL(ftruncate)
 	return f->ops->truncate(f, a[1]);
 }
 
-/* Files in goose's tree have nothing to write back; pipes, eventfds and
- * the like cannot be synced at all (EINVAL, as Linux says). */
-SYSCALL(fsync)
+/*
+ * fallocate (fs/open.c's vfs_fallocate checks, in its order): the range,
+ * the mode (each mode alone, PUNCH_HOLE only with KEEP_SIZE), a file open
+ * for writing, its kind; then tmpfs's own two modes (mm/shmem.c), the
+ * others EOPNOTSUPP. ZERO_RANGE, COLLAPSE_RANGE and the rest are other
+ * file systems'.
+ */
+#define FALLOC_MODE_MASK                                                                                     \
+	(FALLOC_FL_PUNCH_HOLE | FALLOC_FL_COLLAPSE_RANGE | FALLOC_FL_ZERO_RANGE | FALLOC_FL_INSERT_RANGE |    \
+	 FALLOC_FL_UNSHARE_RANGE | FALLOC_FL_WRITE_ZEROES)
+
+SYSCALL(fallocate)
 {
 	struct file *f = fd_get((int)a[0]);
+	uint32_t mode = (uint32_t)a[1], type;
+	int64_t off = (int64_t)a[2], len = (int64_t)a[3];
 
 	(void)t;
-	if (!f)
+	if (!f || (f->flags & O_PATH))
 		return -EBADF;
-	return f->ops->seekable && f->inode ? 0 : -EINVAL;
+	if (off < 0 || len <= 0)
+		return -EINVAL;
+	if (mode & ~(uint32_t)(FALLOC_MODE_MASK | FALLOC_FL_KEEP_SIZE))
+		return -EOPNOTSUPP;
+	switch (mode & FALLOC_MODE_MASK) {
+	case FALLOC_FL_ALLOCATE_RANGE:
+	case FALLOC_FL_UNSHARE_RANGE:
+	case FALLOC_FL_ZERO_RANGE:
+		break;
+	case FALLOC_FL_PUNCH_HOLE:
+		if (!(mode & FALLOC_FL_KEEP_SIZE))
+			return -EOPNOTSUPP;
+		break;
+	case FALLOC_FL_COLLAPSE_RANGE:
+	case FALLOC_FL_INSERT_RANGE:
+	case FALLOC_FL_WRITE_ZEROES:
+		if (mode & FALLOC_FL_KEEP_SIZE)
+			return -EOPNOTSUPP;
+		break;
+	default:
+		return -EOPNOTSUPP;
+	}
+	if ((f->flags & O_ACCMODE) == O_RDONLY)
+		return -EBADF;
+	type = vfs_file_type(f);
+	if (type == S_IFIFO)
+		return -ESPIPE;
+	if (type == S_IFDIR)
+		return -EISDIR;
+	if (type != S_IFREG)
+		return -ENODEV;
+	if (off > INT64_MAX - len)
+		return -EFBIG;
+	if (mode & ~(uint32_t)(FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE))
+		return -EOPNOTSUPP;
+	return vfs_fallocate(f, mode, (uint64_t)off, (uint64_t)len);
+}
+
+/* Files in goose's tree are their pages: there is nothing to write back.
+ * Regular files and directories sync at once; what has no fsync on Linux
+ * (pipes, sockets, devices, eventfds) is EINVAL, and an O_PATH descriptor
+ * is no file to it (EBADF). */
+static long file_sync(int fd)
+{
+	struct file *f = fd_get(fd);
+	uint32_t type;
+
+	if (!f || (f->flags & O_PATH))
+		return -EBADF;
+	type = vfs_file_type(f);
+	return type == S_IFREG || type == S_IFDIR ? 0 : -EINVAL;
+}
+
+SYSCALL(fdatasync)
+{
+	(void)t;
+	return file_sync((int)a[0]);
+}
+
+/* fs/sync.c's checks: the flags, a negative or wrapping range (EINVAL);
+ * then only what has pages may be synced (ESPIPE for the rest). */
+SYSCALL(sync_file_range)
+{
+	struct file *f = fd_get((int)a[0]);
+	int64_t off = (int64_t)a[1], end = (int64_t)(a[1] + a[2]);
+	uint32_t type;
+
+	(void)t;
+	if (!f || (f->flags & O_PATH))
+		return -EBADF;
+	if ((uint32_t)a[3] & ~(uint32_t)(SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
+					 SYNC_FILE_RANGE_WAIT_AFTER))
+		return -EINVAL;
+	if (off < 0 || end < 0 || end < off)
+		return -EINVAL;
+	type = vfs_file_type(f);
+	return type == S_IFREG || type == S_IFDIR || type == S_IFLNK ? 0 : -ESPIPE;
+}
+
+SYSCALL(fsync)
+{
+	(void)t;
+	return file_sync((int)a[0]);
 }

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Memory system calls: mmap, munmap, mprotect, madvise, mincore, brk.
- * Flags are Linux's (include/uapi/asm-generic/mman-common.h, mman.h).
- * Anonymous memory is demand-zero (vm.c); a private file mapping gets a
- * copy of the file's bytes when it is made.
+ * Memory system calls: mmap, munmap, mprotect, madvise, mincore, msync,
+ * brk. Flags are Linux's (include/uapi/asm-generic/mman-common.h, mman.h).
+ * Anonymous memory is demand-zero (vm.c); a file mapping maps the file's
+ * own pages as they are touched (a private one copies a page it writes).
  */
 #include "arch/riscv/layout.h"
 #include "arch/riscv/riscv.h"
@@ -29,14 +29,15 @@ static bool user_range(uint64_t start, uint64_t len)
 	return start >= PAGE_SIZE && start < USER_MAP_END && len <= USER_MAP_END - start;
 }
 
-/* Touch every page now (MAP_POPULATE, MADV_POPULATE_*): -ENOMEM when RAM runs out. */
-static long populate(uint64_t start, uint64_t len, uint32_t access)
+/* Touch every page now (MAP_POPULATE, MADV_POPULATE_*): 0, or vm_fault's
+ * error at the first page it failed for. */
+static int populate(uint64_t start, uint64_t len, uint32_t access)
 {
 	for (uint64_t va = start; va < start + len; va += PAGE_SIZE) {
 		int r = vm_fault(va, access);
 
 		if (r)
-			return r == -ENOMEM ? -ENOMEM : -EFAULT;
+			return r;
 	}
 	return 0;
 }
@@ -66,6 +67,7 @@ SYSCALL(mmap)
 	uint32_t prot = (uint32_t)a[2], flags = (uint32_t)a[3];
 	int fd = (int)a[4];
 	struct file *f = NULL;
+	uint32_t vm_flags = 0;
 
 	(void)t;
 	if (!len)
@@ -103,6 +105,12 @@ SYSCALL(mmap)
 			return -EACCES;
 		if (!f->ops->mmap)
 			return -ENODEV;
+		/* file_mmap_ok: the last byte's offset must fit a loff_t. */
+		if (off > INT64_MAX - len)
+			return -EOVERFLOW;
+		vm_flags = f->ops->vm_flags;
+		if ((flags & MAP_TYPE) != MAP_PRIVATE)
+			vm_flags |= VM_SHARED | ((f->flags & O_ACCMODE) == O_RDWR ? VM_MAYWRITE : 0);
 	}
 	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
 		if (addr & (PAGE_SIZE - 1))
@@ -117,7 +125,7 @@ SYSCALL(mmap)
 		if (!addr)
 			return -ENOMEM;
 	}
-	if (vm_add(addr, addr + len, prot | (f ? f->ops->vm_flags : 0)))
+	if (vm_add(addr, addr + len, prot | vm_flags))
 		return -ENOMEM;
 	if (f) {
 		long r = f->ops->mmap(f, addr, len, prot, off, (flags & MAP_TYPE) != MAP_PRIVATE);
@@ -132,12 +140,16 @@ SYSCALL(mmap)
 	 * tells the addresses). */
 	if (!f && (flags & MAP_LOCKED) && (flags & MAP_POPULATE) && (prot & PROT_WRITE))
 		populate_contiguous(addr, len, prot);
+	/* As mm_populate, a page that cannot be had (past a file's end, or
+	 * PROT_NONE) ends the populating, not the mmap; goose's one difference:
+	 * no memory left is ENOMEM now rather than the OOM killer later. A
+	 * private writable mapping is written to, so it has its copies. */
 	if (flags & (MAP_POPULATE | MAP_LOCKED)) {
-		long r = populate(addr, len, prot & PROT_WRITE ? PROT_WRITE : PROT_READ);
+		int r = populate(addr, len, prot & PROT_WRITE ? PROT_WRITE : PROT_READ);
 
-		if (r) {
+		if (r == -ENOMEM) {
 			vm_remove(addr, addr + len);
-			return r;
+			return -ENOMEM;
 		}
 	}
 	return (long)addr;
@@ -211,7 +223,15 @@ SYSCALL(madvise)
 	case MADV_POPULATE_WRITE:
 		if (!covered)
 			return -ENOMEM;
-		return populate(addr, len, a[2] == MADV_POPULATE_WRITE ? PROT_WRITE : PROT_READ);
+		/* madvise_populate: a page that faults (SIGSEGV or SIGBUS) is EFAULT. */
+		switch (populate(addr, len, a[2] == MADV_POPULATE_WRITE ? PROT_WRITE : PROT_READ)) {
+		case 0:
+			return 0;
+		case -ENOMEM:
+			return -ENOMEM;
+		default:
+			return -EFAULT;
+		}
 	default:
 		/* Hints about paging policies goose does not have. */
 		break;
@@ -235,6 +255,52 @@ SYSCALL(mincore)
 			return -EFAULT;
 	}
 	return 0;
+}
+
+/*
+ * msync: a file here is its pages, so a mapping has nothing to write back
+ * or to read again; what is left is mm/msync.c's checking, in its order:
+ * the flags (MS_ASYNC and MS_SYNC not both), the alignment, a length that
+ * wraps when rounded (ENOMEM; one that rounds to 0 is 0), and holes in the
+ * range (ENOMEM once the mapped parts are done, at once for MS_ASYNC
+ * alone). MS_SYNC of a writable shared mapping fsyncs its file, which
+ * /dev/mem cannot be (EINVAL).
+ */
+SYSCALL(msync)
+{
+	uint64_t start = a[0], end;
+	uint32_t flags = (uint32_t)a[2];
+	long unmapped = 0;
+	const struct vma *v;
+
+	(void)t;
+	if (flags & ~(uint32_t)(MS_ASYNC | MS_INVALIDATE | MS_SYNC))
+		return -EINVAL;
+	if (start & (PAGE_SIZE - 1))
+		return -EINVAL;
+	if ((flags & MS_ASYNC) && (flags & MS_SYNC))
+		return -EINVAL;
+	end = start + ((a[1] + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1));
+	if (end < start)
+		return -ENOMEM;
+	if (end == start)
+		return 0;
+	for (int i = 0; (v = vm_vma_at(i)); i++) {
+		if (v->end <= start)
+			continue;
+		if (start < v->start) {
+			if (flags == MS_ASYNC || v->start >= end)
+				return -ENOMEM;
+			unmapped = -ENOMEM;
+		}
+		if ((flags & MS_SYNC) && (v->prot & (VM_SHARED | VM_MAYWRITE | VM_DEVICE)) ==
+						 (VM_SHARED | VM_MAYWRITE | VM_DEVICE))
+			return -EINVAL;
+		start = v->end;
+		if (start >= end)
+			return unmapped;
+	}
+	return -ENOMEM;
 }
 
 /* The program break: an anonymous region just past the ELF's last segment. */

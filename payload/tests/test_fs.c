@@ -5,13 +5,20 @@
  * Linux gives (path_resolution(7), the man pages of each call, tmpfs).
  * The steps share one tree and run in order; each group works in a
  * directory of its own. LeakSanitizer checks that every inode and open
- * file is freed (an unlinked file lives until its last close).
+ * file is freed (an unlinked file lives until its last close). File
+ * mappings: a file's pages are the mapping's, both ways, through truncation
+ * (SIGBUS past the end), fallocate, unlink and close, and the pages go back
+ * to the allocator exactly when neither the file nor a mapping holds them.
  */
 #include "tests/host_kernel.h"
 #include "fs/vfs.h"
 #include "include/uapi/errno.h"
+#include "include/uapi/falloc.h"
 #include "include/uapi/fcntl.h"
+#include "include/uapi/mman.h"
 #include "include/uapi/stat.h"
+#include "mm/pmem.h"
+#include "mm/vm.h"
 #include "test.h"
 
 enum op {
@@ -353,9 +360,137 @@ static size_t cpio_entry(uint8_t *out, const char *name, uint32_t mode, const ch
 	return n;
 }
 
+#define MAP_VA 0x200000000ull
+#define PG 4096ull
+
+/* mmap as sys_mmap makes it: the VMA, then the file's mmap. */
+static long map(uint64_t va, uint64_t pages, uint32_t prot, bool shared, struct file *f, uint64_t off)
+{
+	uint32_t flags = shared ? VM_SHARED | ((f->flags & O_ACCMODE) == O_RDWR ? VM_MAYWRITE : 0) : 0;
+	long r = vm_add(va, va + pages * PG, prot | flags);
+
+	if (!r && (r = f->ops->mmap(f, va, pages * PG, prot, off, shared)))
+		vm_remove(va, va + pages * PG);
+	return r;
+}
+
+static char user_byte(uint64_t va)
+{
+	char c = '?';
+
+	return copy_from_user(&c, va, 1) ? '!' : c;
+}
+
+static void test_file_mappings(void)
+{
+	struct file *f, *g;
+	uint64_t off = 0, a = MAP_VA, b = MAP_VA + 16 * PG, p = MAP_VA + 32 * PG;
+	uint32_t rw = PROT_READ | PROT_WRITE;
+	char buf[16], c = 'M';
+	struct kstat st;
+
+	/* Page tables for the three ranges, so that what is left over later is a leak. */
+	CHECK(vm_add(MAP_VA, MAP_VA + 48 * PG, rw) == 0 && vm_fault(a, PROT_WRITE) == 0 &&
+	      vm_fault(b, PROT_WRITE) == 0 && vm_fault(p, PROT_WRITE) == 0, "page tables");
+	vm_remove(MAP_VA, MAP_VA + 48 * PG);
+	uint64_t free0 = pmem.free_pages;
+
+	CHECK(vfs_mkdirat(AT_FDCWD, "/m", 0755) == 0, "mkdir");
+	CHECK(vfs_open(AT_FDCWD, "/m/f", O_CREAT | O_RDWR, 0644, &f) == 0, "create");
+	CHECK(f->ops->write(f, "0123456789", 10, &off) == 10, "write");
+	CHECK(map(a, 4, rw, true, f, 0) == 0 && map(b, 2, rw, true, f, PG) == 0, "two shared mappings");
+	CHECK(map(p, 4, rw, false, f, 0) == 0, "a private one");
+	CHECK(user_byte(a + 3) == '3' && user_byte(p + 3) == '3', "the file's bytes");
+	CHECK(copy_to_user(a + 5, &c, 1) == 0, "a store through the shared mapping");
+	off = 5;
+	CHECK(f->ops->read(f, buf, 1, &off) == 1 && buf[0] == 'M', "read(2) sees it");
+	CHECK(user_byte(p + 5) == 'M', "the private mapping too, not having written that page");
+	off = PG + 7;
+	CHECK(f->ops->write(f, "W", 1, &off) == 1, "pwrite into page 1");
+	CHECK(user_byte(a + PG + 7) == 'W' && user_byte(b + 7) == 'W', "both shared mappings see it");
+	CHECK(vm_phys(a + PG) == vm_phys(b), "one page");
+	c = 'P';
+	CHECK(copy_to_user(p + 1, &c, 1) == 0 && user_byte(a + 1) == '1', "the private mapping's store stays its own");
+	CHECK(vm_fault(a + 2 * PG, PROT_READ) == -EIO, "page 2 is wholly past the end (8 KiB file): SIGBUS");
+	vfs_inode_stat(f->inode, &st);
+	CHECK(st.st_size == PG + 8 && st.st_blocks == 16, "size %ld, blocks %ld", (long)st.st_size, (long)st.st_blocks);
+
+	/* Shrink to 100 bytes: page 1 leaves every mapping; the tail is zeros. */
+	CHECK(copy_to_user(a + 150, &c, 1) == 0, "a store at 150");
+	CHECK(f->ops->truncate(f, 100) == 0, "ftruncate 100");
+	CHECK(vm_fault(a + PG, PROT_READ) == -EIO && vm_fault(b, PROT_READ) == -EIO && vm_fault(p + PG, PROT_READ) == -EIO,
+	      "SIGBUS in every mapping past the end");
+	CHECK(user_byte(a + 5) == 'M' && user_byte(a + 150) == 0, "kept below the end, zeros past it");
+	CHECK(copy_to_user(a + 200, &c, 1) == 0, "a store past the end in the last page");
+	CHECK(f->ops->truncate(f, 3 * PG) == 0, "grow to 3 pages");
+	CHECK(user_byte(a + 200) == 0 && user_byte(b + 7) == 0 && user_byte(a + 2 * PG) == 0,
+	      "zeros where the file grew, though a mapping stored there");
+	CHECK(user_byte(p + 1) == 'P' && user_byte(p + 3) == '3', "page 0 of the private mapping is its copy");
+
+	/* fallocate: a hole punched in page 1 reaches the mappings. */
+	CHECK(copy_to_user(b + 100, "xyz", 3) == 0, "fill page 1");
+	CHECK(vfs_fallocate(f, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, PG, PG) == 0, "punch page 1");
+	CHECK(!vm_resident(b) && user_byte(a + PG + 100) == 0 && user_byte(b + 101) == 0, "gone from both");
+	CHECK(copy_to_user(a + 10, "abcdef", 6) == 0, "bytes in page 0");
+	CHECK(vfs_fallocate(f, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 12, 2) == 0, "punch 2 bytes");
+	CHECK(user_byte(a + 11) == 'b' && user_byte(a + 12) == 0 && user_byte(a + 13) == 0 && user_byte(a + 14) == 'e',
+	      "zeroed in place");
+	CHECK(vfs_fallocate(f, FALLOC_FL_KEEP_SIZE, 0, 6 * PG) == 0, "allocate past the end, keeping the size");
+	vfs_inode_stat(f->inode, &st);
+	CHECK(st.st_size == 3 * PG && st.st_blocks == 48, "size %ld, blocks %ld", (long)st.st_size, (long)st.st_blocks);
+	CHECK(vm_fault(a + 3 * PG, PROT_READ) == -EIO, "still SIGBUS past the size");
+	CHECK(vfs_fallocate(f, 0, 0, 4 * PG) == 0, "mode 0 extends");
+	CHECK(user_byte(a + 3 * PG) == 0 && user_byte(a + 3 * PG + 5) == 0, "to zeros");
+	CHECK(vfs_fallocate(f, 0, 0, 1ull << 40) == -ENOSPC, "more than the machine: ENOSPC");
+	vfs_inode_stat(f->inode, &st);
+	CHECK(st.st_size == 4 * PG && st.st_blocks == 48, "unchanged by the failure: %ld", (long)st.st_blocks);
+
+	/* Unlink and close: the mappings keep the file; the last munmap frees it. */
+	CHECK(vfs_open(AT_FDCWD, "/m/f", O_RDONLY, 0, &g) == 0, "open again");
+	CHECK(vfs_unlinkat(AT_FDCWD, "/m/f", 0) == 0, "unlink");
+	file_put(f);
+	file_put(g);
+	CHECK(user_byte(a + 5) == 'M' && copy_to_user(b + 1, &c, 1) == 0 && user_byte(a + PG + 1) == 'P',
+	      "mappings of an unlinked, closed file still share its pages");
+	vm_remove(a, a + 4 * PG);
+	vm_remove(p, p + 4 * PG);
+	CHECK(pmem.free_pages < free0 && user_byte(b + 1) == 'P', "one mapping left, the file lives");
+	vm_remove(b, b + 2 * PG);
+	CHECK(pmem.free_pages == free0, "every page back: %ld missing", (long)(free0 - pmem.free_pages));
+
+	/* munmap first, close after. */
+	CHECK(vfs_open(AT_FDCWD, "/m/g", O_CREAT | O_RDWR, 0644, &f) == 0, "create g");
+	CHECK(f->ops->truncate(f, 2 * PG) == 0 && map(a, 2, rw, true, f, 0) == 0, "map g");
+	CHECK(copy_to_user(a + PG, "g", 1) == 0, "store");
+	vm_remove(a, a + 2 * PG);
+	off = PG;
+	CHECK(f->ops->read(f, buf, 1, &off) == 1 && buf[0] == 'g', "the file kept it");
+	CHECK(vfs_unlinkat(AT_FDCWD, "/m/g", 0) == 0, "unlink g");
+	file_put(f);
+	CHECK(pmem.free_pages == free0, "every page back: %ld missing", (long)(free0 - pmem.free_pages));
+
+	/* A read-only file mapped shared cannot be made writable. */
+	CHECK(vfs_open(AT_FDCWD, "/m/h", O_CREAT | O_RDONLY, 0644, &f) == 0, "create h");
+	CHECK(map(a, 1, PROT_READ, true, f, 0) == 0, "map h");
+	CHECK(vm_protect(a, a + PG, rw) == -EACCES, "mprotect: EACCES");
+	CHECK(vm_fault(a, PROT_READ) == -EIO, "an empty file: SIGBUS at once");
+	vm_remove(a, a + PG);
+	file_put(f);
+	CHECK(vfs_unlinkat(AT_FDCWD, "/m/h", 0) == 0 && vfs_unlinkat(AT_FDCWD, "/m", AT_REMOVEDIR) == 0, "clean up");
+
+	/* O_DIRECT: regular files take it (Linux 6.6's tmpfs), the rest refuse. */
+	CHECK(vfs_open(AT_FDCWD, "/tmp/d", O_CREAT | O_RDWR | O_DIRECT, 0644, &f) == 0, "O_DIRECT file");
+	file_put(f);
+	CHECK(vfs_unlinkat(AT_FDCWD, "/tmp/d", 0) == 0, "unlink");
+	CHECK(vfs_open(AT_FDCWD, "/tmp", O_RDONLY | O_DIRECT, 0, &f) == -EINVAL, "O_DIRECT directory");
+	CHECK(vfs_open(AT_FDCWD, "/dev/null", O_RDWR | O_DIRECT, 0, &f) == -EINVAL, "O_DIRECT device");
+	CHECK(vfs_open(AT_FDCWD, "/tmp", O_PATH | O_DIRECT, 0, &f) == 0, "O_PATH ignores it");
+	file_put(f);
+}
+
 static void test_initramfs(void)
 {
-	static uint8_t archive[1024];
+	static uint8_t archive[1024], pristine[1024];
 	size_t n = 0;
 	struct file *f;
 	char buf[32];
@@ -365,9 +500,20 @@ static void test_initramfs(void)
 	n += cpio_entry(archive + n, "ird/data", S_IFREG | 0644, "from the archive");
 	n += cpio_entry(archive + n, "ird/link", S_IFLNK | 0777, "data");
 	n += cpio_entry(archive + n, "TRAILER!!!", 0, "");
+	memcpy(pristine, archive, n);
 	CHECK(vfs_unpack_cpio(archive, n) == 0, "unpack: %s", host_last_msg);
 	CHECK(vfs_open(AT_FDCWD, "/ird/link", O_RDONLY, 0, &f) == 0, "open through the link");
 	CHECK(f->ops->read(f, buf, sizeof(buf), &off) == 16 && !memcmp(buf, "from the archive", 16), "its bytes");
+	/* Bytes in the archive are no page to share: mapping one copies it first. */
+	CHECK(map(MAP_VA, 1, PROT_READ, true, f, 0) == 0 && user_byte(MAP_VA + 5) == 't', "mapped from the archive");
+	struct file *w;
+
+	off = 5;
+	CHECK(vfs_open(AT_FDCWD, "/ird/data", O_RDWR, 0, &w) == 0 && w->ops->write(w, "T", 1, &off) == 1, "write");
+	CHECK(user_byte(MAP_VA + 5) == 'T' && !memcmp(archive, pristine, n),
+	      "the mapping sees it; the archive is untouched");
+	vm_remove(MAP_VA, MAP_VA + PG);
+	file_put(w);
 	file_put(f);
 	CHECK(vfs_unpack_cpio(archive, 10) == -1, "a truncated archive is refused");
 }
@@ -382,6 +528,7 @@ int main(void)
 	for (size_t i = 0; i < ARRAY_SIZE(steps); i++)
 		run(&steps[i]);
 	check_root_slot();
+	test_file_mappings();
 	test_initramfs();
 	for (size_t i = 0; i < ARRAY_SIZE(slots); i++)
 		CHECK(!slots[i], "slot %zu left open", i);

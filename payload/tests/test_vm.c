@@ -5,8 +5,12 @@
  * protections, munmap/MADV_DONTNEED giving pages back (no page leaks), and
  * every allocation failure injected in turn (pmem.fail_after): each must
  * come back as -ENOMEM / -EFAULT with the books balanced, never a crash.
+ * File mappings over a stand-in file: shared pages, copy on write, the
+ * file's pages taken out of every mapping, SIGBUS past the end, and the
+ * holds a VMA keeps on its file through splits, merges and unmaps.
  */
 #include <setjmp.h>
+#include <stdarg.h>
 
 #include "arch/riscv/layout.h"
 #include "arch/riscv/riscv.h"
@@ -33,6 +37,16 @@ void goose_exit(int status)
 {
 	exits = status;
 	longjmp(oom_exit, 1);
+}
+
+void panic(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	abort();
 }
 
 void smp_tlb_shootdown(uint64_t start, uint64_t size)
@@ -222,6 +236,181 @@ static void test_exhaustion(void)
 	CHECK(vm_add(va, va + 101 * PAGE, PROT_NONE) == 0, "a reservation costs nothing");
 }
 
+/* A file for file mappings: its pages from the arena, made on first touch,
+ * and the holds VMAs have on it. */
+struct fake_file {
+	int holds;
+	uint64_t size;
+	uint64_t pages[16];
+};
+
+static void ff_get(void *file)
+{
+	((struct fake_file *)file)->holds++;
+}
+
+static void ff_put(void *file)
+{
+	((struct fake_file *)file)->holds--;
+}
+
+static int ff_page(void *file, uint64_t pgoff, uint64_t *pa)
+{
+	struct fake_file *f = file;
+
+	if (pgoff >= (f->size + PAGE - 1) / PAGE)
+		return -EIO;
+	if (!f->pages[pgoff] && !(f->pages[pgoff] = pmem_alloc_zeroed(&pmem)))
+		return -ENOMEM;
+	*pa = f->pages[pgoff];
+	return 0;
+}
+
+static const struct vm_file_ops ff_ops = { ff_get, ff_put, ff_page };
+
+static uint8_t *file_byte(struct fake_file *f, uint64_t pgoff, uint64_t off)
+{
+	return (uint8_t *)PA2VA(f->pages[pgoff]) + off;
+}
+
+/* A file mapping as mmap makes one: the VMA, then its file. */
+static int map_file(uint64_t va, uint64_t pages, uint32_t prot, struct fake_file *f, uint64_t pgoff)
+{
+	int r = vm_add(va, va + pages * PAGE, prot);
+
+	return r ? r : vm_set_file(va, va + pages * PAGE, &ff_ops, f, f, pgoff);
+}
+
+static void file_drop_pages(struct fake_file *f)
+{
+	for (int i = 0; i < 16; i++)
+		if (f->pages[i])
+			pmem_free(&pmem, f->pages[i]);
+	memset(f->pages, 0, sizeof(f->pages));
+}
+
+static void test_file_shared(void)
+{
+	setup();
+	struct fake_file f = { .size = 2 * PAGE + 100 };
+	uint64_t va = 0x500000000ull, va2 = 0x600000000ull, free0 = pmem.free_pages, committed0 = vm_committed_pages();
+	uint32_t rw = PROT_READ | PROT_WRITE | VM_SHARED | VM_MAYWRITE;
+	char c = 'x';
+
+	CHECK(map_file(va, 4, rw, &f, 0) == 0 && f.holds == 1, "map: holds %d", f.holds);
+	CHECK(map_file(va2, 2, rw, &f, 1) == 0 && f.holds == 2, "second mapping at page 1: holds %d", f.holds);
+	CHECK(vm_fault(va + PAGE + 8, PROT_WRITE) == 0 && vm_phys(va + PAGE) == f.pages[1], "the file's own page");
+	CHECK(copy_to_user(va + PAGE + 8, &c, 1) == 0 && *file_byte(&f, 1, 8) == 'x', "a store reaches the file");
+	CHECK(copy_from_user(&c, va2 + 8, 1) == 0 && c == 'x', "and the other mapping");
+	*file_byte(&f, 1, 9) = 'y';
+	CHECK(copy_from_user(&c, va2 + 9, 1) == 0 && c == 'y', "a write to the file reaches the mapping");
+	CHECK(vm_fault(va + 2 * PAGE + 200, PROT_READ) == 0, "the last page, partly past the end");
+	CHECK(vm_fault(va + 3 * PAGE, PROT_READ) == -EIO, "a page wholly past the end: SIGBUS");
+	CHECK(copy_from_user(&c, va + 3 * PAGE, 1) == -EFAULT, "and EFAULT for a system call");
+	CHECK(vm_committed_pages() == committed0, "a shared mapping commits nothing");
+
+	/* MADV_DONTNEED: the mapping forgets the page, the file keeps it. */
+	vm_discard(va, va + 4 * PAGE);
+	CHECK(!vm_resident(va + PAGE) && f.pages[1] && *file_byte(&f, 1, 8) == 'x', "discard keeps the file's data");
+	CHECK(copy_from_user(&c, va + PAGE + 8, 1) == 0 && c == 'x', "the next touch sees the file again");
+
+	/* The file shrinks to one page: pages 1.. leave both mappings. */
+	CHECK(vm_fault(va, PROT_READ) == 0 && vm_fault(va2, PROT_READ) == 0, "faults");
+	f.size = 100;
+	vm_unmap_file(&f, 1, UINT64_MAX, true);
+	CHECK(vm_resident(va) && !vm_resident(va + PAGE) && !vm_resident(va2), "pages past the end unmapped");
+	CHECK(vm_fault(va2, PROT_READ) == -EIO && vm_fault(va + PAGE, PROT_WRITE) == -EIO, "SIGBUS there now");
+	pmem_free(&pmem, f.pages[1]);
+	pmem_free(&pmem, f.pages[2]);
+	f.pages[1] = f.pages[2] = 0;
+	f.size = 3 * PAGE;
+	CHECK(copy_from_user(&c, va2 + 9, 1) == 0 && c == 0, "grown again: zeros");
+
+	/* A VMA holds its file once per piece; unmapping lets go. */
+	vm_remove(va + PAGE, va + 2 * PAGE);
+	CHECK(f.holds == 3, "munmap of a middle page: two pieces hold it, %d holds", f.holds);
+	CHECK(vm_find(va + 2 * PAGE) && vm_find(va + 2 * PAGE)->pgoff == 2, "the second piece maps page 2");
+	CHECK(vm_protect(va, va + PAGE, PROT_READ) == 0 && f.holds == 3, "mprotect of a whole piece");
+	CHECK(vm_protect(va, va + PAGE, PROT_READ | PROT_WRITE) == 0, "and back");
+	CHECK(map_file(va + PAGE, 1, rw, &f, 1) == 0 && f.holds == 2 && vm_find(va)->end == va + 4 * PAGE,
+	      "mapping page 1 again where it was joins the pieces: %d holds", f.holds);
+	CHECK(vm_protect(va + PAGE, va + 2 * PAGE, PROT_READ) == 0 && f.holds == 4, "mprotect splits: %d", f.holds);
+	CHECK(vm_protect(va + PAGE, va + 2 * PAGE, PROT_READ | PROT_WRITE) == 0 && f.holds == 2,
+	      "and joins again: %d", f.holds);
+	vm_remove(va, va + 4 * PAGE);
+	vm_remove(va2, va2 + 2 * PAGE);
+	CHECK(f.holds == 0, "every hold given back: %d", f.holds);
+	file_drop_pages(&f);
+	CHECK(free0 - pmem.free_pages <= 4, "only page tables stay: %lu pages", free0 - pmem.free_pages);
+
+	/* A shared mapping of a file not open for writing never becomes writable. */
+	CHECK(map_file(va, 1, PROT_READ | VM_SHARED, &f, 0) == 0, "map read-only");
+	CHECK(vm_protect(va, va + PAGE, PROT_READ | PROT_WRITE) == -EACCES, "mprotect: EACCES");
+	CHECK(vm_protect(va, va + PAGE, PROT_NONE) == 0, "taking rights away is fine");
+	vm_remove(va, va + PAGE);
+	file_drop_pages(&f);
+}
+
+static void test_file_private(void)
+{
+	setup();
+	struct fake_file f = { .size = 4 * PAGE };
+	uint64_t va = 0x500000000ull, free0 = pmem.free_pages, resident0 = vm_resident_pages();
+	uint64_t committed0 = vm_committed_pages();
+	char c;
+
+	CHECK(map_file(va, 4, PROT_READ | PROT_WRITE, &f, 0) == 0, "map private");
+	CHECK(vm_committed_pages() == committed0 + 4, "a private writable mapping commits its pages");
+	CHECK(vm_fault(va, PROT_READ) == 0 && vm_phys(va) == f.pages[0], "a read maps the file's page");
+	*file_byte(&f, 0, 1) = 'f';
+	CHECK(copy_from_user(&c, va + 1, 1) == 0 && c == 'f', "which shows the file's later writes");
+	c = 'p';
+	CHECK(copy_to_user(va + 2, &c, 1) == 0, "a store");
+	CHECK(vm_phys(va) != f.pages[0] && *file_byte(&f, 0, 2) == 0, "went to a copy, not the file");
+	CHECK(copy_from_user(&c, va + 1, 1) == 0 && c == 'f', "the copy has the file's bytes");
+	*file_byte(&f, 0, 1) = 'g';
+	CHECK(copy_from_user(&c, va + 1, 1) == 0 && c == 'f', "and no longer follows the file");
+	CHECK(vm_resident_pages() == resident0 + 1, "the copy is the program's page");
+	/* A first touch that is a store copies at once. */
+	CHECK(vm_fault(va + PAGE, PROT_WRITE) == 0 && vm_phys(va + PAGE) != f.pages[1] && f.pages[1],
+	      "a store as first touch");
+	/* mprotect keeps the file's pages read-only in a private mapping. */
+	CHECK(vm_fault(va + 2 * PAGE, PROT_READ) == 0, "read page 2");
+	CHECK(vm_protect(va, va + 4 * PAGE, PROT_READ) == 0 && vm_protect(va, va + 4 * PAGE, PROT_NONE) == 0 &&
+	      vm_protect(va, va + 4 * PAGE, PROT_READ | PROT_WRITE) == 0, "mprotect around");
+	CHECK(vm_phys(va + 2 * PAGE) == f.pages[2], "page 2 is still the file's");
+	c = 'q';
+	CHECK(copy_to_user(va + 2 * PAGE, &c, 1) == 0 && vm_phys(va + 2 * PAGE) != f.pages[2] &&
+	      *file_byte(&f, 2, 0) == 0, "and is copied when written");
+	CHECK(copy_from_user(&c, va + 2, 1) == 0 && c == 'p', "the first copy survived PROT_NONE");
+	/* A punched hole takes the file's pages, not the copies. */
+	CHECK(vm_fault(va + 3 * PAGE, PROT_READ) == 0, "read page 3");
+	vm_unmap_file(&f, 0, 4, false);
+	CHECK(vm_resident(va) && vm_resident(va + 2 * PAGE) && !vm_resident(va + 3 * PAGE), "copies stay");
+	/* Truncation takes both. */
+	f.size = 0;
+	vm_unmap_file(&f, 0, UINT64_MAX, true);
+	CHECK(!vm_resident(va) && !vm_resident(va + PAGE) && vm_resident_pages() == resident0, "all gone");
+	CHECK(vm_fault(va, PROT_READ) == -EIO, "SIGBUS past the end, private or not");
+	f.size = 4 * PAGE;
+	/* MADV_DONTNEED drops the copy: the file shows again. */
+	c = 'r';
+	CHECK(copy_to_user(va, &c, 1) == 0 && vm_phys(va) != f.pages[0], "copied");
+	vm_discard(va, va + PAGE);
+	CHECK(copy_from_user(&c, va + 1, 1) == 0 && c == 'g' && vm_phys(va) == f.pages[0], "the file again");
+	/* No page for the copy: ENOMEM, and the mapping is still sound. */
+	pmem.fail_after = 1;
+	CHECK(vm_fault(va, PROT_WRITE) == -ENOMEM, "copy without memory");
+	pmem.fail_after = 0;
+	CHECK(vm_phys(va) == f.pages[0] && vm_fault(va, PROT_WRITE) == 0 && vm_phys(va) != f.pages[0],
+	      "copies once there is memory");
+	vm_remove(va, va + 4 * PAGE);
+	CHECK(f.holds == 0 && vm_resident_pages() == resident0 && vm_committed_pages() == committed0,
+	      "books balanced");
+	file_drop_pages(&f);
+	CHECK(free0 - pmem.free_pages <= 4, "only page tables stay: %lu pages", free0 - pmem.free_pages);
+}
+
 int main(void)
 {
 	test_demand_zero();
@@ -230,6 +419,8 @@ int main(void)
 	test_pte_ad_bits();
 	test_injected_failures();
 	test_exhaustion();
+	test_file_shared();
+	test_file_private();
 	free(arena);
 	return test_done("vm");
 }

@@ -77,6 +77,7 @@ const (
 	nrFstatfs         = 44
 	nrTruncate        = 45
 	nrFtruncate       = 46
+	nrFallocate       = 47
 	nrFaccessat       = 48
 	nrChdir           = 49
 	nrFchdir          = 50
@@ -99,6 +100,8 @@ const (
 	nrNewfstatat      = 79
 	nrFstat           = 80
 	nrFsync           = 82
+	nrFdatasync       = 83
+	nrSyncFileRange   = 84
 	nrUtimensat       = 88
 	nrSetTidAddress   = 96
 	nrFutex           = 98
@@ -128,6 +131,7 @@ const (
 	nrClone           = 220
 	nrMmap            = 222
 	nrMprotect        = 226
+	nrMsync           = 227
 	nrMincore         = 232
 	nrMadvise         = 233
 	nrPrlimit64       = 261
@@ -141,6 +145,7 @@ const (
 	oPath             = 0x200000
 	oDirectory        = 0x10000
 	oNofollow         = 0x20000
+	oDirect           = 0x4000
 )
 
 var enames = map[syscall.Errno]string{
@@ -667,6 +672,8 @@ func testMemory() {
 	mmap("mmap O_PATH fd", 0, page, syscall.PROT_READ, syscall.MAP_PRIVATE, fdPathF, 0)
 	mmap("mmap MAP_SHARED PROT_WRITE read-only file", 0, page, rw, syscall.MAP_SHARED, fdRO, 0)
 	mmap("mmap MAP_PRIVATE PROT_WRITE read-only file", 0, page, rw, syscall.MAP_PRIVATE, fdRO, 0)
+	mmap("mmap file offset 2^63-4096", 0, page, syscall.PROT_READ, syscall.MAP_SHARED, fdRO, 1<<63-4096)
+	mmap("mmap file offset 2^63-8192", 0, page, syscall.PROT_READ, syscall.MAP_SHARED, fdRO, 1<<63-8192)
 	m := mustMap(2*page, syscall.PROT_READ|syscall.PROT_WRITE)
 	a := addr(m)
 	other := addr(mustMap(page, syscall.PROT_READ|syscall.PROT_WRITE))
@@ -1101,6 +1108,90 @@ func testFiles() {
 	fmt.Printf("newfstatat f still has 10 bytes: %v\n", x.e == 0 && mem.get64(st+48) == 10)
 }
 
+// testSync: fsync and fdatasync (only files and directories sync; O_PATH
+// is no fd to them), sync_file_range (fs/sync.c: flags, then the range,
+// then ESPIPE for what has no pages), fallocate (fs/open.c's
+// vfs_fallocate order: range, mode, write access, kind, overflow), msync
+// (mm/msync.c: flags, alignment, a length that wraps, holes), and open's
+// O_DIRECT (regular files only).
+func testSync() {
+	for _, f := range badFds() {
+		show("fdatasync "+f.name, sys(nrFdatasync, f.fd))
+		show("sync_file_range "+f.name, sys(nrSyncFileRange, f.fd, 0, 0, 0))
+		show("fallocate "+f.name, sys(nrFallocate, f.fd, 0, 0, 1))
+	}
+	show("fsync O_PATH fd", sys(nrFsync, fdPathF))
+	show("fsync directory", sys(nrFsync, fdDir))
+	show("fsync eventfd", sys(nrFsync, efd))
+	show("fdatasync O_PATH fd", sys(nrFdatasync, fdPathF))
+	show("fdatasync read-only file", sys(nrFdatasync, fdRO))
+	show("fdatasync pipe", sys(nrFdatasync, pipeW))
+	show("sync_file_range O_PATH fd", sys(nrSyncFileRange, fdPathF, 0, 0, 0))
+	show("sync_file_range flags 8", sys(nrSyncFileRange, fdRW, 0, 0, 8))
+	show("sync_file_range flags 8 on a pipe", sys(nrSyncFileRange, pipeR, 0, 0, 8))
+	show("sync_file_range offset -1", sys(nrSyncFileRange, fdRW, neg(-1), 0, 0))
+	show("sync_file_range nbytes -1", sys(nrSyncFileRange, fdRW, 0, neg(-1), 0))
+	show("sync_file_range end before offset", sys(nrSyncFileRange, fdRW, 100, neg(-50), 0))
+	show("sync_file_range end past 2^63", sys(nrSyncFileRange, fdRW, 1<<62, 1<<62, 0))
+	show("sync_file_range pipe", sys(nrSyncFileRange, pipeR, 0, 0, 0))
+	show("sync_file_range eventfd", sys(nrSyncFileRange, efd, 0, 0, 0))
+	show("sync_file_range directory", sys(nrSyncFileRange, fdDir, 0, 0, 0))
+	show("sync_file_range read-only file, all flags", sys(nrSyncFileRange, fdRO, 0, 100, 7))
+
+	const keep, punch = 1, 2
+	show("fallocate O_PATH fd", sys(nrFallocate, fdPathF, 0, 0, 1))
+	show("fallocate len 0", sys(nrFallocate, fdRW, 0, 0, 0))
+	show("fallocate len -1", sys(nrFallocate, fdRW, 0, 0, neg(-1)))
+	show("fallocate offset -1", sys(nrFallocate, fdRW, 0, neg(-1), 1))
+	show("fallocate len 0 on read-only fd", sys(nrFallocate, fdRO, 0, 0, 0))
+	show("fallocate mode 0x100", sys(nrFallocate, fdRW, 0x100, 0, 1))
+	show("fallocate mode NO_HIDE_STALE", sys(nrFallocate, fdRW, 4, 0, 1))
+	show("fallocate PUNCH_HOLE without KEEP_SIZE", sys(nrFallocate, fdRW, punch, 0, 1))
+	show("fallocate PUNCH_HOLE|ZERO_RANGE", sys(nrFallocate, fdRW, punch|0x10|keep, 0, 1))
+	show("fallocate COLLAPSE_RANGE|KEEP_SIZE", sys(nrFallocate, fdRW, 0x08|keep, 0, 1))
+	show("fallocate bad mode on read-only fd", sys(nrFallocate, fdRO, 0x100, 0, 1))
+	show("fallocate read-only fd", sys(nrFallocate, fdRO, 0, 0, 1))
+	show("fallocate directory", sys(nrFallocate, fdDir, 0, 0, 1))
+	show("fallocate pipe read end", sys(nrFallocate, pipeR, 0, 0, 1))
+	show("fallocate pipe write end", sys(nrFallocate, pipeW, 0, 0, 1))
+	show("fallocate eventfd", sys(nrFallocate, efd, 0, 0, 1))
+	show("fallocate end past 2^63", sys(nrFallocate, fdRW, 0, 1<<62, 1<<62))
+	show("fallocate KEEP_SIZE", sys(nrFallocate, fdRW, keep, 0, 100))
+	show("fallocate PUNCH_HOLE|KEEP_SIZE past the end", sys(nrFallocate, fdRW, punch|keep, 1<<20, 4096))
+
+	ms := func(what string, a, n, flags uintptr) { show("msync "+what, sys(nrMsync, a, n, flags)) }
+	const msAsync, msInvalidate, msSync = 1, 2, 4
+	a := mem.base
+	ms("unaligned", a+1, page, msSync)
+	ms("flags 8", a, page, 8)
+	ms("MS_SYNC|MS_ASYNC", a, page, msSync|msAsync)
+	ms("flags 0", a, page, 0)
+	ms("len 0", a, 0, msSync)
+	ms("len -1 (rounds to 0)", a, neg(-1), msSync)
+	ms("len 2^64-4096 (wraps)", a, neg(-4096), msSync)
+	ms("nil", 0, page, msSync)
+	ms("nil MS_ASYNC", 0, page, msAsync)
+	ms("unmapped", unmapped, page, msInvalidate)
+	ms("unaligned unmapped", unmapped+1, page, msSync)
+	ms("PROT_NONE page", nonePage, page, msSync)
+	ms("read-only page MS_INVALIDATE", roPage, page, msInvalidate)
+	ms("anonymous memory", a, 4*page, msSync|msInvalidate)
+
+	show("openat O_DIRECT directory", sys(nrOpenat, neg(atFdcwd), pDir, syscall.O_RDONLY|oDirect))
+	show("openat O_DIRECT /dev/null", sys(nrOpenat, neg(atFdcwd), mem.cstr("/dev/null"), syscall.O_RDONLY|oDirect))
+	x := showOK("openat O_DIRECT file", sys(nrOpenat, neg(atFdcwd), pF, syscall.O_RDONLY|oDirect|syscall.O_CLOEXEC))
+	if x.e == 0 {
+		sys(nrClose, x.r)
+	}
+	x = showOK("openat O_DIRECT O_PATH directory", sys(nrOpenat, neg(atFdcwd), pDir, oPath|oDirect|syscall.O_CLOEXEC))
+	if x.e == 0 {
+		sys(nrClose, x.r)
+	}
+	st := mem.alloc(128)
+	x = sys(nrNewfstatat, neg(atFdcwd), pF, st, 0)
+	fmt.Printf("newfstatat f still has 10 bytes after fallocate KEEP_SIZE: %v\n", x.e == 0 && mem.get64(st+48) == 10)
+}
+
 // testClone: fork-like or invalid clone flags must fail; Linux would fork
 // with any valid fork flags, so only invalid combinations are here.
 func testClone() {
@@ -1131,6 +1222,7 @@ func main() {
 	testSignals()
 	testInfo()
 	testFiles()
+	testSync()
 	testClone()
 	testEpollNesting()
 	testSockets()

@@ -28,6 +28,11 @@
 //     buffers that fault only when data moves (nothing to read, no peer),
 //     a datagram lost to a fault, an accept losing its connection to a bad
 //     address, getsockopt's stored bytes, setsockopt with optlen -1;
+//   - fallocate's modes that tmpfs lacks (mm/shmem.c: ZERO_RANGE,
+//     UNSHARE_RANGE, COLLAPSE_RANGE, INSERT_RANGE, WRITE_ZEROES: EOPNOTSUPP),
+//     which the reference's /tmp (the host's, often ext4) may have; msync
+//     MS_SYNC of a writable shared /dev/mem mapping (its file has no fsync:
+//     EINVAL), which the reference cannot map;
 //   - as root: setgroups and getgroups, setresuid away from root and back,
 //     setuid without CAP_SETUID, setfsuid, setsid and setpgid by the
 //     session leader.
@@ -93,9 +98,11 @@ const (
 	nrGetsockopt    = 209
 	nrSendmsg       = 211
 	nrRecvmsg       = 212
+	nrFallocate     = 47
 	nrMunmap        = 215
 	nrMmap          = 222
 	nrMprotect      = 226
+	nrMsync         = 227
 	nrMadvise       = 233
 	nrAccept4       = 242
 	nrRiscvHwprobe  = 258
@@ -405,6 +412,35 @@ func testMemory() {
 	show("madvise MADV_NORMAL over a hole", sys(nrMadvise, a, page, 0))
 }
 
+// tmpfs's fallocate (shmem_fallocate) has only KEEP_SIZE and PUNCH_HOLE;
+// the other modes pass vfs_fallocate's checks and then are EOPNOTSUPP.
+// msync (mm/msync.c) fsyncs the file of a writable shared mapping with
+// MS_SYNC: /dev/mem has no fsync (vfs_fsync_range: EINVAL); MS_ASYNC
+// syncs nothing.
+func testTmpfs() {
+	fd := must("open", sys(nrOpenat, neg(atFdcwd), cstr(dir+"/f"), syscall.O_RDWR|cl))
+	for _, m := range []struct {
+		name string
+		mode uintptr
+	}{{"ZERO_RANGE", 0x10}, {"ZERO_RANGE|KEEP_SIZE", 0x11}, {"UNSHARE_RANGE", 0x40}, {"COLLAPSE_RANGE", 0x08},
+		{"INSERT_RANGE", 0x20}, {"WRITE_ZEROES", 0x80}} {
+		show("fallocate "+m.name+" on tmpfs", sys(nrFallocate, fd, m.mode, 0, 4096))
+	}
+	sys(nrClose, fd)
+	memFd := must("open /dev/mem", sys(nrOpenat, neg(atFdcwd), cstr("/dev/mem"), syscall.O_RDWR|cl))
+	const virtio = 0x10001000 // QEMU virt's first virtio-mmio device
+	a := must("mmap /dev/mem", sys(nrMmap, 0, page, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_SHARED, memFd, virtio))
+	show("msync MS_SYNC of a writable shared /dev/mem mapping", sys(nrMsync, a, page, 4))
+	show("msync MS_ASYNC of it", sys(nrMsync, a, page, 1))
+	sys(nrMunmap, a, page)
+	ro := must("open /dev/mem", sys(nrOpenat, neg(atFdcwd), cstr("/dev/mem"), syscall.O_RDONLY|cl))
+	a = must("mmap /dev/mem", sys(nrMmap, 0, page, syscall.PROT_READ, syscall.MAP_SHARED, ro, virtio))
+	show("msync MS_SYNC of a read-only shared /dev/mem mapping", sys(nrMsync, a, page, 4))
+	sys(nrMunmap, a, page)
+	sys(nrClose, memFd)
+	sys(nrClose, ro)
+}
+
 // Time and information calls whose pointer qemu-user does not check (or
 // checks first): nanosleep reads its request (get_timespec64, EFAULT);
 // clock_getres, sysinfo and getitimer write their answer to any pointer
@@ -601,6 +637,7 @@ func main() {
 	testFchmodat2()
 	testLocks()
 	testMemory()
+	testTmpfs()
 	testInfo()
 	testSockets()
 	testRoot()

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Linux's values: include/uapi/asm-generic/fcntl.h (O_*, F_*, the record
  * lock commands and struct flock, LOCK_* for flock(2)), include/uapi/linux/fcntl.h
- * (AT_*, RENAME_*, F_GETPIPE_SZ), include/uapi/linux/fs.h (SEEK_*); F_OK.. are
- * POSIX <unistd.h>'s. */
+ * (AT_*, RENAME_*, F_GETPIPE_SZ), include/uapi/linux/fs.h (SEEK_*,
+ * SYNC_FILE_RANGE_*); F_OK.. are POSIX <unistd.h>'s. */
 #ifndef GOOSE_UAPI_FCNTL_H
 #define GOOSE_UAPI_FCNTL_H
 
@@ -35,6 +35,9 @@
 #define RENAME_NOREPLACE 1
 #define RENAME_EXCHANGE 2
 #define RENAME_WHITEOUT 4
+#define SYNC_FILE_RANGE_WAIT_BEFORE 1
+#define SYNC_FILE_RANGE_WRITE 2
+#define SYNC_FILE_RANGE_WAIT_AFTER 4
 #define F_OK 0
 #define X_OK 1
 #define W_OK 2
