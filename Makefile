@@ -77,7 +77,7 @@ else
 SAY := @echo
 endif
 
-.PHONY: FORCE gen help deps stacks matrix board-check debug gdb docs bench stdtest payload run image test test-host test-go dtbs fuzz lint mutants clean
+.PHONY: FORCE gen help deps stacks matrix board-check debug gdb docs bench stdtest gotest payload run image test test-host test-go dtbs fuzz lint mutants clean
 
 help:
 	@echo "goose: boot unmodified Go programs as supervisor-mode kernels on RISC-V"
@@ -106,6 +106,9 @@ help:
 	@echo "                            deliberate bugs (ci/mutants/) the tests must catch: N killed, N survived"
 	@echo "  make stdtest [PKGS=\"strconv sort ...\"] [GO=/path/to/go] [STDTEST_TIMEOUT=300]"
 	@echo "                            Go's own package tests under goose and qemu-riscv64 (docs/compat.md)"
+	@echo "  make gotest PKG=<package pattern> [DIR=<module dir>] [GO=/path/to/go]"
+	@echo "                            any module's tests: go test -exec ci/goose-exec beside -exec qemu-riscv64"
+	@echo "                            (docs/compat.md; ci/goose-exec works with go test -exec on its own too)"
 	@echo "  make bench                goose vs qemu-riscv64 benchmarks -> docs/perf.md (BENCH_REPS=5, BENCH_QUICK=1)"
 	@echo "  make payload              build $(BUILD)/goose.bin (no program embedded: it boots the initrd)"
 	@echo "  make dtbs                 compile dts/*.dts and dts/variants/*.dts into $(BUILD)/dtb/"
@@ -361,6 +364,14 @@ STDTEST_TIMEOUT ?= 300
 stdtest: $(DEPS_STAMP)
 	@$(PYTHON) ci/stdtest.py --timeout $(STDTEST_TIMEOUT) $(if $(PKGS),--pkgs "$(PKGS)") \
 		$(if $(GO),--go "$(GO)")
+
+# Any module's package tests (ci/pkgtest.py): go test -exec ci/goose-exec, and
+# go test -exec qemu-riscv64 as the reference, for each package PKG matches in DIR.
+DIR ?= .
+PKG ?=
+gotest: $(DEPS_STAMP)
+	@test -n '$(PKG)' || { echo "make gotest: PKG=<package pattern> (and DIR=<module dir>) please" >&2; exit 2; }
+	@$(PYTHON) ci/pkgtest.py --dir $(abspath $(DIR)) --go "$(GO)" $(PKG)
 
 # The whole cross product of QEMU x OpenSBI x firmware kind x CPU, machines
 # and loaders (ci/matrix.py --full), written to docs/compat-firmware.md;

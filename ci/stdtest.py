@@ -73,7 +73,6 @@ import os
 import re
 import shlex
 import signal
-import stat
 import subprocess
 import sys
 import threading
@@ -83,6 +82,7 @@ import traceback
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(REPO, "ci"))
 import gotest  # noqa: E402  (Toolchain, default_toolchains, say, kill_group)
+from cpio import Cpio  # noqa: E402
 import report  # noqa: E402
 
 BUILD = os.path.join(REPO, "build")
@@ -253,61 +253,6 @@ def build(pkg, verbose):
         return p.stdout.decode(errors="replace") or "go test -c wrote nothing"
     os.replace(tmp, pkg.elf)
     return None
-
-
-# ---------------------------------------------------------------------- cpio
-
-class Cpio:
-    """A cpio "newc" archive (Linux's buffer-format.rst), written as it goes."""
-
-    def __init__(self, f):
-        self.f, self.ino, self.seen = f, 1, set()
-
-    def _entry(self, name, mode, data, mtime, nlink):
-        name = name.lstrip("/").encode() + b"\0"
-        self.ino += 1
-        fields = (self.ino, mode, 0, 0, nlink, int(mtime), len(data), 0, 0, 0, 0, len(name), 0)
-        hdr = b"070701" + b"".join(b"%08X" % v for v in fields) + name
-        self.f.write(hdr + b"\0" * (-len(hdr) % 4))
-        self.f.write(data + b"\0" * (-len(data) % 4))
-
-    def dir(self, path, mode=0o755, mtime=0):
-        """path and each directory above it, once each."""
-        if path in ("/", "") or path in self.seen:
-            return
-        self.dir(os.path.dirname(path))
-        self.seen.add(path)
-        self._entry(path, stat.S_IFDIR | mode, b"", mtime, 2)
-
-    def add(self, path, src, top=True):
-        """src (a file, a symlink or a whole tree) at path in the archive; a
-        symlink given as src itself is followed (/usr/lib/go-1.19/test is one),
-        the ones inside a tree stay symlinks."""
-        st = os.stat(src) if top else os.lstat(src)
-        if stat.S_ISDIR(st.st_mode):
-            self.dir(path, stat.S_IMODE(st.st_mode), st.st_mtime)
-            for name in sorted(os.listdir(src)):
-                self.add(os.path.join(path, name), os.path.join(src, name), False)
-            return
-        if path in self.seen:
-            return
-        self.dir(os.path.dirname(path))
-        self.seen.add(path)
-        if stat.S_ISLNK(st.st_mode):
-            self._entry(path, st.st_mode, os.readlink(src).encode(), st.st_mtime, 1)
-        elif stat.S_ISREG(st.st_mode):
-            with open(src, "rb") as f:
-                self._entry(path, st.st_mode, f.read(), st.st_mtime, 1)
-
-    def empty(self, path):
-        """An empty regular file."""
-        if path not in self.seen:
-            self.dir(os.path.dirname(path))
-            self.seen.add(path)
-            self._entry(path, stat.S_IFREG | 0o644, b"", 0, 1)
-
-    def close(self):
-        self._entry("TRAILER!!!", 0, b"", 0, 1)
 
 
 def pack(pkg):

@@ -11,7 +11,8 @@ Suites (run in this order; --only picks some):
   host     payload's parsers, allocators, file tree, pipes, epoll and
            sockets on the host, with ASan/UBSan (payload/tests/)
   fuzz     the libFuzzer harnesses replayed over their corpora (ci/fuzz.sh --replay)
-  boot     QEMU boots: the hello example, and broken inputs that must fail cleanly
+  boot     QEMU boots: the hello example, ci/goose-exec under go test -exec (ci/exectest),
+           and broken inputs that must fail cleanly
   matrix   hello on other stacks (ci/matrix.py --short): OpenSBI 1.1-1.9, QEMU 7.2
            and 10, -cpu max and rva23s64, AIA, 8 harts with 8 GiB, sifive_u,
            U-Boot 2025.01, QEMU's own firmware and the README's no-toolchain
@@ -330,6 +331,8 @@ def suite_boot(t):
         status, out, secs = qemu_run(os.path.join(BUILD, "goose.bin"), "--initrd",
                                      hello[:-len("goose.bin")] + "hello.elf")
         boot_case(t, "initrd-elf", status == 0 and "Hello from go" in out, secs, out, "status %d" % status)
+    if want("goose-exec") or want("goose-exec-fail"):
+        suite_goose_exec(t)
     work = os.path.join(BUILD, "hostile")
     os.makedirs(work, exist_ok=True)
     if want("initrd-stale"):
@@ -509,6 +512,42 @@ def suite_debug(t):
           and re.search(r"Breakpoint 2, main\.main \(\) at goose/go-kernel/examples/hello/main\.go:12", out)
           and "runtime.main" in out and "func main()" in out)
     boot_case(t, "gdb", bool(ok), time.monotonic() - start, out, "gdb did not stop at trap_handler and main.main")
+
+
+def suite_goose_exec(t):
+    """ci/goose-exec, as `go test -exec` runs it, on ci/exectest: testdata by
+    a relative path, arguments with blanks, quotes, `$` and backslashes
+    unchanged, no goose: line in go test's output; and a failing test's
+    status carried out exactly."""
+    go = shutil.which("go")
+    if not go:
+        for name in ("goose-exec", "goose-exec-fail"):
+            unavailable(t, "boot/" + name, "go not installed")
+        return
+    pkg = os.path.join(REPO, "ci", "exectest")
+    goose_exec = os.path.join(REPO, "ci", "goose-exec")
+    env = dict(os.environ, GOOS="linux", GOARCH="riscv64", CGO_ENABLED="0", GOTOOLCHAIN="local",
+               GOFLAGS="-buildvcs=false")
+    args = ["a b", "$HOME", "q\"uo'te", "back\\slash", "", "--", "x=$y"]
+    if want("goose-exec"):
+        start = time.monotonic()
+        status, out = run([go, "test", "-count=1", "-v", "-exec", goose_exec, ".", "-args"] + args,
+                          env=env, cwd=pkg, timeout=300)
+        boot_case(t, "goose-exec", status == 0 and "--- PASS: TestTestdata" in out and "--- PASS: TestArgs" in out
+                  and re.search(r"^ok\s+goose-exectest", out, re.M) and "goose: " not in out,
+                  time.monotonic() - start, out, "status %d" % status)
+    if want("goose-exec-fail"):
+        start = time.monotonic()
+        elf = os.path.join(BUILD, "exectest.test")
+        status, out = run([go, "test", "-c", "-o", elf, "."], env=env, cwd=pkg, timeout=300)
+        if status == 0:
+            env_fail = dict(os.environ, EXECTEST_FAIL="1", GOOSE_EXEC_ENV="EXECTEST_FAIL", PWD=pkg)
+            status, out = run([goose_exec, elf, "-test.v", "-test.run=^TestFail$"], env=env_fail, cwd=pkg,
+                              timeout=300)
+            ok = status == 1 and "--- FAIL: TestFail" in out and "failing on purpose" in out
+        else:
+            ok = False
+        boot_case(t, "goose-exec-fail", ok, time.monotonic() - start, out, "status %d, want 1" % status)
 
 
 def suite_driver(t, suite, cmd, prefix=""):

@@ -1,0 +1,3 @@
+module goose-exectest
+
+go 1.19
