@@ -77,7 +77,7 @@ else
 SAY := @echo
 endif
 
-.PHONY: FORCE gen help deps stacks matrix board-check debug gdb docs bench stdtest gotest payload run image test test-host test-go dtbs fuzz lint mutants clean
+.PHONY: FORCE gen help deps stacks matrix board-check debug gdb docs bench stdtest gotest modules payload run image test test-host test-go dtbs fuzz lint mutants clean
 
 help:
 	@echo "goose: boot unmodified Go programs as supervisor-mode kernels on RISC-V"
@@ -109,6 +109,8 @@ help:
 	@echo "  make gotest PKG=<package pattern> [DIR=<module dir>] [GO=/path/to/go]"
 	@echo "                            any module's tests: go test -exec ci/goose-exec beside -exec qemu-riscv64"
 	@echo "                            (docs/compat.md; ci/goose-exec works with go test -exec on its own too)"
+	@echo "  make modules [MODULES=\"bbolt uuid\"]  popular modules' own tests (ci/modules.txt, pinned) under goose"
+	@echo "                            and the reference; make test runs the lines marked short"
 	@echo "  make bench                goose vs qemu-riscv64 benchmarks -> docs/perf.md (BENCH_REPS=5, BENCH_QUICK=1)"
 	@echo "  make payload              build $(BUILD)/goose.bin (no program embedded: it boots the initrd)"
 	@echo "  make dtbs                 compile dts/*.dts and dts/variants/*.dts into $(BUILD)/dtb/"
@@ -372,6 +374,11 @@ PKG ?=
 gotest: $(DEPS_STAMP)
 	@test -n '$(PKG)' || { echo "make gotest: PKG=<package pattern> (and DIR=<module dir>) please" >&2; exit 2; }
 	@$(PYTHON) ci/pkgtest.py --dir $(abspath $(DIR)) --go "$(GO)" $(PKG)
+
+# Popular modules' own tests (ci/modules.txt, pinned versions from the Go
+# module proxy) under goose and the reference; MODULES="bbolt uuid" picks some.
+modules: $(DEPS_STAMP)
+	@$(PYTHON) ci/modules.py $(MODULES)
 
 # The whole cross product of QEMU x OpenSBI x firmware kind x CPU, machines
 # and loaders (ci/matrix.py --full), written to docs/compat-firmware.md;

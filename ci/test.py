@@ -478,6 +478,12 @@ def suite_matrix(t):
     suite_driver(t, "matrix", [sys.executable, os.path.join(REPO, "ci", "matrix.py"), "--short"] + only, "matrix/")
 
 
+def suite_modules(t):
+    # Third-party modules' own tests (ci/modules.txt's short lines: make
+    # modules runs them all), through go test -exec ci/goose-exec.
+    suite_driver(t, "modules", [sys.executable, os.path.join(REPO, "ci", "modules.py"), "--short"], "modules/")
+
+
 def suite_examples(t):
     # The device examples (ci/examples.py): virtio-rng, virtio-blk, httpd.
     suite_driver(t, "examples", [sys.executable, os.path.join(REPO, "ci", "examples.py")])
@@ -582,7 +588,8 @@ def suite_go(t, jobs, extra=(), suite="go"):
                  "go/")
 
 
-SUITES = ["harness", "docs", "lint", "gopkg", "host", "fuzz", "boot", "matrix", "examples", "go", "smp", "std"]
+SUITES = ["harness", "docs", "lint", "gopkg", "host", "fuzz", "boot", "matrix", "examples", "modules", "go", "smp",
+          "std"]
 
 
 def main():

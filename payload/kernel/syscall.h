@@ -42,7 +42,8 @@ struct thread;
  *
  * A signal ends either kind of wait with -EINTR; with SA_RESTART, a call of
  * the second kind that set t->restartable (the reads, writes, socket calls
- * and opens; epoll never is, as signal(7) says) runs again after the
+ * and opens, flock and the lock waits, an untimed futex wait; epoll never
+ * is, as signal(7) says) runs again after the
  * handler (kernel/signal.c), as Linux restarts it.
  */
 

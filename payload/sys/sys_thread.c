@@ -163,6 +163,10 @@ SYSCALL(futex)
 		if (deadline && clock_ticks() >= deadline)
 			return -ETIMEDOUT;
 		t->wait_bitset = bitset;
+		/* An untimed wait runs again after an SA_RESTART handler; a timed
+		 * one fails with EINTR (Linux: -ERESTARTSYS, and restart_block
+		 * with its -EINTR under a handler; signal(7)). */
+		t->restartable = !deadline;
 		sched_block(t, WAIT_FUTEX, uaddr, deadline);
 		return SYSRET_BLOCKED;
 	}

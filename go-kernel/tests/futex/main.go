@@ -4,12 +4,15 @@
 // (the check that makes a wake-up between the caller's load and its sleep
 // impossible to lose), ETIMEDOUT after its timeout, and 0 when woken;
 // FUTEX_WAKE returns how many waiters it woke; the BITSET variants wake only
-// waiters whose bits overlap. Every wait has a timeout, so a broken goose
-// prints a wrong line instead of hanging.
+// waiters whose bits overlap; an untimed wait survives a handled signal.
+// Every wait but that one has a timeout, and it is woken by the test, so a
+// broken goose prints a wrong line instead of hanging.
 package main
 
 import (
 	"fmt"
+	"os"
+	"os/signal"
 	"runtime"
 	"sync/atomic"
 	"syscall"
@@ -63,6 +66,11 @@ func waiter(word *uint32, op, val, bitset uintptr, ms int64, started *int32, don
 	runtime.LockOSThread()
 	atomic.AddInt32(started, 1)
 	_, r := futex(word, op, val, timeout(op, ms), bitset)
+	// A timed wait that a signal interrupts fails with EINTR, on Linux too
+	// (a preemption signal sent just before the call, on a loaded machine).
+	for r == "EINTR" {
+		_, r = futex(word, op, val, timeout(op, ms), bitset)
+	}
 	done <- r
 }
 
@@ -129,4 +137,26 @@ func main() {
 	fmt.Println("unknown op:", r)
 	_, r = futex(&word, futexWaitBitset, 7, nil, 0)
 	fmt.Println("wait_bitset with bitset 0:", r)
+
+	// An untimed wait that a handled signal interrupts runs again (Go's
+	// handlers have SA_RESTART; signal(7) lists FUTEX_WAIT): only the wake
+	// ends it.
+	signal.Notify(make(chan os.Signal, 1), syscall.SIGUSR1)
+	tids := make(chan int)
+	go func() {
+		runtime.LockOSThread()
+		tids <- syscall.Gettid()
+		_, r := futex(&word, futexWait, 7, nil, 0)
+		done <- r
+	}()
+	tid := <-tids
+	time.Sleep(20 * time.Millisecond)
+	syscall.Tgkill(syscall.Getpid(), tid, syscall.SIGUSR1)
+	select {
+	case r := <-done:
+		fmt.Println("untimed wait, a handled signal: returned", r)
+	case <-time.After(100 * time.Millisecond):
+		fmt.Println("untimed wait, a handled signal: still waiting")
+		fmt.Println("then woken:", wakeUntil(&word, futexWake, 0, 1), "its wait returned:", <-done)
+	}
 }
