@@ -364,7 +364,8 @@ static void cpu_line(struct pbuf *pb, const char *name, uint64_t user, uint64_t 
 /* fs/proc/stat.c's show_stat ("cpu " then two spaces before the first figure). */
 static void pstat_show(struct pbuf *pb, int tid)
 {
-	uint64_t now = clock_ticks(), tu = 0, tsy = 0, ti = 0, u[MAX_HARTS], s[MAX_HARTS], i[MAX_HARTS];
+	uint64_t now = clock_ticks(), tu = 0, tsy = 0, ti = 0, u[MAX_HARTS] = { 0 }, s[MAX_HARTS] = { 0 },
+		 i[MAX_HARTS] = { 0 };
 
 	(void)tid;
 	for (int k = 0; k < nharts; k++) {
@@ -557,7 +558,7 @@ static void fd_target(struct file *f, char *buf, size_t size)
 /* The inode slot[fd] (made when missing): NULL when out of memory. */
 static struct inode *fd_inode(struct inode ***slots, int fd, uint32_t mode)
 {
-	if (!*slots && !(*slots = kzalloc(MAX_FDS * sizeof(**slots))))
+	if (!*slots && !(*slots = kzalloc(MAX_FDS * sizeof(struct inode *))))
 		return NULL;
 	struct inode *in = (*slots)[fd];
 
@@ -605,7 +606,7 @@ static struct inode *fd_lookup(struct inode *dir, const char *name, size_t len)
 
 	if (!copy)
 		return NULL;
-	memcpy(copy, text, n);
+	memcpy(copy, text, n + 1);
 	if (info) {
 		kfree((void *)in->static_data);
 		in->static_data = (const uint8_t *)copy;

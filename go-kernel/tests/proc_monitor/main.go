@@ -233,7 +233,7 @@ func main() {
 		d, _ := os.ReadDir("/proc/self/fd")
 		for _, e := range d {
 			l, _ := os.Readlink("/proc/self/fd/" + e.Name())
-			fmt.Printf("fd %s -> %s\n%s", e.Name(), l, read("/proc/self/fdinfo/"+e.Name()))
+			fmt.Printf("fd %s -> %s\n%s", e.Name(), l, func() string { b, _ := os.ReadFile("/proc/self/fdinfo/" + e.Name()); return string(b) }())
 		}
 	}
 }
