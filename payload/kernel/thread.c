@@ -359,6 +359,7 @@ struct frame *sched_resume(struct hart *h, struct thread *prev)
 	if (prev) {
 		prev->cpu_ticks += now - prev->run_start;
 		cpu_charged += now - prev->run_start;
+		h->busy_ticks += now - prev->run_start;
 		prev->run_start = now;
 	}
 	if (prev && prev->state == T_RUNNING) {
@@ -397,7 +398,6 @@ struct frame *sched_resume(struct hart *h, struct thread *prev)
 	}
 	next->state = T_RUNNING;
 	next->run_start = clock_ticks();
-	h->user_since = next->run_start;
 	next->frame.hart = h;
 	h->current = next;
 	trace_resume(next);

@@ -59,10 +59,9 @@ struct thread {
 	/* CPU time (CLOCK_THREAD_CPUTIME_ID), in ticks. */
 	uint64_t cpu_ticks;
 	uint64_t run_start;
-	/* For /proc (fs/procfs.c): the part of cpu_ticks spent in goose's
-	 * traps (system time), when the thread was made (`time` ticks), its
-	 * context switches (gave up the hart / had it taken) and page faults. */
-	uint64_t stime_ticks;
+	/* For /proc (fs/procfs.c): when the thread was made (`time` ticks),
+	 * its context switches (gave up the hart / had it taken) and page
+	 * faults. */
 	uint64_t start_ticks;
 	uint64_t nvcsw, nivcsw;
 	uint64_t minflt;
@@ -115,12 +114,11 @@ uint64_t sched_process_cpu_ticks(void);
  * up to their last entry into goose). */
 uint64_t sched_cpu_charged(void);
 /* What /proc reports (fs/procfs.c), kept by the scheduler and trap.c:
- * context switches on all harts, threads ever made, and the system time
- * and page faults of every thread there has been. */
+ * context switches on all harts, threads ever made, and the page faults
+ * of every thread there has been. */
 struct sched_stats {
 	uint64_t ctxt;
 	uint64_t threads_made;
-	uint64_t stime;
 	uint64_t minflt;
 };
 extern struct sched_stats sched_stats;

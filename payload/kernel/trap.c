@@ -138,28 +138,18 @@ struct frame *trap_handler(struct frame *f)
 	struct hart *h = this_hart();
 	struct thread *t = frame_thread(f);
 	uint64_t cause = f->scause;
-	/* Time accounting (/proc): the program ran on this hart since it
-	 * last left goose; the trap's work is the thread's system time. */
-	uint64_t entered = clock_ticks();
 
 	spin_lock(&big_lock);
-	h->user_ticks += entered - h->user_since;
 	if (cause & SCAUSE_INTERRUPT)
 		trap_interrupt(h, cause & ~SCAUSE_INTERRUPT);
 	else
 		trap_exception(t, cause);
-	uint64_t done = clock_ticks();
-
-	t->stime_ticks += done - entered;
-	sched_stats.stime += done - entered;
-	h->sys_ticks += done - entered;
-	h->user_since = done;
 	/*
 	 * The short way back from a system call or fault: the thread goes on,
 	 * nothing asked for another (sched_yield), no signal waits for it.
 	 * Slices end by the timer interrupt and woken threads go to idle harts
-	 * by IPI, so there is no scheduling to do (the clock is read only for
-	 * the time accounting above).
+	 * by IPI, so there is no scheduling to do and no clock to read (a
+	 * thread's CPU time is charged when it leaves the hart: sched_resume).
 	 * Interrupts always take the long way (it re-arms the timer).
 	 */
 	struct frame *next = f;

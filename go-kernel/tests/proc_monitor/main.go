@@ -61,7 +61,9 @@ func main() {
 	// stat: pid (comm) then 50 more: 52 in all.
 	f := statFields()
 	fmt.Println("stat fields:", len(f))
-	fmt.Println("stat pid:", f[0], "state R:", f[2] == "R", "ppid:", f[3])
+	// The state is the main thread's (tid 1), as Linux shows the group
+	// leader's: R, or S when the runtime parked it and another thread reads.
+	fmt.Println("stat pid:", f[0], "state R or S:", f[2] == "R" || f[2] == "S", "ppid:", f[3])
 	fmt.Println("stat threads match status:", f[19] == kv(read("/proc/self/status"), "Threads"))
 	fmt.Println("stat rsslim unlimited:", f[24] == "18446744073709551615")
 

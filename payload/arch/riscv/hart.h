@@ -37,8 +37,7 @@ struct hart {
 	bool resched;		/* pick the next thread at this trap's end (sched_yield) */
 	/* Where its time went, in `time` ticks (/proc/stat): the program,
 	 * goose's traps, asleep in wfi; and when it last returned to the program. */
-	uint64_t user_ticks, sys_ticks, idle_ticks;
-	uint64_t user_since;
+	uint64_t busy_ticks, idle_ticks;
 	uint64_t idle_since;	/* in wfi since then (0: not idle) */
 };
 
