@@ -550,6 +550,8 @@ void goose_main(unsigned long hartid, uint64_t fdt_pa)
 	li.no_vdso_clock = opt && !strcmp(opt, "0");
 
 	syscall_set_cpu(li.hwcap, bh ? bh->ext : 0);
+	if (bh && bh->isa[0])
+		procfs_set_isa(bh->isa);
 
 	boot_find_program(&li);
 	if (procfs_process(li.argv0, &bootargs))

@@ -5,7 +5,7 @@
  * the console (/dev/console, /dev/tty, and fds 0, 1 and 2). /dev/mem is
  * devmem.c's, /dev/irq/<n> devirq.c's.
  */
-#include "fs/vfs.h"
+#include "fs/tmpfs.h"
 #include "arch/riscv/layout.h"
 #include "dev/console.h"
 #include "dev/random.h"
@@ -180,7 +180,13 @@ static const struct file_ops console_ops = {
 
 static struct file *console_file(uint32_t flags)
 {
-	return file_alloc(&console_ops, flags, NULL);
+	struct file *f = file_alloc(&console_ops, flags, NULL);
+	struct lookup lk;
+
+	/* /proc/self/fd names it /dev/console, the node it is. */
+	if (f && !resolve(vfs_root, "/dev", FOLLOW, &lk) && lk.inode)
+		file_set_path(f, lk.inode, "console");
+	return f;
 }
 
 BOOT_OPTION(stdin_option, "goose.stdin", "goose.stdin=null",

@@ -16,6 +16,7 @@
 #include "mm/vm.h"
 
 uint64_t fd_limit = 1024;
+struct io_acct io_acct;
 
 static struct {
 	struct file *f[MAX_FDS];
@@ -50,6 +51,7 @@ void file_put(struct file *f)
 		f->ops->release(f);
 	if (f->inode)
 		vfs_inode_release(f->inode);
+	kfree(f->path);
 	kfree(f);
 }
 
@@ -101,6 +103,14 @@ int fd_close(int fd)
 	locks_fd_closed(f);
 	file_put(f);
 	return 0;
+}
+
+int fd_next(int fd)
+{
+	for (; fd >= 0 && fd < MAX_FDS; fd++)
+		if (fdt.f[fd])
+			return fd;
+	return -1;
 }
 
 bool fd_cloexec(int fd)

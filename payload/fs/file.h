@@ -23,6 +23,14 @@
 /* RLIMIT_NOFILE: descriptors at or above it are refused with EMFILE. */
 extern uint64_t fd_limit;
 
+/* The process's I/O accounting, as /proc/self/io tells it (Linux's
+ * struct task_io_accounting): bytes read and written by read/write-like
+ * calls, and those calls (each once, however many times it waited). */
+struct io_acct {
+	uint64_t rchar, wchar, syscr, syscw;
+};
+extern struct io_acct io_acct;
+
 
 struct file;
 struct inode;
@@ -74,7 +82,11 @@ struct file {
 	uint64_t gen;		/* bumped by file_notify: epoll's edge-trigger sees a new event */
 	struct inode *inode;	/* tmpfs and device nodes; NULL for pipes, eventfds, epoll */
 	void *priv;
+	char *path;		/* opened by path: the path it had (/proc/self/fd), or NULL */
 };
+
+/* The open descriptor at or above fd with the smallest number, or -1 (for walks). */
+int fd_next(int fd);
 
 struct file *file_alloc(const struct file_ops *ops, uint32_t flags, void *priv);
 void file_get(struct file *f);

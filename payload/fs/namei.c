@@ -81,7 +81,7 @@ int resolve(struct inode *start, const char *path, int follow, struct lookup *lk
 		} else {
 			struct dirent *d = dir_find(cur, name, len);
 
-			next = d ? d->inode : NULL;
+			next = d ? d->inode : cur->hooks ? cur->hooks->lookup(cur, name, len) : NULL;
 		}
 		if (next && (next->mode & S_IFMT) == S_IFLNK &&
 		    (!last || follow == FOLLOW || (slash && follow != FOLLOW_NEVER))) {
@@ -250,7 +250,37 @@ long vfs_open(int dirfd, const char *path, uint32_t flags, uint32_t mode, struct
 		if (r)
 			return r;
 	}
-	return open_file(in, flags, out);
+	r = open_file(in, flags, out);
+	if (!r)
+		file_set_path(*out, is_dir(in) ? in : lk.dir, is_dir(in) ? NULL : lk.name);
+	return r;
+}
+
+/* What readlink of /proc/self/fd/<n> gives for f (procfs.c): dir's path,
+ * then "/" name unless name is NULL. Left NULL when out of memory. */
+static char path_buf[VFS_PATH_MAX];
+
+void file_set_path(struct file *f, const struct inode *dir, const char *name)
+{
+	const char *start;
+	long n = inode_path(dir, path_buf, &start);
+	size_t nl = name ? strlen(name) : 0;
+
+	if (n < 0 || (size_t)n + nl + 1 > VFS_PATH_MAX)
+		return;
+	f->path = kzalloc((size_t)n + nl + 1);
+	if (!f->path)
+		return;
+	size_t len = (size_t)n - 1;
+
+	memcpy(f->path, start, len);
+	if (name) {
+		if (len > 1)
+			f->path[len++] = '/';
+		memcpy(f->path + len, name, nl);
+		len += nl;
+	}
+	f->path[len] = '\0';
 }
 
 
@@ -343,7 +373,9 @@ long vfs_unlinkat(int dirfd, const char *path, uint32_t flags)
 	struct dirent *d = dir_find(lk.dir, lk.name, lk.namelen);
 
 	if (!d)
-		return -ENOENT;
+		return lk.dir->hooks && lk.inode ? -EPERM : -ENOENT;
+	if (d->inode->hooks)
+		return -EPERM;
 	if (flags & AT_REMOVEDIR) {
 		if (!is_dir(d->inode))
 			return -ENOTDIR;
@@ -405,6 +437,8 @@ long vfs_renameat2(int olddirfd, const char *from, int newdirfd, const char *to,
 		return -ENOENT;
 	struct dirent *df = dir_find(lf.dir, lf.name, lf.namelen);
 
+	if (lf.dir->hooks || lt.dir->hooks || (df && df->inode->hooks))
+		return -EPERM;
 	/* "." , ".." and "/" cannot be renamed or replaced. */
 	if (!df || lt.namelen == 0 || (lt.namelen <= 2 && !memcmp(lt.name, "..", lt.namelen)))
 		return -EBUSY;
@@ -529,12 +563,17 @@ long vfs_fchdir(int fd)
 
 long vfs_getcwd(char buf[VFS_PATH_MAX], const char **start)
 {
+	return inode_path(vfs_cwd, buf, start);
+}
+
+long inode_path(const struct inode *dir, char buf[VFS_PATH_MAX], const char **start)
+{
 	size_t pos = VFS_PATH_MAX - 1;
 
-	if (!vfs_cwd->nlink)
+	if (!dir->nlink)
 		return -ENOENT;
 	buf[pos] = '\0';
-	for (struct inode *in = vfs_cwd; in != vfs_root; in = in->parent) {
+	for (const struct inode *in = dir; in != vfs_root; in = in->parent) {
 		struct dirent *d = in->parent->entries;
 
 		while (d && d->inode != in)

@@ -570,6 +570,16 @@ static long dir_getdents(struct file *f, void *ubuf, size_t len, uint64_t *off)
 			struct inode *p = dir->parent ? dir->parent : dir;
 
 			n = dirent_put(buf + used, len - used, p->ino, 2, DT_DIR, "..");
+		} else if (dir->hooks) {
+			/* Made as asked for: position 2 + the entry's index. */
+			char name[32];
+			uint64_t i = pos - 2;
+			struct inode *in = dir->hooks->next(dir, &i, name);
+
+			if (!in)
+				break;
+			pos = i + 2;
+			n = dirent_put(buf + used, len - used, in->ino, pos + 1, dirent_type(in), name);
 		} else {
 			struct dirent *d = dir->entries;
 
@@ -648,6 +658,8 @@ int create_at(struct lookup *lk, uint32_t mode, struct inode **out)
 {
 	if (!lk->dir->nlink)
 		return -ENOENT;
+	if (lk->dir->hooks)
+		return -EPERM;
 	if (lk->namelen == 1 && lk->name[0] == '.')
 		return -EEXIST;
 	struct inode *in = inode_new(mode);

@@ -19,6 +19,18 @@ struct dirent {
 	char name[];
 };
 
+/*
+ * A directory whose entries are made as they are asked for, not kept
+ * (/proc/self/fd: procfs.c). lookup: the inode name stands for now (its
+ * owner keeps it), or NULL; next: the entry with the smallest index >=
+ * *index (index set to it, its name into name[32]), or NULL past the last.
+ * Nothing is made in, renamed into or removed from such a directory (EPERM).
+ */
+struct dir_hooks {
+	struct inode *(*lookup)(struct inode *dir, const char *name, size_t len);
+	struct inode *(*next)(struct inode *dir, uint64_t *index, char name[32]);
+};
+
 struct inode {
 	uint64_t ino;
 	uint32_t mode;		/* S_IF* | permission bits */
@@ -31,6 +43,7 @@ struct inode {
 	/* S_IFDIR */
 	struct dirent *entries;
 	struct inode *parent;
+	const struct dir_hooks *hooks;	/* NULL: entries are all there is */
 	/* S_IFREG: pages (NULL = zeros) or, until written or mapped, static
 	 * bytes. The pages are the file's only copy: read, write and every
 	 * mapping of it use them (a mapping holds the file open, so they live
@@ -87,6 +100,14 @@ int lookup_at(int dirfd, const char *path, int follow, struct lookup *lk);
 int create_lookup(int dirfd, const char *path, bool dir, struct lookup *lk);
 /* Make the node lk names, mode S_IF* | permissions. */
 int create_at(struct lookup *lk, uint32_t mode, struct inode **out);
+
+/* The path of in (a directory) from the root, built at the end of buf:
+ * its length with the NUL, *start where it begins; -ENOENT (removed), -ENAMETOOLONG. */
+long inode_path(const struct inode *in, char buf[VFS_PATH_MAX], const char **start);
+
+/* Remember f's path for /proc/self/fd (struct file's path): dir's, then
+ * "/" name unless name is NULL (namei.c). */
+void file_set_path(struct file *f, const struct inode *dir, const char *name);
 
 /* tree.c: directories goose makes (mkdir -p), and the ones above a path. */
 struct inode *mkdirs(const char *path);

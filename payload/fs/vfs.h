@@ -109,6 +109,8 @@ void procfs_init(void);
 void proc_thread_add(int tid);
 void proc_thread_remove(int tid);
 int procfs_exe(const char *path);
+/* /proc/cpuinfo's isa line: the boot hart's riscv,isa (all harts alike). */
+void procfs_set_isa(const char *isa);
 /* /proc/self/cmdline and environ: argv0, then the boot's arguments and environment. */
 struct bootargs;
 int procfs_process(const char *argv0, const struct bootargs *ba);

@@ -59,6 +59,9 @@ long syscall_wait(struct thread *t, bool polled);
 
 /* Handle the system call t made (its frame has a7 and a0-a5): sys/syscall.c. */
 void syscall_handle(struct thread *t);
+/* Resource limit res (RLIMIT_*) as getrlimit gives it: soft, hard (sys/syscall.c;
+ * /proc/self/limits reads it too). */
+void rlimit_get(int res, uint64_t lim[2]);
 /* The call's name ("?" when none) and how many arguments it takes (for
  * goose.trace=syscalls), from the system call table (sys/syscalls.tbl). */
 const char *syscall_name(unsigned long nr);

@@ -34,11 +34,73 @@ struct thread *thread_alloc(void)
 			continue;
 		memset(t, 0, sizeof(*t));
 		t->tid = next_tid++;
+		t->start_ticks = clock_ticks();
+		sched_stats.threads_made++;
 		t->state = T_BLOCKED; /* not runnable until the caller says so */
 		nthreads++;
 		return t;
 	}
 	return NULL;
+}
+
+struct sched_stats sched_stats;
+
+int sched_last_tid(void)
+{
+	return next_tid - 1;
+}
+
+int sched_nr_running(void)
+{
+	int n = 0;
+
+	for (int i = 0; i < MAX_THREADS; i++)
+		n += threads[i].state == T_RUNNING || threads[i].state == T_RUNNABLE;
+	return n;
+}
+
+/*
+ * Load averages as kernel/sched/loadavg.c keeps them: every 5 s, each
+ * average moves toward the threads running or runnable then by the
+ * factors e^(-5s/1min), e^(-5s/5min), e^(-5s/15min) in 11-bit fixed point
+ * (EXP_1 1884, EXP_5 2014, EXP_15 2037). Sampled when a hart schedules;
+ * 5 s intervals that passed with no scheduling at all (every hart idle:
+ * nothing ran) are caught up as such.
+ */
+#define LOAD_FIXED_1 (1ull << LOAD_FSHIFT)
+static uint64_t load_avg[3], load_next;
+
+static uint64_t calc_load(uint64_t load, uint64_t exp, uint64_t active)
+{
+	uint64_t newload = load * exp + active * (LOAD_FIXED_1 - exp);
+
+	if (active >= load)
+		newload += LOAD_FIXED_1 - 1;
+	return newload / LOAD_FIXED_1;
+}
+
+static void loadavg_update(uint64_t now)
+{
+	static const uint64_t exps[3] = { 1884, 2014, 2037 };
+	uint64_t period = clock_ns_to_ticks(5 * NSEC_PER_SEC);
+	uint64_t active = (uint64_t)sched_nr_running() * LOAD_FIXED_1;
+
+	if (!load_next)
+		load_next = now + period;
+	for (int k = 0; now >= load_next && k < 1000; k++) {
+		for (int i = 0; i < 3; i++)
+			load_avg[i] = calc_load(load_avg[i], exps[i], active);
+		load_next += period;
+		active = 0;	/* later periods passed idle */
+	}
+	if (now >= load_next)
+		load_next = now + period;
+}
+
+void sched_loadavg(uint64_t avg[3])
+{
+	loadavg_update(clock_ticks());
+	memcpy(avg, load_avg, sizeof(load_avg));
 }
 
 void thread_free(struct thread *t)
@@ -270,8 +332,13 @@ static void sched_idle(struct hart *h)
 	h->current = NULL;
 	idle_harts |= 1ull << h->index;
 	spin_unlock(&big_lock);
+	uint64_t slept = clock_ticks();
+
+	h->idle_since = slept;
 	wfi();
 	csr_clear(CSR_SIP, SIE_SSIE);
+	h->idle_ticks += clock_ticks() - slept;
+	h->idle_since = 0;
 	spin_lock(&big_lock);
 	idle_harts &= ~(1ull << h->index);
 	/* sstatus.SIE is 0 in goose: a device interrupt woke the wfi but
@@ -287,9 +354,12 @@ struct frame *sched_resume(struct hart *h, struct thread *prev)
 
 	h->resched = false;
 	sched_expire_timers(now);
+	if (now >= load_next)
+		loadavg_update(now);
 	if (prev) {
 		prev->cpu_ticks += now - prev->run_start;
 		cpu_charged += now - prev->run_start;
+		h->busy_ticks += now - prev->run_start;
 		prev->run_start = now;
 	}
 	if (prev && prev->state == T_RUNNING) {
@@ -302,8 +372,15 @@ struct frame *sched_resume(struct hart *h, struct thread *prev)
 	 * saved as soon as it leaves the hart, so any hart can run it next. */
 	bool prev_left = prev && next != prev;
 
-	if (prev_left && prev->state != T_FREE)
+	if (prev_left && prev->state != T_FREE) {
 		fp_save(prev->fp);
+		/* As Linux counts them: a thread that gave up the hart (blocked)
+		 * switched voluntarily; one whose slice ran out, not. */
+		if (prev->state == T_RUNNABLE)
+			prev->nivcsw++;
+		else
+			prev->nvcsw++;
+	}
 	while (!next) {
 		next = rq_pop();
 		if (next)
@@ -315,8 +392,10 @@ struct frame *sched_resume(struct hart *h, struct thread *prev)
 	}
 	if (next != prev || now >= h->slice_end)
 		h->slice_end = clock_ticks() + clock_ns_to_ticks(TIME_SLICE_US * 1000ull);
-	if (prev_left || !prev)
+	if (prev_left || !prev) {
 		fp_restore(next->fp);
+		sched_stats.ctxt++;
+	}
 	next->state = T_RUNNING;
 	next->run_start = clock_ticks();
 	next->frame.hart = h;

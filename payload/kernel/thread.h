@@ -59,6 +59,12 @@ struct thread {
 	/* CPU time (CLOCK_THREAD_CPUTIME_ID), in ticks. */
 	uint64_t cpu_ticks;
 	uint64_t run_start;
+	/* For /proc (fs/procfs.c): when the thread was made (`time` ticks),
+	 * its context switches (gave up the hart / had it taken) and page
+	 * faults. */
+	uint64_t start_ticks;
+	uint64_t nvcsw, nivcsw;
+	uint64_t minflt;
 
 	/* Signals (per thread, as on Linux). */
 	uint64_t sigmask;
@@ -107,6 +113,24 @@ uint64_t sched_process_cpu_ticks(void);
 /* CPU ticks charged so far to every thread there has been (the running ones
  * up to their last entry into goose). */
 uint64_t sched_cpu_charged(void);
+/* What /proc reports (fs/procfs.c), kept by the scheduler and trap.c:
+ * context switches on all harts, threads ever made, and the page faults
+ * of every thread there has been. */
+struct sched_stats {
+	uint64_t ctxt;
+	uint64_t threads_made;
+	uint64_t minflt;
+};
+extern struct sched_stats sched_stats;
+/* Threads running or waiting for a hart now; the tid made last. */
+int sched_nr_running(void);
+int sched_last_tid(void);
+/* The load averages over 1, 5 and 15 minutes as Linux keeps them
+ * (kernel/sched/loadavg.c: fixed point, FSHIFT 11 bits of fraction,
+ * sampled every 5 s). */
+#define LOAD_FSHIFT 11
+void sched_loadavg(uint64_t avg[3]);
+
 /* setitimer's timers (sys_time.c). itimer_expire: ITIMER_REAL, at wall time
  * now; itimer_charge: ITIMER_VIRTUAL and ITIMER_PROF, given the CPU ticks the
  * process has used, with t about to run. Each sends what is due and returns

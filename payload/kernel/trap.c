@@ -58,6 +58,8 @@ static void trap_page_fault(struct thread *t, uint64_t cause, uint64_t addr)
 							 : PROT_EXEC;
 	int r = vm_fault(addr, access);
 
+	t->minflt++;
+	sched_stats.minflt++;
 	if (r == 0)
 		return;
 	if (r == -ENOMEM)
@@ -146,7 +148,8 @@ struct frame *trap_handler(struct frame *f)
 	 * The short way back from a system call or fault: the thread goes on,
 	 * nothing asked for another (sched_yield), no signal waits for it.
 	 * Slices end by the timer interrupt and woken threads go to idle harts
-	 * by IPI, so there is no scheduling to do and no clock to read.
+	 * by IPI, so there is no scheduling to do and no clock to read (a
+	 * thread's CPU time is charged when it leaves the hart: sched_resume).
 	 * Interrupts always take the long way (it re-arms the timer).
 	 */
 	struct frame *next = f;

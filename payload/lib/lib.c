@@ -194,6 +194,10 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 			else
 				break;
 		}
+		if (*fmt == '*') {
+			width = va_arg(ap, int);
+			fmt++;
+		}
 		while (*fmt >= '0' && *fmt <= '9')
 			width = width * 10 + (*fmt++ - '0');
 		if (*fmt == '.') {
@@ -218,9 +222,10 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 			break;
 		}
 		case 'u':
+		case 'o':
 		case 'x': {
 			uint64_t v = lng ? va_arg(ap, unsigned long) : va_arg(ap, unsigned int);
-			fmt_num(&o, v, false, *fmt == 'u' ? 10 : 16, width, pad, left);
+			fmt_num(&o, v, false, *fmt == 'u' ? 10 : *fmt == 'o' ? 8 : 16, width, pad, left);
 			break;
 		}
 		case 'p':

@@ -29,6 +29,8 @@ const struct vma *vm_vma_at(int i)
 	return i >= 0 && i < nvmas ? &vmas[i] : NULL;
 }
 static uint64_t resident;
+/* For /proc: the most pages ever resident at once; bytes mapped now and at most. */
+static uint64_t resident_peak, mapped, mapped_peak;
 /* Writable pages promised to the program, and the most one mapping may ask (see vm.h). */
 static uint64_t committed, commit_limit = UINT64_MAX;
 
@@ -188,8 +190,8 @@ int vm_map_page(uint64_t va, uint64_t pa, uint32_t prot)
 		return -ENOMEM;
 	if ((*pte & (PTE_V | PTE_SW_KEPT)) && !(*pte & PTE_SW_NOFREE))
 		pmem_free(&pmem, pte_pa(*pte));
-	else
-		resident++;
+	else if (++resident > resident_peak)
+		resident_peak = resident;
 	*pte = (pa >> PAGE_SHIFT) << PTE_PPN_SHIFT | prot_to_pte(prot);
 	return 0;
 }
@@ -346,9 +348,19 @@ static uint64_t committed_in(uint64_t start, uint64_t end)
 	return n;
 }
 
+/* Bytes the VMAs cover in [start, end). */
+static uint64_t mapped_in(uint64_t start, uint64_t end)
+{
+	uint64_t n = 0;
+
+	for (int i = vma_index(start); i < nvmas && vmas[i].start < end; i++)
+		n += MIN(vmas[i].end, end) - MAX(vmas[i].start, start);
+	return n;
+}
+
 int vm_add(uint64_t start, uint64_t end, uint32_t prot)
 {
-	uint64_t before = committed_in(start, end);
+	uint64_t before = committed_in(start, end), was_mapped = mapped_in(start, end);
 	uint64_t after = (prot & PROT_WRITE) && !(prot & (VM_DEVICE | VM_SHARED)) ? (end - start) / PAGE_SIZE : 0;
 
 	if (after > before && after - before > commit_limit)
@@ -361,6 +373,8 @@ int vm_add(uint64_t start, uint64_t end, uint32_t prot)
 	if (r)
 		return r;
 	committed = committed - before + after;
+	mapped = mapped - was_mapped + (end - start);
+	mapped_peak = MAX(mapped_peak, mapped);
 	return 0;
 }
 
@@ -391,6 +405,7 @@ int vm_set_file(uint64_t start, uint64_t end, const struct vm_file_ops *ops, voi
 void vm_remove(uint64_t start, uint64_t end)
 {
 	committed -= committed_in(start, end);
+	mapped -= mapped_in(start, end);
 	pte_for_range(start, end, pte_drop, 0);
 	vm_flush(start, end);
 	/* Only now, with no hart left to reach them, may a file this was the
@@ -532,7 +547,8 @@ static int map_copy(uint64_t *pte, uint64_t from, uint32_t prot)
 		return -ENOMEM;
 	memcpy(PA2VA(pa), PA2VA(from), PAGE_SIZE);
 	*pte = (pa >> PAGE_SHIFT) << PTE_PPN_SHIFT | prot_to_pte(prot);
-	resident++;
+	if (++resident > resident_peak)
+		resident_peak = resident;
 	return 0;
 }
 
@@ -586,7 +602,8 @@ int vm_fault(uint64_t va, uint32_t access)
 		if (!pa)
 			return -ENOMEM;
 		*pte = (pa >> PAGE_SHIFT) << PTE_PPN_SHIFT | prot_to_pte(v->prot);
-		resident++;
+		if (++resident > resident_peak)
+			resident_peak = resident;
 		return pte_allows(*pte, access) ? 0 : -EACCES;
 	}
 	/* A store into a private mapping's page that is still the file's:
@@ -700,6 +717,14 @@ void *vm_kaddr(uint64_t va)
 uint64_t vm_resident_pages(void)
 {
 	return resident;
+}
+
+void vm_usage(struct vm_usage *u)
+{
+	u->rss = resident;
+	u->rss_peak = resident_peak;
+	u->size = mapped;
+	u->size_peak = mapped_peak;
 }
 
 void vm_oom(uint64_t va)

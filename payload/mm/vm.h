@@ -130,6 +130,12 @@ int strncpy_from_user(char *dst, uint64_t src, size_t max);
 
 /* Pages mapped for the Go program right now (for reports). */
 uint64_t vm_resident_pages(void);
+/* The address space's size for /proc: pages resident now and at most
+ * (VmRSS, VmHWM), bytes mapped now and at most (VmSize, VmPeak). */
+struct vm_usage {
+	uint64_t rss, rss_peak, size, size_peak;
+};
+void vm_usage(struct vm_usage *u);
 
 /*
  * Overcommit, as Linux's default heuristic (vm.overcommit_memory=0): a

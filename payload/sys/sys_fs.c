@@ -55,16 +55,27 @@ static long rw_one(struct thread *t, int fd, uint64_t ubuf, uint64_t len, uint64
 	r = may_block ? file_block(t, f, r) : r;
 	if (hold)
 		file_put(f);
+	if (r > 0)
+		*(write ? &io_acct.wchar : &io_acct.rchar) += (uint64_t)r;
 	return r;
+}
+
+/* A read- or write-like call, counted once (not again when it re-runs after a wait). */
+static void io_count_call(const struct thread *t, bool write)
+{
+	if (syscall_first_pass(t))
+		(*(write ? &io_acct.syscw : &io_acct.syscr))++;
 }
 
 SYSCALL(read)
 {
+	io_count_call(t, false);
 	return rw_one(t, (int)a[0], a[1], a[2], NULL, false, true);
 }
 
 SYSCALL(write)
 {
+	io_count_call(t, true);
 	return rw_one(t, (int)a[0], a[1], a[2], NULL, true, true);
 }
 
@@ -73,6 +84,7 @@ static long prw(struct thread *t, const uint64_t *a, bool write)
 	struct file *f = fd_get((int)a[0]);
 	uint64_t pos = a[3];
 
+	io_count_call(t, write);
 	if (!f)
 		return -EBADF;
 	/* As fs/read_write.c: a negative offset, or one the count would carry
@@ -166,6 +178,7 @@ static long rwv(struct thread *t, const uint64_t *a, bool write)
 	uint64_t iovcnt = a[2], total = 0;
 	struct file *f = fd_get((int)a[0]);
 
+	io_count_call(t, write);
 	if (!f)
 		return -EBADF;
 	if (iovcnt > IOV_MAX)

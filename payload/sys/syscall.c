@@ -132,7 +132,7 @@ SYSCALL(uname)
 }
 
 /* struct rlimit64 { u64 cur, max } (include/uapi/linux/resource.h). */
-static void rlimit_get(int res, uint64_t lim[2])
+void rlimit_get(int res, uint64_t lim[2])
 {
 	lim[0] = lim[1] = RLIM_INFINITY;
 	if (res == RLIMIT_STACK)

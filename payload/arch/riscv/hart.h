@@ -35,6 +35,10 @@ struct hart {
 	uint64_t slice_end;
 	uint64_t timer_armed;	/* the deadline programmed now (UINT64_MAX: none) */
 	bool resched;		/* pick the next thread at this trap's end (sched_yield) */
+	/* Where its time went, in `time` ticks (/proc/stat): the program,
+	 * goose's traps, asleep in wfi; and when it last returned to the program. */
+	uint64_t busy_ticks, idle_ticks;
+	uint64_t idle_since;	/* in wfi since then (0: not idle) */
 };
 
 _Static_assert(__builtin_offsetof(struct hart, kstack_top) == HART_KSTACK, "trap.S reads kstack_top at HART_KSTACK");
