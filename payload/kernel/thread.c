@@ -8,6 +8,7 @@
 #include "kernel/signal.h"
 #include "kernel/syscall.h"
 #include "kernel/trace.h"
+#include "kernel/vector.h"
 #include "sbi/sbi.h"
 
 struct spinlock big_lock;
@@ -43,6 +44,7 @@ struct thread *thread_alloc(void)
 
 void thread_free(struct thread *t)
 {
+	vector_free(t);
 	t->state = T_FREE;
 	nthreads--;
 }
@@ -298,12 +300,15 @@ struct frame *sched_resume(struct hart *h, struct thread *prev)
 		else
 			sched_make_runnable(prev);
 	}
-	/* FP registers follow the thread (goose's own code never uses them):
-	 * saved as soon as it leaves the hart, so any hart can run it next. */
+	/* FP and vector registers follow the thread (goose's own code never
+	 * uses them): saved as soon as it leaves the hart (the vector ones
+	 * only when sstatus.VS says they changed), so any hart can run it next. */
 	bool prev_left = prev && next != prev;
 
-	if (prev_left && prev->state != T_FREE)
+	if (prev_left && prev->state != T_FREE) {
 		fp_save(prev->fp);
+		vector_leave(prev);
+	}
 	while (!next) {
 		next = rq_pop();
 		if (next)
@@ -315,8 +320,10 @@ struct frame *sched_resume(struct hart *h, struct thread *prev)
 	}
 	if (next != prev || now >= h->slice_end)
 		h->slice_end = clock_ticks() + clock_ns_to_ticks(TIME_SLICE_US * 1000ull);
-	if (prev_left || !prev)
+	if (prev_left || !prev) {
 		fp_restore(next->fp);
+		vector_enter(next);
+	}
 	next->state = T_RUNNING;
 	next->run_start = clock_ticks();
 	next->frame.hart = h;
