@@ -28,6 +28,9 @@ comment):
   go=all              all (default), or a version such as 1.26: the oldest Go
                       that can build the test (older toolchains skip it)
   skip=reason         the test is skipped (counted as skipped, not passed)
+  cpu=MODEL           QEMU -cpu for the goose runs when the stack names none
+                      (GOOSE_CPU unset): a test that needs a CPU feature
+                      (vector_state: V) says which CPU has it
 
 In env and args, {hosttime} becomes this machine's time (Unix seconds) when
 the run starts, so a program can compare its clock with the host's.
@@ -95,7 +98,8 @@ BOOT_RE = re.compile(rb"^goose: (goose \S+ on .*, \d+ of \d+ harts? running, |RA
                      # An optional CSR the FDT names that traps (arch/riscv/extable.h).
                      rb"hart \d+: (zkr|sstc): )")
 HARTS_RE = re.compile(rb"^goose: goose .*, (\d+) of (\d+) harts? running, ", re.M)
-KEYS = {"args", "goose", "files", "env", "mem", "exit", "timeout", "output", "stdin", "reference", "go", "skip"}
+KEYS = {"args", "goose", "files", "env", "mem", "exit", "timeout", "output", "stdin", "reference", "go", "skip",
+        "cpu"}
 
 
 class ConfigError(Exception):
@@ -184,6 +188,7 @@ class Test:
         self.output, self.reference = "exact", True
         self.stdin = None
         self.min_go, self.skip = None, None
+        self.cpu = None
         self.error = None
         try:
             self._parse()
@@ -245,6 +250,10 @@ class Test:
                     self.min_go = (int(m.group(1)), int(m.group(2)))
             elif key == "skip":
                 self.skip = val or "skipped"
+            elif key == "cpu":
+                if not re.fullmatch(r"[A-Za-z0-9_.,=-]+", val):
+                    raise ConfigError("cpu must be a QEMU -cpu model")
+                self.cpu = val
 
     def expected(self):
         try:
@@ -422,7 +431,10 @@ def run_goose(runner, test, elf, verbose):
               "name": test.name, "timeout": str(int(test.timeout)), "smp": str(SMP), "initrd": initrd}
     template = MAKE_RUNNER if runner == "make" else runner
     cmd = [w.format(**fields) for w in shlex.split(template)]
-    return execute(cmd, dict(os.environ), test.timeout, verbose, merge_stderr=False, stdin=test.stdin)
+    env = dict(os.environ)
+    if test.cpu and not env.get("GOOSE_CPU"):
+        env["GOOSE_CPU"] = test.cpu
+    return execute(cmd, env, test.timeout, verbose, merge_stderr=False, stdin=test.stdin)
 
 
 # ------------------------------------------------------------------- compare

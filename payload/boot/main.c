@@ -24,10 +24,12 @@
 #include "kernel/loader.h"
 #include "kernel/thread.h"
 #include "kernel/trace.h"
+#include "kernel/vector.h"
 #include "lib/bootargs.h"
 #include "lib/cpio.h"
 #include "lib/elf.h"
 #include "lib/fdt.h"
+#include "lib/isa.h"
 #include "mm/kmem.h"
 #include "mm/vm.h"
 #include "sbi/sbi.h"
@@ -540,6 +542,11 @@ void goose_main(unsigned long hartid, uint64_t fdt_pa)
 	devirq_init();
 
 	struct loader_info li = { .ba = &bootargs, .hwcap = bh ? loader_hwcap(bh->isa) : 0 };
+
+	/* V for the program when the hart has it, unless goose.vector=0:
+	 * then AT_HWCAP and riscv_hwprobe do not show it either. */
+	if (!vector_init(&bootargs, li.hwcap & ISA_LETTER('v')))
+		li.hwcap &= ~ISA_LETTER('v');
 
 	/* goose.vdso=0: time without the vDSO, as Linux's vdso=0 (docs/boot.md). */
 	opt = boot_option_value(&bootargs, &vdso_option);

@@ -7,8 +7,10 @@
 #include "include/uapi/auxvec.h"
 #include "include/uapi/errno.h"
 #include "include/uapi/mman.h"
+#include "include/uapi/signal.h"
 #include "kernel/thread.h"
 #include "kernel/vdso.h"
+#include "kernel/vector.h"
 #include "lib/bootargs.h"
 #include "lib/elf.h"
 #include "lib/isa.h"
@@ -245,6 +247,8 @@ static int load_stack(const struct loader_info *li, const struct elf_image *img,
 		{ AT_RANDOM, random },
 		{ AT_EXECFN, execfn },
 		{ AT_SYSINFO_EHDR, vdso_base() },
+		/* The largest signal frame (get_rt_frame_size(true)), as Linux. */
+		{ AT_MINSIGSTKSZ, (sizeof(struct k_rt_sigframe) + vector_sigframe_max_extra() + 15) & ~15ul },
 		{ AT_NULL, 0 },
 	};
 	/* argc, argv[], NULL, envp[], NULL, auxv: sp 16-aligned at argc. */
@@ -281,6 +285,7 @@ static int load_stack(const struct loader_info *li, const struct elf_image *img,
 	t->frame.sp = sp;
 	/* Return to S-mode with interrupts on and the FPU usable. */
 	t->frame.sstatus = SSTATUS_SPP | SSTATUS_SPIE | SSTATUS_FS_INITIAL;
+	vector_exec(t);
 	return 0;
 }
 

@@ -11,6 +11,7 @@
 #include "kernel/loader.h"
 #include "kernel/thread.h"
 #include "kernel/trace.h"
+#include "kernel/vector.h"
 #include "mm/vm.h"
 
 /* Process-wide, as Go's threads share them (CLONE_SIGHAND). */
@@ -157,6 +158,13 @@ void signal_discard(int sig)
 	}
 }
 
+/* sp (a stack pointer: the stack lies below it) is on t's enabled
+ * alternate signal stack (on_sig_stack). */
+static bool on_altstack(const struct thread *t, uint64_t sp)
+{
+	return t->altstack_size && !(t->altstack_flags & SS_DISABLE) && sp - 1 - t->altstack_sp < t->altstack_size;
+}
+
 /* Build the rt_sigframe on the right stack and point the thread at the
  * handler, as arch/riscv/kernel/signal.c setup_rt_frame() does. */
 static int signal_setup_frame(struct thread *t, int sig, const struct k_siginfo *info)
@@ -165,19 +173,27 @@ static int signal_setup_frame(struct thread *t, int sig, const struct k_siginfo 
 	struct frame *f = &t->frame;
 	uint64_t sp = f->sp;
 	bool on_alt = t->altstack_size && sp - t->altstack_sp < t->altstack_size;
+	/* The rt_sigframe, then the extension records the sigcontext's last
+	 * header starts (get_rt_frame_size): the V record when t uses V. */
+	size_t size = (sizeof(struct k_rt_sigframe) + vector_sigframe_extra(t) + 15) & ~(size_t)15;
 
 	if ((act->flags & SA_ONSTACK) && t->altstack_size && !(t->altstack_flags & SS_DISABLE) && !on_alt)
 		sp = t->altstack_sp + t->altstack_size;
-	sp = (sp - sizeof(struct k_rt_sigframe)) & ~0xfull;
-	if (uaccess_ok(sp, sizeof(struct k_rt_sigframe), PROT_WRITE))
+	/* A frame that would run off the alternate stack is not built
+	 * (get_sigframe): the thread gets SIGSEGV. */
+	if (on_altstack(t, sp) && !on_altstack(t, sp - size))
+		return -EFAULT;
+	sp = (sp - size) & ~0xfull;
+	if (uaccess_ok(sp, size, PROT_WRITE))
 		return -EFAULT;
 
-	/* t is about to run on this hart, so its FP state is in the registers. */
+	/* t is about to run on this hart, so its FP and vector state is in
+	 * the registers. */
 	fp_save(t->fp);
 
 	struct k_rt_sigframe *fr = (struct k_rt_sigframe *)sp;
 
-	memset(fr, 0, sizeof(*fr));
+	memset(fr, 0, size);
 	fr->info = *info;
 	fr->uc.uc_stack.ss_sp = t->altstack_sp;
 	fr->uc.uc_stack.ss_size = t->altstack_size;
@@ -192,6 +208,8 @@ static int signal_setup_frame(struct thread *t, int sig, const struct k_siginfo 
 	memcpy(fr->uc.uc_mcontext.sc_regs, f->x, sizeof(f->x));
 	memcpy(fr->uc.uc_mcontext.sc_fpregs_f, t->fp, 32 * 8);
 	fr->uc.uc_mcontext.sc_fpregs_fcsr = (uint32_t)t->fp[32];
+	if (vector_sigframe_save(t, sp + __builtin_offsetof(struct k_rt_sigframe, uc.uc_mcontext.sc_ext_hdr)))
+		return -EFAULT;
 
 	t->sigmask |= act->mask;
 	if (!(act->flags & SA_NODEFER))
@@ -260,6 +278,8 @@ long signal_return(struct thread *t)
 	memcpy(t->fp, fr->uc.uc_mcontext.sc_fpregs_f, 32 * 8);
 	t->fp[32] = fr->uc.uc_mcontext.sc_fpregs_fcsr;
 	fp_restore(t->fp);
+	if (vector_sigframe_restore(t, sp + __builtin_offsetof(struct k_rt_sigframe, uc.uc_mcontext.sc_ext_hdr)))
+		signal_die(t, SIGSEGV, sp);
 	t->sigmask = fr->uc.uc_sigmask & ~(SIGBIT(SIGKILL) | SIGBIT(SIGSTOP));
 	return f->a0;
 }

@@ -8,6 +8,7 @@
 #include "kernel/signal.h"
 #include "kernel/syscall.h"
 #include "kernel/trace.h"
+#include "kernel/vector.h"
 #include "sbi/sbi.h"
 
 struct spinlock big_lock;
@@ -105,6 +106,7 @@ void sched_loadavg(uint64_t avg[3])
 
 void thread_free(struct thread *t)
 {
+	vector_free(t);
 	t->state = T_FREE;
 	nthreads--;
 }
@@ -368,12 +370,14 @@ struct frame *sched_resume(struct hart *h, struct thread *prev)
 		else
 			sched_make_runnable(prev);
 	}
-	/* FP registers follow the thread (goose's own code never uses them):
-	 * saved as soon as it leaves the hart, so any hart can run it next. */
+	/* FP and vector registers follow the thread (goose's own code never
+	 * uses them): saved as soon as it leaves the hart (the vector ones
+	 * only when sstatus.VS says they changed), so any hart can run it next. */
 	bool prev_left = prev && next != prev;
 
 	if (prev_left && prev->state != T_FREE) {
 		fp_save(prev->fp);
+		vector_leave(prev);
 		/* As Linux counts them: a thread that gave up the hart (blocked)
 		 * switched voluntarily; one whose slice ran out, not. */
 		if (prev->state == T_RUNNABLE)
@@ -394,6 +398,7 @@ struct frame *sched_resume(struct hart *h, struct thread *prev)
 		h->slice_end = clock_ticks() + clock_ns_to_ticks(TIME_SLICE_US * 1000ull);
 	if (prev_left || !prev) {
 		fp_restore(next->fp);
+		vector_enter(next);
 		sched_stats.ctxt++;
 	}
 	next->state = T_RUNNING;

@@ -25,9 +25,13 @@
 enum thread_state { T_FREE, T_RUNNABLE, T_RUNNING, T_BLOCKED };
 enum wait_kind { WAIT_NONE, WAIT_FUTEX, WAIT_SLEEP, WAIT_POLL };
 
+struct vregs;
+
 struct thread {
 	struct frame frame;	/* first: sscratch points here while it runs */
 	uint64_t fp[33];	/* f0-f31, then fcsr */
+	struct vregs *vregs;	/* vector state (kernel/vector.h), from the first vector instruction on */
+	uint8_t vctrl;		/* prctl(PR_RISCV_V_SET_CONTROL)'s word */
 	int tid;
 	char name[16];		/* prctl(PR_SET_NAME) */
 	bool keepcaps;		/* prctl(PR_SET_KEEPCAPS) */

@@ -19,6 +19,7 @@
 #include "kernel/syscall.h"
 #include "kernel/thread.h"
 #include "kernel/trace.h"
+#include "kernel/vector.h"
 #include "mm/vm.h"
 
 struct thread *frame_thread(struct frame *f)
@@ -92,6 +93,9 @@ static void trap_exception(struct thread *t, uint64_t cause)
 		trap_page_fault(t, cause, f->stval);
 		return;
 	case EXC_ILLEGAL_INST:
+		/* A thread's first vector instruction traps (sstatus.VS off). */
+		if (vector_first_use(t))
+			return;
 		trace_fault(t, exc_name(cause), pc);
 		signal_fault(t, SIGILL, ILL_ILLOPC, pc);
 		return;

@@ -624,7 +624,10 @@ static int fdt_cpus(const struct fdt_blob *b, const struct fdt_node *nd, struct 
 	return 0;
 }
 
-static const char *const fdt_ext_names[] = { "sstc", "zkr", "zba", "zbb", "zbs", "zbc", "zicboz" };
+static const char *const fdt_ext_names[] = {
+	"sstc", "zkr", "zba", "zbb", "zbs", "zbc", "zicboz", "zve32x", "zve32f", "zve64x", "zve64f", "zve64d",
+	"zvbb", "zvbc", "zvkb", "zvkg", "zvkned", "zvknha", "zvknhb", "zvksed", "zvksh", "zvkt", "zvfh", "zvfhmin",
+};
 
 /*
  * A /cpus/cpu@N node (spec 3.8 and Linux's riscv/cpus.yaml): reg is the hart

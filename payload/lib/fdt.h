@@ -36,6 +36,24 @@ struct fdt_range {
 #define FDT_EXT_ZBS (1u << 4)
 #define FDT_EXT_ZBC (1u << 5)
 #define FDT_EXT_ZICBOZ (1u << 6)
+/* The vector sub-extensions riscv_hwprobe names (V itself is a letter). */
+#define FDT_EXT_ZVE32X (1u << 7)
+#define FDT_EXT_ZVE32F (1u << 8)
+#define FDT_EXT_ZVE64X (1u << 9)
+#define FDT_EXT_ZVE64F (1u << 10)
+#define FDT_EXT_ZVE64D (1u << 11)
+#define FDT_EXT_ZVBB (1u << 12)
+#define FDT_EXT_ZVBC (1u << 13)
+#define FDT_EXT_ZVKB (1u << 14)
+#define FDT_EXT_ZVKG (1u << 15)
+#define FDT_EXT_ZVKNED (1u << 16)
+#define FDT_EXT_ZVKNHA (1u << 17)
+#define FDT_EXT_ZVKNHB (1u << 18)
+#define FDT_EXT_ZVKSED (1u << 19)
+#define FDT_EXT_ZVKSH (1u << 20)
+#define FDT_EXT_ZVKT (1u << 21)
+#define FDT_EXT_ZVFH (1u << 22)
+#define FDT_EXT_ZVFHMIN (1u << 23)
 
 struct fdt_hart {
 	uint32_t hartid;	/* reg of the /cpus/cpu@N node */

@@ -15,6 +15,7 @@
 #include "kernel/signal.h"
 #include "kernel/thread.h"
 #include "kernel/trace.h"
+#include "kernel/vector.h"
 #include "mm/vm.h"
 #include "sys/sys.h"
 
@@ -67,6 +68,7 @@ SYSCALL(clone)
 		c->clear_child_tid = a[4];
 	/* The parent runs on this hart, so its FP registers are live. */
 	fp_save(c->fp);
+	vector_clone(t, c);
 	c->sigmask = t->sigmask;
 	/* A new thread starts without an alternate signal stack (kernel/fork.c). */
 	c->altstack_flags = SS_DISABLE;

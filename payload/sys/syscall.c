@@ -15,6 +15,7 @@
 #include "kernel/signal.h"
 #include "kernel/thread.h"
 #include "kernel/trace.h"
+#include "kernel/vector.h"
 #include "lib/fdt.h"
 #include "mm/vm.h"
 #include "sbi/sbi.h"
@@ -203,8 +204,10 @@ SYSCALL(prlimit64)
 /*
  * riscv_hwprobe (arch/riscv/include/uapi/asm/hwprobe.h): struct
  * riscv_hwprobe { s64 key; u64 value; } pairs, answered for the boot hart
- * (all harts of the boards goose knows are alike). V is never reported:
- * goose does not switch vector state, so vector instructions stay off.
+ * (all harts of the boards goose knows are alike). V and the vector
+ * sub-extensions the FDT names are reported while goose offers V
+ * (kernel/vector.h; goose.vector=0 hides them), and V brings Zve32x,
+ * Zve32f, Zve64x, Zve64f and Zve64d with it, as on Linux.
  */
 static struct {
 	uint64_t hwcap;	/* single letters, bit (c - 'a') */
@@ -230,6 +233,16 @@ static bool hwprobe_value(int64_t key, uint64_t *v)
 	} exts[] = {
 		{ FDT_EXT_ZBA, HWPROBE_EXT_ZBA }, { FDT_EXT_ZBB, HWPROBE_EXT_ZBB }, { FDT_EXT_ZBS, HWPROBE_EXT_ZBS },
 		{ FDT_EXT_ZICBOZ, HWPROBE_EXT_ZICBOZ }, { FDT_EXT_ZBC, HWPROBE_EXT_ZBC },
+	}, vexts[] = {
+		{ FDT_EXT_ZVE32X, HWPROBE_EXT_ZVE32X }, { FDT_EXT_ZVE32F, HWPROBE_EXT_ZVE32F },
+		{ FDT_EXT_ZVE64X, HWPROBE_EXT_ZVE64X }, { FDT_EXT_ZVE64F, HWPROBE_EXT_ZVE64F },
+		{ FDT_EXT_ZVE64D, HWPROBE_EXT_ZVE64D }, { FDT_EXT_ZVBB, HWPROBE_EXT_ZVBB },
+		{ FDT_EXT_ZVBC, HWPROBE_EXT_ZVBC },	{ FDT_EXT_ZVKB, HWPROBE_EXT_ZVKB },
+		{ FDT_EXT_ZVKG, HWPROBE_EXT_ZVKG },	{ FDT_EXT_ZVKNED, HWPROBE_EXT_ZVKNED },
+		{ FDT_EXT_ZVKNHA, HWPROBE_EXT_ZVKNHA }, { FDT_EXT_ZVKNHB, HWPROBE_EXT_ZVKNHB },
+		{ FDT_EXT_ZVKSED, HWPROBE_EXT_ZVKSED }, { FDT_EXT_ZVKSH, HWPROBE_EXT_ZVKSH },
+		{ FDT_EXT_ZVKT, HWPROBE_EXT_ZVKT },	{ FDT_EXT_ZVFH, HWPROBE_EXT_ZVFH },
+		{ FDT_EXT_ZVFHMIN, HWPROBE_EXT_ZVFHMIN },
 	};
 
 	switch (key) {
@@ -247,6 +260,13 @@ static bool hwprobe_value(int64_t key, uint64_t *v)
 		for (size_t i = 0; i < ARRAY_SIZE(exts); i++)
 			if (cpu.ext & exts[i].fdt)
 				*v |= exts[i].probe;
+		if (vector_vlenb_bytes()) {
+			*v |= HWPROBE_IMA_V | HWPROBE_EXT_ZVE32X | HWPROBE_EXT_ZVE32F | HWPROBE_EXT_ZVE64X |
+			      HWPROBE_EXT_ZVE64F | HWPROBE_EXT_ZVE64D;
+			for (size_t i = 0; i < ARRAY_SIZE(vexts); i++)
+				if (cpu.ext & vexts[i].fdt)
+					*v |= vexts[i].probe;
+		}
 		return true;
 	case HWPROBE_KEY_CPUPERF_0:
 		*v = 0; /* misaligned access speed unknown */
@@ -295,7 +315,8 @@ SYSCALL(riscv_hwprobe)
 }
 
 /* prctl (include/uapi/linux/prctl.h): thread names, the keep-capabilities
- * flag; the rest as a kernel without those features answers. */
+ * flag, the vector control word (kernel/vector.h; EINVAL without V, as
+ * Linux); the rest as a kernel without those features answers. */
 SYSCALL(prctl)
 {
 	char name[16];
@@ -317,6 +338,10 @@ SYSCALL(prctl)
 			return -EINVAL;
 		t->keepcaps = a[1];
 		return 0;
+	case PR_RISCV_V_GET_CONTROL:
+		return vector_get_control(t);
+	case PR_RISCV_V_SET_CONTROL:
+		return vector_set_control(t, a[1]);
 	case PR_SET_VMA:
 		/* Naming anonymous memory (Go 1.25+ does, and ignores the answer):
 		 * Linux without CONFIG_ANON_VMA_NAME says EINVAL. */

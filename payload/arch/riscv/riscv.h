@@ -22,11 +22,27 @@
 #define CSR_TIME 0xc01
 #define CSR_INSTRET 0xc02
 #define CSR_SEED 0x015 /* Zkr */
+/* The vector extension's CSRs (RISC-V "V" Vector Extension 1.0, 3.x). */
+#define CSR_VSTART 0x008
+#define CSR_VXSAT 0x009
+#define CSR_VXRM 0x00a
+#define CSR_VCSR 0x00f
+#define CSR_VL 0xc20
+#define CSR_VTYPE 0xc21
+#define CSR_VLENB 0xc22
 
 /* sstatus (4.1.1) */
 #define SSTATUS_SIE (1ul << 1)
 #define SSTATUS_SPIE (1ul << 5)
 #define SSTATUS_SPP (1ul << 8)
+/* VS: the vector unit's state, as FS is the FPU's (V 1.0, 3.2): off (vector
+ * instructions and CSRs trap), initial, clean, dirty (set by the hart on
+ * any change of a vector register or CSR). */
+#define SSTATUS_VS (3ul << 9)
+#define SSTATUS_VS_OFF 0ul
+#define SSTATUS_VS_INITIAL (1ul << 9)
+#define SSTATUS_VS_CLEAN (2ul << 9)
+#define SSTATUS_VS_DIRTY (3ul << 9)
 #define SSTATUS_FS (3ul << 13)
 #define SSTATUS_FS_INITIAL (1ul << 13)
 #define SSTATUS_FS_CLEAN (2ul << 13)

@@ -22,5 +22,6 @@
 #define AT_RANDOM 25
 #define AT_EXECFN 31
 #define AT_SYSINFO_EHDR 33
+#define AT_MINSIGSTKSZ 51
 
 #endif

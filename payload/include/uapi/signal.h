@@ -6,7 +6,12 @@
  *   siginfo     include/uapi/asm-generic/siginfo.h (128 bytes)
  *   ucontext    arch/riscv/include/uapi/asm/ucontext.h
  *   sigcontext  arch/riscv/include/uapi/asm/sigcontext.h (user_regs_struct
- *               from asm/ptrace.h, then union __riscv_fp_state, 16-aligned)
+ *               from asm/ptrace.h, then union __riscv_fp_state, 16-aligned,
+ *               whose other view, struct __riscv_extra_ext_header, ends in
+ *               the first struct __riscv_ctx_hdr of the extension records)
+ *   V record    asm/sigcontext.h (RISCV_V_MAGIC, END_MAGIC, struct
+ *               __sc_riscv_v_state) and asm/ptrace.h (struct
+ *               __riscv_ctx_hdr, struct __riscv_v_ext_state)
  *   rt_sigframe arch/riscv/kernel/signal.c: { siginfo; ucontext }
  *   sigaction   include/linux/signal_types.h without sa_restorer (riscv has no
  *               __ARCH_HAS_SA_RESTORER): { handler; flags; mask }
@@ -90,13 +95,43 @@ struct k_stack {
 	uint64_t ss_size;
 };
 
+/* struct __riscv_ctx_hdr: one extension record's header; size counts the
+ * header and everything up to the next record. */
+struct k_ctx_hdr {
+	uint32_t magic;
+	uint32_t size;
+};
+
+#define RISCV_V_MAGIC 0x53465457
+#define END_MAGIC 0
+#define END_HDR_SIZE 0
+
 struct k_sigcontext {
 	uint64_t sc_regs[32];	/* pc, ra, sp, gp, tp, t0-t2, s0-s1, a0-a7, s2-s11, t3-t6 */
-	/* union __riscv_fp_state: the D view is f[32] then fcsr; the union is
-	 * as large as the Q view (64 * 8 + 16 bytes). */
-	uint64_t sc_fpregs_f[32];
-	uint32_t sc_fpregs_fcsr;
-	uint8_t __fp_rest[528 - 32 * 8 - 4];
+	union {
+		/* union __riscv_fp_state: the D view is f[32] then fcsr; the
+		 * union is as large as the Q view (64 * 8 + 16 bytes). */
+		struct {
+			uint64_t sc_fpregs_f[32];
+			uint32_t sc_fpregs_fcsr;
+		};
+		/* struct __riscv_extra_ext_header: a word that must be 0, then
+		 * the header of the first extension record, whose body
+		 * follows the sigcontext (and so the rt_sigframe). */
+		struct {
+			uint32_t __padding[129];
+			uint32_t sc_ext_reserved;
+			struct k_ctx_hdr sc_ext_hdr;
+		};
+		uint8_t __fp_size[528];
+	};
+} __attribute__((aligned(16)));
+
+/* struct __sc_riscv_v_state: struct __riscv_v_ext_state, 16-aligned;
+ * datap points at v0-v31 (vlenb bytes each), which follow it. */
+struct k_v_state {
+	uint64_t vstart, vl, vtype, vcsr, vlenb;
+	uint64_t datap;
 } __attribute__((aligned(16)));
 
 struct k_ucontext {
@@ -117,5 +152,9 @@ _Static_assert(sizeof(struct k_siginfo) == 128, "siginfo is 128 bytes");
 _Static_assert(__builtin_offsetof(struct k_ucontext, uc_sigmask) == 40, "uc_sigmask offset");
 _Static_assert(__builtin_offsetof(struct k_ucontext, uc_mcontext) == 176, "uc_mcontext offset (Go: 176)");
 _Static_assert(sizeof(struct k_sigcontext) == 256 + 528, "sigcontext size");
+_Static_assert(__builtin_offsetof(struct k_sigcontext, sc_fpregs_fcsr) == 256 + 256, "sigcontext: fcsr (the D view)");
+_Static_assert(__builtin_offsetof(struct k_sigcontext, sc_ext_reserved) == 256 + 516, "sigcontext: reserved");
+_Static_assert(__builtin_offsetof(struct k_sigcontext, sc_ext_hdr) == 256 + 520, "sigcontext: first record");
+_Static_assert(sizeof(struct k_v_state) == 48, "__sc_riscv_v_state size");
 
 #endif
