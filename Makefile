@@ -77,7 +77,7 @@ else
 SAY := @echo
 endif
 
-.PHONY: FORCE gen help deps stacks matrix board-check debug gdb docs bench stdtest gotest payload run image test test-host test-go dtbs fuzz lint mutants clean
+.PHONY: FORCE gen help deps stacks matrix board-check debug gdb docs bench soak-cgo stdtest gotest payload run image test test-host test-go dtbs fuzz lint mutants clean
 
 help:
 	@echo "goose: boot unmodified Go programs as supervisor-mode kernels on RISC-V"
@@ -109,6 +109,7 @@ help:
 	@echo "  make gotest PKG=<package pattern> [DIR=<module dir>] [GO=/path/to/go]"
 	@echo "                            any module's tests: go test -exec ci/goose-exec beside -exec qemu-riscv64"
 	@echo "                            (docs/compat.md; ci/goose-exec works with go test -exec on its own too)"
+	@echo "  make soak-cgo             every cgo test 20 times at SMP 1 and 2 (SOAK_RUNS=20, SOAK_SMP=1,2)"
 	@echo "  make bench                goose vs qemu-riscv64 benchmarks -> docs/perf.md (BENCH_REPS=5, BENCH_QUICK=1)"
 	@echo "  make payload              build $(BUILD)/goose.bin (no program embedded: it boots the initrd)"
 	@echo "  make dtbs                 compile dts/*.dts and dts/variants/*.dts into $(BUILD)/dtb/"
@@ -339,6 +340,12 @@ test-host: $(addprefix $(BUILD)/host/test_,$(HOST_TESTS))
 
 test-go: $(BUILD)/goose.bin
 	@$(PYTHON) ci/gotest.py
+
+# cgo programs, again and again: what fails once in a few boots shows here.
+SOAK_RUNS ?= 20
+SOAK_SMP ?= 1,2
+soak-cgo: $(BUILD)/goose.bin
+	@$(PYTHON) ci/soak.py --runs $(SOAK_RUNS) --smp $(SOAK_SMP)
 
 # docs/boot-flow.svg is drawn from its source (graphviz); docs/syscalls.md
 # is made from the system-call table.
