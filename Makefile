@@ -77,7 +77,7 @@ else
 SAY := @echo
 endif
 
-.PHONY: FORCE gen help deps stacks matrix board-check debug gdb docs bench stdtest gotest modules payload run image test test-host test-go dtbs fuzz lint mutants clean
+.PHONY: FORCE gen help deps stacks matrix board-check debug gdb docs bench soak-cgo stdtest gotest modules payload run image test test-host test-go dtbs fuzz lint mutants clean
 
 help:
 	@echo "goose: boot unmodified Go programs as supervisor-mode kernels on RISC-V"
@@ -111,6 +111,7 @@ help:
 	@echo "                            (docs/compat.md; ci/goose-exec works with go test -exec on its own too)"
 	@echo "  make modules [MODULES=\"bbolt uuid\"]  popular modules' own tests (ci/modules.txt, pinned) under goose"
 	@echo "                            and the reference; make test runs the lines marked short"
+	@echo "  make soak-cgo             every cgo test 20 times at SMP 1 and 2 (SOAK_RUNS=20, SOAK_SMP=1,2)"
 	@echo "  make bench                goose vs qemu-riscv64 benchmarks -> docs/perf.md (BENCH_REPS=5, BENCH_QUICK=1)"
 	@echo "  make payload              build $(BUILD)/goose.bin (no program embedded: it boots the initrd)"
 	@echo "  make dtbs                 compile dts/*.dts and dts/variants/*.dts into $(BUILD)/dtb/"
@@ -341,6 +342,12 @@ test-host: $(addprefix $(BUILD)/host/test_,$(HOST_TESTS))
 
 test-go: $(BUILD)/goose.bin
 	@$(PYTHON) ci/gotest.py
+
+# cgo programs, again and again: what fails once in a few boots shows here.
+SOAK_RUNS ?= 20
+SOAK_SMP ?= 1,2
+soak-cgo: $(BUILD)/goose.bin
+	@$(PYTHON) ci/soak.py --runs $(SOAK_RUNS) --smp $(SOAK_SMP)
 
 # docs/boot-flow.svg is drawn from its source (graphviz); docs/syscalls.md
 # is made from the system-call table.

@@ -40,6 +40,8 @@ packages=(
 	python3
 	graphviz                         # make docs: docs/boot-flow.svg
 	curl                             # ci/examples.py: fetches the httpd example's pages
+	gcc-riscv64-linux-gnu            # cgo tests (cgo=static): the C cross compiler
+	libc6-dev-riscv64-cross          # ... and glibc to link them statically with
 )
 
 missing=()

@@ -31,6 +31,12 @@ comment):
   cpu=MODEL           QEMU -cpu for the goose runs when the stack names none
                       (GOOSE_CPU unset): a test that needs a CPU feature
                       (vector_state: V) says which CPU has it
+  cgo=static          a cgo test: built with CGO_ENABLED=1, CC=riscv64-linux-gnu-gcc
+                      (Debian gcc-riscv64-linux-gnu, glibc from
+                      libc6-dev-riscv64-cross) and -ldflags '-linkmode external
+                      -extldflags -static'; without that compiler each result
+                      is a skip naming it (a failure under
+                      GOOSE_REQUIRE_TOOLCHAINS=1)
 
 In env and args, {hosttime} becomes this machine's time (Unix seconds) when
 the run starts, so a program can compare its clock with the host's.
@@ -99,7 +105,17 @@ BOOT_RE = re.compile(rb"^goose: (goose \S+ on .*, \d+ of \d+ harts? running, |RA
                      rb"hart \d+: (zkr|sstc): )")
 HARTS_RE = re.compile(rb"^goose: goose .*, (\d+) of (\d+) harts? running, ", re.M)
 KEYS = {"args", "goose", "files", "env", "mem", "exit", "timeout", "output", "stdin", "reference", "go", "skip",
-        "cpu"}
+        "cpu", "cgo"}
+# The C cross compiler cgo tests are built with (ci/deps.sh installs it).
+CGO_CC = "riscv64-linux-gnu-gcc"
+CGO_STATIC_LDFLAGS = "-linkmode external -extldflags -static"
+
+
+def cgo_missing():
+    """Why cgo tests cannot be built here, or None."""
+    if shutil.which(CGO_CC):
+        return None
+    return "%s not installed (Debian gcc-riscv64-linux-gnu, libc6-dev-riscv64-cross; make deps)" % CGO_CC
 
 
 class ConfigError(Exception):
@@ -189,6 +205,7 @@ class Test:
         self.stdin = None
         self.min_go, self.skip = None, None
         self.cpu = None
+        self.cgo = None
         self.error = None
         try:
             self._parse()
@@ -254,6 +271,10 @@ class Test:
                 if not re.fullmatch(r"[A-Za-z0-9_.,=-]+", val):
                     raise ConfigError("cpu must be a QEMU -cpu model")
                 self.cpu = val
+            elif key == "cgo":
+                if val != "static":
+                    raise ConfigError("cgo must be static (goose refuses a dynamically linked ELF)")
+                self.cgo = val
 
     def expected(self):
         try:
@@ -308,7 +329,11 @@ def build(tc, test, verbose):
     tmp = "%s.tmp%d.%d" % (elf, os.getpid(), threading.get_ident())
     env = dict(os.environ, GOOS="linux", GOARCH="riscv64", CGO_ENABLED="0",
                GOFLAGS="-trimpath -buildvcs=false", GOTOOLCHAIN="local")
-    cmd = [tc.gobin, "build", "-o", tmp, "./tests/" + test.name]
+    cmd = [tc.gobin, "build", "-o", tmp]
+    if test.cgo == "static":
+        env.update(CGO_ENABLED="1", CC=CGO_CC)
+        cmd += ["-ldflags", CGO_STATIC_LDFLAGS]
+    cmd.append("./tests/" + test.name)
     if verbose:
         say("# (cd %s && %s)" % (MODULE, " ".join(cmd)))
     p = subprocess.run(cmd, cwd=MODULE, env=env, stdin=subprocess.DEVNULL,
@@ -558,6 +583,10 @@ def run_one(tc, test, args):
         return "skip", "skip %s: needs go%d.%d or newer" % ((label,) + test.min_go)
     if args.runner == "ref" and not test.reference:
         return "skip", "skip %s: goose only (reference=no)" % label
+    if test.cgo and cgo_missing():
+        if report.require_toolchains():
+            return "FAIL", "FAIL %s: %s (GOOSE_REQUIRE_TOOLCHAINS=1)" % (label, cgo_missing())
+        return "skip", "skip %s: %s" % (label, cgo_missing())
     base = os.path.join(LOGS, "%s-%s" % (tc.name, test.name) + ("-smp%d" % SMP if SMP != 1 else ""))
     for ext in (".goose.log", ".ref.log", ".build.log"):
         if os.path.exists(base + ext):

@@ -294,6 +294,27 @@ def image_of(kernel):
     return os.path.join(REPO, out.strip().splitlines()[-1])
 
 
+def boot_cgo_dynamic(t):
+    """cgo's default, dynamically linked build: goose refuses it in one line
+    and a status other than 0 (it has no dynamic loader; docs/compat.md)."""
+    why = gotest.cgo_missing()
+    if why:
+        unavailable(t, "boot/cgo-dynamic", why)
+        return
+    elf = os.path.join(BUILD, "cgo-dynamic.elf")
+    env = dict(os.environ, GOOS="linux", GOARCH="riscv64", CGO_ENABLED="1", CC=gotest.CGO_CC,
+               GOFLAGS="-trimpath -buildvcs=false", GOTOOLCHAIN="local")
+    status, out = run([shutil.which("go") or "go", "build", "-o", elf, "./tests/cgo_call"], env=env,
+                      cwd=os.path.join(REPO, "go-kernel"))
+    if status != 0:
+        boot_case(t, "cgo-dynamic", False, 0, out, "go build failed")
+        return
+    status, out, secs = make_run(elf)
+    want_line = "goose: elf: dynamically linked (PT_INTERP /lib/ld-linux-riscv64-lp64d.so.1), and goose has no dynamic loader"
+    boot_case(t, "cgo-dynamic", status != 0 and want_line in out and "goose: exit status 0" not in out, secs, out,
+              "status %d, want the PT_INTERP line and a failure" % status)
+
+
 def suite_boot(t):
     # The default example, as `make run` boots it, and the other flows a
     # board uses (docs/boards/): each must carry the program's exit status out.
@@ -333,6 +354,8 @@ def suite_boot(t):
         boot_case(t, "initrd-elf", status == 0 and "Hello from go" in out, secs, out, "status %d" % status)
     if want("goose-exec") or want("goose-exec-fail"):
         suite_goose_exec(t)
+    if want("cgo-dynamic"):
+        boot_cgo_dynamic(t)
     work = os.path.join(BUILD, "hostile")
     os.makedirs(work, exist_ok=True)
     if want("initrd-stale"):

@@ -34,6 +34,13 @@ struct thread *thread_alloc(void)
 		if (t->state != T_FREE)
 			continue;
 		memset(t, 0, sizeof(*t));
+		/* Every thread starts without an alternate signal stack, the
+		 * first one too (Linux: SS_DISABLE until sigaltstack). Zeroed
+		 * flags would say "enabled, at 0, size 0", which a cgo
+		 * program's runtime adopts as its signal stack (minitSignalStack)
+		 * and then dies on the first SIGURG with "non-Go code set up
+		 * signal handler without SA_ONSTACK flag". */
+		t->altstack_flags = SS_DISABLE;
 		t->tid = next_tid++;
 		t->start_ticks = clock_ticks();
 		sched_stats.threads_made++;

@@ -70,8 +70,8 @@ SYSCALL(clone)
 	fp_save(c->fp);
 	vector_clone(t, c);
 	c->sigmask = t->sigmask;
-	/* A new thread starts without an alternate signal stack (kernel/fork.c). */
-	c->altstack_flags = SS_DISABLE;
+	/* A new thread starts without an alternate signal stack (kernel/fork.c):
+	 * thread_alloc's SS_DISABLE. */
 	trace_thread(t, "clone", c->tid);
 	proc_thread_add(c->tid);
 	sched_make_runnable(c);
