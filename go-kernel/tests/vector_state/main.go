@@ -1,3 +1,5 @@
+//go:build riscv64
+
 // vector_state: a Go program whose assembly (vec_riscv64.s) fills the
 // vector registers and spins, checks that the kernel keeps each thread's
 // vector state (v0-v31, vl, vtype) over time slices, thread switches and
