@@ -2,39 +2,59 @@
 """Popular third-party modules' own tests under goose and the reference:
 `make modules [MODULES="bbolt uuid ..."] [SHORT=1]`.
 
-ci/modules.txt names each module, its pinned version and the packages whose
-tests run. This script writes a scratch module in build/modules/ that
+ci/modules.txt names each module, its pinned version, the packages whose
+tests run, go test flags for them (-short, -run=...) and goose's memory
+(mem=2G: GOOSE_MEM for ci/goose-exec; the tests' files live in RAM). This script writes a scratch module in build/modules/ that
 requires exactly those versions (`go get -t`, through the Go module proxy;
 the sources stay in the module cache), then hands the packages to
-ci/pkgtest.py (`go test -exec ci/goose-exec` and `-exec qemu-riscv64`),
-whose report lines and `N passed, N failed` it prints. --short (make test)
+ci/pkgtest.py's runner (`go test -exec ci/goose-exec` and `-exec
+qemu-riscv64`): one report line a package, then `N passed, N failed`. --short (make test)
 takes only the lines marked "short"; names select lines by a module path's
 substring. A module the proxy cannot serve is a FAIL of its own.
 """
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(REPO, "ci"))
+import pkgtest  # noqa: E402
+import report  # noqa: E402
+
 LIST = os.path.join(REPO, "ci", "modules.txt")
 WORK = os.path.join(REPO, "build", "modules")
 
 
+class Entry:
+    """A line of ci/modules.txt: module version packages... [options]."""
+
+    def __init__(self, words, where):
+        self.module, self.version = words[0], words[1]
+        self.pkgs, self.flags, self.mem, self.short = [], [], None, False
+        for w in words[2:]:
+            if w == "short":
+                self.short = True
+            elif w.startswith("mem="):
+                self.mem = w[4:]
+            elif w.startswith("-"):
+                self.flags.append(w)
+            else:
+                self.pkgs.append(w)
+        if not self.version.startswith("v") or not self.pkgs:
+            sys.exit("modules: %s: want 'module version packages... [-flag] [mem=SIZE] [short]'" % where)
+
+
 def entries():
-    """[(module, version, [packages], short)] from ci/modules.txt."""
+    """Every line of ci/modules.txt."""
     out = []
     with open(LIST) as f:
         for n, line in enumerate(f, 1):
             words = line.split("#", 1)[0].split()
-            if not words:
-                continue
-            short = words[-1] == "short"
-            words = words[:-1] if short else words
-            if len(words) < 3 or not words[1].startswith("v"):
-                sys.exit("modules: %s:%d: want 'module version packages... [short]'" % (LIST, n))
-            out.append((words[0], words[1], words[2:], short))
+            if words:
+                out.append(Entry(words, "%s:%d" % (LIST, n)))
     return out
 
 
@@ -46,11 +66,11 @@ def setup(go, chosen):
     open(os.path.join(WORK, "go.sum"), "w").close()
     env = dict(os.environ, GOOS="linux", GOARCH="riscv64", CGO_ENABLED="0", GOFLAGS="-mod=mod")
     problems = []
-    for mod, ver, pkgs, _ in chosen:
-        p = subprocess.run([go, "get", "-t"] + ["%s@%s" % (pkg, ver) for pkg in pkgs], cwd=WORK, env=env,
+    for e in chosen:
+        p = subprocess.run([go, "get", "-t"] + ["%s@%s" % (pkg, e.version) for pkg in e.pkgs], cwd=WORK, env=env,
                            stdin=subprocess.DEVNULL, capture_output=True, text=True)
         if p.returncode:
-            problems.append("%s@%s: go get: %s" % (mod, ver, " ".join(p.stderr.split())[:300]))
+            problems.append("%s@%s: go get: %s" % (e.module, e.version, " ".join(p.stderr.split())[:300]))
     return problems
 
 
@@ -63,23 +83,29 @@ def main():
     ap.add_argument("--timeout", type=int, default=900, help="go test -timeout per package, seconds")
     ap.add_argument("--list", action="store_true", help="print the list and exit")
     a = ap.parse_args()
-    chosen = [e for e in entries() if (not a.short or e[3]) and (not a.names or any(n in e[0] for n in a.names))]
+    chosen = [e for e in entries() if (not a.short or e.short) and (not a.names or any(n in e.module for n in a.names))]
     if a.list:
-        for mod, ver, pkgs, short in chosen:
-            print("%s %s %s%s" % (mod, ver, " ".join(pkgs), " (short)" if short else ""))
+        for e in chosen:
+            print("%s %s %s%s" % (e.module, e.version, " ".join(e.pkgs + e.flags), " (short)" if e.short else ""))
         return 0
     if not chosen:
         sys.exit("modules: no module of ci/modules.txt matches %s" % " ".join(a.names))
+    rep = report.Report()
     problems = setup(a.go, chosen)
     if problems:
-        print("plan %d" % len(problems))
+        rep.plan(len(problems))
         for p in problems:
-            print("FAIL " + p)
-        print("0 passed, %d failed" % len(problems))
-        return 1
-    pkgs = [pkg for _, _, ps, _ in chosen for pkg in ps]
-    return subprocess.run([sys.executable, os.path.join(REPO, "ci", "pkgtest.py"), "--dir", WORK, "--go", a.go,
-                           "--timeout", str(a.timeout)] + pkgs).returncode
+            rep.fail(p.split(":")[0], p)
+        return rep.finish()
+    # -mod=mod: go test may add the go.sum lines of a package's test-only
+    # imports, which go get -t leaves out for a dependency's package.
+    os.environ["GOFLAGS"] = "-mod=mod"
+    go = shutil.which(a.go) or a.go
+    lists = [(e, pkgtest.list_packages(go, e.pkgs, WORK)) for e in chosen]
+    rep.plan(sum(len(pkgs) for _, pkgs in lists))
+    for e, pkgs in lists:
+        pkgtest.run_packages(rep, go, pkgs, WORK, a.timeout, e.flags, {"GOOSE_MEM": e.mem} if e.mem else None)
+    return rep.finish()
 
 
 if __name__ == "__main__":

@@ -48,12 +48,13 @@ def list_packages(go, pkgs, cwd):
     return out
 
 
-def go_test(go, pkg, execer, cwd, timeout, log):
+def go_test(go, pkg, execer, cwd, timeout, log, flags=(), env=None):
     """(passed, seconds, the output's telling line) of one go test run."""
-    cmd = [go, "test", "-count=1", "-timeout", "%ds" % timeout, "-exec", execer, pkg]
+    cmd = [go, "test", "-count=1", "-timeout", "%ds" % timeout] + list(flags) + ["-exec", execer, pkg]
     start = time.monotonic()
     try:
-        p = subprocess.run(cmd, cwd=cwd, env=dict(os.environ, GOOSE_REPO=REPO, **GO_ENV), stdin=subprocess.DEVNULL,
+        p = subprocess.run(cmd, cwd=cwd, env=dict(os.environ, GOOSE_REPO=REPO, **GO_ENV, **(env or {})),
+                           stdin=subprocess.DEVNULL,
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=timeout + 120)
         status, out = p.returncode, p.stdout.decode(errors="replace")
     except subprocess.TimeoutExpired as e:
@@ -79,11 +80,19 @@ def main():
     cwd = os.path.abspath(a.dir)
     go = shutil.which(a.go) or a.go
     pkgs = list_packages(go, [w for p in a.pkgs for w in p.split()], cwd)
+    rep = report.Report()
+    rep.plan(len(pkgs))
+    run_packages(rep, go, pkgs, cwd, a.timeout)
+    return rep.finish()
+
+
+def run_packages(rep, go, pkgs, cwd, timeout, flags=(), env=None):
+    """One report line for each of pkgs (list_packages' tuples): go test
+    under goose (env: more of its GOOSE_* knobs) and under the reference,
+    flags given to both."""
     os.makedirs(LOGS, exist_ok=True)
     goose_exec = os.path.join(REPO, "ci", "goose-exec")
     ref_exec = shutil.which("qemu-riscv64")
-    rep = report.Report()
-    rep.plan(len(pkgs))
     for path, ntests, error in pkgs:
         if error:
             rep.fail(path, "go list: " + error[:200])
@@ -92,9 +101,9 @@ def main():
             rep.skip(path, "no test files")
             continue
         base = os.path.join(LOGS, path.replace("/", "_"))
-        g_ok, g_secs, g_why = go_test(go, path, goose_exec, cwd, a.timeout, base + ".goose.log")
+        g_ok, g_secs, g_why = go_test(go, path, goose_exec, cwd, timeout, base + ".goose.log", flags, env)
         if ref_exec:
-            r_ok, r_secs, r_why = go_test(go, path, ref_exec, cwd, a.timeout, base + ".ref.log")
+            r_ok, r_secs, r_why = go_test(go, path, ref_exec, cwd, timeout, base + ".ref.log", flags)
             ref = "ref=%.1fs" % r_secs if r_ok else "ref=FAIL %.1fs (%s)" % (r_secs, r_why)
         else:
             r_ok, ref = None, "ref=not run (no qemu-riscv64)"
@@ -106,7 +115,6 @@ def main():
                      % (g_secs, g_why, ref, logs))
         else:
             rep.line("FAIL", "FAIL %s goose=FAIL %.1fs (%s) %s (logs: %s)" % (path, g_secs, g_why, ref, logs))
-    return rep.finish()
 
 
 if __name__ == "__main__":
