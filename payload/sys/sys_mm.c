@@ -239,6 +239,81 @@ SYSCALL(madvise)
 	return covered ? 0 : -ENOMEM;
 }
 
+/*
+ * mlock, mlock2 and munlock as mm/mlock.c's do_mlock and
+ * apply_vma_lock_flags check them: the start rounded down, the length
+ * (with the start's offset) rounded up, wrapping as Linux's does (a length
+ * that rounds to 0 locks nothing and succeeds), an end past the top EINVAL,
+ * then a hole anywhere ENOMEM. goose never pages anything out, so a locked
+ * page is any page: mlock only brings the range in (__mm_populate, which
+ * skips device memory: /dev/mem's). A page that cannot be had, PROT_NONE or
+ * past a file's end, is ENOMEM, and no memory left EAGAIN, as
+ * __mlock_posix_error_return turns EFAULT and ENOMEM. Root,
+ * goose's only user, holds CAP_IPC_LOCK: RLIMIT_MEMLOCK does not apply.
+ */
+static long lock_range(uint64_t start, uint64_t len, bool bring_in)
+{
+	uint64_t end;
+
+	len = (len + (start & (PAGE_SIZE - 1)) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+	start &= ~(PAGE_SIZE - 1);
+	end = start + len;
+	if (end < start)
+		return -EINVAL;
+	if (end == start)
+		return 0;
+	if (!user_range(start, len) || !vm_covered(start, end))
+		return -ENOMEM;
+	if (bring_in) {
+		for (uint64_t va = start; va < end; va += PAGE_SIZE) {
+			const struct vma *v = vm_find(va);
+
+			int r = v && (v->prot & VM_DEVICE) ? 0 : vm_fault(va, PROT_READ);
+
+			if (r)
+				return r == -ENOMEM ? -EAGAIN : -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+SYSCALL(mlock)
+{
+	(void)t;
+	return lock_range(a[0], a[1], true);
+}
+
+SYSCALL(mlock2)
+{
+	(void)t;
+	if (a[2] & ~(uint64_t)MLOCK_ONFAULT)
+		return -EINVAL;
+	return lock_range(a[0], a[1], !(a[2] & MLOCK_ONFAULT));
+}
+
+SYSCALL(munlock)
+{
+	(void)t;
+	return lock_range(a[0], a[1], false);
+}
+
+/* mlockall's flag check (mm/mlock.c); what it would lock is resident for
+ * good already, and so is what comes later. */
+SYSCALL(mlockall)
+{
+	(void)t;
+	if (!a[0] || (a[0] & ~(uint64_t)(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT)) || a[0] == MCL_ONFAULT)
+		return -EINVAL;
+	return 0;
+}
+
+SYSCALL(munlockall)
+{
+	(void)t;
+	(void)a;
+	return 0;
+}
+
 SYSCALL(mincore)
 {
 	uint64_t addr = a[0], len = ALIGN_UP(a[1], PAGE_SIZE);

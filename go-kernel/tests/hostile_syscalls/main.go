@@ -132,6 +132,10 @@ const (
 	nrMmap            = 222
 	nrMprotect        = 226
 	nrMsync           = 227
+	nrMlock           = 228
+	nrMunlock         = 229
+	nrMlockall        = 230
+	nrMunlockall      = 231
 	nrMincore         = 232
 	nrMadvise         = 233
 	nrPrlimit64       = 261
@@ -1176,6 +1180,31 @@ func testSync() {
 	ms("PROT_NONE page", nonePage, page, msSync)
 	ms("read-only page MS_INVALIDATE", roPage, page, msInvalidate)
 	ms("anonymous memory", a, 4*page, msSync|msInvalidate)
+
+	// mlock and kin (mm/mlock.c do_mlock, apply_vma_lock_flags): the range
+	// rounded out (a length that wraps to 0 is 0), an end past the top
+	// EINVAL, a hole ENOMEM; mlock brings the pages in.
+	ml := func(what string, a, n uintptr) { show("mlock "+what, sys(nrMlock, a, n)) }
+	ml("unaligned", a+1, page)
+	ml("len 0", a, 0)
+	ml("len -1 (rounds to 0)", a, neg(-1))
+	ml("len 2^64-4096 (wraps)", a, neg(-4096))
+	ml("nil", 0, page)
+	ml("unmapped", unmapped, page)
+	ml("PROT_NONE page", nonePage, page)
+	fresh := mustMap(4*page, syscall.PROT_READ|syscall.PROT_WRITE)
+	ml("fresh anonymous memory", addr(fresh), 4*page)
+	vec := mem.alloc(8)
+	sys(nrMincore, addr(fresh), 4*page, vec)
+	fmt.Printf("mlock brought all 4 pages in: %v\n", mem.get32(vec) == 0x01010101)
+	show("munlock unmapped", sys(nrMunlock, unmapped, page))
+	show("munlock len 2^64-4096 (wraps)", sys(nrMunlock, a, neg(-4096)))
+	show("munlock the locked range", sys(nrMunlock, addr(fresh), 4*page))
+	show("mlockall 0", sys(nrMlockall, 0))
+	show("mlockall MCL_ONFAULT alone", sys(nrMlockall, 4))
+	show("mlockall flags 8", sys(nrMlockall, 8))
+	show("mlockall MCL_FUTURE", sys(nrMlockall, 2))
+	show("munlockall after MCL_FUTURE", sys(nrMunlockall))
 
 	show("openat O_DIRECT directory", sys(nrOpenat, neg(atFdcwd), pDir, syscall.O_RDONLY|oDirect))
 	show("openat O_DIRECT /dev/null", sys(nrOpenat, neg(atFdcwd), mem.cstr("/dev/null"), syscall.O_RDONLY|oDirect))

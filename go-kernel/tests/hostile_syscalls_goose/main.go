@@ -65,6 +65,7 @@ const (
 	nrEpollCtl      = 21
 	nrEpollPwait    = 22
 	nrIoctl         = 29
+	nrMlock2        = 284
 	nrMkdirat       = 34
 	nrOpenat        = 56
 	nrClose         = 57
@@ -410,6 +411,14 @@ func testMemory() {
 	must("munmap", sys(nrMunmap, a, page))
 	show("madvise MADV_DONTNEED over a hole", sys(nrMadvise, a, page, syscall.MADV_DONTNEED))
 	show("madvise MADV_NORMAL over a hole", sys(nrMadvise, a, page, 0))
+	// mlock2 (mm/mlock.c; qemu-riscv64 7.2 has no mlock2): its one flag,
+	// MLOCK_ONFAULT, locks without bringing pages in; a hole is ENOMEM.
+	b := mmap(page, syscall.PROT_READ|syscall.PROT_WRITE)
+	show("mlock2 flags 2", sys(nrMlock2, b, page, 2))
+	show("mlock2 MLOCK_ONFAULT", sys(nrMlock2, b, page, 1))
+	show("mlock2 flags 0", sys(nrMlock2, b, page, 0))
+	must("munmap", sys(nrMunmap, b, page))
+	show("mlock2 MLOCK_ONFAULT over a hole", sys(nrMlock2, b, page, 1))
 }
 
 // tmpfs's fallocate (shmem_fallocate) has only KEEP_SIZE and PUNCH_HOLE;

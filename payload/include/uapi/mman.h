@@ -45,6 +45,11 @@
 #define MADV_POPULATE_READ 22
 #define MADV_POPULATE_WRITE 23
 #define MADV_COLLAPSE 25
+/* mlock2's flag and mlockall's (include/uapi/asm-generic/mman-common.h, mman.h). */
+#define MLOCK_ONFAULT 1
+#define MCL_CURRENT 1
+#define MCL_FUTURE 2
+#define MCL_ONFAULT 4
 #define MS_ASYNC 1
 #define MS_INVALIDATE 2
 #define MS_SYNC 4
