@@ -55,6 +55,13 @@ void file_put(struct file *f)
 	kfree(f);
 }
 
+int file_stat(struct file *f, struct kstat *st)
+{
+	if (f->ops->stat)
+		return f->ops->stat(f, st);
+	return f->inode ? vfs_inode_stat(f->inode, st) : -EINVAL;
+}
+
 void file_notify(struct file *f)
 {
 	f->gen++;

@@ -94,6 +94,9 @@ void file_put(struct file *f);
 /* f changed state (data in, space out, hang-up): wake every thread that
  * waits on some file so it looks again. */
 void file_notify(struct file *f);
+/* Fill st (which the caller zeroed or preset) from f's ops->stat or its
+ * inode: 0, or -EINVAL for a file with neither. */
+int file_stat(struct file *f, struct kstat *st);
 
 /* The descriptor table (one process, shared by all threads). */
 int fd_install(struct file *f, bool cloexec, int min_fd);

@@ -165,10 +165,7 @@ int locks_range(struct file *f, const struct k_flock *fl, struct record_lock *ou
 		break;
 	case SEEK_END:
 		memset(&st, 0, sizeof(st));
-		if (f->ops->stat)
-			f->ops->stat(f, &st);
-		else if (f->inode)
-			vfs_inode_stat(f->inode, &st);
+		file_stat(f, &st);
 		base = st.st_size;
 		break;
 	default:

@@ -539,10 +539,7 @@ static void fd_target(struct file *f, char *buf, size_t size)
 		snprintf(buf, size, "%s", f->path);
 		return;
 	}
-	if (f->ops->stat)
-		f->ops->stat(f, &st);
-	else if (f->inode)
-		vfs_inode_stat(f->inode, &st);
+	file_stat(f, &st);
 	switch (st.st_mode & S_IFMT) {
 	case S_IFIFO:
 		snprintf(buf, size, "pipe:[%lu]", (uint64_t)st.st_ino);
@@ -590,10 +587,7 @@ static struct inode *fd_lookup(struct inode *dir, const char *name, size_t len)
 		struct kstat st;
 
 		memset(&st, 0, sizeof(st));
-		if (f->ops->stat)
-			f->ops->stat(f, &st);
-		else if (f->inode)
-			vfs_inode_stat(f->inode, &st);
+		file_stat(f, &st);
 		/* fs/proc/fd.c's seq_show: O_CLOEXEC joins the flags shown. */
 		snprintf(text, sizeof(text), "pos:\t%lu\nflags:\t0%o\nmnt_id:\t%d\nino:\t%lu\n", f->off,
 			 f->flags | (fd_cloexec(fd) ? O_CLOEXEC : 0), 1, (uint64_t)st.st_ino);

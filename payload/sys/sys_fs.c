@@ -527,7 +527,7 @@ SYSCALL(lseek)
 	case SEEK_DATA:
 	case SEEK_HOLE:
 		memset(&st, 0, sizeof(st));
-		if (f->ops->stat ? f->ops->stat(f, &st) : f->inode ? vfs_inode_stat(f->inode, &st) : -EINVAL)
+		if (file_stat(f, &st))
 			return -EINVAL;
 		base = st.st_size;
 		/* The whole file is data (holes read as zeros but are not tracked). */
@@ -554,9 +554,9 @@ static long stat_file(struct file *f, uint64_t ubuf)
 	memset(&st, 0, sizeof(st));
 	st.st_nlink = 1;
 	st.st_blksize = 4096;
-	int r = f->ops->stat ? f->ops->stat(f, &st) : f->inode ? vfs_inode_stat(f->inode, &st) : 0;
+	int r = file_stat(f, &st);
 
-	if (r)
+	if (r && r != -EINVAL)
 		return r;
 	return copy_to_user(ubuf, &st, sizeof(st));
 }

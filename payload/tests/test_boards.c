@@ -62,6 +62,18 @@ struct board_want {
 	const char *bootargs;	/* NULL: absent */
 };
 
+/* The JH7110 boards (VisionFive 2 v1.3B, v1.2A, Lite) with 4 GiB: the same
+ * facts in each tree; the 8 GiB variant differs in RAM only. */
+#define JH7110_4G(f)                                                                                                  \
+	{                                                                                                              \
+		.file = f, .mem = { { 0x40000000, 4 * GIB } },                                                         \
+		.resv = { { 0x40000000, 0x40000, true }, { 0x40040000, 0x40000, true } },                             \
+		.stdout_path = "serial0:115200n8", .console_node_compat = "starfive,jh7110-uart",                     \
+		.console_driver = "snps,dw-apb-uart", .console_base = 0x10000000, .reg_shift = 2, .reg_io_width = 4, \
+		.timebase = 4000000, .harts = "0-4", .usable = "1-4", .isa = "rv64imafdc", .plic = 0xc000000,         \
+		.plic_ndev = 136, .plic_contexts = 9, .clint = 0x2000000,                                              \
+	}
+
 static const struct board_want boards[] = {
 	{
 		.file = "qemu-virt.dtb",
@@ -99,42 +111,9 @@ static const struct board_want boards[] = {
 		.plic = 0xc000000, .plic_ndev = 69, .plic_contexts = 9,
 		.clint = 0x2000000,
 	},
-	{
-		.file = "visionfive2.dtb",
-		.mem = { { 0x40000000, 4 * GIB } },
-		.resv = { { 0x40000000, 0x40000, true }, { 0x40040000, 0x40000, true } },
-		.stdout_path = "serial0:115200n8",
-		.console_node_compat = "starfive,jh7110-uart", .console_driver = "snps,dw-apb-uart",
-		.console_base = 0x10000000, .reg_shift = 2, .reg_io_width = 4,
-		.timebase = 4000000,
-		.harts = "0-4", .usable = "1-4", .isa = "rv64imafdc",
-		.plic = 0xc000000, .plic_ndev = 136, .plic_contexts = 9,
-		.clint = 0x2000000,
-	},
-	{
-		.file = "visionfive2-v1.2a.dtb",
-		.mem = { { 0x40000000, 4 * GIB } },
-		.resv = { { 0x40000000, 0x40000, true }, { 0x40040000, 0x40000, true } },
-		.stdout_path = "serial0:115200n8",
-		.console_node_compat = "starfive,jh7110-uart", .console_driver = "snps,dw-apb-uart",
-		.console_base = 0x10000000, .reg_shift = 2, .reg_io_width = 4,
-		.timebase = 4000000,
-		.harts = "0-4", .usable = "1-4", .isa = "rv64imafdc",
-		.plic = 0xc000000, .plic_ndev = 136, .plic_contexts = 9,
-		.clint = 0x2000000,
-	},
-	{
-		.file = "visionfive2-lite.dtb",
-		.mem = { { 0x40000000, 4 * GIB } },
-		.resv = { { 0x40000000, 0x40000, true }, { 0x40040000, 0x40000, true } },
-		.stdout_path = "serial0:115200n8",
-		.console_node_compat = "starfive,jh7110-uart", .console_driver = "snps,dw-apb-uart",
-		.console_base = 0x10000000, .reg_shift = 2, .reg_io_width = 4,
-		.timebase = 4000000,
-		.harts = "0-4", .usable = "1-4", .isa = "rv64imafdc",
-		.plic = 0xc000000, .plic_ndev = 136, .plic_contexts = 9,
-		.clint = 0x2000000,
-	},
+	JH7110_4G("visionfive2.dtb"),
+	JH7110_4G("visionfive2-v1.2a.dtb"),
+	JH7110_4G("visionfive2-lite.dtb"),
 	{
 		.file = "hifive-unleashed.dtb",
 		.mem = { { 0x80000000, 8 * GIB } },
