@@ -525,6 +525,225 @@ const struct vma *vm_find(uint64_t va)
 	return i < nvmas && vmas[i].start <= va ? &vmas[i] : NULL;
 }
 
+/*
+ * mremap, as mm/mremap.c checks and does it. goose keeps the vDSO and its
+ * data page (as munmap does): ranges reaching them are not goose's to move.
+ */
+#define REMAP_END (USER_VDSO - PAGE_SIZE)
+
+/* Linux's PAGE_ALIGN: a length within a page of 2^64 wraps to 0. */
+static uint64_t page_align(uint64_t len)
+{
+	return (len + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1);
+}
+
+/* How far a move shifts the PTEs, and whether making tables for them failed. */
+static uint64_t move_delta;
+static int move_err;
+
+/* Every table a moved PTE needs, made before anything moves: a move that
+ * runs out of memory half way would leave the pages in neither place. */
+static void pte_move_prepare(uint64_t va, uint64_t *pte, uint32_t arg)
+{
+	(void)arg;
+	if ((*pte & (PTE_V | PTE_SW_KEPT)) && !pte_walk(va + move_delta, true))
+		move_err = -ENOMEM;
+}
+
+/* The page itself goes to its new address (the frame, its rights, whether
+ * it is the file's): nothing is copied, nothing freed. */
+static void pte_move(uint64_t va, uint64_t *pte, uint32_t arg)
+{
+	(void)arg;
+	if (!(*pte & (PTE_V | PTE_SW_KEPT)))
+		return;
+	uint64_t *to = pte_walk(va + move_delta, false);
+
+	if (*to)
+		pte_drop(va + move_delta, to, 0);
+	*to = *pte;
+	*pte = 0;
+}
+
+/*
+ * munmap's checks (do_vmi_munmap) for the part mremap lets go of: past the
+ * top EINVAL. The vDSO stays, as with munmap.
+ */
+static int remap_unmap(uint64_t start, uint64_t len)
+{
+	if (start > USER_TOP || len > USER_TOP - start)
+		return -EINVAL;
+	if (start < REMAP_END)
+		vm_remove(start, MIN(start + len, REMAP_END));
+	return 0;
+}
+
+/* vma_to_resize: may v's [addr, addr + old_len) become new_len long? */
+static int remap_check(const struct vma *v, uint64_t addr, uint64_t old_len, uint64_t new_len, uint64_t flags)
+{
+	/* A zero old_len duplicates a shared mapping; a private one would be
+	 * a new mapping unrelated to the old, which Linux refuses. */
+	if (!old_len && !(v->prot & VM_SHARED))
+		return -EINVAL;
+	/* Device registers (Linux's VM_PFNMAP) cannot be left behind... */
+	if ((flags & MREMAP_DONTUNMAP) && (v->prot & VM_DEVICE))
+		return -EINVAL;
+	/* The range may not cross into another mapping. */
+	if (old_len > v->end - addr)
+		return -EFAULT;
+	if (new_len == old_len)
+		return 0;
+	/* The file's page index at the end must not wrap. */
+	if (v->fops && v->pgoff + (addr - v->start) / PAGE_SIZE + new_len / PAGE_SIZE <
+			       v->pgoff + (addr - v->start) / PAGE_SIZE)
+		return -EINVAL;
+	/* ...nor grow: mmap mapped all of them there are. */
+	if (v->prot & VM_DEVICE)
+		return -EFAULT;
+	return 0;
+}
+
+/*
+ * move_vma: a mapping of new_len at new_addr (free now) as the one at addr
+ * is (protection, kind, the file and the page of it), the pages of [addr,
+ * addr + old_len) moved to its start, then the old range unmapped, or with
+ * MREMAP_DONTUNMAP left mapped and empty (the next touch gives zeros, or
+ * the file's page again).
+ */
+static long remap_move(uint64_t addr, uint64_t old_len, uint64_t new_addr, uint64_t new_len, bool dontunmap)
+{
+	struct vma v = *vm_find(addr);
+	int r;
+
+	/* move_vma: room for the pieces (the new one, a split of the old). */
+	if (nvmas + 4 > VM_MAX_VMAS)
+		return -ENOMEM;
+	r = vm_add(new_addr, new_addr + new_len, v.prot);
+	if (!r && v.fops)
+		r = vm_set_file(new_addr, new_addr + new_len, v.fops, v.file, v.mapping,
+				v.pgoff + (addr - v.start) / PAGE_SIZE);
+	if (r) {
+		vm_remove(new_addr, new_addr + new_len);
+		return r;
+	}
+	move_delta = new_addr - addr;
+	move_err = 0;
+	pte_for_range(addr, addr + old_len, pte_move_prepare, 0);
+	if (move_err) {
+		vm_remove(new_addr, new_addr + new_len);
+		return move_err;
+	}
+	pte_for_range(addr, addr + old_len, pte_move, 0);
+	/* No hart may keep the old translations (vm_remove flushes too). */
+	if (dontunmap)
+		vm_flush(addr, addr + old_len);
+	else if (old_len)
+		vm_remove(addr, addr + old_len);
+	return (long)new_addr;
+}
+
+/* mremap_to: MREMAP_FIXED (at new_addr, whatever is there unmapped first)
+ * or MREMAP_DONTUNMAP (new_addr a hint). */
+static long remap_to(uint64_t addr, uint64_t old_len, uint64_t new_addr, uint64_t new_len, uint64_t flags)
+{
+	int r;
+
+	if (new_addr & (PAGE_SIZE - 1))
+		return -EINVAL;
+	if (new_len > USER_TOP || new_addr > USER_TOP - new_len)
+		return -EINVAL;
+	/* The two ranges may not overlap. */
+	if (addr + old_len > new_addr && new_addr + new_len > addr)
+		return -EINVAL;
+	/* mremap_to: stay clear of the mapping count limit. */
+	if (nvmas + 2 >= VM_MAX_VMAS - 3)
+		return -ENOMEM;
+	if (flags & MREMAP_FIXED) {
+		/* goose's one difference: page 0 and the vDSO are not to be
+		 * mapped over (ENOMEM, as mmap's MAP_FIXED there). */
+		if (new_addr < PAGE_SIZE || new_addr + new_len > REMAP_END)
+			return -ENOMEM;
+		vm_remove(new_addr, new_addr + new_len);
+	}
+	if (old_len > new_len) {
+		r = remap_unmap(addr + new_len, old_len - new_len);
+		if (r)
+			return r;
+		old_len = new_len;
+	}
+	r = remap_check(vm_find(addr), addr, old_len, new_len, flags);
+	if (r)
+		return r;
+	if (!(flags & MREMAP_FIXED)) {
+		new_addr = vm_find_free(new_len, new_addr);
+		if (!new_addr)
+			return -ENOMEM;
+	}
+	return remap_move(addr, old_len, new_addr, new_len, flags & MREMAP_DONTUNMAP);
+}
+
+long vm_mremap(uint64_t addr, uint64_t old_len, uint64_t new_len, uint64_t flags, uint64_t new_addr)
+{
+	const struct vma *v;
+	int r;
+
+	if (flags & ~(uint64_t)(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP))
+		return -EINVAL;
+	if ((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE))
+		return -EINVAL;
+	/* DONTUNMAP is always a move, and never a resize (lengths as given). */
+	if ((flags & MREMAP_DONTUNMAP) && (!(flags & MREMAP_MAYMOVE) || old_len != new_len))
+		return -EINVAL;
+	if (addr & (PAGE_SIZE - 1))
+		return -EINVAL;
+	old_len = page_align(old_len);
+	new_len = page_align(new_len);
+	/* A zero old_len is the duplicate case (remap_check); a zero new_len is nonsense. */
+	if (!new_len)
+		return -EINVAL;
+	v = vm_find(addr);
+	if (!v || addr >= REMAP_END)
+		return -EFAULT;
+	if (flags & (MREMAP_FIXED | MREMAP_DONTUNMAP))
+		return remap_to(addr, old_len, new_addr, new_len, flags);
+	/* Shrinking always works: the tail is unmapped, whatever it holds. */
+	if (old_len >= new_len) {
+		if (old_len > new_len) {
+			r = remap_unmap(addr + new_len, old_len - new_len);
+			if (r)
+				return r;
+		}
+		return (long)addr;
+	}
+	r = remap_check(v, addr, old_len, new_len, flags);
+	if (r)
+		return r;
+	/* Growing in place: the range ends where its mapping does and the
+	 * pages after are free (vma_expandable). */
+	uint64_t end = v->end, delta = new_len - old_len;
+
+	if (old_len == end - addr && delta <= REMAP_END - end && vm_range_free(end, end + delta)) {
+		struct vma c = *v;
+
+		r = vm_add(end, end + delta, c.prot);
+		if (!r && c.fops)
+			r = vm_set_file(end, end + delta, c.fops, c.file, c.mapping,
+					c.pgoff + (end - c.start) / PAGE_SIZE);
+		if (r) {
+			vm_remove(end, end + delta);
+			return r;
+		}
+		return (long)addr;
+	}
+	/* Else a move, if the caller allows one, anywhere free. */
+	if (!(flags & MREMAP_MAYMOVE))
+		return -ENOMEM;
+	new_addr = vm_find_free(new_len, 0);
+	if (!new_addr)
+		return -ENOMEM;
+	return remap_move(addr, old_len, new_addr, new_len, false);
+}
+
 static bool pte_allows(uint64_t pte, uint32_t access)
 {
 	if (!(pte & PTE_V))

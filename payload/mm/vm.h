@@ -85,6 +85,10 @@ int vm_protect(uint64_t start, uint64_t end, uint32_t prot);
 /* Drop the pages of [start, end): the next touch gives zeros, or the
  * file's bytes again in a file mapping. */
 void vm_discard(uint64_t start, uint64_t end);
+/* mremap(2) whole, as Linux's mm/mremap.c checks and does it: the new
+ * address, or -EINVAL, -EFAULT, -ENOMEM. A move takes the pages along
+ * (their PTEs, not copies); see vm.c. */
+long vm_mremap(uint64_t addr, uint64_t old_len, uint64_t new_len, uint64_t flags, uint64_t new_addr);
 /* Find len bytes of free address space, top-down; 0 when none. */
 uint64_t vm_find_free(uint64_t len, uint64_t hint);
 bool vm_range_free(uint64_t start, uint64_t end);

@@ -239,6 +239,13 @@ SYSCALL(madvise)
 	return covered ? 0 : -ENOMEM;
 }
 
+/* mremap: vm_mremap does it all, with Linux's checks in mm/mremap.c's order. */
+SYSCALL(mremap)
+{
+	(void)t;
+	return vm_mremap(a[0], a[1], a[2], a[3], a[4]);
+}
+
 /*
  * mlock, mlock2 and munlock as mm/mlock.c's do_mlock and
  * apply_vma_lock_flags check them: the start rounded down, the length

@@ -411,6 +411,216 @@ static void test_file_private(void)
 	CHECK(free0 - pmem.free_pages <= 4, "only page tables stay: %lu pages", free0 - pmem.free_pages);
 }
 
+/* Every mapping gone (the VMA list outlives setup()). */
+static void unmap_all(void)
+{
+	for (int i = 0; vm_vma_at(0) && i < 1000; i++)
+		vm_remove(vm_vma_at(0)->start, vm_vma_at(0)->end);
+}
+
+/* mremap: every check, in Linux's order, over one anonymous mapping. */
+static void test_mremap_errors(void)
+{
+	setup();
+	uint64_t va = 0x100000000ull, other = 0x200000000ull;
+	struct fake_file f = { .size = 4 * PAGE };
+	const uint64_t MM = MREMAP_MAYMOVE, FX = MREMAP_FIXED, DU = MREMAP_DONTUNMAP;
+	static const struct {
+		const char *what;
+		uint64_t addr, old_len, new_len, flags, new_addr;
+		long want;
+	} cases[] = {
+		{ "unknown flag", 0x100000000ull, PAGE, PAGE, 8, 0, -EINVAL },
+		{ "FIXED without MAYMOVE", 0x100000000ull, PAGE, PAGE, MREMAP_FIXED, 0x200000000ull, -EINVAL },
+		{ "DONTUNMAP without MAYMOVE", 0x100000000ull, PAGE, PAGE, MREMAP_DONTUNMAP, 0, -EINVAL },
+		{ "DONTUNMAP resizing", 0x100000000ull, PAGE, 2 * PAGE, MREMAP_DONTUNMAP | MREMAP_MAYMOVE, 0, -EINVAL },
+		{ "DONTUNMAP lengths differ before rounding", 0x100000000ull, PAGE, PAGE - 1,
+		  MREMAP_DONTUNMAP | MREMAP_MAYMOVE, 0, -EINVAL },
+		{ "unaligned address", 0x100000001ull, PAGE, PAGE, 0, 0, -EINVAL },
+		{ "zero new length", 0x100000000ull, PAGE, 0, 0, 0, -EINVAL },
+		{ "new length wraps when rounded", 0x100000000ull, PAGE, UINT64_MAX, 0, 0, -EINVAL },
+		{ "unmapped address", 0x180000000ull, PAGE, PAGE, 0, 0, -EFAULT },
+		{ "range past its mapping", 0x100000000ull, 5 * PAGE, 6 * PAGE, MREMAP_MAYMOVE, 0, -EFAULT },
+		{ "zero old length of a private mapping", 0x100000000ull, 0, PAGE, MREMAP_MAYMOVE, 0, -EINVAL },
+		{ "grow without MAYMOVE, no room", 0x100000000ull, PAGE, 2 * PAGE, 0, 0, -ENOMEM },
+		{ "FIXED: unaligned new address", 0x100000000ull, PAGE, PAGE, MREMAP_FIXED | MREMAP_MAYMOVE,
+		  0x200000001ull, -EINVAL },
+		{ "FIXED: past the top", 0x100000000ull, PAGE, PAGE, MREMAP_FIXED | MREMAP_MAYMOVE, USER_TOP, -EINVAL },
+		{ "FIXED: overlapping", 0x100000000ull, 2 * PAGE, 2 * PAGE, MREMAP_FIXED | MREMAP_MAYMOVE,
+		  0x100000000ull + PAGE, -EINVAL },
+		{ "FIXED: over the vDSO", 0x100000000ull, PAGE, PAGE, MREMAP_FIXED | MREMAP_MAYMOVE, USER_VDSO,
+		  -ENOMEM },
+		{ "FIXED: page 0", 0x100000000ull, PAGE, PAGE, MREMAP_FIXED | MREMAP_MAYMOVE, 0, -ENOMEM },
+		{ "shrink: tail past the top", 0x100000000ull, UINT64_MAX - 2 * PAGE, PAGE, 0, 0, -EINVAL },
+		{ "equal: nothing to do", 0x100000000ull, PAGE, PAGE - 5, 0, 0, 0x100000000 },
+	};
+
+	(void)MM, (void)FX, (void)DU;
+	CHECK(vm_add(va, va + 4 * PAGE, PROT_READ | PROT_WRITE) == 0, "add");
+	CHECK(vm_add(va + 4 * PAGE, va + 5 * PAGE, PROT_READ) == 0, "a neighbour");
+	CHECK(vm_fault(va, PROT_WRITE) == 0, "touch");
+	uint64_t pa = vm_phys(va);
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		long r = vm_mremap(cases[i].addr, cases[i].old_len, cases[i].new_len, cases[i].flags,
+				   cases[i].new_addr);
+
+		CHECK(r == cases[i].want, "%s: %ld, want %ld", cases[i].what, r, cases[i].want);
+		CHECK(vm_phys(va) == pa && vm_find(va)->end == va + 4 * PAGE, "%s: the mapping is untouched",
+		      cases[i].what);
+	}
+	/* A device mapping grows nowhere and cannot be left behind. */
+	CHECK(vm_add(other, other + PAGE, PROT_READ | PROT_WRITE | VM_DEVICE | VM_SHARED) == 0 &&
+	      vm_map_device(other, 0x10000000, PROT_READ | PROT_WRITE) == 0, "device");
+	CHECK(vm_mremap(other, PAGE, 2 * PAGE, MM, 0) == -EFAULT, "growing a device mapping: EFAULT");
+	CHECK(vm_mremap(other, PAGE, PAGE, MM | DU, 0) == -EINVAL, "DONTUNMAP of a device mapping: EINVAL");
+	CHECK(vm_mremap(other, PAGE, PAGE, MM | FX, other + 16 * PAGE) == (long)(other + 16 * PAGE) &&
+	      vm_phys(other + 16 * PAGE) == 0x10000000 && !vm_find(other), "but moves whole, registers and all");
+	vm_remove(other + 16 * PAGE, other + 17 * PAGE);
+	/* The file's page index may not wrap. */
+	CHECK(map_file(other, 1, PROT_READ | VM_SHARED, &f, UINT64_MAX - 1) == 0, "map at the last page index");
+	CHECK(vm_mremap(other, PAGE, 4 * PAGE, MM, 0) == -EINVAL, "growing past the last page index");
+	vm_remove(other, other + PAGE);
+	CHECK(f.holds == 0, "holds %d", f.holds);
+	unmap_all();
+	file_drop_pages(&f);
+}
+
+static void test_mremap_anon(void)
+{
+	setup();
+	uint64_t va = 0x100000000ull, free0 = pmem.free_pages, resident0 = vm_resident_pages();
+	uint64_t committed0 = vm_committed_pages();
+	uint32_t rw = PROT_READ | PROT_WRITE;
+
+	CHECK(vm_add(va, va + 4 * PAGE, rw) == 0, "add");
+	for (int i = 0; i < 4; i++) {
+		CHECK(vm_fault(va + (uint64_t)i * PAGE, PROT_WRITE) == 0, "touch %d", i);
+		at(va + (uint64_t)i * PAGE)[7] = (uint8_t)('a' + i);
+	}
+	/* Shrink: the tail goes, its pages back to the allocator. */
+	CHECK(vm_mremap(va, 4 * PAGE, 3 * PAGE, 0, 0) == (long)va, "shrink");
+	CHECK(!vm_find(va + 3 * PAGE) && vm_resident_pages() == resident0 + 3, "the tail page went");
+	CHECK(vm_committed_pages() == committed0 + 3, "and its commitment");
+	/* Grow in place: free pages after it. */
+	CHECK(vm_mremap(va, 3 * PAGE, 6 * PAGE, 0, 0) == (long)va, "grow in place");
+	CHECK(vm_find(va)->end == va + 6 * PAGE && at(va + 2 * PAGE)[7] == 'c', "one mapping, data there");
+	CHECK(vm_fault(va + 5 * PAGE, PROT_READ) == 0 && at(va + 5 * PAGE)[7] == 0, "the new part is zeros");
+	CHECK(vm_committed_pages() == committed0 + 6, "committed %lu", vm_committed_pages() - committed0);
+	/* Blocked: without MAYMOVE ENOMEM, with it a move; the pages go along. */
+	CHECK(vm_add(va + 6 * PAGE, va + 7 * PAGE, PROT_READ) == 0, "a neighbour");
+	uint64_t pa2 = vm_phys(va + 2 * PAGE), resident = vm_resident_pages(), used = pmem.free_pages;
+
+	CHECK(vm_mremap(va, 6 * PAGE, 8 * PAGE, 0, 0) == -ENOMEM, "no room, no MAYMOVE");
+	long r = vm_mremap(va, 6 * PAGE, 8 * PAGE, MREMAP_MAYMOVE, 0);
+	uint64_t to = (uint64_t)r;
+
+	CHECK(r > 0 && to != va && vm_find(to) && vm_find(to)->end == to + 8 * PAGE &&
+	      vm_find(to)->prot == rw, "moved to 0x%lx", to);
+	CHECK(vm_phys(to + 2 * PAGE) == pa2 && at(to + 2 * PAGE)[7] == 'c' && at(to)[7] == 'a',
+	      "the very pages moved");
+	CHECK(vm_resident_pages() == resident && pmem.free_pages + 2 >= used, "nothing copied (%lu, %lu)",
+	      vm_resident_pages(), used - pmem.free_pages);
+	CHECK(!vm_find(va) && !vm_resident(va) && vm_find(va + 6 * PAGE), "the old range is gone, not its neighbour");
+	CHECK(vm_committed_pages() == committed0 + 8, "committed %lu", vm_committed_pages() - committed0);
+	/* FIXED over an existing mapping: it is unmapped first (its pages freed). */
+	uint64_t fx = 0x300000000ull;
+
+	CHECK(vm_add(fx, fx + 2 * PAGE, rw) == 0 && vm_fault(fx, PROT_WRITE) == 0, "a mapping at the target");
+	r = vm_mremap(to, 2 * PAGE, 2 * PAGE, MREMAP_MAYMOVE | MREMAP_FIXED, fx);
+	CHECK(r == (long)fx && at(fx)[7] == 'a' && at(fx + PAGE)[7] == 'b', "FIXED: moved over it");
+	CHECK(vm_resident_pages() == resident, "the target's page freed: %lu", vm_resident_pages());
+	CHECK(vm_find(to + 2 * PAGE) && !vm_find(to) && vm_find(to + 2 * PAGE)->start == to + 2 * PAGE,
+	      "the rest stays where it was");
+	/* FIXED and shrinking at once. */
+	r = vm_mremap(to + 2 * PAGE, 6 * PAGE, PAGE, MREMAP_MAYMOVE | MREMAP_FIXED, fx + 16 * PAGE);
+	CHECK(r == (long)(fx + 16 * PAGE) && at(fx + 16 * PAGE)[7] == 'c' && !vm_find(to + 3 * PAGE),
+	      "FIXED shrinking: the tail unmapped");
+	/* DONTUNMAP: the old range stays mapped and empty. */
+	r = vm_mremap(fx, 2 * PAGE, 2 * PAGE, MREMAP_MAYMOVE | MREMAP_DONTUNMAP, 0);
+	to = (uint64_t)r;
+	CHECK(r > 0 && to != fx && at(to)[7] == 'a' && at(to + PAGE)[7] == 'b', "DONTUNMAP moved the pages");
+	CHECK(vm_find(fx) && vm_find(fx)->end == fx + 2 * PAGE && !vm_resident(fx), "the old range is mapped, empty");
+	CHECK(vm_fault(fx, PROT_READ) == 0 && at(fx)[7] == 0, "and reads zeros");
+	/* A PROT_NONE page keeps its data through a move. */
+	CHECK(vm_protect(to, to + PAGE, PROT_NONE) == 0, "PROT_NONE");
+	r = vm_mremap(to, PAGE, PAGE, MREMAP_MAYMOVE | MREMAP_FIXED, fx + 32 * PAGE);
+	CHECK(r == (long)(fx + 32 * PAGE) && vm_protect(fx + 32 * PAGE, fx + 33 * PAGE, PROT_READ) == 0 &&
+	      vm_fault(fx + 32 * PAGE, PROT_READ) == 0 && at(fx + 32 * PAGE)[7] == 'a', "kept data moved");
+	/* No page for a page table: ENOMEM, nothing moved. */
+	uint64_t far = 0x3000000000ull;
+
+	pmem.fail_after = 1;
+	r = vm_mremap(fx + 16 * PAGE, PAGE, PAGE, MREMAP_MAYMOVE | MREMAP_FIXED, far);
+	pmem.fail_after = 0;
+	CHECK(r == -ENOMEM && !vm_find(far) && at(fx + 16 * PAGE)[7] == 'c', "ENOMEM, the pages stayed: %ld", r);
+	/* Everything unmapped: every page back. */
+	unmap_all();
+	CHECK(vm_resident_pages() == resident0 && vm_committed_pages() == committed0, "books balanced");
+	CHECK(free0 - pmem.free_pages <= 12, "only page tables stay: %lu pages", free0 - pmem.free_pages);
+}
+
+/* badger's pattern: a shared file mapping grown after the file was. */
+static void test_mremap_file(void)
+{
+	setup();
+	struct fake_file f = { .size = 2 * PAGE };
+	uint64_t va = 0x500000000ull;
+	uint32_t rw = PROT_READ | PROT_WRITE | VM_SHARED | VM_MAYWRITE;
+	char c = 'x';
+
+	CHECK(map_file(va, 2, rw, &f, 0) == 0 && vm_add(va + 2 * PAGE, va + 3 * PAGE, PROT_READ) == 0, "map");
+	CHECK(copy_to_user(va + PAGE + 3, &c, 1) == 0, "write through the old view");
+	f.size = 4 * PAGE;
+	long r = vm_mremap(va, 2 * PAGE, 4 * PAGE, MREMAP_MAYMOVE, 0);
+	uint64_t to = (uint64_t)r;
+
+	CHECK(r > 0 && to != va && f.holds == 1, "moved: holds %d", f.holds);
+	CHECK(vm_find(to)->fops == &ff_ops && vm_find(to)->pgoff == 0 && vm_find(to)->prot == rw, "same file, same kind");
+	CHECK(copy_from_user(&c, to + PAGE + 3, 1) == 0 && c == 'x' && vm_phys(to + PAGE) == f.pages[1],
+	      "the old view's write is there, the file's page");
+	c = 'y';
+	CHECK(copy_to_user(to + 3 * PAGE, &c, 1) == 0 && *file_byte(&f, 3, 0) == 'y', "a store past the old end reaches the file");
+	/* Grow in place: the file continues. */
+	vm_remove(va, va + 3 * PAGE);
+	f.size = 6 * PAGE;
+	CHECK(vm_mremap(to, 4 * PAGE, 6 * PAGE, 0, 0) == (long)to && vm_find(to)->end == to + 6 * PAGE &&
+	      f.holds == 1, "grown in place, one mapping: holds %d", f.holds);
+	CHECK(vm_fault(to + 5 * PAGE, PROT_READ) == 0 && vm_phys(to + 5 * PAGE) == f.pages[5], "page 5 of the file");
+	/* A piece moved from the middle maps the file from its own page. */
+	r = vm_mremap(to + 3 * PAGE, PAGE, PAGE, MREMAP_MAYMOVE | MREMAP_FIXED, va);
+	CHECK(r == (long)va && vm_find(va)->pgoff == 3 && f.holds == 3, "the middle piece: pgoff %lu, holds %d",
+	      vm_find(va)->pgoff, f.holds);
+	CHECK(copy_from_user(&c, va, 1) == 0 && c == 'y', "its bytes");
+	/* Zero old length: a second mapping of the same pages. */
+	r = vm_mremap(to, 0, 2 * PAGE, MREMAP_MAYMOVE, 0);
+	CHECK(r > 0 && (uint64_t)r != to && vm_find(to) && f.holds == 4, "duplicated: holds %d", f.holds);
+	CHECK(copy_from_user(&c, (uint64_t)r + PAGE + 3, 1) == 0 && c == 'x', "the same file's bytes");
+	vm_remove((uint64_t)r, (uint64_t)r + 2 * PAGE);
+	/* DONTUNMAP: both views map the file. */
+	r = vm_mremap(to, PAGE, PAGE, MREMAP_MAYMOVE | MREMAP_DONTUNMAP, 0);
+	CHECK(r > 0 && vm_find(to) && !vm_resident(to) && vm_find((uint64_t)r)->pgoff == 0, "DONTUNMAP of a file mapping");
+	vm_remove((uint64_t)r, (uint64_t)r + PAGE);
+	vm_remove(to, to + 6 * PAGE);
+	vm_remove(va, va + PAGE);
+	CHECK(f.holds == 0, "every hold given back: %d", f.holds);
+	file_drop_pages(&f);
+
+	/* A private file mapping: copies and the file's pages move alike. */
+	f.size = 2 * PAGE;
+	CHECK(map_file(va, 2, PROT_READ | PROT_WRITE, &f, 0) == 0, "map private");
+	c = 'p';
+	CHECK(copy_to_user(va, &c, 1) == 0 && vm_fault(va + PAGE, PROT_READ) == 0, "a copy and a file page");
+	r = vm_mremap(va, 2 * PAGE, 2 * PAGE, MREMAP_MAYMOVE | MREMAP_FIXED, va + 64 * PAGE);
+	CHECK(r == (long)(va + 64 * PAGE) && vm_phys(va + 65 * PAGE) == f.pages[1] && at(va + 64 * PAGE)[0] == 'p',
+	      "both moved");
+	c = 'q';
+	CHECK(copy_to_user(va + 65 * PAGE, &c, 1) == 0 && *file_byte(&f, 1, 0) == 0, "still copy on write");
+	vm_remove(va + 64 * PAGE, va + 66 * PAGE);
+	CHECK(f.holds == 0, "holds %d", f.holds);
+	file_drop_pages(&f);
+}
+
 int main(void)
 {
 	test_demand_zero();
@@ -421,6 +631,9 @@ int main(void)
 	test_exhaustion();
 	test_file_shared();
 	test_file_private();
+	test_mremap_errors();
+	test_mremap_anon();
+	test_mremap_file();
 	free(arena);
 	return test_done("vm");
 }

@@ -128,6 +128,7 @@ const (
 	nrSysinfo         = 179
 	nrBrk             = 214
 	nrMunmap          = 215
+	nrMremap          = 216
 	nrClone           = 220
 	nrMmap            = 222
 	nrMprotect        = 226
@@ -1205,6 +1206,42 @@ func testSync() {
 	show("mlockall flags 8", sys(nrMlockall, 8))
 	show("mlockall MCL_FUTURE", sys(nrMlockall, 2))
 	show("munlockall after MCL_FUTURE", sys(nrMunlockall))
+
+	// mremap (mm/mremap.c): the flags, the alignment, DONTUNMAP's rules, a
+	// zero new length, then the range (EFAULT), then MREMAP_FIXED's target,
+	// then whether it may grow or move.
+	mr := func(what string, a, o, n, flags, to uintptr) res {
+		x := sys(nrMremap, a, o, n, flags, to)
+		if x.e == 0 {
+			fmt.Printf("mremap %s: at the old address %v\n", what, x.r == a)
+		} else {
+			show("mremap "+what, x)
+		}
+		return x
+	}
+	const mayMove, fixed, dontUnmap = 1, 2, 4
+	// (A zero new length, a private old_len 0 and DONTUNMAP's hint checks:
+	// hostile_syscalls_goose, as qemu-riscv64 7.2 answers them otherwise.)
+	two := mustMap(3*page, syscall.PROT_READ|syscall.PROT_WRITE)
+	b := addr(two)
+	sys(nrMprotect, b+2*page, page, syscall.PROT_READ)
+	mr("flags 8", b, page, page, 8, 0)
+	mr("FIXED without MAYMOVE", b, page, page, fixed, b+16*page)
+	mr("DONTUNMAP without MAYMOVE", b, page, page, dontUnmap, 0)
+	mr("DONTUNMAP resizing", b, page, 2*page, dontUnmap|mayMove, 0)
+	mr("unaligned", b+1, page, page, 0, 0)
+	mr("nil", 0, page, page, 0, 0)
+	mr("unmapped", unmapped, page, page, 0, 0)
+	mr("PROT_NONE page", nonePage, page, page, 0, 0)
+	mr("range past its mapping", b, 3*page, 4*page, mayMove, 0)
+	mr("same length", b, page, page, 0, 0)
+	mr("same length once rounded", b, page, page-100, 0, 0)
+	mr("grow without MAYMOVE, no room", b, 2*page, 3*page, 0, 0)
+	mr("FIXED unaligned target", b, page, page, fixed|mayMove, b+16*page+1)
+	mr("FIXED overlapping target", b, 2*page, 2*page, fixed|mayMove, b+page)
+	mr("FIXED target just before, overlapping when grown", b+page, page, 2*page, fixed|mayMove, b)
+	mr("shrink", b, 2*page, page, 0, 0)
+	mr("grow where the shrink freed", b, page, 2*page, 0, 0)
 
 	show("openat O_DIRECT directory", sys(nrOpenat, neg(atFdcwd), pDir, syscall.O_RDONLY|oDirect))
 	show("openat O_DIRECT /dev/null", sys(nrOpenat, neg(atFdcwd), mem.cstr("/dev/null"), syscall.O_RDONLY|oDirect))

@@ -66,6 +66,7 @@ const (
 	nrEpollPwait    = 22
 	nrIoctl         = 29
 	nrMlock2        = 284
+	nrMremap        = 216
 	nrMkdirat       = 34
 	nrOpenat        = 56
 	nrClose         = 57
@@ -419,6 +420,18 @@ func testMemory() {
 	show("mlock2 flags 0", sys(nrMlock2, b, page, 0))
 	must("munmap", sys(nrMunmap, b, page))
 	show("mlock2 MLOCK_ONFAULT over a hole", sys(nrMlock2, b, page, 1))
+	// mremap (mm/mremap.c) where qemu-riscv64 7.2 answers otherwise: a zero
+	// new length (after rounding) is EINVAL, not ENOMEM; a zero old_len
+	// duplicates shared mappings only (EINVAL for private ones); with
+	// MREMAP_DONTUNMAP new_addr is a hint, yet must be aligned and not
+	// overlap the old range (mremap_to), or EINVAL.
+	c := mmap(2*page, syscall.PROT_READ|syscall.PROT_WRITE)
+	show("mremap new len 0", sys(nrMremap, c, page, 0, 0, 0))
+	show("mremap new len -1 (rounds to 0)", sys(nrMremap, c, page, neg(-1), 0, 0))
+	show("mremap old len 0 of a private mapping", sys(nrMremap, c, 0, page, 1, 0))
+	show("mremap DONTUNMAP unaligned hint", sys(nrMremap, c, page, page, 5, c+16*page+1))
+	show("mremap DONTUNMAP overlapping hint", sys(nrMremap, c, page, page, 5, c))
+	must("munmap", sys(nrMunmap, c, 2*page))
 }
 
 // tmpfs's fallocate (shmem_fallocate) has only KEEP_SIZE and PUNCH_HOLE;
