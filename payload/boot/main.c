@@ -32,6 +32,7 @@
 #include "lib/isa.h"
 #include "mm/kmem.h"
 #include "mm/vm.h"
+#include "net/net.h"
 #include "sbi/sbi.h"
 #include "sys/sys.h"
 
@@ -538,6 +539,8 @@ void goose_main(unsigned long hartid, uint64_t fdt_pa)
 		panic("goose_main: no memory for /sys/firmware/fdt");
 	devmem_init(&info);
 	procfs_init();
+	if (net_procfs_init())
+		panic("goose_main: no memory for /proc/net");
 	irq_init(&info, h);
 	devirq_init();
 

@@ -88,6 +88,26 @@ static long proc_show_read(proc_show show, struct file *f, void *buf, size_t len
 	return (long)len;
 }
 
+/* A file of a higher layer's (procfs_add_text): its maker in f->priv. */
+static long text_read(struct file *f, void *buf, size_t len, uint64_t *off)
+{
+	size_t n = ((procfs_text_fn)f->priv)(proc_text, sizeof(proc_text));
+
+	if (*off >= n)
+		return 0;
+	len = MIN(len, n - *off);
+	memcpy(buf, proc_text + *off, len);
+	*off += len;
+	return (long)len;
+}
+
+static const struct file_ops text_ops = { .read = text_read, .seekable = true };
+
+int procfs_add_text(const char *path, procfs_text_fn make)
+{
+	return vfs_add_device(path, &text_ops, 0444, 0, (void *)make);
+}
+
 #define PROC_FILE(name)                                                                                                \
 	static long name##_read(struct file *f, void *buf, size_t len, uint64_t *off)                                  \
 	{                                                                                                              \
@@ -743,10 +763,9 @@ void procfs_init(void)
 		const struct file_ops *ops;
 		uint32_t mode;
 	} files[] = {
-		{ "/proc/self/pagemap", &pagemap_ops, 0400 }, { "/proc/self/maps", &maps_ops, 0444 },
-		{ "/proc/self/status", &status_ops, 0444 },   { "/proc/self/stat", &stat_ops, 0444 },
-		{ "/proc/self/statm", &statm_ops, 0444 },     { "/proc/self/limits", &limits_ops, 0444 },
-		{ "/proc/self/io", &io_ops, 0400 },	      { "/proc/stat", &pstat_ops, 0444 },
+		{ "/proc/1/pagemap", &pagemap_ops, 0400 }, { "/proc/1/maps", &maps_ops, 0444 },
+		{ "/proc/1/statm", &statm_ops, 0444 },     { "/proc/1/limits", &limits_ops, 0444 },
+		{ "/proc/1/io", &io_ops, 0400 },	   { "/proc/stat", &pstat_ops, 0444 },
 		{ "/proc/meminfo", &meminfo_ops, 0444 },      { "/proc/uptime", &uptime_ops, 0444 },
 		{ "/proc/loadavg", &loadavg_ops, 0444 },      { "/proc/cpuinfo", &cpuinfo_ops, 0444 },
 	};
@@ -754,9 +773,13 @@ void procfs_init(void)
 	for (size_t i = 0; i < ARRAY_SIZE(files); i++)
 		if (vfs_add_device(files[i].path, files[i].ops, files[i].mode, 0, NULL))
 			panic("procfs_init: no memory for /proc");
-	fd_dir = mkdirs("/proc/self/fd");
-	fdinfo_dir = mkdirs("/proc/self/fdinfo");
-	if (!fd_dir || !fdinfo_dir || vfs_add_static("/proc/sys/fs/pipe-max-size", pipe_max, sizeof(pipe_max) - 1, 0444))
+	fd_dir = mkdirs("/proc/1/fd");
+	fdinfo_dir = mkdirs("/proc/1/fdinfo");
+	/* As on Linux, /proc/self names the process's directory, /proc/1
+	 * (its status and stat come with the main thread: proc_thread_add),
+	 * and /proc/net is self/net. */
+	if (!fd_dir || !fdinfo_dir || vfs_add_static("/proc/sys/fs/pipe-max-size", pipe_max, sizeof(pipe_max) - 1, 0444) ||
+	    vfs_add_symlink("/proc/self", "1", 1) || vfs_add_symlink("/proc/net", "self/net", 8))
 		panic("procfs_init: no memory for /proc");
 	fd_dir->mode = fdinfo_dir->mode = S_IFDIR | 0500;
 	fd_dir->hooks = fdinfo_dir->hooks = &fd_hooks;
@@ -793,11 +816,11 @@ int procfs_process(const char *argv0, const struct bootargs *ba)
 	size_t nc = nul_words(cmdline, sizeof(cmdline), argv0, ba->args, ba->nargs);
 	size_t ne = nul_words(environ, sizeof(environ), NULL, ba->env, ba->nenv);
 
-	return vfs_add_static("/proc/self/cmdline", cmdline, nc, 0444) ||
-	       vfs_add_static("/proc/self/environ", environ, ne, 0400);
+	return vfs_add_static("/proc/1/cmdline", cmdline, nc, 0444) ||
+	       vfs_add_static("/proc/1/environ", environ, ne, 0400);
 }
 
 int procfs_exe(const char *path)
 {
-	return vfs_add_symlink("/proc/self/exe", path, strlen(path));
+	return vfs_add_symlink("/proc/1/exe", path, strlen(path));
 }

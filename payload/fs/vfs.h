@@ -103,9 +103,14 @@ long vfs_lookup(const char *path);
 /* struct statfs (include/uapi/asm-generic/statfs.h): the tmpfs figures. */
 void vfs_statfs(uint64_t st[15]);
 
-/* /proc (procfs.c): /proc/self's pagemap and maps; the thread status files
- * as threads come and go; /proc/self/exe naming the program. */
+/* /proc (procfs.c): the process's files under /proc/1 (/proc/self links
+ * there); the thread status files as threads come and go; /proc/1/exe
+ * naming the program. */
 void procfs_init(void);
+/* A /proc file made by a higher layer (net/): make writes its text into
+ * buf (at most size bytes) at each read and returns its length. */
+typedef size_t (*procfs_text_fn)(char *buf, size_t size);
+int procfs_add_text(const char *path, procfs_text_fn make);
 void proc_thread_add(int tid);
 void proc_thread_remove(int tid);
 int procfs_exe(const char *path);

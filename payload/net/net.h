@@ -15,6 +15,8 @@
 struct thread;
 
 /* type without SOCK_NONBLOCK and SOCK_CLOEXEC, which are flags. */
+/* /proc/1/net/netstat (inet.c): what the loopback carried. 0, or -ENOMEM. */
+int net_procfs_init(void);
 long net_socket(int family, int type, int flags, int proto);
 /* usv: the program's int[2] for the two descriptors. */
 long net_socketpair(int family, int type, int flags, int proto, uint64_t usv);

@@ -120,6 +120,15 @@ uint8_t *host_user(uint64_t va)
 	return vm_kaddr(va);
 }
 
+procfs_text_fn host_procfs_text;
+
+int procfs_add_text(const char *path, procfs_text_fn make)
+{
+	(void)path;
+	host_procfs_text = make;
+	return 0;
+}
+
 void host_setup(void)
 {
 	/* Once per test program: the tree stays reachable from the root, so

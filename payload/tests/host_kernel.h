@@ -10,6 +10,7 @@
 
 #include <stdint.h>
 
+#include "fs/vfs.h"
 #include "kernel/thread.h"
 
 /* The program's memory for the tests: HOST_USER .. + HOST_USER_SIZE, read-write. */
@@ -31,5 +32,7 @@ extern size_t host_console_len;
 void host_console_feed(const char *s);
 /* The last "goose: " message. */
 extern char host_last_msg[256];
+/* The last /proc file a higher layer added (procfs_add_text), to read. */
+extern procfs_text_fn host_procfs_text;
 
 #endif

@@ -294,6 +294,15 @@ static void test_tcp(void)
 	CHECK(acc >= 0, "accept");
 	CHECK(send_str(cli, "GET /") == 5 && recv_is(acc, 256, 0, "GET /") == 5, "client to server");
 	CHECK(send_str(acc, "200") == 3 && recv_is(cli, 256, 0, "200") == 3, "and back");
+	{
+		char text[1024];
+		size_t n;
+
+		CHECK(net_procfs_init() == 0 && host_procfs_text, "/proc/1/net/netstat added");
+		n = host_procfs_text(text, sizeof(text));
+		CHECK(n > 0 && strstr(text, " InOctets OutOctets ") && strstr(text, "\nIpExt: 0 0 0 0 0 0 8 8 0 "),
+		      "netstat's IpExt counts the 8 bytes both ways: %s", text);
+	}
 	put(U_LEN, &(uint32_t){ 16 }, 4);
 	CHECK(net_getpeername(acc, U_ADDR, U_LEN) == 0, "getpeername");
 	get(U_ADDR, &a, sizeof(a));

@@ -9,6 +9,8 @@ package main
 
 import (
 	"fmt"
+	"io"
+	"net"
 	"os"
 	"runtime"
 	"strconv"
@@ -226,6 +228,52 @@ func main() {
 	ci := read("/proc/cpuinfo")
 	fmt.Println("cpuinfo processors:", strings.Count(ci, "processor\t: ") == runtime.NumCPU(), "mmu sv39:", strings.Contains(ci, "\nmmu\t\t: sv39\n"), "isa rv64:", strings.Contains(ci, "\nisa\t\t: rv64"))
 	sink = nil
+
+	// As on Linux, /proc/self is a link to the process's directory, which
+	// monitoring libraries open by pid (prometheus: /proc/<os.Getpid()>/...).
+	self, _ := os.Readlink("/proc/self")
+	pid := fmt.Sprint(os.Getpid())
+	d1, err1 := os.ReadDir("/proc/" + pid + "/fd")
+	_, err2 := os.Stat("/proc/" + pid + "/limits")
+	fmt.Println("/proc/self links to the pid:", self == pid, "its fd and limits there:", err1 == nil && len(d1) >= 3, err2 == nil)
+	// /proc/<pid>/net/netstat's IpExt: the loopback's octets grow by what TCP carries.
+	octets := func() (in, out int64) {
+		l := strings.Split(read("/proc/"+pid+"/net/netstat"), "\n")
+		for i := 0; i+1 < len(l); i++ {
+			if strings.HasPrefix(l[i], "IpExt: ") && strings.HasPrefix(l[i+1], "IpExt: ") {
+				names, vals := strings.Fields(l[i]), strings.Fields(l[i+1])
+				for k := range names {
+					if names[k] == "InOctets" {
+						in, _ = strconv.ParseInt(vals[k], 10, 64)
+					} else if names[k] == "OutOctets" {
+						out, _ = strconv.ParseInt(vals[k], 10, 64)
+					}
+				}
+			}
+		}
+		return
+	}
+	in0, out0 := octets()
+	ln, lerr := net.Listen("tcp", "127.0.0.1:0")
+	if lerr == nil {
+		go func() {
+			c, err := ln.Accept()
+			if err == nil {
+				io.Copy(io.Discard, c)
+				c.Close()
+			}
+		}()
+		c, err := net.Dial("tcp", ln.Addr().String())
+		if err == nil {
+			c.Write(make([]byte, 10000))
+			c.Close()
+		}
+		time.Sleep(50 * time.Millisecond)
+		ln.Close()
+	}
+	in1, out1 := octets()
+	fmt.Println("netstat IpExt octets grew by 10000 both ways:", in1-in0 == 10000 && out1-out0 == 10000)
+
 	// PROC_DUMP=1 (not in test.conf): print the files themselves, for a look.
 	if os.Getenv("PROC_DUMP") != "" {
 		for _, p := range []string{"/proc/self/stat", "/proc/self/statm", "/proc/self/status", "/proc/self/limits",
