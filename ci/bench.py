@@ -823,6 +823,7 @@ def write_md(t, facts, path, settings, failed_logs):
               "- **syscall round trip**: `syscall.Getpid()` in a loop: under goose an `ebreak` "
               "trap into goose and `sret` back; under the reference qemu-user's syscall emulation "
               "and a host system call.",
+              "- **vector**: go-kernel/bench/vector's bytes.IndexByte, bytes.Equal and copy over 64 KiB, under goose on a CPU with V (Go 1.26 takes its vector code once riscv_hwprobe says V) and once more with goose.vector=0 (its scalar code); the reference's CPU has no V. Under QEMU's TCG each vector instruction is a helper call, so the vector code is far slower than the scalar code there: that is the emulator, not goose, and says nothing of hardware.",
               "- **page fault**: the first write to each page of a fresh 16 MiB anonymous mmap "
               "(then munmap), per page: under goose a page-fault trap, a page taken and zeroed "
               "by goose; under the reference the host kernel's fault and qemu-user's bookkeeping.",
