@@ -95,6 +95,10 @@ long net_accept(struct thread *t, int fd, uint64_t uaddr, uint64_t ulen, int fla
 		return sock_block(t, s, -EAGAIN, 0);
 	s->accq = n->next_queued;
 	s->nqueued--;
+	/* Room in the queue: a connect waiting for it goes on (unix_accept's
+	 * wake_up_interruptible of peer_wait). Without this it waited for
+	 * whatever file changed next, maybe nothing (restart@smp2 hung so). */
+	sock_wake(s);
 	/* do_accept: the address is copied out after the accept; when that
 	 * fails the new socket is closed, and the connection with it. */
 	if (uaddr && (r = addr_to_user(&n->remote, uaddr, ulen))) {

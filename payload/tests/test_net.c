@@ -289,9 +289,12 @@ static void test_tcp(void)
 	CHECK(net_getsockopt(srv, SOL_SOCKET, SO_ACCEPTCONN, U_OPT, U_LEN) == 0 && get_u32(U_OPT) == 1,
 	      "SO_ACCEPTCONN");
 	CHECK(net_connect(host_thread, cli, U_ADDR, 16) == 0, "connect completes at once");
+	int woken = host_wakeups;
 	int acc = (int)net_accept(host_thread, srv, 0, 0, 0);
 
 	CHECK(acc >= 0, "accept");
+	/* A connect waiting for room in a full queue must hear of it. */
+	CHECK(host_wakeups > woken, "accept wakes the waiters (room in the queue)");
 	CHECK(send_str(cli, "GET /") == 5 && recv_is(acc, 256, 0, "GET /") == 5, "client to server");
 	CHECK(send_str(acc, "200") == 3 && recv_is(cli, 256, 0, "200") == 3, "and back");
 	{
