@@ -610,6 +610,20 @@ static int remap_check(const struct vma *v, uint64_t addr, uint64_t old_len, uin
  * MREMAP_DONTUNMAP left mapped and empty (the next touch gives zeros, or
  * the file's page again).
  */
+/* Map [va, va + n) as v is mapped (its rights; for a file mapping the
+ * file, from the page v maps at address src): 0, or the error with
+ * nothing left mapped there. */
+static int map_like(const struct vma *v, uint64_t va, uint64_t n, uint64_t src)
+{
+	int r = vm_add(va, va + n, v->prot);
+
+	if (!r && v->fops)
+		r = vm_set_file(va, va + n, v->fops, v->file, v->mapping, v->pgoff + (src - v->start) / PAGE_SIZE);
+	if (r)
+		vm_remove(va, va + n);
+	return r;
+}
+
 static long remap_move(uint64_t addr, uint64_t old_len, uint64_t new_addr, uint64_t new_len, bool dontunmap)
 {
 	struct vma v = *vm_find(addr);
@@ -618,14 +632,8 @@ static long remap_move(uint64_t addr, uint64_t old_len, uint64_t new_addr, uint6
 	/* move_vma: room for the pieces (the new one, a split of the old). */
 	if (nvmas + 4 > VM_MAX_VMAS)
 		return -ENOMEM;
-	r = vm_add(new_addr, new_addr + new_len, v.prot);
-	if (!r && v.fops)
-		r = vm_set_file(new_addr, new_addr + new_len, v.fops, v.file, v.mapping,
-				v.pgoff + (addr - v.start) / PAGE_SIZE);
-	if (r) {
-		vm_remove(new_addr, new_addr + new_len);
+	if ((r = map_like(&v, new_addr, new_len, addr)))
 		return r;
-	}
 	move_delta = new_addr - addr;
 	move_err = 0;
 	pte_for_range(addr, addr + old_len, pte_move_prepare, 0);
@@ -725,15 +733,7 @@ long vm_mremap(uint64_t addr, uint64_t old_len, uint64_t new_len, uint64_t flags
 	if (old_len == end - addr && delta <= REMAP_END - end && vm_range_free(end, end + delta)) {
 		struct vma c = *v;
 
-		r = vm_add(end, end + delta, c.prot);
-		if (!r && c.fops)
-			r = vm_set_file(end, end + delta, c.fops, c.file, c.mapping,
-					c.pgoff + (end - c.start) / PAGE_SIZE);
-		if (r) {
-			vm_remove(end, end + delta);
-			return r;
-		}
-		return (long)addr;
+		return (r = map_like(&c, end, delta, end)) ? r : (long)addr;
 	}
 	/* Else a move, if the caller allows one, anywhere free. */
 	if (!(flags & MREMAP_MAYMOVE))
