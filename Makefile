@@ -148,6 +148,11 @@ $(BUILD)/obj/%.c.o: %.c | $(DEPS_STAMP) $(GEN_HEADERS)
 	$(SAY) "  CC      $<"
 	@$(CC) $(CFLAGS) -c -o $@ $<
 
+# What goose's EFI entry runs before it is where it was linked (boot/efi.c):
+# no jump tables, whose entries are absolute addresses.
+$(BUILD)/obj/payload/boot/efi.c.o $(BUILD)/obj/payload/lib/efi.c.o $(BUILD)/obj/payload/lib/lib.c.o: \
+	CFLAGS += -fno-jump-tables
+
 $(BUILD)/obj/%.S.o: %.S | $(DEPS_STAMP) $(GEN_HEADERS)
 	@mkdir -p $(@D)
 	$(SAY) "  AS      $<"

@@ -28,6 +28,7 @@ packages=(
 	opensbi                          # fw_jump / fw_dynamic
 	u-boot-qemu                      # U-Boot for qemu-riscv64_smode
 	e2fsprogs                        # mke2fs -d: ci/uboot_disk.py's boot disk, no root needed
+	mtools                           # mformat/mcopy: the FAT ESP of the UEFI boot tests (ci/esp.py), no root needed
 	device-tree-compiler             # dtc
 	gdb-multiarch                    # make debug
 	golang-1.19-go                   # the second Go the tests build with

@@ -85,6 +85,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import esp  # noqa: E402
 import uboot_disk  # noqa: E402
 
 FW_DIR = "/usr/lib/riscv64-linux-gnu/opensbi/generic"
@@ -100,6 +101,13 @@ UBOOT_STARTING = b"Starting kernel ..."
 # (distro boot), and a power-off if it ever returns, so a failed boot ends
 # QEMU at once instead of waiting at the prompt.
 UBOOT_COMMAND = b"boot; poweroff\n"
+# goose's own report once it runs (the EFI entry's "goose: UEFI: " lines
+# come before ExitBootServices, while the firmware still owns the UART).
+GOOSE_RUNNING_RE = re.compile(rb"goose: (?!UEFI: )")
+EFI_LOADERS = ("uefi", "uboot-efi")
+# The QEMU EDK2's RISC-V virt firmware starts on (7.2 runs it but it never
+# prints a byte; 8.0 added acpi=off, which it needs to give a device tree).
+UEFI_QEMU_MIN = (8, 0)
 # OpenSBI's last banner line: the UART is goose's from then on.
 OPENSBI_DONE = b"Boot HART MEDELEG"
 # SBI's legacy console adds its own CR before each LF: hence \r*.
@@ -225,6 +233,18 @@ def qemu_tree(qemu):
     return args, env
 
 
+def qemu_version(qemu):
+    """(major, minor) of the QEMU binary, or None."""
+    args, env = qemu_tree(qemu)
+    try:
+        out = subprocess.run([shutil.which(qemu) or qemu, "-version"], env=dict(os.environ, **env),
+                             capture_output=True, text=True, timeout=30).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    m = re.search(r"version (\d+)\.(\d+)", out)
+    return (int(m.group(1)), int(m.group(2))) if m else None
+
+
 def qemu_command(a, workdir):
     """(argv, extra environment) of the QEMU that boots goose."""
     fw = a.bios
@@ -246,6 +266,27 @@ def qemu_command(a, workdir):
                       "-drive", "file=%s,format=raw,if=none,id=hd0" % disk,
                       "-device", "virtio-blk-device,drive=hd0"]
         return cmd + debug + a.qemu_extra, env
+    if a.loader == "uefi":
+        vars_fd = os.path.join(workdir, "RISCV_VIRT_VARS.fd")
+        shutil.copyfile(a.edk2_vars, vars_fd)
+        # acpi=off: EDK2 gives a device tree only then.
+        cmd = [w if w != a.machine else a.machine + ",acpi=off" for w in base] + [
+            "-bios", fw,
+            "-drive", "if=pflash,unit=0,format=raw,readonly=on,file=%s" % os.path.abspath(a.edk2),
+            "-drive", "if=pflash,unit=1,format=raw,file=%s" % vars_fd]
+        if a.uefi_kernel:
+            # EDK2's own QEMU loader: the image as an EFI application with
+            # -append as its load options and -initrd through LoadFile2.
+            cmd += ["-kernel", a.image] + (["-append", bootargs] if bootargs.strip() else []) + \
+                (["-initrd", a.initrd] if a.initrd else [])
+        else:
+            cmd += esp_drive(a, workdir, bootargs, True)
+        return cmd + debug + a.qemu_extra, env
+    if a.loader == "uboot-efi":
+        if not os.path.exists(a.uboot):
+            sys.exit("qemu.py: no U-Boot %s" % a.uboot)
+        cmd = base + ["-bios", fw, "-kernel", a.uboot] + esp_drive(a, workdir, bootargs, True)
+        return cmd + debug + a.qemu_extra, env
     if a.load_addr is not None:
         fw = padded_firmware(fw, a.load_addr, workdir)
     cmd = base + ["-bios", fw, "-kernel", a.image]
@@ -254,6 +295,17 @@ def qemu_command(a, workdir):
     if a.initrd:
         cmd += ["-initrd", a.initrd]
     return cmd + debug + a.qemu_extra, env
+
+
+def esp_drive(a, workdir, bootargs, cmdline):
+    """QEMU arguments for a virtio disk with an EFI system partition holding
+    goose (ci/esp.py); cmdline: with /EFI/BOOT/goose.cmdline."""
+    disk = os.path.join(workdir, "esp.img")
+    try:
+        esp.build(a.image, disk, bootargs, a.initrd, cmdline)
+    except (OSError, ValueError, RuntimeError) as e:
+        sys.exit("qemu.py: cannot write the EFI system partition: %s" % e)
+    return ["-drive", "file=%s,format=raw,if=none,id=hd0" % disk, "-device", "virtio-blk-device,drive=hd0"]
 
 
 # What the console sends for end of input (a terminal's VEOF, ^D): goose's
@@ -297,9 +349,18 @@ def main():
     ap.add_argument("--mem", default="512M")
     ap.add_argument("--fw", default=env_default("FW"), choices=["jump", "dynamic"],
                     help="which kind --firmware is when its name does not tell (GOOSE_FW; default dynamic)")
-    ap.add_argument("--loader", default=env_default("LOADER", "opensbi"), choices=["opensbi", "uboot"],
+    ap.add_argument("--loader", default=env_default("LOADER", "opensbi"),
+                    choices=["opensbi", "uboot", "uefi", "uboot-efi"],
                     help="opensbi: OpenSBI starts goose itself; uboot: OpenSBI starts U-Boot, "
-                         "whose distro boot starts goose from a virtio disk with booti (GOOSE_LOADER)")
+                         "whose distro boot starts goose from a virtio disk with booti; uefi: EDK2 (--edk2) "
+                         "starts goose.efi from an EFI system partition; uboot-efi: U-Boot starts it with "
+                         "bootefi (GOOSE_LOADER)")
+    ap.add_argument("--edk2", default=env_default("EDK2"),
+                    help="EDK2's RISCV_VIRT_CODE.fd for --loader uefi (GOOSE_EDK2; RISCV_VIRT_VARS.fd is "
+                         "taken from beside it); `make stacks` fetches Debian's")
+    ap.add_argument("--uefi-kernel", action="store_true",
+                    help="with --loader uefi: hand goose to EDK2 as QEMU's -kernel (with -initrd and -append) "
+                         "instead of on a disk")
     ap.add_argument("--uboot", default=env_default("UBOOT", UBOOT),
                     help="the S-mode U-Boot image for --loader uboot (GOOSE_UBOOT)")
     ap.add_argument("--uboot-fdt", metavar="DTB",
@@ -339,6 +400,22 @@ def main():
         sys.exit("qemu.py: --uboot-fdt needs --loader uboot")
     if a.loader == "uboot" and a.machine_name != "virt":
         sys.exit("qemu.py: --loader uboot needs --machine virt (Debian's S-mode U-Boot is built for QEMU virt)")
+    if a.loader in EFI_LOADERS and a.machine_name != "virt":
+        sys.exit("qemu.py: --loader %s needs --machine virt" % a.loader)
+    if a.uefi_kernel and a.loader != "uefi":
+        sys.exit("qemu.py: --uefi-kernel needs --loader uefi")
+    if a.loader == "uefi":
+        if not a.edk2:
+            sys.exit("qemu.py: --loader uefi needs --edk2 RISCV_VIRT_CODE.fd (EDK2=; `make stacks` fetches "
+                     "Debian's into build/stacks/edk2-*)")
+        a.edk2_vars = os.path.join(os.path.dirname(a.edk2), "RISCV_VIRT_VARS.fd")
+        for f in (a.edk2, a.edk2_vars):
+            if not os.path.isfile(f):
+                sys.exit("qemu.py: no %s" % f)
+        v = qemu_version(a.qemu)
+        if v and v < UEFI_QEMU_MIN:
+            sys.exit("qemu.py: --loader uefi needs QEMU %d.%d or later (this is %d.%d): QEMU=... names one "
+                     "(`make stacks` fetches QEMU 10)" % (UEFI_QEMU_MIN + v))
     if a.load_addr is not None:
         if a.loader != "opensbi" or a.fw != "dynamic":
             sys.exit("qemu.py: --load-addr needs --loader opensbi --fw dynamic (fw_jump's address is fixed, "
@@ -352,7 +429,7 @@ def main():
             sys.exit("qemu.py: --load-addr pads a copy of the firmware file; -bios default has none "
                      "(give --firmware)")
     workdir = None
-    if a.loader == "uboot" or a.load_addr is not None:
+    if a.loader != "opensbi" or a.load_addr is not None:
         workdir = tempfile.mkdtemp(prefix="goose-qemu-")
     try:
         return boot(a, workdir)
@@ -375,7 +452,8 @@ def boot(a, workdir):
     # and goose runs, then hands it on; under U-Boot it also answers the
     # autoboot countdown.
     piped = not sys.stdin.isatty()
-    uboot_keys = a.loader == "uboot" and piped
+    efi = a.loader in EFI_LOADERS
+    uboot_keys = a.loader in ("uboot", "uboot-efi") and piped
     stdin = subprocess.PIPE if piped else None
     # QEMU stays in our process group, and dies with us (PR_SET_PDEATHSIG):
     # a test driver that kills its runner must not leave a machine behind.
@@ -404,13 +482,20 @@ def boot(a, workdir):
                         p.stdin.flush()
                     except OSError:
                         pass
-                if (UBOOT_STARTING if uboot_keys else OPENSBI_DONE) in recent or b"goose: " in recent:
+                if (GOOSE_RUNNING_RE.search(recent) if efi else
+                        (UBOOT_STARTING if uboot_keys else OPENSBI_DONE) in recent or b"goose: " in recent):
                     forwarding = True
                     threading.Thread(target=forward_stdin, args=(p.stdin,), daemon=True).start()
             if firmware is not None:
                 firmware += chunk
                 at = firmware.find(b"goose: ")
-                if at >= 0 and (at == 0 or firmware[at - 1:at] == b"\n"):
+                if at >= 0 and efi:
+                    # UEFI firmware draws its screen with escape sequences
+                    # and no last line to cut at: goose's first words start it.
+                    chunk, firmware = firmware[at:], None
+                elif efi:
+                    continue
+                elif at >= 0 and (at == 0 or firmware[at - 1:at] == b"\n"):
                     chunk, firmware = firmware[firmware_cut(firmware[:at]):], None
                 else:
                     # The firmware's last line, complete: goose runs now, and

@@ -16,6 +16,8 @@ for is there, 1 when some are not. `make stacks` runs this (ci/deps.sh --stacks)
   opensbi-1.6     opensbi                                     trixie
   opensbi-1.9     opensbi                                     sid
   u-boot-2025.01  u-boot-qemu                                 trixie
+  edk2-2025.02    qemu-efi-riscv64                            trixie
+  edk2-2026.08    qemu-efi-riscv64                            sid
 
 How, without touching the system's apt or dpkg state: a private apt state
 under build/stacks/apt/ (its own sources.list, lists and cache directories),
@@ -71,6 +73,7 @@ LIB_SUITE = "bookworm"
 # Lists younger than this are used as they are when a stack is missing.
 LISTS_FRESH_SECONDS = 24 * 3600
 OPENSBI = "usr/lib/riscv64-linux-gnu/opensbi/generic/"
+EDK2 = "usr/share/qemu-efi-riscv64/"
 
 
 class Stack:
@@ -97,6 +100,9 @@ ALL = [
           [("FIRMWARE", OPENSBI + "fw_dynamic.bin"), ("FIRMWARE", OPENSBI + "fw_jump.bin")], "OpenSBI"),
     Stack("u-boot-2025.01", "trixie", ["u-boot-qemu"], "2025.01",
           [("UBOOT", "usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin")], "U-Boot"),
+    # RISC-V EDK2 for QEMU virt (UEFI in pflash, LOADER=uefi): Debian 12 has none.
+    Stack("edk2-2025.02", "trixie", ["qemu-efi-riscv64"], "2025.02", [("EDK2", EDK2 + "RISCV_VIRT_CODE.fd")], "EDK2"),
+    Stack("edk2-2026.08", "sid", ["qemu-efi-riscv64"], "2026.08", [("EDK2", EDK2 + "RISCV_VIRT_CODE.fd")], "EDK2"),
 ]
 BY_NAME = {s.name: s for s in ALL}
 

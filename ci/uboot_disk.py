@@ -135,11 +135,11 @@ def extlinux_conf(bootargs, initrd, fdt):
     return "\n".join(lines) + "\n"
 
 
-def mbr(start_lba, nsectors):
+def mbr(start_lba, nsectors, part_type=MBR_PART_TYPE_LINUX):
     """A classic MBR (one partition entry, CHS fields saturated as for LBA disks)."""
     m = bytearray(SECTOR)
     struct.pack_into("<I", m, 440, MBR_DISK_SIGNATURE)
-    entry = struct.pack("<B3sB3sII", MBR_ACTIVE, b"\xfe\xff\xff", MBR_PART_TYPE_LINUX, b"\xfe\xff\xff",
+    entry = struct.pack("<B3sB3sII", MBR_ACTIVE, b"\xfe\xff\xff", part_type, b"\xfe\xff\xff",
                         start_lba, nsectors)
     m[446:446 + 16] = entry
     m[510:512] = b"\x55\xaa"

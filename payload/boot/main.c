@@ -27,6 +27,7 @@
 #include "kernel/vector.h"
 #include "lib/bootargs.h"
 #include "lib/cpio.h"
+#include "lib/efi.h"
 #include "lib/elf.h"
 #include "lib/fdt.h"
 #include "lib/isa.h"
@@ -273,9 +274,84 @@ static void boot_check_initrd(void)
 	boot_fail();
 }
 
+/* ---- started as an EFI application (boot/efi.c) ---------------------------- */
+
+extern struct efi_handoff efi_handoff;
+
+static bool booted_by_uefi(void)
+{
+	return efi_handoff.magic == EFI_HANDOFF_MAGIC;
+}
+
+/*
+ * What the EFI entry learnt, over what the FDT says: its memory map's RAM
+ * banks (the FDT's /memory when they agree; said when not), the command
+ * line from the load options, the initrd it loaded, and the boot hart when
+ * firmware has no RISCV_EFI_BOOT_PROTOCOL (/chosen/boot-hartid then).
+ */
+static void boot_efi(unsigned long *hartid)
+{
+	const struct efi_handoff *e = &efi_handoff;
+	bool same = e->nram == info.nmem;
+
+	if (!booted_by_uefi())
+		return;
+	if (*hartid == EFI_HARTID_UNKNOWN) {
+		if (!info.has_boot_hartid) {
+			gmsg("UEFI: no boot hart: the firmware has no RISCV_EFI_BOOT_PROTOCOL and the FDT no "
+			     "/chosen/boot-hartid");
+			boot_fail();
+		}
+		*hartid = info.boot_hartid;
+	}
+	for (int i = 0; i < e->nram && same; i++) {
+		same = false;
+		for (int j = 0; j < info.nmem; j++)
+			if (info.mem[j].base == e->ram[i].base && info.mem[j].base + info.mem[j].size == e->ram[i].end)
+				same = true;
+	}
+	if (!e->nram) {
+		gmsg("UEFI: the memory map has no RAM; using the FDT's /memory");
+	} else {
+		uint64_t efi_mib = 0, fdt_mib = 0;
+
+		for (int i = 0; i < e->nram; i++)
+			efi_mib += (e->ram[i].end - e->ram[i].base) >> 20;
+		for (int i = 0; i < info.nmem; i++)
+			fdt_mib += info.mem[i].size >> 20;
+		if (!same)
+			gmsg("UEFI: the memory map's RAM (%lu MiB in %d bank%s) is not the FDT's /memory (%lu MiB in %d "
+			     "bank%s): goose uses the memory map", efi_mib, e->nram, e->nram == 1 ? "" : "s", fdt_mib,
+			     info.nmem, info.nmem == 1 ? "" : "s");
+		for (int i = 0; i < e->nram; i++)
+			info.mem[i] = (struct fdt_range){ e->ram[i].base, e->ram[i].end - e->ram[i].base };
+		info.nmem = e->nram;
+	}
+	if (e->ram_lost)
+		gmsg("UEFI: %d RAM bank%s past the first %d left unused", e->ram_lost, e->ram_lost == 1 ? "" : "s",
+		     EFI_MAX_RAM);
+	if (e->cmdline_from[0])
+		info.bootargs = e->cmdline;
+	if (e->initrd_end > e->initrd_start) {
+		info.initrd_start = e->initrd_start;
+		info.initrd_end = e->initrd_end;
+	}
+}
+
+/* The wall clock from UEFI's GetTime (read by the EFI entry), when there is one. */
+static const char *boot_efi_time(uint64_t *ns)
+{
+	const struct efi_handoff *e = &efi_handoff;
+
+	if (!booted_by_uefi() || !e->time_ns || !info.timebase_hz)
+		return NULL;
+	*ns = e->time_ns + (rdtime() - e->time_ticks) * NSEC_PER_SEC / info.timebase_hz;
+	return "UEFI GetTime";
+}
+
 static void boot_memory(uint64_t fdt_pa, size_t fdt_len)
 {
-	struct pmem_range ram[FDT_MAX_RANGES], holes[FDT_MAX_RANGES + 3];
+	struct pmem_range ram[FDT_MAX_RANGES], holes[FDT_MAX_RANGES + EFI_MAX_RESV + 3];
 	int nholes = 0;
 
 	/* RAM past the direct map's end is out of goose's reach. */
@@ -289,6 +365,9 @@ static void boot_memory(uint64_t fdt_pa, size_t fdt_len)
 	holes[nholes++] = (struct pmem_range){ fdt_pa, fdt_pa + fdt_len };
 	if (info.initrd_end > info.initrd_start)
 		holes[nholes++] = (struct pmem_range){ info.initrd_start, info.initrd_end };
+	/* What UEFI's memory map keeps: runtime services, ACPI, reserved. */
+	for (int i = 0; booted_by_uefi() && i < efi_handoff.nresv; i++)
+		holes[nholes++] = (struct pmem_range){ efi_handoff.resv[i].base, efi_handoff.resv[i].end };
 	if (pmem_init(&pmem, KERNEL_BASE, ram, info.nmem, holes, nholes)) {
 		gmsg("memory: no free RAM left after the firmware, goose, the FDT and the initrd");
 		boot_fail();
@@ -457,6 +536,16 @@ static void boot_report(const struct loader_info *li, const char *console_name)
 	     ram >> 20, console_name, clock_source());
 	gmsg("program %s: %s, %zu KiB, %zu syscall sites rewritten", li->argv0, gover, li->len >> 10,
 	     loader_nsites());
+	if (booted_by_uefi()) {
+		const struct efi_handoff *e = &efi_handoff;
+		uint64_t kib = 0;
+
+		for (int i = 0; i < e->nresv; i++)
+			kib += (e->resv[i].end - e->resv[i].base) >> 10;
+		gmsg("UEFI: initrd %s; command line from %s; memory map of %u descriptors: %d reserved range%s "
+		     "(%lu KiB) kept", e->initrd_from[0] ? e->initrd_from : "none", e->cmdline_from[0] ? e->cmdline_from :
+		     "the FDT", e->ndesc, e->nresv, e->nresv == 1 ? "" : "s", kib);
+	}
 }
 
 void goose_main(unsigned long hartid, uint64_t fdt_pa)
@@ -485,6 +574,11 @@ void goose_main(unsigned long hartid, uint64_t fdt_pa)
 		boot_fail();
 	}
 	int fdt_bad = fdt_parse(fdt, fdt_len, &info, err, sizeof(err));
+
+	if (!fdt_bad) {
+		boot_efi(&hartid);
+		h->hartid = hartid;
+	}
 
 	if (!fdt_bad && !info.nmem)
 		snprintf(err, sizeof(err), "fdt: no /memory node: the firmware must add one (goose learns RAM from "
@@ -518,6 +612,9 @@ void goose_main(unsigned long hartid, uint64_t fdt_pa)
 	opt = boot_option_value(&bootargs, &time_option);
 	uint64_t now_ns = 0;
 	const char *time_source = rtc_read(&info, &now_ns);
+
+	if (!time_source)
+		time_source = boot_efi_time(&now_ns);
 
 	if (!time_source && opt) {
 		now_ns = strtou64(opt) * NSEC_PER_SEC;

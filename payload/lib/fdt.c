@@ -584,6 +584,12 @@ static int fdt_chosen(const struct fdt_blob *b, const struct fdt_node *nd, struc
 			if (fdt_prop_u64(&t, &info->initrd_end))
 				return err_line(err, errlen, "fdt: /chosen: linux,initrd-end has length %u (want 4 or 8)", t.len);
 			has_end = true;
+		} else if (!strcmp(t.name, "boot-hartid")) {
+			/* What UEFI firmware without RISCV_EFI_BOOT_PROTOCOL leaves
+			 * (the RISC-V UEFI protocol spec's older way). */
+			if (fdt_prop_u64(&t, &info->boot_hartid))
+				return err_line(err, errlen, "fdt: /chosen: boot-hartid has length %u (want 4 or 8)", t.len);
+			info->has_boot_hartid = true;
 		}
 	}
 	if (!info->stdout_path)

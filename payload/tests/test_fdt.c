@@ -397,6 +397,7 @@ static void in_memory_wrap(void) { fb_begin("memory@0"); fb_str("device_type", "
 static void in_bootargs_raw(void) { fb_begin("chosen"); fb_prop("bootargs", "abc", 3); fb_end(); }
 static void in_initrd_len2(void) { fb_begin("chosen"); fb_prop("linux,initrd-start", "ab", 2); fb_cells("linux,initrd-end", 1, 5); fb_end(); }
 static void in_initrd_start_only(void) { fb_begin("chosen"); fb_cells("linux,initrd-start", 1, 0x1000); fb_end(); }
+static void in_hartid_len2(void) { fb_begin("chosen"); fb_prop("boot-hartid", "ab", 2); fb_end(); }
 static void in_initrd_backwards(void) { fb_begin("chosen"); fb_cells("linux,initrd-start", 1, 0x2000); fb_cells("linux,initrd-end", 1, 0x1000); fb_end(); }
 static void in_timebase_len3(void) { fb_begin("cpus"); fb_prop("timebase-frequency", "abc", 3); fb_end(); }
 static void in_cpu_noreg(void) { fb_cpus_open(1000); fb_begin("cpu@0"); fb_str("device_type", "cpu"); fb_end(); fb_end(); }
@@ -427,6 +428,7 @@ static size_t mk_strings_off_max(void) { return tree_with(in_strings_off_max, tr
 static size_t mk_memory_wrap(void) { return tree_with(in_memory_wrap, true, true); }
 static size_t mk_bootargs_raw(void) { return tree_with(in_bootargs_raw, true, true); }
 static size_t mk_initrd_len2(void) { return tree_with(in_initrd_len2, true, true); }
+static size_t mk_hartid_len2(void) { return tree_with(in_hartid_len2, true, true); }
 static size_t mk_initrd_start_only(void) { return tree_with(in_initrd_start_only, true, true); }
 static size_t mk_initrd_backwards(void) { return tree_with(in_initrd_backwards, true, true); }
 static size_t mk_timebase_len3(void) { return tree_with(in_timebase_len3, true, true); }
@@ -626,6 +628,7 @@ static const struct bad_case bad_cases[] = {
 	{ "resv cells",		mk_resv_node_cells,	"fdt: x@0: reg with #address-cells 3 and #size-cells 2 is not supported" },
 	{ "bootargs no NUL",	mk_bootargs_raw,	"fdt: /chosen: bootargs is not a NUL-terminated string" },
 	{ "initrd len 2",	mk_initrd_len2,		"fdt: /chosen: linux,initrd-start has length 2 (want 4 or 8)" },
+	{ "boot-hartid len 2",	mk_hartid_len2,		"fdt: /chosen: boot-hartid has length 2 (want 4 or 8)" },
 	{ "initrd start only",	mk_initrd_start_only,	"fdt: /chosen: linux,initrd-start without linux,initrd-end" },
 	{ "initrd backwards",	mk_initrd_backwards,	"fdt: /chosen: linux,initrd-end 0x1000 is below linux,initrd-start 0x2000" },
 	{ "timebase len 3",	mk_timebase_len3,	"fdt: cpus: timebase-frequency has length 3 (want 4 or 8)" },
@@ -765,6 +768,7 @@ static void in_chosen_misc(void)
 	fb_str("linux,stdout-path", "/soc/serial@10010000");
 	fb_cells("linux,initrd-start", 2, 0x1, 0x80000000);
 	fb_cells("linux,initrd-end", 2, 0x1, 0x80100000);
+	fb_cells("boot-hartid", 1, 3);
 	fb_empty("bootargs");
 	fb_end();
 	fb_begin("soc");
@@ -812,10 +816,12 @@ static void test_chosen(void)
 	CHECK_EQ_U64(info.initrd_start, 0x180000000, "initrd-start u64");
 	CHECK_EQ_U64(info.initrd_end, 0x180100000, "initrd-end u64");
 	CHECK(info.bootargs == NULL, "empty bootargs property is absent");
+	CHECK(info.has_boot_hartid && info.boot_hartid == 3, "boot-hartid u32");
 
 	n = tree_with(in_chosen_initrd32, true, true);
 	CHECK(parse(B, n) == 0, "chosen@0: %s", err);
 	CHECK(info.initrd_start == 0x84000000 && info.initrd_end == 0x84000000, "initrd u32");
+	CHECK(!info.has_boot_hartid, "no boot-hartid");
 	CHECK(info.stdout_path && !info.console.present, "no console through a disabled node");
 
 	fb_reset();

@@ -21,6 +21,8 @@
 /* Leaf PTE for goose's mappings: RWX, global, A and D preset (no A/D faults). */
 #define PTE_KERNEL (PTE_V | PTE_R | PTE_W | PTE_X | PTE_G | PTE_A | PTE_D)
 #define MEGA_SHIFT 21
+/* PE/COFF section and file alignment (payload.ld aligns .text to it). */
+#define PE_ALIGN 4096
 
 /* SBI legacy putchar / SRST, for the one error possible before C runs. */
 #define SBI_EXT_LEGACY_PUTCHAR 0x01
@@ -30,10 +32,19 @@
 	.option push
 	.option norvc
 	.globl _start
-/* RISC-V Linux image header (Documentation/arch/riscv/boot-image-header.rst). */
+/*
+ * The image header: a RISC-V Linux image header (booti, and OpenSBI, which
+ * jumps to its first byte; Documentation/arch/riscv/boot-image-header.rst)
+ * that is also the DOS stub of a PE/COFF image (UEFI loads it as an EFI
+ * application, entered at efi_main: boot/efi.c), as Linux's Image is.
+ * "MZ" is the compressed instruction c.li s4, -13: harmless; then the jump.
+ * res3, at 0x3c, is the DOS header's e_lfanew: where the PE header starts.
+ * ci/pecoff.py checks both headers against their specs.
+ */
 _start:
-	j	goose_entry		/* code0 */
-	.word	0			/* code1 */
+	.half	0x5a4d			/* code0: "MZ" = c.li s4, -13 */
+	j	goose_entry		/* ... and the jump (code0's second half, code1) */
+	.half	0
 	.dword	0x200000		/* text_offset */
 	.dword	__image_size		/* image_size, including BSS */
 	.dword	0			/* flags: little-endian */
@@ -42,7 +53,62 @@ _start:
 	.dword	0			/* res2 */
 	.ascii	"RISCV\0\0\0"		/* magic (deprecated) */
 	.ascii	"RSC\x05"		/* magic2 */
-	.word	0			/* res3 */
+	.word	.Lpe_header - _start	/* res3: the PE header's offset (e_lfanew) */
+
+/* PE/COFF (Microsoft's PE Format specification): signature, COFF header. */
+.Lpe_header:
+	.ascii	"PE\0\0"
+	.half	0x5064			/* Machine: IMAGE_FILE_MACHINE_RISCV64 */
+	.half	2			/* NumberOfSections */
+	.word	0			/* TimeDateStamp */
+	.word	0			/* PointerToSymbolTable */
+	.word	0			/* NumberOfSymbols */
+	.half	.Lsection_table - .Loptional_header /* SizeOfOptionalHeader */
+	.half	0x0206			/* EXECUTABLE_IMAGE | LINE_NUMS_STRIPPED | DEBUG_STRIPPED */
+/* The PE32+ optional header. RVAs are offsets from _start; the file is laid
+ * out as it loads (FileAlignment = SectionAlignment = 4 KiB), so a
+ * section's file offset is its RVA. No relocations: goose needs none. */
+.Loptional_header:
+	.half	0x20b			/* Magic: PE32+ */
+	.byte	0, 0			/* linker version */
+	.word	__pe_text_size		/* SizeOfCode */
+	.word	__pe_data_file_size	/* SizeOfInitializedData */
+	.word	__pe_bss_size		/* SizeOfUninitializedData */
+	.word	__pe_entry		/* AddressOfEntryPoint: efi_main */
+	.word	__pe_text_rva		/* BaseOfCode */
+	.dword	0			/* ImageBase */
+	.word	PE_ALIGN		/* SectionAlignment */
+	.word	PE_ALIGN		/* FileAlignment */
+	.half	0, 0			/* operating system version */
+	.half	0, 0			/* image version */
+	.half	0, 0			/* subsystem version */
+	.word	0			/* Win32VersionValue */
+	.word	__image_size		/* SizeOfImage */
+	.word	__pe_text_rva		/* SizeOfHeaders: everything before .text */
+	.word	0			/* CheckSum */
+	.half	10			/* Subsystem: IMAGE_SUBSYSTEM_EFI_APPLICATION */
+	.half	0			/* DllCharacteristics */
+	.dword	0, 0, 0, 0		/* stack and heap reserve, commit */
+	.word	0			/* LoaderFlags */
+	.word	16			/* NumberOfRvaAndSizes */
+	.fill	16, 8, 0		/* data directories: none (no imports, no relocations) */
+.Lsection_table:
+	.ascii	".text\0\0\0"
+	.word	__pe_text_size		/* VirtualSize */
+	.word	__pe_text_rva		/* VirtualAddress */
+	.word	__pe_text_size		/* SizeOfRawData */
+	.word	__pe_text_rva		/* PointerToRawData */
+	.word	0, 0			/* relocations, line numbers */
+	.half	0, 0
+	.word	0x60000020		/* CNT_CODE | MEM_EXECUTE | MEM_READ */
+	.ascii	".data\0\0\0"		/* read-only data, data, the program, BSS */
+	.word	__pe_data_size		/* VirtualSize, BSS included */
+	.word	__pe_data_rva
+	.word	__pe_data_file_size
+	.word	__pe_data_rva
+	.word	0, 0
+	.half	0, 0
+	.word	0xc0000040		/* CNT_INITIALIZED_DATA | MEM_READ | MEM_WRITE */
 	.option pop
 
 	.text
