@@ -19,9 +19,10 @@ CPU ?= $(GOOSE_CPU)
 MACHINE ?= $(or $(GOOSE_MACHINE),virt)
 LOADER ?= $(or $(GOOSE_LOADER),opensbi)
 UBOOT ?= $(GOOSE_UBOOT)
+EDK2 ?= $(GOOSE_EDK2)
 # `make test GOOSE_QEMU=...` (on make's command line): the test drivers, and
 # the ci/qemu.py they run directly, see them too.
-export GOOSE_QEMU GOOSE_FIRMWARE GOOSE_FW GOOSE_CPU GOOSE_MACHINE GOOSE_LOADER GOOSE_UBOOT
+export GOOSE_QEMU GOOSE_FIRMWARE GOOSE_FW GOOSE_CPU GOOSE_MACHINE GOOSE_LOADER GOOSE_UBOOT GOOSE_EDK2
 BOOTARGS ?=
 QEMU_EXTRA ?=
 INITRD ?=
@@ -91,13 +92,15 @@ help:
 	@echo "        QEMU=<qemu-system-riscv64>  FIRMWARE=<OpenSBI fw_dynamic/fw_jump .bin | default (QEMU's own)>"
 	@echo "        FW=jump|dynamic (the firmware's kind, when its file name does not tell)  CPU=<qemu -cpu model>"
 	@echo "        MACHINE=virt|sifive_u[,<machine options>] (virt,aia=aplic-imsic)"
-	@echo "        LOADER=opensbi|uboot  UBOOT=<S-mode u-boot.bin>"
+	@echo "        LOADER=opensbi|uboot|uboot-efi  UBOOT=<S-mode u-boot.bin>"
+	@echo "        LOADER=uefi  EDK2=<RISCV_VIRT_CODE.fd> (QEMU 8 or later; make stacks fetches both)"
 	@echo "  make stacks               fetch newer QEMU, OpenSBI and U-Boot builds (Debian packages, unpacked"
 	@echo "                            under $(BUILD)/stacks/, nothing installed) and print their paths"
 	@echo "  make matrix [MATRIX=\"<row name patterns>\"]"
 	@echo "                            boot hello on every QEMU x OpenSBI x CPU x machine -> docs/compat-firmware.md"
 	@echo "  make image [KERNEL=...] [BOARD=virt|sifive_u|unmatched|visionfive2]"
-	@echo "                            write the bootable image (Linux image header) and print its path"
+	@echo "                            write the bootable image and print its path: booti and UEFI both take it"
+	@echo "                            (Linux image header and PE/COFF EFI application); goose.efi beside it"
 	@echo "  make debug [KERNEL=...]   like run, but QEMU waits for gdb (port GDB_PORT=1234)"
 	@echo "  make gdb [KERNEL=...]     gdb-multiarch with goose's and the program's symbols, connected"
 	@echo "  make test                 every test: host unit tests, QEMU boots, Go conformance"
@@ -240,11 +243,13 @@ $(error BOARD=$(BOARD): want virt, sifive_u, unmatched or visionfive2)
 endif
 endif
 image: $(IMAGE) $(if $(BOARD),$(BUILD)/dtb/$(BOARD_DTS_$(BOARD)).dtb)
+	@cp $(IMAGE) $(KERNEL_DIR)/goose.efi
 ifeq ($(BOARD),)
 	@echo $(IMAGE)
 else
 	@mkdir -p $(BUILD)/images/$(BOARD)
 	@cp $(IMAGE) $(BUILD)/images/$(BOARD)/goose.bin
+	@cp $(IMAGE) $(BUILD)/images/$(BOARD)/goose.efi
 	@cp $(BUILD)/dtb/$(BOARD_DTS_$(BOARD)).dtb $(BUILD)/images/$(BOARD)/$(BOARD).dtb
 	@echo $(BUILD)/images/$(BOARD)/goose.bin
 endif
@@ -268,7 +273,8 @@ stack_path = $(if $(findstring /,$(1)),$(abspath $(1)),$(1))
 # ci/qemu.py's options for the stack variables above (empty ones: its defaults).
 QEMU_STACK = --machine $(MACHINE) --loader $(LOADER) $(if $(QEMU),--qemu $(call stack_path,$(QEMU))) \
 	$(if $(filter default,$(FIRMWARE)),--firmware default,$(if $(FIRMWARE),--firmware $(abspath $(FIRMWARE)))) \
-	$(if $(FW),--fw $(FW)) $(if $(CPU),--cpu $(CPU)) $(if $(UBOOT),--uboot $(abspath $(UBOOT)))
+	$(if $(FW),--fw $(FW)) $(if $(CPU),--cpu $(CPU)) $(if $(UBOOT),--uboot $(abspath $(UBOOT))) \
+	$(if $(EDK2),--edk2 $(abspath $(EDK2)))
 
 run: $(IMAGE)
 	@GOOSE_BOOTARGS='$(subst ','\'',$(value BOOTARGS))' $(PYTHON) ci/qemu.py --image $(IMAGE) $(QEMU_STACK) \
@@ -293,6 +299,7 @@ HOST_CFLAGS := -std=gnu11 -g -O1 -DGOOSE_HOST -fsanitize=address,undefined -fno-
 HOST_SRC_boards := fdt.c
 HOST_SRC_bootargs := bootargs.c
 HOST_SRC_cpio := cpio.c
+HOST_SRC_efi := efi.c
 HOST_SRC_elf := elf.c
 HOST_SRC_fdt := fdt.c
 HOST_SRC_gosym := gosym.c elf.c

@@ -18,6 +18,9 @@ Suites (run in this order; --only picks some):
            U-Boot 2025.01, QEMU's own firmware and the README's no-toolchain
            command; the newer stacks are fetched once into build/stacks/
            (ci/stacks.py), and known goose defects are counted xfail skips
+  uefi     goose as an EFI application (ci/uefi.py): its PE/COFF header checked
+           on the host, then boots by EDK2 2025.02 and 2026.08 (an ESP's
+           default boot, and QEMU's -kernel through EDK2) and U-Boot's bootefi
   go       the Go conformance programs under goose and qemu-riscv64 (ci/gotest.py),
            with every toolchain: the machine's Go, golang-1.19, the newest release
   smp      the conformance programs again with 2 and 4 harts (the machine's Go)
@@ -501,6 +504,12 @@ def suite_matrix(t):
     suite_driver(t, "matrix", [sys.executable, os.path.join(REPO, "ci", "matrix.py"), "--short"] + only, "matrix/")
 
 
+def suite_uefi(t):
+    # UEFI boots (ci/uefi.py): with --tests, the boots named (shell patterns).
+    only = [w for n in sorted(SELECT) for w in ("--only", n)] if SELECT is not None else []
+    suite_driver(t, "uefi", [sys.executable, os.path.join(REPO, "ci", "uefi.py")] + only, "uefi/")
+
+
 def suite_modules(t):
     # Third-party modules' own tests (ci/modules.txt's short lines: make
     # modules runs them all), through go test -exec ci/goose-exec.
@@ -611,8 +620,8 @@ def suite_go(t, jobs, extra=(), suite="go"):
                  "go/")
 
 
-SUITES = ["harness", "docs", "lint", "gopkg", "host", "fuzz", "boot", "matrix", "examples", "modules", "go", "smp",
-          "std"]
+SUITES = ["harness", "docs", "lint", "gopkg", "host", "fuzz", "boot", "matrix", "uefi", "examples", "modules", "go",
+          "smp", "std"]
 
 
 def main():

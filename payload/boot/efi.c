@@ -404,7 +404,8 @@ efi_status efi_main(efi_handle image, struct efi_system_table *st)
 	struct efi_handoff *h = &efi_handoff;
 	struct riscv_efi_boot_protocol *rbp;
 	struct efi_time now;
-	uint64_t fdt = 0, hartid = EFI_HARTID_UNKNOWN, size = (uint64_t)(_end - _start), home, pa, len;
+	uint64_t fdt = 0, hartid = EFI_HARTID_UNKNOWN, size = (uintptr_t)_end - (uintptr_t)_start, home, pa = 0,
+		 len = 0;
 	char path[128], err[80];
 	efi_status s;
 
@@ -470,7 +471,7 @@ efi_status efi_main(efi_handle image, struct efi_system_table *st)
 		return s;	/* nothing can be said now: the console may be gone */
 	h->magic = EFI_HANDOFF_MAGIC;
 	if (home != (uint64_t)(uintptr_t)_start)
-		memcpy((void *)(uintptr_t)home, _start, (size_t)(__image_end - _start));
+		memcpy((void *)(uintptr_t)home, _start, (uintptr_t)__image_end - (uintptr_t)_start);
 	/* Enter the image as OpenSBI would: interrupts off, MMU off. */
 	csr_clear(CSR_SSTATUS, SSTATUS_SIE);
 	csr_write(CSR_SIE, 0);

@@ -12,11 +12,24 @@ int efi_load_options_text(const void *opts, size_t n, char *out, size_t outlen)
 {
 	const uint8_t *p = opts;
 	size_t units = n / 2, o = 0;
+	bool terminated = false, ascii = true;
 
 	if (!outlen)
 		return -1;
 	out[0] = 0;
 	if (n % 2)
+		return -1;
+	for (size_t i = 0; i < units; i++) {
+		uint32_t c = p[2 * i] | (uint32_t)p[2 * i + 1] << 8;
+
+		terminated |= !c;
+		ascii &= c < 0x80;
+		if (!c)
+			break;
+	}
+	/* Text is NUL-terminated (as loaders write it) or plain ASCII: a
+	 * binary blob, such as EDK2's GUID, is rarely either. */
+	if (!terminated && !ascii)
 		return -1;
 	for (size_t i = 0; i < units; i++) {
 		uint32_t c = p[2 * i] | (uint32_t)p[2 * i + 1] << 8;

@@ -264,10 +264,10 @@ struct efi_handoff {
 
 /*
  * UTF-16 load options (n bytes) to a UTF-8 command line in out (a NUL
- * always written). Returns 0; -1 when they are not text (an odd length, a
- * unit below 0x20 other than tab, CR and LF before the first NUL, a lone
- * surrogate: EDK2's auto-created boot entries carry a 16-byte GUID there)
- * or do not fit.
+ * always written). Returns 0; -1 when they are not text (an odd length,
+ * neither NUL-terminated nor plain ASCII, a unit below 0x20 other than tab,
+ * CR and LF before the first NUL, a lone surrogate: EDK2's auto-created
+ * boot entries carry a 16-byte GUID there) or do not fit.
  */
 int efi_load_options_text(const void *opts, size_t n, char *out, size_t outlen);
 
