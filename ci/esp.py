@@ -18,6 +18,7 @@ with mtools (mformat, mmd, mcopy: no mount, no loop device) with
                               none): "initrd=\\goose\\initrd BOOTARGS"
                               (left out with --no-cmdline)
   /goose/initrd               --initrd, when given
+  /goose/goose.dtb            --fdt, when given (U-Boot loads it for bootefi)
 
 Bootargs may also come from the GOOSE_BOOTARGS environment variable.
 """
@@ -38,6 +39,7 @@ MBR_PART_TYPE_ESP = 0xEF
 BOOT_PATH = "EFI/BOOT/BOOTRISCV64.EFI"
 CMDLINE_PATH = "EFI/BOOT/goose.cmdline"
 INITRD_PATH = "goose/initrd"
+FDT_PATH = "goose/goose.dtb"
 
 
 def cmdline(bootargs, initrd):
@@ -62,11 +64,11 @@ def mtools(tool, *args):
         raise RuntimeError("%s %s: %s" % (tool, " ".join(args), p.stdout.decode(errors="replace").strip()))
 
 
-def build(image, out, bootargs="", initrd=None, write_cmdline=True):
+def build(image, out, bootargs="", initrd=None, write_cmdline=True, fdt=None):
     """Write the disk image to out; returns out."""
     if "\n" in bootargs:
         raise ValueError("bootargs must be one line")
-    for f in (image, initrd):
+    for f in (image, initrd, fdt):
         if f and not os.path.isfile(f):
             raise FileNotFoundError("no such file: %s" % f)
     with open(image, "rb") as f:
@@ -74,7 +76,7 @@ def build(image, out, bootargs="", initrd=None, write_cmdline=True):
             raise ValueError("%s is not a PE/COFF image (no MZ): UEFI cannot start it" % image)
     with tempfile.TemporaryDirectory(prefix="goose-esp-") as tmp:
         fs = os.path.join(tmp, "esp.img")
-        mib = fat_size_mib([image, initrd])
+        mib = fat_size_mib([image, initrd, fdt])
         with open(fs, "wb") as f:
             f.truncate(mib << 20)
         mtools("mformat", "-i", fs, "-F", "-v", "GOOSE-ESP", "::")
@@ -88,6 +90,8 @@ def build(image, out, bootargs="", initrd=None, write_cmdline=True):
             mtools("mcopy", "-i", fs, cl, "::/" + CMDLINE_PATH)
         if initrd:
             mtools("mcopy", "-i", fs, initrd, "::/" + INITRD_PATH)
+        if fdt:
+            mtools("mcopy", "-i", fs, fdt, "::/" + FDT_PATH)
         tmp_out = out + ".tmp"
         with open(tmp_out, "wb") as d, open(fs, "rb") as src:
             d.write(uboot_disk.mbr(PART_START, os.path.getsize(fs) // SECTOR, MBR_PART_TYPE_ESP))
@@ -104,10 +108,11 @@ def main():
     ap.add_argument("--initrd", help="initrd file: a Go ELF or a cpio archive")
     ap.add_argument("--bootargs", help="goose's command line (default: $GOOSE_BOOTARGS)")
     ap.add_argument("--no-cmdline", action="store_true", help="no /EFI/BOOT/goose.cmdline")
+    ap.add_argument("--fdt", help="a .dtb, as /goose/goose.dtb")
     a = ap.parse_args()
     try:
         build(a.image, a.out, a.bootargs if a.bootargs is not None else os.environ.get("GOOSE_BOOTARGS", ""),
-              a.initrd, not a.no_cmdline)
+              a.initrd, not a.no_cmdline, a.fdt)
     except (OSError, ValueError, RuntimeError) as e:
         sys.exit("esp.py: %s" % e)
     print(a.out)

@@ -101,6 +101,9 @@ UBOOT_STARTING = b"Starting kernel ..."
 # (distro boot), and a power-off if it ever returns, so a failed boot ends
 # QEMU at once instead of waiting at the prompt.
 UBOOT_COMMAND = b"boot; poweroff\n"
+# With --uboot-fdt under uboot-efi: distro boot's bootefi hands over the
+# tree at ${fdt_addr_r} when there is one there.
+UBOOT_EFI_FDT_COMMAND = b"load virtio 0:1 ${fdt_addr_r} " + b"goose/goose.dtb; "
 # goose's own report once it runs (the EFI entry's "goose: UEFI: " lines
 # come before ExitBootServices, while the firmware still owns the UART).
 GOOSE_RUNNING_RE = re.compile(rb"goose: (?!UEFI: )")
@@ -302,7 +305,7 @@ def esp_drive(a, workdir, bootargs, cmdline):
     goose (ci/esp.py); cmdline: with /EFI/BOOT/goose.cmdline."""
     disk = os.path.join(workdir, "esp.img")
     try:
-        esp.build(a.image, disk, bootargs, a.initrd, cmdline)
+        esp.build(a.image, disk, bootargs, a.initrd, cmdline, fdt=a.uboot_fdt if a.loader == "uboot-efi" else None)
     except (OSError, ValueError, RuntimeError) as e:
         sys.exit("qemu.py: cannot write the EFI system partition: %s" % e)
     return ["-drive", "file=%s,format=raw,if=none,id=hd0" % disk, "-device", "virtio-blk-device,drive=hd0"]
@@ -364,8 +367,9 @@ def main():
     ap.add_argument("--uboot", default=env_default("UBOOT", UBOOT),
                     help="the S-mode U-Boot image for --loader uboot (GOOSE_UBOOT)")
     ap.add_argument("--uboot-fdt", metavar="DTB",
-                    help="with --loader uboot: the device tree U-Boot hands goose (extlinux FDT), while the "
-                         "firmware and U-Boot keep QEMU's own: a board's tree, or one goose alone must survive")
+                    help="with --loader uboot or uboot-efi: the device tree U-Boot hands goose (extlinux FDT, or "
+                         "bootefi's), while the firmware and U-Boot keep QEMU's own: a board's tree, or one goose "
+                         "alone must survive")
     ap.add_argument("--load-addr", type=lambda v: int(v, 0),
                     help="with --loader opensbi --fw dynamic: where goose is loaded and entered "
                          "(a 2 MiB boundary above RAM base + 0x200000)")
@@ -396,7 +400,7 @@ def main():
     if a.machine_name == "sifive_u" and a.smp < 2:
         say("sifive_u hart 0 is an E51 without an MMU; using -smp 2")
         a.smp = 2
-    if a.uboot_fdt and a.loader != "uboot":
+    if a.uboot_fdt and a.loader not in ("uboot", "uboot-efi"):
         sys.exit("qemu.py: --uboot-fdt needs --loader uboot")
     if a.loader == "uboot" and a.machine_name != "virt":
         sys.exit("qemu.py: --loader uboot needs --machine virt (Debian's S-mode U-Boot is built for QEMU virt)")
@@ -478,7 +482,8 @@ def boot(a, workdir):
                 if uboot_keys and not answered and UBOOT_AUTOBOOT in recent:
                     answered = True
                     try:
-                        p.stdin.write(b" " + UBOOT_COMMAND)
+                        p.stdin.write(b" " + (UBOOT_EFI_FDT_COMMAND if efi and a.uboot_fdt else b"") +
+                                      UBOOT_COMMAND)
                         p.stdin.flush()
                     except OSError:
                         pass

@@ -25,6 +25,10 @@ and the command line came from:
                              arguments)
   uboot-<v>/efi/<program>    U-Boot 2025.01 (trixie) or 2023.01 (Debian 12):
                              its distro boot runs bootefi on BOOTRISCV64.EFI
+  uboot-2025.01/efi-no-rtc/time_wall
+                             U-Boot hands goose QEMU's tree less its RTC: the
+                             wall clock is UEFI's GetTime (and within 30 s of
+                             the host's)
   uboot-2025.01/booti/hello  the same payload through booti (LOADER=uboot)
 The payload rows run ci/qemu.py directly (make run always embeds KERNEL).
 
@@ -42,7 +46,7 @@ import re
 import shlex
 import subprocess
 import sys
-import tempfile
+import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(REPO, "ci"))
@@ -61,9 +65,13 @@ PROGRAMS = {"hello": None, "signals_notify": "signals_notify", "args": "args"}
 
 
 class Boot:
-    def __init__(self, name, loader, program, firmware, route, vendor, kernel_mode=False, embedded=False):
+    def __init__(self, name, loader, program, firmware, route, vendor, kernel_mode=False, embedded=False,
+                 no_rtc=False):
         self.name, self.loader, self.program, self.firmware = name, loader, program, firmware
         self.route, self.vendor, self.kernel_mode, self.embedded = route, vendor, kernel_mode, embedded
+        # A device tree without QEMU's RTC (U-Boot hands it to goose): the
+        # wall clock must come from UEFI's GetTime.
+        self.no_rtc = no_rtc
 
     def stacks(self):
         need = ["qemu-10"]
@@ -87,6 +95,8 @@ def boots():
         Boot("uboot-2025.01/make-run/signals_notify", "uboot-efi", "signals_notify", "u-boot-2025.01", embedded,
              "Das U-Boot", embedded=True),
         Boot("uboot-2023.01/efi/args", "uboot-efi", "args", "u-boot-2023.01", esp, "Das U-Boot"),
+        Boot("uboot-2025.01/efi-no-rtc/time_wall", "uboot-efi", "time_wall", "u-boot-2025.01", esp, "Das U-Boot",
+             no_rtc=True),
         Boot("uboot-2025.01/booti/hello", "uboot", "hello", "u-boot-2025.01", None, None),
     ]
 
@@ -125,8 +135,9 @@ def command(b, st, elfs, payload):
     """(argv, extra environment): `make run` for a program embedded in the
     image, else ci/qemu.py with the payload alone and the program as initrd."""
     s = lambda name, rel: st[name].path(rel)  # noqa: E731
-    args = test_conf(b.program).get("args", "")
-    bootargs = "-- " + args if args else ""
+    conf = test_conf(b.program)
+    env = conf.get("env", "").replace("{hosttime}", "%d" % time.time())
+    bootargs = " ".join(w for w in (env, "-- " + conf["args"] if conf.get("args") else "") if w)
     stack = {"QEMU": s("qemu-10", "usr/bin/qemu-system-riscv64"), "FIRMWARE": "default"}
     if b.firmware.startswith("edk2-"):
         stack["EDK2"] = s(b.firmware, stacks.EDK2 + "RISCV_VIRT_CODE.fd")
@@ -141,7 +152,26 @@ def command(b, st, elfs, payload):
     cmd += ["--%s=%s" % (k.lower(), v) for k, v in sorted(stack.items())]
     if b.kernel_mode:
         cmd.append("--uefi-kernel")
+    if b.no_rtc:
+        cmd += ["--uboot-fdt", no_rtc_dtb(stack["QEMU"])]
     return cmd, {"GOOSE_BOOTARGS": bootargs}
+
+
+def no_rtc_dtb(qemu):
+    """QEMU virt's own tree (2 harts, 512 MiB) less its goldfish RTC."""
+    dtb = os.path.join(OUT, "virt-no-rtc.dtb")
+    args, env = qemupy.qemu_tree(qemu)
+    p = subprocess.run([qemu] + args + ["-machine", "virt,dumpdtb=" + dtb, "-smp", "2", "-m", "512M", "-nographic"],
+                       env=dict(os.environ, **env), capture_output=True, text=True)
+    if p.returncode or not os.path.exists(dtb):
+        raise RuntimeError("qemu dumpdtb: %s" % (p.stdout + p.stderr).strip()[-300:])
+    rtcs = [n for n in subprocess.run(["fdtget", "-l", dtb, "/soc"], capture_output=True, text=True,
+                                      check=True).stdout.split() if n.startswith("rtc@")]
+    if not rtcs:
+        raise RuntimeError("QEMU virt's tree has no rtc@ node under /soc")
+    for n in rtcs:
+        subprocess.run(["fdtput", "-r", dtb, "/soc/" + n], check=True)
+    return dtb
 
 
 def judge(b, status, out):
@@ -156,6 +186,8 @@ def judge(b, status, out):
         problems.append("no '2 of 2 harts running'")
     if b.vendor and not any(l.startswith("goose: UEFI: ") and b.vendor in l for l in goose):
         problems.append("no 'goose: UEFI: ... %s' from the EFI entry" % b.vendor)
+    if b.no_rtc and not any(re.search(r"; clock UEFI GetTime$", l) for l in goose):
+        problems.append("the boot report does not say 'clock UEFI GetTime'")
     if b.route:
         line = next((l for l in goose if l.startswith("goose: UEFI: initrd ")), "")
         for want in b.route:
