@@ -4,7 +4,8 @@
   GOOSE_BOOTARGS="..." ci/qemu.py --image build/.../goose.bin
              [--qemu qemu-system-riscv64] [--firmware FILE|default] [--fw jump|dynamic]
              [--cpu MODEL] [--machine virt|sifive_u[,options]] [--smp N] [--mem 512M]
-             [--loader opensbi|uboot] [--uboot u-boot.bin] [--load-addr ADDR]
+             [--loader opensbi|uboot|uefi|uboot-efi] [--uboot u-boot.bin]
+             [--edk2 RISCV_VIRT_CODE.fd] [--uefi-kernel] [--load-addr ADDR]
              [--initrd FILE] [--timeout SECONDS] [--firmware-log]
              [-- more qemu arguments]
 
@@ -48,9 +49,12 @@ change to its drivers: `make run` defaults its variables from the same ones):
   --machine   GOOSE_MACHINE   virt or sifive_u, with QEMU machine options after
                               a comma (virt,aia=aplic-imsic); the name before
                               the comma decides what this script does.
-  --loader    GOOSE_LOADER    opensbi (default) or uboot (below).
-  --uboot     GOOSE_UBOOT     the S-mode U-Boot for --loader uboot (default:
-                              Debian's qemu-riscv64_smode build).
+  --loader    GOOSE_LOADER    opensbi (default), uboot, uefi or uboot-efi (below).
+  --uboot     GOOSE_UBOOT     the S-mode U-Boot for --loader uboot and
+                              uboot-efi (default: Debian's qemu-riscv64_smode
+                              build).
+  --edk2      GOOSE_EDK2      EDK2's RISCV_VIRT_CODE.fd for --loader uefi
+                              (RISCV_VIRT_VARS.fd is copied from beside it).
 
 Loaders (what starts goose):
   opensbi  OpenSBI (-bios fw_jump / fw_dynamic) enters goose.bin (-kernel) at
@@ -69,6 +73,19 @@ Loaders (what starts goose):
            after U-Boot's "Starting kernel ...". On a terminal the countdown
            runs (press a key to get U-Boot's prompt). --print-command keeps
            the disk (and padded firmware) it names in a temporary directory.
+  uefi     EDK2 (--edk2, in pflash; QEMU 8.0 or later, virt with acpi=off)
+           starts goose as an EFI application: from a virtio disk with an EFI
+           system partition (ci/esp.py: \EFI\BOOT\BOOTRISCV64.EFI, the
+           initrd, and goose.cmdline with initrd= and the bootargs), found
+           by EDK2's default boot; or, with --uefi-kernel, as QEMU's -kernel
+           with -initrd (EDK2's LoadFile2) and -append (the load options).
+  uboot-efi  U-Boot's distro boot runs bootefi on that same disk's
+           BOOTRISCV64.EFI (keys as for uboot); with --uboot-fdt, it first
+           loads that tree to ${fdt_addr_r}, which bootefi then hands over.
+  Under both, firmware output is held until goose's first "goose: " (the
+  EFI entry's "goose: UEFI:" lines), and piped input is passed on from
+  goose's boot report, so goose.quiet leaves it unpassed (and the held
+  output on stderr).
 """
 
 import argparse
