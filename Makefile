@@ -20,9 +20,10 @@ MACHINE ?= $(or $(GOOSE_MACHINE),virt)
 LOADER ?= $(or $(GOOSE_LOADER),opensbi)
 UBOOT ?= $(GOOSE_UBOOT)
 EDK2 ?= $(GOOSE_EDK2)
+CONSOLE ?= $(GOOSE_CONSOLE)
 # `make test GOOSE_QEMU=...` (on make's command line): the test drivers, and
 # the ci/qemu.py they run directly, see them too.
-export GOOSE_QEMU GOOSE_FIRMWARE GOOSE_FW GOOSE_CPU GOOSE_MACHINE GOOSE_LOADER GOOSE_UBOOT GOOSE_EDK2
+export GOOSE_QEMU GOOSE_FIRMWARE GOOSE_FW GOOSE_CPU GOOSE_MACHINE GOOSE_LOADER GOOSE_UBOOT GOOSE_EDK2 GOOSE_CONSOLE
 BOOTARGS ?=
 QEMU_EXTRA ?=
 INITRD ?=
@@ -88,6 +89,7 @@ help:
 	@echo "        KERNEL=<Go package dir | riscv64 Go ELF>  SMP=<harts> MEM=<qemu -m>"
 	@echo "        BOOTARGS=\"env words -- args\"  INITRD=<cpio archive or ELF>  QEMU_EXTRA=\"<more qemu arguments>\""
 	@echo "        TIMEOUT=<seconds, 0 = none>  FIRMWARE_LOG=1 (show OpenSBI's output too)"
+	@echo "        CONSOLE=uart|virtio (virtio: a virtio console beside the UART, which goose then uses)"
 	@echo "      the stack (each defaults from GOOSE_<NAME> in the environment, then Debian 12's):"
 	@echo "        QEMU=<qemu-system-riscv64>  FIRMWARE=<OpenSBI fw_dynamic/fw_jump .bin | default (QEMU's own)>"
 	@echo "        FW=jump|dynamic (the firmware's kind, when its file name does not tell)  CPU=<qemu -cpu model>"
@@ -274,7 +276,7 @@ stack_path = $(if $(findstring /,$(1)),$(abspath $(1)),$(1))
 QEMU_STACK = --machine $(MACHINE) --loader $(LOADER) $(if $(QEMU),--qemu $(call stack_path,$(QEMU))) \
 	$(if $(filter default,$(FIRMWARE)),--firmware default,$(if $(FIRMWARE),--firmware $(abspath $(FIRMWARE)))) \
 	$(if $(FW),--fw $(FW)) $(if $(CPU),--cpu $(CPU)) $(if $(UBOOT),--uboot $(abspath $(UBOOT))) \
-	$(if $(EDK2),--edk2 $(abspath $(EDK2)))
+	$(if $(EDK2),--edk2 $(abspath $(EDK2))) $(if $(CONSOLE),--console $(CONSOLE))
 
 run: $(IMAGE)
 	@GOOSE_BOOTARGS='$(subst ','\'',$(value BOOTARGS))' $(PYTHON) ci/qemu.py --image $(IMAGE) $(QEMU_STACK) \

@@ -244,11 +244,12 @@ def execute(label, cmd, env, timeout, goose):
                timed_out, goose)
 
 
-def qemu_command(image, machine, smp, mem, bootargs):
+def qemu_command(image, machine, smp, mem, bootargs, console="uart"):
     """The QEMU command line ci/qemu.py (make run) would use."""
     env = dict(os.environ, GOOSE_BOOTARGS=bootargs)
     p = subprocess.run([sys.executable, os.path.join(REPO, "ci", "qemu.py"), "--image", image,
-                        "--machine", machine, "--smp", str(smp), "--mem", mem, "--print-command"],
+                        "--machine", machine, "--smp", str(smp), "--mem", mem, "--console", console,
+                        "--print-command"],
                        env=env, capture_output=True, text=True)
     if p.returncode != 0:
         sys.exit("bench: ci/qemu.py --print-command failed: %s" % p.stderr.strip())
@@ -256,9 +257,10 @@ def qemu_command(image, machine, smp, mem, bootargs):
 
 
 def run_goose(label, image, args=(), env_words=(), quiet=True, machine="virt", smp=1, mem="512M",
-              timeout=300, qemu_extra=()):
+              timeout=300, qemu_extra=(), console="uart"):
     words = (["goose.quiet"] if quiet else []) + list(env_words) + ["--"] + list(args)
-    cmd = qemu_command(image, machine, smp, mem, " ".join(shlex.quote(w) for w in words)) + list(qemu_extra)
+    cmd = qemu_command(image, machine, smp, mem, " ".join(shlex.quote(w) for w in words), console) + \
+        list(qemu_extra)
     return execute(label, cmd, dict(os.environ), timeout, True)
 
 
@@ -523,19 +525,24 @@ class Bench:
         virt = self.t.row("console_virt", "console: %s MiB to stdout, 64 KiB writes; goose: ns16550a on virt" % mib,
                           "MiB/s")
         sifive = self.t.row("console_sifive", "console: same; goose: sifive,uart0 on sifive_u (SMP=2)", "MiB/s")
+        virtio = self.t.row("console_virtio", "console: same; goose: virtio-console on virt (CONSOLE=virtio)",
+                            "MiB/s")
 
-        def goose_both():
+        def goose_all():
             v = run_goose("console.virt.goose", self.images[prog], args, ["GOMAXPROCS=1"], timeout=600)
             s = run_goose("console.sifive_u.goose", self.images[prog], args, ["GOMAXPROCS=1"],
                           machine="sifive_u", smp=2, timeout=600)
-            return v, s
+            vio = run_goose("console.virtio.goose", self.images[prog], args, ["GOMAXPROCS=1"], timeout=600,
+                            console="virtio")
+            return v, s, vio
 
-        (v, s), r = self.pair(rep, goose_both,
-                              lambda: run_ref("console.ref", self.elfs[prog], args, {"GOMAXPROCS": "1"}))
+        (v, s, vio), r = self.pair(rep, goose_all,
+                                   lambda: run_ref("console.ref", self.elfs[prog], args, {"GOMAXPROCS": "1"}))
         self.record(v, rep, virt.goose, "console_write")
         self.record(s, rep, sifive.goose, "console_write")
-        self.record(r, rep, virt.ref, "console_write")
-        self.record(r, rep, sifive.ref, "console_write")
+        self.record(vio, rep, virtio.goose, "console_write")
+        for row in (virt, sifive, virtio):
+            self.record(r, rep, row.ref, "console_write")
 
     def parallel(self, rep):
         prog = "parallel"
@@ -759,6 +766,7 @@ def plot_label(r):
         "rdtime": "rdtime", "sleep0": "Sleep(0)", "sleep_1us": "Sleep(1us)", "gosched": "Gosched",
         "pingpong": "chan ping-pong", "mutex": "mutex x4", "gc_churn": "GC churn",
         "heap_grow": "heap growth", "console_virt": "console ns16550a (MiB/s)",
+        "console_virtio": "console virtio (MiB/s)",
         "console_sifive": "console sifive (MiB/s)",
     }
     if r.key in short:

@@ -132,6 +132,8 @@ UEFI_QEMU_MIN = (8, 0)
 OPENSBI_DONE = b"Boot HART MEDELEG"
 # SBI's legacy console adds its own CR before each LF: hence \r*.
 EXIT_RE = re.compile(rb"goose: exit status (-?\d+)\r*$")
+# The boot report's console (under --console virtio it must be the virtio one).
+CONSOLE_RE = re.compile(rb"^goose: memory: .*; console (\S+); ")
 # fw_jump copies the FDT to RAM base + 0x2200000 (FACTS.md): a bigger image
 # loaded at RAM base + 0x200000 would overwrite it.
 FW_JUMP_MAX_IMAGE = 0x2000000
@@ -265,6 +267,18 @@ def qemu_version(qemu):
     return (int(m.group(1)), int(m.group(2))) if m else None
 
 
+def console_args(console):
+    """The console's QEMU arguments. uart: -nographic (the UART on stdio,
+    with QEMU's Ctrl-A keys). virtio: the same stdio multiplexed between the
+    UART (the firmware's) and a virtio console, which goose prefers when the
+    machine has one (payload/dev/virtio_console.c); the device added last
+    gets the input."""
+    if console == "virtio":
+        return ["-display", "none", "-chardev", "stdio,id=cons,mux=on", "-serial", "chardev:cons",
+                "-monitor", "none", "-device", "virtio-serial-device", "-device", "virtconsole,chardev=cons"]
+    return ["-nographic"]
+
+
 def qemu_command(a, workdir):
     """(argv, extra environment) of the QEMU that boots goose."""
     fw = a.bios
@@ -273,7 +287,7 @@ def qemu_command(a, workdir):
     cpu = ["-cpu", a.cpu] if a.cpu else []
     bootargs = os.environ.get("GOOSE_BOOTARGS", "")
     base = [a.qemu] + tree_args + ["-machine", a.machine] + cpu + ["-m", a.mem, "-smp", str(a.smp),
-                                                                   "-nographic", "-no-reboot"]
+                                                                   "-no-reboot"] + console_args(a.console)
     if a.loader == "uboot":
         if not os.path.exists(a.uboot):
             sys.exit("qemu.py: no U-Boot %s (Debian package u-boot-qemu; run `make deps`)" % a.uboot)
@@ -390,6 +404,9 @@ def main():
     ap.add_argument("--load-addr", type=lambda v: int(v, 0),
                     help="with --loader opensbi --fw dynamic: where goose is loaded and entered "
                          "(a 2 MiB boundary above RAM base + 0x200000)")
+    ap.add_argument("--console", default=env_default("CONSOLE", "uart"), choices=["uart", "virtio"],
+                    help="uart: the machine's UART; virtio: a virtio console too, which goose then uses "
+                         "(output not capped at the UART's byte-at-a-time speed) (GOOSE_CONSOLE)")
     ap.add_argument("--firmware-log", action="store_true",
                     help="also show what the firmware prints before goose")
     ap.add_argument("--initrd")
@@ -480,7 +497,7 @@ def boot(a, workdir):
     # a test driver that kills its runner must not leave a machine behind.
     p = subprocess.Popen(cmd, stdin=stdin, stdout=subprocess.PIPE, preexec_fn=die_with_parent,
                          env=dict(os.environ, **env) if env else None)
-    recent, answered, forwarding = b"", False, False
+    recent, answered, forwarding, console_seen = b"", False, False, None
     status, timed_out = None, False
     firmware = None if a.firmware_log else b""
     deadline = time.monotonic() + a.timeout if a.timeout > 0 else None
@@ -536,6 +553,9 @@ def boot(a, workdir):
                 m = EXIT_RE.search(l)
                 if m:
                     status = int(m.group(1))
+                m = CONSOLE_RE.search(l)
+                if m:
+                    console_seen = m.group(1).decode(errors="replace")
         m = EXIT_RE.search(line)
         if m:
             status = int(m.group(1))
@@ -559,6 +579,9 @@ def boot(a, workdir):
         say("goose printed nothing; the firmware said:")
         sys.stderr.buffer.write(firmware)
         sys.stderr.flush()
+    if a.console == "virtio" and console_seen not in (None, "virtio-console"):
+        say("--console virtio, but goose's console is %s" % console_seen)
+        return 1
     if status is None:
         say("no 'goose: exit status N' line; QEMU exited %d" % qemu_status)
         return qemu_status if qemu_status else 1

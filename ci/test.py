@@ -24,6 +24,8 @@ Suites (run in this order; --only picks some):
   go       the Go conformance programs under goose and qemu-riscv64 (ci/gotest.py),
            with every toolchain: the machine's Go, golang-1.19, the newest release
   smp      the conformance programs again with 2 and 4 harts (the machine's Go)
+  console  the console's conformance programs again on a virtio console
+           (CONSOLE=virtio: payload/dev/virtio_console.c)
   std      a short list of Go's own package tests (ci/stdtest.py --short; the
            full list is `make stdtest`), with every toolchain
 
@@ -588,13 +590,14 @@ def suite_goose_exec(t):
         boot_case(t, "goose-exec-fail", ok, time.monotonic() - start, out, "status %d, want 1" % status)
 
 
-def suite_driver(t, suite, cmd, prefix=""):
+def suite_driver(t, suite, cmd, prefix="", env=None):
     """A driver speaking ci/report.py's protocol. Its results count as they
     come; a driver that breaks the protocol (a crash, a lost summary, fewer
     results than planned, exit 1 without a FAIL line) is a FAIL of its own,
     so it can never read as green. Returns the driver's exit status."""
     p = subprocess.Popen(cmd, cwd=REPO, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                         stderr=subprocess.STDOUT, text=True, errors="replace")
+                         stderr=subprocess.STDOUT, text=True, errors="replace",
+                         env=dict(os.environ, **env) if env else None)
     r = report.Reader()
     tail = []
     for line in p.stdout:
@@ -615,13 +618,18 @@ def suite_driver(t, suite, cmd, prefix=""):
     return status
 
 
-def suite_go(t, jobs, extra=(), suite="go"):
+def suite_go(t, jobs, extra=(), suite="go", env=None):
     suite_driver(t, suite, [sys.executable, os.path.join(REPO, "ci", "gotest.py"), "-j", str(jobs)] + list(extra),
-                 "go/")
+                 "go/" if suite in ("go", "smp2", "smp4") else suite + "/", env)
+
+
+# What the console suite runs on a virtio console: input, end of input,
+# output by every write path.
+CONSOLE_TESTS = ["stdin_lines", "stdin_eof", "stdin_null", "stdout_calls", "hello_exit"]
 
 
 SUITES = ["harness", "docs", "lint", "gopkg", "host", "fuzz", "boot", "matrix", "uefi", "examples", "modules", "go",
-          "smp", "std"]
+          "smp", "console", "std"]
 
 
 def main():
@@ -643,13 +651,20 @@ def main():
     for s in SUITES:
         if a.only and s not in a.only:
             continue
-        if SELECT is not None and s in ("go", "smp") and not gotests:
+        if SELECT is not None and s in ("go", "smp", "console") and not gotests:
             continue
         if SELECT is not None and s == "std" and not stdpkgs:
             continue
         names = gotests if SELECT is not None else []
         if s == "go":
             suite_go(t, a.jobs, names)
+        elif s == "console":
+            # The console tests again on a virtio console (CONSOLE=virtio;
+            # ci/qemu.py fails a run whose boot report names another).
+            names = [n for n in CONSOLE_TESTS if SELECT is None or n in SELECT]
+            if names:
+                suite_go(t, a.jobs, ["--no-reference", "--go", "=" + shutil.which("go")] + names,
+                         "console-virtio", env={"GOOSE_CONSOLE": "virtio"})
         elif s == "smp":
             # Several harts: the suite again with the machine's Go (the
             # toolchains are tested at SMP=1 above).

@@ -596,7 +596,7 @@ void goose_main(unsigned long hartid, uint64_t fdt_pa)
 	}
 	boot_direct_map(fdt_pa, fdt_len);
 	io_init(&kmap);
-	const char *console_name = console_init(&info.console);
+	const char *console_name = console_init_machine(&info);
 
 	power_init(&info);
 	if (bootargs_split(info.bootargs, BOOTARGS_MAX_LEN, &bootargs, err, sizeof(err))) {

@@ -118,6 +118,26 @@ const char *console_init(const struct fdt_device *dev)
 	return name;
 }
 
+const char *console_init_machine(const struct fdt_info *info)
+{
+	REGISTRY_FOREACH(consoles, struct console_driver, d)
+	{
+		const struct console_driver *drv = *d;
+
+		if (!drv->preferred)
+			continue;
+		for (int i = 0; i < info->ndevices; i++) {
+			const struct fdt_device *dev = &info->device[i];
+
+			if (dev->present && fdt_device_matches(dev, drv->compatible) && !drv->init(dev)) {
+				con.drv = drv;
+				return drv->name;
+			}
+		}
+	}
+	return console_init(&info->console);
+}
+
 void console_write(const char *s, size_t n)
 {
 	spin_lock(&con.lock);

@@ -21,6 +21,9 @@ struct console_driver {
 	const char *const *compatible;
 	const char *name;	/* the driver's name (a fallback's in the boot report) */
 	int rank;		/* fallbacks: 1 first, up to CONSOLE_MAX_RANK */
+	/* Taken over the stdout-path's UART when the machine has such a
+	 * device at all (virtio-console: there only when asked for). */
+	bool preferred;
 	/* Take dev (NULL for a fallback): 0, or -1 when it cannot. */
 	int (*init)(const struct fdt_device *dev);
 	void (*write)(const char *s, size_t n);
@@ -39,6 +42,10 @@ int console_uart(struct uart *u, const struct fdt_device *dev, uint32_t probe, i
 
 /* Pick the driver for dev (may be NULL or absent): returns its name. */
 const char *console_init(const struct fdt_device *dev);
+/* The machine's console: a preferred driver's device if info has one,
+ * else console_init(&info->console). */
+struct fdt_info;
+const char *console_init_machine(const struct fdt_info *info);
 void console_write(const char *s, size_t n);
 /* The same, with each "\n" sent as "\r\n" (what the program and goose print). */
 void console_write_crlf(const char *s, size_t n);
