@@ -846,7 +846,7 @@ def write_md(t, facts, path, settings, failed_logs):
               "goes through Go's timers and a `futex`/`epoll_pwait` with a timeout.",
               "- **console**: the program writes the same bytes (128-byte lines of text, 64 KiB per "
               "`os.Stdout.Write`) on both sides and times the writes. Both stdouts end in a pipe "
-              "that ci/bench.py drains: under goose the UART's bytes, via QEMU's stdio chardev; "
+              "that ci/bench.py drains: under goose the UART's bytes (or, in the virtio row, the virtio console's, CONSOLE=virtio), via QEMU's stdio chardev; "
               "under the reference the process's own stdout. goose also turns each `\\n` into "
               "`\\r\\n` (ONLCR), 1/128 more bytes than counted.",
               "- **parallel**: 8 goroutines hash 64 KiB blocks with SHA-256; goose boots with "
