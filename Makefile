@@ -36,7 +36,13 @@ CC := $(CROSS)gcc
 OBJCOPY := $(CROSS)objcopy
 HOSTCC := gcc
 PYTHON := python3
-BUILD := build
+# GOOSE_DEBUG=locks: the lock checker (arch/riscv/spinlock.h), built apart
+# in build/debug-locks/ so the two builds never mix objects.
+GOOSE_DEBUG ?=
+ifneq ($(filter-out locks,$(GOOSE_DEBUG)),)
+$(error GOOSE_DEBUG=$(GOOSE_DEBUG): want locks (or nothing))
+endif
+BUILD := build$(if $(GOOSE_DEBUG),/debug-$(GOOSE_DEBUG))
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 
 # ---- the payload --------------------------------------------------------------
@@ -62,7 +68,7 @@ PAYLOAD_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(PAYLOAD_C) $(PAYLOAD_S))
 ARCH := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany
 CFLAGS := $(ARCH) -std=gnu11 -O2 -g -ffreestanding -fno-pie -fno-pic -fno-stack-protector \
 	-fno-omit-frame-pointer -fno-common -Wall -Wextra -Werror -Wno-unused-parameter \
-	-DGOOSE_VERSION='"$(VERSION)"' $(PAYLOAD_INC) -MMD -MP
+	-DGOOSE_VERSION='"$(VERSION)"' $(PAYLOAD_INC) -MMD -MP $(if $(filter locks,$(GOOSE_DEBUG)),-DGOOSE_DEBUG_LOCKS)
 LDFLAGS := $(ARCH) -nostdlib -static -Wl,-T,$(LDSCRIPT) -Wl,--no-relax -Wl,-z,max-page-size=4096 \
 	-Wl,--build-id=none -Wl,--no-warn-rwx-segments
 # libgcc of the soft-float rv64imac multilib (the -march spelling picks it).
@@ -79,7 +85,7 @@ else
 SAY := @echo
 endif
 
-.PHONY: FORCE gen help deps stacks matrix board-check debug gdb docs bench soak-cgo stdtest gotest modules payload run image test test-host test-go dtbs fuzz lint mutants clean
+.PHONY: FORCE gen help deps stacks matrix board-check debug gdb docs bench soak soak-cgo stdtest gotest modules payload run image test test-host test-go dtbs fuzz lint mutants clean
 
 help:
 	@echo "goose: boot unmodified Go programs as supervisor-mode kernels on RISC-V"
@@ -116,6 +122,7 @@ help:
 	@echo "                            (docs/compat.md; ci/goose-exec works with go test -exec on its own too)"
 	@echo "  make modules [MODULES=\"bbolt uuid\"]  popular modules' own tests (ci/modules.txt, pinned) under goose"
 	@echo "                            and the reference; make test runs the lines marked short"
+	@echo "  make soak                 the stress programs 100 times at SMP 2 and 4 under the lock checker (SOAK_EACH=10)"
 	@echo "  make soak-cgo             every cgo test 20 times at SMP 1 and 2 (SOAK_RUNS=20, SOAK_SMP=1,2)"
 	@echo "  make bench                goose vs qemu-riscv64 benchmarks -> docs/perf.md (BENCH_REPS=5, BENCH_QUICK=1)"
 	@echo "  make payload              build $(BUILD)/goose.bin (no program embedded: it boots the initrd)"
@@ -360,6 +367,14 @@ test-go: $(BUILD)/goose.bin
 # cgo programs, again and again: what fails once in a few boots shows here.
 SOAK_RUNS ?= 20
 SOAK_SMP ?= 1,2
+# make soak: the stress programs booted again and again at 2 and 4 harts under
+# the lock checker, 100 boots by default (5 programs x 2 x SOAK_EACH=10);
+# make test runs each once (its suite soak).
+SOAK_PROGRAMS := stress tlb_reuse futex gc_churn signals_notify
+SOAK_EACH ?= 10
+soak:
+	@GOOSE_DEBUG=locks $(PYTHON) ci/soak.py --runs $(SOAK_EACH) --smp 2,4 -j 2 $(SOAK_PROGRAMS)
+
 soak-cgo: $(BUILD)/goose.bin
 	@$(PYTHON) ci/soak.py --runs $(SOAK_RUNS) --smp $(SOAK_SMP)
 

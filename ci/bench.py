@@ -101,6 +101,7 @@ class Settings:
             "heapgrow": ["-mib=64"] if quick else ["-mib=256"],
             "console": ["-mib=1"] if quick else ["-mib=4"],
             "parallel": ["-goroutines=8", "-blocks=12"] if quick else ["-goroutines=8", "-blocks=48"],
+            "scale": ["-ms=100"] if quick else ["-ms=300"],
         }
         self.smps = [1, 2] if quick else [1, 2, 4]
         # Under goose the console moves ~0.1-0.2 MiB/s: 4 MiB on virt and on
@@ -572,6 +573,36 @@ class Bench:
                 else:
                     side.fail("a run failed")
 
+    # go-kernel/bench/scale: goose's own paths with one goroutine per CPU.
+    SCALE = [("scale_syscall", "getppid system calls", "ops/ms"),
+             ("scale_fault", "first-touch page faults (map 4 MiB, touch, unmap)", "faults/ms"),
+             ("scale_churn", "map 64 KiB, touch one page, unmap", "ops/ms"),
+             ("scale_gc", "goroutines allocating and dropping 64 KiB slices", "MiB/ms")]
+
+    def scale(self, rep):
+        prog = "scale"
+        args = self.s.args[prog]
+        runs = {}
+        for n in self.s.smps:
+            runs[n] = self.pair(rep, lambda: run_goose("scale.smp%d.goose" % n, self.images[prog], args, smp=n),
+                                lambda: run_ref("scale.gomaxprocs%d.ref" % n, self.elfs[prog], args,
+                                                {"GOMAXPROCS": str(n)}))
+            for key, what, unit in self.SCALE:
+                row = self.t.row("%s%d" % (key, n), "scaling: %s, one goroutine per CPU: goose SMP=%d / ref "
+                                 "GOMAXPROCS=%d" % (what, n, n), unit, better="higher")
+                self.record(runs[n][0], rep, row.goose, key)
+                self.record(runs[n][1], rep, row.ref, key)
+        # n CPUs against 1, from this repetition's runs: the scaling itself.
+        for n in self.s.smps[1:]:
+            for key, what, _ in self.SCALE:
+                row = self.t.row("%s_x%d" % (key, n), "scaling: %s, %d CPUs / 1" % (what, n), "x", better="higher")
+                for i, side in ((0, row.goose), (1, row.ref)):
+                    one, many = runs[1][i], runs[n][i]
+                    if one.ok and many.ok and key in one.results and key in many.results:
+                        side.add(many.results[key][0] / one.results[key][0])
+                    else:
+                        side.fail("a run failed")
+
     # --- measured once --------------------------------------------------------
 
     def min_mem(self):
@@ -661,7 +692,7 @@ class Bench:
         if os.path.exists("/usr/lib/go-1.19/bin/go"):
             self.facts["go_other"] = go_version("/usr/lib/go-1.19/bin/go")
         note("building the programs with %s (%s) and their goose images" % (gobin, self.facts["go"]))
-        progs = ["syscall", "sched", "gcchurn", "heapgrow", "console", "parallel", "vector"]
+        progs = ["syscall", "sched", "gcchurn", "heapgrow", "console", "parallel", "vector", "scale"]
         self.elfs["hello"] = build_program(gobin, HELLO, "hello")
         for p in progs:
             self.elfs[p] = build_program(gobin, os.path.join(MODULE, "bench", p), p)
@@ -672,7 +703,8 @@ class Bench:
             sys.exit("bench: cannot build goose: " + str(e))
 
         steps = [("hello", self.hello), ("syscall", self.syscall), ("icount", self.icount), ("sched", self.sched),
-                 ("vector", self.vector), ("gc", self.gc), ("console", self.console), ("parallel", self.parallel)]
+                 ("vector", self.vector), ("gc", self.gc), ("console", self.console), ("parallel", self.parallel),
+                 ("scale", self.scale)]
         steps = [(n, f) for n, f in steps if self.wanted(n)]
         for rep in range(self.s.reps):
             for name, f in steps:
@@ -922,7 +954,7 @@ def main():
                                  formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
     ap.add_argument("--reps", type=int, help="repetitions (default BENCH_REPS, or 5; 1 when quick)")
     ap.add_argument("--quick", action="store_true", help="a fast smoke run (BENCH_QUICK=1)")
-    ap.add_argument("--only", help="comma-separated: hello,syscall,icount,sched,gc,console,parallel,min_mem,image")
+    ap.add_argument("--only", help="comma-separated: hello,syscall,icount,sched,gc,console,parallel,scale,min_mem,image")
     ap.add_argument("--out", help="directory for perf.md, perf.dat, perf-ratios.png "
                                   "(default docs/, or build/bench/ when quick)")
     a = ap.parse_args()

@@ -55,7 +55,7 @@ def every_suite_has_its_runner():
     """Each suite make test names has a function that runs it (one went
     missing in a rewrite once: make test died in a traceback)."""
     import test as testpy
-    inline = {"go", "smp", "console", "std"}  # run by main() itself, with their arguments
+    inline = {"go", "smp", "console", "soak", "std"}  # run by main() itself, with their arguments
     missing = [s for s in testpy.SUITES if s not in inline and not callable(getattr(testpy, "suite_" + s, None))]
     return not missing, missing
 

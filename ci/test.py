@@ -23,7 +23,10 @@ Suites (run in this order; --only picks some):
            default boot, and QEMU's -kernel through EDK2) and U-Boot's bootefi
   go       the Go conformance programs under goose and qemu-riscv64 (ci/gotest.py),
            with every toolchain: the machine's Go, golang-1.19, the newest release
-  smp      the conformance programs again with 2 and 4 harts (the machine's Go)
+  smp      the conformance programs again with 2 and 4 harts (the machine's Go),
+           at 4 under the lock checker (GOOSE_DEBUG=locks)
+  soak     make soak's stress programs once each at 2 and 4 harts under the lock
+           checker (make soak boots them 100 times)
   console  the console's conformance programs again on a virtio console
            (CONSOLE=virtio: payload/dev/virtio_console.c)
   std      a short list of Go's own package tests (ci/stdtest.py --short; the
@@ -260,9 +263,9 @@ def suite_fuzz(t):
     suite_driver(t, "fuzz", ["bash", os.path.join(REPO, "ci", "fuzz.sh"), "--replay"])
 
 
-def make_run(kernel, bootargs="", mem="512M", extra=None, timeout=120, fw="dynamic", smp=1):
+def make_run(kernel, bootargs="", mem="512M", extra=None, timeout=120, fw="dynamic", smp=1, debug=""):
     cmd = ["make", "-s", "--no-print-directory", "run", "KERNEL=" + kernel, "MEM=" + mem, "FW=" + fw,
-           "SMP=%d" % smp, "BOOTARGS=" + bootargs, "TIMEOUT=%d" % timeout]
+           "SMP=%d" % smp, "BOOTARGS=" + bootargs, "TIMEOUT=%d" % timeout] + (["GOOSE_DEBUG=" + debug] if debug else [])
     if extra:
         cmd.append("QEMU_EXTRA=" + extra)
     start = time.monotonic()
@@ -435,6 +438,16 @@ def suite_boot(t):
         boot_case(t, "crash-report-goose", "goose: exit status 125" in out
                   and re.search(r"pc 0xffffffff[0-9a-f]+ boot_crashtest\+0x[0-9a-f]+ \(payload/boot/main\.c:\d+\)", out),
                   secs, out)
+    if want("lock-order"):
+        # The lock checker (GOOSE_DEBUG=locks) reports two locks taken
+        # against their ranks, with both call sites; without it the option
+        # says what it needs.
+        status, out, secs = make_run("go-kernel/examples/hello", bootargs="goose.crashtest=locks", debug="locks")
+        plain = make_run("go-kernel/examples/hello", bootargs="goose.crashtest=locks")
+        boot_case(t, "lock-order", "goose: exit status 125" in out and re.search(
+            r"^goose: lock order: hart 0 takes crashtest-inner \(rank 20\) at payload/boot/main\.c:\d+, holding "
+            r"crashtest-outer \(rank 40\) at payload/boot/main\.c:\d+\r?$", out, re.M)
+            and "goose.crashtest=locks needs a build with the lock checker" in plain[1], secs, out + plain[1])
     if want("gdb"):
         suite_debug(t)
     if want("trace"):
@@ -629,7 +642,7 @@ CONSOLE_TESTS = ["stdin_lines", "stdin_eof", "stdin_null", "stdout_calls", "hell
 
 
 SUITES = ["harness", "docs", "lint", "gopkg", "host", "fuzz", "boot", "matrix", "uefi", "examples", "modules", "go",
-          "smp", "console", "std"]
+          "smp", "console", "soak", "std"]
 
 
 def main():
@@ -668,9 +681,17 @@ def main():
         elif s == "smp":
             # Several harts: the suite again with the machine's Go (the
             # toolchains are tested at SMP=1 above).
+            # At 4 harts, under the lock checker (GOOSE_DEBUG=locks).
             for n in (2, 4):
                 suite_go(t, a.jobs, ["--smp", str(n), "--no-reference", "--go", "=" + shutil.which("go")] + names,
-                         "smp%d" % n)
+                         "smp%d" % n, env={"GOOSE_DEBUG": "locks"} if n == 4 else None)
+        elif s == "soak":
+            # make soak's programs once each at 2 and 4 harts, under the lock checker.
+            progs = re.search(r"^SOAK_PROGRAMS := (.*)$", open(os.path.join(REPO, "Makefile")).read(), re.M)
+            names = [n for n in progs.group(1).split() if SELECT is None or n in SELECT]
+            if names:
+                suite_driver(t, "soak", [sys.executable, os.path.join(REPO, "ci", "soak.py"), "--runs", "1", "--smp",
+                                         "2,4", "-j", str(a.jobs)] + names, "soak/", env={"GOOSE_DEBUG": "locks"})
         elif s == "std":
             pkgs = ["--pkgs", " ".join(stdpkgs)] if SELECT is not None else ["--short"]
             suite_driver(t, "std", [sys.executable, os.path.join(REPO, "ci", "stdtest.py"), "-j", str(a.jobs)] + pkgs,

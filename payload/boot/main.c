@@ -213,6 +213,24 @@ static void __attribute__((noinline)) boot_crashtest(void)
 	*nowhere = 1;
 }
 
+/* goose.crashtest=locks: the random state's lock, then the heap's, whose
+ * rank is lower (arch/riscv/spinlock.h): the lock checker's report. */
+static void boot_crashtest_locks(void)
+{
+#ifdef GOOSE_DEBUG_LOCKS
+	gmsg("goose.crashtest=locks: taking two locks against their order on purpose");
+	struct spinlock outer = SPINLOCK_INIT("crashtest-outer", LOCK_RANK_RANDOM);
+	struct spinlock inner = SPINLOCK_INIT("crashtest-inner", LOCK_RANK_KMEM);
+
+	spin_lock(&outer);
+	spin_lock(&inner);
+	panic("goose.crashtest=locks: the lock checker let it pass");
+#else
+	gmsg("goose.crashtest=locks needs a build with the lock checker (GOOSE_DEBUG=locks)");
+	boot_fail();
+#endif
+}
+
 /* The options the boot itself acts on; the others are registered beside
  * their code (trace.c, loader.c, clock.c, devfs.c). */
 static BOOT_OPTION(quiet_option, "goose.quiet", "goose.quiet", "no boot report");
@@ -221,9 +239,10 @@ static BOOT_OPTION(init_option, "goose.init", "goose.init=/path",
 static BOOT_OPTION(cwd_option, "goose.cwd", "goose.cwd=/path", "the program's working directory (default `/`)");
 static BOOT_OPTION(harts_option, "goose.harts", "goose.harts=<n>",
 		   "run on at most n harts (1: the boot hart alone)");
-static BOOT_OPTION(crashtest_option, "goose.crashtest", "goose.crashtest",
+static BOOT_OPTION(crashtest_option, "goose.crashtest", "goose.crashtest[=locks]",
 		   "fault inside goose on purpose before the program starts, to see the report a goose bug gives "
-		   "(function, file and line of goose's code, registers)");
+		   "(function, file and line of goose's code, registers); `=locks`: take two locks against their "
+		   "order, which a GOOSE_DEBUG=locks build reports with both call sites");
 
 /* goose's options: a misspelt one is an error, not silently nothing. */
 static void boot_check_options(void)
@@ -491,6 +510,8 @@ static void boot_start_harts(void)
 		h->hartid = fh->hartid;
 		h->index = nharts;
 		h->has_sstc = fh->has_sstc;
+		/* Until it takes the big lock it has no program translations. */
+		h->tlb_lazy = 1;
 		struct sbiret r = sbi_hart_start(fh->hartid, IMAGE_PA(secondary_entry), (unsigned long)h);
 
 		if (r.error) {
@@ -508,7 +529,7 @@ void secondary_main(struct hart *h)
 	clock_probe_sstc(h);
 	csr_set(CSR_SSTATUS, SSTATUS_FS);
 	csr_set(CSR_SIE, SIE_STIE | SIE_SSIE);
-	spin_lock(&big_lock);
+	big_lock_take(h);
 	struct frame *f = sched_resume(h, NULL);
 
 	spin_unlock(&big_lock);
@@ -679,7 +700,10 @@ void goose_main(unsigned long hartid, uint64_t fdt_pa)
 	sys_brk_init(loader_image_end());
 	/* goose.crashtest: fault inside goose on purpose, to see (and test)
 	 * the report a goose bug would give, as Linux's sysrq-c does. */
-	if (boot_option_value(&bootargs, &crashtest_option))
+	opt = boot_option_value(&bootargs, &crashtest_option);
+	if (opt && !strcmp(opt, "locks"))
+		boot_crashtest_locks();
+	else if (opt)
 		boot_crashtest();
 	boot_start_harts();
 	if (!boot_option_value(&bootargs, &quiet_option))
@@ -697,7 +721,7 @@ void goose_main(unsigned long hartid, uint64_t fdt_pa)
 		 * plain QEMU reports host ticks there (docs/boot.md). */
 		gmsg("%lu us and %lu instret from goose's entry to the Go program", ns / 1000, n);
 	}
-	spin_lock(&big_lock);
+	big_lock_take(h);
 	struct frame *f = sched_resume(h, NULL);
 
 	spin_unlock(&big_lock);

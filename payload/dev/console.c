@@ -14,7 +14,7 @@
 static struct {
 	struct spinlock lock;
 	const struct console_driver *drv;
-} con;
+} con = { .lock = SPINLOCK_INIT("console", LOCK_RANK_CONSOLE) };
 
 static uint32_t mmio_read(const struct uart *u, uintptr_t addr, int width)
 {

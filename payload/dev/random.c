@@ -6,7 +6,7 @@ static struct {
 	struct spinlock lock;
 	uint32_t key[8];
 	uint64_t counter;
-} rng;
+} rng = { .lock = SPINLOCK_INIT("random", LOCK_RANK_RANDOM) };
 
 static uint32_t rotl32(uint32_t v, int n)
 {

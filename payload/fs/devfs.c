@@ -134,7 +134,7 @@ static long con_write(struct file *f, const void *buf, size_t len, uint64_t *off
 			break;
 		spin_unlock(&big_lock);
 		console_write_crlf(chunk, n);
-		spin_lock(&big_lock);
+		big_lock_take(this_hart());
 		done += n;
 	}
 	return done ? (long)done : -EFAULT;

@@ -11,7 +11,7 @@
 #include "kernel/vector.h"
 #include "sbi/sbi.h"
 
-struct spinlock big_lock;
+struct spinlock big_lock = SPINLOCK_INIT("big_lock", LOCK_RANK_BIG);
 
 static struct thread threads[MAX_THREADS];
 static int next_tid = 1;
@@ -340,6 +340,8 @@ static void sched_idle(struct hart *h)
 	clock_set_timer(h, next);
 	h->current = NULL;
 	idle_harts |= 1ull << h->index;
+	/* In wfi the hart uses no translation: shootdowns pass it by. */
+	smp_tlb_lazy(h);
 	spin_unlock(&big_lock);
 	uint64_t slept = clock_ticks();
 
@@ -348,7 +350,7 @@ static void sched_idle(struct hart *h)
 	csr_clear(CSR_SIP, SIE_SSIE);
 	h->idle_ticks += clock_ticks() - slept;
 	h->idle_since = 0;
-	spin_lock(&big_lock);
+	big_lock_take(h);
 	idle_harts &= ~(1ull << h->index);
 	/* sstatus.SIE is 0 in goose: a device interrupt woke the wfi but
 	 * was not taken. */

@@ -92,6 +92,16 @@ _Static_assert(__builtin_offsetof(struct thread, frame) == 0, "struct thread: fr
 
 extern struct spinlock big_lock;
 
+/* Every taking of the big lock: the hart is lazy for TLB shootdowns while
+ * it waits (it touches no program memory before it holds the lock), and
+ * flushes on the way in if one passed it by (arch/riscv/smp.c). */
+static inline void big_lock_take(struct hart *h)
+{
+	smp_tlb_lazy(h);
+	spin_lock(&big_lock);
+	smp_tlb_active(h);
+}
+
 /* trap.S: f0-f31 and fcsr to/from buf[0..32]. */
 void fp_save(uint64_t *buf);
 void fp_restore(const uint64_t *buf);

@@ -143,7 +143,7 @@ struct frame *trap_handler(struct frame *f)
 	struct thread *t = frame_thread(f);
 	uint64_t cause = f->scause;
 
-	spin_lock(&big_lock);
+	big_lock_take(h);
 	if (cause & SCAUSE_INTERRUPT)
 		trap_interrupt(h, cause & ~SCAUSE_INTERRUPT);
 	else

@@ -63,7 +63,7 @@ static struct {
 	struct spinlock lock;
 	struct kmem_free *free[KMEM_CLASSES];
 	size_t used;
-} km;
+} km = { .lock = SPINLOCK_INIT("kmem", LOCK_RANK_KMEM) };
 
 static int kmem_class(size_t total)
 {

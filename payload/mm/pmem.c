@@ -58,6 +58,7 @@ int pmem_init(struct pmem *pm, uint64_t va_offset, const struct pmem_range *ram,
 	      const struct pmem_range *holes, int nholes)
 {
 	memset(pm, 0, sizeof(*pm));
+	spin_lock_init(&pm->lock, "pmem", LOCK_RANK_PMEM);
 	pm->va_offset = va_offset;
 	for (int i = 0; i < nram; i++) {
 		uint64_t base = ALIGN_UP(ram[i].base, PMEM_PAGE);

@@ -105,6 +105,16 @@ long syscall_wait(struct thread *t, bool polled)
 	return SYSRET_BLOCKED;
 }
 
+void smp_tlb_lazy(struct hart *h)
+{
+	(void)h;
+}
+
+void smp_tlb_active(struct hart *h)
+{
+	(void)h;
+}
+
 void smp_tlb_shootdown(uint64_t start, uint64_t size)
 {
 	(void)start, (void)size;

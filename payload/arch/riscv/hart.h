@@ -39,6 +39,13 @@ struct hart {
 	 * goose's traps, asleep in wfi; and when it last returned to the program. */
 	uint64_t busy_ticks, idle_ticks;
 	uint64_t idle_since;	/* in wfi since then (0: not idle) */
+	/* TLB shootdown (smp.c). tlb_lazy: the hart uses none of the program's
+	 * translations until smp_tlb_active, which flushes its TLB if a
+	 * shootdown passed it by meanwhile (it is in wfi, or on its way to the
+	 * big lock, whose holder alone changes page tables). tlb_seen: the
+	 * shootdown generation its TLB is clean of. */
+	int tlb_lazy;
+	uint64_t tlb_seen;
 };
 
 _Static_assert(__builtin_offsetof(struct hart, kstack_top) == HART_KSTACK, "trap.S reads kstack_top at HART_KSTACK");
@@ -64,9 +71,14 @@ static inline struct hart *this_hart(void)
 }
 #endif
 
-/* Page table entries of [start, start+size) lost rights: make every other
- * hart forget them before returning (SBI RFENCE). */
+/* Entries for [start, start + size) changed or went (this hart has flushed
+ * its own TLB): every other hart that may use them fences, the lazy ones
+ * later (smp_tlb_active). One SBI call for all of them. */
 void smp_tlb_shootdown(uint64_t start, uint64_t size);
+/* The hart stops using the program's translations (wfi, waiting for the
+ * big lock), and starts again. */
+void smp_tlb_lazy(struct hart *h);
+void smp_tlb_active(struct hart *h);
 /* Make hart h enter goose soon (an IPI), e.g. to deliver a signal. */
 void smp_kick(struct hart *h);
 

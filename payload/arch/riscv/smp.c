@@ -1,19 +1,66 @@
 /* SPDX-License-Identifier: MIT */
 /* The harts and what one asks of the others (SBI IPI and RFENCE). */
 #include "arch/riscv/hart.h"
+#include "arch/riscv/riscv.h"
 #include "sbi/sbi.h"
 
 struct hart harts[MAX_HARTS];
 int nharts;
 
+/*
+ * Shootdowns without waiting for harts that cannot be using the entries:
+ * each shootdown takes a new generation, and a hart marked lazy is passed by;
+ * it flushes its whole TLB when it comes back (smp_tlb_active) if the
+ * generation moved. The order makes it safe without a lock: the shooter
+ * bumps tlb_gen and then reads tlb_lazy; the hart clears tlb_lazy and then
+ * reads tlb_gen (all sequentially consistent). Either the shooter sees the
+ * hart active and fences it, or the hart sees the new generation and
+ * flushes itself.
+ */
+static uint64_t tlb_gen;
+
+void smp_tlb_lazy(struct hart *h)
+{
+	__atomic_store_n(&h->tlb_lazy, 1, __ATOMIC_SEQ_CST);
+}
+
+void smp_tlb_active(struct hart *h)
+{
+	__atomic_store_n(&h->tlb_lazy, 0, __ATOMIC_SEQ_CST);
+	uint64_t g = __atomic_load_n(&tlb_gen, __ATOMIC_SEQ_CST);
+
+	if (h->tlb_seen != g) {
+		h->tlb_seen = g;
+		sfence_vma_all();
+	}
+}
+
 void smp_tlb_shootdown(uint64_t start, uint64_t size)
 {
 	struct hart *self = this_hart();
+	unsigned long mask = 0, base = 0;
+	uint64_t g = __atomic_add_fetch(&tlb_gen, 1, __ATOMIC_SEQ_CST);
 
-	/* SBI RFENCE returns once the other harts have fenced. */
-	for (int i = 0; i < nharts; i++)
-		if (&harts[i] != self)
-			sbi_remote_sfence_vma(1, harts[i].hartid, start, size);
+	self->tlb_seen = g;
+	for (int i = 0; i < nharts; i++) {
+		struct hart *h = &harts[i];
+
+		if (h == self || __atomic_load_n(&h->tlb_lazy, __ATOMIC_SEQ_CST))
+			continue;
+		/* One hart mask for SBI RFENCE, from the lowest hart id; a hart
+		 * too far above it gets a call of its own. */
+		if (!mask) {
+			mask = 1;
+			base = h->hartid;
+		} else if (h->hartid >= base && h->hartid - base < 64) {
+			mask |= 1ul << (h->hartid - base);
+		} else {
+			sbi_remote_sfence_vma(1, h->hartid, start, size);
+		}
+	}
+	/* SBI RFENCE returns once those harts have fenced. */
+	if (mask)
+		sbi_remote_sfence_vma(mask, base, start, size);
 }
 
 /* Interrupt hart h (SBI IPI): it traps, and its sched_resume runs. */

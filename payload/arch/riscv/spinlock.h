@@ -5,24 +5,86 @@
  * __atomic builtins compile to amoswap.w.aq / a release store (fence rw,w;
  * sw), the acquire/release pair the RVWMO model asks for (ISA manual vol. I,
  * chapter 17 and appendix A, "lock acquire / release").
+ *
+ * Every lock has a rank, and a hart takes locks in rising rank only
+ * (docs/architecture.md, "Locks", lists them and why). A build with
+ * GOOSE_DEBUG=locks (make run/test GOOSE_DEBUG=locks: -DGOOSE_DEBUG_LOCKS,
+ * in build/debug-locks/) checks it on every acquisition, and that a hart
+ * releases only what it holds, and reports a violation with both call
+ * sites (kernel/lockdep.c). Other builds carry neither names nor ranks.
  */
 #ifndef GOOSE_SPINLOCK_H
 #define GOOSE_SPINLOCK_H
 
-struct spinlock {
-	int locked;
+/* The ranks: a hart holding a lock takes only locks of a higher rank. */
+enum lock_rank {
+	LOCK_RANK_BIG = 10,	/* big_lock (kernel/thread.c): threads, scheduler, files, memory maps */
+	LOCK_RANK_KMEM = 20,	/* kmem (mm/kmem.c): goose's heap */
+	LOCK_RANK_PMEM = 30,	/* pmem (mm/pmem.c): free pages */
+	LOCK_RANK_RANDOM = 40,	/* the ChaCha20 state (dev/random.c) */
+	LOCK_RANK_CONSOLE = 50,	/* the console (dev/console.c): gmsg from anywhere, so last */
 };
 
-static inline void spin_lock(struct spinlock *l)
+struct spinlock {
+	int locked;
+#ifdef GOOSE_DEBUG_LOCKS
+	const char *name;
+	int rank;
+#endif
+};
+
+#ifdef GOOSE_DEBUG_LOCKS
+#define SPINLOCK_INIT(n, r) { .locked = 0, .name = (n), .rank = (r) }
+#else
+#define SPINLOCK_INIT(n, r) { .locked = 0 }
+#endif
+
+static inline void spin_lock_init(struct spinlock *l, const char *name, int rank)
+{
+	l->locked = 0;
+#ifdef GOOSE_DEBUG_LOCKS
+	l->name = name;
+	l->rank = rank;
+#else
+	(void)name;
+	(void)rank;
+#endif
+}
+
+static inline void raw_spin_lock(struct spinlock *l)
 {
 	while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
 		while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED))
 			;
 }
 
-static inline void spin_unlock(struct spinlock *l)
+static inline void raw_spin_unlock(struct spinlock *l)
 {
 	__atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
 }
+
+#if defined(GOOSE_DEBUG_LOCKS) && !defined(GOOSE_HOST)
+void lockdep_acquire(struct spinlock *l, const char *file, int line);
+void lockdep_acquired(struct spinlock *l, const char *file, int line);
+void lockdep_release(struct spinlock *l, const char *file, int line);
+
+static inline void spin_lock_at(struct spinlock *l, const char *file, int line)
+{
+	lockdep_acquire(l, file, line);
+	raw_spin_lock(l);
+	lockdep_acquired(l, file, line);
+}
+
+static inline void spin_unlock_at(struct spinlock *l, const char *file, int line)
+{
+	lockdep_release(l, file, line);
+	raw_spin_unlock(l);
+}
+#define spin_lock(l) spin_lock_at((l), __FILE__, __LINE__)
+#define spin_unlock(l) spin_unlock_at((l), __FILE__, __LINE__)
+#else
+#define spin_lock(l) raw_spin_lock(l)
+#define spin_unlock(l) raw_spin_unlock(l)
+#endif
 
 #endif
