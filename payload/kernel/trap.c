@@ -143,10 +143,22 @@ struct frame *trap_handler(struct frame *f)
 	struct thread *t = frame_thread(f);
 	uint64_t cause = f->scause;
 
+	/* A call that needs no shared state runs with no lock (sys/syscall.c);
+	 * the thread goes straight back unless something waits for it. The
+	 * signal and resched flags are read without the lock: whoever sets
+	 * them under it also kicks the thread's hart, which traps again. */
+	bool done = cause == EXC_BREAKPOINT && syscall_lockless(t);
+
+	if (done && !h->resched && !(__atomic_load_n(&t->sigpending, __ATOMIC_RELAXED) & ~t->sigmask) &&
+	    !t->trace_pending) {
+		if (*h->kstack_canary != HART_STACK_CANARY)
+			panic("hart %d: goose stack overflow (trap scause 0x%lx)", h->index, cause);
+		return f;
+	}
 	big_lock_take(h);
 	if (cause & SCAUSE_INTERRUPT)
 		trap_interrupt(h, cause & ~SCAUSE_INTERRUPT);
-	else
+	else if (!done)
 		trap_exception(t, cause);
 	/*
 	 * The short way back from a system call or fault: the thread goes on,
