@@ -20,6 +20,7 @@ import concurrent.futures
 import fnmatch
 import os
 import shutil
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -61,6 +62,13 @@ def main():
             elf, err = gotest.build(tc, t, False)
             if err is not None:
                 why = ("FAIL", "build failed: %s" % err.strip().splitlines()[-1][:100])
+            else:
+                # Its goose image, once, before runs side by side (-j):
+                # two makes linking the same image at once clobber it.
+                p = subprocess.run(["make", "-s", "--no-print-directory", "-C", gotest.REPO, "image", "KERNEL=" + elf],
+                                   stdin=subprocess.DEVNULL, capture_output=True, text=True)
+                if p.returncode:
+                    why = ("FAIL", "make image failed: %s" % (p.stdout + p.stderr).strip()[-200:])
         for smp in smps:
             for i in range(1, args.runs + 1):
                 label = "%s@smp%d#%d" % (t.name, smp, i)
