@@ -30,6 +30,9 @@ and the command line came from:
                              wall clock is UEFI's GetTime (and within 30 s of
                              the host's)
   uboot-2025.01/booti/hello  the same payload through booti (LOADER=uboot)
+  uboot-2025.01/efi/initrd-missing
+                             an initrd= naming no file: one "goose: UEFI:" line
+                             naming it and EFI_NOT_FOUND, and back to U-Boot
 The payload rows run ci/qemu.py directly (make run always embeds KERNEL).
 
 The stacks come from ci/stacks.py (fetched on first use under build/stacks/);
@@ -66,12 +69,15 @@ PROGRAMS = {"hello": None, "signals_notify": "signals_notify", "args": "args"}
 
 class Boot:
     def __init__(self, name, loader, program, firmware, route, vendor, kernel_mode=False, embedded=False,
-                 no_rtc=False):
+                 no_rtc=False, bootargs=None, fails=None):
         self.name, self.loader, self.program, self.firmware = name, loader, program, firmware
         self.route, self.vendor, self.kernel_mode, self.embedded = route, vendor, kernel_mode, embedded
         # A device tree without QEMU's RTC (U-Boot hands it to goose): the
         # wall clock must come from UEFI's GetTime.
         self.no_rtc = no_rtc
+        # A boot that must stop in the EFI entry with this line (and give
+        # the firmware back), with these bootargs in place of the test's.
+        self.bootargs, self.fails = bootargs, fails
 
     def stacks(self):
         need = ["qemu-10"]
@@ -98,6 +104,10 @@ def boots():
         Boot("uboot-2025.01/efi-no-rtc/time_wall", "uboot-efi", "time_wall", "u-boot-2025.01", esp, "Das U-Boot",
              no_rtc=True),
         Boot("uboot-2025.01/booti/hello", "uboot", "hello", "u-boot-2025.01", None, None),
+        Boot("uboot-2025.01/efi/initrd-missing", "uboot-efi", "hello", "u-boot-2025.01", None, "Das U-Boot",
+             bootargs="initrd=/goose/nothing-here",
+             fails=r"^goose: UEFI: initrd=\\goose\\nothing-here: cannot read it from goose's own volume "
+                   r"\(EFI_NOT_FOUND\)\r?$"),
     ]
 
 
@@ -138,6 +148,8 @@ def command(b, st, elfs, payload):
     conf = test_conf(b.program)
     env = conf.get("env", "").replace("{hosttime}", "%d" % time.time())
     bootargs = " ".join(w for w in (env, "-- " + conf["args"] if conf.get("args") else "") if w)
+    if b.bootargs is not None:
+        bootargs = b.bootargs
     stack = {"QEMU": s("qemu-10", "usr/bin/qemu-system-riscv64"), "FIRMWARE": "default"}
     if b.firmware.startswith("edk2-"):
         stack["EDK2"] = s(b.firmware, stacks.EDK2 + "RISCV_VIRT_CODE.fd")
@@ -147,8 +159,9 @@ def command(b, st, elfs, payload):
         return (["make", "-s", "--no-print-directory", "-C", REPO, "run", "KERNEL=" + elfs[b.program], "SMP=2",
                  "LOADER=" + b.loader, "TIMEOUT=%d" % TIMEOUT, "BOOTARGS=" + bootargs] +
                 ["%s=%s" % kv for kv in sorted(stack.items())]), {}
-    cmd = [sys.executable, os.path.join(REPO, "ci", "qemu.py"), "--image", payload, "--initrd", elfs[b.program],
-           "--smp", "2", "--loader", b.loader, "--timeout", str(TIMEOUT)]
+    cmd = [sys.executable, os.path.join(REPO, "ci", "qemu.py"), "--image", payload] + \
+        (["--initrd", elfs[b.program]] if not b.fails else []) + \
+        ["--smp", "2", "--loader", b.loader, "--timeout", str(TIMEOUT)]
     cmd += ["--%s=%s" % (k.lower(), v) for k, v in sorted(stack.items())]
     if b.kernel_mode:
         cmd.append("--uefi-kernel")
@@ -178,6 +191,12 @@ def judge(b, status, out):
     text = out.replace("\r\n", "\n")
     goose = [l for l in text.splitlines() if l.startswith("goose: ")]
     problems = []
+    if b.fails:
+        if not re.search(b.fails, text, re.M):
+            problems.append("no line matching %r" % b.fails)
+        if any(l.startswith("goose: goose ") for l in goose):
+            problems.append("goose went on to boot")
+        return "; ".join(problems) or None
     if status != 0:
         problems.append("status %s" % ("timeout" if status is None else status))
     if not goose or not EXIT0_RE.match(goose[-1]):

@@ -82,18 +82,56 @@ static void efi_putu(struct efi_ctx *c, uint64_t v, unsigned base)
 	efi_puts(c, buf + i);
 }
 
-/* "goose: UEFI: " what " (" why ")" and the status, on a line. */
-static efi_status efi_fail(struct efi_ctx *c, const char *what, efi_status s)
+/* The spec's names of the statuses the calls here return (appendix D);
+ * ifs, not a table of pointers (which would hold link-time addresses). */
+static const char *efi_status_name(efi_status s)
 {
-	efi_puts(c, "goose: UEFI: ");
+	s &= ~EFI_ERROR_BIT;
+	if (s == 1)
+		return "EFI_LOAD_ERROR";
+	if (s == 2)
+		return "EFI_INVALID_PARAMETER";
+	if (s == 3)
+		return "EFI_UNSUPPORTED";
+	if (s == 5)
+		return "EFI_BUFFER_TOO_SMALL";
+	if (s == 7)
+		return "EFI_DEVICE_ERROR";
+	if (s == 9)
+		return "EFI_OUT_OF_RESOURCES";
+	if (s == 14)
+		return "EFI_NOT_FOUND";
+	if (s == 15)
+		return "EFI_ACCESS_DENIED";
+	return NULL;
+}
+
+/* "goose: UEFI: " what, more, rest and the EFI status, on a line of its own. */
+static efi_status efi_fail3(struct efi_ctx *c, const char *what, const char *more, const char *rest, efi_status s)
+{
+	efi_puts(c, "\ngoose: UEFI: ");
 	efi_puts(c, what);
+	efi_puts(c, more);
+	efi_puts(c, rest);
 	if (s) {
-		efi_puts(c, " (EFI status ");
-		efi_putu(c, s & ~EFI_ERROR_BIT, 10);
+		const char *name = efi_status_name(s);
+
+		efi_puts(c, " (");
+		if (name) {
+			efi_puts(c, name);
+		} else {
+			efi_puts(c, "EFI status ");
+			efi_putu(c, s & ~EFI_ERROR_BIT, 10);
+		}
 		efi_puts(c, ")");
 	}
 	efi_puts(c, "\n");
 	return s ? s : EFI_LOAD_ERROR;
+}
+
+static efi_status efi_fail(struct efi_ctx *c, const char *what, efi_status s)
+{
+	return efi_fail3(c, what, "", "", s);
 }
 
 static bool guid_eq(const struct efi_guid *a, const struct efi_guid *b)
@@ -442,11 +480,8 @@ efi_status efi_main(efi_handle image, struct efi_system_table *st)
 		return efi_fail(&c, "the loader's initrd (LoadFile2) could not be read", s);
 	} else if (named) {
 		s = efi_read_file(&c, path, EFI_MAX_PA, &pa, &len);
-		if (s) {
-			efi_puts(&c, "goose: UEFI: initrd=");
-			efi_puts(&c, path);
-			return efi_fail(&c, ": cannot read it from goose's own volume", s);
-		}
+		if (s)
+			return efi_fail3(&c, "initrd=", path, ": cannot read it from goose's own volume", s);
 		efi_copy(h->initrd_from, sizeof(h->initrd_from), path);
 	}
 	if (h->initrd_from[0]) {
