@@ -315,6 +315,12 @@ def boot_cgo_dynamic(t):
               "status %d, want the PT_INTERP line and a failure" % status)
 
 
+# goose.trace=boot's phases, in the order goose_main goes through them
+# (payload/boot/main.c and kernel/loader.c mark each one's end).
+BOOT_PHASES = ("entry", "fdt", "direct map", "console, clock", "memory", "files, devices", "find program",
+               "elf parse", "elf segments", "ecall rewrite", "vdso", "stack, auxv", "harts", "report")
+
+
 def suite_boot(t):
     # The default example, as `make run` boots it, and the other flows a
     # board uses (docs/boards/): each must carry the program's exit status out.
@@ -445,6 +451,18 @@ def suite_boot(t):
                   and re.search(r"^goose: \[\d+\] rt_sigreturn\(\) = 0x0", out, re.M)
                   # The runtime's clock reads go through the vDSO: never a system call.
                   and "clock_gettime(" not in out, secs, out)
+    if want("trace-boot"):
+        # goose.trace=boot: every boot phase, in order, with its instructions,
+        # and a total that is their sum (what the numbers are is make bench's
+        # business, not a test's).
+        status, out, secs = make_run("go-kernel/examples/hello", bootargs="goose.trace=boot")
+        phases = re.findall(r"^goose: boot: (\S.*?) +(\d+) instructions\b", out, re.M)
+        names = [p[0] for p in phases]
+        want_names = list(BOOT_PHASES) + ["total"]
+        total_ok = len(phases) > 1 and sum(int(p[1]) for p in phases[:-1]) == int(phases[-1][1])
+        boot_case(t, "trace-boot", status == 0 and "Hello from go" in out and names == want_names and total_ok,
+                  secs, out, "status %d, phases %r (want %r), total is the sum: %s" % (status, names, want_names,
+                                                                                     total_ok))
     if want("bootargs-dollar"):
         # make run passes BOOTARGS as given: a $ (a test filter's anchor) is no make variable.
         status, out, secs = make_run("go-kernel/tests/args", bootargs='-- -test.run=^TestX$ a$$b "c d$"')

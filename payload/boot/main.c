@@ -473,6 +473,7 @@ void goose_main(unsigned long hartid, uint64_t fdt_pa)
 	h->index = 0;
 	nharts = 1;
 	asm volatile("mv tp, %0" : : "r"(h));
+	trace_boot_phase("entry");
 
 	/* The SBI console until the FDT names a UART. */
 	console_init(NULL);
@@ -500,7 +501,9 @@ void goose_main(unsigned long hartid, uint64_t fdt_pa)
 		gmsg("%s", err);
 		boot_fail();
 	}
+	trace_boot_phase("fdt");
 	boot_direct_map(fdt_pa, fdt_len);
+	trace_boot_phase("direct map");
 	io_init(&kmap);
 	const char *console_name = console_init(&info.console);
 
@@ -530,7 +533,9 @@ void goose_main(unsigned long hartid, uint64_t fdt_pa)
 	h->has_sstc = bh && bh->has_sstc;
 	clock_probe_sstc(h);
 	boot_seed(bh);
+	trace_boot_phase("console, clock");
 	boot_memory(fdt_pa, fdt_len);
+	trace_boot_phase("memory");
 
 	vfs_init();
 	if (devfs_stdio(boot_option_value(&bootargs, &stdin_option)))
@@ -543,6 +548,7 @@ void goose_main(unsigned long hartid, uint64_t fdt_pa)
 		panic("goose_main: no memory for /proc/net");
 	irq_init(&info, h);
 	devirq_init();
+	trace_boot_phase("files, devices");
 
 	struct loader_info li = { .ba = &bootargs, .hwcap = bh ? loader_hwcap(bh->isa) : 0 };
 
@@ -564,6 +570,7 @@ void goose_main(unsigned long hartid, uint64_t fdt_pa)
 		procfs_set_isa(bh->isa);
 
 	boot_find_program(&li);
+	trace_boot_phase("find program");
 	if (procfs_process(li.argv0, &bootargs))
 		gmsg("no memory for /proc/self/cmdline");
 	opt = boot_option_value(&bootargs, &cwd_option);
@@ -580,19 +587,23 @@ void goose_main(unsigned long hartid, uint64_t fdt_pa)
 		boot_fail();
 	proc_thread_add(t->tid);
 	sys_brk_init(loader_image_end());
+	trace_boot_phase("stack, auxv");
 	/* goose.crashtest: fault inside goose on purpose, to see (and test)
 	 * the report a goose bug would give, as Linux's sysrq-c does. */
 	if (boot_option_value(&bootargs, &crashtest_option))
 		boot_crashtest();
 	boot_start_harts();
+	trace_boot_phase("harts");
 	if (!boot_option_value(&bootargs, &quiet_option))
 		boot_report(&li, console_name);
 	sched_make_runnable(t);
+	trace_boot_phase("report");
 
 	/* Timer and software interrupts end time slices and wake idle harts;
 	 * they are taken only while Go code runs (sstatus.SIE stays 0 in goose). */
 	csr_set(CSR_SSTATUS, SSTATUS_FS);
 	csr_set(CSR_SIE, SIE_STIE | SIE_SSIE);
+	trace_boot_report(boot_instret);
 	if (!boot_option_value(&bootargs, &quiet_option)) {
 		uint64_t n = rdinstret() - boot_instret, ns = (rdtime() - boot_time) * 1000000000ull / clock_timebase();
 

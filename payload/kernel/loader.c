@@ -9,6 +9,7 @@
 #include "include/uapi/mman.h"
 #include "include/uapi/signal.h"
 #include "kernel/thread.h"
+#include "kernel/trace.h"
 #include "kernel/vdso.h"
 #include "kernel/vector.h"
 #include "lib/bootargs.h"
@@ -299,12 +300,16 @@ int loader_load(const struct loader_info *li, struct thread *t)
 	ld.elf = li->elf;
 	ld.len = li->len;
 	ld.image_end = img.hi;
+	trace_boot_phase("elf parse");
 	if (load_segments(&img, li->elf))
 		return -1;
+	trace_boot_phase("elf segments");
 	if (load_rewrite_ecalls(&img, li->elf, li->len))
 		return -1;
+	trace_boot_phase("ecall rewrite");
 	if (vdso_map(!li->no_vdso_clock))
 		return load_fail("loader: out of memory mapping the vDSO");
+	trace_boot_phase("vdso");
 	return load_stack(li, &img, t);
 }
 
