@@ -75,7 +75,8 @@ BANNER_RE = re.compile(r"^goose: goose (\S+) on (OpenSBI [^,]*)")
 VDSO_FACTOR = 10
 STARTED = time.monotonic()
 LOAD_AT_START = os.getloadavg()
-LOWER_IS_BETTER = {"ns/op", "ns/page", "ns/roundtrip", "ms", "bytes", "MiB", "instret", "us", "insns/op", "insns/page"}
+LOWER_IS_BETTER = {"ns/op", "ns/page", "ns/roundtrip", "ms", "bytes", "MiB", "instret", "us", "insns", "insns/op",
+                   "insns/page"}
 
 
 def say(msg=""):
@@ -300,7 +301,7 @@ class Samples:
 def fmt(v, unit):
     if v is None:
         return "n/a"
-    if unit in ("bytes", "instret", "us", "MiB"):
+    if unit in ("bytes", "instret", "insns", "us", "MiB"):
         s = "{:,}".format(int(round(v)))
     elif abs(v) >= 1000:
         s = "%.0f" % v
@@ -414,6 +415,23 @@ class Bench:
             us.goose.fail("no boot report")
         if g.banner:
             self.facts["goose"], self.facts["opensbi"] = g.banner
+
+    def boot_icount(self, rep):
+        """hello's boot report under -icount shift=0, where instret counts
+        guest instructions: goose's own cost from its entry to the Go
+        program's first instruction, on a small and a large machine (it
+        should not grow with RAM)."""
+        for mem in ("128M", "512M", "8G"):
+            row = self.t.row("boot_insns_" + mem, "goose: instructions from entry to the Go program, hello, "
+                             "-m %s (-icount)" % mem, "insns", goose_only=True)
+            g = run_goose("hello.icount.%s.goose" % mem, self.images["hello"], quiet=False, mem=mem, timeout=120,
+                          qemu_extra=["-icount", "shift=0"])
+            save_log(g, rep)
+            if g.ok and g.report:
+                row.goose.add(g.report[0])
+            else:
+                row.goose.fail(g.why() if not g.ok else "no boot report")
+                self.failed_logs.append(save_log(g, rep))
 
     def simple(self, rep, prog, metrics):
         """A program whose result lines are the metrics, GOMAXPROCS=1 on both sides."""
@@ -664,7 +682,7 @@ class Bench:
         except MakeError as e:
             sys.exit("bench: cannot build goose: " + str(e))
 
-        steps = [("hello", self.hello), ("syscall", self.syscall), ("icount", self.icount), ("sched", self.sched),
+        steps = [("hello", self.hello), ("boot_icount", self.boot_icount), ("syscall", self.syscall), ("icount", self.icount), ("sched", self.sched),
                  ("vector", self.vector), ("gc", self.gc), ("console", self.console), ("parallel", self.parallel)]
         steps = [(n, f) for n, f in steps if self.wanted(n)]
         for rep in range(self.s.reps):
@@ -914,7 +932,7 @@ def main():
                                  formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
     ap.add_argument("--reps", type=int, help="repetitions (default BENCH_REPS, or 5; 1 when quick)")
     ap.add_argument("--quick", action="store_true", help="a fast smoke run (BENCH_QUICK=1)")
-    ap.add_argument("--only", help="comma-separated: hello,syscall,icount,sched,gc,console,parallel,min_mem,image")
+    ap.add_argument("--only", help="comma-separated: hello,boot_icount,syscall,icount,sched,gc,console,parallel,min_mem,image")
     ap.add_argument("--out", help="directory for perf.md, perf.dat, perf-ratios.png "
                                   "(default docs/, or build/bench/ when quick)")
     a = ap.parse_args()
