@@ -288,7 +288,7 @@ HOST_CFLAGS := -std=gnu11 -g -O1 -DGOOSE_HOST -fsanitize=address,undefined -fno-
 HOST_SRC_boards := fdt.c
 HOST_SRC_bootargs := bootargs.c
 HOST_SRC_cpio := cpio.c
-HOST_SRC_elf := elf.c
+HOST_SRC_elf := elf.c gosym.c
 HOST_SRC_fdt := fdt.c
 HOST_SRC_gosym := gosym.c elf.c
 HOST_SRC_kmap := kmap.c

@@ -135,42 +135,109 @@ static int site_set_build(void)
 	return 0;
 }
 
-/*
- * Find every ecall in the executable segments, decoding from each function
- * start of the symbol table, and turn it into an ebreak in the loaded copy.
- */
-static int load_rewrite_ecalls(const struct elf_image *img, const uint8_t *file, size_t len)
+/* Room in ld.sites for more sites. */
+static int sites_reserve(size_t more)
 {
-	size_t nstarts = elf_func_starts(file, len, img->lo, img->hi, NULL, 0);
+	static size_t cap;
+	size_t want = ld.nsites + more;
+
+	if (want <= cap && ld.sites)
+		return 0;
+	uint64_t *n = kzalloc(MAX(want, 2 * cap) * sizeof(uint64_t) + 8);
+
+	if (!n)
+		return load_fail("loader: out of memory for %zu ecall sites", want);
+	if (ld.sites)
+		memcpy(n, ld.sites, ld.nsites * sizeof(uint64_t));
+	kfree(ld.sites);
+	ld.sites = n;
+	cap = MAX(want, 2 * cap);
+	return 0;
+}
+
+/*
+ * The ecalls of the executable segments' bytes in [lo, hi), the careful
+ * way, for code goose knows nothing more of: decoding from each segment's
+ * start and again from every function start of the symbol table.
+ */
+static int scan_careful(const struct elf_image *img, const uint8_t *file, size_t len, uint64_t lo, uint64_t hi)
+{
+	bool any = false;
+
+	/* Room for an ecall in some executable segment at all? */
+	for (int i = 0; i < img->nseg; i++)
+		any |= (img->seg[i].flags & PF_X) && MIN(hi, img->seg[i].vaddr + img->seg[i].filesz) >=
+							       MAX(lo, img->seg[i].vaddr) + 4;
+	if (!any)
+		return 0;
+	size_t nstarts = elf_func_starts(file, len, lo, hi, NULL, 0);
 	uint64_t *starts = nstarts ? kzalloc(nstarts * sizeof(uint64_t)) : NULL;
+	int r = 0;
 
 	if (nstarts && !starts)
 		return load_fail("loader: out of memory for %zu function starts", nstarts);
-	elf_func_starts(file, len, img->lo, img->hi, starts, nstarts);
+	elf_func_starts(file, len, lo, hi, starts, nstarts);
+	for (int i = 0; i < img->nseg && !r; i++) {
+		const struct elf_segment *s = &img->seg[i];
+		uint64_t a = MAX(lo, s->vaddr), b = MIN(hi, s->vaddr + s->filesz);
 
-	size_t total = 0;
+		if (!(s->flags & PF_X) || a >= b || b - a < 4)
+			continue;
+		const uint8_t *code = file + s->offset + (a - s->vaddr);
+		size_t n = elf_scan_ecalls(code, b - a, a, starts, nstarts, NULL, 0);
 
-	for (int pass = 0; pass < 2; pass++) {
-		size_t n = 0;
-
-		for (int i = 0; i < img->nseg; i++) {
-			const struct elf_segment *s = &img->seg[i];
-
-			if (!(s->flags & PF_X))
-				continue;
-			n += elf_scan_ecalls(file + s->offset, s->filesz, s->vaddr, starts, nstarts,
-					     pass ? ld.sites + n : NULL, pass ? total - n : 0);
-		}
-		if (pass == 0) {
-			total = n;
-			ld.sites = kzalloc((total + 1) * sizeof(uint64_t));
-			if (!ld.sites)
-				return load_fail("loader: out of memory for %zu ecall sites", total);
-		}
+		r = sites_reserve(n);
+		if (!r)
+			ld.nsites += elf_scan_ecalls(code, b - a, a, starts, nstarts, ld.sites + ld.nsites, n);
 	}
-	ld.nsites = total;
 	kfree(starts);
+	return r;
+}
 
+/*
+ * Where the ecalls are. A Go program's own span of text (runtime.text to
+ * runtime.etext) has them only in functions written in assembly, which its
+ * .gopclntab flags (elf_go_ecalls): a few KiB to decode instead of all
+ * the text. What lies outside that span in the executable sections (an
+ * externally linked program's C, crt and libc) is scanned the careful way,
+ * as is everything of a program without Go's tables.
+ */
+static int load_find_ecalls(const struct elf_image *img, const uint8_t *file, size_t len)
+{
+	uint64_t text = 0, etext = 0, code[8][2];
+	long n = sites_reserve(64) ? -2 : elf_go_ecalls(file, len, img, &text, &etext, ld.sites, 64);
+
+	if (n == -2)
+		return -1;
+	if (n > 64) {
+		if (sites_reserve((size_t)n))
+			return -1;
+		elf_go_ecalls(file, len, img, &text, &etext, ld.sites, (size_t)n);
+	}
+	/* None found in Go's span: Go's runtime always has some, so the
+	 * tables are not what they seem; trust nothing of them. */
+	if (n <= 0)
+		return scan_careful(img, file, len, img->lo, img->hi);
+	ld.nsites = (size_t)n;
+	size_t ncode = elf_code_sections(file, len, code, ARRAY_SIZE(code));
+
+	if (!ncode || ncode > ARRAY_SIZE(code))
+		return scan_careful(img, file, len, img->lo, text) || scan_careful(img, file, len, etext, img->hi) ? -1
+														   : 0;
+	for (size_t i = 0; i < ncode; i++) {
+		if (code[i][0] < text && scan_careful(img, file, len, code[i][0], MIN(code[i][1], text)))
+			return -1;
+		if (code[i][1] > etext && scan_careful(img, file, len, MAX(code[i][0], etext), code[i][1]))
+			return -1;
+	}
+	return 0;
+}
+
+/* Turn every ecall found into an ebreak in the loaded copy. */
+static int load_rewrite_ecalls(const struct elf_image *img, const uint8_t *file, size_t len)
+{
+	if (load_find_ecalls(img, file, len))
+		return -1;
 	/* Parcel by parcel: an instruction may straddle two pages, whose
 	 * frames need not be neighbours in goose's direct map. */
 	for (size_t i = 0; i < ld.nsites; i++) {
