@@ -54,6 +54,7 @@
 #define E_PHNUM 56
 #define E_SHENTSIZE 58
 #define E_SHNUM 60
+#define E_SHSTRNDX 62
 
 /* Elf64_Phdr (gABI "Program Header"). */
 #define PHDR_SIZE 56
@@ -740,11 +741,52 @@ int elf_symbolize(const void *buf, size_t len, uint64_t addr, const char **name,
  * strings are inline (Go 1.18 and later), the version as a uvarint length
  * and its bytes.
  */
+/* The file bytes of the section named name: 0 with [*off, *off + *size)
+ * inside the file, or -1. */
+static int elf_find_section(const uint8_t *b, size_t len, const char *name, uint64_t *off, uint64_t *size)
+{
+	uint64_t shoff, shnum, shstrndx;
+
+	if (elf_check_ident(b, len, NULL, 0))
+		return -1;
+	shoff = le64_load(b + E_SHOFF);
+	shnum = le16_load(b + E_SHNUM);
+	shstrndx = le16_load(b + E_SHSTRNDX);
+	if (shoff == 0 || shnum == 0 || le16_load(b + E_SHENTSIZE) != SHDR_SIZE || shstrndx >= shnum ||
+	    shnum > (len - MIN(len, shoff)) / SHDR_SIZE)
+		return -1;
+	const uint8_t *strsh = b + shoff + shstrndx * SHDR_SIZE;
+	uint64_t stroff = le64_load(strsh + SH_OFFSET), strsz = le64_load(strsh + SH_SIZE);
+	size_t want = strlen(name) + 1;
+
+	if (!elf_in_file(stroff, strsz, len))
+		return -1;
+	for (uint64_t i = 0; i < shnum; i++) {
+		const uint8_t *sh = b + shoff + i * SHDR_SIZE;
+		uint32_t n = le32_load(sh);
+
+		if (n >= strsz || strsz - n < want || memcmp(b + stroff + n, name, want))
+			continue;
+		*off = le64_load(sh + SH_OFFSET);
+		*size = le64_load(sh + SH_SIZE);
+		return le32_load(sh + SH_TYPE) != SHT_NOBITS && elf_in_file(*off, *size, len) ? 0 : -1;
+	}
+	return -1;
+}
+
 int elf_go_version(const void *buf, size_t len, char *out, size_t outlen)
 {
 	static const char magic[14] = "\xff Go buildinf:";
 	const uint8_t *b = buf;
+	uint64_t sec_off, sec_size;
 
+	/* Where Go's linker puts it (.go.buildinfo, as debug/buildinfo looks
+	 * first); else anywhere in the file. */
+	if (!elf_find_section(b, len, ".go.buildinfo", &sec_off, &sec_size) && sec_size >= 32 &&
+	    !memcmp(b + sec_off, magic, sizeof(magic))) {
+		b += sec_off;
+		len = sec_size;
+	}
 	for (size_t off = 0; len >= 32 && off <= len - 32; off += 16) {
 		if (memcmp(b + off, magic, sizeof(magic)))
 			continue;
