@@ -235,7 +235,7 @@ def cases(work):
         Case("fdt-no-memory", good, r"fdt: no /memory node: the firmware must add one",
              dts=lambda d: re.sub(r"\tmemory@80000000 \{.*?\};\n", "", d, count=1, flags=re.S)),
         Case("fdt-memory-tiny", good, r"(no free RAM|out of memory)",
-             dts=lambda d: set_memory(d, "<0x00 0x80000000 0x00 0x300000>")),
+             dts=lambda d: set_memory(d, "<0x00 0x80000000 0x00 0x100000>")),
         Case("fdt-initrd-outside-ram", good, r"fdt: /chosen: initrd 0x100000000-0x100100000 is not inside RAM",
              dts=lambda d: set_chosen(d, ["linux,initrd-start = <0x01 0x00>", "linux,initrd-end = <0x01 0x100000>"])),
         Case("fdt-initrd-backwards", good, r"fdt: /chosen: linux,initrd-end 0x88000000 is below",
