@@ -55,7 +55,7 @@ extern uint64_t boot_satp, secondary_trampoline_satp;
 extern char secondary_entry[];
 void trap_resume(struct frame *f) __attribute__((noreturn));
 
-static struct fdt_info info;
+static struct fdt_info info NOINIT;	/* fdt_parse clears it */
 static struct bootargs bootargs;
 
 /* Secondary harts turn the MMU on with this: goose's half of boot_pt plus
@@ -63,9 +63,9 @@ static struct bootargs bootargs;
 static uint64_t trampoline_pt[512] __attribute__((aligned(4096)));
 extern uint64_t boot_pt_ident[512];
 
-/* Page-table pages for the direct map (kmap.c). */
+/* Page-table pages for the direct map (kmap.c, which clears each as it takes it). */
 #define KMAP_POOL_PAGES 64
-static uint64_t kmap_pool[KMAP_POOL_PAGES][512] __attribute__((aligned(4096)));
+static uint64_t kmap_pool[KMAP_POOL_PAGES][512] __attribute__((aligned(4096))) NOINIT;
 
 static void __attribute__((noreturn)) boot_fail(void)
 {

@@ -21,7 +21,7 @@
 
 struct pmem pmem;
 static uint64_t *vm_root;
-static struct vma vmas[VM_MAX_VMAS];
+static struct vma vmas[VM_MAX_VMAS] NOINIT;	/* only [0, nvmas) is read: not cleared at boot */
 static int nvmas;
 
 const struct vma *vm_vma_at(int i)
