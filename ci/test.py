@@ -328,6 +328,20 @@ def suite_boot(t):
         status, out, secs = make_run("go-kernel/examples/hello")
         boot_case(t, "hello", status == 0 and "Hello from go" in out and "goose: exit status 0" in out, secs, out,
                   "status %d" % status)
+    if want("hello-16m"):
+        # Memory is committed on touch: Go's reservations it never touches
+        # (a 32 MiB heap-arena index) fit a 16 MiB machine.
+        status, out, secs = make_run("go-kernel/examples/hello", mem="16M")
+        boot_case(t, "hello-16m", status == 0 and "Bye!" in out and "goose: exit status 0" in out, secs, out,
+                  "status %d" % status)
+    if want("oom-16m"):
+        # And when the RAM does run out there, the one clear report (goose's,
+        # or Go's own when its mmap is refused), never a hang or corruption.
+        status, out, secs = make_run("go-kernel/tests/oom", mem="16M", timeout=60)
+        said = re.search(r"^(goose: out of memory: no page left for address 0x[0-9a-f]+ \(.*\)|fatal error: out of "
+                         r"memory)\r?$", out, re.M)
+        boot_case(t, "oom-16m", status in (137, 2) and said is not None and "still running" not in out, secs, out,
+                  "status %d" % status)
     if want("fw-jump"):
         status, out, secs = make_run("go-kernel/examples/hello", extra=None, fw="jump")
         boot_case(t, "fw-jump", status == 0 and "Hello from go" in out, secs, out, "status %d" % status)

@@ -578,9 +578,9 @@ void goose_main(unsigned long hartid, uint64_t fdt_pa)
 		gmsg("goose.cwd=%s: no such directory", opt);
 		boot_fail();
 	}
-	/* The most one mapping may ask: all the RAM there is, as Linux's
-	 * heuristic allows no single mapping larger than RAM and swap. */
-	vm_set_commit_limit(pmem.total_pages);
+	/* The most one mapping may ask: the program's whole half of the
+	 * address space (mm/vm.h: memory is committed on touch). */
+	vm_set_commit_limit(USER_TOP >> PAGE_SHIFT);
 	struct thread *t = thread_alloc();
 
 	if (!t || loader_load(&li, t))

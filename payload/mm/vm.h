@@ -153,13 +153,17 @@ struct vm_usage {
 void vm_usage(struct vm_usage *u);
 
 /*
- * Overcommit, as Linux's default heuristic (vm.overcommit_memory=0): a
- * mapping is refused with ENOMEM only when its writable pages alone exceed
- * what the machine could ever give the program; otherwise pages are found
- * when first touched, and a touch no page is left for ends the program with
- * goose's out-of-memory report (vm_oom), as Linux's OOM killer would. Go
- * never returns heap address space, only pages (MADV_DONTNEED), so strict
- * accounting would stop programs Linux runs. PROT_NONE costs nothing.
+ * Overcommit: memory is committed on touch. A mapping is refused with
+ * ENOMEM only when its writable pages alone exceed the limit set here,
+ * which goose sets to the whole address space (Linux's
+ * vm.overcommit_memory=1; its default heuristic also refuses one mapping
+ * larger than RAM and swap, which would stop Go on a small machine: the
+ * runtime maps a 32 MiB heap-arena index it barely touches); otherwise
+ * pages are found when first touched, and a touch no page is left for
+ * ends the program with goose's out-of-memory report (vm_oom), as Linux's
+ * OOM killer would. Go never returns heap address space, only pages
+ * (MADV_DONTNEED), so strict accounting would stop programs Linux runs.
+ * PROT_NONE costs nothing.
  */
 void vm_set_commit_limit(uint64_t pages);
 /* Writable pages of all mappings (touched or not), for reports. */
