@@ -342,6 +342,13 @@ def suite_boot(t):
                          r"memory)\r?$", out, re.M)
         boot_case(t, "oom-16m", status in (137, 2) and said is not None and "still running" not in out, secs, out,
                   "status %d" % status)
+    if want("bss-over-ram"):
+        # The program's .bss is committed on touch too: 200 MiB of it on a
+        # 128 MiB machine, untouched, cost nothing.
+        work = os.path.join(BUILD, "hostile")
+        os.makedirs(work, exist_ok=True)
+        status, out, secs = make_run(hostile.big_bss(work), mem="128M")
+        boot_case(t, "bss-over-ram", status == 0 and "Bye!" in out, secs, out, "status %d" % status)
     if want("fw-jump"):
         status, out, secs = make_run("go-kernel/examples/hello", extra=None, fw="jump")
         boot_case(t, "fw-jump", status == 0 and "Hello from go" in out, secs, out, "status %d" % status)

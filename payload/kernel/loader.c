@@ -168,14 +168,16 @@ static int map_run(const struct elf_image *img, const uint8_t *file, enum page_k
 /*
  * Map the segments: read-only ones from the ELF where it lies, when it
  * lies page-aligned (the image's embedded program, an initrd that is the
- * ELF); writable file bytes copied into fresh pages; .bss demand-zero.
+ * ELF); writable file bytes copied into fresh pages; .bss demand-zero,
+ * committed on touch as any anonymous memory (mm/vm.h): a .bss larger than
+ * the RAM runs as long as the program does not touch more than there is.
  * Where the ELF is not page-aligned (inside a cpio archive), every page
  * with file bytes is a copy. A page gets the union of the rights of the
  * segments in it, unless that would make it writable and executable.
  */
 static int load_segments(const struct elf_image *img, const uint8_t *file, size_t len)
 {
-	uint64_t run_start = 0, writable = 0;
+	uint64_t run_start = 0;
 	uint32_t run_prot = 0;
 	int run_seg = -1;
 	enum page_kind run_kind = PAGE_NONE;
@@ -187,15 +189,6 @@ static int load_segments(const struct elf_image *img, const uint8_t *file, size_
 	 * image out of the RAM it describes. */
 	bool in_place = !(ld.file_pa & (PAGE_SIZE - 1)) && io_direct_mapped(ld.file_pa, len);
 
-	/* Every writable page may come to need memory of its own: a program
-	 * whose data and .bss alone outgrow the free RAM can never run. */
-	for (int i = 0; i < img->nseg; i++)
-		if (img->seg[i].flags & PF_W)
-			writable += ALIGN_UP(img->seg[i].memsz + (img->seg[i].vaddr & (PAGE_SIZE - 1)), PAGE_SIZE) /
-				    PAGE_SIZE;
-	if (writable > pmem.free_pages)
-		return load_fail("loader: out of memory: the program's writable segments need %lu KiB, %lu KiB are free",
-				 writable * 4, pmem.free_pages * 4);
 	for (uint64_t va = img->lo; va <= img->hi; va += PAGE_SIZE) {
 		uint32_t prot = 0;
 		int seg = -1;
