@@ -107,8 +107,8 @@ class Settings:
         # Under goose the console moves ~0.1-0.2 MiB/s: 4 MiB on virt and on
         # sifive_u take a minute or more per repetition, so fewer of them.
         self.console_reps = min(reps, int(os.environ.get("BENCH_CONSOLE_REPS", "3")))
-        self.mem_step = 8 if quick else 1      # MiB: resolution of the smallest-MEM search
-        self.mem_lo, self.mem_hi = 16, 512
+        self.mem_step = 4 if quick else 1      # MiB: resolution of the smallest-MEM search
+        self.mem_lo, self.mem_hi = 4, 512
 
 
 # --------------------------------------------------------------------- build
@@ -349,6 +349,34 @@ class Table:
 
 # ---------------------------------------------------------------- benchmarks
 
+class ExampleProbe:
+    """What ci/examples.py's checks report to (its Tally's methods), kept
+    to say whether all of them passed."""
+
+    def __init__(self):
+        self.oks, self.fails = 0, []
+
+    def ok(self, name, detail):
+        self.oks += 1
+
+    def fail(self, name, why, out=None):
+        self.fails.append("%s: %s" % (name, why))
+
+    def skip(self, name, why):
+        self.fails.append("%s skipped: %s" % (name, why))
+
+    unavailable = skip
+
+    def unreached(self, example, why):
+        self.fails.append("%s: %s" % (example, why))
+
+    def passed(self):
+        return self.oks > 0 and not self.fails
+
+    def why(self):
+        return "; ".join(self.fails)[:200]
+
+
 class Bench:
     def __init__(self, settings, only):
         self.s = settings
@@ -585,31 +613,26 @@ class Bench:
 
     # --- measured once --------------------------------------------------------
 
-    def min_mem(self):
-        row = self.t.row("min_mem", "smallest QEMU -m that runs hello (step %d MiB)" % self.s.mem_step, "MiB",
-                         goose_only=True)
-        image = self.images["hello"]
+    def min_mem_search(self, key, title, ok_at):
+        """Binary search over -m (MiB, step mem_step) for the smallest that
+        ok_at(mib) -> (ok, why) accepts; its row, and what was tried."""
+        row = self.t.row(key, title, "MiB", goose_only=True)
         tried, failures = {}, {}
 
         def ok(mib):
             if mib not in tried:
-                r = run_goose("min_mem.%dM" % mib, image, mem="%dM" % mib, timeout=60)
-                tried[mib] = r.ok and "Bye!" in r.text
-                save_log(r, 0)
+                tried[mib], why = ok_at(mib)
                 if not tried[mib]:
-                    why = next((l.strip() for l in r.text.splitlines()
-                                if l.startswith(("fatal error:", "goose: out of memory", "goose: fatal",
-                                                 "runtime: "))), r.why())
                     failures[mib] = why
             return tried[mib]
 
         lo, hi, step = self.s.mem_lo, self.s.mem_hi, self.s.mem_step
         if not ok(hi):
-            row.goose.fail("hello fails even with %d MiB" % hi)
+            row.goose.fail("fails even with %d MiB: %s" % (hi, failures.get(hi, "?")))
             return
         if ok(lo):
             row.goose.add(lo)
-            self.facts["min_mem_note"] = "hello ran with the smallest size tried, %d MiB" % lo
+            self.facts.setdefault("min_mem", []).append("%s: ran with the smallest size tried, %d MiB" % (key, lo))
             return
         # ok(hi) and not ok(lo): halve the gap down to step.
         while hi - lo > step:
@@ -622,10 +645,49 @@ class Bench:
             else:
                 lo = mid
         row.goose.add(hi)
-        if lo in failures:
-            self.facts["min_mem_why"] = "With %d MiB hello fails: %s." % (lo, failures[lo])
-        self.facts["min_mem_tried"] = ", ".join("%dM %s" % (m, "ok" if v else "fails")
-                                                for m, v in sorted(tried.items()))
+        self.facts.setdefault("min_mem", []).append(
+            "%s: tried %s%s" % (key, ", ".join("%dM %s" % (m, "ok" if v else "fails") for m, v in sorted(tried.items())),
+                                "; with %d MiB: %s" % (lo, failures[lo]) if lo in failures else ""))
+
+    def min_mem(self):
+        """The smallest -m each example of go-kernel/examples runs with:
+        hello to its last line, the device examples passing ci/examples.py's
+        own checks (virtio-rng and virtio-blk in both modes, httpd's session
+        with curl)."""
+        image = self.images["hello"]
+
+        def hello_at(mib):
+            r = run_goose("min_mem.hello.%dM" % mib, image, mem="%dM" % mib, timeout=60)
+            save_log(r, 0)
+            if r.ok and "Bye!" in r.text:
+                return True, ""
+            return False, next((l.strip() for l in r.text.splitlines()
+                                if l.startswith(("fatal error:", "goose: out of memory", "goose: fatal", "runtime: ",
+                                                 "qemu"))), r.why())
+
+        self.min_mem_search("min_mem", "smallest QEMU -m that runs hello (step %d MiB)" % self.s.mem_step, hello_at)
+        sys.path.insert(0, os.path.join(REPO, "ci"))
+        import examples
+        examples.RUN_TIMEOUT, examples.HTTPD_TIMEOUT = 30, 90
+        gobin = go_binary()
+        for name, fn in (("virtio-rng", examples.example_rng), ("virtio-blk", examples.example_blk),
+                         ("httpd", examples.example_httpd)):
+            elf = os.path.join(examples.BUILD, name + ".elf")
+            err = examples.build(gobin, os.path.join(examples.EXAMPLES, name), elf)
+            if err:
+                self.t.row("min_mem_" + name, "smallest QEMU -m that runs example %s" % name, "MiB",
+                           goose_only=True).goose.fail("build failed")
+                continue
+
+            def example_at(mib, fn=fn, elf=elf):
+                probe = ExampleProbe()
+                examples.MEM = "%dM" % mib
+                fn(probe, elf)
+                return probe.passed(), probe.why()
+
+            self.min_mem_search("min_mem_" + name, "smallest QEMU -m that runs example %s (its ci/examples.py checks)"
+                                % name, example_at)
+        examples.MEM = "512M"
 
     def image_size(self):
         row = self.t.row("image", "goose image without a program: build/goose.bin", "bytes", goose_only=True)
@@ -870,10 +932,10 @@ def write_md(t, facts, path, settings, failed_logs):
     if cpus:
         lines.append("- CPUs / GOMAXPROCS the Go program saw under goose: " +
                      ", ".join("SMP=%d: %s" % (n, " ".join(sorted(v))) for n, v in sorted(cpus.items())) + ".")
-    lines.append("- **smallest MEM**: binary search over `-m` for hello under goose (success: exit status 0 "
-                 "and its last line). %s %s" % (("Tried: " + facts["min_mem_tried"] + ".")
-                                                if facts.get("min_mem_tried") else facts.get("min_mem_note", ""),
-                                                facts.get("min_mem_why", "")))
+    lines.append("- **smallest MEM**: binary search over `-m` for each example of go-kernel/examples under goose "
+                 "(hello: exit status 0 and its last line; virtio-rng, virtio-blk and httpd: every check "
+                 "ci/examples.py makes of them, the devices attached as there). " +
+                 " ".join("%s." % f for f in facts.get("min_mem", [])))
     lines.append("- **vDSO check**: goose's median getpid ns/op over its median time.Now ns/op must be at "
                  "least %d; the reference's ratio is shown for information." % VDSO_FACTOR)
     lines.append("- **without the vDSO**: the syscall program's time.Now() loop once more under goose with "
