@@ -868,6 +868,39 @@ def write_dat(t, path):
     return n
 
 
+BEFORE = os.path.join(DOCS, "perf-before.tsv")
+
+
+def read_before():
+    """docs/perf-before.tsv: [(key, value, commit, change)]."""
+    rows = []
+    try:
+        with open(BEFORE) as f:
+            for line in f:
+                if line.startswith("#") or not line.strip():
+                    continue
+                key, value, commit, change = line.rstrip("\n").split("\t")
+                rows.append((key, float(value), commit, change))
+    except OSError:
+        pass
+    return rows
+
+
+def before_after_lines(t):
+    """The changes' before (docs/perf-before.tsv) beside this run's goose median."""
+    lines = ["| change | benchmark | unit | before | after (this run) | after/before |",
+             "| --- | --- | --- | ---: | ---: | ---: |"]
+    for key, value, commit, change in read_before():
+        r = t.by_key.get(key)
+        if not r:
+            continue
+        after = r.goose.median()
+        lines.append("| %s | %s | %s | %s (%s) | %s | %s |" % (
+            change, r.title.replace("|", "\\|"), r.unit, fmt(value, r.unit), commit, fmt(after, r.unit),
+            "%.3g" % (after / value) if after is not None and value else "n/a"))
+    return lines if len(lines) > 2 else []
+
+
 def write_md(t, facts, path, settings, failed_logs):
     lines = [
         "# goose performance, side by side",
@@ -891,6 +924,12 @@ def write_md(t, facts, path, settings, failed_logs):
         "",
     ]
     lines += table_lines(t, True)
+    ba = before_after_lines(t)
+    if ba:
+        lines += ["", "## Before and after", "",
+                  "Each change's row before it (docs/perf-before.tsv, measured at the commit named, which says "
+                  "how) and in this run.",
+                  ""] + ba
     lines += ["", "## What is compared", "",
               "- **boot**: wall time of the whole process, from spawning it to its exit: "
               "`qemu-system-riscv64` (QEMU start, OpenSBI, goose, the hello program, power-off) "
@@ -936,6 +975,10 @@ def write_md(t, facts, path, settings, failed_logs):
                  "(hello: exit status 0 and its last line; virtio-rng, virtio-blk and httpd: every check "
                  "ci/examples.py makes of them, the devices attached as there). " +
                  " ".join("%s." % f for f in facts.get("min_mem", [])))
+    lines.append("- **boot instructions (-icount)**: hello booted with `-icount shift=0` and its boot report read: "
+                 "instret then counts guest instructions, from goose's first instruction to the Go program's, "
+                 "on a 128 MiB, a 512 MiB and an 8 GiB machine (`goose.trace=boot` splits it into phases: "
+                 "docs/debugging.md).")
     lines.append("- **vDSO check**: goose's median getpid ns/op over its median time.Now ns/op must be at "
                  "least %d; the reference's ratio is shown for information." % VDSO_FACTOR)
     lines.append("- **without the vDSO**: the syscall program's time.Now() loop once more under goose with "
