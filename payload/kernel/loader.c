@@ -129,6 +129,32 @@ static enum page_kind page_kind(const struct elf_image *img, uint64_t va, uint32
 	return covering > 1 && kind == PAGE_FILE ? PAGE_COPY : kind;
 }
 
+/*
+ * The first page past va where what a page needs may change: a page holding
+ * a segment's start, the end of its file bytes or its end, or the page
+ * after one. Between two such pages every page is made alike, so the
+ * loader classifies one page per stretch, not each of a large .bss's.
+ */
+static uint64_t next_edge(const struct elf_image *img, uint64_t va)
+{
+	uint64_t next = img->hi + PAGE_SIZE;
+
+	for (int i = 0; i < img->nseg; i++) {
+		const struct elf_segment *s = &img->seg[i];
+		uint64_t edges[3] = { s->vaddr, s->vaddr + s->filesz, s->vaddr + s->memsz };
+
+		for (int k = 0; k < 3; k++) {
+			uint64_t page = ALIGN_DOWN(edges[k], PAGE_SIZE);
+
+			if (page > va)
+				next = MIN(next, page);
+			else if (page + PAGE_SIZE > va)
+				next = MIN(next, page + PAGE_SIZE);
+		}
+	}
+	return MIN(next, va >= img->hi ? img->hi + PAGE_SIZE : img->hi);
+}
+
 /* A run of pages of one kind and rights: its mapping, and for PAGE_COPY its bytes. */
 static int map_run(const struct elf_image *img, const uint8_t *file, enum page_kind kind, int seg, uint64_t start,
 		   uint64_t end, uint32_t prot)
@@ -189,7 +215,7 @@ static int load_segments(const struct elf_image *img, const uint8_t *file, size_
 	 * image out of the RAM it describes. */
 	bool in_place = !(ld.file_pa & (PAGE_SIZE - 1)) && io_direct_mapped(ld.file_pa, len);
 
-	for (uint64_t va = img->lo; va <= img->hi; va += PAGE_SIZE) {
+	for (uint64_t va = img->lo; va <= img->hi; va = next_edge(img, va)) {
 		uint32_t prot = 0;
 		int seg = -1;
 		enum page_kind kind = va < img->hi ? page_kind(img, va, &prot, &seg, in_place) : PAGE_NONE;
