@@ -306,10 +306,11 @@ HOST_CFLAGS := -std=gnu11 -g -O1 -DGOOSE_HOST -fsanitize=address,undefined -fno-
 	-Wall -Wextra -Werror $(PAYLOAD_INC)
 # The payload sources each host test links (the pure code it tests).
 HOST_SRC_boards := fdt.c
+HOST_SRC_clock :=
 HOST_SRC_bootargs := bootargs.c
 HOST_SRC_cpio := cpio.c
 HOST_SRC_efi := efi.c
-HOST_SRC_elf := elf.c
+HOST_SRC_elf := elf.c gosym.c
 HOST_SRC_fdt := fdt.c
 HOST_SRC_gosym := gosym.c elf.c
 HOST_SRC_kmap := kmap.c

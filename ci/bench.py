@@ -75,7 +75,8 @@ BANNER_RE = re.compile(r"^goose: goose (\S+) on (OpenSBI [^,]*)")
 VDSO_FACTOR = 10
 STARTED = time.monotonic()
 LOAD_AT_START = os.getloadavg()
-LOWER_IS_BETTER = {"ns/op", "ns/page", "ns/roundtrip", "ms", "bytes", "MiB", "instret", "us", "insns/op", "insns/page"}
+LOWER_IS_BETTER = {"ns/op", "ns/page", "ns/roundtrip", "ms", "bytes", "MiB", "instret", "us", "insns", "insns/op",
+                   "insns/page"}
 
 
 def say(msg=""):
@@ -107,8 +108,8 @@ class Settings:
         # Under goose the console moves ~0.1-0.2 MiB/s: 4 MiB on virt and on
         # sifive_u take a minute or more per repetition, so fewer of them.
         self.console_reps = min(reps, int(os.environ.get("BENCH_CONSOLE_REPS", "3")))
-        self.mem_step = 8 if quick else 1      # MiB: resolution of the smallest-MEM search
-        self.mem_lo, self.mem_hi = 16, 512
+        self.mem_step = 4 if quick else 1      # MiB: resolution of the smallest-MEM search
+        self.mem_lo, self.mem_hi = 4, 512
 
 
 # --------------------------------------------------------------------- build
@@ -303,7 +304,7 @@ class Samples:
 def fmt(v, unit):
     if v is None:
         return "n/a"
-    if unit in ("bytes", "instret", "us", "MiB"):
+    if unit in ("bytes", "instret", "insns", "us", "MiB"):
         s = "{:,}".format(int(round(v)))
     elif abs(v) >= 1000:
         s = "%.0f" % v
@@ -350,6 +351,34 @@ class Table:
 
 
 # ---------------------------------------------------------------- benchmarks
+
+class ExampleProbe:
+    """What ci/examples.py's checks report to (its Tally's methods), kept
+    to say whether all of them passed."""
+
+    def __init__(self):
+        self.oks, self.fails = 0, []
+
+    def ok(self, name, detail):
+        self.oks += 1
+
+    def fail(self, name, why, out=None):
+        self.fails.append("%s: %s" % (name, why))
+
+    def skip(self, name, why):
+        self.fails.append("%s skipped: %s" % (name, why))
+
+    unavailable = skip
+
+    def unreached(self, example, why):
+        self.fails.append("%s: %s" % (example, why))
+
+    def passed(self):
+        return self.oks > 0 and not self.fails
+
+    def why(self):
+        return "; ".join(self.fails)[:200]
+
 
 class Bench:
     def __init__(self, settings, only):
@@ -417,6 +446,23 @@ class Bench:
             us.goose.fail("no boot report")
         if g.banner:
             self.facts["goose"], self.facts["opensbi"] = g.banner
+
+    def boot_icount(self, rep):
+        """hello's boot report under -icount shift=0, where instret counts
+        guest instructions: goose's own cost from its entry to the Go
+        program's first instruction, on a small and a large machine (it
+        should not grow with RAM)."""
+        for mem in ("128M", "512M", "8G"):
+            row = self.t.row("boot_insns_" + mem, "goose: instructions from entry to the Go program, hello, "
+                             "-m %s (-icount)" % mem, "insns", goose_only=True)
+            g = run_goose("hello.icount.%s.goose" % mem, self.images["hello"], quiet=False, mem=mem, timeout=120,
+                          qemu_extra=["-icount", "shift=0"])
+            save_log(g, rep)
+            if g.ok and g.report:
+                row.goose.add(g.report[0])
+            else:
+                row.goose.fail(g.why() if not g.ok else "no boot report")
+                self.failed_logs.append(save_log(g, rep))
 
     def simple(self, rep, prog, metrics):
         """A program whose result lines are the metrics, GOMAXPROCS=1 on both sides."""
@@ -605,31 +651,26 @@ class Bench:
 
     # --- measured once --------------------------------------------------------
 
-    def min_mem(self):
-        row = self.t.row("min_mem", "smallest QEMU -m that runs hello (step %d MiB)" % self.s.mem_step, "MiB",
-                         goose_only=True)
-        image = self.images["hello"]
+    def min_mem_search(self, key, title, ok_at):
+        """Binary search over -m (MiB, step mem_step) for the smallest that
+        ok_at(mib) -> (ok, why) accepts; its row, and what was tried."""
+        row = self.t.row(key, title, "MiB", goose_only=True)
         tried, failures = {}, {}
 
         def ok(mib):
             if mib not in tried:
-                r = run_goose("min_mem.%dM" % mib, image, mem="%dM" % mib, timeout=60)
-                tried[mib] = r.ok and "Bye!" in r.text
-                save_log(r, 0)
+                tried[mib], why = ok_at(mib)
                 if not tried[mib]:
-                    why = next((l.strip() for l in r.text.splitlines()
-                                if l.startswith(("fatal error:", "goose: out of memory", "goose: fatal",
-                                                 "runtime: "))), r.why())
                     failures[mib] = why
             return tried[mib]
 
         lo, hi, step = self.s.mem_lo, self.s.mem_hi, self.s.mem_step
         if not ok(hi):
-            row.goose.fail("hello fails even with %d MiB" % hi)
+            row.goose.fail("fails even with %d MiB: %s" % (hi, failures.get(hi, "?")))
             return
         if ok(lo):
             row.goose.add(lo)
-            self.facts["min_mem_note"] = "hello ran with the smallest size tried, %d MiB" % lo
+            self.facts.setdefault("min_mem", []).append("%s: ran with the smallest size tried, %d MiB" % (key, lo))
             return
         # ok(hi) and not ok(lo): halve the gap down to step.
         while hi - lo > step:
@@ -642,10 +683,49 @@ class Bench:
             else:
                 lo = mid
         row.goose.add(hi)
-        if lo in failures:
-            self.facts["min_mem_why"] = "With %d MiB hello fails: %s." % (lo, failures[lo])
-        self.facts["min_mem_tried"] = ", ".join("%dM %s" % (m, "ok" if v else "fails")
-                                                for m, v in sorted(tried.items()))
+        self.facts.setdefault("min_mem", []).append(
+            "%s: tried %s%s" % (key, ", ".join("%dM %s" % (m, "ok" if v else "fails") for m, v in sorted(tried.items())),
+                                "; with %d MiB: %s" % (lo, failures[lo]) if lo in failures else ""))
+
+    def min_mem(self):
+        """The smallest -m each example of go-kernel/examples runs with:
+        hello to its last line, the device examples passing ci/examples.py's
+        own checks (virtio-rng and virtio-blk in both modes, httpd's session
+        with curl)."""
+        image = self.images["hello"]
+
+        def hello_at(mib):
+            r = run_goose("min_mem.hello.%dM" % mib, image, mem="%dM" % mib, timeout=60)
+            save_log(r, 0)
+            if r.ok and "Bye!" in r.text:
+                return True, ""
+            return False, next((l.strip() for l in r.text.splitlines()
+                                if l.startswith(("fatal error:", "goose: out of memory", "goose: fatal", "runtime: ",
+                                                 "qemu"))), r.why())
+
+        self.min_mem_search("min_mem", "smallest QEMU -m that runs hello (step %d MiB)" % self.s.mem_step, hello_at)
+        sys.path.insert(0, os.path.join(REPO, "ci"))
+        import examples
+        examples.RUN_TIMEOUT, examples.HTTPD_TIMEOUT = 30, 90
+        gobin = go_binary()
+        for name, fn in (("virtio-rng", examples.example_rng), ("virtio-blk", examples.example_blk),
+                         ("httpd", examples.example_httpd)):
+            elf = os.path.join(examples.BUILD, name + ".elf")
+            err = examples.build(gobin, os.path.join(examples.EXAMPLES, name), elf)
+            if err:
+                self.t.row("min_mem_" + name, "smallest QEMU -m that runs example %s" % name, "MiB",
+                           goose_only=True).goose.fail("build failed")
+                continue
+
+            def example_at(mib, fn=fn, elf=elf):
+                probe = ExampleProbe()
+                examples.MEM = "%dM" % mib
+                fn(probe, elf)
+                return probe.passed(), probe.why()
+
+            self.min_mem_search("min_mem_" + name, "smallest QEMU -m that runs example %s (its ci/examples.py checks)"
+                                % name, example_at)
+        examples.MEM = "512M"
 
     def image_size(self):
         row = self.t.row("image", "goose image without a program: build/goose.bin", "bytes", goose_only=True)
@@ -702,9 +782,9 @@ class Bench:
         except MakeError as e:
             sys.exit("bench: cannot build goose: " + str(e))
 
-        steps = [("hello", self.hello), ("syscall", self.syscall), ("icount", self.icount), ("sched", self.sched),
-                 ("vector", self.vector), ("gc", self.gc), ("console", self.console), ("parallel", self.parallel),
-                 ("scale", self.scale)]
+        steps = [("hello", self.hello), ("boot_icount", self.boot_icount), ("syscall", self.syscall),
+                 ("icount", self.icount), ("sched", self.sched), ("vector", self.vector), ("gc", self.gc),
+                 ("console", self.console), ("parallel", self.parallel), ("scale", self.scale)]
         steps = [(n, f) for n, f in steps if self.wanted(n)]
         for rep in range(self.s.reps):
             for name, f in steps:
@@ -828,6 +908,39 @@ def write_dat(t, path):
     return n
 
 
+BEFORE = os.path.join(DOCS, "perf-before.tsv")
+
+
+def read_before():
+    """docs/perf-before.tsv: [(key, value, commit, change)]."""
+    rows = []
+    try:
+        with open(BEFORE) as f:
+            for line in f:
+                if line.startswith("#") or not line.strip():
+                    continue
+                key, value, commit, change = line.rstrip("\n").split("\t")
+                rows.append((key, float(value), commit, change))
+    except OSError:
+        pass
+    return rows
+
+
+def before_after_lines(t):
+    """The changes' before (docs/perf-before.tsv) beside this run's goose median."""
+    lines = ["| change | benchmark | unit | before | after (this run) | after/before |",
+             "| --- | --- | --- | ---: | ---: | ---: |"]
+    for key, value, commit, change in read_before():
+        r = t.by_key.get(key)
+        if not r:
+            continue
+        after = r.goose.median()
+        lines.append("| %s | %s | %s | %s (%s) | %s | %s |" % (
+            change, r.title.replace("|", "\\|"), r.unit, fmt(value, r.unit), commit, fmt(after, r.unit),
+            "%.3g" % (after / value) if after is not None and value else "n/a"))
+    return lines if len(lines) > 2 else []
+
+
 def write_md(t, facts, path, settings, failed_logs):
     lines = [
         "# goose performance, side by side",
@@ -851,6 +964,12 @@ def write_md(t, facts, path, settings, failed_logs):
         "",
     ]
     lines += table_lines(t, True)
+    ba = before_after_lines(t)
+    if ba:
+        lines += ["", "## Before and after", "",
+                  "Each change's row before it (docs/perf-before.tsv, measured at the commit named, which says "
+                  "how) and in this run.",
+                  ""] + ba
     lines += ["", "## What is compared", "",
               "- **boot**: wall time of the whole process, from spawning it to its exit: "
               "`qemu-system-riscv64` (QEMU start, OpenSBI, goose, the hello program, power-off) "
@@ -892,10 +1011,14 @@ def write_md(t, facts, path, settings, failed_logs):
     if cpus:
         lines.append("- CPUs / GOMAXPROCS the Go program saw under goose: " +
                      ", ".join("SMP=%d: %s" % (n, " ".join(sorted(v))) for n, v in sorted(cpus.items())) + ".")
-    lines.append("- **smallest MEM**: binary search over `-m` for hello under goose (success: exit status 0 "
-                 "and its last line). %s %s" % (("Tried: " + facts["min_mem_tried"] + ".")
-                                                if facts.get("min_mem_tried") else facts.get("min_mem_note", ""),
-                                                facts.get("min_mem_why", "")))
+    lines.append("- **smallest MEM**: binary search over `-m` for each example of go-kernel/examples under goose "
+                 "(hello: exit status 0 and its last line; virtio-rng, virtio-blk and httpd: every check "
+                 "ci/examples.py makes of them, the devices attached as there). " +
+                 " ".join("%s." % f for f in facts.get("min_mem", [])))
+    lines.append("- **boot instructions (-icount)**: hello booted with `-icount shift=0` and its boot report read: "
+                 "instret then counts guest instructions, from goose's first instruction to the Go program's, "
+                 "on a 128 MiB, a 512 MiB and an 8 GiB machine (`goose.trace=boot` splits it into phases: "
+                 "docs/debugging.md).")
     lines.append("- **vDSO check**: goose's median getpid ns/op over its median time.Now ns/op must be at "
                  "least %d; the reference's ratio is shown for information." % VDSO_FACTOR)
     lines.append("- **without the vDSO**: the syscall program's time.Now() loop once more under goose with "
@@ -954,7 +1077,8 @@ def main():
                                  formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
     ap.add_argument("--reps", type=int, help="repetitions (default BENCH_REPS, or 5; 1 when quick)")
     ap.add_argument("--quick", action="store_true", help="a fast smoke run (BENCH_QUICK=1)")
-    ap.add_argument("--only", help="comma-separated: hello,syscall,icount,sched,gc,console,parallel,scale,min_mem,image")
+    ap.add_argument("--only", help="comma-separated: hello,boot_icount,syscall,icount,sched,gc,console,parallel,"
+                                   "scale,min_mem,image")
     ap.add_argument("--out", help="directory for perf.md, perf.dat, perf-ratios.png "
                                   "(default docs/, or build/bench/ when quick)")
     a = ap.parse_args()

@@ -171,8 +171,12 @@ def first_line(text):
 
 # ----------------------------------------------------------------------- run
 
-def make_cmd(elf, bootargs, extra, timeout, mem="512M"):
-    return ["make", "-s", "--no-print-directory", "-C", REPO, "run", "KERNEL=" + elf, "MEM=" + mem,
+# QEMU's -m for every boot (make bench's smallest-MEM search sets it).
+MEM = "512M"
+
+
+def make_cmd(elf, bootargs, extra, timeout, mem=None):
+    return ["make", "-s", "--no-print-directory", "-C", REPO, "run", "KERNEL=" + elf, "MEM=" + (mem or MEM),
             "BOOTARGS=" + bootargs, "QEMU_EXTRA=" + extra, "TIMEOUT=%d" % timeout]
 
 

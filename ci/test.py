@@ -323,6 +323,12 @@ def boot_cgo_dynamic(t):
               "status %d, want the PT_INTERP line and a failure" % status)
 
 
+# goose.trace=boot's phases, in the order goose_main goes through them
+# (payload/boot/main.c and kernel/loader.c mark each one's end).
+BOOT_PHASES = ("entry", "fdt", "direct map", "console, clock", "memory", "files, devices", "find program",
+               "elf parse", "elf segments", "ecall rewrite", "vdso", "stack, auxv", "harts", "report")
+
+
 def suite_boot(t):
     # The default example, as `make run` boots it, and the other flows a
     # board uses (docs/boards/): each must carry the program's exit status out.
@@ -330,6 +336,27 @@ def suite_boot(t):
         status, out, secs = make_run("go-kernel/examples/hello")
         boot_case(t, "hello", status == 0 and "Hello from go" in out and "goose: exit status 0" in out, secs, out,
                   "status %d" % status)
+    if want("hello-16m"):
+        # Memory is committed on touch: Go's reservations it never touches
+        # (a 32 MiB heap-arena index) fit a 16 MiB machine.
+        status, out, secs = make_run("go-kernel/examples/hello", mem="16M")
+        boot_case(t, "hello-16m", status == 0 and "Bye!" in out and "goose: exit status 0" in out, secs, out,
+                  "status %d" % status)
+    if want("oom-16m"):
+        # And when the RAM does run out there, the one clear report (goose's,
+        # or Go's own when its mmap is refused), never a hang or corruption.
+        status, out, secs = make_run("go-kernel/tests/oom", mem="16M", timeout=60)
+        said = re.search(r"^(goose: out of memory: no page left for address 0x[0-9a-f]+ \(.*\)|fatal error: out of "
+                         r"memory)\r?$", out, re.M)
+        boot_case(t, "oom-16m", status in (137, 2) and said is not None and "still running" not in out, secs, out,
+                  "status %d" % status)
+    if want("bss-over-ram"):
+        # The program's .bss is committed on touch too: 200 MiB of it on a
+        # 128 MiB machine, untouched, cost nothing.
+        work = os.path.join(BUILD, "hostile")
+        os.makedirs(work, exist_ok=True)
+        status, out, secs = make_run(hostile.big_bss(work), mem="128M")
+        boot_case(t, "bss-over-ram", status == 0 and "Bye!" in out, secs, out, "status %d" % status)
     if want("fw-jump"):
         status, out, secs = make_run("go-kernel/examples/hello", extra=None, fw="jump")
         boot_case(t, "fw-jump", status == 0 and "Hello from go" in out, secs, out, "status %d" % status)
@@ -463,6 +490,18 @@ def suite_boot(t):
                   and re.search(r"^goose: \[\d+\] rt_sigreturn\(\) = 0x0", out, re.M)
                   # The runtime's clock reads go through the vDSO: never a system call.
                   and "clock_gettime(" not in out, secs, out)
+    if want("trace-boot"):
+        # goose.trace=boot: every boot phase, in order, with its instructions,
+        # and a total that is their sum (what the numbers are is make bench's
+        # business, not a test's).
+        status, out, secs = make_run("go-kernel/examples/hello", bootargs="goose.trace=boot")
+        phases = re.findall(r"^goose: boot: (\S.*?) +(\d+) instructions\b", out, re.M)
+        names = [p[0] for p in phases]
+        want_names = list(BOOT_PHASES) + ["total"]
+        total_ok = len(phases) > 1 and sum(int(p[1]) for p in phases[:-1]) == int(phases[-1][1])
+        boot_case(t, "trace-boot", status == 0 and "Hello from go" in out and names == want_names and total_ok,
+                  secs, out, "status %d, phases %r (want %r), total is the sum: %s" % (status, names, want_names,
+                                                                                     total_ok))
     if want("bootargs-dollar"):
         # make run passes BOOTARGS as given: a $ (a test filter's anchor) is no make variable.
         status, out, secs = make_run("go-kernel/tests/args", bootargs='-- -test.run=^TestX$ a$$b "c d$"')

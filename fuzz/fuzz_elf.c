@@ -11,7 +11,9 @@
  *   - elf_func_starts and elf_symbolize on the input, and the loader's use
  *     of them: the starts inside each executable segment fed to the scan;
  *   - elf_go_version (the version string comes from the input's bytes);
- *   - elf_go_line (gosym.c: Go's line tables; names point into the input).
+ *   - elf_go_line (gosym.c: Go's line tables; names point into the input);
+ *   - elf_go_ecalls (the loader's scan of a Go program's assembly functions)
+ *     and elf_code_sections.
  */
 #define _GNU_SOURCE /* memmem */
 #include "lib/elf.h"
@@ -267,6 +269,22 @@ FUZZ_NOCOV int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fuzz_scan(data + s->offset, s->filesz, s->vaddr, fs, n);
 			free(fs);
 		}
+	}
+	/* The loader's cheap way for a Go program: the same count whatever
+	 * max, sites inside [text, etext) and ascending; and the code sections. */
+	if (rc == 0) {
+		uint64_t text, etext, sites[16], few[2], code[4][2];
+		long ng = elf_go_ecalls(data, size, &img, &text, &etext, sites, ARRAY_SIZE(sites));
+
+		FUZZ_CHECK(ng >= -1);
+		if (ng >= 0) {
+			FUZZ_CHECK(elf_go_ecalls(data, size, &img, &text, &etext, few, ARRAY_SIZE(few)) == ng);
+			for (long i = 0; i < MIN(ng, (long)ARRAY_SIZE(sites)); i++)
+				FUZZ_CHECK(sites[i] >= text && sites[i] < etext && (i == 0 || sites[i - 1] < sites[i]));
+		}
+		n = elf_code_sections(data, size, code, ARRAY_SIZE(code));
+		for (size_t i = 0; i < MIN(n, ARRAY_SIZE(code)); i++)
+			FUZZ_CHECK(code[i][0] < code[i][1]);
 	}
 	return 0;
 }

@@ -56,7 +56,7 @@ extern uint64_t boot_satp, secondary_trampoline_satp;
 extern char secondary_entry[];
 void trap_resume(struct frame *f) __attribute__((noreturn));
 
-static struct fdt_info info;
+static struct fdt_info info NOINIT;	/* fdt_parse clears it */
 static struct bootargs bootargs;
 
 /* Secondary harts turn the MMU on with this: goose's half of boot_pt plus
@@ -64,9 +64,9 @@ static struct bootargs bootargs;
 static uint64_t trampoline_pt[512] __attribute__((aligned(4096)));
 extern uint64_t boot_pt_ident[512];
 
-/* Page-table pages for the direct map (kmap.c). */
+/* Page-table pages for the direct map (kmap.c, which clears each as it takes it). */
 #define KMAP_POOL_PAGES 64
-static uint64_t kmap_pool[KMAP_POOL_PAGES][512] __attribute__((aligned(4096)));
+static uint64_t kmap_pool[KMAP_POOL_PAGES][512] __attribute__((aligned(4096))) NOINIT;
 
 static void __attribute__((noreturn)) boot_fail(void)
 {
@@ -583,6 +583,7 @@ void goose_main(unsigned long hartid, uint64_t fdt_pa)
 	h->index = 0;
 	nharts = 1;
 	asm volatile("mv tp, %0" : : "r"(h));
+	trace_boot_phase("entry");
 
 	/* The SBI console until the FDT names a UART. */
 	console_init(NULL);
@@ -615,7 +616,9 @@ void goose_main(unsigned long hartid, uint64_t fdt_pa)
 		gmsg("%s", err);
 		boot_fail();
 	}
+	trace_boot_phase("fdt");
 	boot_direct_map(fdt_pa, fdt_len);
+	trace_boot_phase("direct map");
 	io_init(&kmap);
 	const char *console_name = console_init_machine(&info);
 
@@ -648,7 +651,9 @@ void goose_main(unsigned long hartid, uint64_t fdt_pa)
 	h->has_sstc = bh && bh->has_sstc;
 	clock_probe_sstc(h);
 	boot_seed(bh);
+	trace_boot_phase("console, clock");
 	boot_memory(fdt_pa, fdt_len);
+	trace_boot_phase("memory");
 
 	vfs_init();
 	if (devfs_stdio(boot_option_value(&bootargs, &stdin_option)))
@@ -661,6 +666,7 @@ void goose_main(unsigned long hartid, uint64_t fdt_pa)
 		panic("goose_main: no memory for /proc/net");
 	irq_init(&info, h);
 	devirq_init();
+	trace_boot_phase("files, devices");
 
 	struct loader_info li = { .ba = &bootargs, .hwcap = bh ? loader_hwcap(bh->isa) : 0 };
 
@@ -682,6 +688,7 @@ void goose_main(unsigned long hartid, uint64_t fdt_pa)
 		procfs_set_isa(bh->isa);
 
 	boot_find_program(&li);
+	trace_boot_phase("find program");
 	if (procfs_process(li.argv0, &bootargs))
 		gmsg("no memory for /proc/self/cmdline");
 	opt = boot_option_value(&bootargs, &cwd_option);
@@ -689,15 +696,16 @@ void goose_main(unsigned long hartid, uint64_t fdt_pa)
 		gmsg("goose.cwd=%s: no such directory", opt);
 		boot_fail();
 	}
-	/* The most one mapping may ask: all the RAM there is, as Linux's
-	 * heuristic allows no single mapping larger than RAM and swap. */
-	vm_set_commit_limit(pmem.total_pages);
+	/* The most one mapping may ask: the program's whole half of the
+	 * address space (mm/vm.h: memory is committed on touch). */
+	vm_set_commit_limit(USER_TOP >> PAGE_SHIFT);
 	struct thread *t = thread_alloc();
 
 	if (!t || loader_load(&li, t))
 		boot_fail();
 	proc_thread_add(t->tid);
 	sys_brk_init(loader_image_end());
+	trace_boot_phase("stack, auxv");
 	/* goose.crashtest: fault inside goose on purpose, to see (and test)
 	 * the report a goose bug would give, as Linux's sysrq-c does. */
 	opt = boot_option_value(&bootargs, &crashtest_option);
@@ -706,14 +714,17 @@ void goose_main(unsigned long hartid, uint64_t fdt_pa)
 	else if (opt)
 		boot_crashtest();
 	boot_start_harts();
+	trace_boot_phase("harts");
 	if (!boot_option_value(&bootargs, &quiet_option))
 		boot_report(&li, console_name);
 	sched_make_runnable(t);
+	trace_boot_phase("report");
 
 	/* Timer and software interrupts end time slices and wake idle harts;
 	 * they are taken only while Go code runs (sstatus.SIE stays 0 in goose). */
 	csr_set(CSR_SSTATUS, SSTATUS_FS);
 	csr_set(CSR_SIE, SIE_STIE | SIE_SSIE);
+	trace_boot_report(boot_instret);
 	if (!boot_option_value(&bootargs, &quiet_option)) {
 		uint64_t n = rdinstret() - boot_instret, ns = (rdtime() - boot_time) * 1000000000ull / clock_timebase();
 

@@ -12,10 +12,13 @@
 #include "dev/console.h"
 #include "dev/irq.h"
 #include "fs/file.h"
+#include "fs/tmpfs.h"
 #include "fs/vfs.h"
 #include "include/uapi/errno.h"
 #include "include/uapi/eventpoll.h"
+#include "include/uapi/stat.h"
 #include "kernel/thread.h"
+#include "mm/kmem.h"
 
 static uint32_t irq_src(const struct file *f)
 {
@@ -74,15 +77,80 @@ static const struct file_ops irq_ops = {
 	.poll = irq_poll,
 };
 
+/*
+ * /dev/irq's nodes are made as they are first looked up (struct
+ * dir_hooks), not at boot: a PLIC names up to 1023 sources, and making
+ * every node cost more than the rest of the boot. Once made, a node stays
+ * (nlink 1), so its inode number and times are stable.
+ */
+static struct inode **irq_nodes;	/* [1..nsources], made on demand */
+
+/* "1".."nsources", decimal without leading zeros: the source, else 0. */
+static uint32_t irq_name(const char *name, size_t len)
+{
+	uint64_t n = 0;
+
+	if (!len || len > 4 || name[0] == '0')
+		return 0;
+	for (size_t i = 0; i < len; i++) {
+		if (name[i] < '0' || name[i] > '9')
+			return 0;
+		n = n * 10 + (uint64_t)(name[i] - '0');
+	}
+	return n <= irq_nsources() ? (uint32_t)n : 0;
+}
+
+static struct inode *irq_node(uint32_t src)
+{
+	if (!irq_nodes && !(irq_nodes = kzalloc((irq_nsources() + 1) * sizeof(struct inode *))))
+		return NULL;
+	if (!irq_nodes[src]) {
+		struct inode *in = inode_new(S_IFCHR | 0600);
+
+		if (!in)
+			return NULL;
+		in->nlink = 1;	/* named by the directory: never freed */
+		in->dev_ops = &irq_ops;
+		in->dev_priv = (void *)(uintptr_t)src;
+		irq_nodes[src] = in;
+	}
+	return irq_nodes[src];
+}
+
+static struct inode *irq_lookup(struct inode *dir, const char *name, size_t len)
+{
+	uint32_t src = irq_name(name, len);
+
+	(void)dir;
+	return src ? irq_node(src) : NULL;
+}
+
+static struct inode *irq_next(struct inode *dir, uint64_t *index, char name[32])
+{
+	uint64_t src = MAX(*index, 1);
+
+	(void)dir;
+	if (src > irq_nsources())
+		return NULL;
+	*index = src;
+	snprintf(name, 32, "%lu", src);
+	return irq_node((uint32_t)src);
+}
+
+static const struct dir_hooks irq_hooks = {
+	.lookup = irq_lookup,
+	.next = irq_next,
+};
+
 void devirq_init(void)
 {
+	struct inode *dir;
+
 	/* Readers block as poll waiters: an interrupt lets them look again. */
 	irq_set_notify(sched_wake_pollers);
-	for (uint32_t src = 1; src <= irq_nsources(); src++) {
-		char path[32];
-
-		snprintf(path, sizeof(path), "/dev/irq/%u", src);
-		if (vfs_add_device(path, &irq_ops, 0600, 0, (void *)(uintptr_t)src))
-			panic("devirq_init: no memory for %s", path);
-	}
+	if (!irq_nsources())
+		return;
+	if (!(dir = mkdirs("/dev/irq")))
+		panic("devirq_init: no memory for /dev/irq");
+	dir->hooks = &irq_hooks;
 }

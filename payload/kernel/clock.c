@@ -15,7 +15,7 @@ BOOT_OPTION(time_option, "goose.time", "goose.time=<unix seconds>",
 static struct {
 	uint64_t hz;
 	uint64_t boot_ticks;
-	uint64_t mult;			/* ns per tick, times 2^32 */
+	struct clock_scale scale;	/* ns = (ticks * mult) >> shift */
 	uint64_t realtime_at_boot;	/* ns since the epoch at boot_ticks */
 	const char *source;
 } clk;
@@ -42,7 +42,7 @@ uint64_t clock_ns_to_ticks(uint64_t ns)
 void clock_init(uint64_t timebase_hz, uint64_t realtime_ns, const char *source)
 {
 	clk.hz = timebase_hz ? timebase_hz : 10000000;
-	clk.mult = clock_mult(clk.hz);
+	clk.scale = clock_scale_of(clk.hz);
 	clk.boot_ticks = rdtime();
 	clk.realtime_at_boot = realtime_ns;
 	clk.source = source ? source : "none (epoch)";
@@ -55,9 +55,7 @@ const char *clock_source(void)
 
 uint64_t clock_monotonic_ns(void)
 {
-	unsigned __int128 ns = (unsigned __int128)(rdtime() - clk.boot_ticks) * clk.mult;
-
-	return (uint64_t)(ns >> 32);
+	return clock_scale_ns(clk.scale, rdtime() - clk.boot_ticks);
 }
 
 uint64_t clock_realtime_ns(void)
@@ -85,7 +83,9 @@ uint64_t clock_deadline(uint64_t mono_ns)
 void clock_vdso_fill(struct vdso_data *d)
 {
 	d->boot_ticks = clk.boot_ticks;
-	d->mult = clk.mult;
+	d->mult = clk.scale.mult;
+	d->shift = clk.scale.shift;
+	d->sec_mult = CLOCK_SEC_MULT;
 	d->realtime_ns = clk.realtime_at_boot;
 }
 

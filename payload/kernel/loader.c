@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "kernel/loader.h"
+#include "arch/riscv/ioremap.h"
 #include "arch/riscv/layout.h"
 #include "arch/riscv/riscv.h"
 #include "dev/console.h"
@@ -9,6 +10,7 @@
 #include "include/uapi/mman.h"
 #include "include/uapi/signal.h"
 #include "kernel/thread.h"
+#include "kernel/trace.h"
 #include "kernel/vdso.h"
 #include "kernel/vector.h"
 #include "lib/bootargs.h"
@@ -37,6 +39,8 @@ static struct {
 	uint64_t site_mask;	/* slots - 1 */
 	int site_shift;		/* 64 - log2(slots) */
 	uint64_t image_end;
+	/* Where the ELF lies (physical), and its length in pages. */
+	uint64_t file_pa, file_pages;
 } ld;
 
 static int load_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -60,37 +64,120 @@ static uint32_t seg_prot(uint32_t flags)
 }
 
 /*
- * Copy the segments into fresh pages. A page may hold the tail of one
- * segment and the head of the next; it gets the union of their protections,
- * unless that would make it writable and executable.
+ * The ELF's own bytes as the pages of a file mapping: where the image or
+ * initrd holding it lies page-aligned, its read-only segments are mapped
+ * straight from there (private mappings, so a store, should mprotect ever
+ * allow one, copies first; so does the ecall rewrite). That memory is never
+ * goose's to free (the image and the initrd are kept out of the allocator).
  */
-static int load_segments(const struct elf_image *img, const uint8_t *file)
+static int elf_file_page(void *file, uint64_t pgoff, uint64_t *pa)
 {
-	for (uint64_t va = img->lo; va < img->hi; va += PAGE_SIZE) {
-		uint32_t prot = 0;
-		bool covered = false;
+	(void)file;
+	if (pgoff >= ld.file_pages)
+		return -EIO;
+	*pa = ld.file_pa + pgoff * PAGE_SIZE;
+	return 0;
+}
 
-		for (int i = 0; i < img->nseg; i++) {
-			const struct elf_segment *s = &img->seg[i];
+static void elf_file_hold(void *file)
+{
+	(void)file;
+}
 
-			if (s->memsz && s->vaddr < va + PAGE_SIZE && s->vaddr + s->memsz > va) {
-				prot |= seg_prot(s->flags);
-				covered = true;
-			}
-		}
-		if (!covered)
+static const struct vm_file_ops elf_file_ops = { .get = elf_file_hold, .put = elf_file_hold, .page = elf_file_page };
+
+/* The physical address of goose's own byte p: in its image, or the direct map. */
+static uint64_t kernel_pa(const void *p)
+{
+	return (uint64_t)p >= KERNEL_LINK ? IMAGE_PA(p) : VA2PA(p);
+}
+
+/* How a page of the program's image is made. */
+enum page_kind { PAGE_NONE, PAGE_FILE, PAGE_COPY, PAGE_ZERO };
+
+/*
+ * What page va needs: PAGE_FILE when one read-only segment alone covers
+ * it and its file bytes fill it (mapped from the ELF where it lies), else
+ * PAGE_COPY when any segment has file bytes in it (a fresh page, the bytes
+ * copied: writable data, a page two segments share, a partial last page),
+ * else PAGE_ZERO when a segment's memory covers it (.bss: demand-zero).
+ * The page's rights are the union of its segments'.
+ */
+static enum page_kind page_kind(const struct elf_image *img, uint64_t va, uint32_t *prot, int *seg, bool in_place)
+{
+	enum page_kind kind = PAGE_NONE;
+	int covering = 0;
+
+	*prot = 0;
+	*seg = -1;
+	for (int i = 0; i < img->nseg; i++) {
+		const struct elf_segment *s = &img->seg[i];
+
+		if (!s->memsz || s->vaddr >= va + PAGE_SIZE || s->vaddr + s->memsz <= va)
 			continue;
-		if ((prot & PROT_WRITE) && (prot & PROT_EXEC))
-			return load_fail("elf: page 0x%lx is both writable and executable (segments share it); "
-					 "goose keeps W^X", va);
-		if (vm_add(va, va + PAGE_SIZE, prot))
-			return load_fail("loader: out of memory for the mapping list at 0x%lx", va);
+		covering++;
+		*prot |= seg_prot(s->flags);
+		if (s->vaddr < va + PAGE_SIZE && s->vaddr + s->filesz > va) {
+			bool whole = ALIGN_DOWN(s->vaddr, PAGE_SIZE) <= va && s->vaddr + s->filesz >= va + PAGE_SIZE;
 
+			kind = in_place && whole && !(s->flags & PF_W) ? PAGE_FILE : PAGE_COPY;
+			*seg = i;
+		} else if (kind == PAGE_NONE) {
+			kind = PAGE_ZERO;
+		}
+	}
+	return covering > 1 && kind == PAGE_FILE ? PAGE_COPY : kind;
+}
+
+/*
+ * The first page past va where what a page needs may change: a page holding
+ * a segment's start, the end of its file bytes or its end, or the page
+ * after one. Between two such pages every page is made alike, so the
+ * loader classifies one page per stretch, not each of a large .bss's.
+ */
+static uint64_t next_edge(const struct elf_image *img, uint64_t va)
+{
+	uint64_t next = img->hi + PAGE_SIZE;
+
+	for (int i = 0; i < img->nseg; i++) {
+		const struct elf_segment *s = &img->seg[i];
+		uint64_t edges[3] = { s->vaddr, s->vaddr + s->filesz, s->vaddr + s->memsz };
+
+		for (int k = 0; k < 3; k++) {
+			uint64_t page = ALIGN_DOWN(edges[k], PAGE_SIZE);
+
+			if (page > va)
+				next = MIN(next, page);
+			else if (page + PAGE_SIZE > va)
+				next = MIN(next, page + PAGE_SIZE);
+		}
+	}
+	return MIN(next, va >= img->hi ? img->hi + PAGE_SIZE : img->hi);
+}
+
+/* A run of pages of one kind and rights: its mapping, and for PAGE_COPY its bytes. */
+static int map_run(const struct elf_image *img, const uint8_t *file, enum page_kind kind, int seg, uint64_t start,
+		   uint64_t end, uint32_t prot)
+{
+	if (vm_add(start, end, prot))
+		return load_fail("loader: out of memory for the mapping list at 0x%lx", start);
+	if (kind == PAGE_FILE) {
+		/* Offsets and addresses agree modulo the page (elf_parse). */
+		const struct elf_segment *s = &img->seg[seg];
+		uint64_t pgoff = (s->offset + (start - s->vaddr)) / PAGE_SIZE;
+
+		if (vm_set_file(start, end, &elf_file_ops, NULL, ld.elf, pgoff) || vm_populate(start, end))
+			return load_fail("loader: out of memory mapping the program at 0x%lx", start);
+		return 0;
+	}
+	if (kind == PAGE_ZERO)
+		return 0;
+	for (uint64_t va = start; va < end; va += PAGE_SIZE) {
 		uint64_t pa = pmem_alloc_zeroed(&pmem);
 
 		if (!pa || vm_map_page(va, pa, prot))
-			return load_fail("loader: out of memory copying the program (page 0x%lx; %lu pages free)",
-					 va, pmem.free_pages);
+			return load_fail("loader: out of memory copying the program (page 0x%lx; %lu pages free)", va,
+					 pmem.free_pages);
 		uint8_t *page = PA2VA(pa);
 
 		for (int i = 0; i < img->nseg; i++) {
@@ -100,6 +187,51 @@ static int load_segments(const struct elf_image *img, const uint8_t *file)
 			if (from < to)
 				memcpy(page + (from - va), file + s->offset + (from - s->vaddr), to - from);
 		}
+	}
+	return 0;
+}
+
+/*
+ * Map the segments: read-only ones from the ELF where it lies, when it
+ * lies page-aligned (the image's embedded program, an initrd that is the
+ * ELF); writable file bytes copied into fresh pages; .bss demand-zero,
+ * committed on touch as any anonymous memory (mm/vm.h): a .bss larger than
+ * the RAM runs as long as the program does not touch more than there is.
+ * Where the ELF is not page-aligned (inside a cpio archive), every page
+ * with file bytes is a copy. A page gets the union of the rights of the
+ * segments in it, unless that would make it writable and executable.
+ */
+static int load_segments(const struct elf_image *img, const uint8_t *file, size_t len)
+{
+	uint64_t run_start = 0;
+	uint32_t run_prot = 0;
+	int run_seg = -1;
+	enum page_kind run_kind = PAGE_NONE;
+
+	ld.file_pa = kernel_pa(file);
+	ld.file_pages = ALIGN_UP(len, PAGE_SIZE) / PAGE_SIZE;
+	/* In place only where goose itself reaches the ELF by its physical
+	 * address too (a copy on write reads it there): a tree may leave the
+	 * image out of the RAM it describes. */
+	bool in_place = !(ld.file_pa & (PAGE_SIZE - 1)) && io_direct_mapped(ld.file_pa, len);
+
+	for (uint64_t va = img->lo; va <= img->hi; va = next_edge(img, va)) {
+		uint32_t prot = 0;
+		int seg = -1;
+		enum page_kind kind = va < img->hi ? page_kind(img, va, &prot, &seg, in_place) : PAGE_NONE;
+
+		if ((prot & PROT_WRITE) && (prot & PROT_EXEC))
+			return load_fail("elf: page 0x%lx is both writable and executable (segments share it); "
+					 "goose keeps W^X", va);
+		/* A file run goes on only where the file's pages do (one segment). */
+		if (kind == run_kind && prot == run_prot && (kind != PAGE_FILE || seg == run_seg))
+			continue;
+		if (run_kind != PAGE_NONE && map_run(img, file, run_kind, run_seg, run_start, va, run_prot))
+			return -1;
+		run_start = va;
+		run_kind = kind;
+		run_prot = prot;
+		run_seg = seg;
 	}
 	return 0;
 }
@@ -134,50 +266,119 @@ static int site_set_build(void)
 	return 0;
 }
 
-/*
- * Find every ecall in the executable segments, decoding from each function
- * start of the symbol table, and turn it into an ebreak in the loaded copy.
- */
-static int load_rewrite_ecalls(const struct elf_image *img, const uint8_t *file, size_t len)
+/* Room in ld.sites for more sites. */
+static int sites_reserve(size_t more)
 {
-	size_t nstarts = elf_func_starts(file, len, img->lo, img->hi, NULL, 0);
+	static size_t cap;
+	size_t want = ld.nsites + more;
+
+	if (want <= cap && ld.sites)
+		return 0;
+	uint64_t *n = kzalloc(MAX(want, 2 * cap) * sizeof(uint64_t) + 8);
+
+	if (!n)
+		return load_fail("loader: out of memory for %zu ecall sites", want);
+	if (ld.sites)
+		memcpy(n, ld.sites, ld.nsites * sizeof(uint64_t));
+	kfree(ld.sites);
+	ld.sites = n;
+	cap = MAX(want, 2 * cap);
+	return 0;
+}
+
+/*
+ * The ecalls of the executable segments' bytes in [lo, hi), the careful
+ * way, for code goose knows nothing more of: decoding from each segment's
+ * start and again from every function start of the symbol table.
+ */
+static int scan_careful(const struct elf_image *img, const uint8_t *file, size_t len, uint64_t lo, uint64_t hi)
+{
+	bool any = false;
+
+	/* Room for an ecall in some executable segment at all? */
+	for (int i = 0; i < img->nseg; i++)
+		any |= (img->seg[i].flags & PF_X) && MIN(hi, img->seg[i].vaddr + img->seg[i].filesz) >=
+							       MAX(lo, img->seg[i].vaddr) + 4;
+	if (!any)
+		return 0;
+	size_t nstarts = elf_func_starts(file, len, lo, hi, NULL, 0);
 	uint64_t *starts = nstarts ? kzalloc(nstarts * sizeof(uint64_t)) : NULL;
+	int r = 0;
 
 	if (nstarts && !starts)
 		return load_fail("loader: out of memory for %zu function starts", nstarts);
-	elf_func_starts(file, len, img->lo, img->hi, starts, nstarts);
+	elf_func_starts(file, len, lo, hi, starts, nstarts);
+	for (int i = 0; i < img->nseg && !r; i++) {
+		const struct elf_segment *s = &img->seg[i];
+		uint64_t a = MAX(lo, s->vaddr), b = MIN(hi, s->vaddr + s->filesz);
 
-	size_t total = 0;
+		if (!(s->flags & PF_X) || a >= b || b - a < 4)
+			continue;
+		const uint8_t *code = file + s->offset + (a - s->vaddr);
+		size_t n = elf_scan_ecalls(code, b - a, a, starts, nstarts, NULL, 0);
 
-	for (int pass = 0; pass < 2; pass++) {
-		size_t n = 0;
-
-		for (int i = 0; i < img->nseg; i++) {
-			const struct elf_segment *s = &img->seg[i];
-
-			if (!(s->flags & PF_X))
-				continue;
-			n += elf_scan_ecalls(file + s->offset, s->filesz, s->vaddr, starts, nstarts,
-					     pass ? ld.sites + n : NULL, pass ? total - n : 0);
-		}
-		if (pass == 0) {
-			total = n;
-			ld.sites = kzalloc((total + 1) * sizeof(uint64_t));
-			if (!ld.sites)
-				return load_fail("loader: out of memory for %zu ecall sites", total);
-		}
+		r = sites_reserve(n);
+		if (!r)
+			ld.nsites += elf_scan_ecalls(code, b - a, a, starts, nstarts, ld.sites + ld.nsites, n);
 	}
-	ld.nsites = total;
 	kfree(starts);
+	return r;
+}
 
+/*
+ * Where the ecalls are. A Go program's own span of text (runtime.text to
+ * runtime.etext) has them only in functions written in assembly, which its
+ * .gopclntab flags (elf_go_ecalls): a few KiB to decode instead of all
+ * the text. What lies outside that span in the executable sections (an
+ * externally linked program's C, crt and libc) is scanned the careful way,
+ * as is everything of a program without Go's tables.
+ */
+static int load_find_ecalls(const struct elf_image *img, const uint8_t *file, size_t len)
+{
+	uint64_t text = 0, etext = 0, code[8][2];
+	long n = sites_reserve(64) ? -2 : elf_go_ecalls(file, len, img, &text, &etext, ld.sites, 64);
+
+	if (n == -2)
+		return -1;
+	if (n > 64) {
+		if (sites_reserve((size_t)n))
+			return -1;
+		elf_go_ecalls(file, len, img, &text, &etext, ld.sites, (size_t)n);
+	}
+	/* None found in Go's span: Go's runtime always has some, so the
+	 * tables are not what they seem; trust nothing of them. */
+	if (n <= 0)
+		return scan_careful(img, file, len, img->lo, img->hi);
+	ld.nsites = (size_t)n;
+	size_t ncode = elf_code_sections(file, len, code, ARRAY_SIZE(code));
+
+	if (!ncode || ncode > ARRAY_SIZE(code))
+		return scan_careful(img, file, len, img->lo, text) || scan_careful(img, file, len, etext, img->hi) ? -1
+														   : 0;
+	for (size_t i = 0; i < ncode; i++) {
+		if (code[i][0] < text && scan_careful(img, file, len, code[i][0], MIN(code[i][1], text)))
+			return -1;
+		if (code[i][1] > etext && scan_careful(img, file, len, MAX(code[i][0], etext), code[i][1]))
+			return -1;
+	}
+	return 0;
+}
+
+/* Turn every ecall found into an ebreak in the loaded copy. */
+static int load_rewrite_ecalls(const struct elf_image *img, const uint8_t *file, size_t len)
+{
+	if (load_find_ecalls(img, file, len))
+		return -1;
 	/* Parcel by parcel: an instruction may straddle two pages, whose
 	 * frames need not be neighbours in goose's direct map. */
 	for (size_t i = 0; i < ld.nsites; i++) {
 		for (int half = 0; half < 2; half++) {
-			uint16_t *parcel = vm_kaddr(ld.sites[i] + 2 * (uint64_t)half);
+			uint16_t *parcel = vm_private_kaddr(ld.sites[i] + 2 * (uint64_t)half);
 
+			/* Every site is in an executable segment, so mapped: no
+			 * page for its private copy is all that can fail. */
 			if (!parcel)
-				panic("loader: ecall site 0x%lx is not mapped", ld.sites[i]);
+				return load_fail("loader: out of memory rewriting the ecall at 0x%lx", ld.sites[i]);
 			*parcel = (uint16_t)(INSN_EBREAK >> (16 * half));
 		}
 	}
@@ -299,12 +500,16 @@ int loader_load(const struct loader_info *li, struct thread *t)
 	ld.elf = li->elf;
 	ld.len = li->len;
 	ld.image_end = img.hi;
-	if (load_segments(&img, li->elf))
+	trace_boot_phase("elf parse");
+	if (load_segments(&img, li->elf, li->len))
 		return -1;
+	trace_boot_phase("elf segments");
 	if (load_rewrite_ecalls(&img, li->elf, li->len))
 		return -1;
+	trace_boot_phase("ecall rewrite");
 	if (vdso_map(!li->no_vdso_clock))
 		return load_fail("loader: out of memory mapping the vDSO");
+	trace_boot_phase("vdso");
 	return load_stack(li, &img, t);
 }
 

@@ -13,7 +13,10 @@
 
 struct spinlock big_lock = SPINLOCK_INIT("big_lock", LOCK_RANK_BIG);
 
-static struct thread threads[MAX_THREADS];
+/* Slots [0, threads_used) have been handed out at least once; the rest of
+ * the table is never read, and not cleared at boot. */
+static struct thread threads[MAX_THREADS] NOINIT;
+static int threads_used;
 static int next_tid = 1;
 static int nthreads;
 
@@ -31,8 +34,9 @@ struct thread *thread_alloc(void)
 	for (int i = 0; i < MAX_THREADS; i++) {
 		struct thread *t = &threads[i];
 
-		if (t->state != T_FREE)
+		if (i < threads_used && t->state != T_FREE)
 			continue;
+		threads_used = MAX(threads_used, i + 1);
 		memset(t, 0, sizeof(*t));
 		/* Every thread starts without an alternate signal stack, the
 		 * first one too (Linux: SS_DISABLE until sigaltstack). Zeroed
@@ -62,7 +66,7 @@ int sched_nr_running(void)
 {
 	int n = 0;
 
-	for (int i = 0; i < MAX_THREADS; i++)
+	for (int i = 0; i < threads_used; i++)
 		n += threads[i].state == T_RUNNING || threads[i].state == T_RUNNABLE;
 	return n;
 }
@@ -120,7 +124,7 @@ void thread_free(struct thread *t)
 
 struct thread *thread_by_tid(int tid)
 {
-	for (int i = 0; i < MAX_THREADS; i++)
+	for (int i = 0; i < threads_used; i++)
 		if (threads[i].state != T_FREE && threads[i].tid == tid)
 			return &threads[i];
 	return NULL;
@@ -130,7 +134,7 @@ struct thread *thread_next(int tid)
 {
 	struct thread *best = NULL;
 
-	for (int i = 0; i < MAX_THREADS; i++) {
+	for (int i = 0; i < threads_used; i++) {
 		struct thread *t = &threads[i];
 
 		if (t->state != T_FREE && t->tid >= tid && (!best || t->tid < best->tid))
@@ -292,7 +296,7 @@ uint64_t sched_process_cpu_ticks(void)
 {
 	uint64_t sum = 0, now = clock_ticks();
 
-	for (int i = 0; i < MAX_THREADS; i++) {
+	for (int i = 0; i < threads_used; i++) {
 		const struct thread *t = &threads[i];
 
 		if (t->state == T_FREE)

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "kernel/trace.h"
+#include "arch/riscv/riscv.h"
 #include "dev/console.h"
 #include "include/uapi/errno.h"
 #include "include/uapi/signal.h"
@@ -13,15 +14,18 @@
 
 uint32_t trace_mask;
 
-BOOT_OPTION(trace_option, "goose.trace", "goose.trace=syscalls,faults,signals,threads,enosys (or all)",
-	    "an strace-like log, one `goose: [tid] ...` line per event; `enosys` names each unimplemented call once");
+BOOT_OPTION(trace_option, "goose.trace", "goose.trace=syscalls,faults,signals,threads,enosys,boot (or all)",
+	    "an strace-like log, one `goose: [tid] ...` line per event; `enosys` names each unimplemented call once; "
+	    "`boot` prints each boot phase with the instructions (instret) it took, `goose: boot: <phase> N "
+	    "instructions`, and their total");
 
 static const struct {
 	const char *name;
 	uint32_t bits;
 } trace_words[] = {
 	{ "syscalls", TRACE_SYSCALLS }, { "faults", TRACE_FAULTS }, { "signals", TRACE_SIGNALS },
-	{ "threads", TRACE_THREADS },	{ "enosys", TRACE_ENOSYS }, { "all", 0x1f },
+	{ "threads", TRACE_THREADS },	{ "enosys", TRACE_ENOSYS }, { "boot", TRACE_BOOT },
+	{ "all", 0x3f },
 };
 
 int trace_init(const char *spec)
@@ -39,13 +43,41 @@ int trace_init(const char *spec)
 			}
 		}
 		if (n && i == ARRAY_SIZE(trace_words)) {
-			gmsg("goose.trace: unknown event class \"%.*s\" (want syscalls, faults, signals, threads, enosys, all)",
+			gmsg("goose.trace: unknown event class \"%.*s\" (want syscalls, faults, signals, threads, enosys, boot, all)",
 			     (int)n, p);
 			return -1;
 		}
 		p = e ? e + 1 : NULL;
 	}
 	return 0;
+}
+
+#define BOOT_PHASES_MAX 32
+
+static struct {
+	const char *name;
+	uint64_t instret;
+} boot_phases[BOOT_PHASES_MAX];
+static int nboot_phases;
+
+void trace_boot_phase(const char *name)
+{
+	if (nboot_phases < BOOT_PHASES_MAX)
+		boot_phases[nboot_phases++] = (typeof(boot_phases[0])){ name, rdinstret() };
+}
+
+void trace_boot_report(uint64_t start)
+{
+	uint64_t prev = start;
+
+	if (!(trace_mask & TRACE_BOOT))
+		return;
+	for (int i = 0; i < nboot_phases; i++) {
+		gmsg("boot: %-16s %9lu instructions", boot_phases[i].name, boot_phases[i].instret - prev);
+		prev = boot_phases[i].instret;
+	}
+	gmsg("boot: %-16s %9lu instructions from goose's entry (instret: guest instructions on hardware and "
+	     "under QEMU -icount)", "total", prev - start);
 }
 
 static const char *const errno_names[] = {

@@ -2,7 +2,8 @@
 /*
  * goose.trace=<what,...>: an strace-like log on the console, one
  * "goose: [tid] ..." line per event. what: syscalls, faults, signals,
- * threads, enosys (unimplemented calls, once per number), all.
+ * threads, enosys (unimplemented calls, once per number), boot (each boot
+ * phase with the instructions it took), all.
  * Off by default; when off each hook is one load and a branch.
  */
 #ifndef GOOSE_TRACE_H
@@ -15,6 +16,7 @@
 #define TRACE_SIGNALS (1u << 2)
 #define TRACE_THREADS (1u << 3)
 #define TRACE_ENOSYS (1u << 4)
+#define TRACE_BOOT (1u << 5)
 
 struct thread;
 
@@ -62,6 +64,16 @@ static inline void trace_thread(struct thread *t, const char *what, int tid)
 	if (trace_mask & TRACE_THREADS)
 		trace_thread_do(t, what, tid);
 }
+
+/*
+ * The boot's phases: trace_boot_phase(name) marks the end of phase name
+ * with the instruction counter (instret), always, since most phases end
+ * before the options are read; trace_boot_report() prints them, each with
+ * the instructions since the mark before it (the first since start, goose's
+ * entry), when goose.trace=boot asked for it.
+ */
+void trace_boot_phase(const char *name);
+void trace_boot_report(uint64_t start);
 
 /* "ENOENT" for 2, NULL when unknown. */
 const char *errno_name(long e);

@@ -22,6 +22,11 @@ static struct vdso_data *data;
 static bool mapped;
 
 _Static_assert(sizeof(struct vdso_data) <= PAGE_SIZE, "vdso data fits a page");
+/* vdso.S's VVAR_* offsets. */
+_Static_assert(__builtin_offsetof(struct vdso_data, mult) == 8 && __builtin_offsetof(struct vdso_data, realtime_ns) == 16 &&
+		       __builtin_offsetof(struct vdso_data, shift) == 24 &&
+		       __builtin_offsetof(struct vdso_data, sec_mult) == 32,
+	       "vdso.S's VVAR offsets");
 
 static uint64_t vdso_addr(const char *sym)
 {

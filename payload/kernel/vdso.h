@@ -10,10 +10,13 @@
 #include "lib/lib.h"
 
 /* The data page; vdso.S reads these offsets (VVAR_*). */
+/* The vDSO's data page; vdso.S's VVAR_* offsets follow it. */
 struct vdso_data {
 	uint64_t boot_ticks;	/* `time` at boot: CLOCK_MONOTONIC's zero */
-	uint64_t mult;		/* ns = (ticks * mult) >> 32 */
+	uint64_t mult;		/* ns = (ticks * mult) >> shift (clock.h) */
 	uint64_t realtime_ns;	/* CLOCK_REALTIME at boot_ticks, ns since the epoch */
+	uint64_t shift;
+	uint64_t sec_mult;	/* CLOCK_SEC_MULT: seconds of ns without a divide */
 };
 
 /* Map both pages; 0 or -ENOMEM. Without export_clock (goose.vdso=0) the

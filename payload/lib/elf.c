@@ -37,6 +37,9 @@
 /* gABI sh_type values and the symbol type. */
 #define SHT_SYMTAB 2
 #define SHT_STRTAB 3
+#define SHT_NOBITS 8
+#define SHF_ALLOC 2
+#define SHF_EXECINSTR 4
 #define STT_FUNC 2
 
 /* Elf64_Ehdr: field offsets (gABI "ELF Header"). */
@@ -51,6 +54,7 @@
 #define E_PHNUM 56
 #define E_SHENTSIZE 58
 #define E_SHNUM 60
+#define E_SHSTRNDX 62
 
 /* Elf64_Phdr (gABI "Program Header"). */
 #define PHDR_SIZE 56
@@ -65,6 +69,8 @@
 /* Elf64_Shdr (gABI "Sections"). */
 #define SHDR_SIZE 64
 #define SH_TYPE 4
+#define SH_FLAGS 8
+#define SH_ADDR 16
 #define SH_OFFSET 24
 #define SH_SIZE 32
 #define SH_LINK 40
@@ -431,11 +437,44 @@ static size_t elf_next_start(struct elf_starts *st, size_t off)
 	return best;
 }
 
+/*
+ * Is there a parcel v at an even offset of [p, p + n)? Four parcels a word
+ * where p is even (little-endian words, as RISC-V's and the hosts'): a
+ * lane of w ^ v*0x0001000100010001 is zero exactly where w holds v, and
+ * (x - 0x0001...) & ~x & 0x8000... is non-zero exactly when a lane of x is.
+ */
+static bool elf_has_parcel(const uint8_t *p, size_t n, uint16_t v)
+{
+	const uint64_t ones = 0x0001000100010001ull, highs = 0x8000800080008000ull;
+	size_t off = 0;
+
+	if (!((uintptr_t)p & 1)) {
+		for (; off + 2 <= n && ((uintptr_t)(p + off) & 7); off += 2)
+			if (le16_load(p + off) == v)
+				return true;
+		for (; off + 8 <= n; off += 8) {
+			uint64_t x = *(const uint64_t *)(const void *)(p + off) ^ (v * ones);
+
+			if ((x - ones) & ~x & highs)
+				return true;
+		}
+	}
+	for (; off + 2 <= n; off += 2)
+		if (le16_load(p + off) == v)
+			return true;
+	return false;
+}
+
 size_t elf_scan_ecalls(const uint8_t *code, size_t len, uint64_t va, const uint64_t *starts, size_t nstarts,
 		       uint64_t *sites, size_t max)
 {
 	struct elf_starts st = { .s = starts, .n = starts ? nstarts : 0, .sorted = true, .va = va, .len = len };
 	size_t off = 0, next, found = 0;
+
+	/* Every instruction starts at an even offset: without an ecall's
+	 * first parcel at one, there is nothing to decode for. */
+	if (!elf_has_parcel(code, len, INSN_ECALL & 0xffff))
+		return 0;
 
 	for (size_t i = 1; i < st.n; i++)
 		if (starts[i] < starts[i - 1])
@@ -451,7 +490,8 @@ size_t elf_scan_ecalls(const uint8_t *code, size_t len, uint64_t va, const uint6
 	 */
 	next = elf_next_start(&st, 0);
 	while (len - off >= 2) {
-		size_t ilen = elf_insn_len(le16_load(code + off));
+		uint16_t h = le16_load(code + off);
+		size_t ilen = elf_insn_len(h);
 
 		if (ilen > next - off) {
 			off = next;
@@ -459,7 +499,7 @@ size_t elf_scan_ecalls(const uint8_t *code, size_t len, uint64_t va, const uint6
 			continue;
 		}
 		/* An ecall is a 32-bit instruction: two parcels, 0x0073 then 0x0000. */
-		if (ilen == 4 && le32_load(code + off) == INSN_ECALL) {
+		if (h == (INSN_ECALL & 0xffff) && le16_load(code + off + 2) == INSN_ECALL >> 16) {
 			if (found < max)
 				sites[found] = va + off;
 			found++;
@@ -600,6 +640,65 @@ size_t elf_func_starts(const void *buf, size_t len, uint64_t lo, uint64_t hi, ui
 	return count;
 }
 
+int elf_go_text_bounds(const void *buf, size_t len, uint64_t *text, uint64_t *etext)
+{
+	static const char names[2][16] = { "runtime.text", "runtime.etext" };
+	struct elf_symtab t;
+	uint64_t *out[2] = { text, etext };
+	int found = 0;
+
+	if (elf_find_symtab(buf, len, &t))
+		return -1;
+	/* Both are function symbols of size 0, early in the table. */
+	for (size_t i = 1; i < t.nsym && found != 3; i++) {
+		const uint8_t *sym = t.sym + i * SYM_SIZE;
+		uint32_t st_name = le32_load(sym + ST_NAME);
+
+		if ((sym[ST_INFO] & 0xf) != STT_FUNC || le64_load(sym + ST_SIZE) != 0 || st_name >= t.strsz ||
+		    t.strsz - st_name < sizeof(names[0]))
+			continue;
+		for (int k = 0; k < 2; k++) {
+			if (!(found & (1 << k)) && !strcmp(t.str + st_name, names[k])) {
+				*out[k] = le64_load(sym + ST_VALUE);
+				found |= 1 << k;
+			}
+		}
+	}
+	return found == 3 && *text <= *etext ? 0 : -1;
+}
+
+size_t elf_code_sections(const void *buf, size_t len, uint64_t (*out)[2], size_t max)
+{
+	const uint8_t *b = buf;
+	uint64_t shoff, shnum;
+	size_t n = 0;
+
+	if (elf_check_ident(b, len, NULL, 0))
+		return 0;
+	shoff = le64_load(b + E_SHOFF);
+	shnum = le16_load(b + E_SHNUM);
+	if (shoff == 0 || le16_load(b + E_SHENTSIZE) != SHDR_SIZE || !elf_in_file(shoff, SHDR_SIZE, len))
+		return 0;
+	if (shnum == 0)
+		shnum = le64_load(b + shoff + SH_SIZE);
+	if (shnum > (len - shoff) / SHDR_SIZE)
+		return 0;
+	for (uint64_t i = 0; i < shnum; i++) {
+		const uint8_t *sh = b + shoff + i * SHDR_SIZE;
+		uint64_t flags = le64_load(sh + SH_FLAGS), addr = le64_load(sh + SH_ADDR), size = le64_load(sh + SH_SIZE);
+
+		if ((flags & (SHF_ALLOC | SHF_EXECINSTR)) != (SHF_ALLOC | SHF_EXECINSTR) ||
+		    le32_load(sh + SH_TYPE) == SHT_NOBITS || !size || addr + size < addr)
+			continue;
+		if (n < max) {
+			out[n][0] = addr;
+			out[n][1] = addr + size;
+		}
+		n++;
+	}
+	return n;
+}
+
 int elf_symbolize(const void *buf, size_t len, uint64_t addr, const char **name, uint64_t *offset)
 {
 	struct elf_symtab t;
@@ -642,11 +741,52 @@ int elf_symbolize(const void *buf, size_t len, uint64_t addr, const char **name,
  * strings are inline (Go 1.18 and later), the version as a uvarint length
  * and its bytes.
  */
+/* The file bytes of the section named name: 0 with [*off, *off + *size)
+ * inside the file, or -1. */
+static int elf_find_section(const uint8_t *b, size_t len, const char *name, uint64_t *off, uint64_t *size)
+{
+	uint64_t shoff, shnum, shstrndx;
+
+	if (elf_check_ident(b, len, NULL, 0))
+		return -1;
+	shoff = le64_load(b + E_SHOFF);
+	shnum = le16_load(b + E_SHNUM);
+	shstrndx = le16_load(b + E_SHSTRNDX);
+	if (shoff == 0 || shnum == 0 || le16_load(b + E_SHENTSIZE) != SHDR_SIZE || shstrndx >= shnum ||
+	    shnum > (len - MIN(len, shoff)) / SHDR_SIZE)
+		return -1;
+	const uint8_t *strsh = b + shoff + shstrndx * SHDR_SIZE;
+	uint64_t stroff = le64_load(strsh + SH_OFFSET), strsz = le64_load(strsh + SH_SIZE);
+	size_t want = strlen(name) + 1;
+
+	if (!elf_in_file(stroff, strsz, len))
+		return -1;
+	for (uint64_t i = 0; i < shnum; i++) {
+		const uint8_t *sh = b + shoff + i * SHDR_SIZE;
+		uint32_t n = le32_load(sh);
+
+		if (n >= strsz || strsz - n < want || memcmp(b + stroff + n, name, want))
+			continue;
+		*off = le64_load(sh + SH_OFFSET);
+		*size = le64_load(sh + SH_SIZE);
+		return le32_load(sh + SH_TYPE) != SHT_NOBITS && elf_in_file(*off, *size, len) ? 0 : -1;
+	}
+	return -1;
+}
+
 int elf_go_version(const void *buf, size_t len, char *out, size_t outlen)
 {
 	static const char magic[14] = "\xff Go buildinf:";
 	const uint8_t *b = buf;
+	uint64_t sec_off, sec_size;
 
+	/* Where Go's linker puts it (.go.buildinfo, as debug/buildinfo looks
+	 * first); else anywhere in the file. */
+	if (!elf_find_section(b, len, ".go.buildinfo", &sec_off, &sec_size) && sec_size >= 32 &&
+	    !memcmp(b + sec_off, magic, sizeof(magic))) {
+		b += sec_off;
+		len = sec_size;
+	}
 	for (size_t off = 0; len >= 32 && off <= len - 32; off += 16) {
 		if (memcmp(b + off, magic, sizeof(magic)))
 			continue;

@@ -77,6 +77,34 @@ size_t elf_func_starts(const void *buf, size_t len, uint64_t lo, uint64_t hi, ui
  */
 int elf_symbolize(const void *buf, size_t len, uint64_t addr, const char **name, uint64_t *offset);
 
+/*
+ * runtime.text and runtime.etext, the symbols around a Go program's own
+ * functions (its .gopclntab's entries are offsets from runtime.text; an
+ * externally linked program has C code around them in .text). 0, or -1
+ * when the symbol table lacks either.
+ */
+int elf_go_text_bounds(const void *buf, size_t len, uint64_t *text, uint64_t *etext);
+
+/*
+ * The executable sections (SHF_ALLOC and SHF_EXECINSTR) as [addr, addr +
+ * size) pairs, up to max of them into out; returns how many there are (0
+ * when the file has no section headers).
+ */
+size_t elf_code_sections(const void *buf, size_t len, uint64_t (*out)[2], size_t max);
+
+/*
+ * The ecall sites between runtime.text and runtime.etext, found cheaply
+ * (gosym.c): Go's compiler never emits ecall, so only the functions written
+ * in assembly (FuncFlagAsm in their _func's flag, Go 1.18 and later) and
+ * the padding after the last function are scanned, as elf_scan_ecalls
+ * does, each from its start. *text and *etext say where that span is: code
+ * outside it (an externally linked program's C) is the caller's to scan.
+ * Writes up to max sites, ascending; returns how many there are in all, or
+ * -1 when the program has no usable .gopclntab or runtime.text symbols.
+ */
+long elf_go_ecalls(const void *buf, size_t len, const struct elf_image *img, uint64_t *text, uint64_t *etext,
+		   uint64_t *sites, size_t max);
+
 /* The Go version the program was built with ("go1.26.8"), from its build
  * information; 0, or -1 when there is none. */
 int elf_go_version(const void *buf, size_t len, char *out, size_t outlen);

@@ -193,6 +193,20 @@ size_t fdt_totalsize(const void *blob, size_t len)
 	return b.size;
 }
 
+uint64_t fdt_compat_bit(const char *s, size_t n)
+{
+	return n ? 1ull << (((uint8_t)s[0] + 3u * (uint8_t)s[n - 1] + 5u * (uint32_t)n) & 63) : ~0ull;
+}
+
+static uint64_t fdt_compat_sig(const char *list, size_t len)
+{
+	uint64_t sig = 0;
+
+	for (size_t i = 0, n; i < len; i += n + 1)
+		sig |= fdt_compat_bit(list + i, n = strnlen(list + i, len - i));
+	return sig;
+}
+
 bool fdt_stringlist_contains(const char *list, size_t len, const char *s)
 {
 	size_t n = strlen(s), i = 0, e;
@@ -516,6 +530,7 @@ static void fdt_device_fill(const struct fdt_blob *b, uint64_t pos, uint32_t ac,
 	}
 	if (has_reg && okay) {
 		n.present = true;
+		n.compat_sig = fdt_compat_sig(n.compat, n.compat_len);
 		*d = n;
 	}
 }
@@ -936,17 +951,25 @@ static void fdt_console(const struct fdt_blob *b, const struct fdt_scan *st, str
 
 const struct fdt_device *fdt_find_compatible(const struct fdt_info *info, const char *compat)
 {
-	for (int i = 0; i < info->ndevices; i++)
-		if (fdt_stringlist_contains(info->device[i].compat, info->device[i].compat_len, compat))
-			return &info->device[i];
-	return NULL;
+	const char *const list[] = { compat, NULL };
+
+	return fdt_find_any(info, list);
 }
 
 const struct fdt_device *fdt_find_any(const struct fdt_info *info, const char *const *compat)
 {
+	/* Each entry's bit once, not once a device (drivers name up to 17);
+	 * a device without a signature (0) may list anything. */
+	uint64_t bits[32], sig;
+	size_t n = 0;
+
+	for (; compat[n]; n++)
+		if (n < ARRAY_SIZE(bits))
+			bits[n] = fdt_compat_bit(compat[n], strlen(compat[n]));
 	for (int i = 0; i < info->ndevices; i++)
-		for (const char *const *c = compat; *c; c++)
-			if (fdt_stringlist_contains(info->device[i].compat, info->device[i].compat_len, *c))
+		for (size_t k = 0; k < n; k++)
+			if ((k >= ARRAY_SIZE(bits) || !(sig = info->device[i].compat_sig) || (sig & bits[k])) &&
+			    fdt_stringlist_contains(info->device[i].compat, info->device[i].compat_len, compat[k]))
 				return &info->device[i];
 	return NULL;
 }

@@ -81,6 +81,7 @@ struct fdt_device {
 	uint64_t size;
 	const char *compat;	/* compatible stringlist (NUL-separated), points into the blob */
 	size_t compat_len;
+	uint64_t compat_sig;	/* fdt_compat_bit of each entry, or'd: 0 when not made */
 	uint32_t reg_shift;	/* 16550: reg-shift (default 0) */
 	uint32_t reg_io_width;	/* 16550: reg-io-width (default 1) */
 	uint32_t reg_offset;	/* 16550: reg-offset (default 0) */
@@ -168,5 +169,9 @@ const char *fdt_device_matches(const struct fdt_device *dev, const char *const *
 
 /* Does the NUL-separated stringlist contain s? */
 bool fdt_stringlist_contains(const char *list, size_t len, const char *s);
+/* One bit for a compatible string s of n bytes (its length and first and
+ * last bytes): a device whose compat_sig lacks it does not list s, which
+ * the lookups above tell without reading the list (~0 when n is 0). */
+uint64_t fdt_compat_bit(const char *s, size_t n);
 
 #endif

@@ -130,6 +130,69 @@ static bool pcvalue(const struct pcln *t, uint32_t tab, uint64_t entry, uint64_t
 	}
 }
 
+/* _func's flag byte: after cuOffset, funcID; Go 1.20 (magic 0xfffffff1)
+ * put startLine before them (runtime/runtime2.go, internal/abi/symtab.go). */
+#define FUNC_FLAG_OFF_GO118 37
+#define FUNC_FLAG_OFF_GO120 41
+#define FUNC_FLAG_ASM 4
+
+/* The i-th u32 of the function table: one load where it is aligned (it is
+ * 8-aligned in the file; the file may lie anywhere). */
+static inline uint32_t ft_load(const uint8_t *ft, uint64_t i)
+{
+	return ((uintptr_t)ft & 3) ? le32_load(ft + 4 * i) : ((const uint32_t *)(const void *)ft)[i];
+}
+
+/* The ecalls of [va, va + n), an executable segment's bytes: added at
+ * sites + *found (up to max), counted in *found. */
+static void scan_span(const uint8_t *b, const struct elf_image *img, uint64_t va, uint64_t n, uint64_t *sites,
+		      size_t max, size_t *found)
+{
+	for (int i = 0; i < img->nseg && n; i++) {
+		const struct elf_segment *s = &img->seg[i];
+
+		if (!(s->flags & PF_X) || va < s->vaddr || va - s->vaddr >= s->filesz)
+			continue;
+		n = MIN(n, s->filesz - (va - s->vaddr));
+		*found += elf_scan_ecalls(b + s->offset + (va - s->vaddr), n, va, NULL, 0,
+					  *found < max ? sites + *found : NULL, *found < max ? max - *found : 0);
+		return;
+	}
+}
+
+long elf_go_ecalls(const void *buf, size_t len, const struct elf_image *img, uint64_t *text, uint64_t *etext,
+		   uint64_t *sites, size_t max)
+{
+	struct pcln t;
+	size_t found = 0;
+
+	if (pcln_find(buf, len, &t) || pcln_header(&t) || elf_go_text_bounds(buf, len, text, etext))
+		return -1;
+	uint64_t flag_off = u32at(&t, 0) == 0xfffffff0 ? FUNC_FLAG_OFF_GO118 : FUNC_FLAG_OFF_GO120;
+	const uint8_t *ft = t.p + t.functab;	/* pcln_header checked nfunc + 1 pairs */
+	uint32_t entry = le32_load(ft);
+
+	/* The entries must rise and end inside [text, etext): else the table
+	 * is not this text's, and the caller scans all of it. */
+	if (*etext - *text < le32_load(ft + t.nfunc * 8))
+		return -1;
+	/* Before the first function (nothing, as Go links it). */
+	scan_span(buf, img, *text, entry, sites, max, &found);
+	for (uint64_t i = 0; i < t.nfunc; i++) {
+		uint32_t next = ft_load(ft, (i + 1) * 2);
+		uint64_t f = t.functab + ft_load(ft, i * 2 + 1);
+
+		if (next < entry || !in(&t, f, flag_off + 1))
+			return -1;
+		if (t.p[f + flag_off] & FUNC_FLAG_ASM)
+			scan_span(buf, img, *text + entry, next - entry, sites, max, &found);
+		entry = next;
+	}
+	/* Past the last function: padding up to etext, scanned all the same. */
+	scan_span(buf, img, *text + entry, *etext - *text - entry, sites, max, &found);
+	return (long)found;
+}
+
 static const char *cstr(const struct pcln *t, uint64_t off)
 {
 	if (off >= t->len || strnlen((const char *)t->p + off, t->len - off) == t->len - off)

@@ -53,6 +53,19 @@ int snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format
 	extern const type *const __stop_goose_##table[] __attribute__((weak));              \
 	for (const type *const *p = __start_goose_##table; (uintptr_t)p < (uintptr_t)__stop_goose_##table; p++)
 
+/*
+ * Storage entry.S does not clear (section .noinit, after BSS): for a large
+ * table whose owner writes each part before it first reads it, so that the
+ * boot does not spend an instruction per 8 bytes zeroing it (1 MiB of them
+ * did: the thread table, the VMAs, the direct map's page-table pool). Plain
+ * zeroed storage in host builds.
+ */
+#ifdef GOOSE_HOST
+#define NOINIT
+#else
+#define NOINIT __attribute__((section(".noinit")))
+#endif
+
 /* Decimal digits to a number (stops at the first non-digit; saturates). */
 static inline uint64_t strtou64(const char *s)
 {

@@ -21,7 +21,7 @@
 
 struct pmem pmem;
 static uint64_t *vm_root;
-static struct vma vmas[VM_MAX_VMAS];
+static struct vma vmas[VM_MAX_VMAS] NOINIT;	/* only [0, nvmas) is read: not cleared at boot */
 static int nvmas;
 
 const struct vma *vm_vma_at(int i)
@@ -406,8 +406,7 @@ void vm_remove(uint64_t start, uint64_t end)
 {
 	committed -= committed_in(start, end);
 	mapped -= mapped_in(start, end);
-	pte_for_range(start, end, pte_drop, 0);
-	vm_flush(start, end);
+	vm_discard(start, end);
 	/* Only now, with no hart left to reach them, may a file this was the
 	 * last hold on free its pages. */
 	vma_carve(start, end);
@@ -785,6 +784,43 @@ static int fault_file(const struct vma *v, uint64_t va, uint64_t *pte, uint32_t 
 	*pte = (pa >> PAGE_SHIFT) << PTE_PPN_SHIFT | prot_to_pte(vma_cow(v) ? cow_prot(v->prot) : v->prot) |
 	       PTE_SW_NOFREE;
 	return pte_allows(*pte, access) ? 0 : -EACCES;
+}
+
+int vm_populate(uint64_t start, uint64_t end)
+{
+	const struct vma *v = vm_find(start);
+	uint64_t *pte = NULL, pa, flags = v ? prot_to_pte(vma_cow(v) ? cow_prot(v->prot) : v->prot) | PTE_SW_NOFREE : 0;
+	int r;
+
+	if (!v || !v->fops || end > v->end || start > end)
+		return -EINVAL;
+	for (uint64_t va = start; va < end; va += PAGE_SIZE, pte++) {
+		if ((!pte || !(va & ((1ul << 21) - 1))) && !(pte = pte_walk(va, true)))	/* a walk per 2 MiB */
+			return -ENOMEM;
+		if (*pte & (PTE_V | PTE_SW_KEPT))
+			continue;
+		if ((r = v->fops->page(v->file, v->pgoff + (va - v->start) / PAGE_SIZE, &pa)))
+			return r;
+		*pte = (pa >> PAGE_SHIFT) << PTE_PPN_SHIFT | flags;
+	}
+	return 0;
+}
+
+void *vm_private_kaddr(uint64_t va)
+{
+	const struct vma *v = vm_find(va);
+	uint32_t rights = v && !(v->prot & VM_DEVICE) ? v->prot & (PROT_READ | PROT_WRITE | PROT_EXEC) : 0;
+	uint64_t *pte = pte_walk(va, false);
+
+	/* Not device registers, nor a page without rights for its copy. */
+	if (!rights || ((!pte || !(*pte & PTE_V)) && (vm_fault(va, rights & -rights) || !(pte = pte_walk(va, false)))))
+		return NULL;
+	if (*pte & PTE_SW_NOFREE) {
+		if (map_copy(pte, pte_pa(*pte), v->prot))
+			return NULL;
+		vm_flush(ALIGN_DOWN(va, PAGE_SIZE), ALIGN_DOWN(va, PAGE_SIZE) + PAGE_SIZE);
+	}
+	return vm_kaddr(va);
 }
 
 int vm_fault(uint64_t va, uint32_t access)

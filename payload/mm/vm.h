@@ -74,6 +74,17 @@ void vm_remove(uint64_t start, uint64_t end);
  * pgoff (see struct vm_file_ops); the VMA takes a hold on file. 0 or -ENOMEM. */
 int vm_set_file(uint64_t start, uint64_t end, const struct vm_file_ops *ops, void *file, const void *mapping,
 		uint64_t pgoff);
+/* Give [start, end), inside one file mapping, its file's pages now, as
+ * first touches would (a private mapping's read-only until written): for
+ * the loader, whose program would fault on each page of its text soon
+ * after. 0, -EINVAL when [start, end) is not inside one file mapping, or
+ * what the file's page() said. */
+int vm_populate(uint64_t start, uint64_t end);
+/* goose's address of the program's byte va in a page of the program's own:
+ * a page that is still a file's (a private mapping's) is copied first,
+ * whatever the mapping's protection (the loader's ecall rewrite in text
+ * mapped from the ELF). NULL when va is not mapped or no page is left. */
+void *vm_private_kaddr(uint64_t va);
 /* The file named mapping drops or zeroes its pages [first, end) (page
  * indexes): take them out of every mapping, on every hart, before it does.
  * cows: private copies go too (truncation: the range is past the new end,
@@ -142,13 +153,17 @@ struct vm_usage {
 void vm_usage(struct vm_usage *u);
 
 /*
- * Overcommit, as Linux's default heuristic (vm.overcommit_memory=0): a
- * mapping is refused with ENOMEM only when its writable pages alone exceed
- * what the machine could ever give the program; otherwise pages are found
- * when first touched, and a touch no page is left for ends the program with
- * goose's out-of-memory report (vm_oom), as Linux's OOM killer would. Go
- * never returns heap address space, only pages (MADV_DONTNEED), so strict
- * accounting would stop programs Linux runs. PROT_NONE costs nothing.
+ * Overcommit: memory is committed on touch. A mapping is refused with
+ * ENOMEM only when its writable pages alone exceed the limit set here,
+ * which goose sets to the whole address space (Linux's
+ * vm.overcommit_memory=1; its default heuristic also refuses one mapping
+ * larger than RAM and swap, which would stop Go on a small machine: the
+ * runtime maps a 32 MiB heap-arena index it barely touches); otherwise
+ * pages are found when first touched, and a touch no page is left for
+ * ends the program with goose's out-of-memory report (vm_oom), as Linux's
+ * OOM killer would. Go never returns heap address space, only pages
+ * (MADV_DONTNEED), so strict accounting would stop programs Linux runs.
+ * PROT_NONE costs nothing.
  */
 void vm_set_commit_limit(uint64_t pages);
 /* Writable pages of all mappings (touched or not), for reports. */

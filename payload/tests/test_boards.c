@@ -357,7 +357,7 @@ static bool id_in(const uint32_t *ids, int n, uint32_t id)
 /*
  * What kernel/clock.c needs of a timebase: one at all (clock_init would
  * stand in 10 MHz, silently wrong), at most 1 GHz (a tick is then at least
- * a nanosecond: clock_mult stays >= 2^32 and clock_ns_to_ticks's
+ * a nanosecond: clock_scale_of's mult fits 64 bits and clock_ns_to_ticks's
  * (ns % 1e9) * hz fits 64 bits), and with its mult a deadline rounded up to
  * a tick (as clock_ns_to_ticks does) never reads as earlier than asked. It
  * need not divide 1 GHz: 24 MHz (SpacemiT K1) and 3 MHz (TH1520) boards
@@ -367,18 +367,18 @@ static const char *timebase_problem(uint64_t hz)
 {
 	static const uint64_t deadlines_ns[] = { 1, 999, 1000000, 1000000000, 3600000000000ull, 86400000000000ull,
 						  31536000000000000ull, 123456789012345ull };
-	uint64_t mult;
+	struct clock_scale sc;
 
 	if (!hz)
 		return "no timebase-frequency";
 	if (hz > NSEC_PER_SEC)
 		return "more than 1 GHz";
-	mult = clock_mult(hz);
+	sc = clock_scale_of(hz);
 	for (size_t i = 0; i < ARRAY_SIZE(deadlines_ns); i++) {
 		uint64_t ns = deadlines_ns[i];
 		unsigned __int128 ticks = ((unsigned __int128)ns * hz + NSEC_PER_SEC - 1) / NSEC_PER_SEC;
 
-		if ((uint64_t)((ticks * mult) >> 32) < ns)
+		if (clock_scale_ns(sc, (uint64_t)ticks) < ns)
 			return "a deadline's tick reads earlier than the deadline";
 	}
 	return NULL;

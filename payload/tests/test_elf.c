@@ -723,7 +723,26 @@ static void test_go_elf(const char *path, const char *file)
 		free(plain);
 		free(sites);
 	}
-	printf("test_elf: %s: %zu functions, %zu ecall sites\n", file, nfunc, nsites);
+	/* The cheap way the loader takes for a Go program (assembly functions
+	 * only) finds exactly the sites of the full scan, and objdump's. */
+	{
+		uint64_t text, etext, *go = malloc((nsites + 1) * sizeof(*go)), *all = malloc((nsites + 1) * sizeof(*all));
+		long ng = elf_go_ecalls(b, len, &img, &text, &etext, go, nsites);
+		size_t k = 0;
+
+		for (int i = 0; i < img.nseg; i++)
+			if (img.seg[i].flags & PF_X)
+				k += elf_scan_ecalls(b + img.seg[i].offset, img.seg[i].filesz, img.seg[i].vaddr, NULL, 0,
+						     all + k, nsites - k);
+		CHECK(ng == (long)nsites && k == nsites && !memcmp(go, all, nsites * sizeof(*go)),
+		      "%s: elf_go_ecalls found %ld sites, the full scan %zu", file, ng, nsites);
+		CHECK(text <= img.entry && img.entry < etext, "%s: runtime.text 0x%" PRIx64 " .. etext 0x%" PRIx64, file,
+		      text, etext);
+		free(go);
+		free(all);
+	}
+	printf("test_elf: %s: %zu functions, %zu ecall sites (the same from Go's assembly functions alone)\n", file,
+	       nfunc, nsites);
 out:
 	if (f)
 		fclose(f);

@@ -717,6 +717,28 @@ static void test_std_tree(void)
 	CHECK(!RTC_DEV(info).present, "std rtc");
 	CHECK(PLIC_DEV(info).present && PLIC_DEV(info).base == 0xc000000 && PLIC_DEV(info).size == 0x600000, "std plic");
 	CHECK(CLINT_DEV(info).present && CLINT_DEV(info).base == 0x2000000, "std clint");
+	/* Each device's signature has the bit of every entry it lists, so the
+	 * lookups that skip by it find what the list scan finds. */
+	for (int i = 0; i < info.ndevices; i++) {
+		const struct fdt_device *d = &info.device[i];
+
+		for (size_t at = 0, e; at < d->compat_len; at = e + 1) {
+			e = at + strnlen(d->compat + at, d->compat_len - at);
+			CHECK((d->compat_sig & fdt_compat_bit(d->compat + at, e - at)) &&
+				      fdt_find_compatible(&info, d->compat + at) &&
+				      fdt_device_matches(fdt_find_compatible(&info, d->compat + at),
+							 (const char *const[]){ d->compat + at, NULL }),
+			      "std device %s: entry %s", d->name, d->compat + at);
+		}
+	}
+	{
+		static const char *const plic_late[] = { "goose,none", "vendor,other", "sifive,plic-1.0.0", NULL };
+		static const char *const none[] = { "goose,none", "", "x", NULL };
+
+		CHECK(fdt_find_any(&info, plic_late) == &PLIC_DEV(info) && !fdt_find_any(&info, none) &&
+			      !fdt_find_compatible(&info, "sifive,plic-1.0.1"),
+		      "std lookups through the signatures");
+	}
 	CHECK(info.initrd_start == 0 && info.initrd_end == 0, "std initrd");
 }
 

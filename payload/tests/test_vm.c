@@ -411,6 +411,45 @@ static void test_file_private(void)
 	CHECK(free0 - pmem.free_pages <= 4, "only page tables stay: %lu pages", free0 - pmem.free_pages);
 }
 
+/* The loader's way with a program's text: a private, read-only and
+ * executable file mapping given its pages at once, then a page made the
+ * program's own to rewrite an instruction in, whatever the mapping allows. */
+static void test_file_populate(void)
+{
+	setup();
+	struct fake_file f = { .size = 3 * PAGE };
+	uint64_t va = 0x10000, resident0 = vm_resident_pages(), free0 = pmem.free_pages;
+	uint32_t rx = PROT_READ | PROT_EXEC;
+	uint16_t *p;
+	char c;
+
+	CHECK(map_file(va, 3, rx, &f, 0) == 0 && vm_populate(va, va + 3 * PAGE) == 0, "map and populate");
+	CHECK(vm_phys(va) == f.pages[0] && vm_phys(va + 2 * PAGE) == f.pages[2] && vm_resident_pages() == resident0,
+	      "every page the file's own, none the program's");
+	CHECK(vm_fault(va + PAGE, PROT_WRITE) == -EACCES, "not writable");
+	CHECK(vm_populate(va, va + 4 * PAGE) == -EINVAL && vm_populate(va + 4 * PAGE, va + 5 * PAGE) == -EINVAL,
+	      "only inside one file mapping");
+	*file_byte(&f, 1, 4) = 0x73;
+	p = vm_private_kaddr(va + PAGE + 4);
+	CHECK(p && *p == 0x73 && vm_phys(va + PAGE) != f.pages[1] && vm_resident_pages() == resident0 + 1,
+	      "a private copy with the file's bytes");
+	*p = 0x9002;
+	CHECK(*file_byte(&f, 1, 4) == 0x73 && copy_from_user(&c, va + PAGE + 4, 1) == 0 && (uint8_t)c == 0x02,
+	      "the rewrite is the program's, the file unchanged");
+	CHECK(vm_private_kaddr(va + PAGE + 6) == (uint8_t *)p + 2, "copied once");
+	CHECK(vm_fault(va + PAGE, PROT_WRITE) == -EACCES && vm_fault(va + PAGE, PROT_EXEC) == 0,
+	      "still read-only and executable");
+	pmem.fail_after = 1;
+	CHECK(vm_private_kaddr(va + 2 * PAGE) == NULL && vm_phys(va + 2 * PAGE) == f.pages[2], "no page: NULL");
+	pmem.fail_after = 0;
+	CHECK(vm_private_kaddr(0x9000) == NULL, "nothing mapped: NULL");
+	vm_remove(va, va + 3 * PAGE);
+	CHECK(f.holds == 0 && vm_resident_pages() == resident0 && f.pages[0] && f.pages[1],
+	      "munmap frees the copy, not the file's pages");
+	file_drop_pages(&f);
+	CHECK(free0 - pmem.free_pages <= 4, "only page tables stay: %lu pages", free0 - pmem.free_pages);
+}
+
 /* Every mapping gone (the VMA list outlives setup()). */
 static void unmap_all(void)
 {
@@ -631,6 +670,7 @@ int main(void)
 	test_exhaustion();
 	test_file_shared();
 	test_file_private();
+	test_file_populate();
 	test_mremap_errors();
 	test_mremap_anon();
 	test_mremap_file();

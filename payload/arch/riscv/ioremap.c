@@ -13,6 +13,18 @@ void io_init(struct kmap *k)
 	io_kmap = k;
 }
 
+bool io_direct_mapped(uint64_t pa, uint64_t size)
+{
+	for (uint64_t at = pa; io_kmap && at - pa < size;) {
+		int level = 0;
+
+		if (kmap_lookup(io_kmap, (uint64_t)PA2VA(at), &level) != (int64_t)at)
+			return false;
+		at = ALIGN_DOWN(at, 1ull << (12 + 9 * level)) + (1ull << (12 + 9 * level));
+	}
+	return io_kmap != NULL;
+}
+
 void *ioremap(uint64_t pa, uint64_t size)
 {
 	if (!size || pa > UINT64_MAX - PAGE_SIZE || size > UINT64_MAX - PAGE_SIZE - pa)

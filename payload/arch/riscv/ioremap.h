@@ -24,6 +24,10 @@ void io_init(struct kmap *k);
  */
 void *ioremap(uint64_t pa, uint64_t size);
 
+/* Is all of [pa, pa + size) reachable at PA2VA (in the direct map built
+ * from the FDT's memory and devices, less the firmware's holes)? */
+bool io_direct_mapped(uint64_t pa, uint64_t size);
+
 /*
  * Read a 32-bit register whose device may not be there (a tree can name an
  * address with nothing behind it): 0 and the value, or -1 when the load

@@ -24,6 +24,10 @@
 #define VVAR_BOOT_TICKS 0
 #define VVAR_MULT 8
 #define VVAR_REALTIME 16
+#define VVAR_SHIFT 24
+#define VVAR_SEC_MULT 32
+/* clock.h's CLOCK_SEC_SHIFT */
+#define SEC_SHIFT 12
 
 #define OFF(x) ((x) - vdso_start)
 
@@ -137,7 +141,8 @@ vdso_dynstr_end:
  * convention (a0, a1; t0-t6 and a7 are the caller's to lose). Handles
  * CLOCK_REALTIME (0), MONOTONIC (1), MONOTONIC_RAW (4), REALTIME_COARSE (5),
  * MONOTONIC_COARSE (6) and BOOTTIME (7); any other id is a system call.
- * ns = (ticks * mult) >> 32, the same sum goose's clock.c does.
+ * ns = (ticks * mult) >> shift, the same sum goose's clock.c does, then
+ * tv_sec by a reciprocal multiply (clock_ns_to_sec): no divide.
  */
 	.globl	__vdso_clock_gettime
 __vdso_clock_gettime:
@@ -153,11 +158,14 @@ __vdso_clock_gettime:
 	rdtime	t2
 	ld	t3, VVAR_BOOT_TICKS(t1)
 	sub	t2, t2, t3
+	/* The 128-bit product's bits shift..shift+63 (shift is 34..63). */
 	ld	t3, VVAR_MULT(t1)
+	ld	t6, VVAR_SHIFT(t1)
 	mul	t4, t2, t3
 	mulhu	t5, t2, t3
-	srli	t4, t4, 32
-	slli	t5, t5, 32
+	srl	t4, t4, t6
+	neg	t6, t6
+	sll	t5, t5, t6
 	or	t2, t4, t5
 	/* REALTIME and REALTIME_COARSE: add the wall-clock time at boot. */
 	li	t0, 0x21
@@ -166,9 +174,14 @@ __vdso_clock_gettime:
 	beqz	t0, 1f
 	ld	t3, VVAR_REALTIME(t1)
 	add	t2, t2, t3
-1:	li	t0, 1000000000
-	divu	t3, t2, t0
-	remu	t4, t2, t0
+	/* tv_sec = ((ns >> 9) * sec_mult) >> (64 + SEC_SHIFT), tv_nsec the rest. */
+1:	srli	t3, t2, 9
+	ld	t4, VVAR_SEC_MULT(t1)
+	mulhu	t3, t3, t4
+	srli	t3, t3, SEC_SHIFT
+	li	t0, 1000000000
+	mul	t4, t3, t0
+	sub	t4, t2, t4
 	sd	t3, 0(a1)
 	sd	t4, 8(a1)
 	li	a0, 0
