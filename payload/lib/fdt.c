@@ -396,11 +396,9 @@ static int fdt_prop_u64(const struct fdt_token *t, uint64_t *v)
 	return 0;
 }
 
-/*
- * Entry i of a reg property (spec 2.3.6): #address-cells cells of address,
- * then #size-cells cells of size, both taken from the parent. Only 1-2 address
- * cells and 0-2 size cells fit goose's 64-bit ranges.
- */
+/* Entry i of a reg property (spec 2.3.6): #address-cells cells of address,
+ * then #size-cells cells of size, both taken from the parent. Only 1-2
+ * address cells and 0-2 size cells fit goose's 64-bit ranges. */
 static int fdt_reg_get(const uint8_t *val, uint32_t len, uint32_t ac, uint32_t sc, uint32_t i,
 		       uint64_t *base, uint64_t *size)
 {
@@ -572,10 +570,13 @@ static int fdt_chosen(const struct fdt_blob *b, const struct fdt_node *nd, struc
 	bool has_start = false, has_end = false;
 	uint64_t pos = nd->props;
 	struct fdt_token t;
-	const char **str;
 
 	while (fdt_prop_next(b, &pos, &t)) {
-		str = NULL;
+		const char **str = NULL;
+		uint64_t *num = !strcmp(t.name, "linux,initrd-start") ? &info->initrd_start
+				: !strcmp(t.name, "linux,initrd-end") ? &info->initrd_end
+				: !strcmp(t.name, "boot-hartid") ? &info->boot_hartid : NULL;
+
 		if (!strcmp(t.name, "bootargs"))
 			str = &info->bootargs;
 		else if (!strcmp(t.name, "stdout-path"))
@@ -591,20 +592,12 @@ static int fdt_chosen(const struct fdt_blob *b, const struct fdt_node *nd, struc
 		} else if (!strcmp(t.name, "rng-seed") || (!strcmp(t.name, "kaslr-seed") && !info->rng_seed)) {
 			info->rng_seed = t.val;
 			info->rng_seed_len = t.len;
-		} else if (!strcmp(t.name, "linux,initrd-start")) {
-			if (fdt_prop_u64(&t, &info->initrd_start))
-				return err_line(err, errlen, "fdt: /chosen: linux,initrd-start has length %u (want 4 or 8)", t.len);
-			has_start = true;
-		} else if (!strcmp(t.name, "linux,initrd-end")) {
-			if (fdt_prop_u64(&t, &info->initrd_end))
-				return err_line(err, errlen, "fdt: /chosen: linux,initrd-end has length %u (want 4 or 8)", t.len);
-			has_end = true;
-		} else if (!strcmp(t.name, "boot-hartid")) {
-			/* What UEFI firmware without RISCV_EFI_BOOT_PROTOCOL leaves
-			 * (the RISC-V UEFI protocol spec's older way). */
-			if (fdt_prop_u64(&t, &info->boot_hartid))
-				return err_line(err, errlen, "fdt: /chosen: boot-hartid has length %u (want 4 or 8)", t.len);
-			info->has_boot_hartid = true;
+		} else if (num) {
+			if (fdt_prop_u64(&t, num))
+				return err_line(err, errlen, "fdt: /chosen: %s has length %u (want 4 or 8)", t.name, t.len);
+			has_start |= num == &info->initrd_start;
+			has_end |= num == &info->initrd_end;
+			info->has_boot_hartid |= num == &info->boot_hartid;
 		}
 	}
 	if (!info->stdout_path)

@@ -116,7 +116,9 @@ struct fdt_info {
 	const char *stdout_path;	/* as written, options (":115200n8") included; NULL when absent */
 	uint64_t initrd_start;		/* linux,initrd-start (u32 or u64), 0 when absent */
 	uint64_t initrd_end;
-	uint64_t boot_hartid;		/* boot-hartid (u32 or u64), when has_boot_hartid */
+	/* boot-hartid (u32 or u64), when has_boot_hartid: what UEFI firmware
+	 * without RISCV_EFI_BOOT_PROTOCOL leaves (RISC-V UEFI protocol spec). */
+	uint64_t boot_hartid;
 	bool has_boot_hartid;
 	const uint8_t *rng_seed;	/* rng-seed (or kaslr-seed) bytes, points into the blob */
 	uint32_t rng_seed_len;
