@@ -764,6 +764,24 @@ class Bench:
                 self.t.row(key, title, "x", goose_only=True, better="higher").goose.add(
                     n.goose.median() / d.goose.median())
 
+    # Issue 18's "memory at the floor": each memory row's goose/ref against
+    # the computation row's (parallel SHA-256 at one CPU: QEMU's own floor).
+    FLOOR_LIMIT = 1.3
+
+    def floor_check(self):
+        compute = self.t.by_key.get("par1")
+        base = compute.ratio() if compute else None
+        for key, what in (("heap_grow", "heap growth"), ("gc_churn", "GC churn"), ("page_fault", "page fault")):
+            mem = self.t.by_key.get(key)
+            row = self.t.row("floor_" + key, "floor: %s goose/ref over computation goose/ref (at most %.1f)"
+                             % (what, self.FLOOR_LIMIT), "x", goose_only=True, better="lower")
+            r = mem.ratio() if mem else None
+            if r is None or not base:
+                row.verdict = "n/a"
+                continue
+            row.goose.add(r / base)
+            row.verdict = "PASS" if r / base <= self.FLOOR_LIMIT else "FAIL"
+
     # --- everything -------------------------------------------------------------
 
     def run(self):
@@ -798,6 +816,7 @@ class Bench:
         if self.wanted("image"):
             self.image_size()
         self.vdso_check()
+        self.floor_check()
         self.facts["elapsed"] = time.monotonic() - STARTED
 
 
