@@ -33,8 +33,6 @@ import tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import uboot_disk  # noqa: E402
 
-SECTOR = 512
-PART_START = 2048               # 1 MiB, as partitioning tools align
 MBR_PART_TYPE_ESP = 0xEF
 BOOT_PATH = "EFI/BOOT/BOOTRISCV64.EFI"
 CMDLINE_PATH = "EFI/BOOT/goose.cmdline"
@@ -92,12 +90,7 @@ def build(image, out, bootargs="", initrd=None, write_cmdline=True, fdt=None):
             mtools("mcopy", "-i", fs, initrd, "::/" + INITRD_PATH)
         if fdt:
             mtools("mcopy", "-i", fs, fdt, "::/" + FDT_PATH)
-        tmp_out = out + ".tmp"
-        with open(tmp_out, "wb") as d, open(fs, "rb") as src:
-            d.write(uboot_disk.mbr(PART_START, os.path.getsize(fs) // SECTOR, MBR_PART_TYPE_ESP))
-            d.seek(PART_START * SECTOR)
-            shutil.copyfileobj(src, d, 1 << 20)
-        os.replace(tmp_out, out)
+        uboot_disk.write_disk(out, fs, MBR_PART_TYPE_ESP)
     return out
 
 

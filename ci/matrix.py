@@ -355,9 +355,11 @@ def run_row(row, st, elf, payload):
     return kind, detail, secs, attempts[-1][1]
 
 
-def log(name, text):
+def log(name, text, prefix="matrix-"):
+    """Writes a failed run's output to build/test-logs/<prefix><name>.log;
+    returns that path, relative to the repository."""
     os.makedirs(LOGS, exist_ok=True)
-    path = os.path.join(LOGS, "matrix-" + re.sub(r"[^A-Za-z0-9_.=-]+", "_", name) + ".log")
+    path = os.path.join(LOGS, prefix + re.sub(r"[^A-Za-z0-9_.=-]+", "_", name) + ".log")
     with open(path, "w") as f:
         f.write(text)
     return os.path.relpath(path, REPO)

@@ -188,14 +188,19 @@ def build(image, out, bootargs="", initrd=None, fdt=None, max_append=APPEND_MAX)
                             "-d", root, fs, "%dk" % kib], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         if p.returncode:
             raise RuntimeError("mke2fs failed: " + p.stdout.decode(errors="replace").strip())
-        nsectors = os.path.getsize(fs) // SECTOR
-        tmp_out = out + ".tmp"
-        with open(tmp_out, "wb") as d, open(fs, "rb") as src:
-            d.write(mbr(PART_START, nsectors))
-            d.seek(PART_START * SECTOR)
-            shutil.copyfileobj(src, d, 1 << 20)
-        os.replace(tmp_out, out)
+        write_disk(out, fs)
     return out
+
+
+def write_disk(out, fs, part_type=MBR_PART_TYPE_LINUX):
+    """out: an MBR disk whose one partition, at PART_START, holds the file
+    system image fs (written to a temporary name, then moved into place)."""
+    tmp_out = out + ".tmp"
+    with open(tmp_out, "wb") as d, open(fs, "rb") as src:
+        d.write(mbr(PART_START, os.path.getsize(fs) // SECTOR, part_type))
+        d.seek(PART_START * SECTOR)
+        shutil.copyfileobj(src, d, 1 << 20)
+    os.replace(tmp_out, out)
 
 
 def main():

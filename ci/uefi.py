@@ -59,7 +59,6 @@ import qemu as qemupy  # noqa: E402
 import report  # noqa: E402
 import stacks  # noqa: E402
 
-LOGS = os.path.join(REPO, "build", "test-logs")
 OUT = os.path.join(REPO, "build", "uefi")
 TESTS = os.path.join(REPO, "go-kernel", "tests")
 TIMEOUT = 150
@@ -291,14 +290,6 @@ def host_checks(rep, images, elf_of, objects):
         rep.ok("pecoff/objects", "the EFI entry's objects are pc-relative only")
 
 
-def log(name, text):
-    os.makedirs(LOGS, exist_ok=True)
-    path = os.path.join(LOGS, "uefi-" + re.sub(r"[^A-Za-z0-9_.=-]+", "_", name) + ".log")
-    with open(path, "w") as f:
-        f.write(text)
-    return os.path.relpath(path, REPO)
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("-j", "--jobs", type=int, default=2)
@@ -351,7 +342,7 @@ def main():
         except Exception as e:  # a boot that cannot run has not passed
             why, secs, out = "%s: %s" % (type(e).__name__, e), 0, ""
         if why:
-            rep.fail(b.name, "%s (log: %s)" % (why, log(b.name, out)))
+            rep.fail(b.name, "%s (log: %s)" % (why, matrix.log(b.name, out, "uefi-")))
         else:
             rep.ok(b.name, "%.1fs" % secs)
 
