@@ -31,6 +31,10 @@ struct uart {
 /* uart16550.c. Learn whether the firmware turned the FIFOs on (IIR), for
  * uart16550_write; on an XScale UART (u->uue), make sure the unit is on. */
 void uart16550_init(struct uart *u);
+/* The byte offset (from the first register) of the one the console probes
+ * first: LSR, whose read changes nothing. Never RBR at offset 0: reading it
+ * would pop a byte already typed. */
+uint32_t uart16550_probe_offset(uint32_t reg_shift);
 void uart16550_putc(const struct uart *u, char c);
 /* n bytes: one THRE wait per FIFO-full, not per byte. */
 void uart16550_write(const struct uart *u, const char *s, size_t n);

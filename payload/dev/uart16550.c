@@ -33,6 +33,11 @@ static uintptr_t uart16550_reg(const struct uart *u, int i)
 	return u->base + u->reg_offset + ((uintptr_t)i << u->reg_shift);
 }
 
+uint32_t uart16550_probe_offset(uint32_t reg_shift)
+{
+	return UART16550_LSR << reg_shift;
+}
+
 void uart16550_init(struct uart *u)
 {
 	uint32_t iir, ier;
@@ -98,8 +103,7 @@ static bool uart16550_is_xscale(const struct fdt_device *dev)
 
 static int uart16550_attach(const struct fdt_device *dev)
 {
-	/* LSR: reading it pops nothing (the offset 0 register is the RX buffer). */
-	if (console_uart(&uart, dev, UART16550_LSR << dev->reg_shift, dev->reg_io_width == 4 ? 4 : 1))
+	if (console_uart(&uart, dev, uart16550_probe_offset(dev->reg_shift), dev->reg_io_width == 4 ? 4 : 1))
 		return -1;
 	uart.uue = uart16550_is_xscale(dev);
 	uart16550_init(&uart);

@@ -377,6 +377,26 @@ static void test_16550_getc(void)
 	}
 }
 
+/* The console's probe (dev/console.c reads this register once before it takes
+ * the UART) leaves a byte already typed where getc finds it. */
+static void test_16550_probe(void)
+{
+	struct sim s;
+
+	for (size_t i = 0; i < ARRAY_SIZE(cfgs16550); i++) {
+		const struct cfg16550 *k = &cfgs16550[i];
+		uint32_t off = uart16550_probe_offset(k->shift);
+
+		sim_init(&s, SIM_16550, k->base, k->shift, k->width, k->offset, 0);
+		sim_rx(&s, "k", 1);
+		s.u.read(&s.u, s.u.base + s.u.reg_offset + off, (int)s.u.reg_io_width);
+		int c = uart16550_getc(&s.u);
+
+		CHECK(c == 'k' && s.bad == 0, "%s: the byte waiting before the probe (offset 0x%x) reads back as %d (%s)",
+		      k->name, off, c, s.why);
+	}
+}
+
 /*
  * XScale (the SpacemiT K1's UART: reg-shift 2, io-width 4): init turns the
  * unit on when it is off, keeping the other IER bits, leaves it alone when
@@ -542,6 +562,7 @@ int main(void)
 	test_16550_putc();
 	test_16550_write();
 	test_16550_getc();
+	test_16550_probe();
 	test_xscale();
 	test_sifive_init();
 	test_sifive_putc();
