@@ -267,12 +267,24 @@ def qemu_version(qemu):
     return (int(m.group(1)), int(m.group(2))) if m else None
 
 
-def console_args(console):
+SERIAL_LOG = "serial.log"
+
+
+def console_args(console, loader, workdir):
     """The console's QEMU arguments. uart: -nographic (the UART on stdio,
-    with QEMU's Ctrl-A keys). virtio: the same stdio multiplexed between the
-    UART (the firmware's) and a virtio console, which goose prefers when the
-    machine has one (payload/dev/virtio_console.c); the device added last
-    gets the input."""
+    with QEMU's Ctrl-A keys). virtio: a virtio console too, which goose
+    prefers when the machine has one (payload/dev/virtio_console.c). Under
+    OpenSBI stdio is the virtio console's alone, and the UART (the
+    firmware's, and goose's until it finds the virtio console) writes to a
+    file that boot() shows after the run. Not QEMU's mux of one stdio
+    between both, which U-Boot and EDK2 still get (this script answers
+    them on their UART): the mux keeps a frontend's input in a 32-byte ring,
+    and when the ring is full it passes on the frontend's room but queues
+    there all the same (char-mux.c), overwriting bytes not yet taken; a test
+    saw bytes of a later line in place of earlier ones."""
+    if console == "virtio" and loader == "opensbi":
+        return ["-display", "none", "-monitor", "none", "-serial", "file:" + os.path.join(workdir, SERIAL_LOG),
+                "-chardev", "stdio,id=cons", "-device", "virtio-serial-device", "-device", "virtconsole,chardev=cons"]
     if console == "virtio":
         return ["-display", "none", "-chardev", "stdio,id=cons,mux=on", "-serial", "chardev:cons",
                 "-monitor", "none", "-device", "virtio-serial-device", "-device", "virtconsole,chardev=cons"]
@@ -287,7 +299,7 @@ def qemu_command(a, workdir):
     cpu = ["-cpu", a.cpu] if a.cpu else []
     bootargs = os.environ.get("GOOSE_BOOTARGS", "")
     base = [a.qemu] + tree_args + ["-machine", a.machine] + cpu + ["-m", a.mem, "-smp", str(a.smp),
-                                                                   "-no-reboot"] + console_args(a.console)
+                                                                   "-no-reboot"] + console_args(a.console, a.loader, workdir)
     if a.loader == "uboot":
         if not os.path.exists(a.uboot):
             sys.exit("qemu.py: no U-Boot %s (Debian package u-boot-qemu; run `make deps`)" % a.uboot)
@@ -467,13 +479,32 @@ def main():
             sys.exit("qemu.py: --load-addr pads a copy of the firmware file; -bios default has none "
                      "(give --firmware)")
     workdir = None
-    if a.loader != "opensbi" or a.load_addr is not None:
+    if a.loader != "opensbi" or a.load_addr is not None or a.console == "virtio":
         workdir = tempfile.mkdtemp(prefix="goose-qemu-")
     try:
         return boot(a, workdir)
     finally:
         if workdir and not a.print_command:
             shutil.rmtree(workdir, ignore_errors=True)
+
+
+def uart_file_lines(a, workdir):
+    """Under --console virtio, what went to the UART: shown after the run,
+    all of it with --firmware-log, else goose's own lines (a boot that stops
+    before goose takes the virtio console says why there)."""
+    if a.console != "virtio" or a.loader != "opensbi":
+        return []
+    try:
+        with open(os.path.join(workdir, SERIAL_LOG), "rb") as f:
+            lines = f.read().splitlines(keepends=True)
+    except OSError:
+        return []
+    shown = lines if a.firmware_log else [l for l in lines if l.startswith(b"goose: ")]
+    if shown:
+        say("the UART (a file under --console virtio) said:")
+        sys.stdout.buffer.write(b"".join(shown))
+        sys.stdout.flush()
+    return lines
 
 
 def boot(a, workdir):
@@ -500,6 +531,13 @@ def boot(a, workdir):
     recent, answered, forwarding, console_seen = b"", False, False, None
     status, timed_out = None, False
     firmware = None if a.firmware_log else b""
+    if a.console == "virtio" and a.loader == "opensbi":
+        # The firmware has the UART (a file here): nothing on stdio is
+        # its, and it never reads the virtio console's input.
+        firmware = None
+        if piped:
+            forwarding = True
+            threading.Thread(target=forward_stdin, args=(p.stdin,), daemon=True).start()
     deadline = time.monotonic() + a.timeout if a.timeout > 0 else None
     out = sys.stdout.buffer
     try:
@@ -575,6 +613,11 @@ def boot(a, workdir):
         say("timeout after %gs" % a.timeout)
         return 124
     qemu_status = p.wait()
+    serial = uart_file_lines(a, workdir)
+    if status is None:
+        for l in serial:
+            m = EXIT_RE.search(l)
+            status = int(m.group(1)) if m else status
     if firmware:
         say("goose printed nothing; the firmware said:")
         sys.stderr.buffer.write(firmware)

@@ -677,7 +677,7 @@ def suite_go(t, jobs, extra=(), suite="go", env=None):
 
 # What the console suite runs on a virtio console: input, end of input,
 # output by every write path.
-CONSOLE_TESTS = ["stdin_lines", "stdin_eof", "stdin_null", "stdout_calls", "hello_exit"]
+CONSOLE_TESTS = ["stdin_lines", "stdin_bulk", "stdin_eof", "stdin_null", "stdout_calls", "hello_exit"]
 
 
 SUITES = ["harness", "docs", "lint", "gopkg", "host", "fuzz", "boot", "matrix", "uefi", "examples", "modules", "go",
