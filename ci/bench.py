@@ -44,6 +44,7 @@ benchmarks failed or the vDSO check says FAIL (the table says so).
 """
 
 import argparse
+import ctypes
 import datetime
 import os
 import platform
@@ -224,13 +225,29 @@ def children_cpu():
     return ru.ru_utime + ru.ru_stime
 
 
+PR_SET_THP_DISABLE = 41
+
+
+def host_small_pages():
+    """In goose's QEMU before exec: no transparent huge pages for its guest
+    RAM (prctl PR_SET_THP_DISABLE, inherited by exec). QEMU madvises guest
+    RAM for huge pages, Go's heap under the reference is not (the host's THP
+    mode "madvise"), so with them the two sides got host memory differently,
+    and goose's memory rows swung with the host: heap growth 96 ms in one run
+    and 700 ms in the next, all of it host system time, depending on what the
+    run before had freed. Without them both sides take 4 KiB host pages."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0)
+
+
 def execute(label, cmd, env, timeout, goose):
     """Runs cmd alone (nothing else of ours runs meanwhile, so the growth of
     our children's rusage is its CPU time)."""
     cpu0 = children_cpu()
     start = time.monotonic()
     p = subprocess.Popen(cmd, env=env, cwd=REPO, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                         stderr=subprocess.STDOUT, start_new_session=True)
+                         stderr=subprocess.STDOUT, start_new_session=True,
+                         preexec_fn=host_small_pages if goose else None)
     timed_out = False
     try:
         out, _ = p.communicate(timeout=timeout)
@@ -990,6 +1007,11 @@ def write_md(t, facts, path, settings, failed_logs):
                   "how) and in this run.",
                   ""] + ba
     lines += ["", "## What is compared", "",
+              "- **host memory**: goose's QEMU runs without the host's transparent huge pages for "
+              "guest RAM (prctl PR_SET_THP_DISABLE; QEMU asks for them, Go's heap under the "
+              "reference does not), so both sides take 4 KiB host pages. With them, goose's heap "
+              "growth measured 96 ms in one run and 700 ms in the next, the difference all host "
+              "system time, depending on what the run before had freed.",
               "- **boot**: wall time of the whole process, from spawning it to its exit: "
               "`qemu-system-riscv64` (QEMU start, OpenSBI, goose, the hello program, power-off) "
               "against `qemu-riscv64 hello.elf`. hello sleeps 10 ms on both sides. The CPU time "
