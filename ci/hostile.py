@@ -226,6 +226,10 @@ def cases(work):
         Case("bootargs-harts", good, r"goose\.harts=0", bootargs="goose.harts=0"),
         Case("bootargs-stdin", good, r"goose\.stdin=/dev/tty0: want console or null", bootargs="goose.stdin=/dev/tty0"),
         Case("bootargs-vdso", good, r"goose\.vdso=yes: want 0 or 1", bootargs="goose.vdso=yes"),
+        Case("bootargs-faultahead", good, r"goose\.faultahead=513: want a number of pages, 0 to 512",
+             bootargs="goose.faultahead=513"),
+        Case("bootargs-faultahead-word", good, r"goose\.faultahead=16k: want a number of pages, 0 to 512",
+             bootargs="goose.faultahead=16k"),
         Case("bootargs-cwd", good, r"goose\.cwd=/no/such/dir: no such directory", bootargs="goose.cwd=/no/such/dir"),
         # The initrd, with no program embedded.
         Case("initrd-garbage", None, r"no program to run: none is embedded in the image, and the initrd "

@@ -239,6 +239,9 @@ static BOOT_OPTION(init_option, "goose.init", "goose.init=/path",
 static BOOT_OPTION(cwd_option, "goose.cwd", "goose.cwd=/path", "the program's working directory (default `/`)");
 static BOOT_OPTION(harts_option, "goose.harts", "goose.harts=<n>",
 		   "run on at most n harts (1: the boot hart alone)");
+static BOOT_OPTION(faultahead_option, "goose.faultahead", "goose.faultahead=<pages>",
+		   "pages a first touch maps at once when the program fills anonymous memory in address order "
+		   "(default 16, at most 512; 0 or 1: one page a fault, as without it)");
 static BOOT_OPTION(crashtest_option, "goose.crashtest", "goose.crashtest[=locks]",
 		   "fault inside goose on purpose before the program starts, to see the report a goose bug gives "
 		   "(function, file and line of goose's code, registers); `=locks`: take two locks against their "
@@ -682,6 +685,18 @@ void goose_main(unsigned long hartid, uint64_t fdt_pa)
 		boot_fail();
 	}
 	li.no_vdso_clock = opt && !strcmp(opt, "0");
+	opt = boot_option_value(&bootargs, &faultahead_option);
+	if (opt) {
+		const char *e = opt;
+
+		while (*e >= '0' && *e <= '9')
+			e++;
+		if (e == opt || *e || strtou64(opt) > VM_FAULT_AHEAD_MAX) {
+			gmsg("goose.faultahead=%s: want a number of pages, 0 to %u", opt, VM_FAULT_AHEAD_MAX);
+			boot_fail();
+		}
+		vm_set_fault_ahead(strtou64(opt));
+	}
 
 	syscall_set_cpu(li.hwcap, bh ? bh->ext : 0);
 	if (bh && bh->isa[0])

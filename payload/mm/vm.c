@@ -18,6 +18,8 @@
 /* With pte_reprotect's prot: the VMA is a private file mapping, where a
  * page still the file's (NOFREE) stays read-only: the first store copies it. */
 #define REPROTECT_COW 0x80000000u
+/* What one leaf page table maps: 2 MiB. */
+#define TABLE_SPAN (PAGE_SIZE << 9)
 
 struct pmem pmem;
 static uint64_t *vm_root;
@@ -795,7 +797,7 @@ int vm_populate(uint64_t start, uint64_t end)
 	if (!v || !v->fops || end > v->end || start > end)
 		return -EINVAL;
 	for (uint64_t va = start; va < end; va += PAGE_SIZE, pte++) {
-		if ((!pte || !(va & ((1ul << 21) - 1))) && !(pte = pte_walk(va, true)))	/* a walk per 2 MiB */
+		if ((!pte || !(va & (TABLE_SPAN - 1))) && !(pte = pte_walk(va, true)))	/* a walk per table */
 			return -ENOMEM;
 		if (*pte & (PTE_V | PTE_SW_KEPT))
 			continue;
@@ -821,6 +823,47 @@ void *vm_private_kaddr(uint64_t va)
 		vm_flush(ALIGN_DOWN(va, PAGE_SIZE), ALIGN_DOWN(va, PAGE_SIZE) + PAGE_SIZE);
 	}
 	return vm_kaddr(va);
+}
+
+/*
+ * Fault-ahead (Linux's fault-around, for anonymous memory): a first touch of
+ * a page whose neighbour below is already the program's own looks like a
+ * heap or a buffer being filled in address order, so the next pages of the
+ * same mapping and page table come with it, zeroed, and their touches take
+ * no trap. A scattered touch maps only its page, so what is mapped ahead and
+ * never used is at most one window per stream; and none is mapped once free
+ * RAM falls to an eighth, where every page must go where it is needed.
+ */
+static uint64_t fault_ahead_pages = VM_FAULT_AHEAD_DEFAULT;
+
+void vm_set_fault_ahead(uint64_t pages)
+{
+	fault_ahead_pages = MIN(pages, VM_FAULT_AHEAD_MAX);
+}
+
+static void fault_ahead(const struct vma *v, uint64_t va, uint64_t *pte)
+{
+	uint64_t table_end = ALIGN_DOWN(va, TABLE_SPAN) + TABLE_SPAN;
+	uint64_t end = MIN(MIN(v->end, table_end), va + fault_ahead_pages * PAGE_SIZE);
+
+	if (va == v->start || end <= va + PAGE_SIZE)
+		return;
+	/* The page below: in this table (pte - 1) unless va starts one. */
+	const uint64_t *below = va & (TABLE_SPAN - 1) ? pte - 1 : pte_walk(va - PAGE_SIZE, false);
+
+	if (!below || (*below & (PTE_V | PTE_SW_NOFREE)) != PTE_V)
+		return;
+	uint64_t n = 0;
+
+	for (va += PAGE_SIZE, pte++; va < end && !*pte; va += PAGE_SIZE, pte++, n++) {
+		uint64_t pa = pmem.free_pages > pmem.total_pages / 8 ? pmem_alloc_zeroed(&pmem) : 0;
+
+		if (!pa)
+			break;
+		*pte = (pa >> PAGE_SHIFT) << PTE_PPN_SHIFT | prot_to_pte(v->prot);
+	}
+	if ((resident += n) > resident_peak)
+		resident_peak = resident;
 }
 
 int vm_fault(uint64_t va, uint32_t access)
@@ -859,7 +902,11 @@ int vm_fault(uint64_t va, uint32_t access)
 		*pte = (pa >> PAGE_SHIFT) << PTE_PPN_SHIFT | prot_to_pte(v->prot);
 		if (++resident > resident_peak)
 			resident_peak = resident;
-		return pte_allows(*pte, access) ? 0 : -EACCES;
+		if (!pte_allows(*pte, access))
+			return -EACCES;
+		if (fault_ahead_pages > 1 && !(v->prot & (VM_DEVICE | VM_SHARED)))
+			fault_ahead(v, ALIGN_DOWN(va, PAGE_SIZE), pte);
+		return 0;
 	}
 	/* A store into a private mapping's page that is still the file's:
 	 * the program gets a copy, and no hart may keep reading the file's. */
@@ -876,81 +923,11 @@ int vm_fault(uint64_t va, uint32_t access)
 	return pte_allows(*pte, access) ? 0 : -EACCES;
 }
 
-int uaccess_ok(uint64_t va, uint64_t len, uint32_t access)
+bool vm_allows(uint64_t va, uint32_t access)
 {
-	if (len == 0)
-		return 0;
-	if (va >= USER_TOP || len > USER_TOP - va)
-		return -EFAULT;
-	for (uint64_t p = ALIGN_DOWN(va, PAGE_SIZE); p < va + len; p += PAGE_SIZE) {
-		uint64_t *pte = pte_walk(p, false);
+	uint64_t *pte = pte_walk(va, false);
 
-		if (pte && pte_allows(*pte, access))
-			continue;
-		int r = vm_fault(p, access);
-
-		if (r == -ENOMEM)
-			vm_oom(p);
-		if (r)
-			return -EFAULT;
-	}
-	return 0;
-}
-
-/* Bytes up to the end of va's page. */
-static size_t page_left(uint64_t va)
-{
-	return PAGE_SIZE - (va & (PAGE_SIZE - 1));
-}
-
-static int user_copy(void *kbuf, uint64_t uva, size_t len, bool to_user)
-{
-	uint8_t *k = kbuf;
-
-	if (uaccess_ok(uva, len, to_user ? PROT_WRITE : PROT_READ))
-		return -EFAULT;
-	while (len) {
-		size_t n = MIN(len, page_left(uva));
-
-		if (to_user)
-			memcpy(user_ptr(uva), k, n);
-		else
-			memcpy(k, user_ptr(uva), n);
-		k += n;
-		uva += n;
-		len -= n;
-	}
-	return 0;
-}
-
-int copy_from_user(void *dst, uint64_t src, size_t len)
-{
-	return user_copy(dst, src, len, false);
-}
-
-int copy_to_user(uint64_t dst, const void *src, size_t len)
-{
-	return user_copy((void *)src, dst, len, true);
-}
-
-int strncpy_from_user(char *dst, uint64_t src, size_t max)
-{
-	size_t i = 0;
-
-	while (i < max) {
-		size_t n = MIN(max - i, page_left(src + i));
-
-		if (uaccess_ok(src + i, n, PROT_READ))
-			return -EFAULT;
-		const char *p = user_ptr(src + i);
-
-		for (size_t j = 0; j < n; j++, i++) {
-			dst[i] = p[j];
-			if (!dst[i])
-				return 0;
-		}
-	}
-	return -ENAMETOOLONG;
+	return pte && pte_allows(*pte, access);
 }
 
 bool vm_resident(uint64_t va)

@@ -119,11 +119,20 @@ const struct vma *vm_vma_at(int i);
  * BUS_ADRERR), -ENOMEM when no page is left. access: PROT_READ/WRITE/EXEC. */
 int vm_fault(uint64_t va, uint32_t access);
 
+/* Pages a first touch in address order maps at once (see vm.c's
+ * fault_ahead; goose.faultahead=<pages>, 0 or 1 for one at a time). */
+#define VM_FAULT_AHEAD_DEFAULT 16
+#define VM_FAULT_AHEAD_MAX 512
+void vm_set_fault_ahead(uint64_t pages);
+
 /* No page is left for va: report it and end the program (status 137, as
  * a process the OOM killer's SIGKILL ends). */
 void vm_oom(uint64_t va) __attribute__((noreturn));
 
-/* Make [va, va+len) safe for goose to read (or write): every page present
+/* Does the page at va let the program have access now (its PTE)? */
+bool vm_allows(uint64_t va, uint32_t access);
+
+/* mm/uaccess.c. Make [va, va+len) safe for goose to read (or write): every page present
  * with the access. 0, or -EFAULT. */
 int uaccess_ok(uint64_t va, uint64_t len, uint32_t access);
 /* The program's byte at va as goose reaches it once uaccess_ok said so:

@@ -173,15 +173,18 @@ static void test_pte_ad_bits(void)
 
 	CHECK(vm_add(va, va + 4 * PAGE, PROT_READ | PROT_WRITE) == 0, "add rw");
 	CHECK(vm_add(va + 8 * PAGE, va + 9 * PAGE, PROT_READ | PROT_EXEC) == 0, "add rx");
-	CHECK(vm_fault(va, PROT_READ) == 0 && vm_fault(va + PAGE, PROT_WRITE) == 0 &&
+	/* Second page first: in address order, the faults would map ahead. */
+	CHECK(vm_fault(va + PAGE, PROT_WRITE) == 0 && vm_fault(va, PROT_READ) == 0 &&
 	      vm_fault(va + 8 * PAGE, PROT_EXEC) == 0, "faults");
 	CHECK(vm_protect(va, va + PAGE, PROT_READ) == 0, "mprotect ro");
 	CHECK(pte_bits_bad(root_pa, 2, &leaves) == 0 && leaves == 3, "A and D on %d leaves, none above", leaves);
 }
 
-/* Every allocation a fault path makes, failed in turn. */
+/* Every allocation a fault path makes, failed in turn (one page a fault:
+ * test_fault_ahead fails the window's). */
 static void test_injected_failures(void)
 {
+	vm_set_fault_ahead(0);
 	for (int n = 1; n <= 6; n++) {
 		setup();
 		uint64_t va = 0x3f00000000ull + (uint64_t)n * (1ull << 30); /* fresh table path each time */
@@ -202,6 +205,7 @@ static void test_injected_failures(void)
 		CHECK(free0 - pmem.free_pages <= 2, "after failure %d: %lu pages not given back", n,
 		      free0 - pmem.free_pages);
 	}
+	vm_set_fault_ahead(VM_FAULT_AHEAD_DEFAULT);
 	/* A uaccess that cannot get a page is goose's out-of-memory exit. */
 	setup();
 	uint64_t va = 0x100000000ull;
@@ -660,9 +664,87 @@ static void test_mremap_file(void)
 	file_drop_pages(&f);
 }
 
+/* Faults in address order map a window ahead; scattered ones their page alone. */
+static void test_fault_ahead(void)
+{
+	setup();
+	const uint64_t n = VM_FAULT_AHEAD_DEFAULT;
+	uint64_t va = 0x10000000, free0 = pmem.free_pages, res0 = vm_resident_pages();
+
+	CHECK(vm_add(va, va + 64 * PAGE, PROT_READ | PROT_WRITE) == 0, "add");
+	CHECK(vm_fault(va, PROT_WRITE) == 0 && vm_resident(va) && !vm_resident(va + PAGE),
+	      "a mapping's first page: nothing below it, so nothing ahead");
+	CHECK(vm_fault(va + PAGE + 8, PROT_READ) == 0, "second page");
+	bool all = true;
+
+	for (uint64_t p = va + PAGE; p < va + (1 + n) * PAGE; p += PAGE)
+		all = all && vm_resident(p) && at(p)[0] == 0 && at(p)[PAGE - 1] == 0;
+	CHECK(all, "the page after a resident one brings %lu zeroed pages", n);
+	CHECK(!vm_resident(va + (1 + n) * PAGE), "and no more");
+	CHECK(vm_resident_pages() - res0 == 1 + n && free0 - pmem.free_pages == 1 + n + 2 /* two tables */,
+	      "counted as resident (%lu), taken from the allocator (%lu)", vm_resident_pages() - res0,
+	      free0 - pmem.free_pages);
+	CHECK(vm_fault(va + 40 * PAGE, PROT_WRITE) == 0 && vm_resident(va + 40 * PAGE) && !vm_resident(va + 41 * PAGE),
+	      "a scattered touch maps its page alone");
+
+	/* A page already there ahead ends the window, its data kept. */
+	CHECK(vm_fault(va + 30 * PAGE, PROT_WRITE) == 0, "a page ahead");
+	at(va + 30 * PAGE)[5] = 9;
+	CHECK(vm_fault(va + (1 + n) * PAGE, PROT_WRITE) == 0 && vm_resident(va + 29 * PAGE) &&
+	      at(va + 30 * PAGE)[5] == 9 && !vm_resident(va + 31 * PAGE),
+	      "the window stops at a resident page and leaves it as it was");
+
+	/* The window ends with the mapping: its neighbour gets nothing. */
+	CHECK(vm_add(va + 64 * PAGE, va + 68 * PAGE, PROT_READ) == 0, "a neighbour");
+	CHECK(vm_fault(va + 62 * PAGE, PROT_WRITE) == 0 && vm_fault(va + 63 * PAGE, PROT_WRITE) == 0 &&
+	      !vm_resident(va + 64 * PAGE), "nothing past the mapping's end");
+	vm_remove(va, va + 68 * PAGE);
+	CHECK(vm_resident_pages() == res0, "munmap gives every page back");
+
+	/* Across a page table: the page below is found through the walk, and
+	 * the window never crosses into the next table. */
+	uint64_t edge = 0x10200000;
+
+	CHECK(vm_add(edge - 4 * PAGE, edge + 32 * PAGE, PROT_READ | PROT_WRITE) == 0, "add across 2 MiB");
+	CHECK(vm_fault(edge - 2 * PAGE, PROT_WRITE) == 0 && vm_fault(edge - PAGE, PROT_WRITE) == 0 &&
+	      !vm_resident(edge), "the window ends with its table");
+	CHECK(vm_fault(edge, PROT_WRITE) == 0 && vm_resident(edge + (n - 1) * PAGE) && !vm_resident(edge + n * PAGE),
+	      "and the first page of the next table, below it resident, brings its window");
+	vm_remove(edge - 4 * PAGE, edge + 32 * PAGE);
+
+	/* No page for the window: it ends there, and the fault is still served. */
+	CHECK(vm_add(va, va + 8 * PAGE, PROT_READ | PROT_WRITE) == 0 && vm_fault(va, PROT_WRITE) == 0, "add");
+	pmem.fail_after = 3;	/* the faulting page, the first one ahead, then none */
+	CHECK(vm_fault(va + PAGE, PROT_WRITE) == 0 && vm_resident(va + 2 * PAGE) && !vm_resident(va + 3 * PAGE),
+	      "a failed page ends the window without failing the fault");
+	pmem.fail_after = 0;
+	CHECK(vm_fault(va + 3 * PAGE, PROT_WRITE) == 0 && vm_resident(va + 7 * PAGE), "and the next touch goes on");
+	vm_remove(va, va + 8 * PAGE);
+
+	/* goose.faultahead=0: one page a fault. */
+	vm_set_fault_ahead(0);
+	CHECK(vm_add(va, va + 8 * PAGE, PROT_READ | PROT_WRITE) == 0 && vm_fault(va, PROT_WRITE) == 0 &&
+	      vm_fault(va + PAGE, PROT_WRITE) == 0 && !vm_resident(va + 2 * PAGE), "off: one page a fault");
+	vm_remove(va, va + 8 * PAGE);
+	vm_set_fault_ahead(VM_FAULT_AHEAD_DEFAULT);
+
+	/* Short of RAM (an eighth or less free), nothing is mapped ahead. */
+	uint64_t hold[ARENA_PAGES], held = 0;
+
+	CHECK(vm_add(va, va + 8 * PAGE, PROT_READ | PROT_WRITE) == 0 && vm_fault(va, PROT_WRITE) == 0, "add");
+	while (pmem.free_pages > pmem.total_pages / 8 + 1)
+		hold[held++] = pmem_alloc(&pmem);
+	CHECK(vm_fault(va + PAGE, PROT_WRITE) == 0 && !vm_resident(va + 2 * PAGE), "low on RAM: one page a fault");
+	while (held)
+		pmem_free(&pmem, hold[--held]);
+	vm_remove(va, va + 8 * PAGE);
+	CHECK(vm_resident_pages() == res0, "no page leaked");
+}
+
 int main(void)
 {
 	test_demand_zero();
+	test_fault_ahead();
 	test_protect();
 	test_uaccess();
 	test_pte_ad_bits();
