@@ -3,7 +3,8 @@
  * Every trap from the Go program lands here (trap.S saved its registers in
  * its thread's frame): system calls (the rewritten ebreaks), page faults,
  * other exceptions, and the timer and software interrupts. The big lock is
- * held from here until the frame to resume is chosen.
+ * held from here until the frame to resume is chosen, except for the calls
+ * and faults that need none.
  */
 #include "arch/riscv/extable.h"
 #include "arch/riscv/riscv.h"
@@ -50,17 +51,29 @@ static const char *exc_name(uint64_t cause)
 	return "unknown exception";
 }
 
+static bool is_page_fault(uint64_t cause)
+{
+	return cause == EXC_STORE_PAGE_FAULT || cause == EXC_LOAD_PAGE_FAULT || cause == EXC_INST_PAGE_FAULT;
+}
+
+static uint32_t fault_access(uint64_t cause)
+{
+	return cause == EXC_STORE_PAGE_FAULT ? PROT_WRITE : cause == EXC_LOAD_PAGE_FAULT ? PROT_READ : PROT_EXEC;
+}
+
+static void count_fault(struct thread *t)
+{
+	t->minflt++;
+	__atomic_fetch_add(&sched_stats.minflt, 1, __ATOMIC_RELAXED);
+}
+
 /* A page fault in Go code: supply the page, or turn it into SIGSEGV (or
  * SIGBUS past the end of a mapped file, as Linux). */
 static void trap_page_fault(struct thread *t, uint64_t cause, uint64_t addr)
 {
-	uint32_t access = cause == EXC_STORE_PAGE_FAULT  ? PROT_WRITE
-			  : cause == EXC_LOAD_PAGE_FAULT ? PROT_READ
-							 : PROT_EXEC;
-	int r = vm_fault(addr, access);
+	int r = vm_fault(addr, fault_access(cause));
 
-	t->minflt++;
-	sched_stats.minflt++;
+	count_fault(t);
 	if (r == 0)
 		return;
 	if (r == -ENOMEM)
@@ -148,6 +161,19 @@ struct frame *trap_handler(struct frame *f)
 	 * signal and resched flags are read without the lock: whoever sets
 	 * them under it also kicks the thread's hart, which traps again. */
 	bool done = cause == EXC_BREAKPOINT && syscall_lockless(t);
+
+	/* So does the common page fault (mm/fault.c: vm_fault_fast); the rest
+	 * (files, copies on write, signals, no page left) below. It reaches
+	 * no program memory through the program's mapping, so the hart is
+	 * lazy meanwhile: a munmap's shootdown does not wait for it to get
+	 * mm_lock, and it flushes on its way out if one went by. */
+	if (is_page_fault(cause)) {
+		smp_tlb_lazy(h);
+		done = vm_fault_fast(f->stval, fault_access(cause)) == 0;
+		smp_tlb_active(h);
+		if (done)
+			count_fault(t);
+	}
 
 	if (done && !h->resched && !(__atomic_load_n(&t->sigpending, __ATOMIC_RELAXED) & ~t->sigmask) &&
 	    !t->trace_pending) {

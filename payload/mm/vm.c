@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "mm/vm.h"
+#include "mm/vm_internal.h"
 #include "arch/riscv/hart.h"
 #include "arch/riscv/layout.h"
 #include "arch/riscv/riscv.h"
@@ -7,19 +8,6 @@
 #include "dev/power.h"
 #include "include/uapi/errno.h"
 #include "include/uapi/mman.h"
-
-/* A page whose VMA went PROT_NONE keeps its frame in the (invalid) PTE, marked
- * with an RSW bit (privileged spec 4.4.1: bits 8-9 are for software), so a
- * later mprotect brings the data back as Linux does. */
-#define PTE_SW_KEPT (1ul << 8)
-/* The other RSW bit marks a frame the mapping does not own (device
- * registers, a file's page): unmapping it frees nothing. */
-#define PTE_SW_NOFREE (1ul << 9)
-/* With pte_reprotect's prot: the VMA is a private file mapping, where a
- * page still the file's (NOFREE) stays read-only: the first store copies it. */
-#define REPROTECT_COW 0x80000000u
-/* What one leaf page table maps: 2 MiB. */
-#define TABLE_SPAN (PAGE_SIZE << 9)
 
 struct pmem pmem;
 static uint64_t *vm_root;
@@ -36,32 +24,22 @@ static uint64_t resident_peak, mapped, mapped_peak;
 /* Writable pages promised to the program, and the most one mapping may ask (see vm.h). */
 static uint64_t committed, commit_limit = UINT64_MAX;
 
+struct spinlock mm_lock = SPINLOCK_INIT("mm", LOCK_RANK_MM);
+uint64_t vm_seq;
+
+void vm_count_resident(uint64_t n)
+{
+	resident += n;
+	resident_peak = MAX(resident_peak, resident);
+}
+
 void vm_init(uint64_t *root)
 {
 	vm_root = root;
 }
 
-static uint64_t pte_pa(uint64_t pte)
-{
-	return (pte >> PTE_PPN_SHIFT) << PAGE_SHIFT;
-}
-
-static uint64_t prot_to_pte(uint32_t prot)
-{
-	uint64_t pte = PTE_V | PTE_A | PTE_D;
-
-	/* R=0,W=1 is reserved in Sv39: writable pages are readable too. */
-	if (prot & (PROT_READ | PROT_WRITE))
-		pte |= PTE_R;
-	if (prot & PROT_WRITE)
-		pte |= PTE_W;
-	if (prot & PROT_EXEC)
-		pte |= PTE_X;
-	return pte;
-}
-
 /* The leaf PTE for va; with alloc, page-table pages are created on the way. */
-static uint64_t *pte_walk(uint64_t va, bool alloc)
+uint64_t *pte_walk(uint64_t va, bool alloc)
 {
 	uint64_t *pt = vm_root;
 
@@ -137,12 +115,12 @@ static void pte_drop_file(uint64_t va, uint64_t *pte, uint32_t arg)
 
 /* What a private mapping may do with a page that is still the file's: all
  * but write (and, as Sv39 has no write-only pages, read when it may write). */
-static uint32_t cow_prot(uint32_t prot)
+uint32_t cow_prot(uint32_t prot)
 {
 	return prot & PROT_WRITE ? (prot & ~(uint32_t)PROT_WRITE) | PROT_READ : prot;
 }
 
-static void pte_reprotect(uint64_t va, uint64_t *pte, uint32_t arg)
+void pte_reprotect(uint64_t va, uint64_t *pte, uint32_t arg)
 {
 	(void)va;
 	if (!(*pte & (PTE_V | PTE_SW_KEPT)))
@@ -156,18 +134,18 @@ static void pte_reprotect(uint64_t va, uint64_t *pte, uint32_t arg)
 }
 
 /* A private file mapping: its pages are the file's until written. */
-static bool vma_cow(const struct vma *v)
+bool vma_cow(const struct vma *v)
 {
 	return v->fops && !(v->prot & VM_SHARED);
 }
 
 /* pte_reprotect's argument for v's pages. */
-static uint32_t vma_pte_arg(const struct vma *v)
+uint32_t vma_pte_arg(const struct vma *v)
 {
 	return (v->prot & (PROT_READ | PROT_WRITE | PROT_EXEC)) | (vma_cow(v) ? REPROTECT_COW : 0);
 }
 
-int vm_map_device(uint64_t va, uint64_t pa, uint32_t prot)
+static int map_device_locked(uint64_t va, uint64_t pa, uint32_t prot)
 {
 	uint64_t *pte = pte_walk(va, true);
 
@@ -184,7 +162,7 @@ uint64_t vm_phys(uint64_t va)
 	return pte && (*pte & (PTE_V | PTE_SW_KEPT)) ? pte_pa(*pte) : 0;
 }
 
-int vm_map_page(uint64_t va, uint64_t pa, uint32_t prot)
+static int map_page_locked(uint64_t va, uint64_t pa, uint32_t prot)
 {
 	uint64_t *pte = pte_walk(va, true);
 
@@ -192,14 +170,14 @@ int vm_map_page(uint64_t va, uint64_t pa, uint32_t prot)
 		return -ENOMEM;
 	if ((*pte & (PTE_V | PTE_SW_KEPT)) && !(*pte & PTE_SW_NOFREE))
 		pmem_free(&pmem, pte_pa(*pte));
-	else if (++resident > resident_peak)
-		resident_peak = resident;
+	else
+		vm_count_resident(1);
 	*pte = (pa >> PAGE_SHIFT) << PTE_PPN_SHIFT | prot_to_pte(prot);
 	return 0;
 }
 
 /* Entries for [start, end) changed or went: this hart and every other forget them. */
-static void vm_flush(uint64_t start, uint64_t end)
+void vm_flush(uint64_t start, uint64_t end)
 {
 	sfence_vma_all();
 	smp_tlb_shootdown(start, end - start);
@@ -360,7 +338,7 @@ static uint64_t mapped_in(uint64_t start, uint64_t end)
 	return n;
 }
 
-int vm_add(uint64_t start, uint64_t end, uint32_t prot)
+static int add_locked(uint64_t start, uint64_t end, uint32_t prot)
 {
 	uint64_t before = committed_in(start, end), was_mapped = mapped_in(start, end);
 	uint64_t after = (prot & PROT_WRITE) && !(prot & (VM_DEVICE | VM_SHARED)) ? (end - start) / PAGE_SIZE : 0;
@@ -380,8 +358,8 @@ int vm_add(uint64_t start, uint64_t end, uint32_t prot)
 	return 0;
 }
 
-int vm_set_file(uint64_t start, uint64_t end, const struct vm_file_ops *ops, void *file, const void *mapping,
-		uint64_t pgoff)
+static int set_file_locked(uint64_t start, uint64_t end, const struct vm_file_ops *ops, void *file,
+			   const void *mapping, uint64_t pgoff)
 {
 	int r = vma_split(start);
 
@@ -394,6 +372,13 @@ int vm_set_file(uint64_t start, uint64_t end, const struct vm_file_ops *ops, voi
 
 	if (i == nvmas || v->start != start || v->end != end || v->fops)
 		panic("vm_set_file: [0x%lx, 0x%lx) is not one new mapping", start, end);
+	/* A touch on another hart between vm_add and here found an anonymous
+	 * mapping (vm_fault_fast): its page goes, the file's come on touch. */
+	uint64_t had = resident;
+
+	pte_for_range(start, end, pte_drop, 0);
+	if (resident != had)
+		vm_flush(start, end);
 	v->fops = ops;
 	v->file = file;
 	v->mapping = mapping;
@@ -404,23 +389,23 @@ int vm_set_file(uint64_t start, uint64_t end, const struct vm_file_ops *ops, voi
 	return 0;
 }
 
-void vm_remove(uint64_t start, uint64_t end)
-{
-	committed -= committed_in(start, end);
-	mapped -= mapped_in(start, end);
-	vm_discard(start, end);
-	/* Only now, with no hart left to reach them, may a file this was the
-	 * last hold on free its pages. */
-	vma_carve(start, end);
-}
-
-void vm_discard(uint64_t start, uint64_t end)
+static void discard_locked(uint64_t start, uint64_t end)
 {
 	pte_for_range(start, end, pte_drop, 0);
 	vm_flush(start, end);
 }
 
-void vm_unmap_file(const void *mapping, uint64_t first, uint64_t end, bool cows)
+static void remove_locked(uint64_t start, uint64_t end)
+{
+	committed -= committed_in(start, end);
+	mapped -= mapped_in(start, end);
+	discard_locked(start, end);
+	/* Only now, with no hart left to reach them, may a file this was the
+	 * last hold on free its pages. */
+	vma_carve(start, end);
+}
+
+static void unmap_file_locked(const void *mapping, uint64_t first, uint64_t end, bool cows)
 {
 	uint64_t lo = UINT64_MAX, hi = 0;
 
@@ -454,7 +439,7 @@ bool vm_covered(uint64_t start, uint64_t end)
 	return at >= end;
 }
 
-int vm_protect(uint64_t start, uint64_t end, uint32_t prot)
+static int protect_locked(uint64_t start, uint64_t end, uint32_t prot)
 {
 	uint64_t before = committed_in(start, end), after = 0;
 
@@ -575,7 +560,7 @@ static int remap_unmap(uint64_t start, uint64_t len)
 	if (start > USER_TOP || len > USER_TOP - start)
 		return -EINVAL;
 	if (start < REMAP_END)
-		vm_remove(start, MIN(start + len, REMAP_END));
+		remove_locked(start, MIN(start + len, REMAP_END));
 	return 0;
 }
 
@@ -616,12 +601,12 @@ static int remap_check(const struct vma *v, uint64_t addr, uint64_t old_len, uin
  * nothing left mapped there. */
 static int map_like(const struct vma *v, uint64_t va, uint64_t n, uint64_t src)
 {
-	int r = vm_add(va, va + n, v->prot);
+	int r = add_locked(va, va + n, v->prot);
 
 	if (!r && v->fops)
-		r = vm_set_file(va, va + n, v->fops, v->file, v->mapping, v->pgoff + (src - v->start) / PAGE_SIZE);
+		r = set_file_locked(va, va + n, v->fops, v->file, v->mapping, v->pgoff + (src - v->start) / PAGE_SIZE);
 	if (r)
-		vm_remove(va, va + n);
+		remove_locked(va, va + n);
 	return r;
 }
 
@@ -639,7 +624,7 @@ static long remap_move(uint64_t addr, uint64_t old_len, uint64_t new_addr, uint6
 	move_err = 0;
 	pte_for_range(addr, addr + old_len, pte_move_prepare, 0);
 	if (move_err) {
-		vm_remove(new_addr, new_addr + new_len);
+		remove_locked(new_addr, new_addr + new_len);
 		return move_err;
 	}
 	pte_for_range(addr, addr + old_len, pte_move, 0);
@@ -647,7 +632,7 @@ static long remap_move(uint64_t addr, uint64_t old_len, uint64_t new_addr, uint6
 	if (dontunmap)
 		vm_flush(addr, addr + old_len);
 	else if (old_len)
-		vm_remove(addr, addr + old_len);
+		remove_locked(addr, addr + old_len);
 	return (long)new_addr;
 }
 
@@ -672,7 +657,7 @@ static long remap_to(uint64_t addr, uint64_t old_len, uint64_t new_addr, uint64_
 		 * mapped over (ENOMEM, as mmap's MAP_FIXED there). */
 		if (new_addr < PAGE_SIZE || new_addr + new_len > REMAP_END)
 			return -ENOMEM;
-		vm_remove(new_addr, new_addr + new_len);
+		remove_locked(new_addr, new_addr + new_len);
 	}
 	if (old_len > new_len) {
 		r = remap_unmap(addr + new_len, old_len - new_len);
@@ -691,7 +676,7 @@ static long remap_to(uint64_t addr, uint64_t old_len, uint64_t new_addr, uint64_
 	return remap_move(addr, old_len, new_addr, new_len, flags & MREMAP_DONTUNMAP);
 }
 
-long vm_mremap(uint64_t addr, uint64_t old_len, uint64_t new_len, uint64_t flags, uint64_t new_addr)
+static long mremap_locked(uint64_t addr, uint64_t old_len, uint64_t new_len, uint64_t flags, uint64_t new_addr)
 {
 	const struct vma *v;
 	int r;
@@ -745,191 +730,6 @@ long vm_mremap(uint64_t addr, uint64_t old_len, uint64_t new_len, uint64_t flags
 	return remap_move(addr, old_len, new_addr, new_len, false);
 }
 
-static bool pte_allows(uint64_t pte, uint32_t access)
-{
-	if (!(pte & PTE_V))
-		return false;
-	if ((access & PROT_WRITE) && !(pte & PTE_W))
-		return false;
-	if ((access & PROT_READ) && !(pte & PTE_R))
-		return false;
-	if ((access & PROT_EXEC) && !(pte & PTE_X))
-		return false;
-	return true;
-}
-
-/* A page of the program's own, a copy of the page at from, into *pte. */
-static int map_copy(uint64_t *pte, uint64_t from, uint32_t prot)
-{
-	uint64_t pa = pmem_alloc(&pmem);
-
-	if (!pa)
-		return -ENOMEM;
-	memcpy(PA2VA(pa), PA2VA(from), PAGE_SIZE);
-	*pte = (pa >> PAGE_SHIFT) << PTE_PPN_SHIFT | prot_to_pte(prot);
-	if (++resident > resident_peak)
-		resident_peak = resident;
-	return 0;
-}
-
-/* A file mapping's first touch of va: the file's page, or for a store
- * into a private mapping a copy of it. */
-static int fault_file(const struct vma *v, uint64_t va, uint64_t *pte, uint32_t access)
-{
-	uint64_t pa;
-	int r = v->fops->page(v->file, v->pgoff + (va - v->start) / PAGE_SIZE, &pa);
-
-	if (r)
-		return r;
-	if (vma_cow(v) && (access & PROT_WRITE))
-		return map_copy(pte, pa, v->prot);
-	*pte = (pa >> PAGE_SHIFT) << PTE_PPN_SHIFT | prot_to_pte(vma_cow(v) ? cow_prot(v->prot) : v->prot) |
-	       PTE_SW_NOFREE;
-	return pte_allows(*pte, access) ? 0 : -EACCES;
-}
-
-int vm_populate(uint64_t start, uint64_t end)
-{
-	const struct vma *v = vm_find(start);
-	uint64_t *pte = NULL, pa, flags = v ? prot_to_pte(vma_cow(v) ? cow_prot(v->prot) : v->prot) | PTE_SW_NOFREE : 0;
-	int r;
-
-	if (!v || !v->fops || end > v->end || start > end)
-		return -EINVAL;
-	for (uint64_t va = start; va < end; va += PAGE_SIZE, pte++) {
-		if ((!pte || !(va & (TABLE_SPAN - 1))) && !(pte = pte_walk(va, true)))	/* a walk per table */
-			return -ENOMEM;
-		if (*pte & (PTE_V | PTE_SW_KEPT))
-			continue;
-		if ((r = v->fops->page(v->file, v->pgoff + (va - v->start) / PAGE_SIZE, &pa)))
-			return r;
-		*pte = (pa >> PAGE_SHIFT) << PTE_PPN_SHIFT | flags;
-	}
-	return 0;
-}
-
-void *vm_private_kaddr(uint64_t va)
-{
-	const struct vma *v = vm_find(va);
-	uint32_t rights = v && !(v->prot & VM_DEVICE) ? v->prot & (PROT_READ | PROT_WRITE | PROT_EXEC) : 0;
-	uint64_t *pte = pte_walk(va, false);
-
-	/* Not device registers, nor a page without rights for its copy. */
-	if (!rights || ((!pte || !(*pte & PTE_V)) && (vm_fault(va, rights & -rights) || !(pte = pte_walk(va, false)))))
-		return NULL;
-	if (*pte & PTE_SW_NOFREE) {
-		if (map_copy(pte, pte_pa(*pte), v->prot))
-			return NULL;
-		vm_flush(ALIGN_DOWN(va, PAGE_SIZE), ALIGN_DOWN(va, PAGE_SIZE) + PAGE_SIZE);
-	}
-	return vm_kaddr(va);
-}
-
-/*
- * Fault-ahead (Linux's fault-around, for anonymous memory): a first touch of
- * a page whose neighbour below is already the program's own looks like a
- * heap or a buffer being filled in address order, so the next pages of the
- * same mapping and page table come with it, zeroed, and their touches take
- * no trap. A scattered touch maps only its page, so what is mapped ahead and
- * never used is at most one window per stream; and none is mapped once free
- * RAM falls to an eighth, where every page must go where it is needed.
- */
-static uint64_t fault_ahead_pages = VM_FAULT_AHEAD_DEFAULT;
-
-void vm_set_fault_ahead(uint64_t pages)
-{
-	fault_ahead_pages = MIN(pages, VM_FAULT_AHEAD_MAX);
-}
-
-static void fault_ahead(const struct vma *v, uint64_t va, uint64_t *pte)
-{
-	uint64_t table_end = ALIGN_DOWN(va, TABLE_SPAN) + TABLE_SPAN;
-	uint64_t end = MIN(MIN(v->end, table_end), va + fault_ahead_pages * PAGE_SIZE);
-
-	if (va == v->start || end <= va + PAGE_SIZE)
-		return;
-	/* The page below: in this table (pte - 1) unless va starts one. */
-	const uint64_t *below = va & (TABLE_SPAN - 1) ? pte - 1 : pte_walk(va - PAGE_SIZE, false);
-
-	if (!below || (*below & (PTE_V | PTE_SW_NOFREE)) != PTE_V)
-		return;
-	uint64_t n = 0;
-
-	for (va += PAGE_SIZE, pte++; va < end && !*pte; va += PAGE_SIZE, pte++, n++) {
-		uint64_t pa = pmem.free_pages > pmem.total_pages / 8 ? pmem_alloc_zeroed(&pmem) : 0;
-
-		if (!pa)
-			break;
-		*pte = (pa >> PAGE_SHIFT) << PTE_PPN_SHIFT | prot_to_pte(v->prot);
-	}
-	if ((resident += n) > resident_peak)
-		resident_peak = resident;
-}
-
-int vm_fault(uint64_t va, uint32_t access)
-{
-	const struct vma *v = vm_find(va);
-
-	if (!v)
-		return -EFAULT;
-	if ((access & v->prot) != access && !(access == PROT_READ && (v->prot & PROT_WRITE)))
-		return -EACCES;
-	/* Device registers are mapped whole at mmap: a hole is not RAM to supply. */
-	if (v->prot & VM_DEVICE) {
-		uint64_t *pte = pte_walk(va, false);
-
-		if (!pte || !(*pte & (PTE_V | PTE_SW_KEPT)))
-			return -EFAULT;
-	}
-	uint64_t *pte = pte_walk(va, true);
-
-	if (!pte)
-		return -ENOMEM;
-	if (*pte & PTE_SW_KEPT) {
-		pte_reprotect(va, pte, vma_pte_arg(v));
-	} else if (!(*pte & PTE_V)) {
-		/* No fence for an invalid-to-valid change: a hart that cached the
-		 * invalid entry faults once more and takes the branch below
-		 * (Linux's flush_tlb_fix_spurious_fault). On QEMU, where
-		 * sfence.vma empties the whole TLB, this halves the cost of a
-		 * first touch. */
-		if (v->fops)
-			return fault_file(v, va, pte, access);
-		uint64_t pa = pmem_alloc_zeroed(&pmem);
-
-		if (!pa)
-			return -ENOMEM;
-		*pte = (pa >> PAGE_SHIFT) << PTE_PPN_SHIFT | prot_to_pte(v->prot);
-		if (++resident > resident_peak)
-			resident_peak = resident;
-		if (!pte_allows(*pte, access))
-			return -EACCES;
-		if (fault_ahead_pages > 1 && !(v->prot & (VM_DEVICE | VM_SHARED)))
-			fault_ahead(v, ALIGN_DOWN(va, PAGE_SIZE), pte);
-		return 0;
-	}
-	/* A store into a private mapping's page that is still the file's:
-	 * the program gets a copy, and no hart may keep reading the file's. */
-	if ((access & PROT_WRITE) && vma_cow(v) && (*pte & PTE_SW_NOFREE)) {
-		int r = map_copy(pte, pte_pa(*pte), v->prot);
-
-		if (!r)
-			vm_flush(ALIGN_DOWN(va, PAGE_SIZE), ALIGN_DOWN(va, PAGE_SIZE) + PAGE_SIZE);
-		return r;
-	}
-	/* The page was there: the fault came from a stale TLB entry (this hart
-	 * cached the old PTE, or another hart filled it). */
-	sfence_vma_page(va);
-	return pte_allows(*pte, access) ? 0 : -EACCES;
-}
-
-bool vm_allows(uint64_t va, uint32_t access)
-{
-	uint64_t *pte = pte_walk(va, false);
-
-	return pte && pte_allows(*pte, access);
-}
-
 bool vm_resident(uint64_t va)
 {
 	uint64_t *pte = pte_walk(va, false);
@@ -974,4 +774,77 @@ void vm_set_commit_limit(uint64_t pages)
 uint64_t vm_committed_pages(void)
 {
 	return committed;
+}
+
+/* The changes above, each whole under mm_lock, counted in vm_seq. */
+#define MM_CHANGE(stmt)              \
+	do {                         \
+		spin_lock(&mm_lock); \
+		vm_seq++;            \
+		stmt;                \
+		spin_unlock(&mm_lock); \
+	} while (0)
+
+int vm_map_device(uint64_t va, uint64_t pa, uint32_t prot)
+{
+	int r;
+
+	MM_CHANGE(r = map_device_locked(va, pa, prot));
+	return r;
+}
+
+int vm_map_page(uint64_t va, uint64_t pa, uint32_t prot)
+{
+	int r;
+
+	MM_CHANGE(r = map_page_locked(va, pa, prot));
+	return r;
+}
+
+int vm_add(uint64_t start, uint64_t end, uint32_t prot)
+{
+	int r;
+
+	MM_CHANGE(r = add_locked(start, end, prot));
+	return r;
+}
+
+int vm_set_file(uint64_t start, uint64_t end, const struct vm_file_ops *ops, void *file, const void *mapping,
+		uint64_t pgoff)
+{
+	int r;
+
+	MM_CHANGE(r = set_file_locked(start, end, ops, file, mapping, pgoff));
+	return r;
+}
+
+void vm_remove(uint64_t start, uint64_t end)
+{
+	MM_CHANGE(remove_locked(start, end));
+}
+
+void vm_discard(uint64_t start, uint64_t end)
+{
+	MM_CHANGE(discard_locked(start, end));
+}
+
+void vm_unmap_file(const void *mapping, uint64_t first, uint64_t end, bool cows)
+{
+	MM_CHANGE(unmap_file_locked(mapping, first, end, cows));
+}
+
+int vm_protect(uint64_t start, uint64_t end, uint32_t prot)
+{
+	int r;
+
+	MM_CHANGE(r = protect_locked(start, end, prot));
+	return r;
+}
+
+long vm_mremap(uint64_t addr, uint64_t old_len, uint64_t new_len, uint64_t flags, uint64_t new_addr)
+{
+	long r;
+
+	MM_CHANGE(r = mremap_locked(addr, old_len, new_len, flags, new_addr));
+	return r;
 }

@@ -125,6 +125,10 @@ int vm_fault(uint64_t va, uint32_t access);
 #define VM_FAULT_AHEAD_MAX 512
 void vm_set_fault_ahead(uint64_t pages);
 
+/* vm_fault's common case, without the big lock (mm/fault.c): 0 when the
+ * page is there now, -EAGAIN when vm_fault must do it under the big lock. */
+int vm_fault_fast(uint64_t va, uint32_t access);
+
 /* No page is left for va: report it and end the program (status 137, as
  * a process the OOM killer's SIGKILL ends). */
 void vm_oom(uint64_t va) __attribute__((noreturn));

@@ -741,10 +741,84 @@ static void test_fault_ahead(void)
 	CHECK(vm_resident_pages() == res0, "no page leaked");
 }
 
+/* vm_fault_fast: what it serves, what it leaves to vm_fault, and what
+ * another hart may do while it zeroes with no lock held. */
+extern void (*vm_fault_fast_meanwhile)(void);
+static uint64_t meanwhile_va;
+
+static void fill_one(void)
+{
+	CHECK(vm_fault(meanwhile_va + 3 * PAGE, PROT_WRITE) == 0, "meanwhile: a page of the window faulted in");
+	at(meanwhile_va + 3 * PAGE)[0] = 0x5a;
+}
+
+static void unmap_meanwhile(void)
+{
+	vm_remove(meanwhile_va, meanwhile_va + 64 * PAGE);
+}
+
+static void test_fault_fast(void)
+{
+	setup();
+	uint64_t va = 0x20000000, free0, res0 = vm_resident_pages();
+
+	CHECK(vm_add(va, va + 64 * PAGE, PROT_READ | PROT_WRITE) == 0, "add");
+	CHECK(vm_fault_fast(va + 100, PROT_WRITE) == 0 && vm_resident(va) && at(va)[100] == 0 && !vm_resident(va + PAGE),
+	      "a first touch: its page, zeroed");
+	CHECK(vm_fault_fast(va + PAGE, PROT_READ) == 0 && vm_resident(va + VM_FAULT_AHEAD_DEFAULT * PAGE) &&
+	      !vm_resident(va + (VM_FAULT_AHEAD_DEFAULT + 1) * PAGE) && at(va + 9 * PAGE)[4095] == 0,
+	      "the next one maps the window ahead, zeroed");
+	CHECK(vm_resident_pages() - res0 == 1 + VM_FAULT_AHEAD_DEFAULT, "counted resident");
+	CHECK(vm_fault_fast(va + 5 * PAGE, PROT_WRITE) == 0, "a page already there (a stale TLB entry): served");
+
+	/* Left to vm_fault (under the big lock). */
+	CHECK(vm_fault_fast(va + 64 * PAGE, PROT_READ) == -EAGAIN, "unmapped: the slow way (SIGSEGV)");
+	CHECK(vm_add(va + 80 * PAGE, va + 81 * PAGE, PROT_READ) == 0 &&
+	      vm_fault_fast(va + 80 * PAGE, PROT_WRITE) == -EAGAIN && !vm_resident(va + 80 * PAGE),
+	      "a store to a read-only mapping: the slow way");
+	CHECK(vm_protect(va + 40 * PAGE, va + 41 * PAGE, PROT_NONE) == 0 &&
+	      vm_fault_fast(va + 40 * PAGE, PROT_READ) == -EAGAIN, "PROT_NONE: the slow way");
+	CHECK(vm_protect(va + 40 * PAGE, va + 41 * PAGE, PROT_READ | PROT_WRITE) == 0, "back");
+	free0 = pmem.free_pages;
+	pmem.fail_after = 1;
+	CHECK(vm_fault_fast(va + 50 * PAGE, PROT_WRITE) == -EAGAIN && !vm_resident(va + 50 * PAGE) &&
+	      pmem.free_pages == free0, "no page left: the slow way (goose's out-of-memory report), nothing taken");
+	pmem.fail_after = 0;
+
+	/* Another hart fills part of the window meanwhile: its page stays,
+	 * the rest goes in, and the spare page goes back. */
+	vm_remove(va, va + 64 * PAGE);
+	res0 = vm_resident_pages();
+	CHECK(vm_add(va, va + 64 * PAGE, PROT_READ | PROT_WRITE) == 0 && vm_fault_fast(va, PROT_WRITE) == 0, "again");
+	free0 = pmem.free_pages;
+	meanwhile_va = va;
+	vm_fault_fast_meanwhile = fill_one;
+	CHECK(vm_fault_fast(va + PAGE, PROT_WRITE) == 0, "fault with a page filled meanwhile");
+	vm_fault_fast_meanwhile = NULL;
+	CHECK(at(va + 3 * PAGE)[0] == 0x5a && vm_resident(va + VM_FAULT_AHEAD_DEFAULT * PAGE),
+	      "the page filled meanwhile kept, the window around it mapped");
+	CHECK(vm_resident_pages() - res0 == 1 + VM_FAULT_AHEAD_DEFAULT &&
+	      free0 - pmem.free_pages == VM_FAULT_AHEAD_DEFAULT, "no page lost: %lu resident, %lu taken",
+	      vm_resident_pages() - res0, free0 - pmem.free_pages);
+
+	/* The mapping goes meanwhile: nothing is put in, every page goes back. */
+	vm_remove(va, va + 64 * PAGE);
+	CHECK(vm_add(va, va + 64 * PAGE, PROT_READ | PROT_WRITE) == 0 && vm_fault_fast(va, PROT_WRITE) == 0, "again");
+	free0 = pmem.free_pages;
+	vm_fault_fast_meanwhile = unmap_meanwhile;
+	CHECK(vm_fault_fast(va + PAGE, PROT_WRITE) == -EAGAIN, "unmapped meanwhile: the slow way");
+	vm_fault_fast_meanwhile = NULL;
+	CHECK(!vm_find(va) && !vm_resident(va + PAGE) && pmem.free_pages == free0 + 1,
+	      "nothing put into what went, every page back (%ld)", (long)(pmem.free_pages - free0));
+	CHECK(vm_resident_pages() == res0, "resident back to where it was");
+	vm_remove(va + 80 * PAGE, va + 81 * PAGE);
+}
+
 int main(void)
 {
 	test_demand_zero();
 	test_fault_ahead();
+	test_fault_fast();
 	test_protect();
 	test_uaccess();
 	test_pte_ad_bits();
