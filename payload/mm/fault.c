@@ -264,7 +264,7 @@ void (*vm_fault_fast_meanwhile)(void);
 
 int vm_fault_fast(uint64_t va, uint32_t access)
 {
-	uint64_t pages[FAST_BATCH], n = 1, seq, got = 0, put = 0;
+	uint64_t pages[FAST_BATCH], n, seq, got, put = 0;
 	const struct vma *v;
 	uint64_t *pte;
 	int r = -EAGAIN;
@@ -287,8 +287,9 @@ int vm_fault_fast(uint64_t va, uint32_t access)
 	seq = vm_seq;
 	spin_unlock(&mm_lock);
 
-	while (got < n && (pages[got] = got ? ahead_page() : pmem_alloc(&pmem)))
-		memset(PA2VA(pages[got++]), 0, PAGE_SIZE);
+	got = pmem_alloc_many(&pmem, pages, pmem.free_pages > pmem.total_pages / 8 ? n : 1);
+	for (uint64_t i = 0; i < got; i++)
+		memset(PA2VA(pages[i]), 0, PAGE_SIZE);
 #ifdef GOOSE_HOST
 	if (vm_fault_fast_meanwhile)
 		vm_fault_fast_meanwhile();
@@ -308,9 +309,13 @@ int vm_fault_fast(uint64_t va, uint32_t access)
 		r = pte_allows(*pte, access) ? 0 : -EAGAIN;
 	}
 	spin_unlock(&mm_lock);
+	/* The pages not put in go back together. */
+	uint64_t spare = 0;
+
 	for (uint64_t i = 0; i < got; i++)
 		if (pages[i])
-			pmem_free(&pmem, pages[i]);
+			pages[spare++] = pages[i];
+	pmem_free_many(&pmem, pages, spare);
 	return r;
 out:
 	spin_unlock(&mm_lock);

@@ -95,15 +95,13 @@ static bool pmem_injected_failure(struct pmem *pm)
 	return --pm->fail_after == 0;
 }
 
-uint64_t pmem_alloc(struct pmem *pm)
+/* One page, the lock held: 0 when none is left. */
+static uint64_t pmem_take(struct pmem *pm)
 {
 	uint64_t pa = 0;
 
-	spin_lock(&pm->lock);
-	if (pmem_injected_failure(pm)) {
-		spin_unlock(&pm->lock);
+	if (pmem_injected_failure(pm))
 		return 0;
-	}
 	if (pm->freelist) {
 		pa = pm->freelist;
 		pm->freelist = *(uint64_t *)pmem_va(pm, pa);
@@ -119,8 +117,27 @@ uint64_t pmem_alloc(struct pmem *pm)
 	}
 	if (pa)
 		pm->free_pages--;
+	return pa;
+}
+
+uint64_t pmem_alloc(struct pmem *pm)
+{
+	spin_lock(&pm->lock);
+	uint64_t pa = pmem_take(pm);
+
 	spin_unlock(&pm->lock);
 	return pa;
+}
+
+uint64_t pmem_alloc_many(struct pmem *pm, uint64_t *pa, uint64_t n)
+{
+	uint64_t got = 0;
+
+	spin_lock(&pm->lock);
+	while (got < n && (pa[got] = pmem_take(pm)))
+		got++;
+	spin_unlock(&pm->lock);
+	return got;
 }
 
 uint64_t pmem_alloc_zeroed(struct pmem *pm)
@@ -163,9 +180,16 @@ uint64_t pmem_alloc_contig(struct pmem *pm, uint64_t n)
 
 void pmem_free(struct pmem *pm, uint64_t pa)
 {
+	pmem_free_many(pm, &pa, 1);
+}
+
+void pmem_free_many(struct pmem *pm, const uint64_t *pa, uint64_t n)
+{
 	spin_lock(&pm->lock);
-	*(uint64_t *)pmem_va(pm, pa) = pm->freelist;
-	pm->freelist = pa;
-	pm->free_pages++;
+	for (uint64_t i = 0; i < n; i++) {
+		*(uint64_t *)pmem_va(pm, pa[i]) = pm->freelist;
+		pm->freelist = pa[i];
+	}
+	pm->free_pages += n;
 	spin_unlock(&pm->lock);
 }

@@ -46,5 +46,10 @@ uint64_t pmem_alloc_zeroed(struct pmem *pm);
 /* n physically contiguous pages taken from the ranges (not the free list), or 0. */
 uint64_t pmem_alloc_contig(struct pmem *pm, uint64_t n);
 void pmem_free(struct pmem *pm, uint64_t pa);
+/* Up to n pages under one taking of the lock (a fault's window): how many,
+ * into pa[]. Not zeroed. */
+uint64_t pmem_alloc_many(struct pmem *pm, uint64_t *pa, uint64_t n);
+/* n pages back under one taking of the lock (an unmap's). */
+void pmem_free_many(struct pmem *pm, const uint64_t *pa, uint64_t n);
 
 #endif

@@ -93,12 +93,24 @@ static void pte_for_range(uint64_t start, uint64_t end, void (*fn)(uint64_t va, 
 	}
 }
 
+/*
+ * Pages pte_drop takes out of the page tables go back to pmem only once no
+ * hart can reach them through its TLB, in vm_flush (Linux's mmu_gather): a
+ * fault on another hart takes pages without the big lock, and a page it
+ * got while a third hart still held the old entry would be written through
+ * that entry. Held by mm_lock.
+ */
+static uint64_t gathered[128], ngathered, gather_lo = UINT64_MAX, gather_hi;
+
 static void pte_drop(uint64_t va, uint64_t *pte, uint32_t arg)
 {
-	(void)va;
 	(void)arg;
 	if ((*pte & (PTE_V | PTE_SW_KEPT)) && !(*pte & PTE_SW_NOFREE)) {
-		pmem_free(&pmem, pte_pa(*pte));
+		if (ngathered == ARRAY_SIZE(gathered))
+			vm_flush(gather_lo, gather_hi);
+		gathered[ngathered++] = pte_pa(*pte);
+		gather_lo = MIN(gather_lo, va);
+		gather_hi = MAX(gather_hi, va + PAGE_SIZE);
 		resident--;
 	}
 	*pte = 0;
@@ -176,11 +188,20 @@ static int map_page_locked(uint64_t va, uint64_t pa, uint32_t prot)
 	return 0;
 }
 
-/* Entries for [start, end) changed or went: this hart and every other forget them. */
+/* Entries for [start, end) changed or went: this hart and every other
+ * forget them, and then the pages pte_drop gathered go back. */
 void vm_flush(uint64_t start, uint64_t end)
 {
+	if (ngathered) {
+		start = MIN(start, gather_lo);
+		end = MAX(end, gather_hi);
+	}
 	sfence_vma_all();
 	smp_tlb_shootdown(start, end - start);
+	pmem_free_many(&pmem, gathered, ngathered);
+	ngathered = 0;
+	gather_lo = UINT64_MAX;
+	gather_hi = 0;
 }
 
 /* A file mapping's VMA holds its file; a copy of the VMA holds it again. */
@@ -374,10 +395,8 @@ static int set_file_locked(uint64_t start, uint64_t end, const struct vm_file_op
 		panic("vm_set_file: [0x%lx, 0x%lx) is not one new mapping", start, end);
 	/* A touch on another hart between vm_add and here found an anonymous
 	 * mapping (vm_fault_fast): its page goes, the file's come on touch. */
-	uint64_t had = resident;
-
 	pte_for_range(start, end, pte_drop, 0);
-	if (resident != had)
+	if (ngathered)
 		vm_flush(start, end);
 	v->fops = ops;
 	v->file = file;
@@ -782,6 +801,8 @@ uint64_t vm_committed_pages(void)
 		spin_lock(&mm_lock); \
 		vm_seq++;            \
 		stmt;                \
+		if (ngathered)       \
+			vm_flush(gather_lo, gather_hi); \
 		spin_unlock(&mm_lock); \
 	} while (0)
 

@@ -71,11 +71,31 @@ int main(void)
 	CHECK(pmem_alloc(&pm) != 0, "first before the injected failure");
 	CHECK(pmem_alloc(&pm) == 0, "injected failure");
 	CHECK(pmem_alloc(&pm) != 0, "after it");
+	uint64_t many[8], before = pm.free_pages;
+
+	CHECK(pmem_alloc_many(&pm, many, 8) == 8 && pm.free_pages == before - 8, "eight at once");
+	bool distinct = true;
+
+	for (int i = 0; i < 8; i++)
+		for (int j = 0; j < i; j++)
+			distinct = distinct && many[i] != many[j] && many[i];
+	CHECK(distinct, "eight different pages");
+	pmem_free_many(&pm, many, 8);
+	CHECK(pm.free_pages == before, "back at once");
+	uint64_t again[8];
+
+	CHECK(pmem_alloc_many(&pm, again, 8) == 8 && again[0] == many[7] && again[7] == many[0],
+	      "the free list gives them back, last freed first");
+	pmem_free_many(&pm, again, 8);
+	pm.fail_after = 3;
+	CHECK(pmem_alloc_many(&pm, many, 8) == 2 && pm.free_pages == before - 2, "an injected failure ends the batch");
+	pmem_free_many(&pm, many, 2);
 	uint64_t got = 0;
 
 	while (pmem_alloc(&pm))
 		got++;
 	CHECK(pm.free_pages == 0 && pmem_alloc(&pm) == 0, "exhausted after %llu more", (unsigned long long)got);
+	CHECK(pmem_alloc_many(&pm, many, 8) == 0, "none at once when none is left");
 	free(arena);
 	return test_done("pmem");
 }

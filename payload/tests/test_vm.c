@@ -49,9 +49,15 @@ void panic(const char *fmt, ...)
 	abort();
 }
 
+/* The shootdowns vm.c asked for, and the free pages when it asked. */
+static int shootdowns;
+static uint64_t free_at_shootdown;
+
 void smp_tlb_shootdown(uint64_t start, uint64_t size)
 {
 	(void)start, (void)size;
+	shootdowns++;
+	free_at_shootdown = pmem.free_pages;
 }
 
 static void *arena;
@@ -814,11 +820,36 @@ static void test_fault_fast(void)
 	vm_remove(va + 80 * PAGE, va + 81 * PAGE);
 }
 
+/* Unmapped pages go back only after every hart has forgotten them. */
+static void test_free_after_flush(void)
+{
+	setup();
+	uint64_t va = 0x30000000, free0;
+
+	CHECK(vm_add(va, va + 300 * PAGE, PROT_READ | PROT_WRITE) == 0, "add");
+	bool touched = true;
+
+	for (uint64_t p = va; p < va + 300 * PAGE; p += PAGE)
+		touched = touched && vm_fault(p, PROT_WRITE) == 0;
+	CHECK(touched, "300 pages touched");
+	free0 = pmem.free_pages;
+	shootdowns = 0;
+	vm_discard(va, va + 8 * PAGE);
+	CHECK(shootdowns == 1 && free_at_shootdown == free0 && pmem.free_pages == free0 + 8,
+	      "MADV_DONTNEED: the shootdown first (%lu free then), the 8 pages after", free_at_shootdown - free0);
+	shootdowns = 0;
+	vm_remove(va, va + 300 * PAGE);
+	CHECK(shootdowns >= 3 && pmem.free_pages == free0 + 300,
+	      "munmap of 292 pages: a shootdown per 128 gathered and one at the end (%d), all back", shootdowns);
+	CHECK(free_at_shootdown == free0 + 8 + 256, "the last 36 went back after the last shootdown");
+}
+
 int main(void)
 {
 	test_demand_zero();
 	test_fault_ahead();
 	test_fault_fast();
+	test_free_after_flush();
 	test_protect();
 	test_uaccess();
 	test_pte_ad_bits();
