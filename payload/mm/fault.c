@@ -75,25 +75,6 @@ static int populate_locked(uint64_t start, uint64_t end)
 	return 0;
 }
 
-static int fault_locked(uint64_t va, uint32_t access);
-
-static void *private_kaddr_locked(uint64_t va)
-{
-	const struct vma *v = vm_find(va);
-	uint32_t rights = v && !(v->prot & VM_DEVICE) ? v->prot & (PROT_READ | PROT_WRITE | PROT_EXEC) : 0;
-	uint64_t *pte = pte_walk(va, false);
-
-	/* Not device registers, nor a page without rights for its copy. */
-	if (!rights || ((!pte || !(*pte & PTE_V)) && (fault_locked(va, rights & -rights) || !(pte = pte_walk(va, false)))))
-		return NULL;
-	if (*pte & PTE_SW_NOFREE) {
-		if (map_copy(pte, pte_pa(*pte), v->prot))
-			return NULL;
-		vm_flush(ALIGN_DOWN(va, PAGE_SIZE), ALIGN_DOWN(va, PAGE_SIZE) + PAGE_SIZE);
-	}
-	return vm_kaddr(va);
-}
-
 /*
  * Fault-ahead (Linux's fault-around, for anonymous memory): a first touch of
  * a page whose neighbour below is already the program's own looks like a
@@ -209,6 +190,23 @@ static int fault_locked(uint64_t va, uint32_t access)
 	 * cached the old PTE, or another hart filled it). */
 	sfence_vma_page(va);
 	return pte_allows(*pte, access) ? 0 : -EACCES;
+}
+
+static void *private_kaddr_locked(uint64_t va)
+{
+	const struct vma *v = vm_find(va);
+	uint32_t rights = v && !(v->prot & VM_DEVICE) ? v->prot & (PROT_READ | PROT_WRITE | PROT_EXEC) : 0;
+	uint64_t *pte = pte_walk(va, false);
+
+	/* Not device registers, nor a page without rights for its copy. */
+	if (!rights || ((!pte || !(*pte & PTE_V)) && (fault_locked(va, rights & -rights) || !(pte = pte_walk(va, false)))))
+		return NULL;
+	if (*pte & PTE_SW_NOFREE) {
+		if (map_copy(pte, pte_pa(*pte), v->prot))
+			return NULL;
+		vm_flush(ALIGN_DOWN(va, PAGE_SIZE), ALIGN_DOWN(va, PAGE_SIZE) + PAGE_SIZE);
+	}
+	return vm_kaddr(va);
 }
 
 bool vm_allows(uint64_t va, uint32_t access)
