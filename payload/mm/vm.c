@@ -180,11 +180,9 @@ static int map_page_locked(uint64_t va, uint64_t pa, uint32_t prot)
 
 	if (!pte)
 		return -ENOMEM;
-	if ((*pte & (PTE_V | PTE_SW_KEPT)) && !(*pte & PTE_SW_NOFREE))
-		pmem_free(&pmem, pte_pa(*pte));
-	else
-		vm_count_resident(1);
+	pte_drop(va, pte, 0);	/* a page there before goes after the flush */
 	*pte = (pa >> PAGE_SHIFT) << PTE_PPN_SHIFT | prot_to_pte(prot);
+	vm_count_resident(1);
 	return 0;
 }
 
@@ -795,15 +793,16 @@ uint64_t vm_committed_pages(void)
 	return committed;
 }
 
-/* The changes above, each whole under mm_lock, counted in vm_seq. */
-#define MM_CHANGE(stmt)              \
-	do {                         \
-		spin_lock(&mm_lock); \
-		vm_seq++;            \
-		stmt;                \
-		if (ngathered)       \
+/* The changes above, each whole under mm_lock and counted in vm_seq; pages
+ * one dropped without a flush of its own go after one here. */
+#define MM_CHANGE(stmt)                                 \
+	do {                                            \
+		spin_lock(&mm_lock);                    \
+		vm_seq++;                               \
+		stmt;                                   \
+		if (ngathered)                          \
 			vm_flush(gather_lo, gather_hi); \
-		spin_unlock(&mm_lock); \
+		spin_unlock(&mm_lock);                  \
 	} while (0)
 
 int vm_map_device(uint64_t va, uint64_t pa, uint32_t prot)
