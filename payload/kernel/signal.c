@@ -113,7 +113,12 @@ void signal_send(struct thread *t, int sig)
 		smp_kick(t->frame.hart);
 		return;
 	}
-	if (!sleeping_interruptibly(t))
+	signal_interrupt_wait(t);
+}
+
+void signal_interrupt_wait(struct thread *t)
+{
+	if (!sleeping_interruptibly(t) || !(t->sigpending & ~t->sigmask))
 		return;
 	long result = -EINTR;
 

@@ -21,6 +21,11 @@ extern struct k_sigaction sigactions[NSIG + 1];
 
 /* Queue sig for t; wake t if it sleeps interruptibly and does not block sig. */
 void signal_send(struct thread *t, int sig);
+/* A thread that has just blocked in an interruptible wait with a signal it
+ * does not mask pending: the wait ends at once with -EINTR, as the signal
+ * would have ended it a moment later (Linux checks signal_pending() before
+ * it sleeps). The sender saw it running and only kicked its hart. */
+void signal_interrupt_wait(struct thread *t);
 /* The same, for a signal the kernel raises itself (an interval timer's):
  * its siginfo says SI_KERNEL. */
 void signal_send_kernel(struct thread *t, int sig);

@@ -186,6 +186,11 @@ struct frame *trap_handler(struct frame *f)
 		trap_interrupt(h, cause & ~SCAUSE_INTERRUPT);
 	else if (!done)
 		trap_exception(t, cause);
+	/* A signal sent while this thread was on its way into a blocking call
+	 * (running then, so the sender only kicked its hart) must not sleep
+	 * with it: std syscall's AllThreadsSyscall tests waited for good. */
+	if (t->state == T_BLOCKED)
+		signal_interrupt_wait(t);
 	/*
 	 * The short way back from a system call or fault: the thread goes on,
 	 * nothing asked for another (sched_yield), no signal waits for it.
