@@ -111,18 +111,18 @@ static uint64_t ahead_window(const struct vma *v, uint64_t va, const uint64_t *p
 	return n;
 }
 
-/* A page for the window past the touched one (not zeroed): none once free
+/* May pages be taken for the window past the touched one? Not once free
  * RAM is down to an eighth. */
-static uint64_t ahead_page(void)
+static bool ahead_room(void)
 {
-	return pmem.free_pages > pmem.total_pages / 8 ? pmem_alloc(&pmem) : 0;
+	return pmem.free_pages > pmem.total_pages / 8;
 }
 
 static void fault_ahead(const struct vma *v, uint64_t va, uint64_t *pte)
 {
 	uint64_t n = ahead_window(v, va, pte), i = 1, pa;
 
-	for (; i < n && (pa = ahead_page()); i++) {
+	for (; i < n && ahead_room() && (pa = pmem_alloc(&pmem)); i++) {
 		memset(PA2VA(pa), 0, PAGE_SIZE);
 		pte[i] = (pa >> PAGE_SHIFT) << PTE_PPN_SHIFT | prot_to_pte(v->prot);
 	}
@@ -281,11 +281,15 @@ int vm_fault_fast(uint64_t va, uint32_t access)
 	}
 	if (*pte)
 		goto out;
-	n = MIN(ahead_window(v, va, pte), FAST_BATCH);
+	/* A window wider than a batch (goose.faultahead above it) is
+	 * vm_fault's, which maps it whole. */
+	n = ahead_window(v, va, pte);
+	if (n > FAST_BATCH)
+		goto out;
 	seq = vm_seq;
 	spin_unlock(&mm_lock);
 
-	got = pmem_alloc_many(&pmem, pages, pmem.free_pages > pmem.total_pages / 8 ? n : 1);
+	got = pmem_alloc_many(&pmem, pages, ahead_room() ? n : 1);
 	for (uint64_t i = 0; i < got; i++)
 		memset(PA2VA(pages[i]), 0, PAGE_SIZE);
 #ifdef GOOSE_HOST

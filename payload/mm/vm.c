@@ -392,10 +392,9 @@ static int set_file_locked(uint64_t start, uint64_t end, const struct vm_file_op
 	if (i == nvmas || v->start != start || v->end != end || v->fops)
 		panic("vm_set_file: [0x%lx, 0x%lx) is not one new mapping", start, end);
 	/* A touch on another hart between vm_add and here found an anonymous
-	 * mapping (vm_fault_fast): its page goes, the file's come on touch. */
+	 * mapping (vm_fault_fast): its page goes (after MM_CHANGE's flush),
+	 * the file's come on touch. */
 	pte_for_range(start, end, pte_drop, 0);
-	if (ngathered)
-		vm_flush(start, end);
 	v->fops = ops;
 	v->file = file;
 	v->mapping = mapping;
