@@ -91,7 +91,7 @@ static void __attribute__((noreturn)) signal_die(struct thread *t, int sig, uint
 
 static bool sleeping_interruptibly(const struct thread *t)
 {
-	return t->state == T_BLOCKED && t->wait != WAIT_NONE;
+	return t->state == T_BLOCKED && t->wait != WAIT_NONE && t->wait != WAIT_NET;
 }
 
 void signal_send_kernel(struct thread *t, int sig)

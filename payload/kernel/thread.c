@@ -220,7 +220,7 @@ void sched_wake(struct thread *t, long result)
 }
 
 /* A poll waiter re-runs its system call: back up over the ebreak. */
-static void sched_restart(struct thread *t)
+void sched_rerun(struct thread *t)
 {
 	sched_wake(t, (long)t->orig_a0);
 	t->frame.pc -= 4;
@@ -249,7 +249,7 @@ void sched_wake_pollers(void)
 		struct thread *next = t->wait_next;
 
 		if (t->wait == WAIT_POLL)
-			sched_restart(t);
+			sched_rerun(t);
 		t = next;
 	}
 }
@@ -317,7 +317,7 @@ void sched_expire_timers(uint64_t now)
 			sched_wake(t, -ETIMEDOUT);
 			break;
 		case WAIT_POLL:
-			sched_restart(t);
+			sched_rerun(t);
 			break;
 		default:
 			sched_wake(t, 0);

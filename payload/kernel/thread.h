@@ -23,9 +23,12 @@
 #define POLL_INTERVAL_US 10000
 
 enum thread_state { T_FREE, T_RUNNABLE, T_RUNNING, T_BLOCKED };
-enum wait_kind { WAIT_NONE, WAIT_FUTEX, WAIT_SLEEP, WAIT_POLL };
+/* WAIT_NET: a request out to the network provider (net/provider.c); no
+ * signal ends it, the reply comes at once. */
+enum wait_kind { WAIT_NONE, WAIT_FUTEX, WAIT_SLEEP, WAIT_POLL, WAIT_NET };
 
 struct vregs;
+struct net_req;
 
 struct thread {
 	struct frame frame;	/* first: sscratch points here while it runs */
@@ -54,6 +57,7 @@ struct thread {
 	bool restartable;	/* EINTR may become a restart under SA_RESTART */
 	bool interrupted;	/* a signal woke it with EINTR */
 	uint64_t sleep_rem;	/* nanosleep: where to store the time left if interrupted */
+	struct net_req *net_req;	/* a call on a provider socket, sent (net/provider.c) */
 
 	/* goose.trace=syscalls: the call to report once it is done. */
 	uint64_t trace_nr;
@@ -117,6 +121,8 @@ int thread_count(void);
 void sched_make_runnable(struct thread *t);
 void sched_block(struct thread *t, enum wait_kind kind, uint64_t addr, uint64_t deadline);
 void sched_wake(struct thread *t, long result);
+/* Wake t to run its system call again (kernel/syscall.h, way 2). */
+void sched_rerun(struct thread *t);
 /* Wake every thread blocked in WAIT_POLL so it re-runs its call. */
 void sched_wake_pollers(void);
 int futex_wake(uint64_t addr, int n, uint32_t bitset);

@@ -37,4 +37,27 @@ long net_shutdown(int fd, int how);
 long net_setsockopt(int fd, int level, int name, uint64_t uval, uint64_t len);
 long net_getsockopt(int fd, int level, int name, uint64_t uval, uint64_t ulen);
 
+/*
+ * The network provider (provider.c; include/uapi/goose_net.h): a package
+ * of the program that serves its internet sockets.
+ */
+struct file;
+struct goose_net_link;
+struct goose_net_addr;
+/* goose_net_provider(version, flags): the provider file's descriptor. */
+long net_provider_register(uint64_t version, uint64_t flags);
+/* Does socket(family, type) make a provider socket now? */
+bool psock_takes(int family, int type);
+long psock_socket(struct thread *t, const uint64_t *a);
+/* getsockname (peer false) and getpeername of the provider socket fd. */
+long psock_name(int fd, uint64_t uaddr, uint64_t ulen, bool peer);
+/* Is fd a provider socket (or t's call on it on its second pass)? */
+bool psock_fd(const struct thread *t, int fd);
+bool psock_file(const struct file *f);
+/* System call nr, with the program's arguments a, on the provider socket a[0]. */
+long psock_call(struct thread *t, uint32_t nr, const uint64_t *a);
+/* The provider's interfaces and addresses for netlink: how many links
+ * (*links, *addrs and *naddrs set), or -1 when goose answers its own lo. */
+int net_provider_links(const struct goose_net_link **links, const struct goose_net_addr **addrs, int *naddrs);
+
 #endif

@@ -4,7 +4,8 @@
  * there" (what Go's net.Interfaces and net.InterfaceAddrs ask, through
  * syscall.NetlinkRIB): a dump of RTM_GETLINK answers one RTM_NEWLINK for
  * lo, of RTM_GETADDR one RTM_NEWADDR for 127.0.0.1/8 (none for AF_INET6),
- * each dump ending in NLMSG_DONE; any other request gets NLMSG_ERROR
+ * each dump ending in NLMSG_DONE (with a network provider: the interfaces
+ * and addresses it gave, net/provider.c); any other request gets NLMSG_ERROR
  * EOPNOTSUPP. The answer is queued on the asking socket, from port 0 (the
  * kernel), and read as datagrams (msg.c).
  *
@@ -14,10 +15,12 @@
  * (netlink_autobind) gives them.
  */
 #include "include/uapi/errno.h"
+#include "include/uapi/goose_net.h"
 #include "include/uapi/netlink.h"
 #include "include/uapi/socket.h"
 #include "kernel/signal.h"
 #include "mm/kmem.h"
+#include "net/net.h"
 #include "net/sock.h"
 
 #define LO_MTU 65536
@@ -29,7 +32,7 @@ struct nlmsghdr {
 };
 
 struct nl_reply {
-	uint8_t buf[512];
+	uint8_t buf[4096];	/* lo, or the provider's NET_LINKS and NET_ADDRS */
 	size_t len;
 	uint32_t seq, pid;
 };
@@ -59,37 +62,64 @@ static void nl_attr(struct nl_reply *r, uint8_t *msg, uint16_t type, const void 
 	r->len = (size_t)(msg - r->buf) + NL_ALIGN(h->len);
 }
 
+/* goose's own answer: lo and 127.0.0.1/8 (without a network provider). */
+static const struct goose_net_link lo_link = {
+	.kind = GOOSE_NET_LINK, .index = 1, .flags = IFF_UP | IFF_LOOPBACK | IFF_RUNNING | IFF_LOWER_UP,
+	.mtu = LO_MTU, .type = ARPHRD_LOOPBACK, .addrlen = 6, .name = "lo",
+};
+static const struct goose_net_addr lo_addr = {
+	.kind = GOOSE_NET_ADDR, .index = 1, .family = AF_INET, .prefixlen = 8, .scope = RT_SCOPE_HOST,
+	.addr = { 127, 0, 0, 1 },
+};
+
 static void nl_answer(const struct nlmsghdr *q, const uint8_t *body, size_t n, struct nl_reply *r)
 {
+	const struct goose_net_link *links = &lo_link;
+	const struct goose_net_addr *addrs = &lo_addr;
+	int naddrs = 1, nlinks = net_provider_links(&links, &addrs, &naddrs);
+
+	if (nlinks < 0)
+		nlinks = 1;
 	r->seq = q->seq;
 	if (q->type == RTM_GETLINK) {
-		/* struct ifinfomsg: family, pad, type, index, flags, change. */
-		uint8_t info[16] = { 0 };
-		uint16_t type = ARPHRD_LOOPBACK;
-		int32_t index = 1;
-		uint32_t flags = IFF_UP | IFF_LOOPBACK | IFF_RUNNING | IFF_LOWER_UP, mtu = LO_MTU;
-		static const uint8_t hwaddr[6];
+		for (int i = 0; i < nlinks; i++) {
+			/* struct ifinfomsg: family, pad, type, index, flags, change. */
+			const struct goose_net_link *l = &links[i];
+			uint8_t info[16] = { 0 };
 
-		memcpy(info + 2, &type, 2);
-		memcpy(info + 4, &index, 4);
-		memcpy(info + 8, &flags, 4);
-		uint8_t *m = nl_msg(r, RTM_NEWLINK, NLM_F_MULTI, info, sizeof(info));
+			memcpy(info + 2, &l->type, 2);
+			memcpy(info + 4, &l->index, 4);
+			memcpy(info + 8, &l->flags, 4);
+			uint8_t *m = nl_msg(r, RTM_NEWLINK, NLM_F_MULTI, info, sizeof(info));
 
-		nl_attr(r, m, IFLA_IFNAME, "lo", 3);
-		nl_attr(r, m, IFLA_MTU, &mtu, 4);
-		nl_attr(r, m, IFLA_ADDRESS, hwaddr, sizeof(hwaddr));
+			nl_attr(r, m, IFLA_IFNAME, l->name, strlen(l->name) + 1);
+			nl_attr(r, m, IFLA_MTU, &l->mtu, 4);
+			nl_attr(r, m, IFLA_ADDRESS, l->addr, MIN(l->addrlen, sizeof(l->addr)));
+		}
 	} else if (q->type == RTM_GETADDR) {
 		/* struct ifaddrmsg: family, prefixlen, flags, scope, index. */
 		uint8_t family = n ? body[0] : AF_UNSPEC;
-		uint8_t info[8] = { AF_INET, 8, IFA_F_PERMANENT, RT_SCOPE_HOST, 1, 0, 0, 0 };
-		static const uint8_t lo_addr[4] = { 127, 0, 0, 1 };
 
-		if (family == AF_UNSPEC || family == AF_INET) {
+		for (int i = 0; i < naddrs; i++) {
+			const struct goose_net_addr *ad = &addrs[i];
+			size_t alen = ad->family == AF_INET6 ? 16 : 4;
+			uint8_t info[8] = { ad->family, ad->prefixlen, IFA_F_PERMANENT, ad->scope, 0, 0, 0, 0 };
+			const char *label = NULL;
+
+			if (family != AF_UNSPEC && family != ad->family)
+				continue;
+			memcpy(info + 4, &ad->index, 4);
+			for (int k = 0; k < nlinks; k++)
+				if (links[k].index == ad->index)
+					label = links[k].name;
 			uint8_t *m = nl_msg(r, RTM_NEWADDR, NLM_F_MULTI, info, sizeof(info));
 
-			nl_attr(r, m, IFA_ADDRESS, lo_addr, 4);
-			nl_attr(r, m, IFA_LOCAL, lo_addr, 4);
-			nl_attr(r, m, IFA_LABEL, "lo", 3);
+			nl_attr(r, m, IFA_ADDRESS, ad->addr, alen);
+			if (ad->family == AF_INET) {
+				nl_attr(r, m, IFA_LOCAL, ad->addr, alen);
+				if (label)
+					nl_attr(r, m, IFA_LABEL, label, strlen(label) + 1);
+			}
 		}
 	} else {
 		/* struct nlmsgerr: the error, then the request's header. */

@@ -14,9 +14,11 @@
 #include "include/uapi/limits.h"
 #include "include/uapi/mman.h"
 #include "include/uapi/stat.h"
+#include "include/uapi/unistd.h"
 #include "kernel/thread.h"
 #include "mm/kmem.h"
 #include "mm/vm.h"
+#include "net/net.h"
 #include "sys/sys.h"
 
 /* Largest single transfer, as Linux's MAX_RW_COUNT (INT_MAX & PAGE_MASK). */
@@ -70,12 +72,16 @@ static void io_count_call(const struct thread *t, bool write)
 SYSCALL(read)
 {
 	io_count_call(t, false);
+	if (psock_fd(t, (int)a[0]))
+		return psock_call(t, SYS_read, a);
 	return rw_one(t, (int)a[0], a[1], a[2], NULL, false, true);
 }
 
 SYSCALL(write)
 {
 	io_count_call(t, true);
+	if (psock_fd(t, (int)a[0]))
+		return psock_call(t, SYS_write, a);
 	return rw_one(t, (int)a[0], a[1], a[2], NULL, true, true);
 }
 
@@ -179,6 +185,8 @@ static long rwv(struct thread *t, const uint64_t *a, bool write)
 	struct file *f = fd_get((int)a[0]);
 
 	io_count_call(t, write);
+	if (psock_fd(t, (int)a[0]))
+		return psock_call(t, write ? SYS_writev : SYS_readv, a);
 	if (!f)
 		return -EBADF;
 	if (iovcnt > IOV_MAX)
@@ -485,7 +493,8 @@ SYSCALL(ioctl)
 	struct file *f = fd_get((int)a[0]);
 	int on;
 
-	(void)t;
+	if (t->net_req)
+		return psock_call(t, SYS_ioctl, a);
 	if (!f)
 		return -EBADF;
 	/* The requests every file answers (fs/ioctl.c do_vfs_ioctl). */
@@ -500,6 +509,8 @@ SYSCALL(ioctl)
 		f->flags = on ? f->flags | O_NONBLOCK : f->flags & ~(uint32_t)O_NONBLOCK;
 		return 0;
 	}
+	if (psock_file(f))
+		return psock_call(t, SYS_ioctl, a);	/* the rest are the provider's */
 	if (!f->ops->ioctl)
 		return -ENOTTY;
 	return f->ops->ioctl(f, a[1], a[2]);

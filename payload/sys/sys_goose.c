@@ -10,11 +10,15 @@
  *
  * The allow-list, and why everything else is refused, is docs/syscalls.md's
  * "SBI from Go" table.
+ *
+ * goose_net_provider (0x1001) registers the program's network provider
+ * (net/provider.c, include/uapi/goose_net.h).
  */
 #include "dev/console.h"
 #include "include/uapi/errno.h"
 #include "kernel/thread.h"
 #include "mm/vm.h"
+#include "net/net.h"
 #include "sbi/sbi.h"
 #include "sys/sys.h"
 
@@ -93,4 +97,10 @@ SYSCALL(goose_sbi_call)
 		 * passed on either (docs/syscalls.md). */
 		return -EPERM;
 	}
+}
+
+SYSCALL(goose_net_provider)
+{
+	(void)t;
+	return net_provider_register(a[0], a[1]);
 }

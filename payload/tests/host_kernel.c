@@ -28,7 +28,7 @@ static struct hart hart0;
 struct hart *host_hart = &hart0;
 static struct thread threads[2];
 struct thread *host_thread = &threads[0], *host_thread2 = &threads[1];
-int host_waits, host_wakeups;
+int host_waits, host_wakeups, host_reruns;
 char host_console_out[4096];
 size_t host_console_len;
 char host_last_msg[256];
@@ -96,6 +96,20 @@ void host_console_feed(const char *s)
 void sched_wake_pollers(void)
 {
 	host_wakeups++;
+}
+
+void sched_block(struct thread *t, enum wait_kind kind, uint64_t addr, uint64_t deadline)
+{
+	(void)addr, (void)deadline;
+	t->state = T_BLOCKED;
+	t->wait = kind;
+}
+
+void sched_rerun(struct thread *t)
+{
+	host_reruns++;
+	t->state = T_RUNNABLE;
+	t->wait = WAIT_NONE;
 }
 
 long syscall_wait(struct thread *t, bool polled)

@@ -24,8 +24,10 @@ uint8_t *host_user(uint64_t va);
 /* The thread the calls run as (tid 1), and a second one (tid 2). */
 extern struct thread *host_thread, *host_thread2;
 
-/* What the stand-ins saw: waits asked for, poller wake-ups, the console. */
-extern int host_waits, host_wakeups;
+/* What the stand-ins saw: waits asked for (syscall_wait), poller wake-ups,
+ * threads made to run their call again (sched_rerun; sched_block marks a
+ * thread blocked), the console. */
+extern int host_waits, host_wakeups, host_reruns;
 extern char host_console_out[4096];
 extern size_t host_console_len;
 /* Bytes the console will read, then end (console_getc returns -1). */

@@ -13,9 +13,12 @@
 #include "fs/file.h"
 #include "fs/vfs.h"
 #include "include/uapi/errno.h"
+#include "include/uapi/eventpoll.h"
 #include "include/uapi/fcntl.h"
+#include "include/uapi/goose_net.h"
 #include "include/uapi/socket.h"
 #include "include/uapi/stat.h"
+#include "include/uapi/unistd.h"
 #include "kernel/syscall.h"
 #include "mm/vm.h"
 #include "net/net.h"
@@ -346,6 +349,215 @@ static void test_udp(void)
 	fd_close(b);
 }
 
+/* ------------------------------------------------------------ the provider */
+
+/* The provider's side of its file: requests read, records written. */
+static int prov_fd;
+
+static long prov_take(struct goose_net_req *q, int max)
+{
+	struct file *f = fd_get(prov_fd);
+	uint64_t off = 0;
+	long n = f->ops->read(f, (void *)(uintptr_t)U_CTL, (size_t)max * sizeof(*q), &off);
+
+	if (n > 0)
+		get(U_CTL, q, (size_t)n);
+	return n < 0 ? n : n / (long)sizeof(*q);
+}
+
+static long prov_give(const void *recs, size_t n)
+{
+	struct file *f = fd_get(prov_fd);
+	uint64_t off = 0;
+
+	put(U_CTL, recs, n);
+	return f->ops->write(f, (const void *)(uintptr_t)U_CTL, n, &off);
+}
+
+static long reply_rec(uint64_t id, int64_t result, uint64_t sock, uint64_t seq, uint32_t events)
+{
+	struct goose_net_rec r = { .kind = GOOSE_NET_REPLY, .events = events, .sock = sock, .seq = seq,
+				   .id = id, .result = result };
+
+	return prov_give(&r, sizeof(r));
+}
+
+static long ready_rec(uint64_t sock, uint64_t seq, uint32_t events)
+{
+	struct goose_net_rec r = { .kind = GOOSE_NET_READY, .events = events, .sock = sock, .seq = seq };
+
+	return prov_give(&r, sizeof(r));
+}
+
+/* One call on a provider socket, as sys_net.c makes it: the first pass
+ * sends it (the thread waits), the provider reads the request; returns it. */
+static struct goose_net_req prov_send(uint32_t nr, const uint64_t *a)
+{
+	struct goose_net_req q = { 0 };
+	long r = psock_call(host_thread, nr, a);
+
+	CHECK(r == SYSRET_BLOCKED && host_thread->net_req && host_thread->wait == WAIT_NET,
+	      "nr %u: sent, the thread waits in WAIT_NET (r %ld)", nr, r);
+	CHECK(prov_take(&q, 1) == 1 && q.nr == nr && q.id, "nr %u: the provider reads it", nr);
+	return q;
+}
+
+/* The provider replies; the call runs again and finishes: what it returns. */
+static long prov_finish(uint32_t nr, const uint64_t *a, const struct goose_net_req *q, int64_t result)
+{
+	int reruns = host_reruns;
+
+	CHECK(reply_rec(q->id, result, q->sock, 0, 0) == 64, "the reply is taken");
+	CHECK(host_reruns == reruns + 1 && host_thread->state == T_RUNNABLE, "the caller runs its call again");
+	return psock_call(host_thread, nr, a);
+}
+
+static void test_provider(void)
+{
+	struct goose_net_req q[4];
+
+	CHECK(!psock_takes(AF_INET, SOCK_STREAM), "no provider: goose's own sockets");
+	CHECK(net_provider_register(2, 0) == -EINVAL, "another version: EINVAL");
+	prov_fd = (int)net_provider_register(GOOSE_NET_VERSION, 0);
+	CHECK(prov_fd >= 0 && fd_cloexec(prov_fd), "registered: a close-on-exec descriptor");
+	CHECK(net_provider_register(GOOSE_NET_VERSION, 0) == -EBUSY, "a second provider: EBUSY");
+	CHECK(psock_takes(AF_INET, SOCK_STREAM) && psock_takes(AF_INET6, SOCK_DGRAM), "TCP and UDP are the provider's");
+	CHECK(!psock_takes(AF_INET, SOCK_RAW) && !psock_takes(AF_UNIX, SOCK_STREAM), "raw and AF_UNIX stay goose's");
+	CHECK(prov_take(q, 1) == -EAGAIN, "nothing to read: EAGAIN");
+	CHECK(!(fd_get(prov_fd)->ops->poll(fd_get(prov_fd)) & EPOLLIN), "and not readable");
+
+	/* socket(): answered by goose at once, the provider told after. */
+	uint64_t sa[6] = { AF_INET, SOCK_STREAM | SOCK_NONBLOCK, IPPROTO_UDP };
+
+	CHECK(psock_socket(host_thread, sa) == -EPROTONOSUPPORT, "TCP with IPPROTO_UDP: EPROTONOSUPPORT");
+	sa[2] = 0;
+	int s = (int)psock_socket(host_thread, sa);
+	struct file *sf = fd_get(s);
+
+	CHECK(s >= 0 && psock_file(sf) && (sf->flags & O_NONBLOCK), "socket: a non-blocking provider socket");
+	CHECK(sf->ops->poll(sf) == (EPOLLOUT | EPOLLWRNORM | EPOLLHUP), "a fresh TCP socket polls as Linux's");
+	CHECK(fd_get(prov_fd)->ops->poll(fd_get(prov_fd)) & EPOLLIN, "the provider file is readable");
+	CHECK(prov_take(q, 4) == 1 && q[0].id == 0 && q[0].nr == SYS_socket && q[0].newsock && !q[0].sock &&
+	      q[0].a[0] == AF_INET && q[0].a[1] == (SOCK_STREAM | SOCK_NONBLOCK), "a socket request, no reply awaited");
+	uint64_t h = q[0].newsock;
+
+	/* Names come from NAME records. */
+	put(U_LEN, &(uint32_t){ 16 }, 4);
+	CHECK(psock_name(s, U_ADDR, U_LEN, true) == -ENOTCONN, "no peer yet: ENOTCONN");
+	CHECK(psock_name(s, U_ADDR, U_LEN, false) == 0 && get_u32(U_LEN) == 16, "no name yet: the unspecified one");
+	struct goose_net_name nm = { .kind = GOOSE_NET_NAME, .peer = 0, .sock = h, .len = 16 };
+	struct sockaddr_in_u want = { AF_INET, be16(8080), 0x0f02000a, { 0 } }, got;
+
+	memcpy(nm.addr, &want, 16);
+	CHECK(prov_give(&nm, sizeof(nm)) == 64, "a NAME record");
+	put(U_LEN, &(uint32_t){ 8 }, 4);
+	CHECK(psock_name(s, U_ADDR, U_LEN, false) == 0 && get_u32(U_LEN) == 16, "getsockname: the full length");
+	get(U_ADDR, &got, 8);
+	CHECK(!memcmp(&got, &want, 8), "getsockname: the name, cut to the room given");
+	nm.peer = 2;
+	CHECK(prov_give(&nm, sizeof(nm)) == -EINVAL, "a NAME that is neither: EINVAL");
+
+	/* A call: sent with the program's arguments, finished by the reply. */
+	uint64_t ba[6] = { (uint64_t)s, U_ADDR, 16 };
+	struct goose_net_req b = prov_send(SYS_bind, ba);
+
+	CHECK(b.sock == h && b.a[1] == U_ADDR && b.a[2] == 16 && (b.flags & GOOSE_NET_NONBLOCK), "bind's request");
+	CHECK(prov_finish(SYS_bind, ba, &b, -EADDRINUSE) == -EADDRINUSE && !host_thread->net_req,
+	      "bind returns the provider's answer");
+
+	/* Readiness: the newest snapshot by seq. */
+	CHECK(ready_rec(h, 5, EPOLLIN | EPOLLOUT) == 64 && sf->ops->poll(sf) == (EPOLLIN | EPOLLOUT), "READY");
+	CHECK(ready_rec(h, 4, EPOLLOUT) == 64 && sf->ops->poll(sf) == (EPOLLIN | EPOLLOUT), "an older READY is dropped");
+	CHECK(ready_rec(h + (1ull << 16), 9, 0) == 64, "a READY for no socket is dropped");
+
+	/* Non-blocking: EAGAIN is the answer. Blocking: goose waits, and sends
+	 * again at once when the socket changed while the request was out. */
+	uint64_t ra[6] = { (uint64_t)s, U_BUF, 100 };
+	struct goose_net_req r = prov_send(SYS_read, ra);
+
+	CHECK(prov_finish(SYS_read, ra, &r, -EAGAIN) == -EAGAIN, "non-blocking read: EAGAIN");
+	sf->flags &= ~(uint32_t)O_NONBLOCK;
+	int waits = host_waits;
+
+	r = prov_send(SYS_read, ra);
+	CHECK(prov_finish(SYS_read, ra, &r, -EAGAIN) == SYSRET_BLOCKED && host_waits == waits + 1,
+	      "blocking read: waits for the socket to change");
+	host_thread->state = T_RUNNING;
+	r = prov_send(SYS_read, ra);
+	CHECK(ready_rec(h, 6, EPOLLIN) == 64, "data came while the request was out");
+	CHECK(prov_finish(SYS_read, ra, &r, -EAGAIN) == SYSRET_BLOCKED && host_waits == waits + 1 &&
+	      prov_take(q, 1) == 1 && q[0].nr == SYS_read, "so the read goes again at once");
+	CHECK(reply_rec(q[0].id, 42, h, 7, EPOLLOUT) == 64 && psock_call(host_thread, SYS_read, ra) == 42 &&
+	      sf->ops->poll(sf) == EPOLLOUT, "and returns the bytes, readiness with it");
+	uint64_t rf[6] = { (uint64_t)s, U_BUF, 100, MSG_DONTWAIT };
+
+	r = prov_send(SYS_recvfrom, rf);
+	CHECK(prov_finish(SYS_recvfrom, rf, &r, -EAGAIN) == -EAGAIN, "MSG_DONTWAIT does not wait");
+
+	/* A blocking connect: EINPROGRESS waits; EISCONN then is success. */
+	uint64_t ca[6] = { (uint64_t)s, U_ADDR, 16 };
+
+	r = prov_send(SYS_connect, ca);
+	CHECK(prov_finish(SYS_connect, ca, &r, -EINPROGRESS) == SYSRET_BLOCKED, "connect waits");
+	host_thread->state = T_RUNNING;
+	r = prov_send(SYS_connect, ca);
+	CHECK(prov_finish(SYS_connect, ca, &r, -EISCONN) == 0, "connected: 0");
+	r = prov_send(SYS_connect, ca);
+	CHECK(prov_finish(SYS_connect, ca, &r, -EISCONN) == -EISCONN, "a second connect: EISCONN");
+
+	/* accept4: a socket for the new handle, with its flags. */
+	uint64_t aa[6] = { (uint64_t)s, 0, 0, SOCK_CLOEXEC | SOCK_NONBLOCK };
+
+	r = prov_send(SYS_accept4, aa);
+	CHECK(r.newsock && r.newsock != h, "accept4 names the new socket");
+	CHECK(ready_rec(r.newsock, 1, EPOLLOUT) == 64, "READY for it before the reply");
+	long afd = prov_finish(SYS_accept4, aa, &r, 0);
+
+	uint64_t ah = r.newsock;
+
+	CHECK(afd >= 0 && psock_file(fd_get((int)afd)) && fd_cloexec((int)afd) &&
+	      (fd_get((int)afd)->flags & O_NONBLOCK) && fd_get((int)afd)->ops->poll(fd_get((int)afd)) == EPOLLOUT,
+	      "accept4: a descriptor with its flags and readiness");
+	aa[3] = 0x40;
+	CHECK(psock_call(host_thread, SYS_accept4, aa) == -EINVAL, "accept4 with unknown flags: EINVAL");
+	aa[3] = 0;
+	r = prov_send(SYS_accept, aa);
+	CHECK(prov_finish(SYS_accept, aa, &r, -EAGAIN) == SYSRET_BLOCKED, "accept on a blocking socket waits");
+	host_thread->state = T_RUNNING;
+
+	/* Records goose cannot take. */
+	CHECK(reply_rec(12345, 0, 0, 0, 0) == -ENOENT, "a reply to no request: ENOENT");
+	struct goose_net_rec bad = { .kind = 99 };
+
+	CHECK(prov_give(&bad, sizeof(bad)) == -EINVAL, "an unknown kind: EINVAL");
+	CHECK(prov_give(&bad, 10) == -EINVAL, "part of a record: EINVAL");
+
+	/* Interfaces for netlink. */
+	struct goose_net_link l = { .kind = GOOSE_NET_LINK, .index = 2, .mtu = 1500, .type = 1, .name = "eth0" };
+	struct goose_net_addr ad = { .kind = GOOSE_NET_ADDR, .index = 2, .family = AF_INET, .prefixlen = 24 };
+	const struct goose_net_link *links;
+	const struct goose_net_addr *addrs;
+	int naddrs;
+
+	CHECK(net_provider_links(&links, &addrs, &naddrs) == -1, "no LINK yet: goose's own lo");
+	CHECK(prov_give(&l, sizeof(l)) == 64 && prov_give(&ad, sizeof(ad)) == 64, "LINK and ADDR");
+	CHECK(net_provider_links(&links, &addrs, &naddrs) == 1 && naddrs == 1 && !strcmp(links[0].name, "eth0"),
+	      "netlink's answer is the provider's");
+
+	/* close: a CLOSE request, and the handle is gone. */
+	CHECK(fd_close((int)afd) == 0 && prov_take(q, 1) == 1 && q[0].nr == GOOSE_NET_CLOSE && !q[0].id &&
+	      q[0].sock == ah, "close: a CLOSE request for its handle");
+	CHECK(ready_rec(ah, 9, EPOLLIN) == 64, "a READY for a closed socket is dropped");
+
+	/* The provider goes: a request out fails with ENETDOWN. */
+	r = prov_send(SYS_write, ra);
+	CHECK(fd_close(prov_fd) == 0 && host_thread->state == T_RUNNABLE, "the provider closes: the caller runs again");
+	CHECK(psock_call(host_thread, SYS_write, ra) == -ENETDOWN, "with ENETDOWN");
+	CHECK(psock_call(host_thread, SYS_write, ra) == -ENETDOWN, "and every call after");
+	CHECK(!psock_takes(AF_INET, SOCK_STREAM), "new sockets are goose's again");
+	CHECK(fd_close(s) == 0, "a provider socket closes after its provider");
+}
+
 int main(void)
 {
 	host_setup();
@@ -355,5 +567,6 @@ int main(void)
 	test_scm_rights();
 	test_tcp();
 	test_udp();
+	test_provider();
 	return test_done("net");
 }

@@ -51,6 +51,7 @@
 #define EAFNOSUPPORT 97
 #define EADDRINUSE 98
 #define EADDRNOTAVAIL 99
+#define ENETDOWN 100
 #define ENETUNREACH 101
 #define ECONNRESET 104
 #define ENOBUFS 105
@@ -58,5 +59,7 @@
 #define ENOTCONN 107
 #define ETIMEDOUT 110
 #define ECONNREFUSED 111
+#define EALREADY 114
+#define EINPROGRESS 115
 
 #endif
