@@ -32,6 +32,15 @@ Under QEMU's TCG the vector versions are much slower than the scalar ones
 IndexByte on QEMU 7.2, 246 vs 2826 on QEMU 10 -cpu rva23s64, with one
 first-use trap per thread, so the rows measure QEMU, not silicon.
 
+The network rows (go-kernel/net/bench/httpd, a stock net/http server with
+the provider's blank import) are measured from the host by one client
+(net_client): requests/s over 4 keep-alive connections with latency
+percentiles, and one bulk GET. Under goose the server runs at SMP=2 behind
+virtio-net, the provider (gVisor's netstack) and QEMU's user network
+(restrict=on, hostfwd from 127.0.0.1); under the reference, GOMAXPROCS=2 on
+the host kernel's own loopback. So the ratio is goose's whole network path
+against none at all: docs/networking.md says where the time goes.
+
 The console rows run at most BENCH_CONSOLE_REPS times (default 3): under
 goose 4 MiB take about half a minute on virt and a minute on sifive_u.
 
@@ -46,19 +55,23 @@ benchmarks failed or the vDSO check says FAIL (the table says so).
 import argparse
 import ctypes
 import datetime
+import http.client
 import os
 import platform
 import re
 import resource
 import shlex
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MODULE = os.path.join(REPO, "go-kernel")
+NET_MODULE = os.path.join(MODULE, "net")
 BUILD = os.path.join(REPO, "build", "bench")
 LOGS = os.path.join(BUILD, "logs")
 DOCS = os.path.join(REPO, "docs")
@@ -106,6 +119,9 @@ class Settings:
             "scale": ["-ms=100"] if quick else ["-ms=300"],
         }
         self.smps = [1, 2] if quick else [1, 2, 4]
+        # The network rows: seconds of requests, and the bulk transfer's size.
+        self.net_secs = 2 if quick else 5
+        self.net_bulk_mib = 4 if quick else 16
         # Under goose the console moves ~0.1-0.2 MiB/s: 4 MiB on virt and on
         # sifive_u take a minute or more per repetition, so fewer of them.
         self.console_reps = min(reps, int(os.environ.get("BENCH_CONSOLE_REPS", "3")))
@@ -128,13 +144,13 @@ def go_version(gobin):
         return "missing"
 
 
-def build_program(gobin, pkgdir, name):
+def build_program(gobin, pkgdir, name, module=MODULE):
     os.makedirs(BUILD, exist_ok=True)
     elf = os.path.join(BUILD, name + ".elf")
     env = dict(os.environ, GOOS="linux", GOARCH="riscv64", CGO_ENABLED="0",
                GOFLAGS="-trimpath -buildvcs=false", GOTOOLCHAIN="local")
-    p = subprocess.run([gobin, "build", "-o", elf, "./" + os.path.relpath(pkgdir, MODULE)],
-                       cwd=MODULE, env=env, stdin=subprocess.DEVNULL,
+    p = subprocess.run([gobin, "build", "-o", elf, "./" + os.path.relpath(pkgdir, module)],
+                       cwd=module, env=env, stdin=subprocess.DEVNULL,
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     if p.returncode != 0:
         sys.exit("bench: building %s failed:\n%s" % (name, p.stdout))
@@ -395,6 +411,71 @@ class ExampleProbe:
 
     def why(self):
         return "; ".join(self.fails)[:200]
+
+
+# ------------------------------------------------------------------- network
+
+def free_port():
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def net_client(port, secs, bulk_mib, workers):
+    """HTTP against 127.0.0.1:port: workers keep-alive connections sending
+    GET / for secs seconds (requests/s, latency percentiles), then one GET of
+    bulk_mib MiB (MiB/s). Every body is checked."""
+    lat, errors = [], []
+    stop = time.monotonic() + secs
+
+    def worker():
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        mine = []
+        try:
+            while time.monotonic() < stop:
+                t0 = time.monotonic()
+                c.request("GET", "/")
+                body = c.getresponse().read()
+                mine.append(time.monotonic() - t0)
+                if body != b"hello, bench\n":
+                    raise ValueError("GET / answered %r" % body[:40])
+        except (OSError, ValueError, http.client.HTTPException) as e:
+            errors.append(str(e))
+        finally:
+            c.close()
+            lat.extend(mine)
+
+    t0 = time.monotonic()
+    threads = [threading.Thread(target=worker) for _ in range(workers)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    elapsed = time.monotonic() - t0
+    if errors:
+        raise ValueError(errors[0])
+    if not lat:
+        raise ValueError("no request was answered")
+    lat.sort()
+    n = bulk_mib << 20
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    t1 = time.monotonic()
+    c.request("GET", "/bytes?n=%d" % n)
+    resp = c.getresponse()
+    got = 0
+    while True:
+        b = resp.read(1 << 16)
+        if not b:
+            break
+        got += len(b)
+    bulk_secs = time.monotonic() - t1
+    c.close()
+    if got != n:
+        raise ValueError("the bulk GET gave %d bytes of %d" % (got, n))
+    return {"net_rps": len(lat) / elapsed, "net_p50": lat[len(lat) // 2] * 1000,
+            "net_p99": lat[min(len(lat) - 1, int(len(lat) * 0.99))] * 1000, "net_bulk": got / (1 << 20) / bulk_secs}
 
 
 class Bench:
@@ -666,6 +747,88 @@ class Bench:
                     else:
                         side.fail("a run failed")
 
+    # --- the network ------------------------------------------------------------
+
+    NET_WORKERS = 4
+
+    def net_serve(self, label, cmd, goose, port):
+        """Starts the server (cmd), waits for it to serve on 127.0.0.1:port,
+        measures it with net_client, asks it to quit: a Run with the results."""
+        start = time.monotonic()
+        cpu0 = children_cpu()
+        p = subprocess.Popen(cmd, env=dict(os.environ) if goose else dict(REF_ENV, GOMAXPROCS="2"), cwd=REPO,
+                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                             start_new_session=True, preexec_fn=host_small_pages if goose else None)
+        lines = []
+        reader = threading.Thread(target=lambda: lines.extend(p.stdout), daemon=True)
+        reader.start()
+        results, problem = {}, None
+        deadline = time.monotonic() + 180
+        while not any(b"serving on" in l for l in list(lines)) and p.poll() is None:
+            if time.monotonic() > deadline:
+                problem = "the server did not start in 180 s"
+                break
+            time.sleep(0.1)
+        if problem is None and p.poll() is None:
+            try:
+                results = net_client(port, self.s.net_secs, self.s.net_bulk_mib, self.NET_WORKERS)
+            except (OSError, ValueError, http.client.HTTPException) as e:
+                problem = "client: %s" % e
+            try:
+                c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                c.request("GET", "/quit")
+                c.getresponse().read()
+                c.close()
+            except (OSError, http.client.HTTPException):
+                pass
+        try:
+            p.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, 9)
+            p.wait()
+            problem = problem or "did not quit"
+        reader.join(10)
+        text = b"".join(lines).decode(errors="replace")
+        if problem:
+            text += "\nbench: %s\n" % problem
+        run = Run(label, cmd, text, p.returncode, time.monotonic() - start, children_cpu() - cpu0, False, goose)
+        if problem:
+            run.ok, run.status = False, problem
+        for k, v in results.items():
+            run.results[k] = (v, "")
+        return run
+
+    def net(self, rep):
+        """A stock net/http server (go-kernel/net/bench/httpd): under goose
+        through the provider, virtio-net and QEMU's user network (hostfwd
+        from the host's loopback), SMP=2; under the reference on the host's
+        own sockets, GOMAXPROCS=2. The same client measures both."""
+        t = self.t
+        rows = [("net_rps", "HTTP: requests/s, %d keep-alive connections, GET / (13 bytes)" % self.NET_WORKERS,
+                 "req/s", "higher"),
+                ("net_p50", "HTTP: request latency, median", "ms", None),
+                ("net_p99", "HTTP: request latency, 99th percentile", "ms", None),
+                ("net_bulk", "HTTP: one %d MiB GET, one connection" % self.s.net_bulk_mib, "MiB/s", "higher")]
+
+        def goose_side():
+            port = free_port()
+            cmd = qemu_command(self.images["nethttpd"], "virt", 2, "512M", "goose.quiet -- -addr :8080") + [
+                "-global", "virtio-mmio.force-legacy=false",
+                "-netdev", "user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:%d-:8080" % port,
+                "-device", "virtio-net-device,netdev=n0"]
+            return self.net_serve("net.goose", cmd, True, port)
+
+        def ref_side():
+            port = free_port()
+            return self.net_serve("net.ref", ["qemu-riscv64", self.elfs["nethttpd"], "-addr",
+                                              "127.0.0.1:%d" % port], False, port)
+
+        g, r = self.pair(rep, goose_side, ref_side)
+        for key, title, unit, better in rows:
+            row = t.row(key, title, unit, **({"better": better} if better else {}))
+            self.record(g, rep, row.goose, key)
+            self.record(r, rep, row.ref, key)
+
     # --- measured once --------------------------------------------------------
 
     def min_mem_search(self, key, title, ok_at):
@@ -809,6 +972,9 @@ class Bench:
         note("building the programs with %s (%s) and their goose images" % (gobin, self.facts["go"]))
         progs = ["syscall", "sched", "gcchurn", "heapgrow", "console", "parallel", "vector", "scale"]
         self.elfs["hello"] = build_program(gobin, HELLO, "hello")
+        if self.wanted("net"):
+            self.elfs["nethttpd"] = build_program(gobin, os.path.join(NET_MODULE, "bench", "httpd"), "nethttpd",
+                                                  NET_MODULE)
         for p in progs:
             self.elfs[p] = build_program(gobin, os.path.join(MODULE, "bench", p), p)
         try:
@@ -819,7 +985,8 @@ class Bench:
 
         steps = [("hello", self.hello), ("boot_icount", self.boot_icount), ("syscall", self.syscall),
                  ("icount", self.icount), ("sched", self.sched), ("vector", self.vector), ("gc", self.gc),
-                 ("console", self.console), ("parallel", self.parallel), ("scale", self.scale)]
+                 ("console", self.console), ("parallel", self.parallel), ("scale", self.scale),
+                 ("net", self.net)]
         steps = [(n, f) for n, f in steps if self.wanted(n)]
         for rep in range(self.s.reps):
             for name, f in steps:
@@ -1119,7 +1286,7 @@ def main():
     ap.add_argument("--reps", type=int, help="repetitions (default BENCH_REPS, or 5; 1 when quick)")
     ap.add_argument("--quick", action="store_true", help="a fast smoke run (BENCH_QUICK=1)")
     ap.add_argument("--only", help="comma-separated: hello,boot_icount,syscall,icount,sched,gc,console,parallel,"
-                                   "scale,min_mem,image")
+                                   "scale,net,min_mem,image")
     ap.add_argument("--out", help="directory for perf.md, perf.dat, perf-ratios.png "
                                   "(default docs/, or build/bench/ when quick)")
     a = ap.parse_args()

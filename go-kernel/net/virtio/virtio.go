@@ -20,6 +20,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 
 	"goose/go-kernel/net/stack"
@@ -66,6 +67,10 @@ func init() {
 // itself, with its own configuration.
 func Start(cfg stack.Config) (*stack.Stack, error) {
 	tree, err := platform.ReadTree()
+	if errors.Is(err, fs.ErrNotExist) {
+		// Not goose (Linux, qemu-riscv64): the kernel's own network serves the program.
+		return nil, fmt.Errorf("no device tree (%w): not running on goose; the kernel's sockets serve the program", err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("cannot read the device tree: %w", err)
 	}
