@@ -25,6 +25,11 @@ CONSOLE ?= $(GOOSE_CONSOLE)
 # the ci/qemu.py they run directly, see them too.
 export GOOSE_QEMU GOOSE_FIRMWARE GOOSE_FW GOOSE_CPU GOOSE_MACHINE GOOSE_LOADER GOOSE_UBOOT GOOSE_EDK2 GOOSE_CONSOLE
 BOOTARGS ?=
+# NET=user: a virtio-net device on QEMU's user network, restricted to the
+# forwards (NET=user-open: not restricted); HOSTFWD=8080 or 8080:80,...:
+# TCP ports from the host's 127.0.0.1 to the guest (docs/networking.md).
+NET ?=
+HOSTFWD ?=
 QEMU_EXTRA ?=
 INITRD ?=
 TIMEOUT ?= 0
@@ -96,6 +101,7 @@ help:
 	@echo "        BOOTARGS=\"env words -- args\"  INITRD=<cpio archive or ELF>  QEMU_EXTRA=\"<more qemu arguments>\""
 	@echo "        TIMEOUT=<seconds, 0 = none>  FIRMWARE_LOG=1 (show OpenSBI's output too)"
 	@echo "        CONSOLE=uart|virtio (virtio: a virtio console beside the UART, which goose then uses)"
+	@echo "        NET=user|user-open (a virtio-net on QEMU's user network; user: restricted)  HOSTFWD=8080[:80],..."
 	@echo "      the stack (each defaults from GOOSE_<NAME> in the environment, then Debian 12's):"
 	@echo "        QEMU=<qemu-system-riscv64>  FIRMWARE=<OpenSBI fw_dynamic/fw_jump .bin | default (QEMU's own)>"
 	@echo "        FW=jump|dynamic (the firmware's kind, when its file name does not tell)  CPU=<qemu -cpu model>"
@@ -283,7 +289,8 @@ stack_path = $(if $(findstring /,$(1)),$(abspath $(1)),$(1))
 QEMU_STACK = --machine $(MACHINE) --loader $(LOADER) $(if $(QEMU),--qemu $(call stack_path,$(QEMU))) \
 	$(if $(filter default,$(FIRMWARE)),--firmware default,$(if $(FIRMWARE),--firmware $(abspath $(FIRMWARE)))) \
 	$(if $(FW),--fw $(FW)) $(if $(CPU),--cpu $(CPU)) $(if $(UBOOT),--uboot $(abspath $(UBOOT))) \
-	$(if $(EDK2),--edk2 $(abspath $(EDK2))) $(if $(CONSOLE),--console $(CONSOLE))
+	$(if $(EDK2),--edk2 $(abspath $(EDK2))) $(if $(CONSOLE),--console $(CONSOLE)) \
+	$(if $(NET),--net $(NET)) $(if $(HOSTFWD),--hostfwd $(HOSTFWD))
 
 run: $(IMAGE)
 	@GOOSE_BOOTARGS='$(subst ','\'',$(value BOOTARGS))' $(PYTHON) ci/qemu.py --image $(IMAGE) $(QEMU_STACK) \

@@ -7,6 +7,7 @@
              [--loader opensbi|uboot|uefi|uboot-efi] [--uboot u-boot.bin]
              [--edk2 RISCV_VIRT_CODE.fd] [--uefi-kernel] [--load-addr ADDR]
              [--initrd FILE] [--timeout SECONDS] [--firmware-log]
+             [--net user|user-open|none] [--hostfwd HOST[:GUEST],...]
              [-- more qemu arguments]
 
 The bootargs come from the environment (GOOSE_BOOTARGS) so that words such as
@@ -291,6 +292,33 @@ def console_args(console, loader, workdir):
     return ["-nographic"]
 
 
+def net_args(net, hostfwd):
+    """A virtio-net device on QEMU's user network (make run NET=, HOSTFWD=).
+    user: restricted (restrict=on: the guest reaches nothing but QEMU's own
+    DHCP and the forwards), what tests use; user-open: the guest may also
+    reach the host's networks through QEMU. hostfwd: "HOST[:GUEST],..."
+    ports, each forwarded from the host's 127.0.0.1:HOST to the guest's
+    GUEST (TCP). A Go program gets the device with the blank import of
+    goose/go-kernel/net/virtio (docs/networking.md)."""
+    if not net or net == "none":
+        if hostfwd:
+            sys.exit("qemu.py: --hostfwd needs --net user or user-open (NET=user)")
+        return []
+    if net not in ("user", "user-open"):
+        sys.exit("qemu.py: --net %s (NET=): want user, user-open or none" % net)
+    opts = ["user", "id=goosenet"] + (["restrict=on"] if net == "user" else [])
+    for spec in (hostfwd or "").split(","):
+        if not spec:
+            continue
+        m = re.fullmatch(r"(\d+)(?::(\d+))?", spec)
+        ports = [int(x) for x in m.groups() if x] if m else []
+        if not ports or not all(0 < p < 65536 for p in ports):
+            sys.exit("qemu.py: --hostfwd %s (HOSTFWD=): want HOSTPORT[:GUESTPORT],... (TCP ports 1-65535)" % spec)
+        opts.append("hostfwd=tcp:127.0.0.1:%d-:%d" % (ports[0], ports[-1]))
+    return ["-global", "virtio-mmio.force-legacy=false", "-netdev", ",".join(opts),
+            "-device", "virtio-net-device,netdev=goosenet"]
+
+
 def qemu_command(a, workdir):
     """(argv, extra environment) of the QEMU that boots goose."""
     fw = a.bios
@@ -299,7 +327,8 @@ def qemu_command(a, workdir):
     cpu = ["-cpu", a.cpu] if a.cpu else []
     bootargs = os.environ.get("GOOSE_BOOTARGS", "")
     base = [a.qemu] + tree_args + ["-machine", a.machine] + cpu + ["-m", a.mem, "-smp", str(a.smp),
-                                                                   "-no-reboot"] + console_args(a.console, a.loader, workdir)
+                                                                   "-no-reboot"] + console_args(a.console, a.loader, workdir) + \
+        net_args(a.net, a.hostfwd)
     if a.loader == "uboot":
         if not os.path.exists(a.uboot):
             sys.exit("qemu.py: no U-Boot %s (Debian package u-boot-qemu; run `make deps`)" % a.uboot)
@@ -421,6 +450,10 @@ def main():
                          "(output not capped at the UART's byte-at-a-time speed) (GOOSE_CONSOLE)")
     ap.add_argument("--firmware-log", action="store_true",
                     help="also show what the firmware prints before goose")
+    ap.add_argument("--net", help="user, user-open or none: a virtio-net device on "
+                    "QEMU's user network (restricted for user); make run NET=")
+    ap.add_argument("--hostfwd", metavar="HOST[:GUEST],...",
+                    help="TCP ports forwarded from the host's 127.0.0.1 to the guest (with --net); make run HOSTFWD=")
     ap.add_argument("--initrd")
     ap.add_argument("--timeout", type=float, default=0, help="seconds; 0 = none")
     ap.add_argument("--print-command", action="store_true")
