@@ -305,6 +305,36 @@ bool psock_fd(const struct thread *t, int fd)
 	return t->net_req || psock_file(fd_get(fd));
 }
 
+/*
+ * Would the provider answer EAGAIN? When the socket's readiness says it is
+ * not readable (writable), a read (write) would find nothing (no room):
+ * goose answers without the round trip, as Linux's read of a socket that
+ * polls not readable does. Readiness that changed since, and has not come
+ * yet, comes with a READY record, which wakes the waiters (and Go's
+ * netpoller) as the change itself would have. Hang-ups and errors always
+ * go to the provider, whose answer is then not EAGAIN; so do empty
+ * transfers and recvmsg/sendmsg, whose lengths are in the msghdr.
+ */
+static bool surely_eagain(const struct psock *ps, uint32_t nr, const uint64_t *a)
+{
+	uint32_t ev = ps->events;
+
+	if (ev & (EPOLLHUP | EPOLLERR))
+		return false;
+	switch (nr) {
+	case SYS_read:
+	case SYS_recvfrom:
+		return a[2] && !(ev & (EPOLLIN | EPOLLRDHUP));
+	case SYS_accept:
+	case SYS_accept4:
+		return !(ev & EPOLLIN);
+	case SYS_write:
+	case SYS_sendto:
+		return a[2] && !(ev & EPOLLOUT);
+	}
+	return false;
+}
+
 long psock_call(struct thread *t, uint32_t nr, const uint64_t *a)
 {
 	if (t->net_req)
@@ -313,6 +343,13 @@ long psock_call(struct thread *t, uint32_t nr, const uint64_t *a)
 		return -ENETDOWN;
 	struct file *f = fd_get((int)a[0]);
 	struct psock *made = NULL;
+
+	if (surely_eagain(f->priv, nr, a)) {
+		if (!call_blocks(f, nr, a))
+			return -EAGAIN;
+		t->restartable = true;
+		return syscall_wait(t, false);
+	}
 
 	if (nr == SYS_accept || nr == SYS_accept4) {
 		if (nr == SYS_accept4 && (a[3] & ~(uint64_t)(SOCK_NONBLOCK | SOCK_CLOEXEC)))

@@ -491,6 +491,21 @@ static void test_provider(void)
 	      sf->ops->poll(sf) == EPOLLOUT, "and returns the bytes, readiness with it");
 	uint64_t rf[6] = { (uint64_t)s, U_BUF, 100, MSG_DONTWAIT };
 
+	/* Not readable: goose answers the read itself, with no request. */
+	CHECK(psock_call(host_thread, SYS_recvfrom, rf) == -EAGAIN && prov_take(q, 1) == -EAGAIN,
+	      "not readable, MSG_DONTWAIT: EAGAIN from goose");
+	CHECK(psock_call(host_thread, SYS_read, ra) == SYSRET_BLOCKED && host_waits == waits + 2 &&
+	      prov_take(q, 1) == -EAGAIN, "not readable, blocking: waits, asking nothing");
+	host_thread->state = T_RUNNING;
+	uint64_t wa[6] = { (uint64_t)s, U_BUF, 100 };
+
+	CHECK(ready_rec(h, 8, EPOLLIN) == 64 && psock_call(host_thread, SYS_write, wa) == SYSRET_BLOCKED &&
+	      prov_take(q, 1) == -EAGAIN, "not writable: a write waits, asking nothing");
+	host_thread->state = T_RUNNING;
+	CHECK(ready_rec(h, 9, EPOLLHUP) == 64, "hung up");
+	r = prov_send(SYS_read, ra);
+	CHECK(prov_finish(SYS_read, ra, &r, 0) == 0, "a hang-up always goes to the provider (end of file)");
+	CHECK(ready_rec(h, 10, EPOLLIN | EPOLLOUT) == 64, "readable again");
 	r = prov_send(SYS_recvfrom, rf);
 	CHECK(prov_finish(SYS_recvfrom, rf, &r, -EAGAIN) == -EAGAIN, "MSG_DONTWAIT does not wait");
 
@@ -523,6 +538,9 @@ static void test_provider(void)
 	aa[3] = 0;
 	r = prov_send(SYS_accept, aa);
 	CHECK(prov_finish(SYS_accept, aa, &r, -EAGAIN) == SYSRET_BLOCKED, "accept on a blocking socket waits");
+	host_thread->state = T_RUNNING;
+	CHECK(ready_rec(h, 11, EPOLLOUT) == 64 && psock_call(host_thread, SYS_accept, aa) == SYSRET_BLOCKED &&
+	      prov_take(q, 1) == -EAGAIN, "no connection waiting: accept waits, asking nothing");
 	host_thread->state = T_RUNNING;
 
 	/* Records goose cannot take. */

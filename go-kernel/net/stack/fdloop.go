@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"sync"
+	"sync/atomic"
 	"syscall"
 )
 
@@ -37,7 +38,12 @@ func (s *Stack) register() {
 	s.logf("provider registered; internet sockets go through netstack")
 }
 
-// readRequests reads request records in batches and submits each.
+// readRequests reads request records in batches and serves them, in
+// order, in this goroutine: no call waits on the network (each is answered
+// as a non-blocking one), so serving inline costs less than handing each
+// to another goroutine, and the caller, waiting in goose, hears sooner. The
+// batch's records (names, READYs, REPLYs, in the order they were made) go
+// to goose in one write at its end.
 func (s *Stack) readRequests(f *os.File) {
 	buf := make([]byte, RequestSize*64)
 	for {
@@ -52,9 +58,11 @@ func (s *Stack) readRequests(f *os.File) {
 		if n%RequestSize != 0 {
 			s.logf("provider file: read %d bytes, not whole %d-byte records", n, RequestSize)
 		}
+		s.out.hold()
 		for off := 0; off+RequestSize <= n; off += RequestSize {
-			s.prov.submit(DecodeRequest(buf[off:]))
+			s.prov.serve(DecodeRequest(buf[off:]))
 		}
+		s.out.release()
 	}
 }
 
@@ -66,61 +74,25 @@ func (s *Stack) emit(b []byte) {
 	s.out.put(b)
 }
 
-// submit takes one request from the reader, in the order goose sent them.
-// socket and close requests are served at once, in that order, because a
-// request may name a socket whose socket request came just before it
-// (goose answers socket() itself and does not wait). The calls of one
-// socket are served one at a time in arrival order, by a goroutine that
-// drains the socket's queue while it has requests; different sockets are
-// served concurrently. No call waits on the network, so no queue stalls.
-func (p *provider) submit(req Request) {
-	if req.Nr == sysSocket {
-		p.serve(req)
-		return
-	}
-	s := p.lookup(req.Sock)
-	if s == nil {
-		p.serve(req) // answers EBADF
-		return
-	}
-	s.qmu.Lock()
-	s.queue = append(s.queue, req)
-	if s.running {
-		s.qmu.Unlock()
-		return
-	}
-	s.running = true
-	s.qmu.Unlock()
-	go func() {
-		for {
-			s.qmu.Lock()
-			if len(s.queue) == 0 {
-				s.running = false
-				s.qmu.Unlock()
-				return
-			}
-			req := s.queue[0]
-			s.queue = s.queue[1:]
-			s.qmu.Unlock()
-			p.serve(req)
-		}
-	}()
-}
-
 // serve handles one request and sends its records.
 func (p *provider) serve(req Request) {
 	p.emitRecords(p.handle(req))
 }
 
-// outQueue gathers records and writes them to the provider file from one
-// goroutine: whatever accumulated while a write was in progress goes in
-// the next write, so records are batched under load without delaying any.
+// outQueue gathers records and writes them to the provider file in the
+// order they were made. The request reader holds it while it serves a
+// batch and writes everything at the end (release); records made by others
+// meanwhile (the notifier's READYs) go in that same write. Otherwise the
+// writer goroutine writes whatever accumulated, so records are batched
+// under load without delaying any.
 type outQueue struct {
-	f    *os.File
-	logf func(string, ...any)
-	mu   sync.Mutex
-	buf  []byte
-	wake chan struct{}
+	f       *os.File
+	logf    func(string, ...any)
+	mu      sync.Mutex // buf
+	buf     []byte
+	writeMu sync.Mutex // one write at a time, each taking all of buf: order kept
+	held    atomic.Int32
+	wake    chan struct{}
 }
 
 func newOutQueue(f *os.File, logf func(string, ...any)) *outQueue {
@@ -131,38 +103,54 @@ func (q *outQueue) put(b []byte) {
 	q.mu.Lock()
 	q.buf = append(q.buf, b...)
 	q.mu.Unlock()
+	// Held: the holder writes it at release, which comes after this
+	// append (it lets go of the hold first, then writes).
+	if q.held.Load() != 0 {
+		return
+	}
 	select {
 	case q.wake <- struct{}{}:
 	default:
 	}
 }
 
+func (q *outQueue) hold() { q.held.Add(1) }
+
+func (q *outQueue) release() {
+	q.held.Add(-1)
+	q.flush()
+}
+
 func (q *outQueue) run() {
-	var spare []byte
 	for range q.wake {
-		q.mu.Lock()
-		b := q.buf
-		q.buf = spare[:0]
-		q.mu.Unlock()
-		orig := b
-		for len(b) > 0 {
-			n, err := q.f.Write(b)
-			if err == nil {
-				break
-			}
-			if errors.Is(err, syscall.EINTR) || errors.Is(err, syscall.EAGAIN) {
-				b = b[n:]
-				continue
-			}
-			// goose refused the record at offset n (EINVAL): drop
-			// that one record, keep the rest.
-			q.logf("provider file: write refused a record: %v", err)
-			skip := n + RecordSize - n%RecordSize
-			if skip > len(b) {
-				break
-			}
-			b = b[skip:]
+		q.flush()
+	}
+}
+
+// flush writes everything put so far.
+func (q *outQueue) flush() {
+	q.writeMu.Lock()
+	defer q.writeMu.Unlock()
+	q.mu.Lock()
+	b := q.buf
+	q.buf = nil
+	q.mu.Unlock()
+	for len(b) > 0 {
+		n, err := q.f.Write(b)
+		if err == nil {
+			return
 		}
-		spare = orig[:0]
+		if errors.Is(err, syscall.EINTR) || errors.Is(err, syscall.EAGAIN) {
+			b = b[n:]
+			continue
+		}
+		// goose refused the record at offset n (EINVAL): drop that
+		// one record, keep the rest.
+		q.logf("provider file: write refused a record: %v", err)
+		skip := n + RecordSize - n%RecordSize
+		if skip > len(b) {
+			return
+		}
+		b = b[skip:]
 	}
 }

@@ -67,12 +67,6 @@ type socket struct {
 	lastLocal []byte
 	lastPeer  []byte
 	namesSent bool
-
-	// The fd loop's per-socket queue: requests of one socket are served
-	// in the order goose sent them, one at a time.
-	qmu     sync.Mutex
-	queue   []Request
-	running bool
 }
 
 func newProvider(ns *stack.Stack, emit func([]byte), logf func(string, ...any), st *Stats) *provider {
