@@ -59,5 +59,8 @@ long psock_call(struct thread *t, uint32_t nr, const uint64_t *a);
 /* The provider's interfaces and addresses for netlink: how many links
  * (*links, *addrs and *naddrs set), or -1 when goose answers its own lo. */
 int net_provider_links(const struct goose_net_link **links, const struct goose_net_addr **addrs, int *naddrs);
+/* The provider's routes for netlink's RTM_GETROUTE dump: how many (0 without a provider). */
+struct goose_net_route;
+int net_provider_routes(const struct goose_net_route **routes);
 
 #endif

@@ -5,7 +5,8 @@
  * syscall.NetlinkRIB): a dump of RTM_GETLINK answers one RTM_NEWLINK for
  * lo, of RTM_GETADDR one RTM_NEWADDR for 127.0.0.1/8 (none for AF_INET6),
  * each dump ending in NLMSG_DONE (with a network provider: the interfaces
- * and addresses it gave, net/provider.c); any other request gets NLMSG_ERROR
+ * and addresses it gave, net/provider.c, and RTM_GETROUTE dumps its routes;
+ * without one that dump is empty); any other request gets NLMSG_ERROR
  * EOPNOTSUPP. The answer is queued on the asking socket, from port 0 (the
  * kernel), and read as datagrams (msg.c).
  *
@@ -32,7 +33,7 @@ struct nlmsghdr {
 };
 
 struct nl_reply {
-	uint8_t buf[4096];	/* lo, or the provider's NET_LINKS and NET_ADDRS */
+	uint8_t buf[4096];	/* lo, or the provider's NET_LINKS, NET_ADDRS or NET_ROUTES */
 	size_t len;
 	uint32_t seq, pid;
 };
@@ -120,6 +121,34 @@ static void nl_answer(const struct nlmsghdr *q, const uint8_t *body, size_t n, s
 				if (label)
 					nl_attr(r, m, IFA_LABEL, label, strlen(label) + 1);
 			}
+		}
+	} else if (q->type == RTM_GETROUTE) {
+		/* The main table: the provider's routes (goose's own loopback has none there). */
+		const struct goose_net_route *routes;
+		int nroutes = net_provider_routes(&routes);
+		uint8_t family = n ? body[0] : AF_UNSPEC;
+		static const uint8_t zero[16];
+
+		for (int i = 0; i < nroutes; i++) {
+			/* struct rtmsg: family, dst_len, src_len, tos, table, protocol, scope, type; u32 flags. */
+			const struct goose_net_route *rt = &routes[i];
+			size_t alen = rt->family == AF_INET6 ? 16 : 4;
+			uint8_t info[12] = { rt->family, rt->dst_len, 0, 0, RT_TABLE_MAIN, rt->protocol, rt->scope,
+					     1 /* RTN_UNICAST */ };
+			uint32_t table = RT_TABLE_MAIN;
+
+			if (family != AF_UNSPEC && family != rt->family)
+				continue;
+			uint8_t *m = nl_msg(r, RTM_NEWROUTE, NLM_F_MULTI, info, sizeof(info));
+
+			nl_attr(r, m, RTA_TABLE, &table, 4);
+			if (rt->dst_len)
+				nl_attr(r, m, RTA_DST, rt->dst, alen);
+			if (memcmp(rt->gateway, zero, alen))
+				nl_attr(r, m, RTA_GATEWAY, rt->gateway, alen);
+			if (memcmp(rt->prefsrc, zero, alen))
+				nl_attr(r, m, RTA_PREFSRC, rt->prefsrc, alen);
+			nl_attr(r, m, RTA_OIF, &rt->index, 4);
 		}
 	} else {
 		/* struct nlmsgerr: the error, then the request's header. */

@@ -50,6 +50,7 @@
 /* Interfaces and addresses netlink reports for the provider. */
 #define NET_LINKS 8
 #define NET_ADDRS 16
+#define NET_ROUTES 16
 
 struct psock {
 	uint64_t handle;
@@ -81,9 +82,10 @@ static struct provider {
 	struct net_req *queue, **queue_tail;	/* not yet read by the provider */
 	struct net_req *out;			/* read, waiting for their replies */
 	uint64_t next_id;
-	int nlinks, naddrs;
+	int nlinks, naddrs, nroutes;
 	struct goose_net_link links[NET_LINKS];
 	struct goose_net_addr addrs[NET_ADDRS];
+	struct goose_net_route routes[NET_ROUTES];
 	bool have_links;
 } prov;
 
@@ -566,8 +568,13 @@ static long prov_record(const uint8_t *b)
 			return -ENOSPC;
 		memcpy(&prov.addrs[prov.naddrs++], b, sizeof(prov.addrs[0]));
 		return 0;
+	case GOOSE_NET_ROUTE:
+		if (prov.nroutes == NET_ROUTES)
+			return -ENOSPC;
+		memcpy(&prov.routes[prov.nroutes++], b, sizeof(prov.routes[0]));
+		return 0;
 	case GOOSE_NET_IFRESET:
-		prov.nlinks = prov.naddrs = 0;
+		prov.nlinks = prov.naddrs = prov.nroutes = 0;
 		return 0;
 	}
 	return -EINVAL;
@@ -632,7 +639,7 @@ long net_provider_register(uint64_t version, uint64_t flags)
 	}
 	prov.file = f;
 	prov.queue_tail = &prov.queue;
-	prov.nlinks = prov.naddrs = 0;
+	prov.nlinks = prov.naddrs = prov.nroutes = 0;
 	return fd;
 }
 
@@ -646,4 +653,10 @@ int net_provider_links(const struct goose_net_link **links, const struct goose_n
 	*addrs = prov.addrs;
 	*naddrs = prov.naddrs;
 	return prov.nlinks;
+}
+
+int net_provider_routes(const struct goose_net_route **routes)
+{
+	*routes = prov.routes;
+	return prov.file && prov.have_links ? prov.nroutes : 0;
 }

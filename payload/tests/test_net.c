@@ -561,6 +561,15 @@ static void test_provider(void)
 	CHECK(prov_give(&l, sizeof(l)) == 64 && prov_give(&ad, sizeof(ad)) == 64, "LINK and ADDR");
 	CHECK(net_provider_links(&links, &addrs, &naddrs) == 1 && naddrs == 1 && !strcmp(links[0].name, "eth0"),
 	      "netlink's answer is the provider's");
+	struct goose_net_route rt = { .kind = GOOSE_NET_ROUTE, .index = 2, .family = AF_INET, .dst_len = 24 };
+	const struct goose_net_route *routes;
+
+	CHECK(prov_give(&rt, sizeof(rt)) == 64 && net_provider_routes(&routes) == 1 && routes[0].dst_len == 24,
+	      "ROUTE: the routes netlink dumps");
+	struct goose_net_rec reset = { .kind = GOOSE_NET_IFRESET };
+
+	CHECK(prov_give(&reset, sizeof(reset)) == 64 && net_provider_routes(&routes) == 0 &&
+	      net_provider_links(&links, &addrs, &naddrs) == 0, "IFRESET forgets them");
 
 	/* close: a CLOSE request, and the handle is gone. */
 	CHECK(fd_close((int)afd) == 0 && prov_take(q, 1) == 1 && q[0].nr == GOOSE_NET_CLOSE && !q[0].id &&

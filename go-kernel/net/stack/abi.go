@@ -38,6 +38,7 @@ const (
 	KindAddr    = 4 // GOOSE_NET_ADDR: one address (RTM_NEWADDR)
 	KindIfReset = 5 // GOOSE_NET_IFRESET: forget the interfaces told so far
 	KindName    = 6 // GOOSE_NET_NAME: a socket's own or peer name
+	KindRoute   = 7 // GOOSE_NET_ROUTE: one route of the main table (RTM_GETROUTE)
 )
 
 // Request is struct goose_net_req: one system call on a provider socket.
@@ -101,6 +102,20 @@ type AddrRecord struct {
 	Pad       [36]byte //
 }
 
+// RouteRecord is struct goose_net_route: one route, as RTM_NEWROUTE tells it.
+type RouteRecord struct {
+	Kind     uint32
+	Index    int32    // the interface it goes out of (RTA_OIF)
+	Family   uint8    // AF_INET, AF_INET6
+	DstLen   uint8    // the destination's prefix length (0: default route)
+	Scope    uint8    // RT_SCOPE_UNIVERSE 0 (through a gateway), RT_SCOPE_LINK 253
+	Protocol uint8    // RTPROT_KERNEL 2, RTPROT_BOOT 3, RTPROT_RA 9, RTPROT_DHCP 16
+	Dst      [16]byte // RTA_DST (4 bytes for AF_INET)
+	Gateway  [16]byte // RTA_GATEWAY; all zero: none
+	PrefSrc  [16]byte // RTA_PREFSRC; all zero: none
+	Pad      [4]byte  //
+}
+
 // Sizes fixed by the _Static_asserts of goose_net.h.
 const (
 	RequestSize = 80
@@ -120,6 +135,8 @@ const (
 	_ uintptr = unsafe.Sizeof(LinkRecord{}) - RecordSize
 	_ uintptr = RecordSize - unsafe.Sizeof(AddrRecord{})
 	_ uintptr = unsafe.Sizeof(AddrRecord{}) - RecordSize
+	_ uintptr = RecordSize - unsafe.Sizeof(RouteRecord{})
+	_ uintptr = unsafe.Sizeof(RouteRecord{}) - RecordSize
 )
 
 var le = binary.LittleEndian
@@ -225,4 +242,19 @@ func (a *AddrRecord) Encode(b []byte) {
 	b[9] = a.PrefixLen
 	b[10] = a.Scope
 	copy(b[12:28], a.Addr[:])
+}
+
+// Encode writes the route record into b (RecordSize bytes).
+func (r *RouteRecord) Encode(b []byte) {
+	_ = b[RecordSize-1]
+	clear(b[:RecordSize])
+	le.PutUint32(b[0:], KindRoute)
+	le.PutUint32(b[4:], uint32(r.Index))
+	b[8] = r.Family
+	b[9] = r.DstLen
+	b[10] = r.Scope
+	b[11] = r.Protocol
+	copy(b[12:28], r.Dst[:])
+	copy(b[28:44], r.Gateway[:])
+	copy(b[44:60], r.PrefSrc[:])
 }

@@ -66,11 +66,12 @@ func TestABIHeader(t *testing.T) {
 	}
 	structs := parseStructs(t, string(b))
 	for cname, v := range map[string]any{
-		"goose_net_req":  Request{},
-		"goose_net_rec":  Record{},
-		"goose_net_name": NameRecord{},
-		"goose_net_link": LinkRecord{},
-		"goose_net_addr": AddrRecord{},
+		"goose_net_req":   Request{},
+		"goose_net_rec":   Record{},
+		"goose_net_name":  NameRecord{},
+		"goose_net_link":  LinkRecord{},
+		"goose_net_addr":  AddrRecord{},
+		"goose_net_route": RouteRecord{},
 	} {
 		cf, ok := structs[cname]
 		if !ok {
@@ -99,6 +100,7 @@ func TestABIHeader(t *testing.T) {
 		"GOOSE_NET_CLOSE": NrClose, "GOOSE_NET_NONBLOCK": FlagNonblock,
 		"GOOSE_NET_REPLY": KindReply, "GOOSE_NET_READY": KindReady, "GOOSE_NET_LINK": KindLink,
 		"GOOSE_NET_ADDR": KindAddr, "GOOSE_NET_IFRESET": KindIfReset, "GOOSE_NET_NAME": KindName,
+		"GOOSE_NET_ROUTE": KindRoute,
 	} {
 		m := regexp.MustCompile(`\b` + name + `\s*=?\s*(0x[0-9a-fA-F]+|\d+)u?\b`).FindStringSubmatch(string(b))
 		if m == nil {
@@ -151,5 +153,12 @@ func TestABIOffsets(t *testing.T) {
 	if le.Uint32(b[0:]) != KindAddr || le.Uint32(b[4:]) != 2 || b[8] != afInet6 || b[9] != 64 || b[10] != 253 ||
 		b[12] != 0xfe || b[13] != 0x80 {
 		t.Fatalf("addr layout: %x", b)
+	}
+	rt := RouteRecord{Index: 2, Family: afInet, DstLen: 24, Scope: 253, Protocol: 2, Dst: [16]byte{10, 0, 2},
+		Gateway: [16]byte{10, 0, 2, 2}, PrefSrc: [16]byte{10, 0, 2, 15}}
+	rt.Encode(b)
+	if le.Uint32(b[0:]) != KindRoute || le.Uint32(b[4:]) != 2 || b[8] != afInet || b[9] != 24 || b[10] != 253 ||
+		b[11] != 2 || b[12] != 10 || b[14] != 2 || b[28] != 10 || b[31] != 2 || b[44] != 10 || b[47] != 15 {
+		t.Fatalf("route layout: %x", b)
 	}
 }

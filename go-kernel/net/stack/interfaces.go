@@ -43,8 +43,9 @@ func (s *Stack) interfacesLoop() {
 	}
 }
 
-// interfaceRecords encodes IFRESET, a LINK for lo and eth0, and an ADDR
-// for each of their addresses.
+// interfaceRecords encodes IFRESET, a LINK for lo and eth0, an ADDR for
+// each of their addresses, and a ROUTE for each of eth0's routes (the main
+// table: RTM_GETROUTE dumps; Linux keeps lo's in its local table).
 func (s *Stack) interfaceRecords() []byte {
 	var out []byte
 	rec := func() []byte {
@@ -104,6 +105,42 @@ func (s *Stack) interfaceRecords() []byte {
 			}
 			r.Encode(rec())
 		}
+	}
+	s.mu.Lock()
+	v4, source := s.v4, s.source
+	s.mu.Unlock()
+	for _, rt := range s.ns.GetRouteTable() {
+		if rt.NIC != EthNIC {
+			continue
+		}
+		dst := rt.Destination.ID()
+		r := RouteRecord{Index: int32(EthNIC), DstLen: uint8(rt.Destination.Prefix()), Protocol: rtprotKernel,
+			Scope: rtScopeLink}
+		switch dst.Len() {
+		case 4:
+			r.Family = afInet
+		case 16:
+			r.Family = afInet6
+		default:
+			continue
+		}
+		copy(r.Dst[:], dst.AsSlice())
+		if rt.Gateway.Len() != 0 && !rt.Gateway.Unspecified() {
+			copy(r.Gateway[:], rt.Gateway.AsSlice())
+			r.Scope = rtScopeUniverse
+			switch {
+			case r.Family == afInet6:
+				r.Protocol = rtprotRA
+			case source == "dhcp":
+				r.Protocol = rtprotDHCP
+			default:
+				r.Protocol = rtprotBoot
+			}
+		} else if r.Family == afInet && v4.IsValid() {
+			a := v4.Addr().As4()
+			copy(r.PrefSrc[:], a[:])
+		}
+		r.Encode(rec())
 	}
 	return out
 }

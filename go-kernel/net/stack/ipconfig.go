@@ -217,12 +217,14 @@ func (d ndpDispatcher) OnOffLinkRouteUpdated(nic tcpip.NICID, dest tcpip.Subnet,
 	d.s.ndpq.enqueue(func() {
 		d.s.ns.RemoveRoutes(func(r tcpip.Route) bool { return r.NIC == nic && r.Destination == dest && r.Gateway == router })
 		d.s.ns.AddRoute(tcpip.Route{Destination: dest, Gateway: router, NIC: nic})
+		d.s.nudgeInterfaces() // the routes goose reports
 	})
 }
 
 func (d ndpDispatcher) OnOffLinkRouteInvalidated(nic tcpip.NICID, dest tcpip.Subnet, router tcpip.Address) {
 	d.s.ndpq.enqueue(func() {
 		d.s.ns.RemoveRoutes(func(r tcpip.Route) bool { return r.NIC == nic && r.Destination == dest && r.Gateway == router })
+		d.s.nudgeInterfaces() // the routes goose reports
 	})
 }
 
@@ -230,12 +232,14 @@ func (d ndpDispatcher) OnOnLinkPrefixDiscovered(nic tcpip.NICID, prefix tcpip.Su
 	d.s.ndpq.enqueue(func() {
 		d.s.ns.RemoveRoutes(func(r tcpip.Route) bool { return r.NIC == nic && r.Destination == prefix && r.Gateway.BitLen() == 0 })
 		d.s.ns.AddRoute(tcpip.Route{Destination: prefix, NIC: nic})
+		d.s.nudgeInterfaces() // the routes goose reports
 	})
 }
 
 func (d ndpDispatcher) OnOnLinkPrefixInvalidated(nic tcpip.NICID, prefix tcpip.Subnet) {
 	d.s.ndpq.enqueue(func() {
 		d.s.ns.RemoveRoutes(func(r tcpip.Route) bool { return r.NIC == nic && r.Destination == prefix && r.Gateway.BitLen() == 0 })
+		d.s.nudgeInterfaces() // the routes goose reports
 	})
 }
 

@@ -1,8 +1,10 @@
 package stack
 
 import (
+	"fmt"
 	"io"
 	"net/netip"
+	"slices"
 	"testing"
 	"time"
 
@@ -77,7 +79,7 @@ func TestInterfaceRecords(t *testing.T) {
 	if len(b)%RecordSize != 0 || le.Uint32(b) != KindIfReset {
 		t.Fatalf("records do not start with IFRESET: %x", b[:8])
 	}
-	var links []string
+	var links, routes []string
 	addrs := map[string]uint8{}
 	for off := RecordSize; off < len(b); off += RecordSize {
 		r := b[off : off+RecordSize]
@@ -99,6 +101,16 @@ func TestInterfaceRecords(t *testing.T) {
 			}
 			a, _ := netip.AddrFromSlice(r[12 : 12+n])
 			addrs[netip.PrefixFrom(a, int(r[9])).String()] = r[10]
+		case KindRoute:
+			n := 4
+			if r[8] == afInet6 {
+				n = 16
+			}
+			dst, _ := netip.AddrFromSlice(r[12 : 12+n])
+			gw, _ := netip.AddrFromSlice(r[28 : 28+n])
+			src, _ := netip.AddrFromSlice(r[44 : 44+n])
+			routes = append(routes, fmt.Sprintf("%v via %v src %v dev %d scope %d proto %d",
+				netip.PrefixFrom(dst, int(r[9])), gw, src, le.Uint32(r[4:]), r[10], r[11]))
 		default:
 			t.Fatalf("unexpected record %x", r)
 		}
@@ -120,6 +132,17 @@ func TestInterfaceRecords(t *testing.T) {
 	}
 	if !ll {
 		t.Errorf("no IPv6 link-local address: %v", addrs)
+	}
+	// eth0's routes, as `ip route` would list the main table.
+	want := []string{
+		"192.0.2.0/24 via 0.0.0.0 src 192.0.2.1 dev 2 scope 253 proto 2",
+		"0.0.0.0/0 via 192.0.2.254 src 0.0.0.0 dev 2 scope 0 proto 3",
+		"fe80::/64 via :: src :: dev 2 scope 253 proto 2",
+	}
+	for _, w := range want {
+		if !slices.Contains(routes, w) {
+			t.Errorf("no route %q in %q", w, routes)
+		}
 	}
 }
 

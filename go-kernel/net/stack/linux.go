@@ -234,4 +234,10 @@ const (
 	rtScopeUniverse = 0
 	rtScopeLink     = 253
 	rtScopeHost     = 254
+
+	// include/uapi/linux/rtnetlink.h: who made a route.
+	rtprotKernel = 2
+	rtprotBoot   = 3
+	rtprotRA     = 9
+	rtprotDHCP   = 16
 )

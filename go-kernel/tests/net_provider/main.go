@@ -46,6 +46,7 @@ const (
 	kindAddr    = 4
 	kindIfReset = 5
 	kindName    = 6
+	kindRoute   = 7
 
 	epollIn   = 0x1
 	epollOut  = 0x4
@@ -299,6 +300,47 @@ func addr(index int32, ip net.IP, prefix int) []byte {
 	return b
 }
 
+// route: a ROUTE record (dst/len out of index, through gw if not nil).
+func route(index int32, dst net.IP, dlen int, gw net.IP, scope byte) []byte {
+	b := make([]byte, recSize)
+	binary.LittleEndian.PutUint32(b[0:], kindRoute)
+	binary.LittleEndian.PutUint32(b[4:], uint32(index))
+	b[8], b[9], b[10], b[11] = syscall.AF_INET, byte(dlen), scope, 3
+	copy(b[12:16], dst.To4())
+	if gw != nil {
+		copy(b[28:32], gw.To4())
+	}
+	return b
+}
+
+// routes prints the main table as an RTM_GETROUTE dump gives it.
+func routes() {
+	rib, err := syscall.NetlinkRIB(syscall.RTM_GETROUTE, syscall.AF_UNSPEC)
+	check("RTM_GETROUTE", err)
+	msgs, err := syscall.ParseNetlinkMessage(rib)
+	check("parse the dump", err)
+	for _, m := range msgs {
+		if m.Header.Type != syscall.RTM_NEWROUTE {
+			continue
+		}
+		rt := (*syscall.RtMsg)(unsafe.Pointer(&m.Data[0]))
+		attrs, err := syscall.ParseNetlinkRouteAttr(&m)
+		check("route attributes", err)
+		dst, gw, oif := "default", "", uint32(0)
+		for _, a := range attrs {
+			switch a.Attr.Type {
+			case syscall.RTA_DST:
+				dst = fmt.Sprintf("%v/%d", net.IP(a.Value), rt.Dst_len)
+			case syscall.RTA_GATEWAY:
+				gw = " via " + net.IP(a.Value).String()
+			case syscall.RTA_OIF:
+				oif = binary.LittleEndian.Uint32(a.Value)
+			}
+		}
+		fmt.Printf("route: %s%s dev %d table %d scope %d\n", dst, gw, oif, rt.Table, rt.Scope)
+	}
+}
+
 func check(what string, err error) {
 	if err != nil {
 		fmt.Printf("%s: %v\n", what, err)
@@ -417,8 +459,11 @@ func main() {
 	recs = append(recs, link(2, 0x1|0x2|0x40|0x1000, 1500, 1, []byte{0x52, 0x54, 0, 0x12, 0x34, 0x56}, "eth0")...)
 	recs = append(recs, addr(1, net.IPv4(127, 0, 0, 1), 8)...)
 	recs = append(recs, addr(2, net.IPv4(10, 9, 9, 2), 24)...)
+	recs = append(recs, route(2, net.IPv4(10, 9, 9, 0), 24, nil, 253)...)
+	recs = append(recs, route(2, net.IPv4zero, 0, net.IPv4(10, 9, 9, 1), 0)...)
 	p.write(recs)
 	p.mu.Unlock()
+	routes()
 	ifs, err := net.Interfaces()
 	check("interfaces", err)
 	for _, ifc := range ifs {

@@ -60,10 +60,10 @@
  *    REPLY completes a request; a READY tells a socket's readiness
  *    (EPOLLIN, EPOLLOUT, EPOLLERR, EPOLLHUP, EPOLLRDHUP and the *NORM bits,
  *    as Linux's poll of the socket would), which is what poll, select and
- *    epoll see of it; a NAME tells a socket's own or peer name; LINK and
- *    ADDR tell the interfaces and addresses netlink reports
- *    (net.Interfaces), replacing goose's own loopback-only answer from the
- *    first LINK on; IFRESET forgets them.
+ *    epoll see of it; a NAME tells a socket's own or peer name; LINK,
+ *    ADDR and ROUTE tell the interfaces, addresses and routes netlink
+ *    reports (net.Interfaces; RTM_GETROUTE dumps), replacing goose's own
+ *    loopback-only answer from the first LINK on; IFRESET forgets them.
  *
  * Handles are goose's: it names each provider socket with a handle (never
  * 0, never reused) before the provider hears of it, in the socket or accept
@@ -105,6 +105,7 @@ enum goose_net_kind {
 	GOOSE_NET_ADDR = 4,
 	GOOSE_NET_IFRESET = 5,
 	GOOSE_NET_NAME = 6,
+	GOOSE_NET_ROUTE = 7,
 };
 
 struct goose_net_rec {
@@ -153,10 +154,25 @@ struct goose_net_addr {
 	uint8_t pad[36];
 };
 
+/* GOOSE_NET_ROUTE: one route of the main table, as RTM_NEWROUTE tells it. */
+struct goose_net_route {
+	uint32_t kind;
+	int32_t index;		/* the interface it goes out of (RTA_OIF) */
+	uint8_t family;		/* AF_INET, AF_INET6 */
+	uint8_t dst_len;	/* the destination's prefix length (0: default route) */
+	uint8_t scope;		/* RT_SCOPE_UNIVERSE 0 (through a gateway), RT_SCOPE_LINK 253 */
+	uint8_t protocol;	/* RTPROT_KERNEL 2, RTPROT_BOOT 3, RTPROT_RA 9, RTPROT_DHCP 16 */
+	uint8_t dst[16];	/* RTA_DST (4 bytes for AF_INET) */
+	uint8_t gateway[16];	/* RTA_GATEWAY; all zero: none */
+	uint8_t prefsrc[16];	/* RTA_PREFSRC; all zero: none */
+	uint8_t pad[4];
+};
+
 _Static_assert(sizeof(struct goose_net_req) == 80, "goose_net_req: 80 bytes");
 _Static_assert(sizeof(struct goose_net_rec) == 64, "goose_net_rec: 64 bytes");
 _Static_assert(sizeof(struct goose_net_name) == 64, "goose_net_name: 64 bytes");
 _Static_assert(sizeof(struct goose_net_link) == 64, "goose_net_link: 64 bytes");
 _Static_assert(sizeof(struct goose_net_addr) == 64, "goose_net_addr: 64 bytes");
+_Static_assert(sizeof(struct goose_net_route) == 64, "goose_net_route: 64 bytes");
 
 #endif

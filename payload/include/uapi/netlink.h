@@ -11,6 +11,15 @@
 #define RTM_GETLINK 18
 #define RTM_NEWADDR 20
 #define RTM_GETADDR 22
+#define RTM_NEWROUTE 24
+#define RTM_GETROUTE 26
+#define RT_TABLE_MAIN 254
+#define RTA_DST 1
+#define RTA_OIF 4
+#define RTA_GATEWAY 5
+#define RTA_PRIORITY 6
+#define RTA_PREFSRC 7
+#define RTA_TABLE 15
 #define IFF_UP 0x1
 #define IFF_LOOPBACK 0x8
 #define IFF_RUNNING 0x40
