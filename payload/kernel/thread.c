@@ -8,14 +8,18 @@
 #include "kernel/signal.h"
 #include "kernel/syscall.h"
 #include "kernel/trace.h"
+#include "mm/kmem.h"
 #include "kernel/vector.h"
 #include "sbi/sbi.h"
 
 struct spinlock big_lock = SPINLOCK_INIT("big_lock", LOCK_RANK_BIG);
 
-/* Slots [0, threads_used) have been handed out at least once; the rest of
- * the table is never read, and not cleared at boot. */
-static struct thread threads[MAX_THREADS] NOINIT;
+/* Slots [0, threads_used) have been handed out at least once: each holds a
+ * thread, made (kzalloc) the first time the slot was and kept for good
+ * after (a slot is reused, its memory never given back: an exiting thread's
+ * hart may still be on its way out of it). The rest of the table is never
+ * read, and not cleared at boot. */
+static struct thread *threads[MAX_THREADS] NOINIT;
 static int threads_used;
 static int next_tid = 1;
 static int nthreads;
@@ -32,11 +36,14 @@ static uint64_t idle_harts;
 struct thread *thread_alloc(void)
 {
 	for (int i = 0; i < MAX_THREADS; i++) {
-		struct thread *t = &threads[i];
+		struct thread *t = i < threads_used ? threads[i] : kzalloc(sizeof(*t));
 
+		if (!t)
+			return NULL;
 		if (i < threads_used && t->state != T_FREE)
 			continue;
-		threads_used = MAX(threads_used, i + 1);
+		if (i == threads_used)
+			threads[threads_used++] = t;
 		memset(t, 0, sizeof(*t));
 		/* Every thread starts without an alternate signal stack, the
 		 * first one too (Linux: SS_DISABLE until sigaltstack). Zeroed
@@ -67,7 +74,7 @@ int sched_nr_running(void)
 	int n = 0;
 
 	for (int i = 0; i < threads_used; i++)
-		n += threads[i].state == T_RUNNING || threads[i].state == T_RUNNABLE;
+		n += threads[i]->state == T_RUNNING || threads[i]->state == T_RUNNABLE;
 	return n;
 }
 
@@ -125,8 +132,8 @@ void thread_free(struct thread *t)
 struct thread *thread_by_tid(int tid)
 {
 	for (int i = 0; i < threads_used; i++)
-		if (threads[i].state != T_FREE && threads[i].tid == tid)
-			return &threads[i];
+		if (threads[i]->state != T_FREE && threads[i]->tid == tid)
+			return threads[i];
 	return NULL;
 }
 
@@ -135,7 +142,7 @@ struct thread *thread_next(int tid)
 	struct thread *best = NULL;
 
 	for (int i = 0; i < threads_used; i++) {
-		struct thread *t = &threads[i];
+		struct thread *t = threads[i];
 
 		if (t->state != T_FREE && t->tid >= tid && (!best || t->tid < best->tid))
 			best = t;
@@ -297,7 +304,7 @@ uint64_t sched_process_cpu_ticks(void)
 	uint64_t sum = 0, now = clock_ticks();
 
 	for (int i = 0; i < threads_used; i++) {
-		const struct thread *t = &threads[i];
+		const struct thread *t = threads[i];
 
 		if (t->state == T_FREE)
 			continue;

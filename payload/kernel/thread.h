@@ -17,7 +17,9 @@
 #include "arch/riscv/spinlock.h"
 #include "lib/lib.h"
 
-#define MAX_THREADS 512
+/* Go makes a thread for each goroutine blocked in a system call: a server
+ * with a thousand connections may want a thousand at once. */
+#define MAX_THREADS 4096
 #define TIME_SLICE_US 10000
 /* How often a thread waiting on a polled file (the console) looks again. */
 #define POLL_INTERVAL_US 10000

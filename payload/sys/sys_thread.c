@@ -4,6 +4,7 @@
  * futex, set_tid_address, sched_yield and the affinity calls. Flag values
  * from include/uapi/linux/sched.h and include/uapi/linux/futex.h.
  */
+#include "dev/console.h"
 #include "dev/power.h"
 #include "fs/vfs.h"
 #include "include/uapi/errno.h"
@@ -43,8 +44,16 @@ SYSCALL(clone)
 		return -EINVAL; /* a thread has no exit signal */
 	struct thread *c = thread_alloc();
 
-	if (!c)
+	if (!c) {
+		/* Once: Go retries EAGAIN, then dies naming the clone only. */
+		static bool said;
+
+		if (!said)
+			gmsg("clone: no thread left (%d threads, the most goose runs, or no memory for one): EAGAIN",
+			     thread_count());
+		said = true;
 		return -EAGAIN;
+	}
 	if ((flags & CLONE_PARENT_SETTID) && copy_to_user(a[2], &c->tid, sizeof(c->tid))) {
 		thread_free(c);
 		return -EFAULT;
