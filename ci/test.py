@@ -588,6 +588,12 @@ def suite_examples(t):
     suite_driver(t, "examples", [sys.executable, os.path.join(REPO, "ci", "examples.py")])
 
 
+def suite_net(t):
+    # Stock Go networking (ci/net.py): unchanged net/http programs over
+    # virtio-net through goose's provider, QEMU's user network restricted.
+    suite_driver(t, "net", [sys.executable, os.path.join(REPO, "ci", "net.py")])
+
+
 def suite_debug(t):
     """make debug's flow, scripted: QEMU waits, gdb loads goose's and the
     program's symbols, stops in goose's trap handler and at main.main."""
@@ -693,8 +699,8 @@ def suite_go(t, jobs, extra=(), suite="go", env=None):
 CONSOLE_TESTS = ["stdin_lines", "stdin_bulk", "stdin_eof", "stdin_null", "stdout_calls", "hello_exit"]
 
 
-SUITES = ["harness", "docs", "lint", "gopkg", "host", "fuzz", "boot", "matrix", "uefi", "examples", "modules", "go",
-          "smp", "console", "soak", "std"]
+SUITES = ["harness", "docs", "lint", "gopkg", "host", "fuzz", "boot", "matrix", "uefi", "examples", "net", "modules",
+          "go", "smp", "console", "soak", "std"]
 
 
 def main():
