@@ -185,7 +185,9 @@ def suite_hostile_coverage(t):
 
 
 def suite_gopkg(t):
-    """go-kernel's packages: go vet and their host tests, with each Go."""
+    """go-kernel's packages: go vet and their host tests, with each Go; and
+    the network provider's module (go-kernel/net: gVisor needs a newer Go
+    than 1.19), with the machine's Go, its tests under the race detector."""
     gos = [("go", shutil.which("go")), ("go1.19", gotest.GO119)]
     for name, gobin in gos:
         if not gobin or not os.path.exists(gobin):
@@ -193,22 +195,27 @@ def suite_gopkg(t):
                 unavailable(t, "gopkg/%s/%s" % (name, what), "%s not installed" % name)
             continue
         env = dict(os.environ, GOTOOLCHAIN="local", GOFLAGS="-buildvcs=false")
-        for what, cmd in (("vet", [gobin, "vet", "./..."]), ("test", [gobin, "test", "-count=1", "./..."])):
-            start = time.monotonic()
-            status, out = run(cmd, env=env, cwd=os.path.join(REPO, "go-kernel"), timeout=900)
-            # The unsafe.Pointer conversions vet warns of are the point of
-            # the fault tests (addresses no Go object has).
-            if what == "vet":
-                lines = [l for l in out.splitlines() if l.strip() and not l.startswith("#")
-                         and "possible misuse of unsafe.Pointer" not in l]
-                ok = not lines
-            else:
-                ok = status == 0
-            label = "gopkg/%s/%s" % (name, what)
-            if ok:
-                t.result(True, "ok   %s  (%.0fs)" % (label, time.monotonic() - start))
-            else:
-                t.result(False, "FAIL %s (log: %s)" % (label, log(label.replace("/", "-"), out)))
+        modules = [("", os.path.join(REPO, "go-kernel"), [])]
+        if name == "go":
+            modules.append(("net/", os.path.join(REPO, "go-kernel", "net"), ["-race"]))
+        for prefix, moddir, test_flags in modules:
+            for what, cmd in (("vet", [gobin, "vet", "./..."]),
+                              ("test", [gobin, "test", "-count=1"] + test_flags + ["./..."])):
+                start = time.monotonic()
+                status, out = run(cmd, env=env, cwd=moddir, timeout=900)
+                # The unsafe.Pointer conversions vet warns of are the point of
+                # the fault tests (addresses no Go object has).
+                if what == "vet":
+                    lines = [l for l in out.splitlines() if l.strip() and not l.startswith("#")
+                             and "possible misuse of unsafe.Pointer" not in l]
+                    ok = not lines
+                else:
+                    ok = status == 0
+                label = "gopkg/%s%s/%s" % (prefix, name, what)
+                if ok:
+                    t.result(True, "ok   %s  (%.0fs)" % (label, time.monotonic() - start))
+                else:
+                    t.result(False, "FAIL %s (log: %s)" % (label, log(label.replace("/", "-"), out)))
 
 
 def suite_lint(t):
