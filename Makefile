@@ -90,7 +90,7 @@ else
 SAY := @echo
 endif
 
-.PHONY: FORCE gen help deps stacks matrix board-check debug gdb docs bench soak soak-cgo stdtest gotest modules payload run image test test-host test-go dtbs fuzz lint mutants clean
+.PHONY: FORCE gen help deps stacks matrix board-check debug gdb docs bench soak soak-cgo stdtest stdtest-net gotest modules payload run image test test-host test-go dtbs fuzz lint mutants clean
 
 help:
 	@echo "goose: boot unmodified Go programs as supervisor-mode kernels on RISC-V"
@@ -123,6 +123,8 @@ help:
 	@echo "                            deliberate bugs (ci/mutants/) the tests must catch: N killed, N survived"
 	@echo "  make stdtest [PKGS=\"strconv sort ...\"] [GO=/path/to/go] [STDTEST_TIMEOUT=300]"
 	@echo "                            Go's own package tests under goose and qemu-riscv64 (docs/compat.md)"
+	@echo "  make stdtest-net [SMP=1] [PKGS=\"net net/http\"]"
+	@echo "                            net's and net/http's tests with the network provider (go-kernel/net)"
 	@echo "  make gotest PKG=<package pattern> [DIR=<module dir>] [GO=/path/to/go]"
 	@echo "                            any module's tests: go test -exec ci/goose-exec beside -exec qemu-riscv64"
 	@echo "                            (docs/compat.md; ci/goose-exec works with go test -exec on its own too)"
@@ -411,6 +413,14 @@ STDTEST_TIMEOUT ?= 300
 stdtest: $(DEPS_STAMP)
 	@$(PYTHON) ci/stdtest.py --timeout $(STDTEST_TIMEOUT) $(if $(PKGS),--pkgs "$(PKGS)") \
 		$(if $(GO),--go "$(GO)")
+
+# net's and net/http's own tests with goose's network provider linked in
+# (ci/stdtest.py --provider: gVisor's netstack over virtio-net, on QEMU's
+# restricted user network), on SMP harts; PKGS, GO and STDTEST_TIMEOUT as
+# for stdtest.
+stdtest-net: $(DEPS_STAMP)
+	@$(PYTHON) ci/stdtest.py --provider --smp $(SMP) --timeout $(STDTEST_TIMEOUT) \
+		--pkgs "$(if $(PKGS),$(PKGS),net net/http)" $(if $(GO),--go "$(GO)")
 
 # Any module's package tests (ci/pkgtest.py): go test -exec ci/goose-exec, and
 # go test -exec qemu-riscv64 as the reference, for each package PKG matches in DIR.

@@ -56,6 +56,23 @@ that outlives the limit is killed and reported as "timeout". With --dig, a
 goose run cut short by a crash runs again without the test to blame, so that
 the line names every failing test.
 
+With goose's network provider: a package named with "+provider" after it
+(net+provider, net/http+provider), or every package with --provider, is
+built with the provider (go-kernel/net: gVisor's netstack over virtio-net)
+linked into its external test package, from a private GOROOT of symbolic
+links under build/stdtest/<go version>/ (PROVIDER below says how and why),
+and goose boots it with a virtio-net device on QEMU's restricted user
+network (no DHCP wait: GOOSE_NET_ADDR=10.0.2.15/24, in both runs'
+environment), so that every internet socket, loopback included, is
+netstack's. The reference runs the same binary, where the provider finds no
+goose and says so in one "goose-net:" line. The tests that cannot pass with
+the provider, each for a reason written down, are PROVIDER_EXCEPTIONS: both
+runs leave them out and the line names them. A toolchain older than gVisor
+needs gives a skip line. `make stdtest-net [SMP=2]` runs net and net/http
+so (about a minute once the build cache is warm), the same as
+
+  ci/stdtest.py --provider --smp 1 --go go net net/http
+
 Speaks ci/report.py's protocol: "plan N", one line per package and toolchain
 (a toolchain that cannot be had gives each package a skip line naming why,
 a failure under GOOSE_REQUIRE_TOOLCHAINS=1; a package a toolchain lacks is a
@@ -72,6 +89,7 @@ import json
 import os
 import re
 import shlex
+import shutil
 import signal
 import subprocess
 import sys
@@ -149,6 +167,31 @@ KNOWN_GAPS = {
                       "name": r"(?!)"},
 }
 
+# With the provider (PROVIDER), the tests of a package that cannot pass under
+# goose for a reason written down here: both runs leave them out, and the
+# line names them. Two kinds only: what follows from the provider being the
+# program's own Go code (its allocations are the program's), and a gap of
+# goose's that docs/networking.md or the entry names, to leave when fixed.
+PROVIDER_ALLOCS = ("testing.AllocsPerRun counts every allocation of the process, and the provider serves "
+                   "the sockets inside it: netstack's allocations for each read and write are the test's")
+PROVIDER_SENDFILE = ("sendfile to a provider socket answers EINVAL (docs/networking.md); Go falls back to "
+                     "reads and writes, but the test wants sendfile itself to have carried the bytes")
+PROVIDER_EXCEPTIONS = {
+    "net": {
+        "TestAllocs": PROVIDER_ALLOCS,
+        "TestTCPReadWriteAllocs": PROVIDER_ALLOCS,
+        "TestSendfile": PROVIDER_SENDFILE,
+        "TestSendfileWithExactLimit": PROVIDER_SENDFILE,
+        "TestSendfileWithLimitLargerThanFile": PROVIDER_SENDFILE,
+        "TestSendfileParts": PROVIDER_SENDFILE,
+        "TestSendfileSeeked": PROVIDER_SENDFILE,
+        # Linux's /proc/net/igmp6 lists ff02::1 on every IPv6 interface;
+        # with the provider's IPv6 addresses the test wants one such group.
+        "TestInterfaceMulticastAddrs": "goose has no /proc/net/igmp6 (nor /proc/net/igmp), where Go reads "
+                                       "an interface's multicast groups (a gap of goose's, not the provider's)",
+    },
+}
+
 # Files a package's tests read from outside its directory, beyond the
 # testdata/ directories above it: paths relative to GOROOT, or absolute paths
 # of this machine, each with the newest Go that needs it (None: every
@@ -191,15 +234,24 @@ live, live_lock = set(), threading.Lock()
 # ------------------------------------------------------------------ packages
 
 class Package:
-    """One package as one toolchain sees it."""
+    """One package as one toolchain sees it; name is its path, with
+    PROVIDER after it for the run with goose's network provider."""
 
-    def __init__(self, tc, path, info):
-        self.tc, self.path = tc, path
+    def __init__(self, tc, name, info):
+        self.tc, self.name = tc, name
+        self.path, self.provider = split_name(name)
         self.dir, self.ntests, self.error = info
-        self.label = "%s/%s" % (tc.name, path)
-        self.base = os.path.join(LOGS, "%s-%s" % (tc.name, path.replace("/", "_")))
-        self.elf = os.path.join(OUT, tc.goversion, path.replace("/", "_") + ".test")
+        self.label = "%s/%s" % (tc.name, name)
+        self.base = os.path.join(LOGS, "%s-%s" % (tc.name, name.replace("/", "_")))
+        self.elf = os.path.join(OUT, tc.goversion, name.replace("/", "_") + ".test")
         self.cpio = self.elf[:-len(".test")] + ".cpio"
+
+
+def split_name(name):
+    """(import path, with the provider?) of a package name of the list."""
+    if name.endswith(PROVIDER):
+        return name[:-len(PROVIDER)], True
+    return name, False
 
 
 def go_env(tc, cwd=None):
@@ -243,11 +295,20 @@ def build(pkg, verbose):
         # Debian's Go has no lib/time/zoneinfo.zip, which time's tests need
         # (internal_test.go panics without it): embed the database instead.
         cmd.append("-tags=timetzdata")
+    src = os.path.join(goroot(pkg.tc), "src")
+    env = go_env(pkg.tc, src)
+    if pkg.provider:
+        try:
+            root, flags = provider_goroot(pkg.tc, [pkg.path])
+        except ProviderError as e:
+            return "the provider: %s" % e
+        cmd += flags
+        src = os.path.join(root, "src")
+        env = dict(go_env(pkg.tc, src), GOROOT=root)
     cmd.append(pkg.path)
     if verbose:
-        say("# (cd %s && %s)" % (os.path.join(goroot(pkg.tc), "src"), " ".join(cmd)))
-    src = os.path.join(goroot(pkg.tc), "src")
-    p = subprocess.run(cmd, cwd=src, env=go_env(pkg.tc, src),
+        say("# (cd %s && %s%s)" % (src, "GOROOT=%s " % env["GOROOT"] if pkg.provider else "", " ".join(cmd)))
+    p = subprocess.run(cmd, cwd=src, env=env,
                        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     if p.returncode != 0 or not os.path.exists(tmp):
         return p.stdout.decode(errors="replace") or "go test -c wrote nothing"
@@ -280,6 +341,202 @@ def pack(pkg):
                 c.add(path, path)
         c.close()
     os.replace(tmp, pkg.cpio)
+
+
+
+# ------------------------------------------------------------ the provider
+#
+# "net+provider" is package net's test binary with goose's network provider
+# (go-kernel/net: gVisor's netstack over virtio-net) linked in. A std test
+# binary can import only std, and what std imports from outside it it finds
+# in GOROOT/src/vendor, listed in vendor/modules.txt, or, for a path without
+# a dot, at GOROOT/src/<path>. `go test -overlay` cannot add them: the go
+# command reads vendor/modules.txt past the overlay (os.ReadFile), and runs
+# the assembler (mmio, x/sys/unix, gVisor's sync) in the package's
+# directory, which must exist on disk. So the build uses a private GOROOT,
+# goroot+provider under build/stdtest/<go version>/, remade for every run
+# (milliseconds), whose every entry is a symbolic link to the toolchain's
+# GOROOT but for the directories on the way to what it adds:
+#
+#   src/<pkg>/zz_goose_provider_test.go  in the package's external test
+#       package (<name>_test), `import _ "goose/go-kernel/net/virtio"`: the
+#       external test package may import what imports the package itself
+#       (the provider imports net);
+#   src/goose/go-kernel/...  the provider's own packages (no dot: std paths);
+#   src/vendor/<path>/  every other package the provider needs (gVisor,
+#       btree, golang.org/x/...), as `go list -deps` in go-kernel/net finds
+#       them (links to the module cache); a package std vendors already stays
+#       std's;
+#   src/vendor/modules.txt, src/go.mod  std's, plus those modules (a module
+#       std vendors already, golang.org/x/sys, gets the new packages under
+#       its own line, std's version, the files the provider's version).
+#
+# The added packages are compiled as what they are, not std (-gcflags
+# -std=false: gVisor's //go:inline is an error in std). The links make the
+# build see the worktree's provider as it is; the first build for a toolchain
+# compiles std once more (its GOROOT path is another), then the cache has it.
+# The binary's GOROOT is the private one; the initramfs and working
+# directory stay the toolchain's. Under goose the binary boots with a virtio-net device on
+# QEMU's restricted user network and a static address (no DHCP wait); the
+# tests talk to themselves over netstack's loopback. The reference runs the
+# same binary, where the provider finds no device tree and says so in one
+# "goose-net:" line.
+PROVIDER = "+provider"
+PROVIDER_MODULE = os.path.join(REPO, "go-kernel", "net")
+PROVIDER_IMPORT = "goose/go-kernel/net/virtio"
+PROVIDER_TEST_FILE = "zz_goose_provider_test.go"
+PROVIDER_QEMU = ("-global virtio-mmio.force-legacy=false "
+                 "-netdev user,id=n0,restrict=on -device virtio-net-device,netdev=n0")
+PROVIDER_ENV = ["GOOSE_NET_ADDR=10.0.2.15/24"]
+provider_lock = threading.Lock()
+
+
+class ProviderError(Exception):
+    """Why a toolchain cannot build with the provider; skip: a skip (a Go
+    too old for gVisor), not a failure."""
+
+    def __init__(self, why, skip=False):
+        Exception.__init__(self, why)
+        self.skip = skip
+
+
+def full_version(tc):
+    """(major, minor, patch) of the toolchain."""
+    m = re.match(r"go(\d+)\.(\d+)(?:\.(\d+))?", tc.goversion)
+    return tuple(int(x or 0) for x in m.groups()) if m else (999, 0, 0)
+
+
+def provider_go_min():
+    with open(os.path.join(PROVIDER_MODULE, "go.mod")) as f:
+        m = re.search(r"^go (\d+)\.(\d+)(?:\.(\d+))?", f.read(), re.M)
+    return tuple(int(x or 0) for x in m.groups())
+
+
+def go_json(out):
+    dec, i, objs = json.JSONDecoder(), 0, []
+    while True:
+        while i < len(out) and out[i].isspace():
+            i += 1
+        if i >= len(out):
+            return objs
+        o, i = dec.raw_decode(out, i)
+        objs.append(o)
+
+
+def provider_goroot(tc, pkgs):
+    """Makes the private GOROOT for the packages' test binaries with the
+    provider, once per run and toolchain (main calls it before the builds,
+    with every such package of the run); returns (its path, the build's
+    extra go flags), or raises ProviderError with the reason it cannot."""
+    with provider_lock:
+        if not hasattr(tc, "provider_root"):
+            try:
+                tc.provider_root = make_provider_goroot(tc, pkgs)
+            except ProviderError as e:
+                tc.provider_root = e
+        if isinstance(tc.provider_root, ProviderError):
+            raise tc.provider_root
+        return tc.provider_root
+
+
+def make_provider_goroot(tc, pkgs):
+    need = provider_go_min()
+    if full_version(tc) < need:
+        raise ProviderError("gVisor needs Go %s or newer" % ".".join(map(str, need)), skip=True)
+    root = goroot(tc)
+    env = go_env(tc, PROVIDER_MODULE)
+    p = subprocess.run([tc.gobin, "list", "-deps", "-json", "./virtio"], cwd=PROVIDER_MODULE, env=env,
+                       stdin=subprocess.DEVNULL, capture_output=True, text=True)
+    if p.returncode != 0:
+        raise ProviderError("go list in go-kernel/net: " + (p.stderr.strip().splitlines() or ["?"])[-1][:200])
+    with open(os.path.join(root, "src", "vendor", "modules.txt")) as f:
+        modules_txt = f.read()
+    with open(os.path.join(root, "src", "go.mod")) as f:
+        go_mod = f.read()
+    std_vendored = {l for l in modules_txt.splitlines() if l and not l.startswith("#")}
+    files, new_mods, gcflags = {}, {}, []   # files: path in GOROOT -> link target or ("text", ...)
+    for o in go_json(p.stdout):
+        if o.get("Standard"):
+            continue
+        ip = o["ImportPath"]
+        if o.get("CgoFiles") or o.get("EmbedFiles"):
+            raise ProviderError("%s has cgo or embedded files, which this build does not carry" % ip)
+        if "." not in ip.split("/")[0]:
+            rel = "src/" + ip
+            flag = "%s/..." % ip.split("/")[0]
+        elif ip in std_vendored:
+            continue  # std's copy
+        else:
+            rel = "src/vendor/" + ip
+            m = o["Module"]
+            new_mods.setdefault(m["Path"], (m["Version"], m.get("GoVersion") or "", []))[2].append(ip)
+            # The module's packages; only these where std vendors others.
+            vendored = any(v.startswith(m["Path"] + "/") for v in std_vendored)
+            flag = "vendor/%s" % ip if vendored else "vendor/%s/..." % m["Path"]
+        if "-gcflags=%s=-std=false" % flag not in gcflags:
+            gcflags.append("-gcflags=%s=-std=false" % flag)
+        for name in o.get("GoFiles", []) + o.get("SFiles", []) + o.get("HFiles", []):
+            files[rel + "/" + name] = os.path.join(o["Dir"], name)
+    for mod, (version, gover, ips) in sorted(new_mods.items()):
+        lines = "".join(ip + "\n" for ip in sorted(ips))
+        head = re.search(r"^# %s \S+\n(?:##.*\n)?" % re.escape(mod), modules_txt, re.M)
+        if head:  # std vendors other packages of it
+            modules_txt = modules_txt[:head.end()] + lines + modules_txt[head.end():]
+        else:
+            modules_txt += "# %s %s\n## explicit%s\n%s" % (mod, version, "; go " + gover if gover else "", lines)
+            go_mod += "\nrequire %s %s\n" % (mod, version)
+    files["src/vendor/modules.txt"] = ("text", modules_txt)
+    files["src/go.mod"] = ("text", go_mod)
+    for path in pkgs:
+        q = subprocess.run([tc.gobin, "list", "-f", "{{.Name}}", path], cwd=os.path.join(root, "src"),
+                           env=go_env(tc, os.path.join(root, "src")), capture_output=True, text=True)
+        if q.returncode == 0 and q.stdout.strip():
+            files["src/%s/%s" % (path, PROVIDER_TEST_FILE)] = (
+                "text", "package %s_test\n\n// stdtest.py: goose's network provider, linked in.\n"
+                "import _ %s\n" % (q.stdout.strip(), json.dumps(PROVIDER_IMPORT)))
+    new = os.path.join(OUT, tc.goversion, "goroot" + PROVIDER)
+    mirror(root, new, files)
+    return new, gcflags
+
+
+def mirror(orig, new, files):
+    """Makes new a tree of symbolic links to orig's entries, with files
+    ({relative path: link target, or ("text", contents)}) added: each
+    directory on their way is a real one. Nothing is ever written through a
+    link, so orig is never touched."""
+    if os.path.lexists(new):
+        shutil.rmtree(new)  # does not follow the links
+    os.makedirs(os.path.dirname(new), exist_ok=True)
+    real_new = os.path.realpath(os.path.dirname(new))
+
+    def real_dir(rel):
+        path, o = new, orig
+        for part in rel.split("/") if rel else []:
+            path, o = os.path.join(path, part), os.path.join(o, part)
+            real(path, o)
+        return path
+
+    def real(path, o):
+        if os.path.islink(path):
+            os.unlink(path)
+        if not os.path.lexists(path):
+            os.mkdir(path)
+            if os.path.isdir(o):
+                for e in os.listdir(o):
+                    os.symlink(os.path.join(o, e), os.path.join(path, e))
+
+    real(new, orig)
+    for rel, what in sorted(files.items()):
+        d = real_dir(os.path.dirname(rel))
+        assert os.path.realpath(d).startswith(real_new + os.sep), d
+        dst = os.path.join(d, os.path.basename(rel))
+        if os.path.lexists(dst):
+            os.unlink(dst)
+        if isinstance(what, tuple):
+            with open(dst, "w") as f:
+                f.write(what[1])
+        else:
+            os.symlink(what, dst)
 
 
 # ----------------------------------------------------------------------- run
@@ -366,12 +623,18 @@ def quote(w):
     return "'%s'" % w if '"' in w else '"%s"' % w
 
 
+def run_env(pkg):
+    return RUN_ENV + ["PWD=" + pkg.dir] + (PROVIDER_ENV if pkg.provider else [])
+
+
 def run_goose(pkg, args, exclude=()):
-    env = RUN_ENV + ["PWD=" + pkg.dir]
+    env = run_env(pkg)
     words = ["goose.cwd=" + pkg.dir] + args.goose_opt + env + ["--"] + test_args(args, exclude, pkg.tc.version)
     fields = {"repo": args.repo, "elf": pkg.elf, "cpio": pkg.cpio, "mem": args.mem, "smp": str(args.smp),
               "timeout": str(args.timeout), "bootargs": " ".join(quote(w) for w in words)}
     cmd = [w.format(**fields) for w in shlex.split(MAKE_RUN)]
+    if pkg.provider:
+        cmd.append("QEMU_EXTRA=" + PROVIDER_QEMU)
     # The limit is QEMU's (qemu.py --timeout); the margin is for linking the image.
     r = execute(cmd, args.timeout + 120, args.verbose)
     r.exit = None
@@ -393,7 +656,7 @@ def reference_cpus(smp):
 
 
 def run_reference(pkg, args, exclude=()):
-    env = dict(w.split("=", 1) for w in RUN_ENV + ["PWD=" + pkg.dir])
+    env = dict(w.split("=", 1) for w in run_env(pkg))
     r = execute(["taskset", "-c", reference_cpus(args.smp), "qemu-riscv64", pkg.elf] + test_args(args, exclude),
                 args.timeout, args.verbose, cwd=pkg.dir, env=env)
     r.exit = None if r.timed_out else r.status
@@ -466,7 +729,7 @@ def write_log(path, run, append=False):
 
 # ---------------------------------------------------------------------- main
 
-def record(pkg, kind, goose=None, ref=None, why=None, exclude=(), by_design=()):
+def record(pkg, kind, goose=None, ref=None, why=None, exclude=(), by_design=(), excepted=()):
     """Adds the result to results.json (the latest run of each package wins)."""
     def side(r):
         if r is None:
@@ -479,9 +742,9 @@ def record(pkg, kind, goose=None, ref=None, why=None, exclude=(), by_design=()):
                 data = json.load(f)
         except (OSError, ValueError):
             data = {}
-        data.setdefault(pkg.tc.goversion, {})[pkg.path] = {
+        data.setdefault(pkg.tc.goversion, {})[pkg.name] = {
             "result": kind, "why": why, "goose": side(goose), "ref": side(ref), "excluded": list(exclude),
-            "starts_programs": list(by_design),
+            "starts_programs": list(by_design), "provider_exceptions": list(excepted),
             "when": time.strftime("%Y-%m-%d %H:%M")}
         tmp = RESULTS + ".tmp"
         with open(tmp, "w") as f:
@@ -507,6 +770,13 @@ def run_one(pkg, args):
     if pkg.ntests == 0:
         record(pkg, "skip", why="no test files")
         return "skip", "skip %s: no test files" % pkg.label
+    if pkg.provider:
+        try:
+            provider_goroot(pkg.tc, [pkg.path])
+        except ProviderError as e:
+            kind = "skip" if e.skip else "FAIL"
+            record(pkg, kind, why="the provider: %s" % e)
+            return kind, "%s %s: the provider: %s" % (kind if e.skip else "FAIL", pkg.label, e)
     for ext in (".goose.log", ".ref.log", ".build.log"):
         if os.path.exists(pkg.base + ext):
             os.remove(pkg.base + ext)
@@ -520,7 +790,9 @@ def run_one(pkg, args):
             pkg.label, first[:100], os.path.relpath(pkg.base + ".build.log", REPO))
     pack(pkg)
     by_design = [n for n in STARTS_PROGRAMS.get(pkg.path, []) if n not in args.skip]
-    skip = list(args.skip) + by_design
+    excepted = [n for n in (PROVIDER_EXCEPTIONS.get(pkg.path, {}) if pkg.provider else {})
+                if n not in args.skip and n not in by_design]
+    skip = list(args.skip) + by_design + excepted
     goose = run_goose(pkg, args, skip)
     write_log(pkg.base + ".goose.log", goose)
     ref = None
@@ -551,7 +823,7 @@ def run_one(pkg, args):
             g = run_goose(pkg, args, skip + extra)
             write_log(pkg.base + ".goose.log", g, append=True)
     exclude = extra
-    kind, why = judge(g, r, extra, KNOWN_GAPS.get(pkg.path))
+    kind, why = judge(g, r, extra, KNOWN_GAPS.get(pkg.name))
     note = why if kind == "ok" else None
     g_txt = ("ok %.1fs" % g.secs) if passed(g) and not (why and kind != "ok") else why or reason(g, args.timeout)
     if r is None:
@@ -566,17 +838,21 @@ def run_one(pkg, args):
         r_txt += "; without %d test%s that start%s other programs: %s" % (
             len(by_design), "s" if len(by_design) > 1 else "", "" if len(by_design) > 1 else "s",
             " ".join(by_design[:4]) + (" ..." if len(by_design) > 4 else ""))
+    if excepted:
+        r_txt += "; without %d test%s the provider cannot pass (PROVIDER_EXCEPTIONS): %s" % (
+            len(excepted), "s" if len(excepted) > 1 else "",
+            " ".join(excepted[:4]) + (" ..." if len(excepted) > 4 else ""))
     if kind == "skip":
-        record(pkg, "skip", g, r, why="fails under the reference too")
+        record(pkg, "skip", g, r, why="fails under the reference too", excepted=excepted)
         return "skip", "skip %s: fails under the reference too: %s (goose %s; logs: %s)" % (
             pkg.label, r_txt, g_txt, logs)
     if kind == "ok":
-        record(pkg, "ok", g, r, exclude=exclude, by_design=by_design)
+        record(pkg, "ok", g, r, exclude=exclude, by_design=by_design, excepted=excepted)
         return "ok", "ok   %s %.1fs (ref %s%s)" % (pkg.label, g.secs, r_txt, "; " + note if note else "")
-    failing = dig(pkg, args, g, exclude + by_design) if args.dig else []
+    failing = dig(pkg, args, g, exclude + by_design + excepted) if args.dig else []
     if len(failing) > 1:
         g_txt += "; with --dig, all failing: %s" % " ".join(failing)
-    record(pkg, "FAIL", g, r, why=g_txt, exclude=exclude, by_design=by_design)
+    record(pkg, "FAIL", g, r, why=g_txt, exclude=exclude, by_design=by_design, excepted=excepted)
     return "FAIL", "FAIL %s %s (%.1fs; ref %s; logs: %s)" % (pkg.label, g_txt, g.secs, r_txt, logs)
 
 
@@ -770,6 +1046,8 @@ def parse_args():
     ap.add_argument("--pkgs", dest="pkgs_word", metavar='"P1 P2 ..."',
                     help="packages as one blank-separated word (make stdtest PKGS=...)")
     ap.add_argument("--short", action="store_true", help="the short list (%s)" % " ".join(SHORT))
+    ap.add_argument("--provider", action="store_true",
+                    help="the packages with goose's network provider linked in (each name gets %s)" % PROVIDER)
     ap.add_argument("--go", action="append", default=[], metavar="[NAME=]/path/to/go",
                     help="a Go toolchain (repeatable; default: `go` on PATH and %s)" % gotest.GO119)
     ap.add_argument("--timeout", type=int, default=300, help="seconds per package and run (default 300)")
@@ -805,7 +1083,10 @@ def main():
     pkgs = list(args.pkgs) + (args.pkgs_word.split() if args.pkgs_word else [])
     if args.short:
         pkgs += SHORT
-    pkgs = list(dict.fromkeys(pkgs or DEFAULT))
+    pkgs = pkgs or DEFAULT
+    if args.provider:
+        pkgs = [n if n.endswith(PROVIDER) else n + PROVIDER for n in pkgs]
+    pkgs = list(dict.fromkeys(pkgs))
     if args.list:
         print("\n".join(pkgs))
         return 0
@@ -832,8 +1113,14 @@ def main():
 
     tasks = []
     for tc in tcs:
-        info = list_packages(tc, pkgs)
-        tasks += [Package(tc, path, info[path]) for path in pkgs]
+        info = list_packages(tc, list(dict.fromkeys(split_name(n)[0] for n in pkgs)))
+        tasks += [Package(tc, name, info[split_name(name)[0]]) for name in pkgs]
+        with_provider = [t.path for t in tasks if t.tc is tc and t.provider and t.dir and t.ntests]
+        if with_provider:
+            try:
+                provider_goroot(tc, with_provider)
+            except ProviderError:
+                pass  # each package's build says why
     rep = report.Report()
     rep.plan(len(tasks) + len(missing) * len(pkgs))
     for tc in missing:

@@ -2,6 +2,7 @@ package stack
 
 import (
 	"bytes"
+	"io"
 	"math"
 	"sync"
 
@@ -471,8 +472,19 @@ func (s *socket) recvCall(iov iovecs, flags uint32, name, namelenp, flagsp uint6
 	} else {
 		buf = make([]byte, size)
 	}
-	w := tcpip.SliceWriter(buf)
-	res, err := s.ep.Read(&w, tcpip.ReadOptions{
+	// A stream takes what fits (netstack leaves the rest queued); a
+	// datagram keeps what fits and drops the rest, as Linux truncates it.
+	// (netstack's UDP read would take a writer that kept nothing, as with a
+	// zero-length buffer, for a bad buffer, EFAULT, and lose the datagram.)
+	var dst io.Writer
+	sw := tcpip.SliceWriter(buf)
+	tw := truncWriter{buf: buf}
+	if stream {
+		dst = &sw
+	} else {
+		dst = &tw
+	}
+	res, err := s.ep.Read(dst, tcpip.ReadOptions{
 		Peek:           flags&msgPeek != 0,
 		NeedRemoteAddr: !stream && (name != 0 || flagsp != 0),
 	})
@@ -483,6 +495,9 @@ func (s *socket) recvCall(iov iovecs, flags uint32, name, namelenp, flagsp uint6
 		errno := errnoOf(err)
 		s.tookError(errno)
 		return -errno
+	}
+	if !stream {
+		res.Count = tw.n
 	}
 	// MSG_TRUNC on a stream socket discards the data instead of copying
 	// it (net/ipv4/tcp.c); on a datagram socket it asks for the real length.
@@ -514,6 +529,18 @@ func (s *socket) recvCall(iov iovecs, flags uint32, name, namelenp, flagsp uint6
 		return int64(res.Total)
 	}
 	return int64(res.Count)
+}
+
+// truncWriter keeps the first len(buf) bytes written, n of them, and takes
+// the rest without keeping it.
+type truncWriter struct {
+	buf []byte
+	n   int
+}
+
+func (w *truncWriter) Write(b []byte) (int, error) {
+	w.n += copy(w.buf[w.n:], b)
+	return len(b), nil
 }
 
 // recvmsg reads the struct user_msghdr, receives, and writes back

@@ -337,6 +337,77 @@ func TestUDP(t *testing.T) {
 	}
 }
 
+// TestUDPZeroLengthRead: a datagram read into no room (Go's
+// ReadFrom(nil), TestUDPZeroByteBuffer in package net) returns 0 and
+// discards the datagram, as Linux's udp_recvmsg does, with MSG_TRUNC
+// telling the real length; netstack's UDP read calls that a bad buffer
+// (EFAULT) when the writer keeps nothing.
+func TestUDPZeroLengthRead(t *testing.T) {
+	h := newHarness(t)
+	a := h.socket(afInet, sockDgram, 0)
+	b := h.socket(afInet, sockDgram, 0)
+	if r := h.call(b, sysBind, h.ptr(sockaddr4("127.0.0.1", 0)), 16); r != 0 {
+		t.Fatalf("bind: %d", r)
+	}
+	bp, _ := h.getname(b, sysGetsockname)
+	to := sockaddr4("127.0.0.1", bp.Port())
+	msg := []byte("UDP ZERO BYTE BUFFER TEST")
+	send := func() {
+		t.Helper()
+		if r := h.call(a, sysSendto, h.ptr(msg), uint64(len(msg)), 0, h.ptr(to), 16); r != int64(len(msg)) {
+			t.Fatalf("sendto: %d", r)
+		}
+		h.wait(b, readable, 0)
+	}
+	zero := make([]byte, 1) // Go passes a valid address with length 0
+	from := make([]byte, 16)
+	fl := make([]byte, 4)
+	le.PutUint32(fl, 16)
+
+	send()
+	if r := h.call(b, sysRecvfrom, h.ptr(zero), 0, 0, h.ptr(from), h.ptr(fl)); r != 0 {
+		t.Fatalf("recvfrom into 0 bytes: %d, want 0", r)
+	}
+	if got := parseSockaddr(t, from[:le.Uint32(fl)]); got.Port() == 0 {
+		t.Fatalf("recvfrom's source %v", got)
+	}
+	if r := h.call(b, sysRecvfrom, h.ptr(zero), 1, msgDontWait, 0, 0); r != -EAGAIN {
+		t.Fatalf("the datagram was not consumed: %d", r)
+	}
+
+	send()
+	if r := h.call(b, sysRead, h.ptr(zero), 0); r != 0 {
+		t.Fatalf("read into 0 bytes: %d, want 0", r)
+	}
+
+	send()
+	if r := h.call(b, sysRecvfrom, h.ptr(zero), 0, msgTrunc, 0, 0); r != int64(len(msg)) {
+		t.Fatalf("recvfrom MSG_TRUNC into 0 bytes: %d, want %d", r, len(msg))
+	}
+
+	send()
+	m := h.msghdr(nil, h.iovec(zero[:0]), 1)
+	if r := h.call(b, sysRecvmsg, h.ptr(m), 0); r != 0 {
+		t.Fatalf("recvmsg into 0 bytes: %d, want 0", r)
+	}
+	if f := le.Uint32(m[msghdrFlags:]); f&msgTrunc == 0 {
+		t.Fatalf("msg_flags %#x without MSG_TRUNC", f)
+	}
+
+	// a datagram of 0 bytes into 0 bytes: 0, not truncated
+	if r := h.call(a, sysSendto, h.ptr(zero), 0, 0, h.ptr(to), 16); r != 0 {
+		t.Fatalf("sendto 0 bytes: %d", r)
+	}
+	h.wait(b, readable, 0)
+	m = h.msghdr(nil, h.iovec(zero[:0]), 1)
+	if r := h.call(b, sysRecvmsg, h.ptr(m), 0); r != 0 {
+		t.Fatalf("recvmsg of an empty datagram: %d", r)
+	}
+	if f := le.Uint32(m[msghdrFlags:]); f&msgTrunc != 0 {
+		t.Fatalf("msg_flags %#x: an empty datagram is not truncated", f)
+	}
+}
+
 func TestErrors(t *testing.T) {
 	h := newHarness(t)
 	s := h.socket(afInet, sockStream, 0)
