@@ -129,7 +129,8 @@ DEFAULT = """
 
 # `make test`: quick, but each touches a different part of goose (threads and
 # futexes, timers, files and the initramfs, signals, CPU-bound work, the GC).
-SHORT = "sync runtime/debug reflect strconv bufio compress/flate path/filepath io/fs syscall context encoding/json net".split()
+SHORT = ("sync runtime/debug reflect strconv bufio compress/flate path/filepath io/fs syscall context encoding/json net "
+         "net+provider net/http+provider").split()
 
 # Tests that start another program (the go tool, cat, id, the test binary
 # itself): goose runs one program and has no fork or execve, so they can only
@@ -174,21 +175,10 @@ KNOWN_GAPS = {
 # goose's that docs/networking.md or the entry names, to leave when fixed.
 PROVIDER_ALLOCS = ("testing.AllocsPerRun counts every allocation of the process, and the provider serves "
                    "the sockets inside it: netstack's allocations for each read and write are the test's")
-PROVIDER_SENDFILE = ("sendfile to a provider socket answers EINVAL (docs/networking.md); Go falls back to "
-                     "reads and writes, but the test wants sendfile itself to have carried the bytes")
 PROVIDER_EXCEPTIONS = {
     "net": {
         "TestAllocs": PROVIDER_ALLOCS,
         "TestTCPReadWriteAllocs": PROVIDER_ALLOCS,
-        "TestSendfile": PROVIDER_SENDFILE,
-        "TestSendfileWithExactLimit": PROVIDER_SENDFILE,
-        "TestSendfileWithLimitLargerThanFile": PROVIDER_SENDFILE,
-        "TestSendfileParts": PROVIDER_SENDFILE,
-        "TestSendfileSeeked": PROVIDER_SENDFILE,
-        # Linux's /proc/net/igmp6 lists ff02::1 on every IPv6 interface;
-        # with the provider's IPv6 addresses the test wants one such group.
-        "TestInterfaceMulticastAddrs": "goose has no /proc/net/igmp6 (nor /proc/net/igmp), where Go reads "
-                                       "an interface's multicast groups (a gap of goose's, not the provider's)",
     },
 }
 
@@ -211,6 +201,9 @@ EXTRAS = {
     "io/ioutil": [("src/io", None)],
     # TestReadLine reads /etc/services (and skips without it).
     "net": [("/etc/services", None)],
+    # TestNoUnicodeStrings (Go 1.27) walks the package's sources after
+    # testenv.MustHaveSource finds GOROOT/src/go.mod.
+    "net/http": [("src/go.mod", None)],
     # performance_test.go reads ../printer/nodes.go when the package loads.
     "go/parser": [("src/go/printer/nodes.go", None)],
 }
@@ -624,7 +617,10 @@ def quote(w):
 
 
 def run_env(pkg):
-    return RUN_ENV + ["PWD=" + pkg.dir] + (PROVIDER_ENV if pkg.provider else [])
+    # A binary built in the private GOROOT has that as runtime.GOROOT(); the
+    # initramfs has the real one's paths (testenv.MustHaveSource looks there).
+    provider = PROVIDER_ENV + ["GOROOT=" + goroot(pkg.tc)] if pkg.provider else []
+    return RUN_ENV + ["PWD=" + pkg.dir] + provider
 
 
 def run_goose(pkg, args, exclude=()):

@@ -66,7 +66,8 @@ static size_t netstat_text(char *buf, size_t size)
 
 int net_procfs_init(void)
 {
-	return procfs_add_text("/proc/1/net/netstat", netstat_text);
+	return procfs_add_text("/proc/1/net/netstat", netstat_text) || procfs_add_text("/proc/1/net/igmp", net_igmp_text) ||
+	       procfs_add_text("/proc/1/net/igmp6", net_igmp6_text);
 }
 
 const struct saddr inet_unnamed = { .len = 16, .b = { AF_INET } };

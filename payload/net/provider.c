@@ -232,6 +232,7 @@ static bool call_blocks(const struct file *f, uint32_t nr, const uint64_t *a)
 	case SYS_write:
 	case SYS_readv:
 	case SYS_writev:
+	case SYS_sendfile:
 	case SYS_accept:
 	case SYS_accept4:
 	case SYS_connect:
@@ -333,6 +334,8 @@ static bool surely_eagain(const struct psock *ps, uint32_t nr, const uint64_t *a
 	case SYS_write:
 	case SYS_sendto:
 		return a[2] && !(ev & EPOLLOUT);
+	case SYS_sendfile:
+		return a[3] && !(ev & EPOLLOUT);
 	}
 	return false;
 }

@@ -226,6 +226,10 @@ long dgram_deliver(struct sock *dst, struct uio *u, size_t len, const struct sad
 /* ops->recvmsg of datagram and seqpacket sockets. */
 long dgram_recv(struct sock *s, struct uio *u, size_t len, int flags, struct recv_out *o);
 
+/* netlink.c: /proc/net/igmp and igmp6, from the interfaces netlink reports. */
+size_t net_igmp_text(char *buf, size_t size);
+size_t net_igmp6_text(char *buf, size_t size);
+
 /* stream.c */
 /* ops->listen of connection-oriented sockets (connected: EINVAL). */
 long stream_listen(struct sock *s, int backlog);

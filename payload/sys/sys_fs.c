@@ -121,7 +121,16 @@ SYSCALL(pwrite64)
 SYSCALL(sendfile)
 {
 	uint8_t bounce[4096];	/* on this hart's stack: out's write may let go of the big lock */
-	struct file *out = fd_get((int)a[0]), *in = fd_get((int)a[1]);
+	struct file *out, *in;
+
+	out = fd_get((int)a[0]);
+	in = fd_get((int)a[1]);
+	/* Into a provider socket from a file: the provider's to do, reading
+	 * the file itself (it must never wait: from a pipe, or anything else
+	 * without an offset, EINVAL below, and Go reads and writes itself). */
+	if (t->net_req || (psock_file(out) && in && in->ops->seekable && in->ops->read &&
+			   (in->flags & O_ACCMODE) != O_WRONLY && !(in->flags & O_PATH)))
+		return psock_call(t, SYS_sendfile, a);
 	uint64_t count = MIN(a[3], RW_MAX), done = 0, pos = 0;
 	long r = 0;
 

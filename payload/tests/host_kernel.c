@@ -13,6 +13,7 @@
 #include "arch/riscv/layout.h"
 #include "arch/riscv/spinlock.h"
 #include "fs/vfs.h"
+#include "include/uapi/errno.h"
 #include "include/uapi/mman.h"
 #include "kernel/syscall.h"
 #include "mm/pmem.h"
@@ -144,13 +145,30 @@ uint8_t *host_user(uint64_t va)
 	return vm_kaddr(va);
 }
 
-procfs_text_fn host_procfs_text;
+
+static struct {
+	const char *path;
+	procfs_text_fn make;
+} procfs_texts[8];
 
 int procfs_add_text(const char *path, procfs_text_fn make)
 {
-	(void)path;
-	host_procfs_text = make;
-	return 0;
+	for (size_t i = 0; i < ARRAY_SIZE(procfs_texts); i++) {
+		if (!procfs_texts[i].path || !strcmp(procfs_texts[i].path, path)) {
+			procfs_texts[i].path = path;
+			procfs_texts[i].make = make;
+			return 0;
+		}
+	}
+	return -ENOMEM;
+}
+
+procfs_text_fn host_procfs(const char *path)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(procfs_texts) && procfs_texts[i].path; i++)
+		if (!strcmp(procfs_texts[i].path, path))
+			return procfs_texts[i].make;
+	return NULL;
 }
 
 void host_setup(void)

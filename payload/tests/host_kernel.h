@@ -34,7 +34,7 @@ extern size_t host_console_len;
 void host_console_feed(const char *s);
 /* The last "goose: " message. */
 extern char host_last_msg[256];
-/* The last /proc file a higher layer added (procfs_add_text), to read. */
-extern procfs_text_fn host_procfs_text;
+/* What makes the /proc file at path a higher layer added (procfs_add_text), or NULL. */
+procfs_text_fn host_procfs(const char *path);
 
 #endif

@@ -304,10 +304,15 @@ static void test_tcp(void)
 		char text[1024];
 		size_t n;
 
-		CHECK(net_procfs_init() == 0 && host_procfs_text, "/proc/1/net/netstat added");
-		n = host_procfs_text(text, sizeof(text));
+		CHECK(net_procfs_init() == 0 && host_procfs("/proc/1/net/netstat"), "/proc/1/net/netstat added");
+		n = host_procfs("/proc/1/net/netstat")(text, sizeof(text));
 		CHECK(n > 0 && strstr(text, " InOctets OutOctets ") && strstr(text, "\nIpExt: 0 0 0 0 0 0 8 8 0 "),
 		      "netstat's IpExt counts the 8 bytes both ways: %s", text);
+		n = host_procfs("/proc/1/net/igmp")(text, sizeof(text));
+		CHECK(n > 0 && !strcmp(text, "Idx\tDevice    : Count Querier\tGroup    Users Timer\tReporter\n"
+					   "1\tlo        :     1      V3\n\t\t\t\t010000E0     1 0:00000000\t\t0\n"),
+		      "/proc/net/igmp: lo in 224.0.0.1, as Linux prints it: %s", text);
+		CHECK(host_procfs("/proc/1/net/igmp6")(text, sizeof(text)) == 0, "/proc/net/igmp6: goose's lo has no IPv6");
 	}
 	put(U_LEN, &(uint32_t){ 16 }, 4);
 	CHECK(net_getpeername(acc, U_ADDR, U_LEN) == 0, "getpeername");
@@ -570,6 +575,20 @@ static void test_provider(void)
 
 	CHECK(prov_give(&reset, sizeof(reset)) == 64 && net_provider_routes(&routes) == 0 &&
 	      net_provider_links(&links, &addrs, &naddrs) == 0, "IFRESET forgets them");
+	/* An IPv6 address: its interface is in the all-nodes groups and the
+	 * address's solicited-node group (/proc/net/igmp6). */
+	struct goose_net_addr ad6 = { .kind = GOOSE_NET_ADDR, .index = 2, .family = AF_INET6, .prefixlen = 64,
+				      .scope = 253, .addr = { 0xfe, 0x80, [13] = 0x12, [14] = 0x34, [15] = 0x56 } };
+	char text[1024];
+
+	CHECK(prov_give(&l, sizeof(l)) == 64 && prov_give(&ad6, sizeof(ad6)) == 64, "eth0 with fe80::...:12:3456");
+	host_procfs("/proc/1/net/igmp6")(text, sizeof(text));
+	CHECK(!strcmp(text, "2    eth0            ff020000000000000000000000000001     1 00000004 0\n"
+			    "2    eth0            ff010000000000000000000000000001     1 00000004 0\n"
+			    "2    eth0            ff0200000000000000000001ff123456     1 00000004 0\n"),
+	      "/proc/net/igmp6 as Linux prints it: %s", text);
+	host_procfs("/proc/1/net/igmp")(text, sizeof(text));
+	CHECK(!strstr(text, "eth0"), "no IPv4 address: not in /proc/net/igmp");
 
 	/* close: a CLOSE request, and the handle is gone. */
 	CHECK(fd_close((int)afd) == 0 && prov_take(q, 1) == 1 && q[0].nr == GOOSE_NET_CLOSE && !q[0].id &&

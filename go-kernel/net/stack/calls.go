@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"io"
 	"math"
+	"runtime"
 	"sync"
+	"syscall"
+	"unsafe"
 
 	"gvisor.dev/gvisor/pkg/tcpip"
 	"gvisor.dev/gvisor/pkg/tcpip/header"
@@ -565,4 +568,58 @@ func (s *socket) recvmsg(msg uint64, flags uint32) int64 {
 		}
 	}
 	return s.recvCall(iov, flags, name, msg+msghdrNamelen, msg+msghdrFlags)
+}
+
+// sendfileChunk bounds what one sendfile reads of its file: a short count
+// is an answer, as from Linux when the socket's buffer fills.
+const sendfileChunk = 256 << 10
+
+// sendfile serves sendfile(2) into the socket: the provider reads the
+// file itself (in_fd is the program's descriptor of a file, not an
+// internet socket, so the call does not come back here), sends what it
+// read, and moves *offp (offp != 0) or the file's position by what was
+// sent, as Linux's do_sendfile does.
+func (s *socket) sendfile(inFd int, offp, count uint64) int64 {
+	if count == 0 {
+		return 0
+	}
+	var off int64
+	if offp != 0 {
+		v, ok := readU64(offp)
+		if !ok {
+			return -EFAULT
+		}
+		off = int64(v)
+		if off < 0 {
+			return -EINVAL
+		}
+	}
+	buf := make([]byte, min(count, sendfileChunk))
+	var got int
+	var err error
+	if offp != 0 {
+		got, err = syscall.Pread(inFd, buf, off)
+	} else {
+		got, err = syscall.Read(inFd, buf)
+	}
+	if err != nil {
+		return -int64(err.(syscall.Errno))
+	}
+	if got == 0 {
+		return 0
+	}
+	sent := s.sendCall(iovecs{{uint64(uintptr(unsafe.Pointer(&buf[0]))), uint64(got)}}, 0, nil)
+	runtime.KeepAlive(buf)
+	kept := max(sent, 0)
+	if offp != 0 {
+		if kept > 0 && !writeU64(offp, uint64(off+kept)) {
+			return -EFAULT
+		}
+	} else if int(kept) < got {
+		// Give back what the socket did not take.
+		if _, err := syscall.Seek(inFd, kept-int64(got), 1); err != nil {
+			return -int64(err.(syscall.Errno))
+		}
+	}
+	return sent
 }

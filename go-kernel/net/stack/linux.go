@@ -12,6 +12,7 @@ const (
 	sysWrite       = 64
 	sysReadv       = 65
 	sysWritev      = 66
+	sysSendfile    = 71
 	sysSocket      = 198
 	sysBind        = 200
 	sysListen      = 201

@@ -498,6 +498,8 @@ func (s *socket) call(req Request) int64 {
 		return s.sendCall(iovecs{{a[1], a[2]}}, uint32(a[3]), to)
 	case sysSendmsg:
 		return s.sendmsg(a[1], uint32(a[2]))
+	case sysSendfile:
+		return s.sendfile(int(int32(a[1])), a[2], a[3])
 	}
 	return -ENOSYS
 }
@@ -517,7 +519,7 @@ type Stats struct {
 var opNames = [...]string{
 	"socket", "bind", "listen", "accept", "connect", "getsockname", "getpeername",
 	"sendto", "recvfrom", "setsockopt", "getsockopt", "shutdown", "sendmsg", "recvmsg",
-	"read", "write", "readv", "writev", "ioctl", "close", "other",
+	"read", "write", "readv", "writev", "ioctl", "close", "sendfile", "other",
 }
 
 func (st *Stats) op(nr uint32) *atomic.Uint64 {
@@ -563,6 +565,8 @@ func (st *Stats) op(nr uint32) *atomic.Uint64 {
 		i = 18
 	case NrClose:
 		i = 19
+	case sysSendfile:
+		i = 20
 	}
 	return &st.ops[i]
 }

@@ -3,6 +3,7 @@ package stack
 import (
 	"bytes"
 	"net/netip"
+	"os"
 	"syscall"
 	"testing"
 )
@@ -581,5 +582,66 @@ func TestSeq(t *testing.T) {
 	h.wait(s, writable, readable)
 	if h.st.stats.Ready.Load() == 0 || h.st.stats.Ops()["write"] != 50 {
 		t.Fatalf("stats: %v %v", h.st.stats.String(), h.st.stats.Ops())
+	}
+}
+
+// sendfile into a socket: the provider reads the file itself, from *offset
+// (moved by what was sent) or from the file's position (likewise).
+func TestSendfile(t *testing.T) {
+	h := newHarness(t)
+	l, port := h.listener(afInet, sockaddr4("127.0.0.1", 0))
+	c := h.connect(afInet, sockaddr4("127.0.0.1", port))
+	h.wait(l, readable, 0)
+	s, _, r := h.accept(l)
+	if r != 0 {
+		t.Fatalf("accept: %d", r)
+	}
+	h.wait(c, writable, 0)
+	f, err := os.CreateTemp(t.TempDir(), "sendfile")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	content := []byte("0123456789abcdefghij")
+	f.Write(content)
+	fd := uint64(f.Fd())
+
+	off := make([]byte, 8)
+	le.PutUint64(off, 5)
+	if r := h.call(c, sysSendfile, fd, h.ptr(off), 7); r != 7 || le.Uint64(off) != 12 {
+		t.Fatalf("sendfile from offset 5: %d, offset now %d (want 7, 12)", r, le.Uint64(off))
+	}
+	if _, err := f.Seek(10, 0); err != nil {
+		t.Fatal(err)
+	}
+	if r := h.call(c, sysSendfile, fd, 0, 100); r != 10 {
+		t.Fatalf("sendfile from the position: %d, want 10 (to the end)", r)
+	}
+	if pos, _ := f.Seek(0, 1); pos != 20 {
+		t.Fatalf("file position %d after sendfile, want 20", pos)
+	}
+	if r := h.call(c, sysSendfile, fd, 0, 100); r != 0 {
+		t.Fatalf("sendfile at the end of the file: %d, want 0", r)
+	}
+	le.PutUint64(off, ^uint64(0))
+	if r := h.call(c, sysSendfile, fd, h.ptr(off), 1); r != -EINVAL {
+		t.Fatalf("sendfile from a negative offset: %d, want -EINVAL", r)
+	}
+	if r := h.call(c, sysSendfile, 9999, 0, 1); r != -int64(syscall.EBADF) {
+		t.Fatalf("sendfile from a bad descriptor: %d, want -EBADF", r)
+	}
+	want := "56789ab" + "abcdefghij"
+	got := make([]byte, 0, len(want))
+	for len(got) < len(want) {
+		h.wait(s, readable, 0)
+		buf := make([]byte, 64)
+		r := h.call(s, sysRead, h.ptr(buf), 64)
+		if r <= 0 {
+			t.Fatalf("read: %d", r)
+		}
+		got = append(got, buf[:r]...)
+	}
+	if string(got) != want {
+		t.Fatalf("received %q, want %q", got, want)
 	}
 }

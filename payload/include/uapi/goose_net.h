@@ -15,8 +15,10 @@
  *
  * 2. Requests: each system call on a provider socket (bind, listen,
  *    accept, accept4, connect, sendto, recvfrom, setsockopt, getsockopt,
- *    shutdown, sendmsg, recvmsg, read, write, readv, writev, and ioctl
- *    requests other than FIOCLEX, FIONCLEX and FIONBIO) becomes one struct
+ *    shutdown, sendmsg, recvmsg, read, write, readv, writev, sendfile with
+ *    the socket as out_fd (the provider reads in_fd itself, and moves
+ *    *offset or in_fd's position by what it sent), and ioctl requests
+ *    other than FIOCLEX, FIONCLEX and FIONBIO) becomes one struct
  *    goose_net_req, which the provider reads from the provider file (whole
  *    records; EAGAIN when there is none; EPOLLIN when there is). The calling
  *    thread waits in goose, signals or not, until the reply. The request is
