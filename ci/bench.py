@@ -117,6 +117,7 @@ class Settings:
             "console": ["-mib=1"] if quick else ["-mib=4"],
             "parallel": ["-goroutines=8", "-blocks=12"] if quick else ["-goroutines=8", "-blocks=48"],
             "scale": ["-ms=100"] if quick else ["-ms=300"],
+            "loopback": ["-rounds=500", "-mib=8"] if quick else ["-rounds=2000", "-mib=32"],
         }
         self.smps = [1, 2] if quick else [1, 2, 4]
         # The network rows: seconds of requests, and the bulk transfer's size.
@@ -829,6 +830,29 @@ class Bench:
             self.record(g, rep, row.goose, key)
             self.record(r, rep, row.ref, key)
 
+    def loopback(self, rep):
+        """TCP on 127.0.0.1 within one program (go-kernel/net/bench/loopback),
+        GOMAXPROCS=2 on both sides, goose at SMP=2: goose's own sockets
+        (GOOSE_NET=off keeps the provider out) and the provider's netstack
+        loopback, each against the host's."""
+        args = self.s.args["loopback"]
+        net = ["-global", "virtio-mmio.force-legacy=false", "-netdev", "user,id=n0,restrict=on",
+               "-device", "virtio-net-device,netdev=n0"]
+        own = run_goose("loopback.own.goose", self.images["loopback"], args, ["GOOSE_NET=off"], smp=2)
+        prov = run_goose("loopback.provider.goose", self.images["loopback"], args,
+                         ["GOOSE_NET_ADDR=10.0.2.15/24"], smp=2, qemu_extra=net)
+        ref = run_ref("loopback.ref", self.elfs["loopback"], args, {"GOMAXPROCS": "2"})
+        for run in (own, prov, ref):
+            save_log(run, rep)
+        for key, what, unit in (("loop_rtt", "a 64-byte message and its echo", "us"),
+                                ("loop_bulk", "one connection's bulk transfer", "MiB/s")):
+            for side, g in (("own", own), ("provider", prov)):
+                row = self.t.row("%s_%s" % (key, side), "TCP loopback: %s; goose: %s" % (
+                    what, "its own sockets" if side == "own" else "the provider's netstack"), unit,
+                    better="lower" if unit == "us" else "higher")
+                self.record(g, rep, row.goose, key)
+                self.record(ref, rep, row.ref, key)
+
     # --- measured once --------------------------------------------------------
 
     def min_mem_search(self, key, title, ok_at):
@@ -975,6 +999,9 @@ class Bench:
         if self.wanted("net"):
             self.elfs["nethttpd"] = build_program(gobin, os.path.join(NET_MODULE, "bench", "httpd"), "nethttpd",
                                                   NET_MODULE)
+        if self.wanted("loopback"):
+            self.elfs["loopback"] = build_program(gobin, os.path.join(NET_MODULE, "bench", "loopback"), "loopback",
+                                                  NET_MODULE)
         for p in progs:
             self.elfs[p] = build_program(gobin, os.path.join(MODULE, "bench", p), p)
         try:
@@ -986,7 +1013,7 @@ class Bench:
         steps = [("hello", self.hello), ("boot_icount", self.boot_icount), ("syscall", self.syscall),
                  ("icount", self.icount), ("sched", self.sched), ("vector", self.vector), ("gc", self.gc),
                  ("console", self.console), ("parallel", self.parallel), ("scale", self.scale),
-                 ("net", self.net)]
+                 ("net", self.net), ("loopback", self.loopback)]
         steps = [(n, f) for n, f in steps if self.wanted(n)]
         for rep in range(self.s.reps):
             for name, f in steps:
@@ -1286,7 +1313,7 @@ def main():
     ap.add_argument("--reps", type=int, help="repetitions (default BENCH_REPS, or 5; 1 when quick)")
     ap.add_argument("--quick", action="store_true", help="a fast smoke run (BENCH_QUICK=1)")
     ap.add_argument("--only", help="comma-separated: hello,boot_icount,syscall,icount,sched,gc,console,parallel,"
-                                   "scale,net,min_mem,image")
+                                   "scale,net,loopback,min_mem,image")
     ap.add_argument("--out", help="directory for perf.md, perf.dat, perf-ratios.png "
                                   "(default docs/, or build/bench/ when quick)")
     a = ap.parse_args()
