@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"gvisor.dev/gvisor/pkg/buffer"
 	"gvisor.dev/gvisor/pkg/tcpip"
@@ -182,6 +183,15 @@ func (s *Stack) build() error {
 	s.ns.SetTransportProtocolOption(tcp.ProtocolNumber, &sack)
 	moderate := tcpip.TCPModerateReceiveBufferOption(true)
 	s.ns.SetTransportProtocolOption(tcp.ProtocolNumber, &moderate)
+	// netstack drops a segment that arrives while the receiver's memory
+	// (its unread data and queued segments, overhead included) is over
+	// its receive buffer, even inside the window it advertised; under
+	// QEMU the reader often lags so, and the sender then retransmits on
+	// its timer, which doubles each time: a full-duplex bulk transfer on
+	// loopback stalled for minutes (11 timeouts in a row). Linux's
+	// TCP_RTO_MAX is 120 s; 2 s bounds such a stall.
+	maxRTO := tcpip.TCPMaxRTOOption(2 * time.Second)
+	s.ns.SetTransportProtocolOption(tcp.ProtocolNumber, &maxRTO)
 
 	if e := s.ns.CreateNICWithOptions(LoopbackNIC, loopback.New(), stack.NICOptions{Name: "lo"}); e != nil {
 		return fmt.Errorf("create lo: %v", e)
