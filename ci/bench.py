@@ -62,7 +62,6 @@ import re
 import resource
 import shlex
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -70,6 +69,8 @@ import threading
 import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(REPO, "ci"))
+from examples import free_port  # noqa: E402
 MODULE = os.path.join(REPO, "go-kernel")
 NET_MODULE = os.path.join(MODULE, "net")
 BUILD = os.path.join(REPO, "build", "bench")
@@ -415,14 +416,6 @@ class ExampleProbe:
 
 
 # ------------------------------------------------------------------- network
-
-def free_port():
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
 
 def net_client(port, secs, bulk_mib, workers):
     """HTTP against 127.0.0.1:port: workers keep-alive connections sending
@@ -908,7 +901,6 @@ class Bench:
                                                  "qemu"))), r.why())
 
         self.min_mem_search("min_mem", "smallest QEMU -m that runs hello (step %d MiB)" % self.s.mem_step, hello_at)
-        sys.path.insert(0, os.path.join(REPO, "ci"))
         import examples
         examples.RUN_TIMEOUT, examples.HTTPD_TIMEOUT = 30, 90
         gobin = go_binary()

@@ -162,18 +162,9 @@ func (s *socket) connect(addr, n uint64) int64 {
 		}
 		return 0
 	}
-	fa, e := decodeSockaddr(b, s.family, false)
+	fa, e := s.destination(b)
 	if e != 0 {
 		return -e
-	}
-	if fa.Addr.BitLen() == 0 {
-		// Connecting to the unspecified address reaches this host
-		// (Linux routes 0.0.0.0 and :: to the loopback).
-		if s.family == afInet {
-			fa.Addr = header.IPv4Loopback
-		} else {
-			fa.Addr = header.IPv6Loopback
-		}
 	}
 	err := s.ep.Connect(fa)
 	switch err.(type) {
@@ -359,16 +350,9 @@ func (s *socket) sendCall(iov iovecs, flags uint32, to []byte) int64 {
 	if to != nil && s.proto == ipprotoUDP {
 		// A stream socket ignores the address (net/ipv4/tcp.c), as
 		// Linux does for a connected socket.
-		fa, e := decodeSockaddr(to, s.family, false)
+		fa, e := s.destination(to)
 		if e != 0 {
 			return -e
-		}
-		if fa.Addr.BitLen() == 0 {
-			if s.family == afInet {
-				fa.Addr = header.IPv4Loopback
-			} else {
-				fa.Addr = header.IPv6Loopback
-			}
 		}
 		opts.To = &fa
 	}
@@ -622,4 +606,18 @@ func (s *socket) sendfile(inFd int, offp, count uint64) int64 {
 		}
 	}
 	return sent
+}
+
+// destination decodes a connect or sendto address; the unspecified one
+// reaches this host (Linux routes 0.0.0.0 and :: to the loopback).
+func (s *socket) destination(b []byte) (tcpip.FullAddress, int64) {
+	fa, e := decodeSockaddr(b, s.family, false)
+	if e == 0 && fa.Addr.BitLen() == 0 {
+		if s.family == afInet {
+			fa.Addr = header.IPv4Loopback
+		} else {
+			fa.Addr = header.IPv6Loopback
+		}
+	}
+	return fa, e
 }

@@ -81,13 +81,8 @@ func (s *Stack) interfaceRecords() []byte {
 		})
 		for _, pa := range addrs {
 			a := pa.AddressWithPrefix.Address
-			r := AddrRecord{Index: int32(nic), PrefixLen: uint8(pa.AddressWithPrefix.PrefixLen)}
-			switch a.Len() {
-			case 4:
-				r.Family = afInet
-			case 16:
-				r.Family = afInet6
-			default:
+			r := AddrRecord{Index: int32(nic), PrefixLen: uint8(pa.AddressWithPrefix.PrefixLen), Family: familyOf(a)}
+			if r.Family == 0 {
 				continue
 			}
 			if a == header.IPv4Broadcast {
@@ -115,13 +110,8 @@ func (s *Stack) interfaceRecords() []byte {
 		}
 		dst := rt.Destination.ID()
 		r := RouteRecord{Index: int32(EthNIC), DstLen: uint8(rt.Destination.Prefix()), Protocol: rtprotKernel,
-			Scope: rtScopeLink}
-		switch dst.Len() {
-		case 4:
-			r.Family = afInet
-		case 16:
-			r.Family = afInet6
-		default:
+			Scope: rtScopeLink, Family: familyOf(dst)}
+		if r.Family == 0 {
 			continue
 		}
 		copy(r.Dst[:], dst.AsSlice())
@@ -143,4 +133,15 @@ func (s *Stack) interfaceRecords() []byte {
 		r.Encode(rec())
 	}
 	return out
+}
+
+// familyOf is an address's AF_INET or AF_INET6, or 0.
+func familyOf(a tcpip.Address) uint8 {
+	switch a.Len() {
+	case 4:
+		return afInet
+	case 16:
+		return afInet6
+	}
+	return 0
 }
