@@ -345,7 +345,7 @@ HOST_KERNEL_net := $(HOST_KERNEL)
 host_srcs = $(foreach f,$(HOST_SRC_$(1)),$(call payload_src,$(f))) $(HOST_KERNEL_$(1))
 PAYLOAD_H := $(wildcard $(addsuffix /*.h,$(PAYLOAD_DIRS)))
 .SECONDEXPANSION:
-$(BUILD)/host/test_%: payload/tests/test_%.c $$(call host_srcs,$$*) $(PAYLOAD_H) | $(DEPS_STAMP)
+$(BUILD)/host/test_%: payload/tests/test_%.c $$(call host_srcs,$$*) $(PAYLOAD_H) $(GEN_HEADERS) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(call host_srcs,$*)
 
