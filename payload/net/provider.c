@@ -17,15 +17,20 @@
  *   reply   the provider's write of a REPLY record marks the request done
  *           and makes its thread run the call again (sched_rerun).
  *   pass 2  psock_call finds the request done and finishes the call: a
- *           descriptor for socket and accept, the result for the rest. A
- *           blocking socket whose answer was EAGAIN (EINPROGRESS, EALREADY
- *           for connect) waits instead for the socket's readiness to
- *           change (file_block: signals, SA_RESTART and timeouts as for any
+ *           descriptor for accept, the result for the rest. A blocking
+ *           socket whose answer was EAGAIN (EINPROGRESS, EALREADY for
+ *           connect) waits instead for the socket's readiness to change
+ *           (syscall_wait: signals, SA_RESTART and timeouts as for any
  *           file) and the call then runs again from pass 1; if it changed
  *           while the request was out, the request goes again at once.
  *
- * What goose keeps of a psock is its handle and its readiness (READY
- * records, kept by their seq), which is what poll and epoll see.
+ * socket, getsockname and getpeername never wait for the provider (Go
+ * makes them with RawSyscall, keeping its P): goose answers them itself.
+ *
+ * What goose keeps of a psock is its handle, its names (NAME records) and
+ * its readiness (READY records, kept by their seq), which is what poll and
+ * epoll see, and what lets a read or write that would find nothing be
+ * answered here (surely_eagain).
  *
  * Everything here runs under the big lock, as the rest of net/.
  */
