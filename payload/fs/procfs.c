@@ -54,24 +54,6 @@
 #define PROC_TEXT_MAX 16384
 static char proc_text[PROC_TEXT_MAX];
 
-struct pbuf {
-	char *s;
-	size_t n, size;
-};
-
-static void __attribute__((format(printf, 2, 3))) pp(struct pbuf *pb, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (pb->n >= pb->size)
-		return;
-	va_start(ap, fmt);
-	int k = vsnprintf(pb->s + pb->n, pb->size - pb->n, fmt, ap);
-
-	va_end(ap);
-	pb->n = MIN(pb->n + (size_t)(k > 0 ? k : 0), pb->size - 1);
-}
-
 /* A file's maker: its text for thread tid (0: the process). */
 typedef void (*proc_show)(struct pbuf *pb, int tid);
 

@@ -30,6 +30,27 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 #endif
 
+/* Text made piece by piece into s (size bytes, kept NUL-terminated): n
+ * bytes so far; pp appends, cutting what does not fit (/proc's files). */
+struct pbuf {
+	char *s;
+	size_t n, size;
+};
+
+static inline void __attribute__((format(printf, 2, 3))) pp(struct pbuf *pb, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (pb->n >= pb->size)
+		return;
+	va_start(ap, fmt);
+	int k = vsnprintf(pb->s + pb->n, pb->size - pb->n, fmt, ap);
+	size_t end = pb->n + (size_t)(k > 0 ? k : 0);
+
+	va_end(ap);
+	pb->n = end < pb->size - 1 ? end : pb->size - 1;
+}
+
 /*
  * Tables filled from the files that add to them, as Linux's early_param and
  * initcalls are: REGISTER(table, type, entry) puts a pointer to entry into

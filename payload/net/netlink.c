@@ -15,8 +15,6 @@
  * if_addr.h (ifaddrmsg, IFA_*); port ids as net/netlink/af_netlink.c
  * (netlink_autobind) gives them.
  */
-#include <stdarg.h>
-
 #include "include/uapi/errno.h"
 #include "include/uapi/goose_net.h"
 #include "include/uapi/netlink.h"
@@ -96,21 +94,6 @@ static int net_links(const struct goose_net_link **links, const struct goose_net
  * one with IPv6 in ff02::1 and ff01::1 (all nodes) and in the
  * solicited-node group ff02::1:ffXX:XXXX of each of its addresses.
  */
-static size_t put_text(char *buf, size_t size, size_t at, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-static size_t put_text(char *buf, size_t size, size_t at, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (at >= size)
-		return at;
-	va_start(ap, fmt);
-	int n = vsnprintf(buf + at, size - at, fmt, ap);
-
-	va_end(ap);
-	return n < 0 ? at : MIN(at + (size_t)n, size - 1);
-}
-
 static bool has_family(const struct goose_net_addr *addrs, int naddrs, int index, int family)
 {
 	for (int i = 0; i < naddrs; i++)
@@ -124,24 +107,25 @@ size_t net_igmp_text(char *buf, size_t size)
 	const struct goose_net_link *links;
 	const struct goose_net_addr *addrs;
 	int naddrs, nlinks = net_links(&links, &addrs, &naddrs);
-	size_t at = put_text(buf, size, 0, "Idx\tDevice    : Count Querier\tGroup    Users Timer\tReporter\n");
+	struct pbuf pb = { buf, 0, size };
 
+	pp(&pb, "Idx\tDevice    : Count Querier\tGroup    Users Timer\tReporter\n");
 	for (int i = 0; i < nlinks; i++) {
 		if (!has_family(addrs, naddrs, links[i].index, AF_INET))
 			continue;
 		/* The group in the kernel's byte order (little-endian): 224.0.0.1. */
-		at = put_text(buf, size, at, "%d\t%-10s:     1      V3\n\t\t\t\t010000E0     1 0:00000000\t\t0\n",
-			      links[i].index, links[i].name);
+		pp(&pb, "%d\t%-10s:     1      V3\n\t\t\t\t010000E0     1 0:00000000\t\t0\n", links[i].index,
+		   links[i].name);
 	}
-	return at;
+	return pb.n;
 }
 
-static size_t igmp6_line(char *buf, size_t size, size_t at, const struct goose_net_link *l, const uint8_t g[16])
+static void igmp6_line(struct pbuf *pb, const struct goose_net_link *l, const uint8_t g[16])
 {
-	at = put_text(buf, size, at, "%-4d %-15s ", l->index, l->name);
+	pp(pb, "%-4d %-15s ", l->index, l->name);
 	for (int k = 0; k < 16; k++)
-		at = put_text(buf, size, at, "%02x", g[k]);
-	return put_text(buf, size, at, "     1 00000004 0\n");
+		pp(pb, "%02x", g[k]);
+	pp(pb, "     1 00000004 0\n");
 }
 
 size_t net_igmp6_text(char *buf, size_t size)
@@ -149,7 +133,7 @@ size_t net_igmp6_text(char *buf, size_t size)
 	const struct goose_net_link *links;
 	const struct goose_net_addr *addrs;
 	int naddrs, nlinks = net_links(&links, &addrs, &naddrs);
-	size_t at = 0;
+	struct pbuf pb = { buf, 0, size };
 
 	if (size)
 		buf[0] = 0;
@@ -159,9 +143,9 @@ size_t net_igmp6_text(char *buf, size_t size)
 		if (!has_family(addrs, naddrs, links[i].index, AF_INET6))
 			continue;
 		g[15] = 1;
-		at = igmp6_line(buf, size, at, &links[i], g);
+		igmp6_line(&pb, &links[i], g);
 		g[1] = 0x01;
-		at = igmp6_line(buf, size, at, &links[i], g);
+		igmp6_line(&pb, &links[i], g);
 		for (int k = 0; k < naddrs; k++) {
 			const struct goose_net_addr *ad = &addrs[k];
 			uint8_t sn[16] = { 0xff, 0x02, [11] = 1, [12] = 0xff };
@@ -169,10 +153,10 @@ size_t net_igmp6_text(char *buf, size_t size)
 			if (ad->index != links[i].index || ad->family != AF_INET6 || ad->scope == RT_SCOPE_HOST)
 				continue;
 			memcpy(sn + 13, ad->addr + 13, 3);
-			at = igmp6_line(buf, size, at, &links[i], sn);
+			igmp6_line(&pb, &links[i], sn);
 		}
 	}
-	return at;
+	return pb.n;
 }
 
 static void nl_answer(const struct nlmsghdr *q, const uint8_t *body, size_t n, struct nl_reply *r)

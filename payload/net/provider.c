@@ -277,7 +277,7 @@ static long req_finish(struct thread *t)
 
 	memcpy(a, r->rec.a, sizeof(a));
 	t->net_req = NULL;
-	file_get(f);	/* the request's hold goes with it */
+	r->f = NULL;	/* the request's hold on f is this call's now */
 	req_free(r);
 	long ret = res;
 
@@ -433,7 +433,7 @@ long psock_name(int fd, uint64_t uaddr, uint64_t ulen, bool peer)
 static long psock_rw(struct file *f, void *buf, size_t len, uint64_t *off)
 {
 	/* Reads and writes come by psock_call; what else moves bytes through
-	 * file ops (sendfile, splice) is refused, and Go then reads and
+	 * file ops (splice, sendfile from what has no offset) is refused, and Go then reads and
 	 * writes itself. */
 	(void)f, (void)buf, (void)len, (void)off;
 	return -EINVAL;

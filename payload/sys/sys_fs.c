@@ -123,14 +123,10 @@ SYSCALL(sendfile)
 	uint8_t bounce[4096];	/* on this hart's stack: out's write may let go of the big lock */
 	struct file *out, *in;
 
+	if (t->net_req)
+		return psock_call(t, SYS_sendfile, a);	/* its second pass */
 	out = fd_get((int)a[0]);
 	in = fd_get((int)a[1]);
-	/* Into a provider socket from a file: the provider's to do, reading
-	 * the file itself (it must never wait: from a pipe, or anything else
-	 * without an offset, EINVAL below, and Go reads and writes itself). */
-	if (t->net_req || (psock_file(out) && in && in->ops->seekable && in->ops->read &&
-			   (in->flags & O_ACCMODE) != O_WRONLY && !(in->flags & O_PATH)))
-		return psock_call(t, SYS_sendfile, a);
 	uint64_t count = MIN(a[3], RW_MAX), done = 0, pos = 0;
 	long r = 0;
 
@@ -149,6 +145,10 @@ SYSCALL(sendfile)
 		return -EBADF;
 	if (!in->ops->seekable || !in->ops->read || !out->ops->write || (out->flags & O_APPEND))
 		return -EINVAL;
+	/* Into a provider socket: the provider's to do, reading the file
+	 * itself (one with an offset, checked above: it must never wait). */
+	if (psock_file(out))
+		return psock_call(t, SYS_sendfile, a);
 	uint64_t *off = a[2] ? &pos : &in->off;
 	/* Both files stay ours while out's write lets go of the big lock (rw_one). */
 	bool hold = out->ops->drops_big_lock;
