@@ -242,10 +242,27 @@ static BOOT_OPTION(harts_option, "goose.harts", "goose.harts=<n>",
 static BOOT_OPTION(faultahead_option, "goose.faultahead", "goose.faultahead=<pages>",
 		   "pages a first touch maps at once when the program fills anonymous memory in address order "
 		   "(default 16, at most 512; 0 or 1: one page a fault, as without it)");
+static BOOT_OPTION(idlepoll_option, "goose.idlepoll", "goose.idlepoll=<us>",
+		   "how long an idle hart polls for work before it waits for an interrupt (default 50, at most "
+		   "10000; 0: it waits at once, and every wake-up takes an IPI)");
+static BOOT_OPTION(tlbdefer_option, "goose.tlbdefer", "goose.tlbdefer=0|1",
+		   "1 (default): munmap of private anonymous memory lets the other harts flush their TLBs at their "
+		   "next trap, its pages and addresses kept out of use until then; 0: it waits for them at once, "
+		   "as Linux does");
 static BOOT_OPTION(crashtest_option, "goose.crashtest", "goose.crashtest[=locks]",
 		   "fault inside goose on purpose before the program starts, to see the report a goose bug gives "
 		   "(function, file and line of goose's code, registers); `=locks`: take two locks against their "
 		   "order, which a GOOSE_DEBUG=locks build reports with both call sites");
+
+/* Digits only, at least one. */
+static bool is_number(const char *s)
+{
+	const char *e = s;
+
+	while (*e >= '0' && *e <= '9')
+		e++;
+	return e != s && !*e;
+}
 
 /* goose's options: a misspelt one is an error, not silently nothing. */
 static void boot_check_options(void)
@@ -687,16 +704,27 @@ void goose_main(unsigned long hartid, uint64_t fdt_pa)
 	li.no_vdso_clock = opt && !strcmp(opt, "0");
 	opt = boot_option_value(&bootargs, &faultahead_option);
 	if (opt) {
-		const char *e = opt;
-
-		while (*e >= '0' && *e <= '9')
-			e++;
-		if (e == opt || *e || strtou64(opt) > VM_FAULT_AHEAD_MAX) {
+		if (!is_number(opt) || strtou64(opt) > VM_FAULT_AHEAD_MAX) {
 			gmsg("goose.faultahead=%s: want a number of pages, 0 to %u", opt, VM_FAULT_AHEAD_MAX);
 			boot_fail();
 		}
 		vm_set_fault_ahead(strtou64(opt));
 	}
+	opt = boot_option_value(&bootargs, &idlepoll_option);
+	sched_set_idle_poll(IDLE_POLL_US_DEFAULT);
+	if (opt) {
+		if (!is_number(opt) || strtou64(opt) > IDLE_POLL_US_MAX) {
+			gmsg("goose.idlepoll=%s: want microseconds, 0 to %u", opt, IDLE_POLL_US_MAX);
+			boot_fail();
+		}
+		sched_set_idle_poll(strtou64(opt));
+	}
+	opt = boot_option_value(&bootargs, &tlbdefer_option);
+	if (opt && strcmp(opt, "0") && strcmp(opt, "1")) {
+		gmsg("goose.tlbdefer=%s: want 0 or 1", opt);
+		boot_fail();
+	}
+	vm_set_tlb_defer(!opt || !strcmp(opt, "1"));
 
 	syscall_set_cpu(li.hwcap, bh ? bh->ext : 0);
 	if (bh && bh->isa[0])

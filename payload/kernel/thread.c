@@ -32,6 +32,16 @@ static struct thread *sleepers;
 static struct thread *waiters;
 /* Harts asleep in sched_idle, by index: a thread made runnable wakes one. */
 static uint64_t idle_harts;
+/* Of those, the ones still polling the run queue before their wfi: they
+ * need no IPI. */
+static uint64_t polling_harts;
+/* How long an idle hart polls before its wfi (goose.idlepoll), in ticks. */
+static uint64_t idle_poll_ticks;
+
+void sched_set_idle_poll(uint64_t us)
+{
+	idle_poll_ticks = clock_ns_to_ticks(us * 1000);
+}
 
 struct thread *thread_alloc(void)
 {
@@ -167,8 +177,15 @@ void sched_make_runnable(struct thread *t)
 	/* Work for an idle hart: wake one (another than this, which is busy). */
 	uint64_t others = idle_harts & ~(1ull << this_hart()->index);
 
-	if (others)
-		smp_kick(&harts[__builtin_ctzll(others)]);
+	/* A polling hart sees the queue without one (sched_idle's order:
+	 * the queue written, then polling_harts read; the poller clears its
+	 * bit, then reads the queue). */
+	if (!others)
+		return;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&polling_harts, __ATOMIC_SEQ_CST) & others)
+		return;
+	smp_kick(&harts[__builtin_ctzll(others)]);
 }
 
 static struct thread *rq_pop(void)
@@ -338,26 +355,51 @@ void sched_yield_current(struct hart *h)
 	h->resched = true;
 }
 
+/* Poll for work until the tick `until`: a thread on the run queue or an
+ * interrupt pending (the timer's included). Whether one came. */
+static bool sched_poll(uint64_t until)
+{
+	while (clock_ticks() < until)
+		if (__atomic_load_n(&rq_head, __ATOMIC_RELAXED) || (csr_read(CSR_SIP) & (SIE_SSIE | SIE_STIE | SIE_SEIE)))
+			return true;
+	return false;
+}
+
 /*
  * Wait for an interrupt with the big lock dropped, so other harts go on.
  * The hart is marked idle under the lock, so whoever makes a thread
  * runnable after that sends it an IPI; an IPI that arrives before the wfi
  * leaves SSIP pending and the wfi returns at once: no wake-up is lost.
+ *
+ * First it polls the run queue for goose.idlepoll microseconds, as Linux's
+ * haltpoll does in a virtual machine: a hart woken from wfi by an IPI
+ * costs both harts far more on QEMU (the IPI goes through M-mode and
+ * QEMU's global lock) than the wait, and a thread blocked in futex is
+ * often woken again within microseconds. Meanwhile the hart is in
+ * polling_harts and wakers spare the IPI.
  */
 static void sched_idle(struct hart *h)
 {
 	uint64_t next = MIN(sleepers ? sleepers->deadline : UINT64_MAX, itimer_expire(clock_ticks()));
+	uint64_t bit = 1ull << h->index;
 
 	clock_set_timer(h, next);
 	h->current = NULL;
-	idle_harts |= 1ull << h->index;
+	idle_harts |= bit;
 	/* In wfi the hart uses no translation: shootdowns pass it by. */
 	smp_tlb_lazy(h);
-	spin_unlock(&big_lock);
 	uint64_t slept = clock_ticks();
 
 	h->idle_since = slept;
-	wfi();
+	if (idle_poll_ticks)
+		__atomic_or_fetch(&polling_harts, bit, __ATOMIC_SEQ_CST);
+	spin_unlock(&big_lock);
+	if (!idle_poll_ticks || !sched_poll(MIN(next, slept + idle_poll_ticks))) {
+		__atomic_and_fetch(&polling_harts, ~bit, __ATOMIC_SEQ_CST);
+		if (!__atomic_load_n(&rq_head, __ATOMIC_SEQ_CST))
+			wfi();
+	}
+	__atomic_and_fetch(&polling_harts, ~bit, __ATOMIC_SEQ_CST);
 	csr_clear(CSR_SIP, SIE_SSIE);
 	h->idle_ticks += clock_ticks() - slept;
 	h->idle_since = 0;

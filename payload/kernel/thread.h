@@ -164,5 +164,9 @@ struct frame *sched_resume(struct hart *h, struct thread *prev);
 void sched_expire_timers(uint64_t now);
 /* End the current slice of t at the next scheduling point. */
 void sched_yield_current(struct hart *h);
+/* goose.idlepoll: how long an idle hart polls before its wfi. */
+#define IDLE_POLL_US_DEFAULT 50
+#define IDLE_POLL_US_MAX 10000
+void sched_set_idle_poll(uint64_t us);
 
 #endif

@@ -138,6 +138,7 @@ static void trap_interrupt(struct hart *h, uint64_t irq)
 	case IRQ_S_TIMER:
 		/* sched_resume reprograms the timer, which clears the interrupt. */
 		clock_set_timer(h, UINT64_MAX);
+		vm_tick();
 		break;
 	case IRQ_S_SOFT:
 		csr_clear(CSR_SIP, SIE_SSIE);
@@ -155,6 +156,9 @@ struct frame *trap_handler(struct frame *f)
 	struct hart *h = this_hart();
 	struct thread *t = frame_thread(f);
 	uint64_t cause = f->scause;
+
+	/* A deferred shootdown since this hart last came in (mm/vm.c). */
+	smp_tlb_check(h);
 
 	/* A call that needs no shared state runs with no lock (sys/syscall.c);
 	 * the thread goes straight back unless something waits for it. The

@@ -236,11 +236,15 @@ void *vm_private_kaddr(uint64_t va)
 
 int vm_fault(uint64_t va, uint32_t access)
 {
-	spin_lock(&mm_lock);
-	int r = fault_locked(va, access);
+	for (;;) {
+		spin_lock(&mm_lock);
+		int r = fault_locked(va, access);
 
-	spin_unlock(&mm_lock);
-	return r;
+		spin_unlock(&mm_lock);
+		/* No page left: the pages deferred unmaps hold come back first. */
+		if (r != -ENOMEM || !vm_settle())
+			return r;
+	}
 }
 
 /*

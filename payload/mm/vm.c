@@ -101,10 +101,14 @@ static void pte_for_range(uint64_t start, uint64_t end, void (*fn)(uint64_t va, 
  * that entry. Held by mm_lock.
  */
 static uint64_t gathered[128], ngathered, gather_lo = UINT64_MAX, gather_hi;
+/* Whether pte_drop took out a valid PTE since this was last cleared: a
+ * range that had none needs no shootdown (no hart can have cached one). */
+static bool dropped_valid;
 
 static void pte_drop(uint64_t va, uint64_t *pte, uint32_t arg)
 {
 	(void)arg;
+	dropped_valid |= *pte & PTE_V;
 	if ((*pte & (PTE_V | PTE_SW_KEPT)) && !(*pte & PTE_SW_NOFREE)) {
 		if (ngathered == ARRAY_SIZE(gathered))
 			vm_flush(gather_lo, gather_hi);
@@ -200,6 +204,104 @@ void vm_flush(uint64_t start, uint64_t end)
 	ngathered = 0;
 	gather_lo = UINT64_MAX;
 	gather_hi = 0;
+}
+
+/*
+ * Deferred unmaps (vm_unmap): munmap of private anonymous memory fences
+ * this hart only. The other harts fence at their next trap
+ * (smp_tlb_defer/smp_tlb_check), and until every one has, the range and
+ * its pages stay out of use: the pages wait here, mmap looks for room
+ * elsewhere, and a mapping made over the range anyway (MAP_FIXED, or no
+ * room left) or a page that cannot be had first shoots the rest down the
+ * usual way (defer_settle). On QEMU a shootdown costs a wait of 10-15 us
+ * for the other hart's IPI; a thread that unmaps while others run paid it
+ * on every munmap.
+ *
+ * What a program can tell: a thread on another hart that still holds a
+ * translation of the unmapped pages reads and writes them (the old pages,
+ * no one else's) until that hart next traps, at most a time slice later,
+ * where Linux would have it fault at once. goose.tlbdefer=0 turns it off.
+ * Held by mm_lock; entries in generation order.
+ */
+#define DEFER_RANGES 32
+#define DEFER_PAGES 1024
+static struct {
+	uint64_t start, end, gen;
+} deferred[DEFER_RANGES];
+static int ndeferred;
+static uint64_t dpages[DEFER_PAGES], dpage_gen[DEFER_PAGES], ndpages;
+static bool defer_on = true;
+
+void vm_set_tlb_defer(bool on)
+{
+	defer_on = on;
+}
+
+/* Pages and ranges whose generation every hart has passed go. */
+static void defer_retire(void)
+{
+	uint64_t n = 0;
+	int r = 0;
+
+	while (n < ndpages && smp_tlb_passed(dpage_gen[n]))
+		n++;
+	pmem_free_many(&pmem, dpages, n);
+	memmove(dpages, dpages + n, (ndpages - n) * sizeof(dpages[0]));
+	memmove(dpage_gen, dpage_gen + n, (ndpages - n) * sizeof(dpage_gen[0]));
+	ndpages -= n;
+	while (r < ndeferred && smp_tlb_passed(deferred[r].gen))
+		r++;
+	memmove(deferred, deferred + r, (ndeferred - r) * sizeof(deferred[0]));
+	ndeferred -= r;
+}
+
+/* Everything deferred is shot down now and goes. */
+static void defer_settle(void)
+{
+	if (!ndeferred && !ndpages)
+		return;
+	sfence_vma_all();
+	smp_tlb_shootdown(0, USER_TOP);
+	pmem_free_many(&pmem, dpages, ndpages);
+	ndpages = 0;
+	ndeferred = 0;
+}
+
+/* The lowest start of a deferred range that [start, end) overlaps, or 0. */
+static uint64_t defer_overlap(uint64_t start, uint64_t end)
+{
+	uint64_t lo = 0;
+
+	for (int i = 0; i < ndeferred; i++)
+		if (deferred[i].start < end && deferred[i].end > start && (!lo || deferred[i].start < lo))
+			lo = deferred[i].start;
+	return lo;
+}
+
+/* The gathered pages of an unmap of [start, end) (its PTEs gone) wait for
+ * the other harts instead of a shootdown; false when they cannot (it is
+ * off, or no room: the caller flushes). The room is at most 1/64 of RAM. */
+static bool defer_unmap(uint64_t start, uint64_t end)
+{
+	uint64_t room = MIN((uint64_t)DEFER_PAGES, pmem.total_pages / 64);
+
+	defer_retire();
+	if (!defer_on || ndeferred == DEFER_RANGES || ngathered > room - MIN(room, ndpages))
+		return false;
+	sfence_vma_all();
+	uint64_t g = smp_tlb_defer();
+
+	for (uint64_t i = 0; i < ngathered; i++) {
+		dpages[ndpages] = gathered[i];
+		dpage_gen[ndpages++] = g;
+	}
+	deferred[ndeferred].start = MIN(start, gather_lo);
+	deferred[ndeferred].end = MAX(end, gather_hi);
+	deferred[ndeferred++].gen = g;
+	ngathered = 0;
+	gather_lo = UINT64_MAX;
+	gather_hi = 0;
+	return true;
 }
 
 /* A file mapping's VMA holds its file; a copy of the VMA holds it again. */
@@ -359,6 +461,9 @@ static uint64_t mapped_in(uint64_t start, uint64_t end)
 
 static int add_locked(uint64_t start, uint64_t end, uint32_t prot)
 {
+	/* No hart may still reach the old pages of a range mapped again. */
+	if (defer_overlap(start, end))
+		defer_settle();
 	uint64_t before = committed_in(start, end), was_mapped = mapped_in(start, end);
 	uint64_t after = (prot & PROT_WRITE) && !(prot & (VM_DEVICE | VM_SHARED)) ? (end - start) / PAGE_SIZE : 0;
 
@@ -407,8 +512,10 @@ static int set_file_locked(uint64_t start, uint64_t end, const struct vm_file_op
 
 static void discard_locked(uint64_t start, uint64_t end)
 {
+	dropped_valid = false;
 	pte_for_range(start, end, pte_drop, 0);
-	vm_flush(start, end);
+	if (dropped_valid || ngathered)
+		vm_flush(start, end);
 }
 
 static void remove_locked(uint64_t start, uint64_t end)
@@ -443,7 +550,7 @@ static void unmap_file_locked(const void *mapping, uint64_t first, uint64_t end,
 }
 
 /* Is [start, end) entirely covered by VMAs? */
-bool vm_covered(uint64_t start, uint64_t end)
+static bool covered(uint64_t start, uint64_t end)
 {
 	uint64_t at = start;
 
@@ -459,7 +566,7 @@ static int protect_locked(uint64_t start, uint64_t end, uint32_t prot)
 {
 	uint64_t before = committed_in(start, end), after = 0;
 
-	if (!vm_covered(start, end))
+	if (!covered(start, end))
 		return -ENOMEM;
 	for (int i = vma_index(start); i < nvmas && vmas[i].start < end; i++) {
 		const struct vma *v = &vmas[i];
@@ -493,21 +600,16 @@ static int protect_locked(uint64_t start, uint64_t end, uint32_t prot)
 	return 0;
 }
 
-bool vm_range_free(uint64_t start, uint64_t end)
+static bool range_free(uint64_t start, uint64_t end)
 {
-	for (int i = 0; i < nvmas; i++)
-		if (vmas[i].start < end && vmas[i].end > start)
-			return false;
-	return true;
+	int i = vma_index(start);
+
+	return i == nvmas || vmas[i].start >= end;
 }
 
-uint64_t vm_find_free(uint64_t len, uint64_t hint)
+/* The highest room for len bytes below top, or 0. */
+static uint64_t free_below(uint64_t top, uint64_t len)
 {
-	if (hint && hint >= PAGE_SIZE && hint <= USER_MMAP_TOP && len <= USER_MMAP_TOP - hint &&
-	    vm_range_free(hint, hint + len))
-		return hint;
-	uint64_t top = USER_MMAP_TOP;
-
 	for (int i = nvmas - 1; i >= 0; i--) {
 		if (vmas[i].start >= top)
 			continue;
@@ -518,6 +620,19 @@ uint64_t vm_find_free(uint64_t len, uint64_t hint)
 	if (top >= USER_MMAP_BOTTOM && top - USER_MMAP_BOTTOM >= len)
 		return top - len;
 	return 0;
+}
+
+/* Room for len bytes: at hint if it is free, else the highest room below
+ * USER_MMAP_TOP, away from deferred unmaps while there is room elsewhere. */
+static uint64_t find_free(uint64_t len, uint64_t hint)
+{
+	if (hint && hint >= PAGE_SIZE && hint <= USER_MMAP_TOP && len <= USER_MMAP_TOP - hint &&
+	    range_free(hint, hint + len) && !defer_overlap(hint, hint + len))
+		return hint;
+	for (uint64_t top = USER_MMAP_TOP, at; (at = free_below(top, len)); top = defer_overlap(at, at + len))
+		if (!defer_overlap(at, at + len))
+			return at;
+	return free_below(USER_MMAP_TOP, len);
 }
 
 const struct vma *vm_find(uint64_t va)
@@ -685,7 +800,7 @@ static long remap_to(uint64_t addr, uint64_t old_len, uint64_t new_addr, uint64_
 	if (r)
 		return r;
 	if (!(flags & MREMAP_FIXED)) {
-		new_addr = vm_find_free(new_len, new_addr);
+		new_addr = find_free(new_len, new_addr);
 		if (!new_addr)
 			return -ENOMEM;
 	}
@@ -732,7 +847,7 @@ static long mremap_locked(uint64_t addr, uint64_t old_len, uint64_t new_len, uin
 	 * pages after are free (vma_expandable). */
 	uint64_t end = v->end, delta = new_len - old_len;
 
-	if (old_len == end - addr && delta <= REMAP_END - end && vm_range_free(end, end + delta)) {
+	if (old_len == end - addr && delta <= REMAP_END - end && range_free(end, end + delta)) {
 		struct vma c = *v;
 
 		return (r = map_like(&c, end, delta, end)) ? r : (long)addr;
@@ -740,7 +855,7 @@ static long mremap_locked(uint64_t addr, uint64_t old_len, uint64_t new_len, uin
 	/* Else a move, if the caller allows one, anywhere free. */
 	if (!(flags & MREMAP_MAYMOVE))
 		return -ENOMEM;
-	new_addr = vm_find_free(new_len, 0);
+	new_addr = find_free(new_len, 0);
 	if (!new_addr)
 		return -ENOMEM;
 	return remap_move(addr, old_len, new_addr, new_len, false);
@@ -801,6 +916,7 @@ uint64_t vm_committed_pages(void)
 		stmt;                                   \
 		if (ngathered)                          \
 			vm_flush(gather_lo, gather_hi); \
+		defer_retire();                         \
 		spin_unlock(&mm_lock);                  \
 	} while (0)
 
@@ -840,6 +956,81 @@ int vm_set_file(uint64_t start, uint64_t end, const struct vm_file_ops *ops, voi
 void vm_remove(uint64_t start, uint64_t end)
 {
 	MM_CHANGE(remove_locked(start, end));
+}
+
+/* Private anonymous memory only, which no file holds and no one else can
+ * have: its unmap may be deferred. */
+static bool anon_only(uint64_t start, uint64_t end)
+{
+	for (int i = vma_index(start); i < nvmas && vmas[i].start < end; i++)
+		if (vmas[i].fops || (vmas[i].prot & (VM_DEVICE | VM_SHARED)))
+			return false;
+	return true;
+}
+
+static void unmap_locked(uint64_t start, uint64_t end)
+{
+	if (!anon_only(start, end)) {
+		remove_locked(start, end);
+		return;
+	}
+	committed -= committed_in(start, end);
+	mapped -= mapped_in(start, end);
+	dropped_valid = false;
+	pte_for_range(start, end, pte_drop, 0);
+	if ((dropped_valid || ngathered) && !defer_unmap(start, end))
+		vm_flush(start, end);
+	vma_carve(start, end);
+}
+
+void vm_unmap(uint64_t start, uint64_t end)
+{
+	MM_CHANGE(unmap_locked(start, end));
+}
+
+static long map_locked(uint64_t addr, uint64_t len, uint32_t prot, enum vm_map_how how)
+{
+	if (how == VM_MAP_FIXED)
+		remove_locked(addr, addr + len);
+	else if (how == VM_MAP_NOREPLACE && !range_free(addr, addr + len))
+		return -EEXIST;
+	else if (how == VM_MAP_ANYWHERE && !(addr = find_free(len, addr)))
+		return -ENOMEM;
+	return add_locked(addr, addr + len, prot) ? -ENOMEM : (long)addr;
+}
+
+long vm_map(uint64_t addr, uint64_t len, uint32_t prot, enum vm_map_how how)
+{
+	long r;
+
+	MM_CHANGE(r = map_locked(addr, len, prot, how));
+	return r;
+}
+
+bool vm_covered(uint64_t start, uint64_t end)
+{
+	spin_lock(&mm_lock);
+	bool r = covered(start, end);
+
+	spin_unlock(&mm_lock);
+	return r;
+}
+
+void vm_tick(void)
+{
+	spin_lock(&mm_lock);
+	defer_retire();
+	spin_unlock(&mm_lock);
+}
+
+bool vm_settle(void)
+{
+	spin_lock(&mm_lock);
+	bool any = ndpages;
+
+	defer_settle();
+	spin_unlock(&mm_lock);
+	return any;
 }
 
 void vm_discard(uint64_t start, uint64_t end)

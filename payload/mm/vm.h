@@ -70,6 +70,21 @@ uint64_t vm_phys(uint64_t va);
 int vm_add(uint64_t start, uint64_t end, uint32_t prot);
 /* Remove [start, end) from VMAs and page tables, freeing the pages. */
 void vm_remove(uint64_t start, uint64_t end);
+/* munmap: vm_remove, but the shootdown of private anonymous memory is
+ * deferred to the other harts' next traps (vm.c, "Deferred unmaps"). */
+void vm_unmap(uint64_t start, uint64_t end);
+/* goose.tlbdefer=0: every unmap shoots down at once. */
+void vm_set_tlb_defer(bool on);
+/* Deferred unmaps every hart has passed let go of their pages (the timer
+ * calls it); vm_settle shoots the rest down now: whether it had pages. */
+void vm_tick(void);
+bool vm_settle(void);
+/* A new mapping of [addr, addr + len) as mmap makes one, in one step: with
+ * VM_MAP_FIXED whatever is there goes first; VM_MAP_NOREPLACE fails with
+ * -EEXIST when anything is there; VM_MAP_ANYWHERE takes room where there
+ * is some (addr a hint) or fails with -ENOMEM. The address, or the error. */
+enum vm_map_how { VM_MAP_ANYWHERE, VM_MAP_FIXED, VM_MAP_NOREPLACE };
+long vm_map(uint64_t addr, uint64_t len, uint32_t prot, enum vm_map_how how);
 /* [start, end), one mapping vm_add just made, maps file from page index
  * pgoff (see struct vm_file_ops); the VMA takes a hold on file. 0 or -ENOMEM. */
 int vm_set_file(uint64_t start, uint64_t end, const struct vm_file_ops *ops, void *file, const void *mapping,
@@ -100,9 +115,6 @@ void vm_discard(uint64_t start, uint64_t end);
  * address, or -EINVAL, -EFAULT, -ENOMEM. A move takes the pages along
  * (their PTEs, not copies); see vm.c. */
 long vm_mremap(uint64_t addr, uint64_t old_len, uint64_t new_len, uint64_t flags, uint64_t new_addr);
-/* Find len bytes of free address space, top-down; 0 when none. */
-uint64_t vm_find_free(uint64_t len, uint64_t hint);
-bool vm_range_free(uint64_t start, uint64_t end);
 /* Is [start, end) entirely covered by mappings? */
 bool vm_covered(uint64_t start, uint64_t end);
 /* Has the page at va a frame now (mincore)? */

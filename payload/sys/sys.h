@@ -23,6 +23,8 @@ long timespec_from_user(uint64_t uts, uint64_t *ns);
 typedef long (*syscall_fn)(struct thread *t, const uint64_t *a);
 /* What riscv_hwprobe reports: the boot hart's letters (AT_HWCAP) and FDT_EXT_* bits. */
 void syscall_set_cpu(uint64_t hwcap, uint32_t ext);
+/* May this mmap run without the big lock (sys_mm.c)? */
+bool sys_mmap_lockless(const uint64_t *a);
 /* The program break starts at the end of the loaded image. */
 void sys_brk_init(uint64_t image_end);
 

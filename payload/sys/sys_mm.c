@@ -112,21 +112,20 @@ SYSCALL(mmap)
 		if ((flags & MAP_TYPE) != MAP_PRIVATE)
 			vm_flags |= VM_SHARED | ((f->flags & O_ACCMODE) == O_RDWR ? VM_MAYWRITE : 0);
 	}
+	enum vm_map_how how = VM_MAP_ANYWHERE;
+
 	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
 		if (addr & (PAGE_SIZE - 1))
 			return -EINVAL;
 		if (!user_range(addr, len))
 			return -ENOMEM;
-		if ((flags & MAP_FIXED_NOREPLACE) && !(flags & MAP_FIXED) && !vm_range_free(addr, addr + len))
-			return -EEXIST;
-		vm_remove(addr, addr + len);
-	} else {
-		addr = vm_find_free(len, ALIGN_DOWN(addr, PAGE_SIZE));
-		if (!addr)
-			return -ENOMEM;
+		how = flags & MAP_FIXED ? VM_MAP_FIXED : VM_MAP_NOREPLACE;
 	}
-	if (vm_add(addr, addr + len, prot | vm_flags))
-		return -ENOMEM;
+	long m = vm_map(how == VM_MAP_ANYWHERE ? ALIGN_DOWN(addr, PAGE_SIZE) : addr, len, prot | vm_flags, how);
+
+	if (m < 0)
+		return m;
+	addr = (uint64_t)m;
 	if (f) {
 		long r = f->ops->mmap(f, addr, len, prot, off, (flags & MAP_TYPE) != MAP_PRIVATE);
 
@@ -155,6 +154,19 @@ SYSCALL(mmap)
 	return (long)addr;
 }
 
+/*
+ * mmap without the big lock (sys/syscall.c, syscall_lockless): new
+ * private anonymous memory anywhere, which reaches nothing but the VMAs
+ * (vm_map takes mm_lock for them). Everything else takes the usual way.
+ */
+bool sys_mmap_lockless(const uint64_t *a)
+{
+	uint32_t flags = (uint32_t)a[3];
+
+	return (flags & (MAP_TYPE | MAP_ANONYMOUS | MAP_FIXED | MAP_FIXED_NOREPLACE | MAP_POPULATE | MAP_LOCKED)) ==
+	       (MAP_PRIVATE | MAP_ANONYMOUS);
+}
+
 SYSCALL(munmap)
 {
 	uint64_t addr = a[0], len = a[1] > UINT64_MAX - PAGE_SIZE ? 0 : ALIGN_UP(a[1], PAGE_SIZE);
@@ -165,7 +177,7 @@ SYSCALL(munmap)
 	/* The vDSO stays: Linux lets it go, but then every signal would crash. */
 	if (addr + len > USER_MAP_END)
 		len = addr < USER_MAP_END ? USER_MAP_END - addr : 0;
-	vm_remove(addr, addr + len);
+	vm_unmap(addr, addr + len);
 	return 0;
 }
 
@@ -403,7 +415,7 @@ SYSCALL(brk)
 	uint64_t old_end = ALIGN_UP(brk_cur, PAGE_SIZE), new_end = ALIGN_UP(want, PAGE_SIZE);
 
 	if (new_end > old_end) {
-		if (!vm_range_free(old_end, new_end) || vm_add(old_end, new_end, PROT_READ | PROT_WRITE))
+		if (vm_map(old_end, new_end - old_end, PROT_READ | PROT_WRITE, VM_MAP_NOREPLACE) < 0)
 			return (long)brk_cur;
 	} else if (new_end < old_end) {
 		vm_remove(new_end, old_end);

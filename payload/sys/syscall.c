@@ -103,6 +103,8 @@ void syscall_handle(struct thread *t)
 
 bool syscall_lockless(struct thread *t)
 {
+	bool mm = false;
+
 	switch (t->frame.a7) {
 	case SYS_getpid:
 	case SYS_getppid:
@@ -112,6 +114,11 @@ bool syscall_lockless(struct thread *t)
 	case SYS_getgid:
 	case SYS_getegid:
 		break;
+	case SYS_mmap:
+		if (!sys_mmap_lockless(frame_args(&t->frame)))
+			return false;
+		mm = true;
+		break;
 	default:
 		return false;
 	}
@@ -119,7 +126,13 @@ bool syscall_lockless(struct thread *t)
 	if (trace_mask || !loader_is_syscall_site(t->frame.pc))
 		return false;
 	t->frame.pc += 4;
+	/* mmap reaches no program memory: shootdowns pass the hart by
+	 * meanwhile, as a fault's (kernel/trap.c). */
+	if (mm)
+		smp_tlb_lazy(t->frame.hart);
 	syscall_handle(t);
+	if (mm)
+		smp_tlb_active(t->frame.hart);
 	return true;
 }
 

@@ -53,11 +53,26 @@ void panic(const char *fmt, ...)
 static int shootdowns;
 static uint64_t free_at_shootdown;
 
+/* The deferred ones (vm.c's deferred unmaps): generations handed out,
+ * and the one every other hart has passed, which a test moves on. */
+static uint64_t gens, passed;
+
 void smp_tlb_shootdown(uint64_t start, uint64_t size)
 {
 	(void)start, (void)size;
 	shootdowns++;
 	free_at_shootdown = pmem.free_pages;
+	passed = gens;	/* every hart fenced */
+}
+
+uint64_t smp_tlb_defer(void)
+{
+	return ++gens;
+}
+
+bool smp_tlb_passed(uint64_t g)
+{
+	return g <= passed;
 }
 
 static void *arena;
@@ -844,12 +859,110 @@ static void test_free_after_flush(void)
 	CHECK(free_at_shootdown == free0 + 8 + 256, "the last 36 went back after the last shootdown");
 }
 
+/* Touch n pages from va on. */
+static bool touch(uint64_t va, uint64_t n)
+{
+	bool ok = true;
+
+	for (uint64_t i = 0; i < n; i++)
+		ok = ok && vm_fault(va + i * PAGE, PROT_WRITE) == 0;
+	return ok;
+}
+
+/*
+ * munmap of private anonymous memory (vm_unmap) waits for no hart: no
+ * shootdown, and its pages and addresses stay out of use until every hart
+ * has passed its generation; a mapping over the range, or a fault with no
+ * page left, shoots down at once. Files, shared and device mappings, and
+ * goose.tlbdefer=0 take the usual way.
+ */
+static void test_deferred_unmap(void)
+{
+	setup();
+	/* One page a touch; the room for deferred pages is 1/64 of the
+	 * arena's 512: 8. */
+	vm_set_fault_ahead(1);
+	uint64_t hi = USER_MMAP_TOP - 16 * PAGE, free0, a, b;
+
+	passed = gens;
+	CHECK(vm_map(0, 16 * PAGE, PROT_READ | PROT_WRITE, VM_MAP_ANYWHERE) == (long)hi, "the first mmap goes top-down");
+	CHECK(touch(hi, 4), "4 pages touched");
+	free0 = pmem.free_pages;
+	shootdowns = 0;
+	vm_unmap(hi, hi + 16 * PAGE);
+	CHECK(shootdowns == 0 && pmem.free_pages == free0 && !vm_find(hi) && !vm_resident(hi),
+	      "unmapped with no shootdown, its pages kept (%d shootdowns, %ld pages back)", shootdowns,
+	      (long)(pmem.free_pages - free0));
+	CHECK(vm_fault(hi, PROT_READ) == -EFAULT, "the range faults at once on this hart");
+	a = (uint64_t)vm_map(0, 16 * PAGE, PROT_READ | PROT_WRITE, VM_MAP_ANYWHERE);
+	CHECK(a + 16 * PAGE <= hi, "a new mapping keeps off the range (0x%lx)", a);
+	b = (uint64_t)vm_map(hi + 4 * PAGE, PAGE, PROT_READ, VM_MAP_ANYWHERE);
+	CHECK(b != hi + 4 * PAGE && b + PAGE <= a, "a hint inside it is not taken (0x%lx)", b);
+	vm_remove(b, b + PAGE);
+	/* Another hart comes by a trap: the next change lets the pages go. */
+	passed = gens;
+	vm_tick();
+	CHECK(pmem.free_pages == free0 + 4, "passed: the 4 pages back (%ld)", (long)(pmem.free_pages - free0));
+	CHECK(vm_map(0, 16 * PAGE, PROT_READ | PROT_WRITE, VM_MAP_ANYWHERE) == (long)hi, "and the range free again");
+	CHECK(shootdowns == 0, "still no shootdown");
+
+	/* MAP_FIXED over a deferred range shoots it down first. */
+	CHECK(touch(hi, 2), "touched again");
+	vm_unmap(hi, hi + 16 * PAGE);
+	free0 = pmem.free_pages;
+	CHECK(vm_map(hi, 16 * PAGE, PROT_READ, VM_MAP_FIXED) == (long)hi && shootdowns == 1 &&
+		      pmem.free_pages == free0 + 2,
+	      "MAP_FIXED over it: one shootdown, the pages back (%d, %ld)", shootdowns,
+	      (long)(pmem.free_pages - free0));
+	CHECK(vm_map(hi, PAGE, PROT_READ, VM_MAP_NOREPLACE) == -EEXIST, "NOREPLACE over a mapping: EEXIST");
+	vm_remove(hi, hi + 16 * PAGE);
+
+	/* No page left: a fault takes the deferred ones back first. */
+	setup();
+	passed = gens;
+	uint64_t big = (uint64_t)vm_map(0, ARENA_PAGES * PAGE, PROT_READ | PROT_WRITE, VM_MAP_ANYWHERE);
+	uint64_t n = 0;
+
+	while (n < 4 && vm_fault(big + n * PAGE, PROT_WRITE) == 0)
+		n++;
+	vm_unmap(big, big + n * PAGE);
+	free0 = pmem.free_pages;
+	shootdowns = 0;
+	for (n = 4; pmem.free_pages > 0 && vm_fault(big + n * PAGE, PROT_WRITE) == 0; n++)
+		;
+	CHECK(shootdowns == 0, "no shootdown while pages are left");
+	CHECK(vm_fault(big + n * PAGE, PROT_WRITE) == 0 && shootdowns == 1,
+	      "the fault that finds none shoots down and gets one of the 4 (%d)", shootdowns);
+	vm_remove(big, big + ARENA_PAGES * PAGE);
+
+	/* A private file mapping, and goose.tlbdefer=0: at once. */
+	setup();
+	passed = gens;
+	vm_set_tlb_defer(false);
+	a = (uint64_t)vm_map(0, 4 * PAGE, PROT_READ | PROT_WRITE, VM_MAP_ANYWHERE);
+	CHECK(touch(a, 4), "touched");
+	free0 = pmem.free_pages;
+	shootdowns = 0;
+	vm_unmap(a, a + 4 * PAGE);
+	CHECK(shootdowns == 1 && pmem.free_pages == free0 + 4, "tlbdefer=0: a shootdown, the pages back");
+	vm_set_tlb_defer(true);
+
+	/* More than the room: at once too. */
+	a = (uint64_t)vm_map(0, 16 * PAGE, PROT_READ | PROT_WRITE, VM_MAP_ANYWHERE);
+	CHECK(touch(a, 9), "touched 9");
+	shootdowns = 0;
+	vm_unmap(a, a + 16 * PAGE);
+	CHECK(shootdowns == 1, "9 pages with room for 8: a shootdown");
+	vm_set_fault_ahead(VM_FAULT_AHEAD_DEFAULT);
+}
+
 int main(void)
 {
 	test_demand_zero();
 	test_fault_ahead();
 	test_fault_fast();
 	test_free_after_flush();
+	test_deferred_unmap();
 	test_protect();
 	test_uaccess();
 	test_pte_ad_bits();

@@ -77,6 +77,15 @@ static inline struct hart *this_hart(void)
 void smp_tlb_shootdown(uint64_t start, uint64_t size);
 /* The hart stops using the program's translations (wfi, waiting for the
  * big lock), and starts again. */
+/* A deferred shootdown: the caller has changed the entries and fenced
+ * itself; the other harts fence at their next trap. The generation to
+ * wait for with smp_tlb_passed. */
+uint64_t smp_tlb_defer(void);
+/* Has every hart's TLB been clean of generation g's entries (or is it
+ * using none of the program's translations now)? */
+bool smp_tlb_passed(uint64_t g);
+/* At every trap: fence if a shootdown (deferred or passed by) went by. */
+void smp_tlb_check(struct hart *h);
 void smp_tlb_lazy(struct hart *h);
 void smp_tlb_active(struct hart *h);
 /* Make hart h enter goose soon (an IPI), e.g. to deliver a signal. */

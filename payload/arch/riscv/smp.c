@@ -16,8 +16,35 @@ int nharts;
  * reads tlb_gen (all sequentially consistent). Either the shooter sees the
  * hart active and fences it, or the hart sees the new generation and
  * flushes itself.
+ *
+ * A deferred shootdown (smp_tlb_defer) fences no one: it only takes a
+ * generation, and every hart flushes at its next trap (smp_tlb_check, the
+ * first thing trap_handler does), which the timer makes sure of within a
+ * time slice. tlb_seen says how far a hart's TLB is clean; smp_tlb_passed
+ * tells the caller (mm/vm.c's deferred unmap) when every hart is.
  */
 static uint64_t tlb_gen;
+
+/* h's TLB holds nothing from before generation g (it fenced): its
+ * tlb_seen is at least g. The hart itself and shooters both write it. */
+static void tlb_seen_raise(struct hart *h, uint64_t g)
+{
+	uint64_t seen = __atomic_load_n(&h->tlb_seen, __ATOMIC_SEQ_CST);
+
+	while (seen < g && !__atomic_compare_exchange_n(&h->tlb_seen, &seen, g, false, __ATOMIC_SEQ_CST,
+							 __ATOMIC_SEQ_CST))
+		;
+}
+
+void smp_tlb_check(struct hart *h)
+{
+	uint64_t g = __atomic_load_n(&tlb_gen, __ATOMIC_SEQ_CST);
+
+	if (__atomic_load_n(&h->tlb_seen, __ATOMIC_RELAXED) < g) {
+		sfence_vma_all();
+		tlb_seen_raise(h, g);
+	}
+}
 
 void smp_tlb_lazy(struct hart *h)
 {
@@ -27,12 +54,27 @@ void smp_tlb_lazy(struct hart *h)
 void smp_tlb_active(struct hart *h)
 {
 	__atomic_store_n(&h->tlb_lazy, 0, __ATOMIC_SEQ_CST);
-	uint64_t g = __atomic_load_n(&tlb_gen, __ATOMIC_SEQ_CST);
+	smp_tlb_check(h);
+}
 
-	if (h->tlb_seen != g) {
-		h->tlb_seen = g;
-		sfence_vma_all();
+uint64_t smp_tlb_defer(void)
+{
+	uint64_t g = __atomic_add_fetch(&tlb_gen, 1, __ATOMIC_SEQ_CST);
+
+	tlb_seen_raise(this_hart(), g);
+	return g;
+}
+
+bool smp_tlb_passed(uint64_t g)
+{
+	for (int i = 0; i < nharts; i++) {
+		struct hart *h = &harts[i];
+
+		if (__atomic_load_n(&h->tlb_lazy, __ATOMIC_SEQ_CST) || __atomic_load_n(&h->tlb_seen, __ATOMIC_SEQ_CST) >= g)
+			continue;
+		return false;
 	}
+	return true;
 }
 
 void smp_tlb_shootdown(uint64_t start, uint64_t size)
@@ -40,13 +82,15 @@ void smp_tlb_shootdown(uint64_t start, uint64_t size)
 	struct hart *self = this_hart();
 	unsigned long mask = 0, base = 0;
 	uint64_t g = __atomic_add_fetch(&tlb_gen, 1, __ATOMIC_SEQ_CST);
+	uint64_t fenced = 0;	/* by index */
 
-	self->tlb_seen = g;
+	tlb_seen_raise(self, g);
 	for (int i = 0; i < nharts; i++) {
 		struct hart *h = &harts[i];
 
 		if (h == self || __atomic_load_n(&h->tlb_lazy, __ATOMIC_SEQ_CST))
 			continue;
+		fenced |= 1ull << i;
 		/* One hart mask for SBI RFENCE, from the lowest hart id; a hart
 		 * too far above it gets a call of its own. */
 		if (!mask) {
@@ -61,6 +105,9 @@ void smp_tlb_shootdown(uint64_t start, uint64_t size)
 	/* SBI RFENCE returns once those harts have fenced. */
 	if (mask)
 		sbi_remote_sfence_vma(mask, base, start, size);
+	for (int i = 0; fenced; i++, fenced >>= 1)
+		if (fenced & 1)
+			tlb_seen_raise(&harts[i], g);
 }
 
 /* Interrupt hart h (SBI IPI): it traps, and its sched_resume runs. */
