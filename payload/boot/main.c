@@ -245,10 +245,10 @@ static BOOT_OPTION(faultahead_option, "goose.faultahead", "goose.faultahead=<pag
 static BOOT_OPTION(idlepoll_option, "goose.idlepoll", "goose.idlepoll=<us>",
 		   "how long an idle hart polls for work before it waits for an interrupt (default 50, at most "
 		   "10000; 0: it waits at once, and every wake-up takes an IPI)");
-static BOOT_OPTION(tlbdefer_option, "goose.tlbdefer", "goose.tlbdefer=0|1",
-		   "1 (default): munmap of private anonymous memory lets the other harts flush their TLBs at their "
-		   "next trap, its pages and addresses kept out of use until then; 0: it waits for them at once, "
-		   "as Linux does");
+static BOOT_OPTION(tlbdefer_option, "goose.tlbdefer", "goose.tlbdefer=0",
+		   "munmap waits for every other hart to flush its TLB, as Linux does. Default 1: munmap of private "
+		   "anonymous memory lets them flush at their next trap, its pages and addresses kept out of use "
+		   "until then (docs/architecture.md, \"TLB shootdowns\")");
 static BOOT_OPTION(crashtest_option, "goose.crashtest", "goose.crashtest[=locks]",
 		   "fault inside goose on purpose before the program starts, to see the report a goose bug gives "
 		   "(function, file and line of goose's code, registers); `=locks`: take two locks against their "
