@@ -134,6 +134,7 @@ static void vm_parts(uint64_t *text_start, uint64_t *text_end, uint64_t *stack, 
 	const struct vma *v;
 
 	*text_start = *text_end = *stack = *data = 0;
+	vm_lock();
 	for (int i = 0; (v = vm_vma_at(i)); i++) {
 		uint64_t len = v->end - v->start;
 
@@ -146,6 +147,7 @@ static void vm_parts(uint64_t *text_start, uint64_t *text_end, uint64_t *stack, 
 		else if ((v->prot & PROT_WRITE) && !(v->prot & (VM_SHARED | VM_DEVICE)))
 			*data += len;	/* Linux's data_vm: private writable, not stack */
 	}
+	vm_unlock();
 }
 
 static const struct thread *proc_thread(int tid)
@@ -712,6 +714,7 @@ static long maps_read(struct file *f, void *buf, size_t len, uint64_t *off)
 	const struct vma *v;
 
 	(void)f;
+	vm_lock();
 	for (int i = 0; (v = vm_vma_at(i)) && done < len; i++) {
 		char line[128];
 		const char *name = v->start == USER_VDSO - PAGE_SIZE ? "[vvar]" : v->start == USER_VDSO ? "[vdso]" : "";
@@ -728,6 +731,7 @@ static long maps_read(struct file *f, void *buf, size_t len, uint64_t *off)
 		}
 		pos += (uint64_t)n;
 	}
+	vm_unlock();
 	*off += done;
 	return (long)done;
 }

@@ -1016,6 +1016,16 @@ bool vm_covered(uint64_t start, uint64_t end)
 	return r;
 }
 
+void vm_lock(void)
+{
+	spin_lock(&mm_lock);
+}
+
+void vm_unlock(void)
+{
+	spin_unlock(&mm_lock);
+}
+
 void vm_tick(void)
 {
 	spin_lock(&mm_lock);

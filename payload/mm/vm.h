@@ -121,9 +121,13 @@ bool vm_covered(uint64_t start, uint64_t end);
 bool vm_resident(uint64_t va);
 /* goose's address (direct map) for the program's va, or NULL when no frame. */
 void *vm_kaddr(uint64_t va);
+/* The VMA holding va, and the i-th VMA in address order (NULL past the
+ * last). Outside mm/, only between vm_lock and vm_unlock: mmap changes the
+ * list without the big lock. Nothing in between may fault or take mm_lock. */
 const struct vma *vm_find(uint64_t va);
-/* The i-th VMA in address order, or NULL past the last. */
 const struct vma *vm_vma_at(int i);
+void vm_lock(void);
+void vm_unlock(void);
 
 /* A page fault at va: 0 when handled (page supplied), -EFAULT when the
  * address is not mapped, -EACCES when mapped without that access, -EIO

@@ -7,9 +7,11 @@
  * mm_lock (LOCK_RANK_MM, taken under the big lock or alone): the VMAs, the
  * page tables and the resident counts. Every public function of vm.c and
  * fault.c that changes them takes it, and the *_locked ones expect it held.
- * Readers under the big lock need not take it: VMAs change only under both
- * locks, and without the big lock a PTE only ever goes from empty to a
- * page (vm_fault_fast), which a reader may see either way. vm_seq counts
+ * VMAs change without the big lock too (mmap of anonymous memory,
+ * sys_mmap_lockless), so every reader of them holds mm_lock (vm_lock
+ * outside mm/). PTEs change without the big lock only from empty to a page
+ * (vm_fault_fast), which a reader under the big lock may see either way,
+ * so it reads them without mm_lock. vm_seq counts
  * every change that takes PTEs away or changes a VMA, so a fault that let
  * the lock go to zero its pages knows whether what it saw still holds.
  */

@@ -285,9 +285,12 @@ static long lock_range(uint64_t start, uint64_t len, bool bring_in)
 		return -ENOMEM;
 	if (bring_in) {
 		for (uint64_t va = start; va < end; va += PAGE_SIZE) {
+			vm_lock();
 			const struct vma *v = vm_find(va);
+			bool device = v && (v->prot & VM_DEVICE);
 
-			int r = v && (v->prot & VM_DEVICE) ? 0 : vm_fault(va, PROT_READ);
+			vm_unlock();
+			int r = device ? 0 : vm_fault(va, PROT_READ);
 
 			if (r)
 				return r == -ENOMEM ? -EAGAIN : -ENOMEM;
@@ -360,25 +363,11 @@ SYSCALL(mincore)
  * alone). MS_SYNC of a writable shared mapping fsyncs its file, which
  * /dev/mem cannot be (EINVAL).
  */
-SYSCALL(msync)
+static long msync_check(uint64_t start, uint64_t end, uint32_t flags)
 {
-	uint64_t start = a[0], end;
-	uint32_t flags = (uint32_t)a[2];
 	long unmapped = 0;
 	const struct vma *v;
 
-	(void)t;
-	if (flags & ~(uint32_t)(MS_ASYNC | MS_INVALIDATE | MS_SYNC))
-		return -EINVAL;
-	if (start & (PAGE_SIZE - 1))
-		return -EINVAL;
-	if ((flags & MS_ASYNC) && (flags & MS_SYNC))
-		return -EINVAL;
-	end = start + ((a[1] + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1));
-	if (end < start)
-		return -ENOMEM;
-	if (end == start)
-		return 0;
 	for (int i = 0; (v = vm_vma_at(i)); i++) {
 		if (v->end <= start)
 			continue;
@@ -395,6 +384,30 @@ SYSCALL(msync)
 			return unmapped;
 	}
 	return -ENOMEM;
+}
+
+SYSCALL(msync)
+{
+	uint64_t start = a[0], end;
+	uint32_t flags = (uint32_t)a[2];
+
+	(void)t;
+	if (flags & ~(uint32_t)(MS_ASYNC | MS_INVALIDATE | MS_SYNC))
+		return -EINVAL;
+	if (start & (PAGE_SIZE - 1))
+		return -EINVAL;
+	if ((flags & MS_ASYNC) && (flags & MS_SYNC))
+		return -EINVAL;
+	end = start + ((a[1] + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1));
+	if (end < start)
+		return -ENOMEM;
+	if (end == start)
+		return 0;
+	vm_lock();
+	long r = msync_check(start, end, flags);
+
+	vm_unlock();
+	return r;
 }
 
 /* The program break: an anonymous region just past the ELF's last segment. */
