@@ -325,10 +325,11 @@ HOST_SRC_gosym := gosym.c elf.c
 HOST_SRC_kmap := kmap.c
 HOST_SRC_pmem := pmem.c
 HOST_SRC_uart := uart16550.c uart_sifive.c
-HOST_SRC_vm := vm.c fault.c uaccess.c pmem.c
+HOST_SRC_vm := vm.c defer.c fault.c uaccess.c pmem.c
 # The stateful half (fs/, net/) over the real mm/ and tests/host_kernel.c's
 # stand-ins for the kernel and devices below them.
-HOST_FS := tmpfs.c namei.c tree.c initramfs.c file.c locks.c pipe.c epoll.c eventfd.c devfs.c vm.c fault.c uaccess.c pmem.c \
+HOST_FS := tmpfs.c namei.c tree.c initramfs.c file.c locks.c pipe.c epoll.c eventfd.c devfs.c vm.c defer.c fault.c uaccess.c \
+	pmem.c \
 	kmem.c \
 	cpio.c bootargs.c
 HOST_SRC_fs := $(HOST_FS)

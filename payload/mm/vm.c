@@ -190,6 +190,13 @@ static int map_page_locked(uint64_t va, uint64_t pa, uint32_t prot)
 	return 0;
 }
 
+static void gather_reset(void)
+{
+	ngathered = 0;
+	gather_lo = UINT64_MAX;
+	gather_hi = 0;
+}
+
 /* Entries for [start, end) changed or went: this hart and every other
  * forget them, and then the pages pte_drop gathered go back. */
 void vm_flush(uint64_t start, uint64_t end)
@@ -201,107 +208,7 @@ void vm_flush(uint64_t start, uint64_t end)
 	sfence_vma_all();
 	smp_tlb_shootdown(start, end - start);
 	pmem_free_many(&pmem, gathered, ngathered);
-	ngathered = 0;
-	gather_lo = UINT64_MAX;
-	gather_hi = 0;
-}
-
-/*
- * Deferred unmaps (vm_unmap): munmap of private anonymous memory fences
- * this hart only. The other harts fence at their next trap
- * (smp_tlb_defer/smp_tlb_check), and until every one has, the range and
- * its pages stay out of use: the pages wait here, mmap looks for room
- * elsewhere, and a mapping made over the range anyway (MAP_FIXED, or no
- * room left) or a page that cannot be had first shoots the rest down the
- * usual way (defer_settle). On QEMU a shootdown costs a wait of 10-15 us
- * for the other hart's IPI; a thread that unmaps while others run paid it
- * on every munmap.
- *
- * What a program can tell: a thread on another hart that still holds a
- * translation of the unmapped pages reads and writes them (the old pages,
- * no one else's) until that hart next traps, at most a time slice later,
- * where Linux would have it fault at once. goose.tlbdefer=0 turns it off.
- * Held by mm_lock; entries in generation order.
- */
-#define DEFER_RANGES 32
-#define DEFER_PAGES 1024
-static struct {
-	uint64_t start, end, gen;
-} deferred[DEFER_RANGES];
-static int ndeferred;
-static uint64_t dpages[DEFER_PAGES], dpage_gen[DEFER_PAGES], ndpages;
-static bool defer_on = true;
-
-void vm_set_tlb_defer(bool on)
-{
-	defer_on = on;
-}
-
-/* Pages and ranges whose generation every hart has passed go. */
-static void defer_retire(void)
-{
-	uint64_t n = 0;
-	int r = 0;
-
-	while (n < ndpages && smp_tlb_passed(dpage_gen[n]))
-		n++;
-	pmem_free_many(&pmem, dpages, n);
-	memmove(dpages, dpages + n, (ndpages - n) * sizeof(dpages[0]));
-	memmove(dpage_gen, dpage_gen + n, (ndpages - n) * sizeof(dpage_gen[0]));
-	ndpages -= n;
-	while (r < ndeferred && smp_tlb_passed(deferred[r].gen))
-		r++;
-	memmove(deferred, deferred + r, (ndeferred - r) * sizeof(deferred[0]));
-	ndeferred -= r;
-}
-
-/* Everything deferred is shot down now and goes. */
-static void defer_settle(void)
-{
-	if (!ndeferred && !ndpages)
-		return;
-	sfence_vma_all();
-	smp_tlb_shootdown(0, USER_TOP);
-	pmem_free_many(&pmem, dpages, ndpages);
-	ndpages = 0;
-	ndeferred = 0;
-}
-
-/* The lowest start of a deferred range that [start, end) overlaps, or 0. */
-static uint64_t defer_overlap(uint64_t start, uint64_t end)
-{
-	uint64_t lo = 0;
-
-	for (int i = 0; i < ndeferred; i++)
-		if (deferred[i].start < end && deferred[i].end > start && (!lo || deferred[i].start < lo))
-			lo = deferred[i].start;
-	return lo;
-}
-
-/* The gathered pages of an unmap of [start, end) (its PTEs gone) wait for
- * the other harts instead of a shootdown; false when they cannot (it is
- * off, or no room: the caller flushes). The room is at most 1/64 of RAM. */
-static bool defer_unmap(uint64_t start, uint64_t end)
-{
-	uint64_t room = MIN((uint64_t)DEFER_PAGES, pmem.total_pages / 64);
-
-	defer_retire();
-	if (!defer_on || ndeferred == DEFER_RANGES || ngathered > room - MIN(room, ndpages))
-		return false;
-	sfence_vma_all();
-	uint64_t g = smp_tlb_defer();
-
-	for (uint64_t i = 0; i < ngathered; i++) {
-		dpages[ndpages] = gathered[i];
-		dpage_gen[ndpages++] = g;
-	}
-	deferred[ndeferred].start = MIN(start, gather_lo);
-	deferred[ndeferred].end = MAX(end, gather_hi);
-	deferred[ndeferred++].gen = g;
-	ngathered = 0;
-	gather_lo = UINT64_MAX;
-	gather_hi = 0;
-	return true;
+	gather_reset();
 }
 
 /* A file mapping's VMA holds its file; a copy of the VMA holds it again. */
@@ -978,8 +885,12 @@ static void unmap_locked(uint64_t start, uint64_t end)
 	mapped -= mapped_in(start, end);
 	dropped_valid = false;
 	pte_for_range(start, end, pte_drop, 0);
-	if ((dropped_valid || ngathered) && !defer_unmap(start, end))
-		vm_flush(start, end);
+	if (dropped_valid || ngathered) {
+		if (defer_unmap(MIN(start, gather_lo), MAX(end, gather_hi), gathered, ngathered))
+			gather_reset();
+		else
+			vm_flush(start, end);
+	}
 	vma_carve(start, end);
 }
 
@@ -1026,22 +937,7 @@ void vm_unlock(void)
 	spin_unlock(&mm_lock);
 }
 
-void vm_tick(void)
-{
-	spin_lock(&mm_lock);
-	defer_retire();
-	spin_unlock(&mm_lock);
-}
 
-bool vm_settle(void)
-{
-	spin_lock(&mm_lock);
-	bool any = ndpages;
-
-	defer_settle();
-	spin_unlock(&mm_lock);
-	return any;
-}
 
 void vm_discard(uint64_t start, uint64_t end)
 {

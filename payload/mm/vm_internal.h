@@ -60,6 +60,16 @@ static inline uint64_t prot_to_pte(uint32_t prot)
 
 /* The leaf PTE for va; with alloc, page-table pages are made on the way. */
 uint64_t *pte_walk(uint64_t va, bool alloc);
+
+/* Deferred unmaps (mm/defer.c), all under mm_lock. defer_unmap: the PTEs
+ * of [start, end) are gone and pages[0..n) were theirs: false when the
+ * caller must shoot down and free them itself. defer_overlap: the lowest
+ * start of a deferred range [start, end) overlaps, or 0. defer_retire lets
+ * go of what every hart has passed; defer_settle shoots all down now. */
+bool defer_unmap(uint64_t start, uint64_t end, const uint64_t *pages, uint64_t n);
+uint64_t defer_overlap(uint64_t start, uint64_t end);
+void defer_retire(void);
+void defer_settle(void);
 /* Give the page behind *pte the rights arg says (vma_pte_arg). */
 void pte_reprotect(uint64_t va, uint64_t *pte, uint32_t arg);
 uint32_t cow_prot(uint32_t prot);

@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: MIT */
+#include "arch/riscv/hart.h"
+#include "arch/riscv/layout.h"
+#include "mm/vm.h"
+#include "mm/vm_internal.h"
+
+/*
+ * Deferred unmaps (vm_unmap): munmap of private anonymous memory fences
+ * this hart only. The other harts fence at their next trap
+ * (smp_tlb_defer/smp_tlb_check), and until every one has, the range and
+ * its pages stay out of use: the pages wait here, mmap looks for room
+ * elsewhere, and a mapping made over the range anyway (MAP_FIXED, or no
+ * room left) or a page that cannot be had first shoots the rest down the
+ * usual way (defer_settle). On QEMU a shootdown costs a wait of 10-15 us
+ * for the other hart's IPI; a thread that unmaps while others run paid it
+ * on every munmap.
+ *
+ * What a program can tell: a thread on another hart that still holds a
+ * translation of the unmapped pages reads and writes them (the old pages,
+ * no one else's) until that hart next traps, at most a time slice later,
+ * where Linux would have it fault at once. goose.tlbdefer=0 turns it off.
+ * Held by mm_lock; entries in generation order.
+ */
+#define DEFER_RANGES 32
+#define DEFER_PAGES 1024
+static struct {
+	uint64_t start, end, gen;
+} deferred[DEFER_RANGES];
+static int ndeferred;
+static uint64_t dpages[DEFER_PAGES], dpage_gen[DEFER_PAGES], ndpages;
+static bool defer_on = true;
+
+void vm_set_tlb_defer(bool on)
+{
+	defer_on = on;
+}
+
+void defer_retire(void)
+{
+	uint64_t n = 0;
+	int r = 0;
+
+	while (n < ndpages && smp_tlb_passed(dpage_gen[n]))
+		n++;
+	pmem_free_many(&pmem, dpages, n);
+	memmove(dpages, dpages + n, (ndpages - n) * sizeof(dpages[0]));
+	memmove(dpage_gen, dpage_gen + n, (ndpages - n) * sizeof(dpage_gen[0]));
+	ndpages -= n;
+	while (r < ndeferred && smp_tlb_passed(deferred[r].gen))
+		r++;
+	memmove(deferred, deferred + r, (ndeferred - r) * sizeof(deferred[0]));
+	ndeferred -= r;
+}
+
+void defer_settle(void)
+{
+	if (!ndeferred && !ndpages)
+		return;
+	sfence_vma_all();
+	smp_tlb_shootdown(0, USER_TOP);
+	pmem_free_many(&pmem, dpages, ndpages);
+	ndpages = 0;
+	ndeferred = 0;
+}
+
+uint64_t defer_overlap(uint64_t start, uint64_t end)
+{
+	uint64_t lo = 0;
+
+	for (int i = 0; i < ndeferred; i++)
+		if (deferred[i].start < end && deferred[i].end > start && (!lo || deferred[i].start < lo))
+			lo = deferred[i].start;
+	return lo;
+}
+
+bool defer_unmap(uint64_t start, uint64_t end, const uint64_t *pages, uint64_t n)
+{
+	uint64_t room = MIN((uint64_t)DEFER_PAGES, pmem.total_pages / 64);
+
+	defer_retire();
+	if (!defer_on || ndeferred == DEFER_RANGES || n > room - MIN(room, ndpages))
+		return false;
+	sfence_vma_all();
+	uint64_t g = smp_tlb_defer();
+
+	for (uint64_t i = 0; i < n; i++) {
+		dpages[ndpages] = pages[i];
+		dpage_gen[ndpages++] = g;
+	}
+	deferred[ndeferred].start = start;
+	deferred[ndeferred].end = end;
+	deferred[ndeferred++].gen = g;
+	return true;
+}
+
+void vm_tick(void)
+{
+	spin_lock(&mm_lock);
+	defer_retire();
+	spin_unlock(&mm_lock);
+}
+
+bool vm_settle(void)
+{
+	spin_lock(&mm_lock);
+	bool any = ndpages;
+
+	defer_settle();
+	spin_unlock(&mm_lock);
+	return any;
+}
