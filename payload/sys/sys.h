@@ -25,6 +25,9 @@ typedef long (*syscall_fn)(struct thread *t, const uint64_t *a);
 void syscall_set_cpu(uint64_t hwcap, uint32_t ext);
 /* May this mmap run without the big lock (sys_mm.c)? */
 bool sys_mmap_lockless(const uint64_t *a);
+/* nanosleep of a few microseconds, done without the big lock: whether it
+ * was (sys_time.c). */
+bool sys_nanosleep_spin(struct thread *t);
 /* The program break starts at the end of the loaded image. */
 void sys_brk_init(uint64_t image_end);
 

@@ -4,6 +4,8 @@
  * timespec is { s64 tv_sec; s64 tv_nsec; } and struct timeval
  * { s64 tv_sec; s64 tv_usec; } on riscv64.
  */
+#include "arch/riscv/extable.h"
+#include "arch/riscv/layout.h"
 #include "include/uapi/errno.h"
 #include "include/uapi/signal.h"
 #include "include/uapi/time.h"
@@ -193,6 +195,36 @@ SYSCALL(nanosleep)
 	if (r)
 		return r;
 	return sleep_until(t, deadline_after(ns), a[1]);
+}
+
+/*
+ * A sleep of at most SPIN_SLEEP_NS, without the big lock (sys/syscall.c,
+ * syscall_lockless): the hart waits the time out itself. Go's runtime
+ * sleeps 3 us (usleep in runqgrab, giving a running P the moment to run
+ * the goroutine it is about to steal) thousands of times a second while
+ * goroutines hand a mutex back and forth; blocking costs the big lock
+ * twice, a timer interrupt and often an idle hart's wake-up, several times
+ * the sleep. (Linux sleeps it plus its 50 us timer slack.) The timespec is
+ * read with a load that may fault (arch/riscv/extable.h), since a munmap
+ * on another hart may take its page: then, and for any other sleep, false,
+ * and nanosleep takes the usual way.
+ */
+#define SPIN_SLEEP_NS 10000
+
+bool sys_nanosleep_spin(struct thread *t)
+{
+	uint64_t uts = t->frame.a0;
+	int64_t sec, nsec;
+
+	if ((uts & 7) || uts >= USER_TOP - 16 || EXTABLE_TRY("ld %0, 0(%2)", sec, "r"(uts)) ||
+	    EXTABLE_TRY("ld %0, 0(%2)", nsec, "r"(uts + 8)) || sec || nsec < 0 || nsec > SPIN_SLEEP_NS)
+		return false;
+	uint64_t until = clock_ticks() + clock_ns_to_ticks((uint64_t)nsec);
+
+	while (clock_ticks() < until)
+		;
+	t->frame.a0 = 0;
+	return true;
 }
 
 SYSCALL(clock_nanosleep)

@@ -119,12 +119,20 @@ bool syscall_lockless(struct thread *t)
 			return false;
 		mm = true;
 		break;
+	case SYS_nanosleep:
+		break;
 	default:
 		return false;
 	}
 	/* A trace line takes the console and counts: the usual way. */
 	if (trace_mask || !loader_is_syscall_site(t->frame.pc))
 		return false;
+	if (t->frame.a7 == SYS_nanosleep) {
+		if (!sys_nanosleep_spin(t))
+			return false;
+		t->frame.pc += 4;
+		return true;
+	}
 	t->frame.pc += 4;
 	/* mmap reaches no program memory: shootdowns pass the hart by
 	 * meanwhile, as a fault's (kernel/trap.c). */
