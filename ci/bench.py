@@ -715,6 +715,7 @@ class Bench:
     SCALE = [("scale_syscall", "getppid system calls", "ops/ms"),
              ("scale_fault", "first-touch page faults (map 4 MiB, touch, unmap)", "faults/ms"),
              ("scale_churn", "map 64 KiB, touch one page, unmap", "ops/ms"),
+             ("scale_churn_raw", "the same, mmap/munmap called directly (no syscall.Mmap mutex)", "ops/ms"),
              ("scale_gc", "goroutines allocating and dropping 64 KiB slices", "MiB/ms")]
 
     def scale(self, rep):

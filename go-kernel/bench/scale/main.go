@@ -6,7 +6,11 @@
 //
 //	scale_syscall  getppid system calls (no shared state behind them)
 //	scale_fault    first-touch page faults: map 4 MiB, touch every page, unmap
-//	scale_churn    map 64 KiB, touch one page, unmap (what allocators do)
+//	scale_churn    map 64 KiB, touch one page, unmap (what allocators do),
+//	               through syscall.Mmap and Munmap, which hold one mutex of
+//	               the syscall package across each call
+//	scale_churn_raw the same with mmap and munmap called directly, as Go's
+//	               runtime and C allocators do: no mutex between the threads
 //	scale_gc       goroutines allocating 64 KiB slices and dropping them (the GC
 //	               frees, faults and madvises from several threads), in MiB/ms
 //
@@ -21,13 +25,14 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+	"unsafe"
 
 	"goose/go-kernel/bench/internal/benchutil"
 )
 
 var (
 	ms   = flag.Int("ms", 200, "milliseconds each measurement runs")
-	only = flag.String("only", "", "run only this one (syscall, fault, churn, gc)")
+	only = flag.String("only", "", "run only this one (syscall, fault, churn, churnraw, gc)")
 )
 
 // parallel runs op in one locked goroutine per CPU until the time is up;
@@ -100,6 +105,20 @@ func main() {
 			b[0] = 1
 			if err := syscall.Munmap(b); err != nil {
 				panic(err)
+			}
+			return 1
+		}), "ops/ms")
+	}
+	if run("churnraw") {
+		benchutil.Result("scale_churn_raw", parallel(func() int {
+			p, _, e := syscall.RawSyscall6(syscall.SYS_MMAP, 0, 64<<10, syscall.PROT_READ|syscall.PROT_WRITE,
+				syscall.MAP_PRIVATE|syscall.MAP_ANON, ^uintptr(0), 0)
+			if e != 0 {
+				panic(e)
+			}
+			*(*byte)(unsafe.Pointer(p)) = 1
+			if _, _, e := syscall.RawSyscall(syscall.SYS_MUNMAP, p, 64<<10, 0); e != 0 {
+				panic(e)
 			}
 			return 1
 		}), "ops/ms")
