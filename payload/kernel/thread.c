@@ -13,6 +13,7 @@
 #include "sbi/sbi.h"
 
 struct spinlock big_lock = SPINLOCK_INIT("big_lock", LOCK_RANK_BIG);
+int lockless_unmaps;
 
 /* Slots [0, threads_used) have been handed out at least once: each holds a
  * thread, made (kzalloc) the first time the slot was and kept for good

@@ -97,15 +97,45 @@ static inline bool syscall_first_pass(const struct thread *t)
 _Static_assert(__builtin_offsetof(struct thread, frame) == 0, "struct thread: frame first");
 
 extern struct spinlock big_lock;
+extern int lockless_unmaps;
 
-/* Every taking of the big lock: the hart is lazy for TLB shootdowns while
+/*
+ * Every taking of the big lock: the hart is lazy for TLB shootdowns while
  * it waits (it touches no program memory before it holds the lock), and
- * flushes on the way in if one passed it by (arch/riscv/smp.c). */
+ * flushes on the way in if one passed it by (arch/riscv/smp.c).
+ *
+ * Only the big lock's holder reaches the program's memory (a system call's
+ * copies, after uaccess_ok says the pages are there), so a munmap that runs
+ * without the big lock (sys_munmap_lockless) must not overlap a holder: it
+ * counts itself in lockless_unmaps and then looks at the lock, the holder
+ * takes the lock and then waits for the count to drop (both sequentially
+ * consistent): either the munmap sees the lock held and takes the usual
+ * way, or the holder waits for it to finish.
+ */
 static inline void big_lock_take(struct hart *h)
 {
 	smp_tlb_lazy(h);
 	spin_lock(&big_lock);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	while (__atomic_load_n(&lockless_unmaps, __ATOMIC_SEQ_CST))
+		;
 	smp_tlb_active(h);
+}
+
+/* A munmap without the big lock begins (false: the lock is held, take the
+ * usual way), and ends. */
+static inline bool lockless_unmap_begin(void)
+{
+	__atomic_add_fetch(&lockless_unmaps, 1, __ATOMIC_SEQ_CST);
+	if (!__atomic_load_n(&big_lock.locked, __ATOMIC_SEQ_CST))
+		return true;
+	__atomic_sub_fetch(&lockless_unmaps, 1, __ATOMIC_SEQ_CST);
+	return false;
+}
+
+static inline void lockless_unmap_end(void)
+{
+	__atomic_sub_fetch(&lockless_unmaps, 1, __ATOMIC_SEQ_CST);
 }
 
 /* trap.S: f0-f31 and fcsr to/from buf[0..32]. */

@@ -899,6 +899,14 @@ void vm_unmap(uint64_t start, uint64_t end)
 	MM_CHANGE(unmap_locked(start, end));
 }
 
+bool vm_unmap_anon(uint64_t start, uint64_t end)
+{
+	bool r;
+
+	MM_CHANGE(if ((r = anon_only(start, end))) unmap_locked(start, end));
+	return r;
+}
+
 static long map_locked(uint64_t addr, uint64_t len, uint32_t prot, enum vm_map_how how)
 {
 	if (how == VM_MAP_FIXED)

@@ -73,6 +73,9 @@ void vm_remove(uint64_t start, uint64_t end);
 /* munmap: vm_remove, but the shootdown of private anonymous memory is
  * deferred to the other harts' next traps (vm.c, "Deferred unmaps"). */
 void vm_unmap(uint64_t start, uint64_t end);
+/* vm_unmap when [start, end) holds only private anonymous memory (whose
+ * unmap needs no file, so no big lock): whether it did. */
+bool vm_unmap_anon(uint64_t start, uint64_t end);
 /* goose.tlbdefer=0: every unmap shoots down at once. */
 void vm_set_tlb_defer(bool on);
 /* Deferred unmaps every hart has passed let go of their pages (the timer

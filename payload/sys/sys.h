@@ -23,10 +23,12 @@ long timespec_from_user(uint64_t uts, uint64_t *ns);
 typedef long (*syscall_fn)(struct thread *t, const uint64_t *a);
 /* What riscv_hwprobe reports: the boot hart's letters (AT_HWCAP) and FDT_EXT_* bits. */
 void syscall_set_cpu(uint64_t hwcap, uint32_t ext);
-/* May this mmap run without the big lock (sys_mm.c)? */
-bool sys_mmap_lockless(const uint64_t *a);
-/* nanosleep of a few microseconds, done without the big lock: whether it
- * was (sys_time.c). */
+/* Calls done without the big lock when they can be (sys/syscall.c,
+ * syscall_lockless): whether this one was (a0 set), else the usual way
+ * does it. mmap of new anonymous memory and munmap of it (sys_mm.c), a
+ * nanosleep of a few microseconds (sys_time.c). */
+bool sys_mmap_lockless(struct thread *t);
+bool sys_munmap_lockless(struct thread *t);
 bool sys_nanosleep_spin(struct thread *t);
 /* The program break starts at the end of the loaded image. */
 void sys_brk_init(uint64_t image_end);

@@ -157,28 +157,62 @@ SYSCALL(mmap)
 /*
  * mmap without the big lock (sys/syscall.c, syscall_lockless): new
  * private anonymous memory anywhere, which reaches nothing but the VMAs
- * (vm_map takes mm_lock for them). Everything else takes the usual way.
+ * (vm_map takes mm_lock for them). false: the usual way does it.
  */
-bool sys_mmap_lockless(const uint64_t *a)
+bool sys_mmap_lockless(struct thread *t)
 {
+	const uint64_t *a = frame_args(&t->frame);
 	uint32_t flags = (uint32_t)a[3];
 
-	return (flags & (MAP_TYPE | MAP_ANONYMOUS | MAP_FIXED | MAP_FIXED_NOREPLACE | MAP_POPULATE | MAP_LOCKED)) ==
-	       (MAP_PRIVATE | MAP_ANONYMOUS);
+	if ((flags & (MAP_TYPE | MAP_ANONYMOUS | MAP_FIXED | MAP_FIXED_NOREPLACE | MAP_POPULATE | MAP_LOCKED)) !=
+	    (MAP_PRIVATE | MAP_ANONYMOUS))
+		return false;
+	t->frame.a0 = (uint64_t)sys_mmap(t, a);
+	return true;
 }
 
-SYSCALL(munmap)
+/* munmap's range [*start, *end), checked: 0 or -EINVAL. */
+static long munmap_range(const uint64_t *a, uint64_t *start, uint64_t *end)
 {
 	uint64_t addr = a[0], len = a[1] > UINT64_MAX - PAGE_SIZE ? 0 : ALIGN_UP(a[1], PAGE_SIZE);
 
-	(void)t;
 	if ((addr & (PAGE_SIZE - 1)) || !len || len > USER_TOP || addr >= USER_TOP || len > USER_TOP - addr)
 		return -EINVAL;
 	/* The vDSO stays: Linux lets it go, but then every signal would crash. */
 	if (addr + len > USER_MAP_END)
 		len = addr < USER_MAP_END ? USER_MAP_END - addr : 0;
-	vm_unmap(addr, addr + len);
+	*start = addr;
+	*end = addr + len;
 	return 0;
+}
+
+SYSCALL(munmap)
+{
+	uint64_t start, end;
+	long r = munmap_range(a, &start, &end);
+
+	(void)t;
+	if (!r)
+		vm_unmap(start, end);
+	return r;
+}
+
+/* munmap without the big lock (sys/syscall.c, syscall_lockless): a range
+ * of private anonymous memory only, while no holder of the big lock may be
+ * reaching the program's memory (kernel/thread.h, lockless_unmap_begin).
+ * false: the usual way does it (and any error). */
+bool sys_munmap_lockless(struct thread *t)
+{
+	uint64_t start, end;
+
+	if (munmap_range(frame_args(&t->frame), &start, &end) || !lockless_unmap_begin())
+		return false;
+	bool done = vm_unmap_anon(start, end);
+
+	lockless_unmap_end();
+	if (done)
+		t->frame.a0 = 0;
+	return done;
 }
 
 SYSCALL(mprotect)

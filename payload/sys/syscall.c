@@ -103,7 +103,8 @@ void syscall_handle(struct thread *t)
 
 bool syscall_lockless(struct thread *t)
 {
-	bool mm = false;
+	struct hart *h = t->frame.hart;
+	bool done = true;
 
 	switch (t->frame.a7) {
 	case SYS_getpid:
@@ -113,12 +114,8 @@ bool syscall_lockless(struct thread *t)
 	case SYS_geteuid:
 	case SYS_getgid:
 	case SYS_getegid:
-		break;
 	case SYS_mmap:
-		if (!sys_mmap_lockless(frame_args(&t->frame)))
-			return false;
-		mm = true;
-		break;
+	case SYS_munmap:
 	case SYS_nanosleep:
 		break;
 	default:
@@ -127,21 +124,26 @@ bool syscall_lockless(struct thread *t)
 	/* A trace line takes the console and counts: the usual way. */
 	if (trace_mask || !loader_is_syscall_site(t->frame.pc))
 		return false;
-	if (t->frame.a7 == SYS_nanosleep) {
-		if (!sys_nanosleep_spin(t))
-			return false;
-		t->frame.pc += 4;
-		return true;
+	switch (t->frame.a7) {
+	case SYS_mmap:
+	case SYS_munmap:
+		/* Only some of these (the usual way does the rest). Neither
+		 * reaches program memory: shootdowns pass the hart by
+		 * meanwhile, as a fault's (kernel/trap.c). */
+		smp_tlb_lazy(h);
+		done = t->frame.a7 == SYS_mmap ? sys_mmap_lockless(t) : sys_munmap_lockless(t);
+		smp_tlb_active(h);
+		break;
+	case SYS_nanosleep:
+		done = sys_nanosleep_spin(t);
+		break;
+	default:
+		syscall_handle(t);
+		break;
 	}
-	t->frame.pc += 4;
-	/* mmap reaches no program memory: shootdowns pass the hart by
-	 * meanwhile, as a fault's (kernel/trap.c). */
-	if (mm)
-		smp_tlb_lazy(t->frame.hart);
-	syscall_handle(t);
-	if (mm)
-		smp_tlb_active(t->frame.hart);
-	return true;
+	if (done)
+		t->frame.pc += 4;
+	return done;
 }
 
 /* One process, run as root: uid and gid 0, pid 1, parent 0. */
