@@ -382,7 +382,7 @@ SOAK_SMP ?= 1,2
 # make soak: the stress programs booted again and again at 2 and 4 harts under
 # the lock checker, 100 boots by default (5 programs x 2 x SOAK_EACH=10);
 # make test runs each once (its suite soak).
-SOAK_PROGRAMS := stress tlb_reuse futex gc_churn signals_notify
+SOAK_PROGRAMS := stress tlb_reuse munmap_race futex gc_churn signals_notify
 SOAK_EACH ?= 10
 soak:
 	@GOOSE_DEBUG=locks $(PYTHON) ci/soak.py --runs $(SOAK_EACH) --smp 2,4 -j 2 $(SOAK_PROGRAMS)

@@ -1,0 +1,125 @@
+// munmap_race: buffers unmapped on one thread while other threads have
+// system calls copy from them. goose unmaps private anonymous memory
+// without its big lock, while only the big lock's holder reaches the
+// program's memory (kernel/thread.h, lockless_unmap_begin): each call
+// must see its buffer mapped or not, never crash goose. A write(2) moves
+// some of the buffer (Linux stops at the first page that faults) or fails
+// with EFAULT. (The calls only read the buffer: once unmapped, its
+// addresses may be the runtime's.) Also: the unmapping thread itself
+// faults on a buffer at once, and so does a thread that used it and is
+// woken through a futex after the unmap (it came back through goose,
+// which flushed its TLB on the way).
+package main
+
+import (
+	"fmt"
+	"os"
+	"runtime"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"unsafe"
+)
+
+const size = 1 << 20
+const rounds = 1000
+const writers = 1
+
+func mmap() uintptr {
+	p, _, e := syscall.Syscall6(syscall.SYS_MMAP, 0, size, syscall.PROT_READ|syscall.PROT_WRITE,
+		syscall.MAP_PRIVATE|syscall.MAP_ANON, ^uintptr(0), 0)
+	if e != 0 {
+		fmt.Println("mmap:", e)
+		os.Exit(1)
+	}
+	// Touched all through, so an unmap has every page to take.
+	for i := uintptr(0); i < size; i += 4096 {
+		*(*byte)(unsafe.Pointer(p + i)) = 1
+	}
+	return p
+}
+
+func munmap(p uintptr) {
+	if _, _, e := syscall.Syscall(syscall.SYS_MUNMAP, p, size, 0); e != 0 {
+		fmt.Println("munmap:", e)
+		os.Exit(1)
+	}
+}
+
+// faults reports whether reading p panics (debug.SetPanicOnFault).
+func faults(p uintptr) (fault bool) {
+	old := debug.SetPanicOnFault(true)
+	defer func() {
+		debug.SetPanicOnFault(old)
+		fault = recover() != nil
+	}()
+	_ = *(*byte)(unsafe.Pointer(p))
+	return false
+}
+
+func main() {
+	var buf atomic.Uintptr
+	buf.Store(mmap())
+	var stop atomic.Bool
+	var bad, calls atomic.Int64
+	var wg sync.WaitGroup
+	for i := 0; i < writers; i++ {
+		f, err := os.CreateTemp("", "munmap_race")
+		if err != nil {
+			fmt.Println(err)
+			os.Exit(1)
+		}
+		wg.Add(1)
+		go func(fd uintptr) {
+			defer wg.Done()
+			runtime.LockOSThread()
+			for !stop.Load() {
+				n, _, e := syscall.Syscall6(syscall.SYS_PWRITE64, fd, buf.Load(), size, 0, 0, 0)
+				calls.Add(1)
+				if !(e == 0 && n > 0 && n <= size) && e != syscall.EFAULT {
+					bad.Add(1)
+					fmt.Println("pwrite gave", n, e)
+				}
+			}
+		}(f.Fd())
+	}
+
+	runtime.LockOSThread()
+	unmappedFaults := 0
+	for r := 0; r < rounds; r++ {
+		// The writers go on with the old buffer while it goes.
+		old := buf.Load()
+		munmap(old)
+		if faults(old) {
+			unmappedFaults++
+		}
+		buf.Store(mmap())
+	}
+	stop.Store(true)
+	wg.Wait()
+	fmt.Println("own faults after munmap:", unmappedFaults == rounds)
+	fmt.Println("bad results:", bad.Load(), "calls made:", calls.Load() > 0)
+
+	// A thread that used the page, then waits on a futex (a channel)
+	// while another unmaps it, faults on it when woken.
+	woken := 0
+	for r := 0; r < 200; r++ {
+		p := mmap()
+		ready, unmapped, done := make(chan bool), make(chan bool), make(chan bool)
+		go func() {
+			runtime.LockOSThread()
+			*(*byte)(unsafe.Pointer(p)) = 1
+			ready <- true
+			<-unmapped
+			done <- faults(p)
+		}()
+		<-ready
+		munmap(p)
+		unmapped <- true
+		if <-done {
+			woken++
+		}
+	}
+	fmt.Println("woken threads fault:", woken == 200)
+}
