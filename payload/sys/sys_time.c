@@ -214,7 +214,7 @@ SYSCALL(nanosleep)
 bool sys_nanosleep_spin(struct thread *t)
 {
 	uint64_t uts = t->frame.a0;
-	int64_t sec, nsec;
+	int64_t sec = 0, nsec = 0;
 
 	if ((uts & 7) || uts >= USER_TOP - 16 || EXTABLE_TRY("ld %0, 0(%2)", sec, "r"(uts)) ||
 	    EXTABLE_TRY("ld %0, 0(%2)", nsec, "r"(uts + 8)) || sec || nsec < 0 || nsec > SPIN_SLEEP_NS)

@@ -25,6 +25,7 @@
 
 uint64_t host_pa_offset;
 struct spinlock big_lock;
+int lockless_unmaps;
 static struct hart hart0;
 struct hart *host_hart = &hart0;
 static struct thread threads[2];
