@@ -189,6 +189,11 @@ void sched_make_runnable(struct thread *t)
 	smp_kick(&harts[__builtin_ctzll(others)]);
 }
 
+bool sched_queue_busy(void)
+{
+	return __atomic_load_n(&rq_head, __ATOMIC_RELAXED) != NULL;
+}
+
 static struct thread *rq_pop(void)
 {
 	struct thread *t = rq_head;

@@ -176,6 +176,8 @@ struct sched_stats {
 extern struct sched_stats sched_stats;
 /* Threads running or waiting for a hart now; the tid made last. */
 int sched_nr_running(void);
+/* Does a thread wait for a hart now? Read without the big lock: a hint. */
+bool sched_queue_busy(void);
 int sched_last_tid(void);
 /* The load averages over 1, 5 and 15 minutes as Linux keeps them
  * (kernel/sched/loadavg.c: fixed point, FSHIFT 11 bits of fraction,
