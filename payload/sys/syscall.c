@@ -104,7 +104,8 @@ void syscall_handle(struct thread *t)
 bool syscall_lockless(struct thread *t)
 {
 	struct hart *h = t->frame.hart;
-	bool done = true;
+	enum { ID, MM, SLEEP } kind;
+	bool done;
 
 	switch (t->frame.a7) {
 	case SYS_getpid:
@@ -114,9 +115,14 @@ bool syscall_lockless(struct thread *t)
 	case SYS_geteuid:
 	case SYS_getgid:
 	case SYS_getegid:
+		kind = ID;
+		break;
 	case SYS_mmap:
 	case SYS_munmap:
+		kind = MM;
+		break;
 	case SYS_nanosleep:
+		kind = SLEEP;
 		break;
 	default:
 		return false;
@@ -124,22 +130,20 @@ bool syscall_lockless(struct thread *t)
 	/* A trace line takes the console and counts: the usual way. */
 	if (trace_mask || !loader_is_syscall_site(t->frame.pc))
 		return false;
-	switch (t->frame.a7) {
-	case SYS_mmap:
-	case SYS_munmap:
-		/* Only some of these (the usual way does the rest). Neither
-		 * reaches program memory: shootdowns pass the hart by
-		 * meanwhile, as a fault's (kernel/trap.c). */
+	if (kind == ID) {
+		t->frame.pc += 4;
+		syscall_handle(t);
+		return true;
+	}
+	/* Only some of these (the usual way does the rest). mmap and munmap
+	 * reach no program memory: shootdowns pass the hart by meanwhile, as a
+	 * fault's (kernel/trap.c). */
+	if (kind == SLEEP) {
+		done = sys_nanosleep_spin(t);
+	} else {
 		smp_tlb_lazy(h);
 		done = t->frame.a7 == SYS_mmap ? sys_mmap_lockless(t) : sys_munmap_lockless(t);
 		smp_tlb_active(h);
-		break;
-	case SYS_nanosleep:
-		done = sys_nanosleep_spin(t);
-		break;
-	default:
-		syscall_handle(t);
-		break;
 	}
 	if (done)
 		t->frame.pc += 4;

@@ -84,8 +84,17 @@ uint64_t smp_tlb_defer(void);
 /* Has every hart's TLB been clean of generation g's entries (or is it
  * using none of the program's translations now)? */
 bool smp_tlb_passed(uint64_t g);
-/* At every trap: fence if a shootdown (deferred or passed by) went by. */
-void smp_tlb_check(struct hart *h);
+/* At every trap: fence if a shootdown (deferred or passed by) went by
+ * (generation g, from tlb_gen, the latest). */
+extern uint64_t tlb_gen;
+void smp_tlb_catch_up(struct hart *h, uint64_t g);
+static inline void smp_tlb_check(struct hart *h)
+{
+	uint64_t g = __atomic_load_n(&tlb_gen, __ATOMIC_SEQ_CST);
+
+	if (__atomic_load_n(&h->tlb_seen, __ATOMIC_RELAXED) < g)
+		smp_tlb_catch_up(h, g);
+}
 void smp_tlb_lazy(struct hart *h);
 void smp_tlb_active(struct hart *h);
 /* Make hart h enter goose soon (an IPI), e.g. to deliver a signal. */

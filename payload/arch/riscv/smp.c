@@ -23,7 +23,7 @@ int nharts;
  * time slice. tlb_seen says how far a hart's TLB is clean; smp_tlb_passed
  * tells the caller (mm/vm.c's deferred unmap) when every hart is.
  */
-static uint64_t tlb_gen;
+uint64_t tlb_gen;
 
 /* h's TLB holds nothing from before generation g (it fenced): its
  * tlb_seen is at least g. The hart itself and shooters both write it. */
@@ -36,14 +36,10 @@ static void tlb_seen_raise(struct hart *h, uint64_t g)
 		;
 }
 
-void smp_tlb_check(struct hart *h)
+void smp_tlb_catch_up(struct hart *h, uint64_t g)
 {
-	uint64_t g = __atomic_load_n(&tlb_gen, __ATOMIC_SEQ_CST);
-
-	if (__atomic_load_n(&h->tlb_seen, __ATOMIC_RELAXED) < g) {
-		sfence_vma_all();
-		tlb_seen_raise(h, g);
-	}
+	sfence_vma_all();
+	tlb_seen_raise(h, g);
 }
 
 void smp_tlb_lazy(struct hart *h)
