@@ -230,6 +230,9 @@ def cases(work):
              bootargs="goose.faultahead=513"),
         Case("bootargs-faultahead-word", good, r"goose\.faultahead=16k: want a number of pages, 0 to 512",
              bootargs="goose.faultahead=16k"),
+        Case("bootargs-idlepoll", good, r"goose\.idlepoll=20000: want microseconds, 0 to 10000",
+             bootargs="goose.idlepoll=20000"),
+        Case("bootargs-tlbdefer", good, r"goose\.tlbdefer=on: want 0 or 1", bootargs="goose.tlbdefer=on"),
         Case("bootargs-cwd", good, r"goose\.cwd=/no/such/dir: no such directory", bootargs="goose.cwd=/no/such/dir"),
         # The initrd, with no program embedded.
         Case("initrd-garbage", None, r"no program to run: none is embedded in the image, and the initrd "

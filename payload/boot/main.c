@@ -264,6 +264,32 @@ static bool is_number(const char *s)
 	return e != s && !*e;
 }
 
+/* goose.<name>=0 or 1: its value, dflt when not given; anything else stops
+ * the boot. */
+static bool flag_option(const struct boot_option *o, bool dflt)
+{
+	const char *v = boot_option_value(&bootargs, o);
+
+	if (v && strcmp(v, "0") && strcmp(v, "1")) {
+		gmsg("%s=%s: want 0 or 1", o->name, v);
+		boot_fail();
+	}
+	return v ? !strcmp(v, "1") : dflt;
+}
+
+/* goose.<name>=<number>, 0 to max (of unit): its value, dflt when not
+ * given; anything else stops the boot. */
+static uint64_t number_option(const struct boot_option *o, uint64_t max, const char *unit, uint64_t dflt)
+{
+	const char *v = boot_option_value(&bootargs, o);
+
+	if (v && (!is_number(v) || strtou64(v) > max)) {
+		gmsg("%s=%s: want %s, 0 to %lu", o->name, v, unit, max);
+		boot_fail();
+	}
+	return v ? strtou64(v) : dflt;
+}
+
 /* goose's options: a misspelt one is an error, not silently nothing. */
 static void boot_check_options(void)
 {
@@ -696,35 +722,11 @@ void goose_main(unsigned long hartid, uint64_t fdt_pa)
 		li.hwcap &= ~ISA_LETTER('v');
 
 	/* goose.vdso=0: time without the vDSO, as Linux's vdso=0 (docs/boot.md). */
-	opt = boot_option_value(&bootargs, &vdso_option);
-	if (opt && strcmp(opt, "0") && strcmp(opt, "1")) {
-		gmsg("goose.vdso=%s: want 0 or 1", opt);
-		boot_fail();
-	}
-	li.no_vdso_clock = opt && !strcmp(opt, "0");
-	opt = boot_option_value(&bootargs, &faultahead_option);
-	if (opt) {
-		if (!is_number(opt) || strtou64(opt) > VM_FAULT_AHEAD_MAX) {
-			gmsg("goose.faultahead=%s: want a number of pages, 0 to %u", opt, VM_FAULT_AHEAD_MAX);
-			boot_fail();
-		}
-		vm_set_fault_ahead(strtou64(opt));
-	}
-	opt = boot_option_value(&bootargs, &idlepoll_option);
-	sched_set_idle_poll(IDLE_POLL_US_DEFAULT);
-	if (opt) {
-		if (!is_number(opt) || strtou64(opt) > IDLE_POLL_US_MAX) {
-			gmsg("goose.idlepoll=%s: want microseconds, 0 to %u", opt, IDLE_POLL_US_MAX);
-			boot_fail();
-		}
-		sched_set_idle_poll(strtou64(opt));
-	}
-	opt = boot_option_value(&bootargs, &tlbdefer_option);
-	if (opt && strcmp(opt, "0") && strcmp(opt, "1")) {
-		gmsg("goose.tlbdefer=%s: want 0 or 1", opt);
-		boot_fail();
-	}
-	vm_set_tlb_defer(!opt || !strcmp(opt, "1"));
+	li.no_vdso_clock = !flag_option(&vdso_option, true);
+	vm_set_fault_ahead(number_option(&faultahead_option, VM_FAULT_AHEAD_MAX, "a number of pages",
+					 VM_FAULT_AHEAD_DEFAULT));
+	sched_set_idle_poll(number_option(&idlepoll_option, IDLE_POLL_US_MAX, "microseconds", IDLE_POLL_US_DEFAULT));
+	vm_set_tlb_defer(flag_option(&tlbdefer_option, true));
 
 	syscall_set_cpu(li.hwcap, bh ? bh->ext : 0);
 	if (bh && bh->isa[0])
