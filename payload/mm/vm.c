@@ -425,14 +425,40 @@ static void discard_locked(uint64_t start, uint64_t end)
 		vm_flush(start, end);
 }
 
-static void remove_locked(uint64_t start, uint64_t end)
+/* Private anonymous memory only, which no file holds and no one else can
+ * have: its unmap may be deferred (mm/defer.c). */
+static bool anon_only(uint64_t start, uint64_t end)
+{
+	for (int i = vma_index(start); i < nvmas && vmas[i].start < end; i++)
+		if (vmas[i].fops || (vmas[i].prot & (VM_DEVICE | VM_SHARED)))
+			return false;
+	return true;
+}
+
+/* Take [start, end) out of the mappings; with defer (munmap), the
+ * shootdown of private anonymous memory may wait for the other harts'
+ * next traps. */
+static void remove_range_locked(uint64_t start, uint64_t end, bool defer)
 {
 	committed -= committed_in(start, end);
 	mapped -= mapped_in(start, end);
-	discard_locked(start, end);
+	dropped_valid = false;
+	pte_for_range(start, end, pte_drop, 0);
+	if (dropped_valid || ngathered) {
+		if (defer && anon_only(start, end) &&
+		    defer_unmap(MIN(start, gather_lo), MAX(end, gather_hi), gathered, ngathered))
+			gather_reset();
+		else
+			vm_flush(start, end);
+	}
 	/* Only now, with no hart left to reach them, may a file this was the
 	 * last hold on free its pages. */
 	vma_carve(start, end);
+}
+
+static void remove_locked(uint64_t start, uint64_t end)
+{
+	remove_range_locked(start, end, false);
 }
 
 static void unmap_file_locked(const void *mapping, uint64_t first, uint64_t end, bool cows)
@@ -865,45 +891,16 @@ void vm_remove(uint64_t start, uint64_t end)
 	MM_CHANGE(remove_locked(start, end));
 }
 
-/* Private anonymous memory only, which no file holds and no one else can
- * have: its unmap may be deferred. */
-static bool anon_only(uint64_t start, uint64_t end)
-{
-	for (int i = vma_index(start); i < nvmas && vmas[i].start < end; i++)
-		if (vmas[i].fops || (vmas[i].prot & (VM_DEVICE | VM_SHARED)))
-			return false;
-	return true;
-}
-
-static void unmap_locked(uint64_t start, uint64_t end)
-{
-	if (!anon_only(start, end)) {
-		remove_locked(start, end);
-		return;
-	}
-	committed -= committed_in(start, end);
-	mapped -= mapped_in(start, end);
-	dropped_valid = false;
-	pte_for_range(start, end, pte_drop, 0);
-	if (dropped_valid || ngathered) {
-		if (defer_unmap(MIN(start, gather_lo), MAX(end, gather_hi), gathered, ngathered))
-			gather_reset();
-		else
-			vm_flush(start, end);
-	}
-	vma_carve(start, end);
-}
-
 void vm_unmap(uint64_t start, uint64_t end)
 {
-	MM_CHANGE(unmap_locked(start, end));
+	MM_CHANGE(remove_range_locked(start, end, true));
 }
 
 bool vm_unmap_anon(uint64_t start, uint64_t end)
 {
 	bool r;
 
-	MM_CHANGE(if ((r = anon_only(start, end))) unmap_locked(start, end));
+	MM_CHANGE(if ((r = anon_only(start, end))) remove_range_locked(start, end, true));
 	return r;
 }
 
