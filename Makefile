@@ -380,7 +380,7 @@ test-go: $(BUILD)/goose.bin
 SOAK_RUNS ?= 20
 SOAK_SMP ?= 1,2
 # make soak: the stress programs booted again and again at 2 and 4 harts under
-# the lock checker, 100 boots by default (5 programs x 2 x SOAK_EACH=10);
+# the lock checker, 120 boots by default (6 programs x 2 x SOAK_EACH=10);
 # make test runs each once (its suite soak).
 SOAK_PROGRAMS := stress tlb_reuse munmap_race futex gc_churn signals_notify
 SOAK_EACH ?= 10

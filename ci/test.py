@@ -26,7 +26,7 @@ Suites (run in this order; --only picks some):
   smp      the conformance programs again with 2 and 4 harts (the machine's Go),
            at 4 under the lock checker (GOOSE_DEBUG=locks)
   soak     make soak's stress programs once each at 2 and 4 harts under the lock
-           checker (make soak boots them 100 times)
+           checker (make soak boots them 120 times)
   console  the console's conformance programs again on a virtio console
            (CONSOLE=virtio: payload/dev/virtio_console.c)
   std      a short list of Go's own package tests (ci/stdtest.py --short; the
