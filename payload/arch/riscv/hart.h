@@ -75,8 +75,6 @@ static inline struct hart *this_hart(void)
  * its own TLB): every other hart that may use them fences, the lazy ones
  * later (smp_tlb_active). One SBI call for all of them. */
 void smp_tlb_shootdown(uint64_t start, uint64_t size);
-/* The hart stops using the program's translations (wfi, waiting for the
- * big lock), and starts again. */
 /* A deferred shootdown: the caller has changed the entries and fenced
  * itself; the other harts fence at their next trap. The generation to
  * wait for with smp_tlb_passed. */
@@ -95,6 +93,8 @@ static inline void smp_tlb_check(struct hart *h)
 	if (__atomic_load_n(&h->tlb_seen, __ATOMIC_RELAXED) < g)
 		smp_tlb_catch_up(h, g);
 }
+/* The hart stops using the program's translations (wfi, waiting for the
+ * big lock), and starts again. */
 void smp_tlb_lazy(struct hart *h);
 void smp_tlb_active(struct hart *h);
 /* Make hart h enter goose soon (an IPI), e.g. to deliver a signal. */
