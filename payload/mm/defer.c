@@ -23,11 +23,12 @@
  */
 #define DEFER_RANGES 32
 #define DEFER_PAGES 1024
+/* Each range's pages follow its predecessors' in dpages. */
 static struct {
-	uint64_t start, end, gen;
+	uint64_t start, end, gen, npages;
 } deferred[DEFER_RANGES];
 static int ndeferred;
-static uint64_t dpages[DEFER_PAGES], dpage_gen[DEFER_PAGES], ndpages;
+static uint64_t dpages[DEFER_PAGES], ndpages;
 static bool defer_on = true;
 
 void vm_set_tlb_defer(bool on)
@@ -37,17 +38,14 @@ void vm_set_tlb_defer(bool on)
 
 void defer_retire(void)
 {
-	uint64_t n = 0;
+	uint64_t passed = ndeferred ? smp_tlb_passed() : 0, n = 0;
 	int r = 0;
 
-	while (n < ndpages && smp_tlb_passed(dpage_gen[n]))
-		n++;
+	for (; r < ndeferred && deferred[r].gen <= passed; r++)
+		n += deferred[r].npages;
 	pmem_free_many(&pmem, dpages, n);
 	memmove(dpages, dpages + n, (ndpages - n) * sizeof(dpages[0]));
-	memmove(dpage_gen, dpage_gen + n, (ndpages - n) * sizeof(dpage_gen[0]));
 	ndpages -= n;
-	while (r < ndeferred && smp_tlb_passed(deferred[r].gen))
-		r++;
 	memmove(deferred, deferred + r, (ndeferred - r) * sizeof(deferred[0]));
 	ndeferred -= r;
 }
@@ -83,12 +81,11 @@ bool defer_unmap(uint64_t start, uint64_t end, const uint64_t *pages, uint64_t n
 	sfence_vma_all();
 	uint64_t g = smp_tlb_defer();
 
-	for (uint64_t i = 0; i < n; i++) {
-		dpages[ndpages] = pages[i];
-		dpage_gen[ndpages++] = g;
-	}
+	memcpy(dpages + ndpages, pages, n * sizeof(pages[0]));
+	ndpages += n;
 	deferred[ndeferred].start = start;
 	deferred[ndeferred].end = end;
+	deferred[ndeferred].npages = n;
 	deferred[ndeferred++].gen = g;
 	return true;
 }

@@ -142,10 +142,9 @@ uint64_t smp_tlb_defer(void)
 	return 1;
 }
 
-bool smp_tlb_passed(uint64_t g)
+uint64_t smp_tlb_passed(void)
 {
-	(void)g;
-	return true;
+	return UINT64_MAX;
 }
 
 uint8_t *host_user(uint64_t va)

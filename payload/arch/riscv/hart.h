@@ -76,12 +76,12 @@ static inline struct hart *this_hart(void)
  * later (smp_tlb_active). One SBI call for all of them. */
 void smp_tlb_shootdown(uint64_t start, uint64_t size);
 /* A deferred shootdown: the caller has changed the entries and fenced
- * itself; the other harts fence at their next trap. The generation to
- * wait for with smp_tlb_passed. */
+ * itself; the other harts fence at their next trap. Its generation, done
+ * once smp_tlb_passed reaches it. */
 uint64_t smp_tlb_defer(void);
-/* Has every hart's TLB been clean of generation g's entries (or is it
- * using none of the program's translations now)? */
-bool smp_tlb_passed(uint64_t g);
+/* The newest generation every hart's TLB is clean of (a hart using none
+ * of the program's translations now counts as clean of all). */
+uint64_t smp_tlb_passed(void);
 /* At every trap: fence if a shootdown (deferred or passed by) went by
  * (generation g, from tlb_gen, the latest). */
 extern uint64_t tlb_gen;

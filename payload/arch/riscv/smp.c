@@ -21,7 +21,7 @@ int nharts;
  * generation, and every hart flushes at its next trap (smp_tlb_check, the
  * first thing trap_handler does), which the timer makes sure of within a
  * time slice. tlb_seen says how far a hart's TLB is clean; smp_tlb_passed
- * tells the caller (mm/vm.c's deferred unmap) when every hart is.
+ * tells the caller (mm/defer.c) how far every hart's is.
  */
 uint64_t tlb_gen;
 
@@ -61,16 +61,19 @@ uint64_t smp_tlb_defer(void)
 	return g;
 }
 
-bool smp_tlb_passed(uint64_t g)
+uint64_t smp_tlb_passed(void)
 {
+	/* Read first: a hart seen lazy fences up to at least this when it
+	 * comes back (smp_tlb_active). */
+	uint64_t passed = __atomic_load_n(&tlb_gen, __ATOMIC_SEQ_CST);
+
 	for (int i = 0; i < nharts; i++) {
 		struct hart *h = &harts[i];
 
-		if (__atomic_load_n(&h->tlb_lazy, __ATOMIC_SEQ_CST) || __atomic_load_n(&h->tlb_seen, __ATOMIC_SEQ_CST) >= g)
-			continue;
-		return false;
+		if (!__atomic_load_n(&h->tlb_lazy, __ATOMIC_SEQ_CST))
+			passed = MIN(passed, __atomic_load_n(&h->tlb_seen, __ATOMIC_SEQ_CST));
 	}
-	return true;
+	return passed;
 }
 
 void smp_tlb_shootdown(uint64_t start, uint64_t size)
