@@ -131,9 +131,7 @@ void signal_interrupt_wait(struct thread *t)
 		if (copy_to_user(t->sleep_rem, ts, sizeof(ts)))
 			result = -EFAULT;
 	}
-	t->restarting = false;
-	t->interrupted = true;
-	sched_wake(t, result);
+	sched_interrupt(t, result);
 }
 
 struct thread *signal_process_target(struct thread *self, int sig)

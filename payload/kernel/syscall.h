@@ -60,9 +60,10 @@ long syscall_wait(struct thread *t, bool polled);
 /* Handle the system call t made (its frame has a7 and a0-a5): sys/syscall.c. */
 /*
  * The calls that read only constants or the calling thread's own state
- * (getpid, getppid, gettid, get[e]uid, get[e]gid): trap.c runs them without
- * the big lock. True when t's trap was one (at a rewritten site, no trace
- * on) and it has run; false to take the usual way.
+ * (getpid, getppid, gettid, get[e]uid, get[e]gid), and the common cases of
+ * mmap, munmap, short nanosleeps, futex wakes and sched_yield (sys/sys.h): trap.c runs
+ * them without the big lock. True when t's trap was one (at a rewritten
+ * site, no trace on) and it has run; false to take the usual way.
  */
 bool syscall_lockless(struct thread *t);
 void syscall_handle(struct thread *t);

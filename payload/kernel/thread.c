@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 #include "kernel/thread.h"
+#include "arch/riscv/extable.h"
+#include "arch/riscv/layout.h"
 #include "arch/riscv/riscv.h"
 #include "dev/console.h"
 #include "dev/irq.h"
 #include "include/uapi/errno.h"
+#include "include/uapi/futex.h"
 #include "kernel/clock.h"
 #include "kernel/signal.h"
 #include "kernel/syscall.h"
@@ -29,9 +32,8 @@ static int nthreads;
 static struct thread *rq_head, *rq_tail;
 /* Blocked threads with a deadline, earliest first. */
 static struct thread *sleepers;
-/* Threads blocked in futex wait or poll. */
-static struct thread *waiters;
-/* Harts asleep in sched_idle, by index: a thread made runnable wakes one. */
+/* Harts asleep in sched_idle, by index: a thread made runnable wakes one
+ * (kick_idle). */
 static uint64_t idle_harts;
 /* Of those, the ones still polling the run queue before their wfi: they
  * need no IPI. */
@@ -166,44 +168,36 @@ int thread_count(void)
 	return nthreads;
 }
 
-void sched_make_runnable(struct thread *t)
-{
-	t->state = T_RUNNABLE;
-	t->rq_next = NULL;
-	if (rq_tail)
-		rq_tail->rq_next = t;
-	else
-		rq_head = t;
-	rq_tail = t;
-	/* Work for an idle hart: wake one (another than this, which is busy). */
-	uint64_t others = idle_harts & ~(1ull << this_hart()->index);
+/*
+ * sched_lock: the run queue, the sleepers, the futex and poll waiters, and
+ * each thread's passage between blocked and runnable (state, wait,
+ * wait_addr, wait_bitset, deadline, the list links, and the result its
+ * waker stores in a0). A futex wake takes it alone (sys_futex_lockless);
+ * everything else here takes it inside the big lock. It is never held
+ * across an IPI: rq_push counts the threads queued, and sched_unlock kicks
+ * idle harts for them after letting go.
+ *
+ * A thread blocks on its own hart under the big lock, and stays on that
+ * hart until sched_resume has saved its registers; a futex wake without the
+ * big lock may queue it meanwhile. Only a holder of the big lock takes a
+ * thread off the run queue, so nobody runs it before it is saved.
+ */
+static struct spinlock sched_lock = SPINLOCK_INIT("sched_lock", LOCK_RANK_SCHED);
 
-	/* A polling hart sees the queue without one (sched_idle's order:
-	 * the queue written, then polling_harts read; the poller clears its
-	 * bit, then reads the queue). */
-	if (!others)
-		return;
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	if (__atomic_load_n(&polling_harts, __ATOMIC_SEQ_CST) & others)
-		return;
-	smp_kick(&harts[__builtin_ctzll(others)]);
+/* Futex waiters, hashed by address (each bucket in the order they came);
+ * poll waiters in a list of their own. */
+#define FUTEX_BUCKETS 64
+static struct thread *futex_queues[FUTEX_BUCKETS];
+static struct thread *pollers;
+
+static struct thread **futex_bucket(uint64_t addr)
+{
+	return &futex_queues[((addr >> 2) * 0x9e3779b97f4a7c15ull) >> 58];
 }
 
-bool sched_queue_busy(void)
+static struct thread **wait_list(const struct thread *t)
 {
-	return __atomic_load_n(&rq_head, __ATOMIC_RELAXED) != NULL;
-}
-
-static struct thread *rq_pop(void)
-{
-	struct thread *t = rq_head;
-
-	if (t) {
-		rq_head = t->rq_next;
-		if (!rq_head)
-			rq_tail = NULL;
-	}
-	return t;
+	return t->wait == WAIT_FUTEX ? futex_bucket(t->wait_addr) : t->wait == WAIT_POLL ? &pollers : NULL;
 }
 
 static void list_remove(struct thread **head, struct thread *t, bool sleep_list)
@@ -216,16 +210,106 @@ static void list_remove(struct thread **head, struct thread *t, bool sleep_list)
 	}
 }
 
-void sched_block(struct thread *t, enum wait_kind kind, uint64_t addr, uint64_t deadline)
+static void list_append(struct thread **head, struct thread *t)
+{
+	while (*head)
+		head = &(*head)->wait_next;
+	t->wait_next = NULL;
+	*head = t;
+}
+
+/* Threads queued since sched_lock was taken (sched_unlock wakes harts for them). */
+static int queued;
+
+/* sched_lock held: t to the run queue's tail. */
+static void rq_push(struct thread *t)
+{
+	queued++;
+	t->state = T_RUNNABLE;
+	t->rq_next = NULL;
+	if (rq_tail)
+		rq_tail->rq_next = t;
+	else
+		__atomic_store_n(&rq_head, t, __ATOMIC_RELAXED);
+	rq_tail = t;
+}
+
+/*
+ * sched_lock released: n threads were queued, wake up to n idle harts
+ * other than this one (which is busy). A polling hart needs no IPI: the
+ * queue was written before polling_harts is read here, and a poller
+ * clears its bit before it reads the queue a last time (sched_idle), both
+ * sequentially consistent; so does idle_harts, set before the hart first
+ * looks at the queue.
+ */
+static void kick_idle(int n)
+{
+	if (!n)
+		return;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	uint64_t idle = __atomic_load_n(&idle_harts, __ATOMIC_SEQ_CST) & ~(1ull << this_hart()->index);
+	uint64_t polling = __atomic_load_n(&polling_harts, __ATOMIC_SEQ_CST) & idle;
+
+	n -= __builtin_popcountll(polling);
+	for (idle &= ~polling; n > 0 && idle; n--, idle &= idle - 1)
+		smp_kick(&harts[__builtin_ctzll(idle)]);
+}
+
+static void sched_unlock(void)
+{
+	int n = queued;
+
+	queued = 0;
+	spin_unlock(&sched_lock);
+	kick_idle(n);
+}
+
+void sched_make_runnable(struct thread *t)
+{
+	spin_lock(&sched_lock);
+	rq_push(t);
+	sched_unlock();
+}
+
+bool sched_queue_busy(void)
+{
+	return __atomic_load_n(&rq_head, __ATOMIC_RELAXED) != NULL;
+}
+
+static struct thread *rq_pop(void)
+{
+	spin_lock(&sched_lock);
+	struct thread *t = rq_head;
+
+	if (t) {
+		__atomic_store_n(&rq_head, t->rq_next, __ATOMIC_RELAXED);
+		if (!rq_head)
+			rq_tail = NULL;
+	}
+	spin_unlock(&sched_lock);
+	return t;
+}
+
+/* The earliest deadline of a blocked thread (UINT64_MAX: none). */
+static uint64_t sched_next_deadline(void)
+{
+	spin_lock(&sched_lock);
+	uint64_t d = sleepers ? sleepers->deadline : UINT64_MAX;
+
+	spin_unlock(&sched_lock);
+	return d;
+}
+
+static void block_locked(struct thread *t, enum wait_kind kind, uint64_t addr, uint64_t deadline)
 {
 	t->state = T_BLOCKED;
 	t->wait = kind;
 	t->wait_addr = addr;
 	t->deadline = deadline;
-	if (kind == WAIT_FUTEX || kind == WAIT_POLL) {
-		t->wait_next = waiters;
-		waiters = t;
-	}
+	struct thread **list = wait_list(t);
+
+	if (list)
+		list_append(list, t);
 	if (deadline) {
 		struct thread **p = &sleepers;
 
@@ -236,25 +320,66 @@ void sched_block(struct thread *t, enum wait_kind kind, uint64_t addr, uint64_t 
 	}
 }
 
-void sched_wake(struct thread *t, long result)
+void sched_block(struct thread *t, enum wait_kind kind, uint64_t addr, uint64_t deadline)
+{
+	spin_lock(&sched_lock);
+	block_locked(t, kind, addr, deadline);
+	spin_unlock(&sched_lock);
+}
+
+/* sched_lock held: wake t with result in a0, if it is blocked. Whether it was. */
+static bool wake_locked(struct thread *t, long result)
 {
 	if (t->state != T_BLOCKED || t->wait == WAIT_NONE)
-		return;
-	if (t->wait == WAIT_FUTEX || t->wait == WAIT_POLL)
-		list_remove(&waiters, t, false);
+		return false;
+	struct thread **list = wait_list(t);
+
+	if (list)
+		list_remove(list, t, false);
 	if (t->deadline)
 		list_remove(&sleepers, t, true);
 	t->wait = WAIT_NONE;
 	t->frame.a0 = (uint64_t)result;
-	sched_make_runnable(t);
+	rq_push(t);
+	return true;
 }
 
-/* A poll waiter re-runs its system call: back up over the ebreak. */
-void sched_rerun(struct thread *t)
+/* A poll or network waiter re-runs its system call: back up over the ebreak. */
+static bool rerun_locked(struct thread *t)
 {
-	sched_wake(t, (long)t->orig_a0);
+	if (!wake_locked(t, (long)t->orig_a0))
+		return false;
 	t->frame.pc -= 4;
 	t->restarting = true;
+	return true;
+}
+
+void sched_wake(struct thread *t, long result)
+{
+	spin_lock(&sched_lock);
+	wake_locked(t, result);
+	sched_unlock();
+}
+
+void sched_rerun(struct thread *t)
+{
+	spin_lock(&sched_lock);
+	rerun_locked(t);
+	sched_unlock();
+}
+
+bool sched_interrupt(struct thread *t, long result)
+{
+	spin_lock(&sched_lock);
+	bool woke = t->wait != WAIT_NET && t->state == T_BLOCKED && t->wait != WAIT_NONE;
+
+	if (woke) {
+		t->restarting = false;
+		t->interrupted = true;
+		wake_locked(t, result);
+	}
+	sched_unlock();
+	return woke;
 }
 
 long syscall_wait(struct thread *t, bool polled)
@@ -273,45 +398,102 @@ long syscall_wait(struct thread *t, bool polled)
 
 void sched_wake_pollers(void)
 {
-	struct thread *t = waiters;
-
-	while (t) {
-		struct thread *next = t->wait_next;
-
-		if (t->wait == WAIT_POLL)
-			sched_rerun(t);
-		t = next;
+	spin_lock(&sched_lock);
+	for (struct thread *t = pollers, *next; t; t = next) {
+		next = t->wait_next;
+		rerun_locked(t);
 	}
+	sched_unlock();
 }
 
-int futex_wake(uint64_t addr, int n, uint32_t bitset)
+/* The futex word, read with a fixup: false if its page is not there. */
+static bool futex_load(uint64_t uaddr, uint32_t *val)
+{
+	uint32_t v = 0;
+
+	if (uaddr >= USER_TOP - 4 || EXTABLE_TRY("lw %0, 0(%2)", v, "r"(uaddr)))
+		return false;
+	*val = v;
+	return true;
+}
+
+/* sched_lock held: FUTEX_WAIT's look at the word, and the sleep if it is val. */
+static int futex_wait_locked(struct thread *t, uint64_t uaddr, uint32_t val, uint32_t bitset, uint64_t deadline)
+{
+	uint32_t cur;
+
+	if (!futex_load(uaddr, &cur))
+		return -EFAULT;
+	if (cur != val)
+		return -EAGAIN;
+	if (deadline && clock_ticks() >= deadline)
+		return -ETIMEDOUT;
+	t->wait_bitset = bitset;
+	block_locked(t, WAIT_FUTEX, uaddr, deadline);
+	return 0;
+}
+
+int futex_wait(struct thread *t, uint64_t uaddr, uint32_t val, uint32_t bitset, uint64_t deadline)
+{
+	spin_lock(&sched_lock);
+	int r = futex_wait_locked(t, uaddr, val, bitset, deadline);
+
+	spin_unlock(&sched_lock);
+	return r;
+}
+
+/* sched_lock held: wake up to n of addr's waiters whose bits meet bitset, first come first. */
+static int futex_wake_locked(uint64_t addr, int n, uint32_t bitset)
 {
 	int woken = 0;
-	struct thread *t = waiters;
 
-	while (t && woken < n) {
-		struct thread *next = t->wait_next;
-
-		if (t->wait == WAIT_FUTEX && t->wait_addr == addr && (t->wait_bitset & bitset)) {
-			sched_wake(t, 0);
-			woken++;
-		}
-		t = next;
+	for (struct thread *t = *futex_bucket(addr), *next; t && woken < n; t = next) {
+		next = t->wait_next;
+		if (t->wait_addr == addr && (t->wait_bitset & bitset))
+			woken += wake_locked(t, 0);
 	}
 	return woken;
 }
 
-int futex_requeue(uint64_t addr, uint64_t addr2, int n)
+int futex_wake(uint64_t addr, int n, uint32_t bitset)
 {
-	int moved = 0;
+	spin_lock(&sched_lock);
+	int woken = futex_wake_locked(addr, n, bitset);
 
-	for (struct thread *t = waiters; t && moved < n; t = t->wait_next) {
-		if (t->wait == WAIT_FUTEX && t->wait_addr == addr) {
-			t->wait_addr = addr2;
-			moved++;
+	sched_unlock();
+	return woken;
+}
+
+int futex_requeue(uint64_t addr, uint64_t addr2, int nwake, int nmove, const uint32_t *cmp)
+{
+	uint32_t cur;
+	int r;
+
+	spin_lock(&sched_lock);
+	if (cmp && !futex_load(addr, &cur)) {
+		r = -EFAULT;
+	} else if (cmp && cur != *cmp) {
+		r = -EAGAIN;
+	} else {
+		r = futex_wake_locked(addr, nwake, FUTEX_BITSET_MATCH_ANY);
+		struct thread **from = futex_bucket(addr);
+
+		for (struct thread *t = *from, *next; t && nmove > 0; t = next) {
+			next = t->wait_next;
+			if (t->wait_addr != addr)
+				continue;
+			/* To the same word: it stays (or it would come round again). */
+			if (addr2 != addr) {
+				list_remove(from, t, false);
+				t->wait_addr = addr2;
+				list_append(futex_bucket(addr2), t);
+			}
+			nmove--;
+			r++;
 		}
 	}
-	return moved;
+	sched_unlock();
+	return r;
 }
 
 /* CPU ticks charged to threads so far, the exited ones included. */
@@ -339,20 +521,16 @@ uint64_t sched_process_cpu_ticks(void)
 void sched_expire_timers(uint64_t now)
 {
 	itimer_expire(now);
+	spin_lock(&sched_lock);
 	while (sleepers && sleepers->deadline <= now) {
 		struct thread *t = sleepers;
 
-		switch (t->wait) {
-		case WAIT_FUTEX:
-			sched_wake(t, -ETIMEDOUT);
-			break;
-		case WAIT_POLL:
-			sched_rerun(t);
-			break;
-		default:
-			sched_wake(t, 0);
-		}
+		bool woke = t->wait == WAIT_POLL ? rerun_locked(t) : wake_locked(t, t->wait == WAIT_FUTEX ? -ETIMEDOUT : 0);
+
+		if (!woke)
+			panic("thread %d sleeps but is not blocked", t->tid);
 	}
+	sched_unlock();
 }
 
 void sched_yield_current(struct hart *h)
@@ -373,9 +551,10 @@ static bool sched_poll(uint64_t until)
 
 /*
  * Wait for an interrupt with the big lock dropped, so other harts go on.
- * The hart is marked idle under the lock, so whoever makes a thread
- * runnable after that sends it an IPI; an IPI that arrives before the wfi
- * leaves SSIP pending and the wfi returns at once: no wake-up is lost.
+ * The hart is marked idle before it looks at the run queue, so whoever
+ * queues a thread after that sends it an IPI (kick_idle); an IPI that
+ * arrives before the wfi leaves SSIP pending and the wfi returns at once:
+ * no wake-up is lost.
  *
  * First it polls the run queue for goose.idlepoll microseconds, as Linux's
  * haltpoll does in a virtual machine: a hart woken from wfi by an IPI
@@ -386,12 +565,12 @@ static bool sched_poll(uint64_t until)
  */
 static void sched_idle(struct hart *h)
 {
-	uint64_t next = MIN(sleepers ? sleepers->deadline : UINT64_MAX, itimer_expire(clock_ticks()));
+	uint64_t next = MIN(sched_next_deadline(), itimer_expire(clock_ticks()));
 	uint64_t bit = 1ull << h->index;
 
 	clock_set_timer(h, next);
 	h->current = NULL;
-	idle_harts |= bit;
+	__atomic_or_fetch(&idle_harts, bit, __ATOMIC_SEQ_CST);
 	/* In wfi the hart uses no translation: shootdowns pass it by. */
 	smp_tlb_lazy(h);
 	uint64_t slept = clock_ticks();
@@ -410,7 +589,7 @@ static void sched_idle(struct hart *h)
 	h->idle_ticks += clock_ticks() - slept;
 	h->idle_since = 0;
 	big_lock_take(h);
-	idle_harts &= ~(1ull << h->index);
+	__atomic_and_fetch(&idle_harts, ~bit, __ATOMIC_SEQ_CST);
 	/* sstatus.SIE is 0 in goose: a device interrupt woke the wfi but
 	 * was not taken. */
 	if (csr_read(CSR_SIP) & SIE_SEIE)
@@ -432,11 +611,17 @@ struct frame *sched_resume(struct hart *h, struct thread *prev)
 		h->busy_ticks += now - prev->run_start;
 		prev->run_start = now;
 	}
+	/* Only a running prev can be preempted (a blocked one may be queued
+	 * already: a futex wake needs no big lock, see sched_lock). */
+	bool preempted = false;
+
 	if (prev && prev->state == T_RUNNING) {
-		if (now < h->slice_end || !rq_head)
+		if (now < h->slice_end || !sched_queue_busy()) {
 			next = prev;
-		else
+		} else {
 			sched_make_runnable(prev);
+			preempted = true;
+		}
 	}
 	/* FP and vector registers follow the thread (goose's own code never
 	 * uses them): saved as soon as it leaves the hart (the vector ones
@@ -448,7 +633,7 @@ struct frame *sched_resume(struct hart *h, struct thread *prev)
 		vector_leave(prev);
 		/* As Linux counts them: a thread that gave up the hart (blocked)
 		 * switched voluntarily; one whose slice ran out, not. */
-		if (prev->state == T_RUNNABLE)
+		if (preempted)
 			prev->nivcsw++;
 		else
 			prev->nvcsw++;
@@ -478,9 +663,7 @@ struct frame *sched_resume(struct hart *h, struct thread *prev)
 	uint64_t timer = MIN(h->slice_end, itimer_charge(next, now, cpu_charged));
 
 	signal_deliver(next);
-	if (sleepers && sleepers->deadline < timer)
-		timer = sleepers->deadline;
-	timer = MIN(timer, itimer_expire(now));
+	timer = MIN(timer, MIN(sched_next_deadline(), itimer_expire(now)));
 	clock_set_timer(h, timer);
 	return &next->frame;
 }

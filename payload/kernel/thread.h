@@ -6,8 +6,10 @@
  * marks the thread blocked and the hart moves on; whoever wakes it stores the
  * result in its frame. So each hart needs one goose stack, not each thread.
  *
- * All scheduler, futex, timer and signal state is under one lock (big_lock),
- * taken for the whole of each trap: simple, and correct on several harts.
+ * Most of goose's state is under one lock (big_lock), taken for the whole of
+ * a trap that needs it; the run queue, the sleepers and the futex waiters
+ * have a lock of their own (sched_lock, kernel/thread.c), so a futex wake
+ * takes no big lock. docs/architecture.md, "Locks", lists them all.
  */
 #ifndef GOOSE_THREAD_H
 #define GOOSE_THREAD_H
@@ -149,17 +151,28 @@ struct thread *thread_by_tid(int tid);
 struct thread *thread_next(int tid);
 int thread_count(void);
 
-/* Run queue and blocking (big_lock held). */
+/* Run queue and blocking (each takes sched_lock; the big lock held, but
+ * for futex_wake). */
 void sched_make_runnable(struct thread *t);
 void sched_block(struct thread *t, enum wait_kind kind, uint64_t addr, uint64_t deadline);
 void sched_wake(struct thread *t, long result);
 /* Wake t to run its system call again (kernel/syscall.h, way 2). */
 void sched_rerun(struct thread *t);
+/* A signal ends t's interruptible wait (not WAIT_NET) with result: marks
+ * it interrupted and wakes it, if it still waits. Whether it did. */
+bool sched_interrupt(struct thread *t, long result);
 /* Wake every thread blocked in WAIT_POLL so it re-runs its call. */
 void sched_wake_pollers(void);
+/* FUTEX_WAIT: block t on uaddr until deadline (ticks, 0: none) if the word
+ * there is val (read under sched_lock, so no wake between the look and the
+ * sleep is lost); -EAGAIN if not, -ETIMEDOUT if the deadline passed
+ * already, -EFAULT if its page is not there. */
+int futex_wait(struct thread *t, uint64_t uaddr, uint32_t val, uint32_t bitset, uint64_t deadline);
 int futex_wake(uint64_t addr, int n, uint32_t bitset);
-/* Move up to n futex waiters from addr to addr2 (FUTEX_REQUEUE). */
-int futex_requeue(uint64_t addr, uint64_t addr2, int n);
+/* FUTEX_REQUEUE: wake up to nwake of addr's waiters and move up to nmove
+ * more to addr2; how many in all. FUTEX_CMP_REQUEUE: only if the word at
+ * addr is *cmp (-EAGAIN if not, -EFAULT if its page is not there). */
+int futex_requeue(uint64_t addr, uint64_t addr2, int nwake, int nmove, const uint32_t *cmp);
 /* Total CPU time of all threads, in ticks (CLOCK_PROCESS_CPUTIME_ID). */
 uint64_t sched_process_cpu_ticks(void);
 /* CPU ticks charged so far to every thread there has been (the running ones

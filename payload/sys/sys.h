@@ -26,10 +26,13 @@ void syscall_set_cpu(uint64_t hwcap, uint32_t ext);
 /* Calls done without the big lock when they can be (sys/syscall.c,
  * syscall_lockless): whether this one was (a0 set), else the usual way
  * does it. mmap of new anonymous memory and munmap of it (sys_mm.c), a
- * nanosleep of a few microseconds (sys_time.c). */
+ * nanosleep of a few microseconds (sys_time.c), a private futex wake and
+ * a sched_yield with nobody to yield to (sys_thread.c). */
 bool sys_mmap_lockless(struct thread *t);
 bool sys_munmap_lockless(struct thread *t);
 bool sys_nanosleep_spin(struct thread *t);
+bool sys_futex_lockless(struct thread *t);
+bool sys_sched_yield_lockless(struct thread *t);
 /* The program break starts at the end of the loaded image. */
 void sys_brk_init(uint64_t image_end);
 

@@ -131,7 +131,7 @@ SYSCALL(futex)
 {
 	uint64_t uaddr = a[0];
 	int op = (int)a[1] & FUTEX_CMD_MASK;
-	uint32_t val = (uint32_t)a[2], bitset = FUTEX_BITSET_MATCH_ANY, cur;
+	uint32_t val = (uint32_t)a[2], bitset = FUTEX_BITSET_MATCH_ANY;
 
 	if (uaddr & 3)
 		return -EINVAL;
@@ -167,19 +167,16 @@ SYSCALL(futex)
 			}
 			deadline = MAX(deadline, 1ull);
 		}
-		if (copy_from_user(&cur, uaddr, sizeof(cur)))
+		/* The page faulted in here; futex_wait reads the word. */
+		if (uaccess_ok(uaddr, sizeof(uint32_t), PROT_READ))
 			return -EFAULT;
-		if (cur != val)
-			return -EAGAIN;
-		if (deadline && clock_ticks() >= deadline)
-			return -ETIMEDOUT;
-		t->wait_bitset = bitset;
 		/* An untimed wait runs again after an SA_RESTART handler; a timed
 		 * one fails with EINTR (Linux: -ERESTARTSYS, and restart_block
 		 * with its -EINTR under a handler; signal(7)). */
 		t->restartable = !deadline;
-		sched_block(t, WAIT_FUTEX, uaddr, deadline);
-		return SYSRET_BLOCKED;
+		long r = futex_wait(t, uaddr, val, bitset, deadline);
+
+		return r ? r : SYSRET_BLOCKED;
 	}
 	case FUTEX_WAKE:
 	case FUTEX_WAKE_BITSET:
@@ -195,19 +192,32 @@ SYSCALL(futex)
 
 		if (a[4] & 3 || (int32_t)val < 0 || (int32_t)nr_requeue < 0)
 			return -EINVAL;
-		if (op == FUTEX_CMP_REQUEUE) {
-			if (copy_from_user(&cur, uaddr, sizeof(cur)))
-				return -EFAULT;
-			if (cur != (uint32_t)a[5])
-				return -EAGAIN;
-		}
-		int woken = futex_wake(uaddr, (int)MIN(val, (uint32_t)INT32_MAX), FUTEX_BITSET_MATCH_ANY);
+		/* The page faulted in here; futex_requeue compares the word. */
+		if (op == FUTEX_CMP_REQUEUE && uaccess_ok(uaddr, sizeof(uint32_t), PROT_READ))
+			return -EFAULT;
+		uint32_t cmp = (uint32_t)a[5];
 
-		return woken + futex_requeue(uaddr, a[4], (int)MIN(nr_requeue, (uint32_t)INT32_MAX));
+		return futex_requeue(uaddr, a[4], (int)MIN(val, (uint32_t)INT32_MAX),
+				     (int)MIN(nr_requeue, (uint32_t)INT32_MAX), op == FUTEX_CMP_REQUEUE ? &cmp : NULL);
 	}
 	default:
 		return -ENOSYS;
 	}
+}
+
+/* A private FUTEX_WAKE or FUTEX_WAKE_BITSET takes only sched_lock
+ * (kernel/thread.c); the rest, the usual way. */
+bool sys_futex_lockless(struct thread *t)
+{
+	const uint64_t *a = frame_args(&t->frame);
+	int op = (int)a[1] & FUTEX_CMD_MASK;
+	uint32_t bitset = op == FUTEX_WAKE_BITSET ? (uint32_t)a[5] : FUTEX_BITSET_MATCH_ANY;
+
+	if ((op != FUTEX_WAKE && op != FUTEX_WAKE_BITSET) ||
+	    ((int)a[1] & (FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME)) != FUTEX_PRIVATE_FLAG || (a[0] & 3) || !bitset)
+		return false;
+	t->frame.a0 = (uint64_t)futex_wake(a[0], (int)MIN((uint32_t)a[2], (uint32_t)INT32_MAX), bitset);
+	return true;
 }
 
 SYSCALL(sched_yield)
@@ -215,6 +225,15 @@ SYSCALL(sched_yield)
 	(void)a;
 	sched_yield_current(t->frame.hart);
 	return 0;
+}
+
+/* No thread waits for a hart: nothing to yield to, no lock needed. */
+bool sys_sched_yield_lockless(struct thread *t)
+{
+	if (sched_queue_busy())
+		return false;
+	t->frame.a0 = 0;
+	return true;
 }
 
 /* The CPU mask is one bit per hart goose runs on, logical numbers 0..n-1. */

@@ -101,11 +101,29 @@ void syscall_handle(struct thread *t)
 	trace_syscall(t, r);
 }
 
-bool syscall_lockless(struct thread *t)
+/* getpid and its kind: constants, and the calling thread's own. */
+static bool lockless_id(struct thread *t)
+{
+	syscall_handle(t);
+	return true;
+}
+
+/* mmap and munmap reach no program memory: shootdowns pass the hart by
+ * meanwhile, as a fault's (kernel/trap.c). */
+static bool lockless_mm(struct thread *t)
 {
 	struct hart *h = t->frame.hart;
-	enum { ID, MM, SLEEP } kind;
-	bool done;
+
+	smp_tlb_lazy(h);
+	bool done = t->frame.a7 == SYS_mmap ? sys_mmap_lockless(t) : sys_munmap_lockless(t);
+
+	smp_tlb_active(h);
+	return done;
+}
+
+bool syscall_lockless(struct thread *t)
+{
+	bool (*fn)(struct thread *t);
 
 	switch (t->frame.a7) {
 	case SYS_getpid:
@@ -115,39 +133,30 @@ bool syscall_lockless(struct thread *t)
 	case SYS_geteuid:
 	case SYS_getgid:
 	case SYS_getegid:
-		kind = ID;
+		fn = lockless_id;
 		break;
 	case SYS_mmap:
 	case SYS_munmap:
-		kind = MM;
+		fn = lockless_mm;
 		break;
+	/* Only some of these (the usual way does the rest). */
 	case SYS_nanosleep:
-		kind = SLEEP;
+		fn = sys_nanosleep_spin;
+		break;
+	case SYS_futex:
+		fn = sys_futex_lockless;
+		break;
+	case SYS_sched_yield:
+		fn = sys_sched_yield_lockless;
 		break;
 	default:
 		return false;
 	}
 	/* A trace line takes the console and counts: the usual way. */
-	if (trace_mask || !loader_is_syscall_site(t->frame.pc))
+	if (trace_mask || !loader_is_syscall_site(t->frame.pc) || !fn(t))
 		return false;
-	if (kind == ID) {
-		t->frame.pc += 4;
-		syscall_handle(t);
-		return true;
-	}
-	/* Only some of these (the usual way does the rest). mmap and munmap
-	 * reach no program memory: shootdowns pass the hart by meanwhile, as a
-	 * fault's (kernel/trap.c). */
-	if (kind == SLEEP) {
-		done = sys_nanosleep_spin(t);
-	} else {
-		smp_tlb_lazy(h);
-		done = t->frame.a7 == SYS_mmap ? sys_mmap_lockless(t) : sys_munmap_lockless(t);
-		smp_tlb_active(h);
-	}
-	if (done)
-		t->frame.pc += 4;
-	return done;
+	t->frame.pc += 4;
+	return true;
 }
 
 /* One process, run as root: uid and gid 0, pid 1, parent 0. */

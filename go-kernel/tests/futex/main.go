@@ -3,8 +3,11 @@
 // FUTEX_WAIT returns EAGAIN at once when the word no longer holds the value
 // (the check that makes a wake-up between the caller's load and its sleep
 // impossible to lose), ETIMEDOUT after its timeout, and 0 when woken;
-// FUTEX_WAKE returns how many waiters it woke; the BITSET variants wake only
-// waiters whose bits overlap; an untimed wait survives a handled signal.
+// FUTEX_WAKE returns how many waiters it woke, and only waiters on its own
+// word (65 words at once: more than goose's hash buckets, so some share
+// one); the BITSET variants wake only waiters whose bits overlap;
+// FUTEX_CMP_REQUEUE moves waiters to another word, where a wake finds them;
+// an untimed wait survives a handled signal.
 // Every wait but that one has a timeout, and it is woken by the test, so a
 // broken goose prints a wrong line instead of hanging.
 package main
@@ -23,6 +26,7 @@ import (
 const (
 	futexWait       = 0
 	futexWake       = 1
+	futexCmpRequeue = 4
 	futexWaitBitset = 9
 	futexWakeBitset = 10
 	futexPrivate    = 128
@@ -72,6 +76,58 @@ func waiter(word *uint32, op, val, bitset uintptr, ms int64, started *int32, don
 		_, r = futex(word, op, val, timeout(op, ms), bitset)
 	}
 	done <- r
+}
+
+// requeueUntil moves waiters from word to word2 (FUTEX_CMP_REQUEUE, waking
+// none, the word holding val) until n have moved, at most for two seconds.
+func requeueUntil(word, word2 *uint32, val uint32, n int) int {
+	moved := 0
+	for deadline := time.Now().Add(2 * time.Second); moved < n && time.Now().Before(deadline); {
+		r, _, _ := syscall.Syscall6(syscall.SYS_FUTEX, uintptr(unsafe.Pointer(word)), futexCmpRequeue|futexPrivate, 0,
+			uintptr(n-moved), uintptr(unsafe.Pointer(word2)), uintptr(val))
+		moved += int(r)
+		time.Sleep(time.Millisecond)
+	}
+	return moved
+}
+
+// manyWords puts one waiter on each of n words and wakes them one word at a
+// time in a scrambled order: each wake must end its own word's waiter and
+// no other. Whether all did.
+func manyWords(n int) bool {
+	words := make([]uint32, n)
+	var started int32
+	done := make(chan int, n)
+	for i := range words {
+		words[i] = 7
+		go func(i int) {
+			runtime.LockOSThread()
+			atomic.AddInt32(&started, 1)
+			for {
+				if _, r := futex(&words[i], futexWait, 7, ms(5000), 0); r != "EINTR" {
+					break
+				}
+			}
+			done <- i
+		}(i)
+	}
+	for atomic.LoadInt32(&started) < int32(n) {
+		time.Sleep(time.Millisecond)
+	}
+	ok := true
+	for k := 0; k < n; k++ {
+		i := k * 37 % n
+		if wakeUntil(&words[i], futexWake, 0, 1) != 1 {
+			ok = false
+		}
+		select {
+		case j := <-done:
+			ok = ok && j == i
+		case <-time.After(2 * time.Second):
+			ok = false
+		}
+	}
+	return ok
 }
 
 // wakeUntil wakes word until n waiters have been woken (a waiter may not be
@@ -131,6 +187,21 @@ func main() {
 	time.Sleep(20 * time.Millisecond)
 	woken := wakeUntil(&word, futexWake, 0, 3)
 	fmt.Println("wake three waiters at once, woken:", woken, "their waits returned:", <-done, <-done, <-done)
+
+	// Waiters on many words, some sharing a hash bucket.
+	fmt.Println("65 words, each wake ended its own word's waiter:", manyWords(65))
+
+	// Three waiters requeued to another word: a wake of the first finds
+	// none, a wake of the second all three.
+	var word2 uint32
+	for i := 0; i < 3; i++ {
+		go waiter(&word, futexWait, 7, 0, 5000, &started, done)
+	}
+	fmt.Println("cmp_requeue moved:", requeueUntil(&word, &word2, 7, 3))
+	n, _ = futex(&word, futexWake, 3, nil, 0)
+	fmt.Println("wake of the old word woke:", n)
+	fmt.Println("wake of the new word, woken:", wakeUntil(&word2, futexWake, 0, 3), "their waits returned:", <-done, <-done,
+		<-done)
 
 	// A bad op and a zero bitset, as Linux refuses them.
 	_, r = futex(&word, 99, 0, nil, 0)

@@ -19,6 +19,7 @@
 /* The ranks: a hart holding a lock takes only locks of a higher rank. */
 enum lock_rank {
 	LOCK_RANK_BIG = 10,	/* big_lock (kernel/thread.c): threads, scheduler, files, memory maps */
+	LOCK_RANK_SCHED = 12,	/* sched_lock (kernel/thread.c): run queue, sleepers, futex and poll waiters */
 	LOCK_RANK_MM = 15,	/* mm_lock (mm/vm.c): VMAs, page tables (page faults take it alone) */
 	LOCK_RANK_KMEM = 20,	/* kmem (mm/kmem.c): goose's heap */
 	LOCK_RANK_PMEM = 30,	/* pmem (mm/pmem.c): free pages */
