@@ -78,8 +78,15 @@ bool defer_unmap(uint64_t start, uint64_t end, const uint64_t *pages, uint64_t n
 	defer_retire();
 	if (!defer_on || ndeferred == DEFER_RANGES || n > room - MIN(room, ndpages))
 		return false;
-	sfence_vma_all();
-	uint64_t g = smp_tlb_defer();
+	/* A lazy hart (a munmap without the big lock) fences on its way out
+	 * (smp_tlb_active), with mm_lock let go: a fence costs QEMU a TLB
+	 * flush, and the refills after it, that the other harts would wait
+	 * for on mm_lock. Any other fences now. */
+	bool fence = !__atomic_load_n(&this_hart()->tlb_lazy, __ATOMIC_RELAXED);
+
+	if (fence)
+		sfence_vma_all();
+	uint64_t g = smp_tlb_defer(fence);
 
 	memcpy(dpages + ndpages, pages, n * sizeof(pages[0]));
 	ndpages += n;

@@ -6,9 +6,11 @@
 // some of the buffer (Linux stops at the first page that faults) or fails
 // with EFAULT. (The calls only read the buffer: once unmapped, its
 // addresses may be the runtime's.) Also: the unmapping thread itself
-// faults on a buffer at once, and so does a thread that used it and is
-// woken through a futex after the unmap (it came back through goose,
-// which flushed its TLB on the way).
+// faults on a buffer at once (a 64 KiB one too, whose unmap leaves the
+// other harts' fences for later, goose's deferred unmaps, and its own for
+// its way out of goose), and so does a thread that used it and is woken
+// through a futex after the unmap (it came back through goose, which
+// flushed its TLB on the way).
 package main
 
 import (
@@ -23,10 +25,15 @@ import (
 )
 
 const size = 1 << 20
+const small = 64 << 10
 const rounds = 1000
 const writers = 1
 
 func mmap() uintptr {
+	return mmapSize(size)
+}
+
+func mmapSize(size uintptr) uintptr {
 	p, _, e := syscall.Syscall6(syscall.SYS_MMAP, 0, size, syscall.PROT_READ|syscall.PROT_WRITE,
 		syscall.MAP_PRIVATE|syscall.MAP_ANON, ^uintptr(0), 0)
 	if e != 0 {
@@ -41,6 +48,10 @@ func mmap() uintptr {
 }
 
 func munmap(p uintptr) {
+	munmapSize(p, size)
+}
+
+func munmapSize(p, size uintptr) {
 	if _, _, e := syscall.Syscall(syscall.SYS_MUNMAP, p, size, 0); e != 0 {
 		fmt.Println("munmap:", e)
 		os.Exit(1)
@@ -99,6 +110,17 @@ func main() {
 	stop.Store(true)
 	wg.Wait()
 	fmt.Println("own faults after munmap:", unmappedFaults == rounds)
+	smallFaults := 0
+	for r := 0; r < rounds; r++ {
+		p := mmapSize(small)
+		// Read just before, so this hart's TLB holds the translation.
+		_ = *(*byte)(unsafe.Pointer(p))
+		munmapSize(p, small)
+		if faults(p) {
+			smallFaults++
+		}
+	}
+	fmt.Println("own faults after munmap of 64 KiB:", smallFaults == rounds)
 	fmt.Println("bad results:", bad.Load(), "calls made:", calls.Load() > 0)
 
 	// A thread that used the page, then waits on a futex (a channel)

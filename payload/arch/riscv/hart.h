@@ -75,10 +75,11 @@ static inline struct hart *this_hart(void)
  * its own TLB): every other hart that may use them fences, the lazy ones
  * later (smp_tlb_active). One SBI call for all of them. */
 void smp_tlb_shootdown(uint64_t start, uint64_t size);
-/* A deferred shootdown: the caller has changed the entries and fenced
- * itself; the other harts fence at their next trap. Its generation, done
- * once smp_tlb_passed reaches it. */
-uint64_t smp_tlb_defer(void);
+/* A deferred shootdown: the caller has changed the entries, and fenced
+ * itself (fenced) or is lazy and will on its way out (smp_tlb_active); the
+ * other harts fence at their next trap. Its generation, done once
+ * smp_tlb_passed reaches it. */
+uint64_t smp_tlb_defer(bool fenced);
 /* The newest generation every hart's TLB is clean of (a hart using none
  * of the program's translations now counts as clean of all). */
 uint64_t smp_tlb_passed(void);

@@ -53,11 +53,12 @@ void smp_tlb_active(struct hart *h)
 	smp_tlb_check(h);
 }
 
-uint64_t smp_tlb_defer(void)
+uint64_t smp_tlb_defer(bool fenced)
 {
 	uint64_t g = __atomic_add_fetch(&tlb_gen, 1, __ATOMIC_SEQ_CST);
 
-	tlb_seen_raise(this_hart(), g);
+	if (fenced)
+		tlb_seen_raise(this_hart(), g);
 	return g;
 }
 
