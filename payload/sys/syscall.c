@@ -101,13 +101,6 @@ void syscall_handle(struct thread *t)
 	trace_syscall(t, r);
 }
 
-/* getpid and its kind: constants, and the calling thread's own. */
-static bool lockless_id(struct thread *t)
-{
-	syscall_handle(t);
-	return true;
-}
-
 /* mmap and munmap reach no program memory: shootdowns pass the hart by
  * meanwhile, as a fault's (kernel/trap.c). */
 static bool lockless_mm(struct thread *t)
@@ -123,7 +116,7 @@ static bool lockless_mm(struct thread *t)
 
 bool syscall_lockless(struct thread *t)
 {
-	bool (*fn)(struct thread *t);
+	bool (*fn)(struct thread *t) = NULL;	/* NULL: syscall_handle's, it reads only constants or the thread's own */
 
 	switch (t->frame.a7) {
 	case SYS_getpid:
@@ -133,7 +126,6 @@ bool syscall_lockless(struct thread *t)
 	case SYS_geteuid:
 	case SYS_getgid:
 	case SYS_getegid:
-		fn = lockless_id;
 		break;
 	case SYS_mmap:
 	case SYS_munmap:
@@ -153,7 +145,11 @@ bool syscall_lockless(struct thread *t)
 		return false;
 	}
 	/* A trace line takes the console and counts: the usual way. */
-	if (trace_mask || !loader_is_syscall_site(t->frame.pc) || !fn(t))
+	if (trace_mask || !loader_is_syscall_site(t->frame.pc))
+		return false;
+	if (!fn)
+		syscall_handle(t);
+	else if (!fn(t))
 		return false;
 	t->frame.pc += 4;
 	return true;
