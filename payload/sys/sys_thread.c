@@ -126,6 +126,14 @@ SYSCALL(set_robust_list)
 	return a[1] == 24 ? 0 : -EINVAL;
 }
 
+/* FUTEX_WAKE's count: Linux's futex_wake takes val as an int and stops
+ * once it has woken that many or more (kernel/futex/waitwake.c: "if
+ * (++ret >= nr_wake) break"), so 0 and negative counts wake one. */
+static int futex_nr_wake(uint32_t val)
+{
+	return (int32_t)val > 0 ? (int)val : 1;
+}
+
 /* futex(uaddr, op, val, timeout or val2, uaddr2, val3) */
 SYSCALL(futex)
 {
@@ -185,7 +193,7 @@ SYSCALL(futex)
 			if (!bitset)
 				return -EINVAL;
 		}
-		return futex_wake(uaddr, (int)MIN(val, (uint32_t)INT32_MAX), bitset);
+		return futex_wake(uaddr, futex_nr_wake(val), bitset);
 	case FUTEX_REQUEUE:
 	case FUTEX_CMP_REQUEUE: {
 		uint32_t nr_requeue = (uint32_t)a[3];
@@ -216,7 +224,7 @@ bool sys_futex_lockless(struct thread *t)
 	if ((op != FUTEX_WAKE && op != FUTEX_WAKE_BITSET) ||
 	    ((int)a[1] & (FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME)) != FUTEX_PRIVATE_FLAG || (a[0] & 3) || !bitset)
 		return false;
-	t->frame.a0 = (uint64_t)futex_wake(a[0], (int)MIN((uint32_t)a[2], (uint32_t)INT32_MAX), bitset);
+	t->frame.a0 = (uint64_t)futex_wake(a[0], futex_nr_wake((uint32_t)a[2]), bitset);
 	return true;
 }
 

@@ -188,6 +188,19 @@ func main() {
 	woken := wakeUntil(&word, futexWake, 0, 3)
 	fmt.Println("wake three waiters at once, woken:", woken, "their waits returned:", <-done, <-done, <-done)
 
+	// A wake of 0 or of -1 (as an int) wakes one, as Linux's loop stops only
+	// after a wake: two waiters, each such wake ends one.
+	for i := 0; i < 2; i++ {
+		go waiter(&word, futexWait, 7, 0, 5000, &started, done)
+	}
+	for atomic.LoadInt32(&started) < 7 {
+		time.Sleep(time.Millisecond)
+	}
+	time.Sleep(20 * time.Millisecond)
+	n0, _ := futex(&word, futexWake, 0, nil, 0)
+	nNeg, _ := futex(&word, futexWake, 0xffffffff, nil, 0)
+	fmt.Println("wake of 0 woke:", n0, "wake of -1 woke:", nNeg, "their waits returned:", <-done, <-done)
+
 	// Waiters on many words, some sharing a hash bucket.
 	fmt.Println("65 words, each wake ended its own word's waiter:", manyWords(65))
 
