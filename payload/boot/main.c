@@ -578,7 +578,7 @@ void secondary_main(struct hart *h)
 	big_lock_take(h);
 	struct frame *f = sched_resume(h, NULL);
 
-	spin_unlock(&big_lock);
+	big_lock_release();
 	trap_resume(f);
 }
 
@@ -780,6 +780,6 @@ void goose_main(unsigned long hartid, uint64_t fdt_pa)
 	big_lock_take(h);
 	struct frame *f = sched_resume(h, NULL);
 
-	spin_unlock(&big_lock);
+	big_lock_release();
 	trap_resume(f);
 }

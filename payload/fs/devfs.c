@@ -132,7 +132,7 @@ static long con_write(struct file *f, const void *buf, size_t len, uint64_t *off
 			memcpy(chunk, (const char *)buf + done, n);
 		else if (copy_from_user(chunk, (uint64_t)(uintptr_t)buf + done, n))
 			break;
-		spin_unlock(&big_lock);
+		big_lock_release();
 		console_write_crlf(chunk, n);
 		big_lock_take(this_hart());
 		done += n;

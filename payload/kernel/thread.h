@@ -114,14 +114,29 @@ extern int lockless_unmaps;
  * consistent): either the munmap sees the lock held and takes the usual
  * way, or the holder waits for it to finish.
  */
+void big_lock_wait(struct spinlock *l);
+extern uint64_t big_lock_sleepers;
+
 static inline void big_lock_take(struct hart *h)
 {
 	smp_tlb_lazy(h);
-	spin_lock(&big_lock);
+	spin_lock_or(&big_lock, big_lock_wait);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	while (__atomic_load_n(&lockless_unmaps, __ATOMIC_SEQ_CST))
 		;
 	smp_tlb_active(h);
+}
+
+/* Let the big lock go, and wake a hart that sleeps waiting for it
+ * (big_lock_wait, kernel/thread.c). */
+static inline void big_lock_release(void)
+{
+	spin_unlock(&big_lock);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	uint64_t s = __atomic_load_n(&big_lock_sleepers, __ATOMIC_SEQ_CST);
+
+	if (s)
+		smp_kick(&harts[__builtin_ctzll(s)]);
 }
 
 /* A munmap without the big lock begins (false: the lock is held, take the

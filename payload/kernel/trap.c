@@ -213,7 +213,7 @@ struct frame *trap_handler(struct frame *f)
 	 * whatever lies below the stack is used. */
 	if (*h->kstack_canary != HART_STACK_CANARY)
 		panic("hart %d: goose stack overflow (trap scause 0x%lx)", h->index, cause);
-	spin_unlock(&big_lock);
+	big_lock_release();
 	return next;
 }
 

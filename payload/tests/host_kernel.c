@@ -26,8 +26,21 @@
 uint64_t host_pa_offset;
 struct spinlock big_lock;
 int lockless_unmaps;
+/* One hart: nobody else holds the big lock, nobody sleeps for it. */
+uint64_t big_lock_sleepers;
 static struct hart hart0;
 struct hart *host_hart = &hart0;
+struct hart harts[MAX_HARTS];
+
+void big_lock_wait(struct spinlock *l)
+{
+	raw_spin_lock(l);
+}
+
+void smp_kick(struct hart *h)
+{
+	(void)h;
+}
 static struct thread threads[2];
 struct thread *host_thread = &threads[0], *host_thread2 = &threads[1];
 int host_waits, host_wakeups, host_reruns;

@@ -16,6 +16,8 @@
 #ifndef GOOSE_SPINLOCK_H
 #define GOOSE_SPINLOCK_H
 
+#include <stdbool.h>
+
 /* The ranks: a hart holding a lock takes only locks of a higher rank. */
 enum lock_rank {
 	LOCK_RANK_BIG = 10,	/* big_lock (kernel/thread.c): threads, scheduler, files, memory maps */
@@ -65,6 +67,19 @@ static inline void raw_spin_unlock(struct spinlock *l)
 	__atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
 }
 
+static inline bool raw_spin_trylock(struct spinlock *l)
+{
+	return !__atomic_load_n(&l->locked, __ATOMIC_RELAXED) && !__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE);
+}
+
+/* Take l; if another hart holds it, wait(l) returns once this one has
+ * taken it (the big lock's waiters end up in wfi: kernel/thread.c). */
+static inline void raw_spin_lock_or(struct spinlock *l, void (*wait)(struct spinlock *))
+{
+	if (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
+		wait(l);
+}
+
 #if defined(GOOSE_DEBUG_LOCKS) && !defined(GOOSE_HOST)
 void lockdep_acquire(struct spinlock *l, const char *file, int line);
 void lockdep_acquired(struct spinlock *l, const char *file, int line);
@@ -77,15 +92,24 @@ static inline void spin_lock_at(struct spinlock *l, const char *file, int line)
 	lockdep_acquired(l, file, line);
 }
 
+static inline void spin_lock_or_at(struct spinlock *l, void (*wait)(struct spinlock *), const char *file, int line)
+{
+	lockdep_acquire(l, file, line);
+	raw_spin_lock_or(l, wait);
+	lockdep_acquired(l, file, line);
+}
+
 static inline void spin_unlock_at(struct spinlock *l, const char *file, int line)
 {
 	lockdep_release(l, file, line);
 	raw_spin_unlock(l);
 }
 #define spin_lock(l) spin_lock_at((l), __FILE__, __LINE__)
+#define spin_lock_or(l, wait) spin_lock_or_at((l), (wait), __FILE__, __LINE__)
 #define spin_unlock(l) spin_unlock_at((l), __FILE__, __LINE__)
 #else
 #define spin_lock(l) raw_spin_lock(l)
+#define spin_lock_or(l, wait) raw_spin_lock_or((l), (wait))
 #define spin_unlock(l) raw_spin_unlock(l)
 #endif
 
