@@ -21,19 +21,21 @@ int lockless_unmaps;
 /*
  * Waiting for the big lock: spin for BIG_LOCK_SPIN_US, then sleep in wfi
  * until its holder lets go (big_lock_release kicks the lowest hart in
- * big_lock_sleepers). A trap holds it for microseconds; a wait much longer
- * than that means the holder's hart is not running at all, as when QEMU
- * runs more vCPUs than the host has cores and the host took the holder's
- * away: spinning on then only keeps the holder off a core (make bench's
- * allocating goroutines at 4 harts on 2 host cores ran twice as fast with
- * the sleep). The hart announces itself and then tries the lock once
+ * big_lock_sleepers). A trap holds it for microseconds, a munmap's
+ * shootdowns for a hundred or so; a wait much longer than that means the
+ * holder's hart is not running at all, as when QEMU runs more vCPUs than
+ * the host has cores and the host took the holder's away: spinning on then
+ * only keeps the holder off a core (make bench's allocating goroutines at 4
+ * harts on 2 host cores ran twice as fast with the sleep). Not sooner: the
+ * kick is an SBI IPI, 13-60 us for the releaser (50 us cost first-touch
+ * faults at 4 harts a tenth to a third, 200 us nothing measurable). The hart announces itself and then tries the lock once
  * more, the releaser lets go and then reads the announcements (both
  * sequentially consistent): one of them sees the other. SSIP is cleared
  * first, so the wfi waits for a kick that comes after; the kicks it clears
  * (a signal, a reschedule, a thread queued) all leave a flag or a queue
  * entry that this hart looks at once it holds the lock.
  */
-#define BIG_LOCK_SPIN_US 50
+#define BIG_LOCK_SPIN_US 200
 uint64_t big_lock_sleepers;
 
 void big_lock_wait(struct spinlock *l)
