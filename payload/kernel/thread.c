@@ -27,13 +27,16 @@ int lockless_unmaps;
  * the host has cores and the host took the holder's away: spinning on then
  * only keeps the holder off a core (make bench's allocating goroutines at 4
  * harts on 2 host cores ran twice as fast with the sleep). Not sooner: the
- * kick is an SBI IPI, 13-60 us for the releaser (50 us cost first-touch
- * faults at 4 harts a tenth to a third, 200 us nothing measurable). The hart announces itself and then tries the lock once
- * more, the releaser lets go and then reads the announcements (both
- * sequentially consistent): one of them sees the other. SSIP is cleared
- * first, so the wfi waits for a kick that comes after; the kicks it clears
- * (a signal, a reschedule, a thread queued) all leave a flag or a queue
- * entry that this hart looks at once it holds the lock.
+ * kick is an SBI IPI, 13-60 us for the releaser (after 50 us, first-touch
+ * faults at 4 harts lost a tenth to a third; after 200 us, nothing
+ * measurable).
+ *
+ * The hart announces itself and then tries the lock once more, the
+ * releaser lets go and then reads the announcements (both sequentially
+ * consistent): one of them sees the other. SSIP is cleared first, so the
+ * wfi waits for a kick that comes after; the kicks it clears (a signal, a
+ * reschedule, a thread queued) all leave a flag or a queue entry that this
+ * hart looks at once it holds the lock.
  */
 #define BIG_LOCK_SPIN_US 200
 uint64_t big_lock_sleepers;
