@@ -89,11 +89,6 @@ static void __attribute__((noreturn)) signal_die(struct thread *t, int sig, uint
 	goose_exit(128 + sig);
 }
 
-static bool sleeping_interruptibly(const struct thread *t)
-{
-	return t->state == T_BLOCKED && t->wait != WAIT_NONE && t->wait != WAIT_NET;
-}
-
 void signal_send_kernel(struct thread *t, int sig)
 {
 	/* A signal already pending from elsewhere stays as it was sent. */
@@ -118,7 +113,7 @@ void signal_send(struct thread *t, int sig)
 
 void signal_interrupt_wait(struct thread *t)
 {
-	if (!sleeping_interruptibly(t) || !(t->sigpending & ~t->sigmask))
+	if (!thread_interruptible(t) || !(t->sigpending & ~t->sigmask))
 		return;
 	long result = -EINTR;
 

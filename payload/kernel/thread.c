@@ -416,7 +416,7 @@ void sched_rerun(struct thread *t)
 bool sched_interrupt(struct thread *t, long result)
 {
 	spin_lock(&sched_lock);
-	bool woke = t->wait != WAIT_NET && t->state == T_BLOCKED && t->wait != WAIT_NONE;
+	bool woke = thread_interruptible(t);
 
 	if (woke) {
 		t->restarting = false;

@@ -173,8 +173,16 @@ void sched_block(struct thread *t, enum wait_kind kind, uint64_t addr, uint64_t 
 void sched_wake(struct thread *t, long result);
 /* Wake t to run its system call again (kernel/syscall.h, way 2). */
 void sched_rerun(struct thread *t);
-/* A signal ends t's interruptible wait (not WAIT_NET) with result: marks
- * it interrupted and wakes it, if it still waits. Whether it did. */
+/* Whether a signal may end t's wait: blocked, in any wait but WAIT_NET.
+ * Without sched_lock, a hint (a futex wake may end the wait meanwhile). */
+static inline bool thread_interruptible(const struct thread *t)
+{
+	return t->state == T_BLOCKED && t->wait != WAIT_NONE && t->wait != WAIT_NET;
+}
+
+/* A signal ends t's interruptible wait with result: marks it interrupted
+ * and wakes it, if it still waits (decided under sched_lock). Whether it
+ * did. */
 bool sched_interrupt(struct thread *t, long result);
 /* Wake every thread blocked in WAIT_POLL so it re-runs its call. */
 void sched_wake_pollers(void);

@@ -435,9 +435,9 @@ static bool anon_only(uint64_t start, uint64_t end)
 	return true;
 }
 
-/* Take [start, end) out of the mappings; with defer (munmap), the
- * shootdown of private anonymous memory may wait for the other harts'
- * next traps. */
+/* Take [start, end) out of the mappings; with defer (munmap of private
+ * anonymous memory only: anon_only), the shootdown may wait for the other
+ * harts' next traps. */
 static void remove_range_locked(uint64_t start, uint64_t end, bool defer)
 {
 	committed -= committed_in(start, end);
@@ -445,8 +445,7 @@ static void remove_range_locked(uint64_t start, uint64_t end, bool defer)
 	dropped_valid = false;
 	pte_for_range(start, end, pte_drop, 0);
 	if (dropped_valid || ngathered) {
-		if (defer && anon_only(start, end) &&
-		    defer_unmap(MIN(start, gather_lo), MAX(end, gather_hi), gathered, ngathered))
+		if (defer && defer_unmap(MIN(start, gather_lo), MAX(end, gather_hi), gathered, ngathered))
 			gather_reset();
 		else
 			vm_flush(start, end);
@@ -893,7 +892,7 @@ void vm_remove(uint64_t start, uint64_t end)
 
 void vm_unmap(uint64_t start, uint64_t end)
 {
-	MM_CHANGE(remove_range_locked(start, end, true));
+	MM_CHANGE(remove_range_locked(start, end, anon_only(start, end)));
 }
 
 bool vm_unmap_anon(uint64_t start, uint64_t end)
