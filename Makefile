@@ -323,6 +323,8 @@ HOST_SRC_elf := elf.c gosym.c
 HOST_SRC_fdt := fdt.c
 HOST_SRC_gosym := gosym.c elf.c
 HOST_SRC_kmap := kmap.c
+# test_lib.c includes lib.c itself, under other names than libc's.
+HOST_SRC_lib :=
 HOST_SRC_pmem := pmem.c
 HOST_SRC_uart := uart16550.c uart_sifive.c
 HOST_SRC_vm := vm.c defer.c fault.c uaccess.c pmem.c
@@ -366,6 +368,7 @@ board-check: $(BUILD)/host/board_check
 
 # test_fdt and test_boards check every compiled tree.
 $(BUILD)/host/test_fdt $(BUILD)/host/test_boards: $(DTBS)
+$(BUILD)/host/test_lib: payload/lib/lib.c
 
 test: $(DEPS_STAMP)
 	@$(PYTHON) ci/test.py

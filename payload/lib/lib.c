@@ -36,8 +36,19 @@ void *memmove(void *dst, const void *src, size_t n)
 	uint8_t *d = dst;
 	const uint8_t *s = src;
 
-	if (d <= s || d >= s + n)
+	if (d == s)
+		return dst;
+	if (d < s || d >= s + n)
 		return memcpy(dst, src, n);
+	/* Overlapping, dst above: from the end down, by words when both line
+	 * up (the VMA list opens a gap this way). */
+	if ((((uintptr_t)d | (uintptr_t)s) & 7) == 0) {
+		for (; n & 7; n--)
+			d[n - 1] = s[n - 1];
+		for (; n; n -= 8)
+			*(uint64_t *)(d + n - 8) = *(const uint64_t *)(s + n - 8);
+		return dst;
+	}
 	while (n--)
 		d[n] = s[n];
 	return dst;

@@ -62,10 +62,11 @@ uint64_t *pte_walk(uint64_t va, bool alloc)
 }
 
 /*
- * Visit every leaf PTE slot that exists in [start, end), skipping whole 2 MiB
- * and 1 GiB spans whose tables were never made (Go reserves large ranges it
- * never touches, and they must stay cheap to unmap).
+ * Visit every leaf PTE in [start, end) that is not empty, skipping whole
+ * 2 MiB and 1 GiB spans whose tables were never made (Go reserves large
+ * ranges it never touches, and they must stay cheap to unmap).
  */
+#define LEAF_SPAN (1ull << (PAGE_SHIFT + 9))	/* what one leaf table maps */
 static void pte_for_range(uint64_t start, uint64_t end, void (*fn)(uint64_t va, uint64_t *pte, uint32_t arg),
 			  uint32_t arg)
 {
@@ -73,23 +74,31 @@ static void pte_for_range(uint64_t start, uint64_t end, void (*fn)(uint64_t va, 
 
 	while (va < end) {
 		uint64_t *pt = vm_root;
-		uint64_t skip = 0;
+		uint64_t span = 0;
 
 		for (int level = 2; level > 0; level--) {
 			uint64_t *pte = &pt[(va >> (PAGE_SHIFT + 9 * level)) & 511];
 
 			if (!(*pte & PTE_V)) {
-				skip = 1ull << (PAGE_SHIFT + 9 * level);
+				span = 1ull << (PAGE_SHIFT + 9 * level);
 				break;
 			}
 			pt = PA2VA(pte_pa(*pte));
 		}
-		if (skip) {
-			va = ALIGN_DOWN(va, skip) + skip;
+		if (span) {
+			va = ALIGN_DOWN(va, span) + span;
 			continue;
 		}
-		fn(va, &pt[(va >> PAGE_SHIFT) & 511], arg);
-		va += PAGE_SIZE;
+		/* The rest of this leaf table's share of the range, walked once;
+		 * an empty entry is nothing to any fn. */
+		uint64_t stop = MIN(end, ALIGN_DOWN(va, LEAF_SPAN) + LEAF_SPAN);
+
+		for (; va < stop; va += PAGE_SIZE) {
+			uint64_t *pte = &pt[(va >> PAGE_SHIFT) & 511];
+
+			if (*pte)
+				fn(va, pte, arg);
+		}
 	}
 }
 
@@ -341,29 +350,31 @@ static int vma_insert(uint64_t start, uint64_t end, uint32_t prot)
 	return 0;
 }
 
-/* Writable pages the VMAs promise in [start, end): private ones, as only
- * those need memory of their own (a shared mapping's pages are its file's). */
-static uint64_t committed_in(uint64_t start, uint64_t end)
+/* What the VMAs hold of [start, end), in one walk: the writable pages they
+ * promise (private ones, as only those need memory of their own: a shared
+ * mapping's pages are its file's), the bytes they cover, and whether all
+ * of it is private anonymous memory, which no file holds and no one else
+ * can have (its unmap may be deferred: mm/defer.c). */
+struct vma_sum {
+	uint64_t committed, mapped;
+	bool anon;
+};
+
+static struct vma_sum vma_sum(uint64_t start, uint64_t end)
 {
-	uint64_t n = 0;
+	struct vma_sum u = { .anon = true };
 
 	for (int i = vma_index(start); i < nvmas && vmas[i].start < end; i++) {
 		const struct vma *v = &vmas[i];
+		uint64_t bytes = MIN(v->end, end) - MAX(v->start, start);
 
+		u.mapped += bytes;
 		if ((v->prot & PROT_WRITE) && !(v->prot & (VM_DEVICE | VM_SHARED)))
-			n += (MIN(v->end, end) - MAX(v->start, start)) / PAGE_SIZE;
+			u.committed += bytes / PAGE_SIZE;
+		if (v->fops || (v->prot & (VM_DEVICE | VM_SHARED)))
+			u.anon = false;
 	}
-	return n;
-}
-
-/* Bytes the VMAs cover in [start, end). */
-static uint64_t mapped_in(uint64_t start, uint64_t end)
-{
-	uint64_t n = 0;
-
-	for (int i = vma_index(start); i < nvmas && vmas[i].start < end; i++)
-		n += MIN(vmas[i].end, end) - MAX(vmas[i].start, start);
-	return n;
+	return u;
 }
 
 static int add_locked(uint64_t start, uint64_t end, uint32_t prot)
@@ -371,7 +382,8 @@ static int add_locked(uint64_t start, uint64_t end, uint32_t prot)
 	/* No hart may still reach the old pages of a range mapped again. */
 	if (defer_overlap(start, end))
 		defer_settle();
-	uint64_t before = committed_in(start, end), was_mapped = mapped_in(start, end);
+	struct vma_sum was = vma_sum(start, end);
+	uint64_t before = was.committed;
 	uint64_t after = (prot & PROT_WRITE) && !(prot & (VM_DEVICE | VM_SHARED)) ? (end - start) / PAGE_SIZE : 0;
 
 	if (after > before && after - before > commit_limit)
@@ -384,7 +396,7 @@ static int add_locked(uint64_t start, uint64_t end, uint32_t prot)
 	if (r)
 		return r;
 	committed = committed - before + after;
-	mapped = mapped - was_mapped + (end - start);
+	mapped = mapped - was.mapped + (end - start);
 	mapped_peak = MAX(mapped_peak, mapped);
 	return 0;
 }
@@ -425,27 +437,29 @@ static void discard_locked(uint64_t start, uint64_t end)
 		vm_flush(start, end);
 }
 
-/* Private anonymous memory only, which no file holds and no one else can
- * have: its unmap may be deferred (mm/defer.c). */
-static bool anon_only(uint64_t start, uint64_t end)
-{
-	for (int i = vma_index(start); i < nvmas && vmas[i].start < end; i++)
-		if (vmas[i].fops || (vmas[i].prot & (VM_DEVICE | VM_SHARED)))
-			return false;
-	return true;
-}
+/* How remove_range_locked may unmap. */
+enum unmap_how {
+	UNMAP_NOW,		/* every hart forgets the range before it returns */
+	UNMAP_MAY_DEFER,	/* private anonymous memory's shootdown may wait for
+				 * the other harts' next traps (mm/defer.c) */
+	UNMAP_ANON_ONLY,	/* that, and nothing else is unmapped */
+};
 
-/* Take [start, end) out of the mappings; with defer (munmap of private
- * anonymous memory only: anon_only), the shootdown may wait for the other
- * harts' next traps. */
-static void remove_range_locked(uint64_t start, uint64_t end, bool defer)
+/* Take [start, end) out of the mappings; false (UNMAP_ANON_ONLY only): the
+ * range holds more than private anonymous memory, and stays. */
+static bool remove_range_locked(uint64_t start, uint64_t end, enum unmap_how how)
 {
-	committed -= committed_in(start, end);
-	mapped -= mapped_in(start, end);
+	struct vma_sum u = vma_sum(start, end);
+
+	if (how == UNMAP_ANON_ONLY && !u.anon)
+		return false;
+	committed -= u.committed;
+	mapped -= u.mapped;
 	dropped_valid = false;
 	pte_for_range(start, end, pte_drop, 0);
 	if (dropped_valid || ngathered) {
-		if (defer && defer_unmap(MIN(start, gather_lo), MAX(end, gather_hi), gathered, ngathered))
+		if (how != UNMAP_NOW && u.anon &&
+		    defer_unmap(MIN(start, gather_lo), MAX(end, gather_hi), gathered, ngathered))
 			gather_reset();
 		else
 			vm_flush(start, end);
@@ -453,11 +467,12 @@ static void remove_range_locked(uint64_t start, uint64_t end, bool defer)
 	/* Only now, with no hart left to reach them, may a file this was the
 	 * last hold on free its pages. */
 	vma_carve(start, end);
+	return true;
 }
 
 static void remove_locked(uint64_t start, uint64_t end)
 {
-	remove_range_locked(start, end, false);
+	remove_range_locked(start, end, UNMAP_NOW);
 }
 
 static void unmap_file_locked(const void *mapping, uint64_t first, uint64_t end, bool cows)
@@ -496,7 +511,7 @@ static bool covered(uint64_t start, uint64_t end)
 
 static int protect_locked(uint64_t start, uint64_t end, uint32_t prot)
 {
-	uint64_t before = committed_in(start, end), after = 0;
+	uint64_t before = vma_sum(start, end).committed, after = 0;
 
 	if (!covered(start, end))
 		return -ENOMEM;
@@ -892,14 +907,14 @@ void vm_remove(uint64_t start, uint64_t end)
 
 void vm_unmap(uint64_t start, uint64_t end)
 {
-	MM_CHANGE(remove_range_locked(start, end, anon_only(start, end)));
+	MM_CHANGE(remove_range_locked(start, end, UNMAP_MAY_DEFER));
 }
 
 bool vm_unmap_anon(uint64_t start, uint64_t end)
 {
 	bool r;
 
-	MM_CHANGE(if ((r = anon_only(start, end))) remove_range_locked(start, end, true));
+	MM_CHANGE(r = remove_range_locked(start, end, UNMAP_ANON_ONLY));
 	return r;
 }
 

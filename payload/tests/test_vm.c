@@ -883,6 +883,45 @@ static bool touch(uint64_t va, uint64_t n)
  * page left, shoots down at once. Files, shared and device mappings, and
  * goose.tlbdefer=0 take the usual way.
  */
+/* pte_for_range walks a leaf table once for its share of a range: a range
+ * over three tables, the middle one never made, loses exactly its own
+ * pages, and mprotect reaches every page it covers. */
+static void test_walk_tables(void)
+{
+	setup();
+	vm_set_fault_ahead(1);
+	const uint64_t t1 = 0x40000000, span = 512 * PAGE;	/* three 2 MiB tables from t1 */
+	const uint64_t pages[] = { t1 + 509 * PAGE, t1 + 510 * PAGE, t1 + 511 * PAGE, t1 + 2 * span,
+				   t1 + 2 * span + PAGE, t1 + 2 * span + 7 * PAGE };
+	const uint64_t lo = t1 + 510 * PAGE, hi = t1 + 2 * span + 7 * PAGE;	/* pages[1..4] inside */
+	uint64_t res0 = vm_resident_pages();
+	bool ok = true;
+
+	CHECK(vm_add(t1, t1 + 3 * span, PROT_READ | PROT_WRITE) == 0, "add 6 MiB");
+	for (size_t i = 0; i < ARRAY_SIZE(pages); i++) {
+		ok = ok && vm_fault(pages[i], PROT_WRITE) == 0;
+		if (ok)
+			at(pages[i])[1] = (uint8_t)(i + 1);
+	}
+	CHECK(ok && vm_resident_pages() - res0 == ARRAY_SIZE(pages) && !vm_resident(t1 + span),
+	      "6 pages in the first and third tables, none in the middle");
+	CHECK(vm_protect(lo, hi, PROT_READ) == 0, "mprotect across the three tables");
+	CHECK(vm_allows(pages[0], PROT_WRITE) && !vm_allows(pages[1], PROT_WRITE) &&
+	      !vm_allows(pages[2], PROT_WRITE) && !vm_allows(pages[3], PROT_WRITE) &&
+	      !vm_allows(pages[4], PROT_WRITE) && vm_allows(pages[5], PROT_WRITE),
+	      "read-only inside, writable outside");
+	vm_unmap(lo, hi);
+	ok = true;
+	for (size_t i = 1; i <= 4; i++)
+		ok = ok && !vm_resident(pages[i]);
+	CHECK(ok && vm_resident_pages() - res0 == 2, "the 4 pages inside unmapped, %lu left",
+	      vm_resident_pages() - res0);
+	CHECK(at(pages[0])[1] == 1 && at(pages[5])[1] == 6, "the pages outside keep their data");
+	vm_remove(t1, t1 + 3 * span);
+	CHECK(vm_resident_pages() == res0, "no page left");
+	vm_set_fault_ahead(VM_FAULT_AHEAD_DEFAULT);
+}
+
 static void test_deferred_unmap(void)
 {
 	setup();
@@ -981,6 +1020,7 @@ int main(void)
 	test_fault_fast();
 	test_free_after_flush();
 	test_deferred_unmap();
+	test_walk_tables();
 	test_protect();
 	test_uaccess();
 	test_pte_ad_bits();
