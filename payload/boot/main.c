@@ -557,7 +557,7 @@ static void boot_start_harts(void)
 		h->index = nharts;
 		h->has_sstc = fh->has_sstc;
 		/* Until it takes the big lock it has no program translations. */
-		h->tlb_lazy = 1;
+		h->tlb_lazy = TLB_AWAY;
 		struct sbiret r = sbi_hart_start(fh->hartid, IMAGE_PA(secondary_entry), (unsigned long)h);
 
 		if (r.error) {

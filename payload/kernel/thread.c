@@ -617,7 +617,7 @@ static void sched_idle(struct hart *h)
 	h->current = NULL;
 	__atomic_or_fetch(&idle_harts, bit, __ATOMIC_SEQ_CST);
 	/* In wfi the hart uses no translation: shootdowns pass it by. */
-	smp_tlb_lazy(h);
+	smp_tlb_away(h);
 	uint64_t slept = clock_ticks();
 
 	h->idle_since = slept;

@@ -119,7 +119,7 @@ extern uint64_t big_lock_sleepers;
 
 static inline void big_lock_take(struct hart *h)
 {
-	smp_tlb_lazy(h);
+	smp_tlb_away(h);
 	spin_lock_or(&big_lock, big_lock_wait);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	while (__atomic_load_n(&lockless_unmaps, __ATOMIC_SEQ_CST))

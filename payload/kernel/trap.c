@@ -14,6 +14,7 @@
 #include "include/uapi/errno.h"
 #include "include/uapi/mman.h"
 #include "include/uapi/signal.h"
+#include "include/uapi/unistd.h"
 #include "kernel/clock.h"
 #include "kernel/loader.h"
 #include "kernel/signal.h"
@@ -151,14 +152,26 @@ static void trap_interrupt(struct hart *h, uint64_t irq)
 	}
 }
 
+/* Out of line: the usual trap finds the hart's TLB up to date. */
+static __attribute__((noinline)) void tlb_catch_up_unless_brief(struct hart *h, const struct frame *f, uint64_t g)
+{
+	if (!is_page_fault(f->scause) && !(f->scause == EXC_BREAKPOINT && (f->a7 == SYS_mmap || f->a7 == SYS_munmap)))
+		smp_tlb_catch_up(h, g);
+}
+
 struct frame *trap_handler(struct frame *f)
 {
 	struct hart *h = this_hart();
 	struct thread *t = frame_thread(f);
 	uint64_t cause = f->scause;
 
-	/* A deferred shootdown since this hart last came in (mm/vm.c). */
-	smp_tlb_check(h);
+	/* A deferred shootdown since this hart last came in (mm/defer.c);
+	 * not yet on the allocator's fast paths (a fault, mmap, munmap: see
+	 * arch/riscv/smp.c), which go on below with the hart brief. */
+	uint64_t behind = smp_tlb_behind(h);
+
+	if (behind)
+		tlb_catch_up_unless_brief(h, f, behind);
 
 	/* A call that needs no shared state runs with no lock (sys/syscall.c);
 	 * the thread goes straight back unless something waits for it. The
@@ -169,10 +182,10 @@ struct frame *trap_handler(struct frame *f)
 	/* So does the common page fault (mm/fault.c: vm_fault_fast); the rest
 	 * (files, copies on write, signals, no page left) below. It reaches
 	 * no program memory through the program's mapping, so the hart is
-	 * lazy meanwhile: a munmap's shootdown does not wait for it to get
+	 * brief meanwhile: a munmap's shootdown does not wait for it to get
 	 * mm_lock, and it flushes on its way out if one went by. */
 	if (is_page_fault(cause)) {
-		smp_tlb_lazy(h);
+		smp_tlb_brief(h);
 		done = vm_fault_fast(f->stval, fault_access(cause)) == 0;
 		smp_tlb_active(h);
 		if (done)

@@ -6,8 +6,9 @@
 
 /*
  * Deferred unmaps (vm_unmap): munmap of private anonymous memory fences
- * this hart only. The other harts fence at their next trap
- * (smp_tlb_defer/smp_tlb_check), and until every one has, the range and
+ * this hart only. The other harts fence at their next trap but a fault,
+ * mmap or munmap on the fast path (smp_tlb_defer/smp_tlb_check,
+ * arch/riscv/smp.c), and until every one has, the range and
  * its pages stay out of use: the pages wait here, mmap looks for room
  * elsewhere, and a mapping made over the range anyway (MAP_FIXED, or no
  * room left) or a page that cannot be had first shoots the rest down the
@@ -17,8 +18,9 @@
  *
  * What a program can tell: a thread on another hart that still holds a
  * translation of the unmapped pages reads and writes them (the old pages,
- * no one else's) until that hart next traps, at most a time slice later,
- * where Linux would have it fault at once. goose.tlbdefer=0 turns it off.
+ * no one else's) until that hart next enters goose for anything but those,
+ * at most a time slice later, where Linux would have it fault at once.
+ * goose.tlbdefer=0 turns it off.
  * Held by mm_lock; entries in generation order.
  */
 #define DEFER_RANGES 32
@@ -78,11 +80,11 @@ bool defer_unmap(uint64_t start, uint64_t end, const uint64_t *pages, uint64_t n
 	defer_retire();
 	if (!defer_on || ndeferred == DEFER_RANGES || n > room - MIN(room, ndpages))
 		return false;
-	/* A lazy hart (a munmap without the big lock) fences on its way out
+	/* A brief hart (a munmap without the big lock) fences on its way out
 	 * (smp_tlb_active), with mm_lock let go: a fence costs QEMU a TLB
 	 * flush, and the refills after it, that the other harts would wait
 	 * for on mm_lock. Any other fences now. */
-	bool fence = !__atomic_load_n(&this_hart()->tlb_lazy, __ATOMIC_RELAXED);
+	bool fence = __atomic_load_n(&this_hart()->tlb_lazy, __ATOMIC_RELAXED) != TLB_BRIEF;
 
 	if (fence)
 		sfence_vma_all();

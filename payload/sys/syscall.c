@@ -107,7 +107,7 @@ static bool lockless_mm(struct thread *t)
 {
 	struct hart *h = t->frame.hart;
 
-	smp_tlb_lazy(h);
+	smp_tlb_brief(h);
 	bool done = t->frame.a7 == SYS_mmap ? sys_mmap_lockless(t) : sys_munmap_lockless(t);
 
 	smp_tlb_active(h);

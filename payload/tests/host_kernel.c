@@ -134,7 +134,12 @@ long syscall_wait(struct thread *t, bool polled)
 	return SYSRET_BLOCKED;
 }
 
-void smp_tlb_lazy(struct hart *h)
+void smp_tlb_away(struct hart *h)
+{
+	(void)h;
+}
+
+void smp_tlb_brief(struct hart *h)
 {
 	(void)h;
 }

@@ -952,13 +952,13 @@ static void test_deferred_unmap(void)
 	CHECK(vm_map(0, 16 * PAGE, PROT_READ | PROT_WRITE, VM_MAP_ANYWHERE) == (long)hi, "and the range free again");
 	CHECK(shootdowns == 0, "still no shootdown");
 
-	/* A lazy hart (a munmap without the big lock) leaves its fence for
+	/* A brief hart (a munmap without the big lock) leaves its fence for
 	 * its way out (smp_tlb_active). */
 	CHECK(touch(hi, 1), "touched again");
-	host_hart->tlb_lazy = 1;
+	host_hart->tlb_lazy = TLB_BRIEF;
 	CHECK(vm_unmap_anon(hi, hi + 16 * PAGE) && !defer_fenced && shootdowns == 0,
-	      "unmapped by a lazy hart: deferred, its own fence left for later");
-	host_hart->tlb_lazy = 0;
+	      "unmapped by a brief hart: deferred, its own fence left for later");
+	host_hart->tlb_lazy = TLB_ACTIVE;
 	passed = gens;
 	vm_tick();
 	CHECK(vm_map(0, 16 * PAGE, PROT_READ | PROT_WRITE, VM_MAP_ANYWHERE) == (long)hi, "the range mapped again");

@@ -10,7 +10,10 @@
 // other harts' fences for later, goose's deferred unmaps, and its own for
 // its way out of goose), and so does a thread that used it and is woken
 // through a futex after the unmap (it came back through goose, which
-// flushed its TLB on the way).
+// flushed its TLB on the way), and so does a thread that learns of the
+// unmap through memory alone and then makes a system call (getpid): goose
+// fences a hart at every entry but a fault, mmap or munmap on their fast
+// paths, whose other harts' deferred fences may wait (arch/riscv/smp.c).
 package main
 
 import (
@@ -144,4 +147,76 @@ func main() {
 		}
 	}
 	fmt.Println("woken threads fault:", woken == 200)
+
+	// The same told through memory, of a 64 KiB buffer (its unmap leaves
+	// the other harts' fences for later), and a system call in between.
+	told := 0
+	for r := 0; r < 200; r++ {
+		p := mmapSize(small)
+		var step atomic.Int32
+		done := make(chan bool)
+		go func() {
+			runtime.LockOSThread()
+			*(*byte)(unsafe.Pointer(p)) = 1
+			step.Store(1)
+			for step.Load() != 2 {
+				runtime.Gosched()
+			}
+			syscall.Getpid()
+			done <- faults(p)
+		}()
+		for step.Load() != 1 {
+			runtime.Gosched()
+		}
+		munmapSize(p, small)
+		step.Store(2)
+		if <-done {
+			told++
+		}
+	}
+	fmt.Println("threads told through memory fault after a system call:", told == 200)
+
+	// Told through memory alone, no system call, of a 1 MiB buffer, whose
+	// unmap fences every hart before it returns, while the thread faults
+	// on fresh pages of its own: each fault a brief stay in goose that the
+	// shootdown passes by (the hart fences on its way out instead).
+	const freshSize = 8 << 20
+	q, _, e := syscall.Syscall6(syscall.SYS_MMAP, 0, freshSize, syscall.PROT_READ|syscall.PROT_WRITE,
+		syscall.MAP_PRIVATE|syscall.MAP_ANON, ^uintptr(0), 0)
+	if e != 0 {
+		fmt.Println("mmap:", e)
+		os.Exit(1)
+	}
+	faulting := 0
+	oneCPU := runtime.NumCPU() == 1
+	for r := 0; r < 100; r++ {
+		p := mmap()
+		var step atomic.Int32
+		done := make(chan bool)
+		go func() {
+			runtime.LockOSThread()
+			*(*byte)(unsafe.Pointer(p)) = 1
+			step.Store(1)
+			for i := uintptr(0); step.Load() != 2; i = (i + 4096) % freshSize {
+				*(*byte)(unsafe.Pointer(q + i)) = 1
+				if oneCPU {
+					runtime.Gosched()
+				}
+				if i == freshSize-4096 {
+					// Fresh again: the next round faults anew.
+					syscall.Syscall(syscall.SYS_MADVISE, q, freshSize, 4 /* MADV_DONTNEED */)
+				}
+			}
+			done <- faults(p)
+		}()
+		for step.Load() != 1 {
+			runtime.Gosched()
+		}
+		munmap(p)
+		step.Store(2)
+		if <-done {
+			faulting++
+		}
+	}
+	fmt.Println("threads faulting meanwhile, told through memory, fault:", faulting == 100)
 }

@@ -39,12 +39,12 @@ struct hart {
 	 * goose's traps, asleep in wfi; and when it last returned to the program. */
 	uint64_t busy_ticks, idle_ticks;
 	uint64_t idle_since;	/* in wfi since then (0: not idle) */
-	/* TLB shootdown (smp.c). tlb_lazy: the hart uses none of the program's
-	 * translations until smp_tlb_active, which flushes its TLB if a
-	 * shootdown passed it by meanwhile (it is in wfi, or on its way to the
-	 * big lock, whose holder alone changes page tables). tlb_seen: the
-	 * shootdown generation its TLB is clean of. */
+	/* TLB shootdown (smp.c). tlb_lazy: TLB_ACTIVE, or the hart uses none
+	 * of the program's translations until smp_tlb_active (TLB_AWAY,
+	 * TLB_BRIEF). tlb_seen: the shootdown generation its TLB is clean of.
+	 * tlb_owed: it unmapped while brief and fences on its way out. */
 	int tlb_lazy;
+	bool tlb_owed;
 	uint64_t tlb_seen;
 };
 
@@ -76,27 +76,45 @@ static inline struct hart *this_hart(void)
  * later (smp_tlb_active). One SBI call for all of them. */
 void smp_tlb_shootdown(uint64_t start, uint64_t size);
 /* A deferred shootdown: the caller has changed the entries, and fenced
- * itself (fenced) or is lazy and will on its way out (smp_tlb_active); the
- * other harts fence at their next trap. Its generation, done once
- * smp_tlb_passed reaches it. */
+ * itself (fenced) or is brief and will on its way out (smp_tlb_active);
+ * the other harts fence later (smp_tlb_check, smp_tlb_active). Its
+ * generation, done once smp_tlb_passed reaches it. */
 uint64_t smp_tlb_defer(bool fenced);
-/* The newest generation every hart's TLB is clean of (a hart using none
- * of the program's translations now counts as clean of all). */
+/* The newest generation every hart's TLB is clean of (an away hart counts
+ * as clean of all). */
 uint64_t smp_tlb_passed(void);
-/* At every trap: fence if a shootdown (deferred or passed by) went by
- * (generation g, from tlb_gen, the latest). */
+/* At every trap but the allocator's fast paths (kernel/trap.c): fence if
+ * a shootdown (deferred or passed by) went by (generation g, from tlb_gen,
+ * the latest). */
 extern uint64_t tlb_gen;
 void smp_tlb_catch_up(struct hart *h, uint64_t g);
-static inline void smp_tlb_check(struct hart *h)
+/* The generation h's TLB is behind of, or 0. */
+static inline uint64_t smp_tlb_behind(struct hart *h)
 {
 	uint64_t g = __atomic_load_n(&tlb_gen, __ATOMIC_SEQ_CST);
 
-	if (__atomic_load_n(&h->tlb_seen, __ATOMIC_RELAXED) < g)
+	return __atomic_load_n(&h->tlb_seen, __ATOMIC_RELAXED) < g ? g : 0;
+}
+static inline void smp_tlb_check(struct hart *h)
+{
+	uint64_t g = smp_tlb_behind(h);
+
+	if (g)
 		smp_tlb_catch_up(h, g);
 }
-/* The hart stops using the program's translations (wfi, waiting for the
- * big lock), and starts again. */
-void smp_tlb_lazy(struct hart *h);
+/*
+ * The hart stops using the program's translations, and starts again
+ * (smp_tlb_active). Away (wfi, waiting for the big lock): it counts as
+ * clean of every shootdown meanwhile and fences on its way back if any
+ * went by. Brief (a fault, mmap or munmap served without the big lock):
+ * shootdowns pass it by and it fences on its way back for those, and for
+ * its own deferred unmap; the deferred unmaps of others wait for its next
+ * smp_tlb_check, or until it lags TLB_LAG_MAX generations behind.
+ */
+enum { TLB_ACTIVE, TLB_BRIEF, TLB_AWAY };
+#define TLB_LAG_MAX 16
+void smp_tlb_away(struct hart *h);
+void smp_tlb_brief(struct hart *h);
 void smp_tlb_active(struct hart *h);
 /* Make hart h enter goose soon (an IPI), e.g. to deliver a signal. */
 void smp_kick(struct hart *h);

@@ -9,31 +9,43 @@ int nharts;
 
 /*
  * Shootdowns without waiting for harts that cannot be using the entries:
- * each shootdown takes a new generation, and a hart marked lazy is passed by;
- * it flushes its whole TLB when it comes back (smp_tlb_active) if the
- * generation moved. The order makes it safe without a lock: the shooter
- * bumps tlb_gen and then reads tlb_lazy; the hart clears tlb_lazy and then
- * reads tlb_gen (all sequentially consistent). Either the shooter sees the
+ * each shootdown takes a new generation (tlb_gen, and tlb_sync_gen for
+ * those that fence before they return), and a hart marked lazy is passed
+ * by; it flushes its whole TLB when it comes back (smp_tlb_active) if one
+ * went by. The order makes it safe without a lock: the shooter bumps the
+ * generations and then reads tlb_lazy; the hart clears tlb_lazy and then
+ * reads them (all sequentially consistent). Either the shooter sees the
  * hart active and fences it, or the hart sees the new generation and
  * flushes itself.
  *
  * A deferred shootdown (smp_tlb_defer) fences no one: it only takes a
  * generation, and every hart flushes at its next trap (smp_tlb_check, the
  * first thing trap_handler does), which the timer makes sure of within a
- * time slice. tlb_seen says how far a hart's TLB is clean; smp_tlb_passed
- * tells the caller (mm/defer.c) how far every hart's is.
+ * time slice; not at a fault, mmap or munmap served on the fast path,
+ * which reach no program memory and return to the same thread (a brief
+ * hart fences for them only TLB_LAG_MAX generations behind). On QEMU a
+ * fence flushes the whole TLB, and refilling it costs the hart about as
+ * much as the munmap itself: two threads that each map, touch and unmap
+ * paid for the other's unmaps too. tlb_seen says how far a hart's TLB is
+ * clean; smp_tlb_passed tells the caller (mm/defer.c) how far every
+ * hart's is.
  */
-uint64_t tlb_gen;
+uint64_t tlb_gen, tlb_sync_gen;
+
+/* *at becomes at least g; many harts may raise it at once. */
+static void raise_to(uint64_t *at, uint64_t g)
+{
+	uint64_t v = __atomic_load_n(at, __ATOMIC_SEQ_CST);
+
+	while (v < g && !__atomic_compare_exchange_n(at, &v, g, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+		;
+}
 
 /* h's TLB holds nothing from before generation g (it fenced): its
  * tlb_seen is at least g. The hart itself and shooters both write it. */
 static void tlb_seen_raise(struct hart *h, uint64_t g)
 {
-	uint64_t seen = __atomic_load_n(&h->tlb_seen, __ATOMIC_SEQ_CST);
-
-	while (seen < g && !__atomic_compare_exchange_n(&h->tlb_seen, &seen, g, false, __ATOMIC_SEQ_CST,
-							 __ATOMIC_SEQ_CST))
-		;
+	raise_to(&h->tlb_seen, g);
 }
 
 void smp_tlb_catch_up(struct hart *h, uint64_t g)
@@ -42,15 +54,31 @@ void smp_tlb_catch_up(struct hart *h, uint64_t g)
 	tlb_seen_raise(h, g);
 }
 
-void smp_tlb_lazy(struct hart *h)
+void smp_tlb_away(struct hart *h)
 {
-	__atomic_store_n(&h->tlb_lazy, 1, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&h->tlb_lazy, TLB_AWAY, __ATOMIC_SEQ_CST);
+}
+
+void smp_tlb_brief(struct hart *h)
+{
+	__atomic_store_n(&h->tlb_lazy, TLB_BRIEF, __ATOMIC_SEQ_CST);
 }
 
 void smp_tlb_active(struct hart *h)
 {
-	__atomic_store_n(&h->tlb_lazy, 0, __ATOMIC_SEQ_CST);
-	smp_tlb_check(h);
+	int was = h->tlb_lazy;
+	bool owed = h->tlb_owed;
+
+	h->tlb_owed = false;
+	__atomic_store_n(&h->tlb_lazy, TLB_ACTIVE, __ATOMIC_SEQ_CST);
+	uint64_t g = __atomic_load_n(&tlb_gen, __ATOMIC_SEQ_CST);
+	uint64_t seen = __atomic_load_n(&h->tlb_seen, __ATOMIC_RELAXED);
+
+	/* Away: whatever went by. Brief: the shootdowns that passed it by,
+	 * its own deferred unmap, and the others' once it lags far behind. */
+	if (seen < g && (was == TLB_AWAY || owed || seen < __atomic_load_n(&tlb_sync_gen, __ATOMIC_SEQ_CST) ||
+			 g - seen >= TLB_LAG_MAX))
+		smp_tlb_catch_up(h, g);
 }
 
 uint64_t smp_tlb_defer(bool fenced)
@@ -59,6 +87,8 @@ uint64_t smp_tlb_defer(bool fenced)
 
 	if (fenced)
 		tlb_seen_raise(this_hart(), g);
+	else
+		this_hart()->tlb_owed = true;
 	return g;
 }
 
@@ -71,7 +101,7 @@ uint64_t smp_tlb_passed(void)
 	for (int i = 0; i < nharts; i++) {
 		struct hart *h = &harts[i];
 
-		if (!__atomic_load_n(&h->tlb_lazy, __ATOMIC_SEQ_CST))
+		if (__atomic_load_n(&h->tlb_lazy, __ATOMIC_SEQ_CST) != TLB_AWAY)
 			passed = MIN(passed, __atomic_load_n(&h->tlb_seen, __ATOMIC_SEQ_CST));
 	}
 	return passed;
@@ -84,6 +114,7 @@ void smp_tlb_shootdown(uint64_t start, uint64_t size)
 	uint64_t g = __atomic_add_fetch(&tlb_gen, 1, __ATOMIC_SEQ_CST);
 	uint64_t fenced = 0;	/* by index */
 
+	raise_to(&tlb_sync_gen, g);
 	tlb_seen_raise(self, g);
 	for (int i = 0; i < nharts; i++) {
 		struct hart *h = &harts[i];
