@@ -175,15 +175,21 @@ SYSCALL(futex)
 			}
 			deadline = MAX(deadline, 1ull);
 		}
-		/* The page faulted in here; futex_wait reads the word. */
-		if (uaccess_ok(uaddr, sizeof(uint32_t), PROT_READ))
-			return -EFAULT;
 		/* An untimed wait runs again after an SA_RESTART handler; a timed
 		 * one fails with EINTR (Linux: -ERESTARTSYS, and restart_block
 		 * with its -EINTR under a handler; signal(7)). */
 		t->restartable = !deadline;
+		/* futex_wait reads the word; a page not there yet (never touched)
+		 * is faulted in and the word read again. The usual word is there:
+		 * its walk of the page tables (uaccess_ok) first cost a blocking
+		 * wait a sixth of its time at 2 harts. */
 		long r = futex_wait(t, uaddr, val, bitset, deadline);
 
+		if (r == -EFAULT) {
+			if (uaccess_ok(uaddr, sizeof(uint32_t), PROT_READ))
+				return -EFAULT;
+			r = futex_wait(t, uaddr, val, bitset, deadline);
+		}
 		return r ? r : SYSRET_BLOCKED;
 	}
 	case FUTEX_WAKE:

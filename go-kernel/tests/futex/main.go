@@ -33,7 +33,7 @@ const (
 )
 
 var enames = map[syscall.Errno]string{syscall.EAGAIN: "EAGAIN", syscall.ETIMEDOUT: "ETIMEDOUT",
-	syscall.EINVAL: "EINVAL", syscall.EINTR: "EINTR"}
+	syscall.EINVAL: "EINVAL", syscall.EINTR: "EINTR", syscall.EFAULT: "EFAULT"}
 
 func futex(addr *uint32, op, val uintptr, ts *syscall.Timespec, bitset uintptr) (int, string) {
 	r, _, e := syscall.Syscall6(syscall.SYS_FUTEX, uintptr(unsafe.Pointer(addr)), op|futexPrivate, val,
@@ -215,6 +215,24 @@ func main() {
 	fmt.Println("wake of the old word woke:", n)
 	fmt.Println("wake of the new word, woken:", wakeUntil(&word2, futexWake, 0, 3), "their waits returned:", <-done, <-done,
 		<-done)
+
+	// A word in a page never touched reads 0 (the wait faults it in), and
+	// one the program may not read is EFAULT.
+	fresh, err := syscall.Mmap(-1, 0, 3*4096, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_PRIVATE|syscall.MAP_ANON)
+	if err != nil {
+		fmt.Println("mmap:", err)
+		os.Exit(1)
+	}
+	_, r = futex((*uint32)(unsafe.Pointer(&fresh[4096+8])), futexWait, 1, ms(1000), 0)
+	fmt.Println("wait on an untouched page, word not 1:", r)
+	_, r = futex((*uint32)(unsafe.Pointer(&fresh[2*4096+8])), futexWait, 0, ms(20), 0)
+	fmt.Println("wait on an untouched page, word 0:", r)
+	if err := syscall.Mprotect(fresh[:4096], syscall.PROT_NONE); err != nil {
+		fmt.Println("mprotect:", err)
+		os.Exit(1)
+	}
+	_, r = futex((*uint32)(unsafe.Pointer(&fresh[8])), futexWait, 0, ms(20), 0)
+	fmt.Println("wait on a PROT_NONE page:", r)
 
 	// A bad op and a zero bitset, as Linux refuses them.
 	_, r = futex(&word, 99, 0, nil, 0)
