@@ -247,8 +247,8 @@ static BOOT_OPTION(idlepoll_option, "goose.idlepoll", "goose.idlepoll=<us>",
 		   "10000; 0: it waits at once, and every wake-up takes an IPI)");
 static BOOT_OPTION(tlbdefer_option, "goose.tlbdefer", "goose.tlbdefer=0",
 		   "munmap waits for every other hart to flush its TLB, as Linux does. Default 1: munmap of private "
-		   "anonymous memory lets them flush at their next trap, its pages and addresses kept out of use "
-		   "until then (docs/architecture.md, \"TLB shootdowns\")");
+		   "anonymous memory lets them flush at their next trap (not a page fault, mmap or munmap), its pages "
+		   "and addresses kept out of use until then (docs/architecture.md, \"TLB shootdowns\")");
 static BOOT_OPTION(crashtest_option, "goose.crashtest", "goose.crashtest[=locks]",
 		   "fault inside goose on purpose before the program starts, to see the report a goose bug gives "
 		   "(function, file and line of goose's code, registers); `=locks`: take two locks against their "

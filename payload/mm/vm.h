@@ -71,7 +71,7 @@ int vm_add(uint64_t start, uint64_t end, uint32_t prot);
 /* Remove [start, end) from VMAs and page tables, freeing the pages. */
 void vm_remove(uint64_t start, uint64_t end);
 /* munmap: vm_remove, but the shootdown of private anonymous memory is
- * deferred to the other harts' next traps (vm.c, "Deferred unmaps"). */
+ * deferred to the other harts' next traps (mm/defer.c). */
 void vm_unmap(uint64_t start, uint64_t end);
 /* vm_unmap when [start, end) holds only private anonymous memory (whose
  * unmap needs no file, so no big lock): whether it did. */
