@@ -63,6 +63,19 @@ func munmapSize(p, size uintptr) {
 	}
 }
 
+var oneCPU = runtime.NumCPU() == 1
+
+// spinUntil waits for step to reach n on the thread's own hart, yielding
+// only when there is one CPU: a locked thread's yield is a futex wait,
+// which would fence its hart on the way back.
+func spinUntil(step *atomic.Int32, n int32) {
+	for step.Load() != n {
+		if oneCPU {
+			runtime.Gosched()
+		}
+	}
+}
+
 // faults reports whether reading p panics (debug.SetPanicOnFault).
 func faults(p uintptr) (fault bool) {
 	old := debug.SetPanicOnFault(true)
@@ -152,9 +165,6 @@ func main() {
 
 	// The same told through memory, of a 64 KiB buffer (its unmap leaves
 	// the other harts' fences for later), and a system call in between.
-	// Both spin on their own harts (a yield of a locked thread is a futex
-	// wait, which would fence the hart on its way back).
-	oneCPU := runtime.NumCPU() == 1
 	told := 0
 	for r := 0; r < 200; r++ {
 		p := mmapSize(small)
@@ -164,19 +174,11 @@ func main() {
 			runtime.LockOSThread()
 			*(*byte)(unsafe.Pointer(p)) = 1
 			step.Store(1)
-			for step.Load() != 2 {
-				if oneCPU {
-					runtime.Gosched()
-				}
-			}
+			spinUntil(&step, 2)
 			syscall.Getpid()
 			done <- faults(p)
 		}()
-		for step.Load() != 1 {
-			if oneCPU {
-				runtime.Gosched()
-			}
-		}
+		spinUntil(&step, 1)
 		munmapSize(p, small)
 		step.Store(2)
 		if <-done {
@@ -212,11 +214,7 @@ func main() {
 			}
 			done <- faults(p)
 		}()
-		for step.Load() != 1 {
-			if oneCPU {
-				runtime.Gosched()
-			}
-		}
+		spinUntil(&step, 1)
 		munmap(p)
 		step.Store(2)
 		if <-done {
