@@ -181,8 +181,8 @@ SYSCALL(futex)
 		t->restartable = !deadline;
 		/* futex_wait reads the word; a page not there yet (never touched)
 		 * is faulted in and the word read again. The usual word is there:
-		 * its walk of the page tables (uaccess_ok) first cost a blocking
-		 * wait a sixth of its time at 2 harts. */
+		 * the walk of the page tables (uaccess_ok) before every wait was
+		 * the longest step of a blocking one at 2 harts. */
 		long r = futex_wait(t, uaddr, val, bitset, deadline);
 
 		if (r == -EFAULT) {
