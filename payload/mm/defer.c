@@ -26,7 +26,7 @@
 #define DEFER_RANGES 32
 #define DEFER_PAGES 1024
 /* Each range's pages follow its predecessors' in dpages. */
-static struct {
+static struct deferral {
 	uint64_t start, end, gen, npages;
 } deferred[DEFER_RANGES];
 static int ndeferred;
@@ -92,10 +92,29 @@ bool defer_unmap(uint64_t start, uint64_t end, const uint64_t *pages, uint64_t n
 
 	memcpy(dpages + ndpages, pages, n * sizeof(pages[0]));
 	ndpages += n;
-	deferred[ndeferred].start = start;
-	deferred[ndeferred].end = end;
-	deferred[ndeferred].npages = n;
-	deferred[ndeferred++].gen = g;
+	/*
+	 * A range that touches the newest one joins it: the newest pages
+	 * follow its own in dpages, and it takes this generation, so all of
+	 * it waits for the later unmap. Unmaps that march down the addresses
+	 * (mmap's room is right below the ranges it keeps off) then take one
+	 * entry, not one each: while another hart lags (its vCPU off the host
+	 * CPU: more vCPUs than host cores), the 32 entries filled in 32
+	 * munmaps and every munmap after them shot down synchronously, waiting
+	 * for that vCPU; and find_free stepped over one range per look. The
+	 * room for pages still bounds what waits: a full room takes the usual
+	 * way, whose shootdown passes every generation and frees the lot.
+	 */
+	struct deferral *last = ndeferred ? &deferred[ndeferred - 1] : NULL;
+
+	if (last && (last->end == start || last->start == end)) {
+		last->start = MIN(last->start, start);
+		last->end = MAX(last->end, end);
+	} else {
+		last = &deferred[ndeferred++];
+		*last = (struct deferral){ .start = start, .end = end };
+	}
+	last->npages += n;
+	last->gen = g;
 	return true;
 }
 

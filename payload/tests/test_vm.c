@@ -1013,6 +1013,52 @@ static void test_deferred_unmap(void)
 	vm_set_fault_ahead(VM_FAULT_AHEAD_DEFAULT);
 }
 
+/*
+ * An unmap next to the newest deferred range joins it: all of it waits for
+ * the later unmap's generation, and mmap steps over it as one. One that
+ * does not touch it is an entry of its own.
+ */
+static void test_deferred_join(void)
+{
+	setup();
+	vm_set_fault_ahead(1);
+	passed = gens;
+	uint64_t x = (uint64_t)vm_map(0, 4 * PAGE, PROT_READ | PROT_WRITE, VM_MAP_ANYWHERE);
+	uint64_t y = (uint64_t)vm_map(0, 4 * PAGE, PROT_READ | PROT_WRITE, VM_MAP_ANYWHERE);
+	uint64_t z = (uint64_t)vm_map(0, 4 * PAGE, PROT_READ | PROT_WRITE, VM_MAP_ANYWHERE);
+	uint64_t v = (uint64_t)vm_map(0, 4 * PAGE, PROT_READ | PROT_WRITE, VM_MAP_ANYWHERE);
+
+	CHECK(y == x - 4 * PAGE && z == y - 4 * PAGE && v == z - 4 * PAGE, "four mappings side by side, top down");
+	CHECK(touch(x, 1) && touch(y, 1) && touch(v, 1), "a page touched in x, y and v");
+	uint64_t free0 = pmem.free_pages;
+
+	shootdowns = 0;
+	vm_unmap(x, x + 4 * PAGE);
+	uint64_t gx = gens;
+
+	vm_unmap(y, y + 4 * PAGE);	/* right below x: joins it */
+	uint64_t gy = gens;
+
+	vm_unmap(v, v + 4 * PAGE);	/* z, still mapped, lies between */
+	CHECK(shootdowns == 0 && gx < gy && gy < gens, "three unmaps deferred, three generations");
+	CHECK((uint64_t)vm_map(0, 8 * PAGE, PROT_READ | PROT_WRITE, VM_MAP_ANYWHERE) + 8 * PAGE <= v,
+	      "a new mapping keeps off all of them");
+	passed = gx;
+	vm_tick();
+	CHECK(pmem.free_pages == free0, "x's generation passed: its page waits with y's (%ld back)",
+	      (long)(pmem.free_pages - free0));
+	passed = gy;
+	vm_tick();
+	CHECK(pmem.free_pages == free0 + 2, "y's passed: both back, v's still waits (%ld back)",
+	      (long)(pmem.free_pages - free0));
+	passed = gens;
+	vm_tick();
+	CHECK(pmem.free_pages == free0 + 3 && shootdowns == 0, "v's passed: its page back too, no shootdown");
+	CHECK((uint64_t)vm_map(0, 8 * PAGE, PROT_READ | PROT_WRITE, VM_MAP_ANYWHERE) == y,
+	      "and the room of x and y is mmap's again");
+	vm_set_fault_ahead(VM_FAULT_AHEAD_DEFAULT);
+}
+
 int main(void)
 {
 	test_demand_zero();
@@ -1020,6 +1066,7 @@ int main(void)
 	test_fault_fast();
 	test_free_after_flush();
 	test_deferred_unmap();
+	test_deferred_join();
 	test_walk_tables();
 	test_protect();
 	test_uaccess();
