@@ -7,7 +7,6 @@
 #include "kernel/thread.h"
 #include "kernel/vdso.h"
 #include "lib/bootargs.h"
-#include "sbi/sbi.h"
 
 BOOT_OPTION(time_option, "goose.time", "goose.time=<unix seconds>",
 	    "the wall clock at boot when the machine has no RTC goose knows");
@@ -46,6 +45,8 @@ void clock_init(uint64_t timebase_hz, uint64_t realtime_ns, const char *source)
 	clk.boot_ticks = rdtime();
 	clk.realtime_at_boot = realtime_ns;
 	clk.source = source ? source : "none (epoch)";
+	/* A long wait for a spinlock naps this long at a time (arch/riscv/smp.c). */
+	smp_set_spin_nap(clock_ns_to_ticks(100 * 1000));
 }
 
 const char *clock_source(void)
@@ -89,19 +90,6 @@ void clock_vdso_fill(struct vdso_data *d)
 	d->realtime_ns = clk.realtime_at_boot;
 }
 
-void clock_set_timer(struct hart *h, uint64_t when)
-{
-	/* Reprogramming costs a trap to M-mode (SBI) or a QEMU timer update:
-	 * skip it when the deadline stays. A fired timer is always re-armed,
-	 * as the trap handler first sets UINT64_MAX. */
-	if (when == h->timer_armed)
-		return;
-	h->timer_armed = when;
-	if (h->has_sstc)
-		csr_write(CSR_STIMECMP, when); /* stimecmp, CSR 0x14d */
-	else
-		sbi_set_timer(when);
-}
 
 void clock_probe_sstc(struct hart *h)
 {

@@ -91,9 +91,6 @@ const char *clock_source(void);
 uint64_t clock_deadline(uint64_t mono_ns);
 void clock_vdso_fill(struct vdso_data *d);
 
-/* Program this hart's next timer interrupt at absolute tick `when`
- * (UINT64_MAX: none). Sstc's stimecmp where the hart has it, else SBI TIME. */
-void clock_set_timer(struct hart *h, uint64_t when);
 /* On hart h itself, before its first timer: keep h->has_sstc (from the
  * FDT) only if S-mode may use stimecmp (the firmware sets menvcfg.STCE);
  * otherwise the timer goes through SBI, said once. */

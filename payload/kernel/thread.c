@@ -613,7 +613,7 @@ static void sched_idle(struct hart *h)
 	uint64_t next = MIN(sched_next_deadline(), itimer_expire(clock_ticks()));
 	uint64_t bit = 1ull << h->index;
 
-	clock_set_timer(h, next);
+	hart_set_timer(h, next);
 	h->current = NULL;
 	__atomic_or_fetch(&idle_harts, bit, __ATOMIC_SEQ_CST);
 	/* In wfi the hart uses no translation: shootdowns pass it by. */
@@ -709,6 +709,6 @@ struct frame *sched_resume(struct hart *h, struct thread *prev)
 
 	signal_deliver(next);
 	timer = MIN(timer, MIN(sched_next_deadline(), itimer_expire(now)));
-	clock_set_timer(h, timer);
+	hart_set_timer(h, timer);
 	return &next->frame;
 }

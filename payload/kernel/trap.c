@@ -138,7 +138,7 @@ static void trap_interrupt(struct hart *h, uint64_t irq)
 	switch (irq) {
 	case IRQ_S_TIMER:
 		/* sched_resume reprograms the timer, which clears the interrupt. */
-		clock_set_timer(h, UINT64_MAX);
+		hart_set_timer(h, UINT64_MAX);
 		vm_tick();
 		break;
 	case IRQ_S_SOFT:

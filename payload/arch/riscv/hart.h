@@ -119,4 +119,11 @@ void smp_tlb_active(struct hart *h);
 /* Make hart h enter goose soon (an IPI), e.g. to deliver a signal. */
 void smp_kick(struct hart *h);
 
+/* Program this hart's next timer interrupt at absolute `time` tick when
+ * (UINT64_MAX: none). Sstc's stimecmp where the hart has it, else SBI TIME. */
+void hart_set_timer(struct hart *h, uint64_t when);
+/* How long a wait for a spinlock spins before it naps, and naps: ticks
+ * (kernel/clock.c sets it from the timebase; 0 until then: spin only). */
+void smp_set_spin_nap(uint64_t ticks);
+
 #endif

@@ -2,6 +2,7 @@
 /* The harts and what one asks of the others (SBI IPI and RFENCE). */
 #include "arch/riscv/hart.h"
 #include "arch/riscv/riscv.h"
+#include "arch/riscv/spinlock.h"
 #include "sbi/sbi.h"
 
 struct hart harts[MAX_HARTS];
@@ -146,4 +147,67 @@ void smp_kick(struct hart *h)
 {
 	if (h != this_hart())
 		sbi_send_ipi(1, h->hartid);
+}
+
+void hart_set_timer(struct hart *h, uint64_t when)
+{
+	/* Reprogramming costs a trap to M-mode (SBI) or a QEMU timer update:
+	 * skip it when the deadline stays. A fired timer is always re-armed,
+	 * as the trap handler first sets UINT64_MAX. */
+	if (when == h->timer_armed)
+		return;
+	h->timer_armed = when;
+	if (h->has_sstc)
+		csr_write(CSR_STIMECMP, when); /* stimecmp, CSR 0x14d */
+	else
+		sbi_set_timer(when);
+}
+
+static uint64_t spin_nap_ticks;
+/* Spinning this many naps' time comes before the first nap. */
+#define SPIN_NAPS_AFTER 3
+
+void smp_set_spin_nap(uint64_t ticks)
+{
+	spin_nap_ticks = ticks;
+}
+
+/*
+ * Locks other than the big lock are held for microseconds (a synchronous
+ * shootdown under mm_lock for tens), so a wait far longer than that means
+ * the holder is not running: QEMU with more vCPUs than host cores, whose
+ * host took the holder's core away; spinning on keeps a core from it. So
+ * after three naps' time (300 us) of spinning the waiter naps in wfi for
+ * spin_nap_ticks (100 us) on its own timer, then spins again. It wakes
+ * early for an IPI or a device. The timer never goes off later than the
+ * hart had it (its own deadline, if sooner, ends the nap) and gets that
+ * deadline back after; a timer interrupt that came meanwhile stays
+ * pending. No one is told: the holder lets go as usual and the waiter
+ * finds the lock free when it looks again. The big lock's waiters sleep
+ * until kicked instead (big_lock_wait): its holds are longer.
+ */
+void spin_lock_slow(struct spinlock *l)
+{
+	uint64_t since = 0;
+
+	for (unsigned n = 1;; n++) {
+		if (!__atomic_load_n(&l->locked, __ATOMIC_RELAXED) &&
+		    !__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
+			return;
+		if ((n & 63) || !spin_nap_ticks)
+			continue;
+		uint64_t now = rdtime();
+
+		if (!since) {
+			since = now;
+		} else if (now - since >= SPIN_NAPS_AFTER * spin_nap_ticks) {
+			struct hart *h = this_hart();
+			uint64_t armed = h->timer_armed;
+
+			hart_set_timer(h, MIN(armed, now + spin_nap_ticks));
+			wfi();
+			hart_set_timer(h, armed);
+			since = rdtime();
+		}
+	}
 }

@@ -55,11 +55,23 @@ static inline void spin_lock_init(struct spinlock *l, const char *name, int rank
 #endif
 }
 
-static inline void raw_spin_lock(struct spinlock *l)
+#ifdef GOOSE_HOST
+static inline void spin_lock_slow(struct spinlock *l)
 {
 	while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
 		while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED))
 			;
+}
+#else
+/* The wait for a lock another hart holds (arch/riscv/smp.c): it spins, and
+ * naps in wfi now and then while the wait is long. */
+void spin_lock_slow(struct spinlock *l);
+#endif
+
+static inline void raw_spin_lock(struct spinlock *l)
+{
+	if (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
+		spin_lock_slow(l);
 }
 
 static inline void raw_spin_unlock(struct spinlock *l)
