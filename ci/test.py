@@ -495,6 +495,13 @@ def suite_boot(t):
             r"^goose: lock order: hart 0 takes crashtest-inner \(rank 20\) at payload/boot/main\.c:\d+, holding "
             r"crashtest-outer \(rank 40\) at payload/boot/main\.c:\d+\r?$", out, re.M)
             and "goose.crashtest=locks needs a build with the lock checker" in plain[1], secs, out + plain[1])
+    if want("spin-nap"):
+        # A wait for a spinlock that naps must wake, even on the boot hart
+        # before it enables interrupts (arch/riscv/smp.c: spin_lock_slow):
+        # hart 1 holds a lock until the boot hart's wait has napped once.
+        status, out, secs = make_run("go-kernel/examples/hello", bootargs="goose.crashtest=nap", smp=2, timeout=30)
+        m = re.search(r"^goose: goose\.crashtest=nap: waited \d+ us for the lock hart 1 held, (\d+) naps\r?$", out, re.M)
+        boot_case(t, "spin-nap", status == 0 and m and int(m.group(1)) >= 1 and "Bye!" in out, secs, out)
     if want("gdb"):
         suite_debug(t)
     if want("trace"):

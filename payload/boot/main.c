@@ -231,6 +231,46 @@ static void boot_crashtest_locks(void)
 #endif
 }
 
+/*
+ * goose.crashtest=nap: hart 1 holds a lock while the boot hart, its
+ * interrupts not yet on, waits for it, until that wait has napped once
+ * (arch/riscv/smp.c: spin_lock_slow) or a second went by; the nap must end,
+ * and the boot go on. It once napped with no interrupt enabled to end it,
+ * and the boot never did (found by make soak).
+ */
+static struct spinlock nap_test_lock = SPINLOCK_INIT("crashtest-nap", LOCK_RANK_CONSOLE);
+static int nap_test;	/* 1: hart 1 is to hold the lock; 2: it does */
+
+static void nap_test_hold(struct hart *h)
+{
+	if (h->index != 1 || !__atomic_load_n(&nap_test, __ATOMIC_SEQ_CST))
+		return;
+	spin_lock(&nap_test_lock);
+	__atomic_store_n(&nap_test, 2, __ATOMIC_SEQ_CST);
+	for (uint64_t t = rdtime(); !__atomic_load_n(&harts[0].spin_naps, __ATOMIC_RELAXED) &&
+				    rdtime() - t < clock_timebase();)
+		;
+	spin_unlock(&nap_test_lock);
+}
+
+static void nap_test_wait(struct hart *h)
+{
+	if (!nap_test)
+		return;
+	if (nharts < 2) {
+		gmsg("goose.crashtest=nap needs 2 harts or more");
+		boot_fail();
+	}
+	while (__atomic_load_n(&nap_test, __ATOMIC_SEQ_CST) != 2)
+		;
+	uint64_t t = rdtime(), naps = h->spin_naps;
+
+	spin_lock(&nap_test_lock);
+	spin_unlock(&nap_test_lock);
+	gmsg("goose.crashtest=nap: waited %lu us for the lock hart 1 held, %lu naps",
+	     (rdtime() - t) * 1000000 / clock_timebase(), h->spin_naps - naps);
+}
+
 /* The options the boot itself acts on; the others are registered beside
  * their code (trace.c, loader.c, clock.c, devfs.c). */
 static BOOT_OPTION(quiet_option, "goose.quiet", "goose.quiet", "no boot report");
@@ -249,10 +289,11 @@ static BOOT_OPTION(tlbdefer_option, "goose.tlbdefer", "goose.tlbdefer=0",
 		   "munmap waits for every other hart to flush its TLB, as Linux does. Default 1: munmap of private "
 		   "anonymous memory lets them flush at their next trap (not a page fault, mmap or munmap), its pages "
 		   "and addresses kept out of use until then (docs/architecture.md, \"TLB shootdowns\")");
-static BOOT_OPTION(crashtest_option, "goose.crashtest", "goose.crashtest[=locks]",
+static BOOT_OPTION(crashtest_option, "goose.crashtest", "goose.crashtest[=locks or nap]",
 		   "fault inside goose on purpose before the program starts, to see the report a goose bug gives "
 		   "(function, file and line of goose's code, registers); `=locks`: take two locks against their "
-		   "order, which a GOOSE_DEBUG=locks build reports with both call sites");
+		   "order, which a GOOSE_DEBUG=locks build reports with both call sites; `=nap`: hart 1 holds a "
+		   "lock until the boot hart's wait for it has napped (spinlocks), which must end");
 
 /* Digits only, at least one. */
 static bool is_number(const char *s)
@@ -556,6 +597,7 @@ static void boot_start_harts(void)
 		h->hartid = fh->hartid;
 		h->index = nharts;
 		h->has_sstc = fh->has_sstc;
+		h->timer_armed = UINT64_MAX;
 		/* Until it takes the big lock it has no program translations. */
 		h->tlb_lazy = TLB_AWAY;
 		struct sbiret r = sbi_hart_start(fh->hartid, IMAGE_PA(secondary_entry), (unsigned long)h);
@@ -572,6 +614,7 @@ static void boot_start_harts(void)
 /* A started hart: run threads like the boot hart does. */
 void secondary_main(struct hart *h)
 {
+	nap_test_hold(h);
 	clock_probe_sstc(h);
 	csr_set(CSR_SSTATUS, SSTATUS_FS);
 	csr_set(CSR_SIE, SIE_STIE | SIE_SSIE);
@@ -695,6 +738,7 @@ void goose_main(unsigned long hartid, uint64_t fdt_pa)
 	const struct fdt_hart *bh = boot_hart(hartid);
 
 	h->has_sstc = bh && bh->has_sstc;
+	h->timer_armed = UINT64_MAX;	/* the firmware leaves no timer set */
 	clock_probe_sstc(h);
 	boot_seed(bh);
 	trace_boot_phase("console, clock");
@@ -756,9 +800,12 @@ void goose_main(unsigned long hartid, uint64_t fdt_pa)
 	opt = boot_option_value(&bootargs, &crashtest_option);
 	if (opt && !strcmp(opt, "locks"))
 		boot_crashtest_locks();
+	else if (opt && !strcmp(opt, "nap"))
+		nap_test = 1;
 	else if (opt)
 		boot_crashtest();
 	boot_start_harts();
+	nap_test_wait(h);
 	trace_boot_phase("harts");
 	if (!boot_option_value(&bootargs, &quiet_option))
 		boot_report(&li, console_name);

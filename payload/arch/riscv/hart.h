@@ -34,6 +34,7 @@ struct hart {
 	struct thread *current;
 	uint64_t slice_end;
 	uint64_t timer_armed;	/* the deadline programmed now (UINT64_MAX: none) */
+	uint64_t spin_naps;	/* waits for a spinlock that napped (smp.c) */
 	bool resched;		/* pick the next thread at this trap's end (sched_yield) */
 	/* Where its time went, in `time` ticks (/proc/stat): the program,
 	 * goose's traps, asleep in wfi; and when it last returned to the program. */

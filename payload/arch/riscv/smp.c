@@ -202,11 +202,16 @@ void spin_lock_slow(struct spinlock *l)
 			since = now;
 		} else if (now - since >= SPIN_NAPS_AFTER * spin_nap_ticks) {
 			struct hart *h = this_hart();
-			uint64_t armed = h->timer_armed;
+			uint64_t armed = h->timer_armed, sie = csr_read(CSR_SIE);
 
+			/* The boot hart takes locks before it enables its
+			 * interrupts: a wfi with none enabled would never end. */
+			csr_set(CSR_SIE, SIE_STIE);
 			hart_set_timer(h, MIN(armed, now + spin_nap_ticks));
 			wfi();
+			__atomic_store_n(&h->spin_naps, h->spin_naps + 1, __ATOMIC_RELAXED);
 			hart_set_timer(h, armed);
+			csr_write(CSR_SIE, sie);
 			since = rdtime();
 		}
 	}
