@@ -90,7 +90,6 @@ void clock_vdso_fill(struct vdso_data *d)
 	d->realtime_ns = clk.realtime_at_boot;
 }
 
-
 void clock_probe_sstc(struct hart *h)
 {
 	static int said;	/* an int: amoswap.w (no byte atomics) */

@@ -123,8 +123,9 @@ void smp_kick(struct hart *h);
 /* Program this hart's next timer interrupt at absolute `time` tick when
  * (UINT64_MAX: none). Sstc's stimecmp where the hart has it, else SBI TIME. */
 void hart_set_timer(struct hart *h, uint64_t when);
-/* How long a wait for a spinlock spins before it naps, and naps: ticks
- * (kernel/clock.c sets it from the timebase; 0 until then: spin only). */
+/* How long a long wait for a spinlock naps at a time, in ticks (it spins
+ * three times that before each nap); kernel/clock.c sets it from the
+ * timebase, and until then waits only spin. */
 void smp_set_spin_nap(uint64_t ticks);
 
 #endif
