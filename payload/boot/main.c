@@ -53,7 +53,7 @@ extern const uint64_t goose_kernel_elf_size;
 extern const char goose_kernel_name[];
 extern uint64_t boot_instret, boot_time;
 extern uint64_t boot_satp, secondary_trampoline_satp;
-extern char secondary_entry[];
+extern char secondary_entry[], hart_park_entry[];
 void trap_resume(struct frame *f) __attribute__((noreturn));
 
 static struct fdt_info info NOINIT;	/* fdt_parse clears it */
@@ -559,8 +559,37 @@ static void boot_find_program(struct loader_info *li)
 }
 
 /*
+ * OpenSBI before 1.3 (its commit c6a092cd) leaves pending the IPI that ends
+ * a secondary hart's wait for the cold boot, and the hart then waits for
+ * HSM hart_start in a wfi that returns at once: a hart no one starts spins,
+ * a whole host CPU under QEMU, power on a board. Started once it has the
+ * IPI cleared; it stops again at once (hart_park_entry) and waits in a wfi
+ * that halts. A hart with no S-mode gets as far as the firmware's switch
+ * to S-mode, which hangs it in a wfi loop, halted as well.
+ */
+static bool firmware_spins_stopped_harts(void)
+{
+	return sbi_impl_id() == 1 && sbi_impl_version() < (1 << 16 | 3);
+}
+
+static void park_hart(unsigned long hartid)
+{
+	struct sbiret s = sbi_hart_get_status(hartid);
+
+	if (s.error || s.value != SBI_HSM_STOPPED)
+		return;	/* not the firmware's to start (another domain's), or running */
+	struct sbiret r = sbi_hart_start(hartid, IMAGE_PA(hart_park_entry), 0);
+
+	if (r.error)
+		gmsg("hart %lu: not used, and SBI hart_start to stop it failed (error %ld)", hartid, r.error);
+}
+
+/*
  * Start every other usable hart (okay, with an MMU) with SBI HSM; they run
  * secondary_main. goose.harts=<n> caps the count (1: the boot hart alone).
+ * Where the firmware needs it, the harts left (past the cap, or not usable:
+ * sifive_u's E51, which OpenSBI marks disabled for having no MMU) are
+ * parked.
  */
 static void boot_start_harts(void)
 {
@@ -571,19 +600,26 @@ static void boot_start_harts(void)
 		gmsg("goose.harts=%s: want a number of harts, 1 or more", opt);
 		boot_fail();
 	}
-	if (want <= 1 || !sbi_probe(SBI_EXT_HSM))
+	if (!sbi_probe(SBI_EXT_HSM))
 		return;
+	bool park = firmware_spins_stopped_harts();
+
 	boot_satp = SATP_MODE_SV39 | IMAGE_PA(boot_pt) >> PAGE_SHIFT;
 	memcpy(&trampoline_pt[256], &boot_pt[256], 256 * sizeof(uint64_t));
 	trampoline_pt[IMAGE_PA(_start) >> 30] = IMAGE_PA(boot_pt_ident) >> PAGE_SHIFT << PTE_PPN_SHIFT | PTE_V;
 	secondary_trampoline_satp = SATP_MODE_SV39 | IMAGE_PA(trampoline_pt) >> PAGE_SHIFT;
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 
-	for (int i = 0; i < info.nharts && (uint64_t)nharts < MIN(want, (uint64_t)MAX_HARTS); i++) {
+	for (int i = 0; i < info.nharts; i++) {
 		const struct fdt_hart *fh = &info.harts[i];
 
-		if (!fh->usable || fh->hartid == harts[0].hartid)
+		if (fh->hartid == harts[0].hartid)
 			continue;
+		if (!fh->usable || (uint64_t)nharts >= MIN(want, (uint64_t)MAX_HARTS)) {
+			if (park)
+				park_hart(fh->hartid);
+			continue;
+		}
 		struct hart *h = &harts[nharts];
 		uint8_t *stack = kzalloc(HART_STACK_SIZE);
 

@@ -243,6 +243,19 @@ secondary_entry:
 	j	.Lpark
 
 /*
+ * A hart goose leaves alone, started only so that the firmware clears an
+ * IPI it left pending (park_hart, payload/boot/main.c): SBI HSM hart_stop
+ * (extension 0x48534D, function 1) at once, with the MMU off at this
+ * code's physical address. hart_stop returns only when it failed.
+ */
+	.globl	hart_park_entry
+hart_park_entry:
+	li	a7, 0x48534D
+	li	a6, 1
+	ecall
+	j	.Lpark
+
+/*
  * *a0 = a table entry for the level-1 table a1, and a1's entries from the
  * index of va a2 on map physical [a3, a4) in 2 MiB pages (at most to the
  * end of the table). Uses t1-t6; runs with the MMU off.
