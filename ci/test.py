@@ -502,6 +502,7 @@ def suite_boot(t):
         status, out, secs = make_run("go-kernel/examples/hello", bootargs="goose.crashtest=nap", smp=2, timeout=30)
         m = re.search(r"^goose: goose\.crashtest=nap: waited \d+ us for the lock hart 1 held, (\d+) naps\r?$", out, re.M)
         boot_case(t, "spin-nap", status == 0 and m and int(m.group(1)) >= 1 and "Bye!" in out, secs, out)
+    boot_harts_parked(t)
     if want("gdb"):
         suite_debug(t)
     if want("trace"):
@@ -637,6 +638,69 @@ def suite_debug(t):
           and re.search(r"Breakpoint 2, main\.main \(\) at goose/go-kernel/examples/hello/main\.go:12", out)
           and "runtime.main" in out and "func main()" in out)
     boot_case(t, "gdb", bool(ok), time.monotonic() - start, out, "gdb did not stop at trap_handler and main.main")
+
+
+def parked_states(machine, smp, bootargs, parked):
+    """One boot for boot_harts_parked: (output, the state gdb shows for
+    each vCPU parked(boot hart id) names), read while the program waits
+    for its input."""
+    import socket
+    import threading
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    q = subprocess.Popen(["make", "-s", "--no-print-directory", "run", "KERNEL=go-kernel/tests/stdin_lines",
+                          "SMP=%d" % smp, "MACHINE=" + machine, "BOOTARGS=" + bootargs, "TIMEOUT=60",
+                          "QEMU_EXTRA=-gdb tcp:127.0.0.1:%d" % port],
+                         cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    lines, running = [], threading.Event()
+
+    def read():
+        for line in q.stdout:
+            lines.append(line.decode(errors="replace"))
+            if "to the Go program" in lines[-1]:
+                running.set()
+        running.set()
+    threading.Thread(target=read, daemon=True).start()
+    gdb = ""
+    try:
+        if running.wait(120) and q.poll() is None:
+            _, gdb = run(["gdb-multiarch", "-q", "-batch", "-ex", "set architecture riscv:rv64",
+                          "-ex", "target remote 127.0.0.1:%d" % port, "-ex", "info threads", "-ex", "detach"],
+                         timeout=60)
+        q.stdin.close()
+        q.wait(90)
+    finally:
+        q.kill()
+        q.wait()
+    out = "".join(lines) + gdb
+    boot = re.search(r"boot hart (\d+), 1 of %d harts running" % smp, out)
+    if not boot or "goose: exit status 0" not in out:
+        return out, ["not booted"]
+    return out, [m.group(1) if m else "not shown by gdb" for m in (re.search(p, gdb) for p in parked(int(boot.group(1))))]
+
+
+def boot_harts_parked(t):
+    """A hart goose leaves alone must wait halted (payload/boot/main.c:
+    park_hart; OpenSBI 1.1 leaves it in a wfi that cannot halt, spinning a
+    host CPU): the harts past goose.harts=1 on virt, and sifive_u's E51,
+    which has no MMU. A hart that reached the firmware's wait for the cold
+    boot late has no IPI pending and halts anyway, so sifive_u boots three
+    times (its E51 was late in about one boot of six)."""
+    cases = [("harts-parked", "virt", 4, "goose.harts=1", 1,
+              lambda boot: [r"CPU#%d \[(\w+) *\]" % i for i in range(4) if i != boot]),
+             ("harts-parked-e51", "sifive_u", 2, "", 3,
+              lambda boot: [r"sifive-e51-riscv-cpu harts\[0\] \[(\w+) *\]"])]
+    for name, machine, smp, bootargs, boots, parked in cases:
+        if not want(name):
+            continue
+        start = time.monotonic()
+        for _ in range(boots):
+            out, states = parked_states(machine, smp, bootargs, parked)
+            if states != ["halted"] * len(states):
+                break
+        boot_case(t, name, states == ["halted"] * len(states), time.monotonic() - start, out,
+                  "the harts goose did not start: " + ", ".join(states))
 
 
 def suite_goose_exec(t):
