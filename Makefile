@@ -41,11 +41,13 @@ CC := $(CROSS)gcc
 OBJCOPY := $(CROSS)objcopy
 HOSTCC := gcc
 PYTHON := python3
-# GOOSE_DEBUG=locks: the lock checker (arch/riscv/spinlock.h), built apart
-# in build/debug-locks/ so the two builds never mix objects.
+# GOOSE_DEBUG=locks: the lock checker (arch/riscv/spinlock.h); events: the
+# timeline of goose's work on each hart for ci/events.py
+# (arch/riscv/events.h). Each is built apart, in build/debug-NAME/, so
+# builds never mix objects.
 GOOSE_DEBUG ?=
-ifneq ($(filter-out locks,$(GOOSE_DEBUG)),)
-$(error GOOSE_DEBUG=$(GOOSE_DEBUG): want locks (or nothing))
+ifneq ($(filter-out locks events,$(GOOSE_DEBUG))$(word 2,$(GOOSE_DEBUG)),)
+$(error GOOSE_DEBUG=$(GOOSE_DEBUG): want locks or events (one, or nothing))
 endif
 BUILD := build$(if $(GOOSE_DEBUG),/debug-$(GOOSE_DEBUG))
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
@@ -73,7 +75,7 @@ PAYLOAD_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(PAYLOAD_C) $(PAYLOAD_S))
 ARCH := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany
 CFLAGS := $(ARCH) -std=gnu11 -O2 -g -ffreestanding -fno-pie -fno-pic -fno-stack-protector \
 	-fno-omit-frame-pointer -fno-common -Wall -Wextra -Werror -Wno-unused-parameter \
-	-DGOOSE_VERSION='"$(VERSION)"' $(PAYLOAD_INC) -MMD -MP $(if $(filter locks,$(GOOSE_DEBUG)),-DGOOSE_DEBUG_LOCKS)
+	-DGOOSE_VERSION='"$(VERSION)"' $(PAYLOAD_INC) -MMD -MP $(if $(filter locks,$(GOOSE_DEBUG)),-DGOOSE_DEBUG_LOCKS) $(if $(filter events,$(GOOSE_DEBUG)),-DGOOSE_DEBUG_EVENTS)
 LDFLAGS := $(ARCH) -nostdlib -static -Wl,-T,$(LDSCRIPT) -Wl,--no-relax -Wl,-z,max-page-size=4096 \
 	-Wl,--build-id=none -Wl,--no-warn-rwx-segments
 # libgcc of the soft-float rv64imac multilib (the -march spelling picks it).
@@ -108,6 +110,7 @@ help:
 	@echo "        MACHINE=virt|sifive_u[,<machine options>] (virt,aia=aplic-imsic)"
 	@echo "        LOADER=opensbi|uboot|uboot-efi  UBOOT=<S-mode u-boot.bin>"
 	@echo "        LOADER=uefi  EDK2=<RISCV_VIRT_CODE.fd> (QEMU 8 or later; make stacks fetches both)"
+	@echo "        GOOSE_DEBUG=locks (the lock checker) | events (each hart's timeline for ci/events.py)"
 	@echo "  make stacks               fetch newer QEMU, OpenSBI and U-Boot builds (Debian packages, unpacked"
 	@echo "                            under $(BUILD)/stacks/, nothing installed) and print their paths"
 	@echo "  make matrix [MATRIX=\"<row name patterns>\"]"

@@ -841,6 +841,7 @@ void goose_main(unsigned long hartid, uint64_t fdt_pa)
 	else if (opt)
 		boot_crashtest();
 	boot_start_harts();
+	ev_start();
 	nap_test_wait(h);
 	trace_boot_phase("harts");
 	if (!boot_option_value(&bootargs, &quiet_option))

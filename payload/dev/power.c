@@ -75,6 +75,7 @@ void power_off(int status)
 
 void goose_exit(int status)
 {
+	ev_dump();
 	gmsg("exit status %d", status & 0xff);
 	power_off(status);
 }

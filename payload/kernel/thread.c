@@ -624,12 +624,14 @@ static void sched_idle(struct hart *h)
 	if (idle_poll_ticks)
 		__atomic_or_fetch(&polling_harts, bit, __ATOMIC_SEQ_CST);
 	big_lock_release();
+	ev_record(EV_IDLE, 0, 0);
 	if (!idle_poll_ticks || !sched_poll(MIN(next, slept + idle_poll_ticks))) {
 		__atomic_and_fetch(&polling_harts, ~bit, __ATOMIC_SEQ_CST);
 		if (!__atomic_load_n(&rq_head, __ATOMIC_SEQ_CST))
 			wfi();
 	}
 	__atomic_and_fetch(&polling_harts, ~bit, __ATOMIC_SEQ_CST);
+	ev_record(EV_AWAKE, 0, 0);
 	csr_clear(CSR_SIP, SIE_SSIE);
 	h->idle_ticks += clock_ticks() - slept;
 	h->idle_since = 0;

@@ -159,7 +159,9 @@ static __attribute__((noinline)) void tlb_catch_up_unless_brief(struct hart *h, 
 		smp_tlb_catch_up(h, g);
 }
 
-struct frame *trap_handler(struct frame *f)
+/* trap_handler's work; always inline, so that only GOOSE_DEBUG=events
+ * builds have the wrapper's two calls around it. */
+static inline __attribute__((always_inline)) struct frame *trap_dispatch(struct frame *f)
 {
 	struct hart *h = this_hart();
 	struct thread *t = frame_thread(f);
@@ -199,6 +201,7 @@ struct frame *trap_handler(struct frame *f)
 		return f;
 	}
 	big_lock_take(h);
+	ev_record(EV_LOCKED, 0, 0);
 	if (cause & SCAUSE_INTERRUPT)
 		trap_interrupt(h, cause & ~SCAUSE_INTERRUPT);
 	else if (!done)
@@ -227,6 +230,25 @@ struct frame *trap_handler(struct frame *f)
 	if (*h->kstack_canary != HART_STACK_CANARY)
 		panic("hart %d: goose stack overflow (trap scause 0x%lx)", h->index, cause);
 	big_lock_release();
+	return next;
+}
+
+/* The code EV_ENTER records for the trap f (arch/riscv/events.h). */
+static inline uint32_t ev_trap_code(const struct frame *f)
+{
+	if (f->scause & SCAUSE_INTERRUPT)
+		return EV_INTERRUPT + (uint32_t)(f->scause & ~SCAUSE_INTERRUPT);
+	if (f->scause == EXC_BREAKPOINT && loader_is_syscall_site(f->pc))
+		return (uint32_t)f->a7;
+	return EV_EXCEPTION + (uint32_t)f->scause;
+}
+
+struct frame *trap_handler(struct frame *f)
+{
+	ev_record(EV_ENTER, (uint32_t)frame_thread(f)->tid, ev_trap_code(f));
+	struct frame *next = trap_dispatch(f);
+
+	ev_record(EV_EXIT, (uint32_t)frame_thread(next)->tid, 0);
 	return next;
 }
 

@@ -92,6 +92,8 @@
 #ifndef __ASSEMBLER__
 #include <stdint.h>
 
+#include "arch/riscv/events.h"
+
 #define __csr_str(x) #x
 #define csr_str(x) __csr_str(x)
 
@@ -135,13 +137,27 @@ static inline void fence_i(void)
 {
 }
 #else
+#ifdef GOOSE_DEBUG_EVENTS
+/* Where this fence is, for EV_FENCE (arch/riscv/events.h). */
+#define EV_FENCE_HERE()                                   \
+	do {                                              \
+		uint64_t pc_;                             \
+		asm volatile("auipc %0, 0" : "=r"(pc_)); \
+		ev_record(EV_FENCE, 0, (uint32_t)pc_);   \
+	} while (0)
+#else
+#define EV_FENCE_HERE() do {} while (0)
+#endif
+
 static inline void sfence_vma_all(void)
 {
+	EV_FENCE_HERE();
 	asm volatile("sfence.vma" : : : "memory");
 }
 
 static inline void sfence_vma_page(uint64_t va)
 {
+	EV_FENCE_HERE();
 	asm volatile("sfence.vma %0" : : "r"(va) : "memory");
 }
 
