@@ -503,6 +503,8 @@ def suite_boot(t):
         m = re.search(r"^goose: goose\.crashtest=nap: waited \d+ us for the lock hart 1 held, (\d+) naps\r?$", out, re.M)
         boot_case(t, "spin-nap", status == 0 and m and int(m.group(1)) >= 1 and "Bye!" in out, secs, out)
     boot_harts_parked(t)
+    if want("events"):
+        boot_events(t)
     if want("gdb"):
         suite_debug(t)
     if want("trace"):
@@ -701,6 +703,26 @@ def boot_harts_parked(t):
                 break
         boot_case(t, name, states == ["halted"] * len(states), time.monotonic() - start, out,
                   "the harts goose did not start: " + ", ".join(states))
+
+
+def boot_events(t):
+    """GOOSE_DEBUG=events and ci/events.py: the map/touch/unmap loop on two
+    harts; every hart's time adds up, munmaps were seen, and the fences are
+    named by the functions that made them."""
+    start = time.monotonic()
+    status, out, _ = make_run("go-kernel/bench/scale", bootargs="-- -only churn -ms 100", smp=2, debug="events")
+    logfile = os.path.join(BUILD, "events-test.log")
+    with open(logfile, "w") as f:
+        f.write(out)
+    _, img = run(["make", "-s", "--no-print-directory", "image", "KERNEL=go-kernel/bench/scale", "GOOSE_DEBUG=events"])
+    elf = os.path.join(os.path.dirname(os.path.join(REPO, img.strip().splitlines()[-1])), "goose.elf")
+    rc, summary = run([sys.executable, os.path.join(REPO, "ci", "events.py"), logfile, "--elf", elf, "--per", "munmap"])
+    harts = re.findall(r"^hart (\d+): program ([\d.]+)%, goose ([\d.]+)%, idle ([\d.]+)%", summary, re.M)
+    munmaps = [int(n) for n in re.findall(r"^  munmap +(\d+) ", summary, re.M)]
+    boot_case(t, "events", status == 0 and rc == 0 and [h[0] for h in harts] == ["0", "1"]
+              and all(abs(sum(float(x) for x in h[1:]) - 100) < 0.5 for h in harts)
+              and sum(munmaps) > 0 and re.search(r"^ +\d+  (smp_tlb_\w+|defer_unmap)$", summary, re.M),
+              time.monotonic() - start, out[-3000:] + summary)
 
 
 def suite_goose_exec(t):
