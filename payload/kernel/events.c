@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The rings of GOOSE_DEBUG=events (arch/riscv/events.h). A hart writes only
- * its own ring, with no lock; ev_start gives every hart goose runs on a
- * ring once they are all started (the boot's own events before it are not
- * kept). ev_dump, on the way out (goose_exit), stops all recording first,
- * then prints each ring from its oldest event: "goose: ev HART TIME TID
- * KIND CODE", after a line with the timebase that TIME counts in.
+ * its own ring, with no lock. Recording starts once every hart goose runs
+ * on has its ring (ev_start; the boot's own events before it are not kept,
+ * and the harts' tp is set by then). ev_dump, on the way out (goose_exit),
+ * stops all recording first, then prints each ring from its oldest event:
+ * "goose: ev HART TIME TID KIND CODE", after a line with the timebase that
+ * TIME counts in.
  */
 #include "arch/riscv/events.h"
 #include "arch/riscv/hart.h"
@@ -25,7 +26,7 @@ struct ev {
 
 static struct ev *rings[MAX_HARTS];
 static uint64_t recorded[MAX_HARTS];
-static uint32_t stopped;
+static enum { EV_NOT_YET, EV_RECORDING, EV_STOPPED } state;
 
 void ev_start(void)
 {
@@ -36,23 +37,25 @@ void ev_start(void)
 			gmsg("events: no memory for hart %d's ring; its events are not kept", i);
 			continue;
 		}
-		__atomic_store_n(&rings[i], r, __ATOMIC_RELEASE);
+		rings[i] = r;
 	}
+	__atomic_store_n(&state, EV_RECORDING, __ATOMIC_RELEASE);
 }
 
 void ev_record(enum ev_kind kind, uint32_t tid, uint32_t code)
 {
-	int i = this_hart()->index;
-	struct ev *r = __atomic_load_n(&rings[i], __ATOMIC_ACQUIRE);
-
-	if (!r || __atomic_load_n(&stopped, __ATOMIC_RELAXED))
+	if (__atomic_load_n(&state, __ATOMIC_ACQUIRE) != EV_RECORDING)
 		return;
-	r[recorded[i]++ % EV_RING] = (struct ev){ .time = rdtime(), .tid = tid, .code = code, .kind = (uint16_t)kind };
+	int i = this_hart()->index;
+	struct ev *r = rings[i];
+
+	if (r)
+		r[recorded[i]++ % EV_RING] = (struct ev){ .time = rdtime(), .tid = tid, .code = code, .kind = (uint16_t)kind };
 }
 
 void ev_dump(void)
 {
-	if (__atomic_exchange_n(&stopped, 1, __ATOMIC_SEQ_CST))
+	if (__atomic_exchange_n(&state, EV_STOPPED, __ATOMIC_SEQ_CST) != EV_RECORDING)
 		return;
 	gmsg("events: timebase %lu Hz, %d harts, the last %d events of each", clock_timebase(), nharts, EV_RING);
 	for (int i = 0; i < nharts; i++) {
