@@ -3,6 +3,27 @@
 
 #define PMEM_PAGE 4096ull
 
+/*
+ * Freed pages are kept in batches: a batch is a free page itself, listing
+ * up to PMEM_BATCH other free pages and the next batch. Only the top batch
+ * (pm->freelist) may list fewer (pm->ntop); a page is taken from its list,
+ * or, when that is empty, the batch page itself goes and the next, full
+ * batch is the top. A freed page joins the top batch's list, or when that
+ * is full (or there is none) becomes the new top batch. Last freed, first
+ * taken, as a list threaded through the pages would be; but taking or
+ * freeing n pages touches about n / PMEM_BATCH pages under the lock, not
+ * n: on QEMU each page touched is a TLB fill, and an unmap gives back
+ * hundreds of pages at once while other harts' faults wait for the lock.
+ */
+#define PMEM_BATCH (PMEM_PAGE / 8 - 1)
+
+struct pmem_batch {
+	uint64_t next;
+	uint64_t pa[PMEM_BATCH];
+};
+
+_Static_assert(sizeof(struct pmem_batch) == PMEM_PAGE, "a batch is one page");
+
 static void *pmem_va(const struct pmem *pm, uint64_t pa)
 {
 	return (void *)(uintptr_t)(pa + pm->va_offset);
@@ -103,8 +124,15 @@ static uint64_t pmem_take(struct pmem *pm)
 	if (pmem_injected_failure(pm))
 		return 0;
 	if (pm->freelist) {
-		pa = pm->freelist;
-		pm->freelist = *(uint64_t *)pmem_va(pm, pa);
+		struct pmem_batch *b = pmem_va(pm, pm->freelist);
+
+		if (pm->ntop) {
+			pa = b->pa[--pm->ntop];
+		} else {
+			pa = pm->freelist;
+			pm->freelist = b->next;
+			pm->ntop = pm->freelist ? PMEM_BATCH : 0;
+		}
 	} else if (pm->nfree) {
 		/* Cut from the top of the last range: low memory stays for
 		 * contiguous requests. */
@@ -187,8 +215,13 @@ void pmem_free_many(struct pmem *pm, const uint64_t *pa, uint64_t n)
 {
 	spin_lock(&pm->lock);
 	for (uint64_t i = 0; i < n; i++) {
-		*(uint64_t *)pmem_va(pm, pa[i]) = pm->freelist;
-		pm->freelist = pa[i];
+		if (pm->freelist && pm->ntop < PMEM_BATCH) {
+			((struct pmem_batch *)pmem_va(pm, pm->freelist))->pa[pm->ntop++] = pa[i];
+		} else {
+			((struct pmem_batch *)pmem_va(pm, pa[i]))->next = pm->freelist;
+			pm->freelist = pa[i];
+			pm->ntop = 0;
+		}
 	}
 	pm->free_pages += n;
 	spin_unlock(&pm->lock);

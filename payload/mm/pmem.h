@@ -2,9 +2,8 @@
 /*
  * Physical page allocator: 4 KiB pages over the free RAM, that is the FDT's
  * memory banks minus everything that must not be handed out (firmware,
- * goose's own image, the FDT, the initrd, reserved-memory). Freed pages go on
- * a list threaded through the pages themselves; fresh ones are cut from the
- * free ranges. Pure except for the caller-supplied phys-to-virt offset, so
+ * goose's own image, the FDT, the initrd, reserved-memory). Freed pages are
+ * kept in batches (pmem.c); fresh ones are cut from the free ranges. Pure except for the caller-supplied phys-to-virt offset, so
  * host tests run it over a malloc'd arena.
  */
 #ifndef GOOSE_PMEM_H
@@ -25,7 +24,8 @@ struct pmem {
 	struct pmem_range free[PMEM_MAX_RANGES];	/* ascending, disjoint */
 	int nfree;
 	uint64_t va_offset;	/* virtual = physical + va_offset */
-	uint64_t freelist;	/* physical address of the first freed page, 0 when empty */
+	uint64_t freelist;	/* the top batch of freed pages (pmem.c), 0 when none */
+	uint64_t ntop;		/* pages the top batch lists */
 	uint64_t total_pages;	/* pages managed in all */
 	uint64_t free_pages;	/* pages available now */
 	uint64_t fail_after;	/* host tests: fail the Nth allocation from now (0 = never) */

@@ -2,7 +2,9 @@
 /*
  * Host tests for payload/mm/pmem.c: free RAM = banks minus holes (any order,
  * overlapping, unaligned), page 0 never handed out, the free list and
- * contiguous runs, exhaustion and injected failures.
+ * contiguous runs, exhaustion and injected failures; freed pages kept in
+ * batches across many batch pages, and a free of many pages writing into
+ * only the batch pages.
  */
 #include "mm/pmem.h"
 #include "test.h"
@@ -34,9 +36,89 @@ static const struct range_case cases[] = {
 	{ "empty bank", { { 0x80000000, 0x80000000 } }, 1, { { 0 } }, 0, 0, -1 },
 };
 
+#define NB 2048	/* arena pages for the batch tests: four batches' worth */
+
+static bool all_distinct(const uint64_t *pa, uint64_t n)
+{
+	for (uint64_t i = 0; i < n; i++)
+		for (uint64_t j = 0; j < i; j++)
+			if (!pa[i] || pa[i] == pa[j])
+				return false;
+	return true;
+}
+
+/* Frees and takes in uneven steps across batch boundaries: nothing lost,
+ * nothing given twice, and a free of many pages writes into few of them. */
+static void test_batches(void)
+{
+	static struct pmem pm;
+	static uint64_t pages[NB], again[NB];
+	uint8_t *arena = aligned_alloc(P, NB * P);
+	struct pmem_range ram = { 0x80000000, 0x80000000 + NB * P };
+	uint64_t off = (uint64_t)(uintptr_t)arena - 0x80000000, n = 0, seed = 1;
+
+	CHECK(pmem_init(&pm, off, &ram, 1, NULL, 0) == 0, "batch arena");
+	while (n < NB && (pages[n] = pmem_alloc(&pm)))
+		n++;
+	CHECK(n == NB && pm.free_pages == 0 && all_distinct(pages, n), "all %llu pages, each once",
+	      (unsigned long long)n);
+	/* Mark every page, give back 1,500 at once: only the batch pages
+	 * (1500 / 511, rounded up) may be written. */
+	for (uint64_t i = 0; i < n; i++)
+		memset(arena + (pages[i] - 0x80000000), 0xa5, P);
+	pmem_free_many(&pm, pages, 1500);
+	uint64_t written = 0;
+
+	for (uint64_t i = 0; i < 1500; i++)
+		for (uint64_t b = 0; b < P; b += 8)
+			if (*(uint64_t *)(arena + (pages[i] - 0x80000000) + b) != 0xa5a5a5a5a5a5a5a5ull) {
+				written++;
+				break;
+			}
+	CHECK(written == 3 && pm.free_pages == 1500, "1500 pages freed, %llu of them written (want 3 batches)",
+	      (unsigned long long)written);
+	/* The rest in uneven runs, with takes in between. */
+	uint64_t freed = 1500, held = 0;
+
+	while (freed < n || held) {
+		seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+		uint64_t k = (seed >> 33) % 700 + 1;
+
+		if (freed < n && (seed & 1)) {
+			k = k > n - freed ? n - freed : k;
+			pmem_free_many(&pm, pages + freed, k);
+			freed += k;
+		} else if (held) {
+			k = k > held ? held : k;
+			pmem_free_many(&pm, again + held - k, k);
+			held -= k;
+		} else {
+			k = k > pm.free_pages ? pm.free_pages : k;
+			CHECK(pmem_alloc_many(&pm, again, k) == k, "take %llu", (unsigned long long)k);
+			held = k;
+		}
+	}
+	CHECK(pm.free_pages == NB, "all back: %llu free", (unsigned long long)pm.free_pages);
+	CHECK(pmem_alloc_many(&pm, again, NB) == NB && pm.free_pages == 0 && all_distinct(again, NB),
+	      "every page taken again, each once");
+	bool same = true;
+
+	for (uint64_t i = 0; i < NB; i++) {
+		bool found = false;
+
+		for (uint64_t j = 0; j < NB && !found; j++)
+			found = again[i] == pages[j];
+		same = same && found;
+	}
+	CHECK(same && pmem_alloc(&pm) == 0, "the same pages, and no more");
+	free(arena);
+}
+
 int main(void)
 {
 	static struct pmem pm;
+
+	test_batches();
 
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		const struct range_case *c = &cases[i];
