@@ -25,6 +25,10 @@
  */
 #define DEFER_RANGES 32
 #define DEFER_PAGES 1024
+/* An unmap of more mapped pages than this (512 KiB) is not deferred: every
+ * hart fences before it returns, as Linux's would (the 1 MiB case of
+ * munmap_race). The churn the deferral is for, an allocator's, is smaller. */
+#define DEFER_UNMAP_MAX 128
 /* Each range's pages follow its predecessors' in dpages. */
 static struct deferral {
 	uint64_t start, end, gen, npages;
@@ -78,7 +82,7 @@ bool defer_unmap(uint64_t start, uint64_t end, const uint64_t *pages, uint64_t n
 	uint64_t room = MIN((uint64_t)DEFER_PAGES, pmem.total_pages / 64);
 
 	defer_retire();
-	if (!defer_on || ndeferred == DEFER_RANGES || n > room - MIN(room, ndpages))
+	if (!defer_on || ndeferred == DEFER_RANGES || n > DEFER_UNMAP_MAX || n > room - MIN(room, ndpages))
 		return false;
 	/* A brief hart (a munmap without the big lock) fences on its way out
 	 * (smp_tlb_active), with mm_lock let go: a fence costs QEMU a TLB

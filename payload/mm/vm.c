@@ -109,7 +109,7 @@ static void pte_for_range(uint64_t start, uint64_t end, void (*fn)(uint64_t va, 
  * got while a third hart still held the old entry would be written through
  * that entry. Held by mm_lock.
  */
-static uint64_t gathered[128], ngathered, gather_lo = UINT64_MAX, gather_hi;
+static uint64_t gathered[VM_GATHER_PAGES], ngathered, gather_lo = UINT64_MAX, gather_hi;
 /* Whether pte_drop took out a valid PTE since this was last cleared: a
  * range that had none needs no shootdown (no hart can have cached one). */
 static bool dropped_valid;

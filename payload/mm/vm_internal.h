@@ -35,6 +35,11 @@
 #define REPROTECT_COW 0x80000000u
 /* What one leaf page table maps: 2 MiB. */
 #define TABLE_SPAN (PAGE_SIZE << 9)
+/* Pages an unmap gathers before it must shoot down and give them back (vm.c):
+ * 4 MiB, so that an unmap of up to that takes one shootdown (or none, when
+ * small enough for mm/defer.c). With 128, a 4 MiB munmap shot down 8 times
+ * under mm_lock, each a wait for every other hart. */
+#define VM_GATHER_PAGES 1024
 
 extern struct spinlock mm_lock;
 extern uint64_t vm_seq;

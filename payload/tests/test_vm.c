@@ -85,18 +85,24 @@ uint64_t smp_tlb_passed(void)
 static void *arena;
 static uint64_t root_pa;
 
-static void setup(void)
+/* A fresh address space over a RAM of pages pages. */
+static void setup_ram(uint64_t pages)
 {
 	free(arena);
-	arena = aligned_alloc(PAGE, ARENA_PAGES * PAGE);
-	memset(arena, 0xa5, ARENA_PAGES * PAGE); /* so demand-zero is checked */
+	arena = aligned_alloc(PAGE, pages * PAGE);
+	memset(arena, 0xa5, pages * PAGE); /* so demand-zero is checked */
 	host_pa_offset = (uint64_t)(uintptr_t)arena - ARENA_PA;
-	struct pmem_range ram = { ARENA_PA, ARENA_PA + ARENA_PAGES * PAGE };
+	struct pmem_range ram = { ARENA_PA, ARENA_PA + pages * PAGE };
 
 	CHECK(pmem_init(&pmem, host_pa_offset, &ram, 1, NULL, 0) == 0, "pmem_init");
 	root_pa = pmem_alloc_zeroed(&pmem);
 	vm_init(PA2VA(root_pa));
 	vm_set_commit_limit(UINT64_MAX);
+}
+
+static void setup(void)
+{
+	setup_ram(ARENA_PAGES);
 }
 
 /* A user address's bytes, through the page tables. */
@@ -842,28 +848,33 @@ static void test_fault_fast(void)
 	vm_remove(va + 80 * PAGE, va + 81 * PAGE);
 }
 
-/* Unmapped pages go back only after every hart has forgotten them. */
+/* Unmapped pages go back only after every hart has forgotten them: one
+ * shootdown for up to 4 MiB (1024 pages gathered), another each time that
+ * fills. */
 static void test_free_after_flush(void)
 {
-	setup();
+	const uint64_t n = 1024 + 108;	/* 8 discarded, then a full gather and 100 */
+
+	setup_ram(n + 64);
 	uint64_t va = 0x30000000, free0;
 
-	CHECK(vm_add(va, va + 300 * PAGE, PROT_READ | PROT_WRITE) == 0, "add");
+	CHECK(vm_add(va, va + n * PAGE, PROT_READ | PROT_WRITE) == 0, "add");
 	bool touched = true;
 
-	for (uint64_t p = va; p < va + 300 * PAGE; p += PAGE)
+	for (uint64_t p = va; p < va + n * PAGE; p += PAGE)
 		touched = touched && vm_fault(p, PROT_WRITE) == 0;
-	CHECK(touched, "300 pages touched");
+	CHECK(touched, "%lu pages touched", n);
 	free0 = pmem.free_pages;
 	shootdowns = 0;
 	vm_discard(va, va + 8 * PAGE);
 	CHECK(shootdowns == 1 && free_at_shootdown == free0 && pmem.free_pages == free0 + 8,
 	      "MADV_DONTNEED: the shootdown first (%lu free then), the 8 pages after", free_at_shootdown - free0);
 	shootdowns = 0;
-	vm_remove(va, va + 300 * PAGE);
-	CHECK(shootdowns >= 3 && pmem.free_pages == free0 + 300,
-	      "munmap of 292 pages: a shootdown per 128 gathered and one at the end (%d), all back", shootdowns);
-	CHECK(free_at_shootdown == free0 + 8 + 256, "the last 36 went back after the last shootdown");
+	vm_remove(va, va + n * PAGE);
+	CHECK(shootdowns == 2 && pmem.free_pages == free0 + n,
+	      "munmap of %lu pages: a shootdown when 1024 were gathered and one at the end (%d), all back", n - 8,
+	      shootdowns);
+	CHECK(free_at_shootdown == free0 + 8 + 1024, "the last 100 went back after the last shootdown");
 }
 
 /* Touch n pages from va on. */
@@ -1010,6 +1021,22 @@ static void test_deferred_unmap(void)
 	shootdowns = 0;
 	vm_unmap(a, a + 16 * PAGE);
 	CHECK(shootdowns == 1, "9 pages with room for 8: a shootdown");
+
+	/* With room for 200 (1/64 of 12,800 pages): 128 pages wait, 129 go at
+	 * once, every hart fenced before the unmap returns. */
+	setup_ram(12800);
+	passed = gens;
+	a = (uint64_t)vm_map(0, 129 * PAGE, PROT_READ | PROT_WRITE, VM_MAP_ANYWHERE);
+	CHECK(touch(a, 129), "touched 129");
+	shootdowns = 0;
+	vm_unmap(a, a + 129 * PAGE);
+	CHECK(shootdowns == 1, "129 pages: a shootdown (%d)", shootdowns);
+	a = (uint64_t)vm_map(0, 128 * PAGE, PROT_READ | PROT_WRITE, VM_MAP_ANYWHERE);
+	CHECK(touch(a, 128), "touched 128");
+	shootdowns = 0;
+	vm_unmap(a, a + 128 * PAGE);
+	CHECK(shootdowns == 0, "128 pages: deferred (%d shootdowns)", shootdowns);
+	CHECK(vm_settle(), "settled: the 128 pages back before this arena goes");
 	vm_set_fault_ahead(VM_FAULT_AHEAD_DEFAULT);
 }
 
