@@ -10,9 +10,10 @@ idle and awake, every sfence.vma) and prints them as goose exits. This
 reads the span every hart's ring covers and splits each hart's time into
 the program's (user mode), goose's (in a trap, by what the trap was:
 system call, fault, interrupt) and idle (no thread to run). Per trap kind:
-how many, the share of the time, the average length, the average wait for
-the big lock (for the traps that took it), and how many came back to
-another thread. Then the fences, by the function they are in when --elf
+how many, the share of the time, the average length, the average time
+from the trap to holding the big lock (for the traps that took it: the
+wait, and a fast path tried first), and how many came back to another
+thread. Then the fences, by the function they are in when --elf
 names goose.elf (the image's, next to goose.bin). --per NAME adds each
 figure per call of NAME (a system call's name or number: what one
 operation of a loop costs), so runs with different hart counts compare.

@@ -3,8 +3,9 @@
  * Physical page allocator: 4 KiB pages over the free RAM, that is the FDT's
  * memory banks minus everything that must not be handed out (firmware,
  * goose's own image, the FDT, the initrd, reserved-memory). Freed pages are
- * kept in batches (pmem.c); fresh ones are cut from the free ranges. Pure except for the caller-supplied phys-to-virt offset, so
- * host tests run it over a malloc'd arena.
+ * kept in batches (pmem.c); fresh ones are cut from the free ranges. Pure
+ * except for the caller-supplied phys-to-virt offset, so host tests run it
+ * over a malloc'd arena.
  */
 #ifndef GOOSE_PMEM_H
 #define GOOSE_PMEM_H
