@@ -50,6 +50,7 @@ import time
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(REPO, "ci"))
 import gotest  # noqa: E402
+from examples import free_port  # noqa: E402
 import hostile  # noqa: E402
 import report  # noqa: E402
 
@@ -614,10 +615,7 @@ def suite_net(t):
 def suite_debug(t):
     """make debug's flow, scripted: QEMU waits, gdb loads goose's and the
     program's symbols, stops in goose's trap handler and at main.main."""
-    import socket
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     _, img = run(["make", "-s", "--no-print-directory", "image", "KERNEL=go-kernel/examples/hello"])
     img = os.path.join(REPO, img.strip().splitlines()[-1])
     kdir = os.path.dirname(img)
@@ -646,11 +644,8 @@ def parked_states(machine, smp, bootargs, parked):
     """One boot for boot_harts_parked: (output, the state gdb shows for
     each vCPU parked(boot hart id) names), read while the program waits
     for its input."""
-    import socket
     import threading
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     q = subprocess.Popen(["make", "-s", "--no-print-directory", "run", "KERNEL=go-kernel/tests/stdin_lines",
                           "SMP=%d" % smp, "MACHINE=" + machine, "BOOTARGS=" + bootargs, "TIMEOUT=60",
                           "QEMU_EXTRA=-gdb tcp:127.0.0.1:%d" % port],

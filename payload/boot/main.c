@@ -567,13 +567,14 @@ static void boot_find_program(struct loader_info *li)
  * that halts. A hart with no S-mode gets as far as the firmware's switch
  * to S-mode, which hangs it in a wfi loop, halted as well.
  */
-static bool firmware_spins_stopped_harts(void)
-{
-	return sbi_impl_id() == 1 && sbi_impl_version() < (1 << 16 | 3);
-}
-
 static void park_hart(unsigned long hartid)
 {
+	static int needed = -1;	/* asked of the firmware the first time a hart is left over */
+
+	if (needed < 0)
+		needed = sbi_impl_id() == 1 && sbi_impl_version() < (1 << 16 | 3);
+	if (!needed)
+		return;
 	struct sbiret s = sbi_hart_get_status(hartid);
 
 	if (s.error || s.value != SBI_HSM_STOPPED)
@@ -602,8 +603,6 @@ static void boot_start_harts(void)
 	}
 	if (!sbi_probe(SBI_EXT_HSM))
 		return;
-	bool park = firmware_spins_stopped_harts();
-
 	boot_satp = SATP_MODE_SV39 | IMAGE_PA(boot_pt) >> PAGE_SHIFT;
 	memcpy(&trampoline_pt[256], &boot_pt[256], 256 * sizeof(uint64_t));
 	trampoline_pt[IMAGE_PA(_start) >> 30] = IMAGE_PA(boot_pt_ident) >> PAGE_SHIFT << PTE_PPN_SHIFT | PTE_V;
@@ -616,8 +615,7 @@ static void boot_start_harts(void)
 		if (fh->hartid == harts[0].hartid)
 			continue;
 		if (!fh->usable || (uint64_t)nharts >= MIN(want, (uint64_t)MAX_HARTS)) {
-			if (park)
-				park_hart(fh->hartid);
+			park_hart(fh->hartid);
 			continue;
 		}
 		struct hart *h = &harts[nharts];
